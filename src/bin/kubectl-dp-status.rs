@@ -1,0 +1,12 @@
+use std::io::Write;
+use clap::Parser;
+use kubectl_dp::{cli, status};
+
+fn main() -> std::process::ExitCode {
+    let args = status::Args::parse();
+    cli::execute(|mut out| async move {
+        let exit = status::run(args, &mut out).await?;
+        out.flush()?;
+        Ok(exit)
+    })
+}

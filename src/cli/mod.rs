@@ -1,0 +1,228 @@
+//! What every `kubectl dp` binary shares on its command line: the kubectl
+//! connection flags, the output flags, and how they resolve before any work starts.
+
+mod color;
+
+pub use color::{ColorChoice, Palette};
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::error::{Error, Result};
+
+/// kubectl's connection flags (cli-runtime `ConfigFlags`), parsed by every binary.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Cluster connection")]
+pub struct ClusterArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
+    /// The kubeconfig context to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The kubeconfig cluster to use
+    #[arg(long, global = true, value_name = "NAME", hide_short_help = true)]
+    pub cluster: Option<String>,
+
+    /// The kubeconfig user to use
+    #[arg(long, global = true, value_name = "NAME", hide_short_help = true)]
+    pub user: Option<String>,
+
+    /// Namespace to look in (default: the context's namespace)
+    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    pub namespace: Option<String>,
+
+    /// Look in every namespace
+    #[arg(short = 'A', long, global = true, conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+
+    /// User to impersonate
+    #[arg(long = "as", global = true, value_name = "USER", hide_short_help = true)]
+    pub as_user: Option<String>,
+
+    /// Group to impersonate (repeatable)
+    #[arg(long = "as-group", global = true, value_name = "GROUP", hide_short_help = true)]
+    pub as_group: Vec<String>,
+
+    /// UID to impersonate
+    #[arg(long = "as-uid", global = true, value_name = "UID", hide_short_help = true)]
+    pub as_uid: Option<String>,
+
+    /// How long to wait for the API server (e.g. 10s, 1m; 0 = no limit)
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub request_timeout: Timeout,
+
+    /// Do not verify the API server's certificate (insecure)
+    #[arg(long, global = true, hide_short_help = true)]
+    pub insecure_skip_tls_verify: bool,
+
+    /// Path to a CA certificate file for the API server
+    #[arg(long, global = true, value_name = "PATH", hide_short_help = true)]
+    pub certificate_authority: Option<std::path::PathBuf>,
+
+    /// Bearer token for the API server
+    #[arg(long, global = true, value_name = "TOKEN", hide_short_help = true)]
+    pub token: Option<String>,
+
+    /// The API server's address
+    #[arg(short = 's', long, global = true, value_name = "URL", hide_short_help = true)]
+    pub server: Option<String>,
+}
+
+/// `--request-timeout`: kubectl's "0" means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout(pub Option<Duration>);
+
+impl Default for Timeout {
+    fn default() -> Self {
+        Timeout(Some(Duration::from_secs(30)))
+    }
+}
+
+/// Parses kubectl's durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, a bare number of seconds, or `0`.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    if rest.is_empty() {
+        return Err("empty duration".into());
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let (number, tail) = rest.split_at(digits);
+        let unit_len = tail.find(|c: char| c.is_ascii_digit()).unwrap_or(tail.len());
+        let (unit, next) = tail.split_at(unit_len);
+        let value: f64 = number
+            .parse()
+            .map_err(|_| format!("'{text}' is not a duration (use e.g. 30s, 1m, 500ms)"))?;
+        let seconds = match unit {
+            "ms" => value / 1000.0,
+            "s" => value,
+            "m" => value * 60.0,
+            "h" => value * 3600.0,
+            _ => return Err(format!("'{text}' is not a duration (use e.g. 30s, 1m, 500ms)")),
+        };
+        total += Duration::from_secs_f64(seconds);
+        rest = next;
+    }
+    Ok(total)
+}
+
+fn parse_timeout(text: &str) -> std::result::Result<Timeout, String> {
+    let duration = parse_duration(text)?;
+    Ok(Timeout((!duration.is_zero()).then_some(duration)))
+}
+
+/// Output formats every command offers; a command may reject one it cannot render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// A table for people
+    #[default]
+    Table,
+    /// The table with more columns
+    Wide,
+    /// JSON, in the documented schema
+    Json,
+    /// YAML, in the documented schema
+    Yaml,
+}
+
+/// `-o`, `--color` and `-v`, shared by every binary.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// When to use colours (auto: only on a terminal, never when NO_COLOR is set)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Say more (repeat for more detail: requests made, timings)
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl ClusterArgs {
+    /// Rejects combinations clap cannot express, before any I/O.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(ns) = &self.namespace
+            && !is_dns_label(ns)
+        {
+            return Err(Error::Usage(format!(
+                "'{ns}' is not a valid namespace name (lowercase letters, digits and '-', at most 63 characters)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// RFC 1123 label, as namespaces must be.
+pub fn is_dns_label(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_like_kubectl() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("10x").is_err());
+        assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
+    }
+
+    #[test]
+    fn namespace_names() {
+        assert!(is_dns_label("data-platform"));
+        assert!(!is_dns_label("Data_Platform"));
+        assert!(!is_dns_label("-x"));
+        assert!(!is_dns_label(""));
+    }
+}
+
+/// The shared `main` of every binary: runs the command on a Tokio runtime, prints
+/// an error as one line on stderr, and maps the outcome to the suite's exit code.
+pub fn execute<F, Fut>(command: F) -> std::process::ExitCode
+where
+    F: FnOnce(Box<dyn std::io::Write>) -> Fut,
+    Fut: Future<Output = Result<crate::error::Exit>>,
+{
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return crate::error::Exit::Failed.into();
+        }
+    };
+    let stdout: Box<dyn std::io::Write> = Box::new(std::io::BufWriter::new(std::io::stdout()));
+    match runtime.block_on(command(stdout)) {
+        Ok(exit) => exit.into(),
+        Err(e) if e.is_broken_pipe() => crate::error::Exit::Ok.into(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            crate::error::Exit::Failed.into()
+        }
+    }
+}

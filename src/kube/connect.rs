@@ -1,0 +1,242 @@
+use std::time::Duration;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+
+use crate::cli::ClusterArgs;
+use crate::error::{Error, Result};
+
+use super::Scope;
+
+/// A connected API client plus what error messages and scoping need to know.
+#[derive(Clone)]
+pub struct Cluster {
+    pub(super) client: Client,
+    pub(super) server: String,
+    pub(super) user: String,
+    pub(super) default_namespace: String,
+    pub(super) timeout: Option<Duration>,
+}
+
+impl Cluster {
+    /// Builds a client the way kubectl would from the same flags: `--kubeconfig`,
+    /// then `$KUBECONFIG`, then `~/.kube/config`, then the in-cluster service account.
+    pub async fn connect(args: &ClusterArgs) -> Result<Cluster> {
+        args.validate()?;
+        let mut config = load_config(args).await?;
+        apply_overrides(&mut config, args)?;
+        let timeout = args.request_timeout.0;
+        config.read_timeout = timeout;
+        config.write_timeout = timeout;
+        config.connect_timeout = Some(timeout.map_or(Duration::from_secs(10), |t| t.min(Duration::from_secs(10))));
+        // One try only: a retry loop would stretch a dead cluster past --request-timeout.
+        config.default_retry = false;
+
+        let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
+        let user = config
+            .auth_info
+            .impersonate
+            .clone()
+            .or_else(|| args.user.clone())
+            .unwrap_or_else(|| "the current user".to_string());
+        let default_namespace = config.default_namespace.clone();
+        let client = Client::try_from(config).map_err(|e| Error::Config(format!(
+            "could not build a client for {server}: {e}; check the kubeconfig's certificates"
+        )))?;
+        Ok(Cluster {
+            client,
+            server,
+            user,
+            default_namespace,
+            timeout,
+        })
+    }
+
+    /// The namespaces a command looks at: `-A`, `-n`, else the context's namespace.
+    pub fn scope(&self, args: &ClusterArgs) -> Scope {
+        if args.all_namespaces {
+            Scope::All
+        } else {
+            Scope::Namespace(args.namespace.clone().unwrap_or_else(|| self.default_namespace.clone()))
+        }
+    }
+
+    pub fn user_name(&self) -> &str {
+        &self.user
+    }
+
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    pub fn default_namespace(&self) -> &str {
+        &self.default_namespace
+    }
+
+    /// Runs one request under `--request-timeout` and turns transport failures into
+    /// the suite's one-line errors.
+    pub(super) async fn call<T>(&self, request: impl Future<Output = kube::Result<T>>) -> Result<kube::Result<T>> {
+        let outcome = match self.timeout {
+            Some(limit) => tokio::time::timeout(limit, request).await.map_err(|_| Error::Timeout {
+                server: self.server.clone(),
+                timeout: limit,
+            })?,
+            None => request.await,
+        };
+        match outcome {
+            Err(kube::Error::Api(status)) if status.code == 401 => Err(Error::Unauthorized {
+                server: self.server.clone(),
+            }),
+            Err(kube::Error::Api(status)) => Ok(Err(kube::Error::Api(status))),
+            Err(other) => Err(self.transport_error(other)),
+            Ok(value) => Ok(Ok(value)),
+        }
+    }
+
+    fn transport_error(&self, error: kube::Error) -> Error {
+        let reason = root_cause(&error);
+        if reason.contains("timed out") || reason.contains("deadline") {
+            return Error::Timeout {
+                server: self.server.clone(),
+                timeout: self.timeout.unwrap_or_default(),
+            };
+        }
+        Error::Unreachable {
+            server: self.server.clone(),
+            reason,
+        }
+    }
+}
+
+/// The innermost cause, which is the part a person can act on ("connection refused").
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    let text = current.to_string();
+    let lower = text.to_lowercase();
+    if lower.contains("connection refused") {
+        "connection refused".into()
+    } else if lower.contains("certificate") || lower.contains("unknownissuer") {
+        format!("TLS: {text} (check --certificate-authority or the kubeconfig's CA)")
+    } else {
+        text
+    }
+}
+
+async fn load_config(args: &ClusterArgs) -> Result<Config> {
+    let options = KubeConfigOptions {
+        context: args.context.clone(),
+        cluster: args.cluster.clone(),
+        user: args.user.clone(),
+    };
+    let kubeconfig = match &args.kubeconfig {
+        Some(path) => Some(Kubeconfig::read_from(path).map_err(|e| Error::Kubeconfig {
+            path: path.display().to_string(),
+            reason: one_line(&e),
+        })?),
+        None => match Kubeconfig::read() {
+            Ok(config) => Some(config),
+            Err(e) => {
+                let explicit = std::env::var_os("KUBECONFIG").is_some_and(|v| !v.is_empty());
+                if explicit {
+                    return Err(Error::Kubeconfig {
+                        path: std::env::var("KUBECONFIG").unwrap_or_default(),
+                        reason: one_line(&e),
+                    });
+                }
+                None
+            }
+        },
+    };
+    match kubeconfig {
+        Some(kubeconfig) => {
+            if let Some(context) = &args.context
+                && !kubeconfig.contexts.iter().any(|c| &c.name == context)
+            {
+                let known: Vec<&str> = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
+                return Err(Error::Config(format!(
+                    "context '{context}' is not in the kubeconfig (known: {}); pick one with --context",
+                    known.join(", ")
+                )));
+            }
+            Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .map_err(|e| Error::Config(format!("could not use the kubeconfig: {}", one_line(&e))))
+        }
+        None => Config::incluster().map_err(|_| Error::NoConfig),
+    }
+}
+
+fn apply_overrides(config: &mut Config, args: &ClusterArgs) -> Result<()> {
+    if let Some(server) = &args.server {
+        config.cluster_url = server
+            .parse()
+            .map_err(|_| Error::Usage(format!("--server '{server}' is not a URL (e.g. https://127.0.0.1:6443)")))?;
+    }
+    if args.insecure_skip_tls_verify {
+        config.accept_invalid_certs = true;
+    }
+    if let Some(path) = &args.certificate_authority {
+        let pem = std::fs::read(path).map_err(|e| Error::Input {
+            path: path.clone(),
+            reason: format!("could not read the CA certificate: {e}"),
+        })?;
+        let certs = pem_certificates(&pem).ok_or_else(|| Error::Input {
+            path: path.clone(),
+            reason: "holds no PEM certificate".into(),
+        })?;
+        config.root_cert = Some(certs);
+    }
+    if let Some(token) = &args.token {
+        config.auth_info.token = Some(token.clone().into());
+    }
+    if let Some(user) = &args.as_user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !args.as_group.is_empty() {
+        config.auth_info.impersonate_groups = Some(args.as_group.clone());
+    }
+    if let Some(uid) = &args.as_uid {
+        config.auth_info.impersonate_uid = Some(uid.clone());
+    }
+    Ok(())
+}
+
+/// DER bodies of the PEM certificates in a file.
+fn pem_certificates(pem: &[u8]) -> Option<Vec<Vec<u8>>> {
+    use base64::Engine;
+    let text = std::str::from_utf8(pem).ok()?;
+    let mut certs = Vec::new();
+    let mut body = String::new();
+    let mut inside = false;
+    for line in text.lines() {
+        match line.trim() {
+            "-----BEGIN CERTIFICATE-----" => {
+                inside = true;
+                body.clear();
+            }
+            "-----END CERTIFICATE-----" => {
+                inside = false;
+                certs.push(base64::engine::general_purpose::STANDARD.decode(&body).ok()?);
+            }
+            l if inside => body.push_str(l),
+            _ => {}
+        }
+    }
+    (!certs.is_empty()).then_some(certs)
+}
+
+fn one_line(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text.replace('\n', " ")
+}

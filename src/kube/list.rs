@@ -1,0 +1,168 @@
+use std::fmt::Debug;
+
+use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope};
+use kube::api::{Api, DynamicObject, ListParams};
+use kube::discovery::ApiResource;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::Result;
+
+use super::Cluster;
+
+/// Items per page: large enough that a typical namespace is one request, small
+/// enough that a cluster with thousands of pods never sends one huge response.
+const PAGE_SIZE: u32 = 500;
+
+/// Which namespaces a command reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "namespace")]
+pub enum Scope {
+    All,
+    Namespace(String),
+}
+
+impl Scope {
+    pub fn includes(&self, namespace: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Namespace(ns) => ns == namespace,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::All => "all namespaces".into(),
+            Scope::Namespace(ns) => format!("namespace {ns}"),
+        }
+    }
+}
+
+/// Whether a list could be read. A missing CRD or a forbidden read is an answer
+/// about one section, not a failed command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase", tag = "state", content = "reason")]
+pub enum Availability {
+    #[default]
+    Available,
+    /// The resource type is not served (its CRD is not installed).
+    NotInstalled,
+    /// RBAC forbids the read.
+    Forbidden(String),
+    /// The API server answered with another error.
+    Failed(String),
+}
+
+/// The items of one list call (all pages), or why there are none.
+#[derive(Debug, Clone, Default)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub availability: Availability,
+}
+
+impl<T> Listing<T> {
+    pub fn available(items: Vec<T>) -> Self {
+        Listing {
+            items,
+            availability: Availability::Available,
+        }
+    }
+
+    pub fn is_available(&self) -> bool {
+        self.availability == Availability::Available
+    }
+
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self.availability, Availability::Forbidden(_))
+    }
+}
+
+impl Cluster {
+    /// Lists a namespaced built-in kind in the scope, following `continue` tokens.
+    pub async fn list<K>(&self, scope: &Scope, params: &ListParams) -> Result<Listing<K>>
+    where
+        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()> + Clone + DeserializeOwned + Debug,
+    {
+        let api: Api<K> = match scope {
+            Scope::All => Api::all(self.client.clone()),
+            Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
+        };
+        self.paginate(&api, params, K::plural(&()).as_ref()).await
+    }
+
+    /// Lists a cluster-scoped built-in kind (nodes, namespaces).
+    pub async fn list_cluster<K>(&self, params: &ListParams) -> Result<Listing<K>>
+    where
+        K: kube::Resource<Scope = ClusterResourceScope, DynamicType = ()> + Clone + DeserializeOwned + Debug,
+    {
+        let api: Api<K> = Api::all(self.client.clone());
+        self.paginate(&api, params, K::plural(&()).as_ref()).await
+    }
+
+    /// Lists a custom resource and converts each object into our own model type.
+    /// `scope` is `None` for cluster-scoped kinds.
+    pub async fn list_custom<T: DeserializeOwned>(
+        &self,
+        resource: &ApiResource,
+        scope: Option<&Scope>,
+        params: &ListParams,
+    ) -> Result<Listing<T>> {
+        let api: Api<DynamicObject> = match scope {
+            Some(Scope::Namespace(ns)) => Api::namespaced_with(self.client.clone(), ns, resource),
+            Some(Scope::All) | None => Api::all_with(self.client.clone(), resource),
+        };
+        let listing = self.paginate(&api, params, &resource.plural).await?;
+        let mut items = Vec::with_capacity(listing.items.len());
+        for object in listing.items {
+            // An object our model cannot read (a hand-edited CR with wrong types)
+            // is skipped rather than failing the whole section.
+            if let Ok(value) = serde_json::to_value(&object)
+                && let Ok(item) = serde_json::from_value(value)
+            {
+                items.push(item);
+            }
+        }
+        Ok(Listing {
+            items,
+            availability: listing.availability,
+        })
+    }
+
+    async fn paginate<K>(&self, api: &Api<K>, params: &ListParams, plural: &str) -> Result<Listing<K>>
+    where
+        K: Clone + DeserializeOwned + Debug,
+    {
+        let mut items = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut page_params = params.clone().limit(PAGE_SIZE);
+            if let Some(token) = &token {
+                page_params = page_params.continue_token(token);
+            }
+            match self.call(api.list(&page_params)).await? {
+                Ok(page) => {
+                    items.extend(page.items);
+                    match page.metadata.continue_ {
+                        Some(next) if !next.is_empty() => token = Some(next),
+                        _ => break,
+                    }
+                }
+                Err(kube::Error::Api(status)) => {
+                    let availability = match status.code {
+                        404 => Availability::NotInstalled,
+                        403 => Availability::Forbidden(format!("{} cannot list {plural}", self.user)),
+                        _ => Availability::Failed(format!("listing {plural}: {}", status.message)),
+                    };
+                    return Ok(Listing { items, availability });
+                }
+                Err(other) => {
+                    return Ok(Listing {
+                        items,
+                        availability: Availability::Failed(other.to_string()),
+                    });
+                }
+            }
+        }
+        Ok(Listing::available(items))
+    }
+}

@@ -1,0 +1,10 @@
+//! All access to the Kubernetes API lives here: connecting with kubectl's flags,
+//! paginated lists, and the few writes the suite makes. Everything else in the
+//! crate works on the values these functions return.
+
+mod connect;
+mod list;
+pub mod resources;
+
+pub use connect::Cluster;
+pub use list::{Availability, Listing, Scope};

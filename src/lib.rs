@@ -1,0 +1,19 @@
+//! kubectl-dp: kubectl plugins for running a Trino/Iceberg/Spark data platform.
+//!
+//! Every command follows the same three stages: gather a [`snapshot`] from the
+//! cluster (all API access is in [`kube`]), analyse it with pure functions, and
+//! render a report. The binaries in `src/bin/` only parse flags and call [`cli::execute`].
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod error;
+pub mod findings;
+pub mod kube;
+pub mod platform;
+pub mod render;
+pub mod snapshot;
+pub mod status;
+pub mod suite;
+
+pub use error::{Error, Exit, Result};

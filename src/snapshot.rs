@@ -1,0 +1,198 @@
+//! The platform as one snapshot: every list the analysis needs, read
+//! concurrently, one paginated call per kind and scope, no per-object requests.
+
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{ConfigMap, LimitRange, Pod, ResourceQuota, Secret, Service};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+use kube::api::ListParams;
+
+use crate::error::{Error, Result};
+use crate::kube::{Availability, Cluster, Listing, Scope, resources};
+use crate::platform::crds::{ExternalSecret, ObjectBucketClaim, PrometheusRule, SecretStore, SparkApplication};
+
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub scope: Option<Scope>,
+    pub taken_at: Option<jiff::Timestamp>,
+    pub pods: Listing<Pod>,
+    pub deployments: Listing<Deployment>,
+    pub stateful_sets: Listing<StatefulSet>,
+    pub config_maps: Listing<ConfigMap>,
+    pub secrets: Listing<Secret>,
+    pub services: Listing<Service>,
+    pub jobs: Listing<Job>,
+    pub resource_quotas: Listing<ResourceQuota>,
+    pub limit_ranges: Listing<LimitRange>,
+    pub network_policies: Listing<NetworkPolicy>,
+    pub bucket_claims: Listing<ObjectBucketClaim>,
+    pub spark_applications: Listing<SparkApplication>,
+    pub external_secrets: Listing<ExternalSecret>,
+    pub secret_stores: Listing<SecretStore>,
+    pub cluster_secret_stores: Listing<SecretStore>,
+    pub prometheus_rules: Listing<PrometheusRule>,
+}
+
+impl Snapshot {
+    /// Reads everything in `scope` at once. Fails only when the cluster cannot be
+    /// reached or nothing at all may be read; a missing CRD or one forbidden kind
+    /// is recorded in its listing.
+    pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<Snapshot> {
+        let all = ListParams::default();
+        let (pods, deployments, stateful_sets, config_maps, secrets, services, jobs, resource_quotas, limit_ranges, network_policies) = tokio::try_join!(
+            cluster.list::<Pod>(scope, &all),
+            cluster.list::<Deployment>(scope, &all),
+            cluster.list::<StatefulSet>(scope, &all),
+            cluster.list::<ConfigMap>(scope, &all),
+            cluster.list::<Secret>(scope, &all),
+            cluster.list::<Service>(scope, &all),
+            cluster.list::<Job>(scope, &all),
+            cluster.list::<ResourceQuota>(scope, &all),
+            cluster.list::<LimitRange>(scope, &all),
+            cluster.list::<NetworkPolicy>(scope, &all),
+        )?;
+        let (claims, apps, externals, stores, cluster_stores, rules) = (
+            resources::object_bucket_claim(),
+            resources::spark_application(),
+            resources::external_secret(),
+            resources::secret_store(),
+            resources::cluster_secret_store(),
+            resources::prometheus_rule(),
+        );
+        let (bucket_claims, spark_applications, external_secrets, secret_stores, cluster_secret_stores, prometheus_rules) = tokio::try_join!(
+            cluster.list_custom(&claims, Some(scope), &all),
+            cluster.list_custom(&apps, Some(scope), &all),
+            cluster.list_custom(&externals, Some(scope), &all),
+            cluster.list_custom(&stores, Some(scope), &all),
+            cluster.list_custom(&cluster_stores, None, &all),
+            cluster.list_custom(&rules, Some(scope), &all),
+        )?;
+        let snapshot = Snapshot {
+            scope: Some(scope.clone()),
+            taken_at: Some(jiff::Timestamp::now()),
+            pods,
+            deployments,
+            stateful_sets,
+            config_maps,
+            secrets,
+            services,
+            jobs,
+            resource_quotas,
+            limit_ranges,
+            network_policies,
+            bucket_claims,
+            spark_applications,
+            external_secrets,
+            secret_stores,
+            cluster_secret_stores,
+            prometheus_rules,
+        };
+        if snapshot.forbidden_everywhere() {
+            return Err(Error::Forbidden {
+                user: cluster.user_name().to_string(),
+                verb: "list".into(),
+                resource: "pods, deployments, configmaps or any other platform object".into(),
+                scope: format!(" in {}", scope.describe()),
+            });
+        }
+        Ok(snapshot)
+    }
+
+    fn availabilities(&self) -> [&Availability; 16] {
+        [
+            &self.pods.availability,
+            &self.deployments.availability,
+            &self.stateful_sets.availability,
+            &self.config_maps.availability,
+            &self.secrets.availability,
+            &self.services.availability,
+            &self.jobs.availability,
+            &self.resource_quotas.availability,
+            &self.limit_ranges.availability,
+            &self.network_policies.availability,
+            &self.bucket_claims.availability,
+            &self.spark_applications.availability,
+            &self.external_secrets.availability,
+            &self.secret_stores.availability,
+            &self.cluster_secret_stores.availability,
+            &self.prometheus_rules.availability,
+        ]
+    }
+
+    fn forbidden_everywhere(&self) -> bool {
+        self.availabilities()
+            .iter()
+            .all(|a| matches!(a, Availability::Forbidden(_) | Availability::NotInstalled))
+    }
+
+    /// A fingerprint that changes whenever any listed object changes (for `--watch`).
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        fn versions<'a>(metas: impl Iterator<Item = &'a k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>, h: &mut impl Hasher) {
+            for m in metas {
+                m.uid.hash(h);
+                m.resource_version.hash(h);
+            }
+        }
+        versions(self.pods.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.deployments.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.stateful_sets.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.config_maps.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.secrets.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.services.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.jobs.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.resource_quotas.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.limit_ranges.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.network_policies.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.bucket_claims.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.spark_applications.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.external_secrets.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.secret_stores.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.cluster_secret_stores.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(self.prometheus_rules.items.iter().map(|o| &o.metadata), &mut hasher);
+        hasher.finish()
+    }
+
+    pub fn config_map(&self, namespace: &str, name: &str) -> Option<&ConfigMap> {
+        self.config_maps
+            .items
+            .iter()
+            .find(|c| c.metadata.namespace.as_deref() == Some(namespace) && c.metadata.name.as_deref() == Some(name))
+    }
+
+    pub fn secret(&self, namespace: &str, name: &str) -> Option<&Secret> {
+        self.secrets
+            .items
+            .iter()
+            .find(|s| s.metadata.namespace.as_deref() == Some(namespace) && s.metadata.name.as_deref() == Some(name))
+    }
+
+    pub fn service(&self, namespace: &str, name: &str) -> Option<&Service> {
+        self.services
+            .items
+            .iter()
+            .find(|s| s.metadata.namespace.as_deref() == Some(namespace) && s.metadata.name.as_deref() == Some(name))
+    }
+
+    /// Whether objects of `namespace` were read (so that "absent" means absent).
+    pub fn covers(&self, namespace: &str) -> bool {
+        self.scope.as_ref().is_some_and(|s| s.includes(namespace))
+    }
+
+    /// Namespaces that hold platform workloads (or the scoped namespace).
+    pub fn namespaces(&self) -> std::collections::BTreeSet<String> {
+        let mut set: std::collections::BTreeSet<String> = self
+            .deployments
+            .items
+            .iter()
+            .map(|d| &d.metadata)
+            .chain(self.stateful_sets.items.iter().map(|s| &s.metadata))
+            .filter_map(|m| m.namespace.clone())
+            .collect();
+        if let Some(Scope::Namespace(ns)) = &self.scope {
+            set.insert(ns.clone());
+        }
+        set
+    }
+}

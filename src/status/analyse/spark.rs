@@ -1,0 +1,93 @@
+//! Spark applications run by the spark-operator.
+
+use std::collections::BTreeMap;
+
+use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::kube::Availability;
+use crate::snapshot::Snapshot;
+use crate::status::report::{ComponentStatus, Detail, state_of};
+
+use super::Section;
+
+pub fn analyse(snapshot: &Snapshot) -> Section {
+    let apps = &snapshot.spark_applications;
+    let mut findings = Vec::new();
+    let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
+    for app in &apps.items {
+        let state = app.state();
+        *by_state.entry(state).or_default() += 1;
+        let object = ObjectRef::from_meta("SparkApplication", &app.metadata);
+        let name = object.name.clone();
+        let ns = object.namespace.clone().unwrap_or_default();
+        if matches!(state, "FAILED" | "SUBMISSION_FAILED") {
+            let error = app
+                .status
+                .as_ref()
+                .and_then(|s| s.application_state.error_message.clone())
+                .unwrap_or_else(|| "no error message recorded".into());
+            findings.push(Finding::new(
+                "spark.application-failed",
+                Severity::Warning,
+                Component::Spark,
+                object.clone(),
+                format!("{state}: {}", first_line(&error)),
+                format!("driver logs: kubectl logs {name}-driver -n {ns}; rerun with kubectl delete sparkapp {name} -n {ns} && kubectl apply -f ..."),
+            ));
+        }
+        if let Some(packages) = app.conf("spark.jars.packages").filter(|p| !p.trim().is_empty()) {
+            findings.push(Finding::new(
+                "spark.packages-at-startup",
+                Severity::Warning,
+                Component::Spark,
+                object.clone(),
+                format!("spark.jars.packages downloads {packages} at every start (slow, and fails when Maven Central is unreachable)"),
+                "bake the jars into the image and drop spark.jars.packages",
+            ));
+        }
+        if app.conf("spark.sql.adaptive.enabled") == Some("false") {
+            findings.push(Finding::new(
+                "spark.aqe-disabled",
+                Severity::Warning,
+                Component::Spark,
+                object.clone(),
+                "adaptive query execution is switched off (spark.sql.adaptive.enabled=false)",
+                "remove the setting or set it to true; AQE is Spark's default since 3.2",
+            ));
+        }
+        if let Some(serializer) = app.conf("spark.serializer").filter(|s| !s.contains("KryoSerializer")) {
+            findings.push(Finding::new(
+                "spark.kryo-disabled",
+                Severity::Info,
+                Component::Spark,
+                object,
+                format!("spark.serializer is {serializer}, not Kryo"),
+                "set spark.serializer=org.apache.spark.serializer.KryoSerializer",
+            ));
+        }
+    }
+    let found = !apps.items.is_empty();
+    let summary = match &apps.availability {
+        Availability::NotInstalled => "spark-operator CRD (sparkapplications.sparkoperator.k8s.io) is not installed".to_string(),
+        _ if !found => "no SparkApplications".to_string(),
+        _ => by_state.iter().map(|(s, n)| format!("{n} {}", s.to_lowercase())).collect::<Vec<_>>().join(", "),
+    };
+    Section {
+        status: ComponentStatus {
+            component: Component::Spark,
+            state: state_of(Component::Spark, found, &findings, &[&apps.availability]),
+            summary,
+            details: by_state
+                .iter()
+                .map(|(s, n)| Detail {
+                    label: s.to_string(),
+                    value: n.to_string(),
+                })
+                .collect(),
+        },
+        findings,
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}

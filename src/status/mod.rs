@@ -1,0 +1,111 @@
+//! `kubectl dp status`: the health of the whole platform on one screen.
+
+pub mod analyse;
+mod render;
+pub mod report;
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::cli::{ClusterArgs, OutputArgs, OutputFormat, Palette};
+use crate::error::{Exit, Result};
+use crate::findings::Severity;
+use crate::kube::Cluster;
+use crate::snapshot::Snapshot;
+
+use report::{API_VERSION, Report};
+
+/// Show the health of the data platform: Trino, Nessie, Postgres, Spark, buckets,
+/// secrets, and GitOps/security compliance, with a fix for every finding.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-dp-status",
+    bin_name = "kubectl dp status",
+    version,
+    after_help = "Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 could not run.\n\nExamples:\n  kubectl dp status -n data-platform\n  kubectl dp status -A -o json | jq '.findings[] | select(.severity==\"critical\")'\n  kubectl dp status --fail-on warning   # in CI"
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Exit 1 when a finding is at least this severe
+    #[arg(long, value_enum, default_value_t = Severity::Critical, value_name = "SEVERITY")]
+    pub fail_on: Severity,
+
+    /// Keep running and redraw when the platform changes
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// How often --watch looks for changes
+    #[arg(long, default_value = "5s", value_parser = crate::cli::parse_duration, requires = "watch", hide_short_help = true)]
+    pub interval: Duration,
+}
+
+/// Gathers, analyses and renders once, or keeps doing so with `--watch`.
+pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
+    let cluster = Cluster::connect(&args.cluster).await?;
+    let scope = cluster.scope(&args.cluster);
+    let palette = Palette::new(args.output.color.enabled());
+    if !args.watch {
+        let snapshot = Snapshot::gather(&cluster, &scope).await?;
+        let report = build_report(&snapshot, jiff::Timestamp::now());
+        write_report(&report, &args, &palette, out)?;
+        return Ok(exit_for(&report, args.fail_on));
+    }
+    let mut last_fingerprint = None;
+    let mut exit = Exit::Ok;
+    loop {
+        let snapshot = Snapshot::gather(&cluster, &scope).await?;
+        let fingerprint = snapshot.fingerprint();
+        if last_fingerprint != Some(fingerprint) {
+            last_fingerprint = Some(fingerprint);
+            let report = build_report(&snapshot, jiff::Timestamp::now());
+            if args.output.format == OutputFormat::Table || args.output.format == OutputFormat::Wide {
+                // Clear the screen and home the cursor, like `watch`.
+                write!(out, "\x1b[2J\x1b[H")?;
+            }
+            write_report(&report, &args, &palette, out)?;
+            out.flush()?;
+            exit = exit_for(&report, args.fail_on);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(args.interval) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(exit),
+        }
+    }
+}
+
+pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
+    let (components, findings, summary) = analyse::analyse(snapshot, now);
+    Report {
+        api_version: API_VERSION,
+        kind: "StatusReport",
+        generated_at: now.to_string(),
+        scope: snapshot.scope.clone().unwrap_or(crate::kube::Scope::All),
+        components,
+        findings,
+        summary,
+    }
+}
+
+fn write_report(report: &Report, args: &Args, palette: &Palette, out: &mut dyn Write) -> Result<()> {
+    match args.output.format {
+        OutputFormat::Json => crate::render::json(out, report),
+        OutputFormat::Yaml => crate::render::yaml(out, report),
+        OutputFormat::Table => render::table(out, report, palette, false),
+        OutputFormat::Wide => render::table(out, report, palette, true),
+    }
+}
+
+pub fn exit_for(report: &Report, fail_on: Severity) -> Exit {
+    if report.findings.iter().any(|f| f.severity >= fail_on && f.severity > Severity::Ok) {
+        Exit::Problems
+    } else {
+        Exit::Ok
+    }
+}

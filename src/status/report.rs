@@ -1,0 +1,111 @@
+//! The status report: the one data structure `-o json|yaml` prints and the table
+//! renders. Its shape is versioned (`apiVersion`); see docs/status-schema.md.
+
+use serde::Serialize;
+
+use crate::findings::{Component, Finding, Severity};
+use crate::kube::{Availability, Scope};
+
+pub const API_VERSION: &str = "kubectl-dp.io/v1alpha1";
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub generated_at: String,
+    pub scope: Scope,
+    pub components: Vec<ComponentStatus>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+/// How one component is doing, in a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Healthy,
+    Degraded,
+    Failing,
+    /// Its operator's CRD is not installed.
+    NotInstalled,
+    /// Nothing of it was found in the scope.
+    NotFound,
+    /// RBAC forbade a read it needs.
+    Forbidden,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Healthy => "healthy",
+            State::Degraded => "degraded",
+            State::Failing => "failing",
+            State::NotInstalled => "not installed",
+            State::NotFound => "not found",
+            State::Forbidden => "could not check (forbidden)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentStatus {
+    pub component: Component,
+    pub state: State,
+    /// One line: `coordinator 1/1, workers 3/3, trino 476`.
+    pub summary: String,
+    /// Extra facts for `-o wide` and JSON.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<Detail>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub critical: usize,
+    pub warning: usize,
+    pub info: usize,
+    /// The most severe finding (`ok` when there is none).
+    pub worst: Option<Severity>,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let count = |s| findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            critical: count(Severity::Critical),
+            warning: count(Severity::Warning),
+            info: count(Severity::Info),
+            worst: Some(findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok)),
+        }
+    }
+}
+
+/// The state a component is in, from what could be read and what was found.
+pub fn state_of(component: Component, found_anything: bool, findings: &[Finding], reads: &[&Availability]) -> State {
+    if reads.iter().any(|a| matches!(a, Availability::Forbidden(_))) && !found_anything {
+        return State::Forbidden;
+    }
+    if !reads.is_empty() && reads.iter().all(|a| **a == Availability::NotInstalled) {
+        return State::NotInstalled;
+    }
+    let worst = findings
+        .iter()
+        .filter(|f| f.component == component)
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Ok);
+    match worst {
+        Severity::Critical => State::Failing,
+        Severity::Warning => State::Degraded,
+        _ if !found_anything => State::NotFound,
+        _ => State::Healthy,
+    }
+}

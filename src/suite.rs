@@ -1,0 +1,122 @@
+//! `kubectl dp`: the suite's entry point. Lists the commands and which are
+//! installed, prints versions, and runs `kubectl-dp-<cmd>` for `kubectl dp <cmd>`
+//! (krew links only this binary onto PATH, so siblings are also looked for in its
+//! own directory).
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Exit, Result};
+
+/// The suite's commands, with one line each.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("status", "health of the whole platform, with GitOps and security findings"),
+    ("tune", "memory-safe JVM, Trino, Iceberg and Spark settings, explained and undoable"),
+    ("perf", "query latency, Spark job time, S3 throughput, regressions against a baseline"),
+    ("quota", "ResourceQuota and LimitRange usage, and whether a change would fit"),
+    ("buckets", "ObjectBucketClaims with lifecycle policies: list, create, check, delete"),
+];
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where `kubectl-dp-<command>` is: PATH first, then beside this executable.
+pub fn locate(command: &str) -> Option<PathBuf> {
+    let name = format!("kubectl-dp-{command}");
+    which::which(&name).ok().or_else(|| {
+        let here = std::env::current_exe().ok()?.canonicalize().ok()?;
+        let sibling = here.parent()?.join(&name);
+        sibling.is_file().then_some(sibling)
+    })
+}
+
+pub fn usage(out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "kubectl dp: run a Trino/Iceberg/Spark data platform on Kubernetes\n")?;
+    writeln!(out, "Usage: kubectl dp <command> [flags]\n\nCommands:")?;
+    for (name, about) in COMMANDS {
+        let installed = if locate(name).is_some() { "" } else { "  (not installed)" };
+        writeln!(out, "  {name:<9} {about}{installed}")?;
+    }
+    writeln!(out, "  {:<9} print the version of every installed command", "version")?;
+    writeln!(out, "  {:<9} print a shell completion script (bash, zsh, fish)", "completion")?;
+    writeln!(out, "\nEvery command takes kubectl's connection flags (--kubeconfig, --context, -n, -A, --as, ...)")?;
+    writeln!(out, "and -o table|wide|json|yaml. Run `kubectl dp <command> --help` for details.")?;
+    writeln!(out, "Exit codes: 0 all good, 1 problems found, 2 could not run.")?;
+    Ok(())
+}
+
+/// `kubectl dp version`: this binary's version and each installed command's.
+pub fn version(out: &mut dyn Write) -> Result<Exit> {
+    writeln!(out, "kubectl-dp {VERSION}")?;
+    for (name, _) in COMMANDS {
+        let line = match locate(name) {
+            Some(path) => match std::process::Command::new(&path).arg("--version").output() {
+                Ok(output) if output.status.success() => {
+                    let text = String::from_utf8_lossy(&output.stdout);
+                    let version = text.split_whitespace().last().unwrap_or("unknown").to_string();
+                    format!("kubectl-dp-{name} {version} ({})", path.display())
+                }
+                _ => format!("kubectl-dp-{name} (could not run {})", path.display()),
+            },
+            None => format!("kubectl-dp-{name} not installed"),
+        };
+        writeln!(out, "{line}")?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// Replaces this process with `kubectl-dp-<command>` (on Unix), passing the rest
+/// of the arguments and the environment through unchanged.
+pub fn dispatch(command: &str, args: Vec<OsString>) -> Result<Exit> {
+    let Some(path) = locate(command) else {
+        let known = COMMANDS.iter().any(|(name, _)| *name == command);
+        return Err(if known {
+            Error::Usage(format!(
+                "kubectl-dp-{command} is not installed: put it on PATH or beside kubectl-dp (cargo install --path . installs all)"
+            ))
+        } else {
+            let names: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
+            Error::Usage(format!("unknown command '{command}'; try one of: {}", names.join(", ")))
+        });
+    };
+    run_child(&path, args)
+}
+
+#[cfg(unix)]
+fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
+    use std::os::unix::process::CommandExt;
+    let error = std::process::Command::new(path).args(args).exec();
+    Err(Error::Usage(format!("could not run {}: {error}", path.display())))
+}
+
+#[cfg(not(unix))]
+fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
+    let status = std::process::Command::new(path)
+        .args(args)
+        .status()
+        .map_err(|e| Error::Usage(format!("could not run {}: {e}", path.display())))?;
+    Ok(match status.code() {
+        Some(0) => Exit::Ok,
+        Some(1) => Exit::Problems,
+        _ => Exit::Failed,
+    })
+}
+
+/// `kubectl dp completion <shell>`: completion scripts for every command the
+/// library defines, so `kubectl-dp-status <TAB>` completes flags.
+pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let shell_name = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+    let shell: Shell = shell_name.parse().map_err(|_| {
+        Error::Usage(format!(
+            "'{shell_name}' is not a shell I can complete; use: kubectl dp completion bash|zsh|fish|powershell|elvish"
+        ))
+    })?;
+    let mut commands = vec![crate::status::Args::command()];
+    for command in &mut commands {
+        let name = command.get_name().to_string();
+        clap_complete::generate(shell, command, name, out);
+    }
+    Ok(Exit::Ok)
+}
