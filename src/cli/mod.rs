@@ -32,7 +32,7 @@ pub struct ClusterArgs {
     pub user: Option<String>,
 
     /// Namespace to look in (default: the context's namespace)
-    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    #[arg(short = 'n', long, global = true, value_name = "NAME", add = clap_complete::engine::ArgValueCompleter::new(complete_namespace))]
     pub namespace: Option<String>,
 
     /// Look in every namespace
@@ -91,6 +91,34 @@ pub struct ClusterArgs {
         hide_short_help = true
     )]
     pub server: Option<String>,
+}
+
+/// Completes `-n` from the cluster's namespaces (default kubeconfig, 2s at most);
+/// no candidates when the cluster cannot answer.
+fn complete_namespace(
+    current: &std::ffi::OsStr,
+) -> Vec<clap_complete::engine::CompletionCandidate> {
+    let prefix = current.to_string_lossy().into_owned();
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    let args = ClusterArgs {
+        request_timeout: Timeout(Some(Duration::from_secs(2))),
+        ..ClusterArgs::default()
+    };
+    let names = runtime.block_on(async {
+        let cluster = crate::kube::Cluster::connect(&args).await.ok()?;
+        cluster.namespace_names().await.ok()
+    });
+    names
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.starts_with(&prefix))
+        .map(clap_complete::engine::CompletionCandidate::new)
+        .collect()
 }
 
 /// `--request-timeout`: kubectl's "0" means no limit.
