@@ -11,14 +11,67 @@ use crate::error::{Error, Exit, Result};
 
 /// The suite's commands, with one line each.
 pub const COMMANDS: &[(&str, &str)] = &[
-    ("status", "health of the whole platform, with GitOps and security findings"),
-    ("tune", "memory-safe JVM, Trino, Iceberg and Spark settings, explained and undoable"),
-    ("perf", "query latency, Spark job time, S3 throughput, regressions against a baseline"),
-    ("quota", "ResourceQuota and LimitRange usage, and whether a change would fit"),
-    ("buckets", "ObjectBucketClaims with lifecycle policies: list, create, check, delete"),
+    (
+        "status",
+        "health of the whole platform, with GitOps and security findings",
+    ),
+    (
+        "tune",
+        "memory-safe JVM, Trino, Iceberg and Spark settings, explained and undoable",
+    ),
+    (
+        "perf",
+        "query latency, Spark job time, S3 throughput, regressions against a baseline",
+    ),
+    (
+        "quota",
+        "ResourceQuota and LimitRange usage, and whether a change would fit",
+    ),
+    (
+        "buckets",
+        "ObjectBucketClaims with lifecycle policies: list, create, check, delete",
+    ),
 ];
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Shared flags that take a value in the next argument (`-n NAME`), so the value is
+/// not mistaken for the command in `kubectl dp -n data-platform status`.
+const FLAGS_WITH_VALUES: &[&str] = &[
+    "-n",
+    "--namespace",
+    "--context",
+    "--kubeconfig",
+    "--cluster",
+    "--user",
+    "--as",
+    "--as-group",
+    "--as-uid",
+    "--request-timeout",
+    "-o",
+    "--output",
+    "--color",
+    "--token",
+    "-s",
+    "--server",
+    "--certificate-authority",
+];
+
+/// The index of the command word: the first argument that is neither a flag nor a flag's value.
+pub fn command_position(args: &[OsString]) -> Option<usize> {
+    let mut skip_next = false;
+    for (i, arg) in args.iter().enumerate() {
+        let arg = arg.to_string_lossy();
+        if skip_next {
+            skip_next = false;
+        } else if arg.starts_with('-') {
+            skip_next = FLAGS_WITH_VALUES.contains(&arg.as_ref());
+        } else {
+            return Some(i);
+        }
+    }
+    None
+}
 
 /// Where `kubectl-dp-<command>` is: PATH first, then beside this executable.
 pub fn locate(command: &str) -> Option<PathBuf> {
@@ -31,17 +84,41 @@ pub fn locate(command: &str) -> Option<PathBuf> {
 }
 
 pub fn usage(out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "kubectl dp: run a Trino/Iceberg/Spark data platform on Kubernetes\n")?;
+    writeln!(
+        out,
+        "kubectl dp: run a Trino/Iceberg/Spark data platform on Kubernetes\n"
+    )?;
     writeln!(out, "Usage: kubectl dp <command> [flags]\n\nCommands:")?;
     for (name, about) in COMMANDS {
-        let installed = if locate(name).is_some() { "" } else { "  (not installed)" };
+        let installed = if locate(name).is_some() {
+            ""
+        } else {
+            "  (not installed)"
+        };
         writeln!(out, "  {name:<9} {about}{installed}")?;
     }
-    writeln!(out, "  {:<9} print the version of every installed command", "version")?;
-    writeln!(out, "  {:<9} print a shell completion script (bash, zsh, fish)", "completion")?;
-    writeln!(out, "\nEvery command takes kubectl's connection flags (--kubeconfig, --context, -n, -A, --as, ...)")?;
-    writeln!(out, "and -o table|wide|json|yaml. Run `kubectl dp <command> --help` for details.")?;
-    writeln!(out, "Exit codes: 0 all good, 1 problems found, 2 could not run.")?;
+    writeln!(
+        out,
+        "  {:<9} print the version of every installed command",
+        "version"
+    )?;
+    writeln!(
+        out,
+        "  {:<9} print a shell completion script (bash, zsh, fish)",
+        "completion"
+    )?;
+    writeln!(
+        out,
+        "\nEvery command takes kubectl's connection flags (--kubeconfig, --context, -n, -A, --as, ...)"
+    )?;
+    writeln!(
+        out,
+        "and -o table|wide|json|yaml. Run `kubectl dp <command> --help` for details."
+    )?;
+    writeln!(
+        out,
+        "Exit codes: 0 all good, 1 problems found, 2 could not run."
+    )?;
     Ok(())
 }
 
@@ -53,7 +130,11 @@ pub fn version(out: &mut dyn Write) -> Result<Exit> {
             Some(path) => match std::process::Command::new(&path).arg("--version").output() {
                 Ok(output) if output.status.success() => {
                     let text = String::from_utf8_lossy(&output.stdout);
-                    let version = text.split_whitespace().last().unwrap_or("unknown").to_string();
+                    let version = text
+                        .split_whitespace()
+                        .last()
+                        .unwrap_or("unknown")
+                        .to_string();
                     format!("kubectl-dp-{name} {version} ({})", path.display())
                 }
                 _ => format!("kubectl-dp-{name} (could not run {})", path.display()),
@@ -76,7 +157,10 @@ pub fn dispatch(command: &str, args: Vec<OsString>) -> Result<Exit> {
             ))
         } else {
             let names: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
-            Error::Usage(format!("unknown command '{command}'; try one of: {}", names.join(", ")))
+            Error::Usage(format!(
+                "unknown command '{command}'; try one of: {}",
+                names.join(", ")
+            ))
         });
     };
     run_child(&path, args)
@@ -86,7 +170,10 @@ pub fn dispatch(command: &str, args: Vec<OsString>) -> Result<Exit> {
 fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
     use std::os::unix::process::CommandExt;
     let error = std::process::Command::new(path).args(args).exec();
-    Err(Error::Usage(format!("could not run {}: {error}", path.display())))
+    Err(Error::Usage(format!(
+        "could not run {}: {error}",
+        path.display()
+    )))
 }
 
 #[cfg(not(unix))]
@@ -107,7 +194,10 @@ fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
 pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
     use clap::CommandFactory;
     use clap_complete::Shell;
-    let shell_name = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+    let shell_name = args
+        .first()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let shell: Shell = shell_name.parse().map_err(|_| {
         Error::Usage(format!(
             "'{shell_name}' is not a shell I can complete; use: kubectl dp completion bash|zsh|fish|powershell|elvish"
@@ -120,4 +210,26 @@ pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
         clap_complete::generate(shell, command, name, out);
     }
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn position(args: &[&str]) -> Option<usize> {
+        command_position(&args.iter().map(OsString::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn finds_the_command_after_flags_and_their_values() {
+        assert_eq!(position(&["status"]), Some(0));
+        assert_eq!(position(&["-n", "data-platform", "status"]), Some(2));
+        assert_eq!(position(&["--namespace=dp", "status"]), Some(1));
+        assert_eq!(position(&["-A", "quota", "-o", "json"]), Some(1));
+        assert_eq!(
+            position(&["--context", "prod", "-v", "buckets", "list"]),
+            Some(3)
+        );
+        assert_eq!(position(&["--version"]), None);
+    }
 }

@@ -1,6 +1,6 @@
-use std::io::Write;
 use clap::Parser;
 use kubectl_dp::{buckets, cli};
+use std::io::Write;
 
 fn main() -> std::process::ExitCode {
     let args = buckets::Args::parse();
