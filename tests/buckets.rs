@@ -74,7 +74,9 @@ fn client(endpoint: &str, access: &str, secret: &str) -> s3::Client {
 /// A claim as a user (or `buckets create`) writes it.
 fn claim(ns: &str, name: &str, lifecycle: Option<&str>) -> String {
     let config = match lifecycle {
-        Some(json) => format!("  additionalConfig:\n    maxSize: 1Gi\n    bucketLifecycle: '{json}'\n"),
+        Some(json) => {
+            format!("  additionalConfig:\n    maxSize: 1Gi\n    bucketLifecycle: '{json}'\n")
+        }
         None => "  additionalConfig:\n    maxSize: 1Gi\n".to_string(),
     };
     format!(
@@ -90,21 +92,52 @@ struct Provisioned {
 
 /// Plays Rook's provisioner for a claim that already exists.
 fn provision(env: &S3Env, ns: &str, name: &str, with_config_map: bool) -> Provisioned {
-    let uid = kubectl(&["get", "obc", name, "-n", ns, "-o", "jsonpath={.metadata.uid}"]);
+    let uid = kubectl(&[
+        "get",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.metadata.uid}",
+    ]);
     let bucket = format!("{ns}-{name}");
     let user = format!("obc-{ns}-{name}");
-    let access: String = format!("AK{}", uid.replace('-', "")).chars().take(20).collect::<String>().to_uppercase();
+    let access: String = format!("AK{}", uid.replace('-', ""))
+        .chars()
+        .take(20)
+        .collect::<String>()
+        .to_uppercase();
     let secret = format!("SK{}", uid.replace('-', ""));
     let status = std::process::Command::new("radosgw-admin")
-        .args(["-c", &env.conf, "user", "create", &format!("--uid={user}"), &format!("--display-name={user}")])
+        .args([
+            "-c",
+            &env.conf,
+            "user",
+            "create",
+            &format!("--uid={user}"),
+            &format!("--display-name={user}"),
+        ])
         .arg(format!("--access-key={access}"))
         .arg(format!("--secret={secret}"))
         .output()
         .expect("radosgw-admin");
-    assert!(status.status.success(), "radosgw-admin user create: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "radosgw-admin user create: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let owner = client(&env.endpoint, &access, &secret);
     block_on(owner.create_bucket(&bucket)).expect("create bucket");
-    let lifecycle = kubectl(&["get", "obc", name, "-n", ns, "-o", "jsonpath={.spec.additionalConfig.bucketLifecycle}"]);
+    let lifecycle = kubectl(&[
+        "get",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.spec.additionalConfig.bucketLifecycle}",
+    ]);
     if !lifecycle.is_empty()
         && let Ok(parsed) = Lifecycle::parse(&lifecycle)
     {
@@ -131,11 +164,33 @@ fn provision(env: &S3Env, ns: &str, name: &str, with_config_map: bool) -> Provis
     ));
     apply(&manifest);
     kubectl(&[
-        "patch", "obc", name, "-n", ns, "--type=merge",
-        "-p", &format!("{{\"spec\":{{\"bucketName\":\"{bucket}\",\"objectBucketName\":\"obc-{ns}-{name}\"}}}}"),
+        "patch",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "--type=merge",
+        "-p",
+        &format!(
+            "{{\"spec\":{{\"bucketName\":\"{bucket}\",\"objectBucketName\":\"obc-{ns}-{name}\"}}}}"
+        ),
     ]);
-    kubectl(&["patch", "obc", name, "-n", ns, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Bound\"}}"]);
-    Provisioned { bucket, access, secret }
+    kubectl(&[
+        "patch",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Bound\"}}",
+    ]);
+    Provisioned {
+        bucket,
+        access,
+        secret,
+    }
 }
 
 const TEST_LIFECYCLE: &str = r#"{"Rules":[{"ID":"abort-multipart","Status":"Enabled","Prefix":"","AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1}},{"ID":"expire-7d","Status":"Enabled","Prefix":"","Expiration":{"Days":7}}]}"#;
@@ -148,13 +203,24 @@ fn s3_client_talks_to_rgw() {
     block_on(async {
         admin.create_bucket(&bucket).await.unwrap();
         assert!(admin.bucket_exists(&bucket).await.unwrap());
-        assert!(!admin.bucket_exists("no-such-bucket-kubectl-dp").await.unwrap());
+        assert!(
+            !admin
+                .bucket_exists("no-such-bucket-kubectl-dp")
+                .await
+                .unwrap()
+        );
         assert_eq!(admin.get_lifecycle(&bucket).await.unwrap(), None);
         let lifecycle = Lifecycle::parse(TEST_LIFECYCLE).unwrap();
         admin.put_lifecycle(&bucket, &lifecycle).await.unwrap();
         assert_eq!(admin.get_lifecycle(&bucket).await.unwrap(), Some(lifecycle));
-        admin.put_object(&bucket, "dir/a b.txt", "hello".into()).await.unwrap();
-        assert_eq!(&admin.get_object(&bucket, "dir/a b.txt").await.unwrap()[..], b"hello");
+        admin
+            .put_object(&bucket, "dir/a b.txt", "hello".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            &admin.get_object(&bucket, "dir/a b.txt").await.unwrap()[..],
+            b"hello"
+        );
         let usage = admin.usage(&bucket).await.unwrap();
         assert_eq!((usage.objects, usage.bytes), (1, 5));
         admin.delete_object(&bucket, "dir/a b.txt").await.unwrap();
@@ -165,11 +231,28 @@ fn s3_client_talks_to_rgw() {
 #[test]
 fn create_presets_print_valid_sorted_lifecycles() {
     for (preset, expected) in [
-        ("analytics", Some("2 rules: abort multipart 1d, noncurrent 7d")),
+        (
+            "analytics",
+            Some("2 rules: abort multipart 1d, noncurrent 7d"),
+        ),
         ("test", Some("2 rules: abort multipart 1d, expire 7d")),
         ("none", None),
     ] {
-        let output = dp(BIN, &["create", "raw", "--storage-class", "ceph-bucket", "--lifecycle", preset, "-n", "x", "-o", "json"]);
+        let output = dp(
+            BIN,
+            &[
+                "create",
+                "raw",
+                "--storage-class",
+                "ceph-bucket",
+                "--lifecycle",
+                preset,
+                "-n",
+                "x",
+                "-o",
+                "json",
+            ],
+        );
         assert!(output.status.success(), "{}", stderr(&output));
         let manifest: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
         assert_eq!(manifest["kind"], "ObjectBucketClaim");
@@ -183,40 +266,183 @@ fn create_presets_print_valid_sorted_lifecycles() {
             }
         }
     }
-    let output = dp(BIN, &["create", "raw", "--storage-class", "c", "--lifecycle", "test", "--expire-days", "30", "--max-size", "100Gi", "--max-objects", "5000", "-n", "x", "-o", "yaml"]);
+    let output = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--lifecycle",
+            "test",
+            "--expire-days",
+            "30",
+            "--max-size",
+            "100Gi",
+            "--max-objects",
+            "5000",
+            "-n",
+            "x",
+            "-o",
+            "yaml",
+        ],
+    );
     let text = stdout(&output);
-    assert!(text.contains("maxSize: 100Gi") && text.contains("maxObjects: '5000'") || text.contains("maxObjects: \"5000\""), "{text}");
-    assert!(text.contains(r#"\"Days\":30"#) || text.contains(r#""Days":30"#), "{text}");
-    let bad = dp(BIN, &["create", "raw", "--storage-class", "c", "--lifecycle", "forever"]);
+    assert!(
+        text.contains("maxSize: 100Gi") && text.contains("maxObjects: '5000'")
+            || text.contains("maxObjects: \"5000\""),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"\"Days\":30"#) || text.contains(r#""Days":30"#),
+        "{text}"
+    );
+    let bad = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--lifecycle",
+            "forever",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(2));
-    let bad = dp(BIN, &["create", "raw", "--storage-class", "c", "--max-size", "lots", "-o", "yaml"]);
+    let bad = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--max-size",
+            "lots",
+            "-o",
+            "yaml",
+        ],
+    );
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("--max-size 'lots'"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("--max-size 'lots'"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]
 fn create_applies_with_server_side_apply_and_waits() {
     let ns = TestNamespace::new("bkt-create");
-    let dry = dp(BIN, &["create", "dry", "--storage-class", "ceph-bucket", "--lifecycle", "test", "-n", &ns.name, "--dry-run=server"]);
+    let dry = dp(
+        BIN,
+        &[
+            "create",
+            "dry",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "test",
+            "-n",
+            &ns.name,
+            "--dry-run=server",
+        ],
+    );
     assert!(dry.status.success(), "{}", stderr(&dry));
     assert!(stdout(&dry).contains("server dry run"));
-    assert!(common::kubectl_output(&["get", "obc", "dry", "-n", &ns.name], None).status.code() != Some(0));
+    assert!(
+        common::kubectl_output(&["get", "obc", "dry", "-n", &ns.name], None)
+            .status
+            .code()
+            != Some(0)
+    );
 
-    let made = dp(BIN, &["create", "analytics", "--storage-class", "ceph-bucket", "--lifecycle", "analytics", "-n", &ns.name]);
+    let made = dp(
+        BIN,
+        &[
+            "create",
+            "analytics",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "analytics",
+            "-n",
+            &ns.name,
+        ],
+    );
     assert!(made.status.success(), "{}", stderr(&made));
-    let managers = kubectl(&["get", "obc", "analytics", "-n", &ns.name, "-o", "jsonpath={.metadata.managedFields[*].manager}"]);
+    let managers = kubectl(&[
+        "get",
+        "obc",
+        "analytics",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.metadata.managedFields[*].manager}",
+    ]);
     assert!(managers.contains("kubectl-dp"), "{managers}");
-    let json = kubectl(&["get", "obc", "analytics", "-n", &ns.name, "-o", "jsonpath={.spec.additionalConfig.bucketLifecycle}"]);
+    let json = kubectl(&[
+        "get",
+        "obc",
+        "analytics",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.spec.additionalConfig.bucketLifecycle}",
+    ]);
     assert_eq!(Lifecycle::parse(&json).unwrap().rules.len(), 2);
 
     // --wait: a short timeout while Pending, then Bound once the "provisioner" acts.
     let started = Instant::now();
-    let waited = dp(BIN, &["create", "analytics", "--storage-class", "ceph-bucket", "--lifecycle", "analytics", "-n", &ns.name, "--wait", "--timeout", "2s"]);
+    let waited = dp(
+        BIN,
+        &[
+            "create",
+            "analytics",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "analytics",
+            "-n",
+            &ns.name,
+            "--wait",
+            "--timeout",
+            "2s",
+        ],
+    );
     assert_eq!(waited.status.code(), Some(1), "{}", stdout(&waited));
-    assert!(stdout(&waited).contains("still Pending"), "{}", stdout(&waited));
+    assert!(
+        stdout(&waited).contains("still Pending"),
+        "{}",
+        stdout(&waited)
+    );
     assert!(started.elapsed() < Duration::from_secs(15));
-    kubectl(&["patch", "obc", "analytics", "-n", &ns.name, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Bound\"}}"]);
-    let bound = dp(BIN, &["create", "analytics", "--storage-class", "ceph-bucket", "--lifecycle", "analytics", "-n", &ns.name, "--wait", "--timeout", "20s"]);
+    kubectl(&[
+        "patch",
+        "obc",
+        "analytics",
+        "-n",
+        &ns.name,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Bound\"}}",
+    ]);
+    let bound = dp(
+        BIN,
+        &[
+            "create",
+            "analytics",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "analytics",
+            "-n",
+            &ns.name,
+            "--wait",
+            "--timeout",
+            "20s",
+        ],
+    );
     assert!(bound.status.success(), "{}", stderr(&bound));
     assert!(stdout(&bound).contains("Bound"));
 }
@@ -233,7 +459,17 @@ fn list_and_describe_claims_in_every_phase() {
     apply(&claim(n, "failed", None));
     provision(&env, n, "healthy", true);
     provision(&env, n, "no-cm", false);
-    kubectl(&["patch", "obc", "failed", "-n", n, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Failed\"}}"]);
+    kubectl(&[
+        "patch",
+        "obc",
+        "failed",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Failed\"}}",
+    ]);
     apply(&format!(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: reader\n  namespace: {n}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    envFrom:\n    - secretRef:\n        name: healthy\n    - configMapRef:\n        name: healthy\n"
     ));
@@ -242,7 +478,12 @@ fn list_and_describe_claims_in_every_phase() {
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
     for expected in [
-        "healthy", "Bound", "2 rules: abort multipart 1d, expire 7d", "Pending", "Failed", "invalid JSON",
+        "healthy",
+        "Bound",
+        "2 rules: abort multipart 1d, expire 7d",
+        "Pending",
+        "Failed",
+        "invalid JSON",
         "claim is Bound but its ConfigMap no-cm (the endpoint) is missing",
         "bucketLifecycle is not a valid S3 lifecycle document",
         "claim is Failed",
@@ -258,17 +499,38 @@ fn list_and_describe_claims_in_every_phase() {
     assert_eq!(healthy["bucket"], format!("{n}-healthy"));
     assert_eq!(healthy["hasSecret"], true);
     assert_eq!(healthy["expireDays"], 7);
-    assert!(report["operatorConfig"].as_str().unwrap().contains("not found"));
+    assert!(
+        report["operatorConfig"]
+            .as_str()
+            .unwrap()
+            .contains("not found")
+    );
 
     let described = dp(BIN, &["describe", "healthy", "-n", n]);
     let text = stdout(&described);
-    assert_eq!(described.status.code(), Some(0), "{text}{}", stderr(&described));
-    assert!(text.contains(&format!("ObjectBucket:  obc-{n}-healthy")), "{text}");
+    assert_eq!(
+        described.status.code(),
+        Some(0),
+        "{text}{}",
+        stderr(&described)
+    );
+    assert!(
+        text.contains(&format!("ObjectBucket:  obc-{n}-healthy")),
+        "{text}"
+    );
     assert!(text.contains("Endpoint:      http://127.0.0.1:"), "{text}");
     assert!(text.contains("AWS_SECRET_ACCESS_KEY: present"), "{text}");
     assert!(text.contains("expire-7d"), "{text}");
     assert!(text.contains("reader"), "{text}");
-    let secret = kubectl(&["get", "secret", "healthy", "-n", n, "-o", "jsonpath={.data.AWS_SECRET_ACCESS_KEY}"]);
+    let secret = kubectl(&[
+        "get",
+        "secret",
+        "healthy",
+        "-n",
+        n,
+        "-o",
+        "jsonpath={.data.AWS_SECRET_ACCESS_KEY}",
+    ]);
     let secret_text = String::from_utf8(base64_decode(&secret)).unwrap();
     assert!(!text.contains(&secret_text), "describe printed the secret");
 
@@ -277,12 +539,18 @@ fn list_and_describe_claims_in_every_phase() {
     assert!(stdout(&pending).contains("Secret missing"));
     let missing = dp(BIN, &["describe", "nope", "-n", n]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("ObjectBucketClaim nope not found"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("ObjectBucketClaim nope not found"),
+        "{}",
+        stderr(&missing)
+    );
 }
 
 fn base64_decode(text: &str) -> Vec<u8> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text.trim()).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .unwrap()
 }
 
 #[test]
@@ -302,7 +570,10 @@ fn check_passes_then_reports_drift() {
 
     // Behind the claim's back: expire after 1 day and drop the multipart rule.
     let owner = client(&env.endpoint, &p.access, &p.secret);
-    let changed = Lifecycle::parse(r#"{"Rules":[{"ID":"expire-7d","Status":"Enabled","Prefix":"","Expiration":{"Days":1}}]}"#).unwrap();
+    let changed = Lifecycle::parse(
+        r#"{"Rules":[{"ID":"expire-7d","Status":"Enabled","Prefix":"","Expiration":{"Days":1}}]}"#,
+    )
+    .unwrap();
     block_on(owner.put_lifecycle(&p.bucket, &changed)).unwrap();
     let output = dp(BIN, &["check", "--all", "-n", n, "-o", "json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -312,9 +583,15 @@ fn check_passes_then_reports_drift() {
     assert_eq!(drift[0]["rule"], "abort-multipart");
     assert_eq!(drift[0]["bucket"], "missing");
     assert_eq!(drift[1]["field"], "Expiration.Days");
-    assert_eq!((drift[1]["claim"].as_str(), drift[1]["bucket"].as_str()), (Some("7"), Some("1")));
+    assert_eq!(
+        (drift[1]["claim"].as_str(), drift[1]["bucket"].as_str()),
+        (Some("7"), Some("1"))
+    );
     let table = stdout(&dp(BIN, &["check", "data", "-n", n]));
-    assert!(table.contains("Expiration.Days") && table.contains("FAIL"), "{table}");
+    assert!(
+        table.contains("Expiration.Days") && table.contains("FAIL"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -326,33 +603,83 @@ fn check_bad_inputs_fail_clearly() {
     provision(&env, n, "no-cm", false);
     let output = dp(BIN, &["check", "no-cm", "-n", n]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains(&format!("ConfigMap {n}/no-cm (the bucket endpoint) is missing")), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains(&format!(
+            "ConfigMap {n}/no-cm (the bucket endpoint) is missing"
+        )),
+        "{}",
+        stdout(&output)
+    );
 
     apply(&claim(n, "wrong-creds", None));
     provision(&env, n, "wrong-creds", true);
-    kubectl(&["patch", "secret", "wrong-creds", "-n", n, "--type=merge", "-p", "{\"stringData\":{\"AWS_SECRET_ACCESS_KEY\":\"not-the-secret\"}}"]);
+    kubectl(&[
+        "patch",
+        "secret",
+        "wrong-creds",
+        "-n",
+        n,
+        "--type=merge",
+        "-p",
+        "{\"stringData\":{\"AWS_SECRET_ACCESS_KEY\":\"not-the-secret\"}}",
+    ]);
     let output = dp(BIN, &["check", "wrong-creds", "-n", n]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("S3 refused the credentials"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("S3 refused the credentials"),
+        "{}",
+        stdout(&output)
+    );
 
     apply(&claim(n, "bad-json", Some("{not json")));
     provision(&env, n, "bad-json", true);
     let output = dp(BIN, &["check", "bad-json", "-n", n]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("bucketLifecycle is not a valid S3 lifecycle document"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("bucketLifecycle is not a valid S3 lifecycle document"),
+        "{}",
+        stdout(&output)
+    );
 
     // An endpoint that accepts connections but never answers.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let started = Instant::now();
-    let output = dp(BIN, &["check", "bad-json", "-n", n, "--s3-endpoint", &format!("http://127.0.0.1:{port}"), "--s3-timeout", "2s"]);
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    let output = dp(
+        BIN,
+        &[
+            "check",
+            "bad-json",
+            "-n",
+            n,
+            "--s3-endpoint",
+            &format!("http://127.0.0.1:{port}"),
+            "--s3-timeout",
+            "2s",
+        ],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("did not answer within 2s"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("did not answer within 2s"),
+        "{}",
+        stdout(&output)
+    );
     drop(silent);
 
-    let output = dp(BIN, &["check", "bad-json", "-n", n, "--s3-endpoint", "ftp://x"]);
-    assert!(stdout(&output).contains("is not an http(s) URL"), "{}", stdout(&output));
+    let output = dp(
+        BIN,
+        &["check", "bad-json", "-n", n, "--s3-endpoint", "ftp://x"],
+    );
+    assert!(
+        stdout(&output).contains("is not an http(s) URL"),
+        "{}",
+        stdout(&output)
+    );
     let output = dp(BIN, &["check", "-n", n]);
     assert_eq!(output.status.code(), Some(2), "NAME or --all is required");
 }
@@ -366,8 +693,14 @@ fn delete_refuses_data_unless_forced() {
     let p = provision(&env, n, "full", true);
     let owner = client(&env.endpoint, &p.access, &p.secret);
     block_on(async {
-        owner.put_object(&p.bucket, "a.parquet", vec![0u8; 2048].into()).await.unwrap();
-        owner.put_object(&p.bucket, "b.parquet", vec![0u8; 1024].into()).await.unwrap();
+        owner
+            .put_object(&p.bucket, "a.parquet", vec![0u8; 2048].into())
+            .await
+            .unwrap();
+        owner
+            .put_object(&p.bucket, "b.parquet", vec![0u8; 1024].into())
+            .await
+            .unwrap();
     });
     let output = dp(BIN, &["delete", "full", "-n", n, "--yes"]);
     let text = stdout(&output);
@@ -378,10 +711,19 @@ fn delete_refuses_data_unless_forced() {
 
     let output = dp(BIN, &["delete", "full", "-n", n, "--force"]);
     assert_eq!(output.status.code(), Some(2), "no terminal and no --yes");
-    assert!(stderr(&output).contains("pass --yes"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("pass --yes"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = dp(BIN, &["delete", "full", "-n", n, "--force", "--yes"]);
-    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
     assert!(stdout(&output).contains("deleted"));
     let gone = common::kubectl_output(&["get", "obc", "full", "-n", n], None);
     assert!(!gone.status.success());

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 use serde::Serialize;
 
-use crate::platform::bucket::{AbortMultipart, Expiration, Lifecycle, LifecycleRule, NoncurrentExpiration};
+use crate::platform::bucket::{
+    AbortMultipart, Expiration, Lifecycle, LifecycleRule, NoncurrentExpiration,
+};
 use crate::platform::crds::ObjectBucketClaim;
 use crate::platform::workload;
 
@@ -65,7 +67,9 @@ pub fn build_lifecycle(preset: Preset, choice: LifecycleChoice) -> Option<Lifecy
     }
     if let Some(days) = noncurrent {
         rules.push(LifecycleRule {
-            noncurrent_version_expiration: Some(NoncurrentExpiration { noncurrent_days: days }),
+            noncurrent_version_expiration: Some(NoncurrentExpiration {
+                noncurrent_days: days,
+            }),
             ..rule(&format!("noncurrent-expire-{days}d"))
         });
     }
@@ -155,7 +159,10 @@ pub fn claim_row(
             Ok(l) => (
                 l.summary(),
                 l.rules.len(),
-                l.rules.iter().filter_map(|r| r.expiration.as_ref().map(|e| e.days)).min(),
+                l.rules
+                    .iter()
+                    .filter_map(|r| r.expiration.as_ref().map(|e| e.days))
+                    .min(),
             ),
         },
     };
@@ -166,8 +173,12 @@ pub fn claim_row(
         bucket,
         storage_class: claim.spec.storage_class_name.clone(),
         object_bucket: claim.spec.object_bucket_name.clone(),
-        max_size: claim.config("maxSize").or_else(|| claim.config("bucketMaxSize")),
-        max_objects: claim.config("maxObjects").or_else(|| claim.config("bucketMaxObjects")),
+        max_size: claim
+            .config("maxSize")
+            .or_else(|| claim.config("bucketMaxSize")),
+        max_objects: claim
+            .config("maxObjects")
+            .or_else(|| claim.config("bucketMaxObjects")),
         lifecycle,
         lifecycle_rules: rules,
         expire_days: expire,
@@ -184,7 +195,8 @@ pub fn pods_using(pods: &[Pod], namespace: &str, claim: &str) -> Vec<String> {
         .filter(|p| p.metadata.namespace.as_deref() == Some(namespace))
         .filter(|p| {
             p.spec.as_ref().is_some_and(|spec| {
-                workload::config_maps(spec).contains(claim) || workload::secrets(spec).iter().any(|(s, _)| s == claim)
+                workload::config_maps(spec).contains(claim)
+                    || workload::secrets(spec).iter().any(|(s, _)| s == claim)
             })
         })
         .filter_map(|p| p.metadata.name.clone())
@@ -215,7 +227,10 @@ fn rule_fields(rule: &LifecycleRule) -> BTreeMap<&'static str, String> {
     fields.insert("Prefix", prefix);
     fields.insert(
         "Expiration.Days",
-        rule.expiration.as_ref().map(|e| e.days.to_string()).unwrap_or_else(|| "-".into()),
+        rule.expiration
+            .as_ref()
+            .map(|e| e.days.to_string())
+            .unwrap_or_else(|| "-".into()),
     );
     fields.insert(
         "AbortIncompleteMultipartUpload.DaysAfterInitiation",
@@ -289,11 +304,24 @@ mod tests {
             serde_json::to_string(&analytics).unwrap(),
             r#"{"Rules":[{"ID":"abort-multipart","Status":"Enabled","Prefix":"","AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1}},{"ID":"noncurrent-expire-7d","Status":"Enabled","Prefix":"","NoncurrentVersionExpiration":{"NoncurrentDays":7}}]}"#
         );
-        let test = build_lifecycle(Preset::Test, LifecycleChoice { expire_days: Some(30), ..Default::default() }).unwrap();
+        let test = build_lifecycle(
+            Preset::Test,
+            LifecycleChoice {
+                expire_days: Some(30),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(test.summary(), "2 rules: abort multipart 1d, expire 30d");
         assert_eq!(test.unsorted_ids(), None);
         assert!(build_lifecycle(Preset::None, LifecycleChoice::default()).is_none());
-        let explicit = build_lifecycle(Preset::None, LifecycleChoice { abort_multipart_days: Some(2), ..Default::default() });
+        let explicit = build_lifecycle(
+            Preset::None,
+            LifecycleChoice {
+                abort_multipart_days: Some(2),
+                ..Default::default()
+            },
+        );
         assert_eq!(explicit.unwrap().rules.len(), 1);
     }
 
@@ -311,7 +339,9 @@ mod tests {
         });
         assert_eq!(claim["metadata"]["name"], "scratch");
         assert_eq!(claim["spec"]["additionalConfig"]["maxObjects"], "1000");
-        let json = claim["spec"]["additionalConfig"]["bucketLifecycle"].as_str().unwrap();
+        let json = claim["spec"]["additionalConfig"]["bucketLifecycle"]
+            .as_str()
+            .unwrap();
         assert_eq!(Lifecycle::parse(json).unwrap(), lifecycle.unwrap());
     }
 
@@ -326,7 +356,14 @@ mod tests {
         assert_eq!(drift.len(), 2);
         assert_eq!(drift[0].rule, "abort-multipart");
         assert_eq!(drift[0].bucket, "missing");
-        assert_eq!((drift[1].field.as_str(), drift[1].claim.as_str(), drift[1].bucket.as_str()), ("Expiration.Days", "7", "1"));
+        assert_eq!(
+            (
+                drift[1].field.as_str(),
+                drift[1].claim.as_str(),
+                drift[1].bucket.as_str()
+            ),
+            ("Expiration.Days", "7", "1")
+        );
         assert_eq!(lifecycle_drift(Some(&wanted), None).len(), 2);
     }
 }

@@ -149,7 +149,11 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         && !create.wait
     {
         // Printing for the Git repo needs no cluster unless -n is not given.
-        let namespace = args.cluster.namespace.clone().unwrap_or_else(|| "default".into());
+        let namespace = args
+            .cluster
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
         let claim = claim_manifest(create, &namespace)?;
         return print_value(out, args.output.format, &claim).map(|_| Exit::Ok);
     }
@@ -185,7 +189,9 @@ fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<serde_json::Va
     if let Some(size) = &create.max_size
         && size.parse::<crate::platform::quantity::Quantity>().is_err()
     {
-        return Err(Error::Usage(format!("--max-size '{size}' is not a quantity like 100Gi or 500M")));
+        return Err(Error::Usage(format!(
+            "--max-size '{size}' is not a quantity like 100Gi or 500M"
+        )));
     }
     let lifecycle = analyse::build_lifecycle(
         create.lifecycle,
@@ -209,7 +215,9 @@ fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<serde_json::Va
 fn is_dns_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
@@ -238,18 +246,39 @@ struct ListReport {
 
 /// The operator's allowed `additionalConfig` keys: `None` (Rook's defaults) when
 /// its ConfigMap is missing or may not be read.
-async fn operator_allowed_fields(cluster: &Cluster, namespace: &str) -> (Option<Vec<String>>, String) {
-    match cluster.config_map(namespace, "rook-ceph-operator-config").await {
+async fn operator_allowed_fields(
+    cluster: &Cluster,
+    namespace: &str,
+) -> (Option<Vec<String>>, String) {
+    match cluster
+        .config_map(namespace, "rook-ceph-operator-config")
+        .await
+    {
         Ok(Some(cm)) => (
             Some(bucket::allowed_fields(cm.data.as_ref())),
             format!("read rook-ceph-operator-config in {namespace}"),
         ),
-        Ok(None) => (None, format!("rook-ceph-operator-config not found in {namespace}; assuming Rook's default fields")),
-        Err(e) => (None, format!("could not read rook-ceph-operator-config ({e}); assuming Rook's default fields")),
+        Ok(None) => (
+            None,
+            format!(
+                "rook-ceph-operator-config not found in {namespace}; assuming Rook's default fields"
+            ),
+        ),
+        Err(e) => (
+            None,
+            format!(
+                "could not read rook-ceph-operator-config ({e}); assuming Rook's default fields"
+            ),
+        ),
     }
 }
 
-async fn run_list(cluster: &Cluster, args: &Args, list: &ListArgs, out: &mut dyn Write) -> Result<Exit> {
+async fn run_list(
+    cluster: &Cluster,
+    args: &Args,
+    list: &ListArgs,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     let scope = cluster.scope(&args.cluster);
     let all = ListParams::default();
     let claim_resource = resources::object_bucket_claim();
@@ -267,7 +296,8 @@ async fn run_list(cluster: &Cluster, args: &Args, list: &ListArgs, out: &mut dyn
                 reason: "the ObjectBucketClaim CRD (objectbucket.io) is not installed; install Rook-Ceph's object store".into(),
             });
         }
-        crate::kube::Availability::Forbidden(reason) | crate::kube::Availability::Failed(reason) => {
+        crate::kube::Availability::Forbidden(reason)
+        | crate::kube::Availability::Failed(reason) => {
             return Err(Error::Api {
                 what: format!("listing objectbucketclaims in {}", scope.describe()),
                 reason: reason.clone(),
@@ -277,21 +307,21 @@ async fn run_list(cluster: &Cluster, args: &Args, list: &ListArgs, out: &mut dyn
     }
     let now = jiff::Timestamp::now();
     let cm_of = |ns: &str, name: &str| {
-        config_maps
-            .items
-            .iter()
-            .find(|c| c.metadata.namespace.as_deref() == Some(ns) && c.metadata.name.as_deref() == Some(name))
+        config_maps.items.iter().find(|c| {
+            c.metadata.namespace.as_deref() == Some(ns) && c.metadata.name.as_deref() == Some(name)
+        })
     };
     let secret_of = |ns: &str, name: &str| {
-        secrets
-            .items
-            .iter()
-            .any(|s| s.metadata.namespace.as_deref() == Some(ns) && s.metadata.name.as_deref() == Some(name))
+        secrets.items.iter().any(|s| {
+            s.metadata.namespace.as_deref() == Some(ns) && s.metadata.name.as_deref() == Some(name)
+        })
     };
     let mut rows = Vec::new();
     let mut findings = Vec::new();
     let mut sorted = claims.items.clone();
-    sorted.sort_by(|a, b| (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name)));
+    sorted.sort_by(|a, b| {
+        (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name))
+    });
     for claim in &sorted {
         let ns = claim.metadata.namespace.as_deref().unwrap_or_default();
         let name = claim.metadata.name.as_deref().unwrap_or_default();
@@ -330,7 +360,17 @@ async fn run_list(cluster: &Cluster, args: &Args, list: &ListArgs, out: &mut dyn
             if all_ns {
                 headers.push("NAMESPACE");
             }
-            headers.extend(["NAME", "PHASE", "BUCKET", "STORAGECLASS", "QUOTA", "LIFECYCLE", "SECRET", "CONFIGMAP", "AGE"]);
+            headers.extend([
+                "NAME",
+                "PHASE",
+                "BUCKET",
+                "STORAGECLASS",
+                "QUOTA",
+                "LIFECYCLE",
+                "SECRET",
+                "CONFIGMAP",
+                "AGE",
+            ]);
             if wide {
                 headers.push("OBJECTBUCKET");
             }
@@ -360,7 +400,9 @@ async fn run_list(cluster: &Cluster, args: &Args, list: &ListArgs, out: &mut dyn
                         r.lifecycle.clone(),
                         yes(r.has_secret),
                         yes(r.has_config_map),
-                        r.age_seconds.map(crate::render::age).unwrap_or_else(|| "-".into()),
+                        r.age_seconds
+                            .map(crate::render::age)
+                            .unwrap_or_else(|| "-".into()),
                     ]);
                     if wide {
                         row.push(r.object_bucket.clone().unwrap_or_else(|| "-".into()));
@@ -409,13 +451,18 @@ async fn run_create(
 ) -> Result<Exit> {
     let manifest = claim_manifest(create, namespace)?;
     let dry_run = create.dry_run == "server";
-    let written = cluster.apply_bucket_claim(namespace, &manifest, dry_run).await?;
+    let written = cluster
+        .apply_bucket_claim(namespace, &manifest, dry_run)
+        .await?;
     let name = written.metadata.name.clone().unwrap_or_default();
     if matches!(args.output.format, OutputFormat::Json | OutputFormat::Yaml) {
         print_value(out, args.output.format, &written)?;
     } else {
         let suffix = if dry_run { " (server dry run)" } else { "" };
-        writeln!(out, "objectbucketclaim.objectbucket.io/{name} applied in {namespace}{suffix}")?;
+        writeln!(
+            out,
+            "objectbucketclaim.objectbucket.io/{name} applied in {namespace}{suffix}"
+        )?;
     }
     if !create.wait || dry_run {
         return Ok(Exit::Ok);
@@ -441,7 +488,10 @@ async fn run_create(
         }
         if phase == "Failed" || phase == "Gone" {
             let _ = writeln!(stderr);
-            writeln!(out, "objectbucketclaim.objectbucket.io/{name} {phase}: see kubectl dp buckets describe {name} -n {namespace}")?;
+            writeln!(
+                out,
+                "objectbucketclaim.objectbucket.io/{name} {phase}: see kubectl dp buckets describe {name} -n {namespace}"
+            )?;
             return Ok(Exit::Problems);
         }
         if tokio::time::Instant::now() >= deadline {
@@ -476,19 +526,28 @@ struct Description {
 type BTreeMapStr = std::collections::BTreeMap<String, String>;
 
 async fn load_claim(cluster: &Cluster, namespace: &str, name: &str) -> Result<ObjectBucketClaim> {
-    cluster.bucket_claim(namespace, name).await?.ok_or_else(|| Error::NotFound {
-        kind: "ObjectBucketClaim".into(),
-        name: name.to_string(),
-        scope: format!(" in namespace {namespace}"),
-        hint: format!("kubectl dp buckets list -n {namespace}"),
-    })
+    cluster
+        .bucket_claim(namespace, name)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            kind: "ObjectBucketClaim".into(),
+            name: name.to_string(),
+            scope: format!(" in namespace {namespace}"),
+            hint: format!("kubectl dp buckets list -n {namespace}"),
+        })
 }
 
 fn masked(value: &[u8]) -> String {
     format!("present ({} bytes, ****)", value.len())
 }
 
-async fn run_describe(cluster: &Cluster, args: &Args, namespace: &str, name: &str, out: &mut dyn Write) -> Result<Exit> {
+async fn run_describe(
+    cluster: &Cluster,
+    args: &Args,
+    namespace: &str,
+    name: &str,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     let claim = load_claim(cluster, namespace, name).await?;
     let ob_name = claim
         .spec
@@ -546,7 +605,9 @@ async fn run_describe(cluster: &Cluster, args: &Args, namespace: &str, name: &st
     };
     let description = Description {
         claim: analyse::claim_row(&claim, cm.as_ref(), secret.is_some(), age),
-        object_bucket: ob.as_ref().map(|o| serde_json::json!({"name": o.metadata.name, "spec": o.spec, "status": o.status})),
+        object_bucket: ob.as_ref().map(
+            |o| serde_json::json!({"name": o.metadata.name, "spec": o.spec, "status": o.status}),
+        ),
         endpoint,
         credentials,
         lifecycle,
@@ -566,7 +627,11 @@ async fn run_describe(cluster: &Cluster, args: &Args, namespace: &str, name: &st
             .collect(),
         findings,
     };
-    let exit = if description.findings.iter().any(|f| f.severity >= Severity::Warning) {
+    let exit = if description
+        .findings
+        .iter()
+        .any(|f| f.severity >= Severity::Warning)
+    {
         Exit::Problems
     } else {
         Exit::Ok
@@ -593,8 +658,19 @@ async fn run_describe(cluster: &Cluster, args: &Args, namespace: &str, name: &st
         )?,
         None => writeln!(out, "ObjectBucket:  {ob_name} (not found)")?,
     }
-    writeln!(out, "Quota:         maxSize {}, maxObjects {}", dash(&c.max_size), dash(&c.max_objects))?;
-    writeln!(out, "Age:           {}", c.age_seconds.map(crate::render::age).unwrap_or_else(|| "-".into()))?;
+    writeln!(
+        out,
+        "Quota:         maxSize {}, maxObjects {}",
+        dash(&c.max_size),
+        dash(&c.max_objects)
+    )?;
+    writeln!(
+        out,
+        "Age:           {}",
+        c.age_seconds
+            .map(crate::render::age)
+            .unwrap_or_else(|| "-".into())
+    )?;
     writeln!(out, "Credentials (Secret {}):", c.name)?;
     for (k, v) in &d.credentials {
         writeln!(out, "  {k}: {v}")?;
@@ -606,7 +682,18 @@ async fn run_describe(cluster: &Cluster, args: &Args, namespace: &str, name: &st
         (Some(l), None) => {
             let rows = l.rules.iter().map(lifecycle_row).collect();
             let mut buffer = Vec::new();
-            crate::render::table(&mut buffer, &["ID", "STATUS", "PREFIX", "EXPIRE", "ABORT MULTIPART", "NONCURRENT"], rows)?;
+            crate::render::table(
+                &mut buffer,
+                &[
+                    "ID",
+                    "STATUS",
+                    "PREFIX",
+                    "EXPIRE",
+                    "ABORT MULTIPART",
+                    "NONCURRENT",
+                ],
+                rows,
+            )?;
             for line in String::from_utf8_lossy(&buffer).lines() {
                 writeln!(out, "  {line}")?;
             }
@@ -641,10 +728,22 @@ fn lifecycle_row(rule: &bucket::LifecycleRule) -> Vec<String> {
     vec![
         rule.id.clone(),
         rule.status.clone(),
-        if prefix.is_empty() { "(all)".into() } else { prefix },
+        if prefix.is_empty() {
+            "(all)".into()
+        } else {
+            prefix
+        },
         days(rule.expiration.as_ref().map(|e| e.days)),
-        days(rule.abort_incomplete_multipart_upload.as_ref().map(|a| a.days_after_initiation)),
-        days(rule.noncurrent_version_expiration.as_ref().map(|n| n.noncurrent_days)),
+        days(
+            rule.abort_incomplete_multipart_upload
+                .as_ref()
+                .map(|a| a.days_after_initiation),
+        ),
+        days(
+            rule.noncurrent_version_expiration
+                .as_ref()
+                .map(|n| n.noncurrent_days),
+        ),
     ]
 }
 
@@ -663,13 +762,22 @@ async fn target_for(
     s3args: &S3Args,
 ) -> std::result::Result<Target, String> {
     let name = claim.metadata.name.as_deref().unwrap_or_default();
-    let (cm, secret) = tokio::join!(cluster.config_map(namespace, name), cluster.secret(namespace, name));
-    let cm = cm
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("ConfigMap {namespace}/{name} (the bucket endpoint) is missing; the claim is {}", claim.phase()))?;
-    let secret = secret
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("Secret {namespace}/{name} (the S3 credentials) is missing; the claim is {}", claim.phase()))?;
+    let (cm, secret) = tokio::join!(
+        cluster.config_map(namespace, name),
+        cluster.secret(namespace, name)
+    );
+    let cm = cm.map_err(|e| e.to_string())?.ok_or_else(|| {
+        format!(
+            "ConfigMap {namespace}/{name} (the bucket endpoint) is missing; the claim is {}",
+            claim.phase()
+        )
+    })?;
+    let secret = secret.map_err(|e| e.to_string())?.ok_or_else(|| {
+        format!(
+            "Secret {namespace}/{name} (the S3 credentials) is missing; the claim is {}",
+            claim.phase()
+        )
+    })?;
     let data = cm.data.unwrap_or_default();
     let bucket = data
         .get("BUCKET_NAME")
@@ -678,9 +786,9 @@ async fn target_for(
     let endpoint = match &s3args.s3_endpoint {
         Some(url) => url.clone(),
         None => {
-            let host = data
-                .get("BUCKET_HOST")
-                .ok_or_else(|| format!("ConfigMap {namespace}/{name} has no BUCKET_HOST; pass --s3-endpoint"))?;
+            let host = data.get("BUCKET_HOST").ok_or_else(|| {
+                format!("ConfigMap {namespace}/{name} has no BUCKET_HOST; pass --s3-endpoint")
+            })?;
             let port = data.get("BUCKET_PORT").map(String::as_str).unwrap_or("80");
             format!("http://{host}:{port}")
         }
@@ -696,7 +804,8 @@ async fn target_for(
         access_key: field("AWS_ACCESS_KEY_ID")?,
         secret_key: field("AWS_SECRET_ACCESS_KEY")?,
     };
-    let client = s3::Client::new(&endpoint, credentials, s3args.s3_timeout).map_err(|e| e.to_string())?;
+    let client =
+        s3::Client::new(&endpoint, credentials, s3args.s3_timeout).map_err(|e| e.to_string())?;
     Ok(Target { client, bucket })
 }
 
@@ -719,7 +828,12 @@ struct Step {
     detail: String,
 }
 
-async fn check_one(cluster: &Cluster, namespace: &str, claim: &ObjectBucketClaim, s3args: &S3Args) -> CheckResult {
+async fn check_one(
+    cluster: &Cluster,
+    namespace: &str,
+    claim: &ObjectBucketClaim,
+    s3args: &S3Args,
+) -> CheckResult {
     let name = claim.metadata.name.clone().unwrap_or_default();
     let mut result = CheckResult {
         namespace: namespace.to_string(),
@@ -730,15 +844,16 @@ async fn check_one(cluster: &Cluster, namespace: &str, claim: &ObjectBucketClaim
         drift: Vec::new(),
         passed: false,
     };
-    let step = |result: &mut CheckResult, check: &str, outcome: std::result::Result<String, String>| {
-        let ok = outcome.is_ok();
-        result.steps.push(Step {
-            check: check.to_string(),
-            ok,
-            detail: outcome.unwrap_or_else(|e| e),
-        });
-        ok
-    };
+    let step =
+        |result: &mut CheckResult, check: &str, outcome: std::result::Result<String, String>| {
+            let ok = outcome.is_ok();
+            result.steps.push(Step {
+                check: check.to_string(),
+                ok,
+                detail: outcome.unwrap_or_else(|e| e),
+            });
+            ok
+        };
     let target = match target_for(cluster, namespace, claim, s3args).await {
         Ok(t) => t,
         Err(e) => {
@@ -751,18 +866,33 @@ async fn check_one(cluster: &Cluster, namespace: &str, claim: &ObjectBucketClaim
     let (client, bucket) = (&target.client, target.bucket.as_str());
     let exists = match client.bucket_exists(bucket).await {
         Ok(true) => Ok(format!("bucket {bucket} exists")),
-        Ok(false) => Err(format!("bucket {bucket} does not exist at {}", client.endpoint())),
+        Ok(false) => Err(format!(
+            "bucket {bucket} does not exist at {}",
+            client.endpoint()
+        )),
         Err(e) => Err(e.to_string()),
     };
     if !step(&mut result, "bucket", exists) {
         return result;
     }
-    let probe_key = format!(".kubectl-dp-probe-{}", jiff::Timestamp::now().as_millisecond());
+    let probe_key = format!(
+        ".kubectl-dp-probe-{}",
+        jiff::Timestamp::now().as_millisecond()
+    );
     let payload = Bytes::from(format!("kubectl dp buckets check {probe_key}"));
     let probe = async {
-        client.put_object(bucket, &probe_key, payload.clone()).await.map_err(|e| format!("write: {e}"))?;
-        let read = client.get_object(bucket, &probe_key).await.map_err(|e| format!("read: {e}"));
-        let deleted = client.delete_object(bucket, &probe_key).await.map_err(|e| format!("delete: {e}"));
+        client
+            .put_object(bucket, &probe_key, payload.clone())
+            .await
+            .map_err(|e| format!("write: {e}"))?;
+        let read = client
+            .get_object(bucket, &probe_key)
+            .await
+            .map_err(|e| format!("read: {e}"));
+        let deleted = client
+            .delete_object(bucket, &probe_key)
+            .await
+            .map_err(|e| format!("delete: {e}"));
         let read = read?;
         deleted?;
         if read != payload {
@@ -772,7 +902,9 @@ async fn check_one(cluster: &Cluster, namespace: &str, claim: &ObjectBucketClaim
     }
     .await;
     let probe_ok = step(&mut result, "probe object", probe);
-    let wanted = claim.config("bucketLifecycle").map(|json| Lifecycle::parse(&json));
+    let wanted = claim
+        .config("bucketLifecycle")
+        .map(|json| Lifecycle::parse(&json));
     let lifecycle = match wanted {
         Some(Err(e)) => Err(e),
         wanted => match client.get_lifecycle(bucket).await {
@@ -786,7 +918,10 @@ async fn check_one(cluster: &Cluster, namespace: &str, claim: &ObjectBucketClaim
                         None => "none on the claim, none on the bucket".into(),
                     })
                 } else {
-                    Err(format!("{} difference(s) between the claim and the bucket", result.drift.len()))
+                    Err(format!(
+                        "{} difference(s) between the claim and the bucket",
+                        result.drift.len()
+                    ))
                 }
             }
         },
@@ -796,15 +931,27 @@ async fn check_one(cluster: &Cluster, namespace: &str, claim: &ObjectBucketClaim
     result
 }
 
-async fn run_check(cluster: &Cluster, args: &Args, check: &CheckArgs, namespace: &str, out: &mut dyn Write) -> Result<Exit> {
+async fn run_check(
+    cluster: &Cluster,
+    args: &Args,
+    check: &CheckArgs,
+    namespace: &str,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     let claims: Vec<ObjectBucketClaim> = if let Some(name) = &check.name {
         vec![load_claim(cluster, namespace, name).await?]
     } else {
         let scope = cluster.scope(&args.cluster);
         let listing = cluster
-            .list_custom::<ObjectBucketClaim>(&resources::object_bucket_claim(), Some(&scope), &ListParams::default())
+            .list_custom::<ObjectBucketClaim>(
+                &resources::object_bucket_claim(),
+                Some(&scope),
+                &ListParams::default(),
+            )
             .await?;
-        if let crate::kube::Availability::Forbidden(r) | crate::kube::Availability::Failed(r) = &listing.availability {
+        if let crate::kube::Availability::Forbidden(r) | crate::kube::Availability::Failed(r) =
+            &listing.availability
+        {
             return Err(Error::Api {
                 what: "listing objectbucketclaims".into(),
                 reason: r.clone(),
@@ -814,7 +961,11 @@ async fn run_check(cluster: &Cluster, args: &Args, check: &CheckArgs, namespace:
     };
     let mut results = Vec::new();
     for claim in &claims {
-        let ns = claim.metadata.namespace.clone().unwrap_or_else(|| namespace.to_string());
+        let ns = claim
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| namespace.to_string());
         results.push(check_one(cluster, &ns, claim, &check.s3).await);
     }
     let passed = results.iter().all(|r| r.passed);
@@ -835,13 +986,26 @@ async fn run_check(cluster: &Cluster, args: &Args, check: &CheckArgs, namespace:
                 r.endpoint.as_deref().unwrap_or("-")
             )?;
             for s in &r.steps {
-                writeln!(out, "  {:<4} {:<13} {}", if s.ok { "ok" } else { "FAIL" }, s.check, s.detail)?;
+                writeln!(
+                    out,
+                    "  {:<4} {:<13} {}",
+                    if s.ok { "ok" } else { "FAIL" },
+                    s.check,
+                    s.detail
+                )?;
             }
             if !r.drift.is_empty() {
                 let rows = r
                     .drift
                     .iter()
-                    .map(|d| vec![d.rule.clone(), d.field.clone(), d.claim.clone(), d.bucket.clone()])
+                    .map(|d| {
+                        vec![
+                            d.rule.clone(),
+                            d.field.clone(),
+                            d.claim.clone(),
+                            d.bucket.clone(),
+                        ]
+                    })
                     .collect();
                 let mut buffer = Vec::new();
                 crate::render::table(&mut buffer, &["RULE", "FIELD", "CLAIM", "BUCKET"], rows)?;
@@ -856,18 +1020,35 @@ async fn run_check(cluster: &Cluster, args: &Args, check: &CheckArgs, namespace:
 
 // ----------------------------------------------------------------- delete ---
 
-async fn run_delete(cluster: &Cluster, args: &Args, delete: &DeleteArgs, namespace: &str, out: &mut dyn Write) -> Result<Exit> {
+async fn run_delete(
+    cluster: &Cluster,
+    args: &Args,
+    delete: &DeleteArgs,
+    namespace: &str,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     let name = delete.name.as_str();
     let claim = load_claim(cluster, namespace, name).await?;
     let pods = cluster
-        .list::<Pod>(&Scope::Namespace(namespace.to_string()), &ListParams::default())
+        .list::<Pod>(
+            &Scope::Namespace(namespace.to_string()),
+            &ListParams::default(),
+        )
         .await?;
     let users = analyse::pods_using(&pods.items, namespace, name);
     let usage = match target_for(cluster, namespace, &claim, &delete.s3).await {
-        Ok(target) => target.client.usage(&target.bucket).await.map_err(|e| e.to_string()),
+        Ok(target) => target
+            .client
+            .usage(&target.bucket)
+            .await
+            .map_err(|e| e.to_string()),
         Err(e) => Err(e),
     };
-    writeln!(out, "Deleting ObjectBucketClaim {} loses:", key(namespace, name))?;
+    writeln!(
+        out,
+        "Deleting ObjectBucketClaim {} loses:",
+        key(namespace, name)
+    )?;
     match &usage {
         Ok(u) => writeln!(
             out,
@@ -918,7 +1099,10 @@ async fn run_delete(cluster: &Cluster, args: &Args, delete: &DeleteArgs, namespa
     cluster.delete_bucket_claim(namespace, name).await?;
     writeln!(out, "objectbucketclaim.objectbucket.io/{name} deleted")?;
     if args.output.verbose > 0 {
-        writeln!(out, "The Rook provisioner deletes or keeps the bucket according to the StorageClass reclaimPolicy.")?;
+        writeln!(
+            out,
+            "The Rook provisioner deletes or keeps the bucket according to the StorageClass reclaimPolicy."
+        )?;
     }
     Ok(Exit::Ok)
 }

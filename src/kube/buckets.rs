@@ -15,7 +15,13 @@ pub const FIELD_MANAGER: &str = "kubectl-dp";
 
 impl Cluster {
     /// GET that turns 404 into `None` and 403 into a one-line error.
-    async fn get_opt_api<K>(&self, api: &Api<K>, name: &str, resource: &str, scope: &str) -> Result<Option<K>>
+    async fn get_opt_api<K>(
+        &self,
+        api: &Api<K>,
+        name: &str,
+        resource: &str,
+        scope: &str,
+    ) -> Result<Option<K>>
     where
         K: Clone + DeserializeOwned + std::fmt::Debug,
     {
@@ -35,38 +41,70 @@ impl Cluster {
         }
     }
 
-    pub async fn bucket_claim(&self, namespace: &str, name: &str) -> Result<Option<ObjectBucketClaim>> {
-        let api: Api<DynamicObject> =
-            Api::namespaced_with(self.client.clone(), namespace, &resources::object_bucket_claim());
+    pub async fn bucket_claim(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<ObjectBucketClaim>> {
+        let api: Api<DynamicObject> = Api::namespaced_with(
+            self.client.clone(),
+            namespace,
+            &resources::object_bucket_claim(),
+        );
         let object = self
-            .get_opt_api(&api, name, "objectbucketclaim", &format!(" in namespace {namespace}"))
+            .get_opt_api(
+                &api,
+                name,
+                "objectbucketclaim",
+                &format!(" in namespace {namespace}"),
+            )
             .await?;
         object.map(convert).transpose()
     }
 
     pub async fn object_bucket(&self, name: &str) -> Result<Option<ObjectBucket>> {
-        let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &resources::object_bucket());
+        let api: Api<DynamicObject> =
+            Api::all_with(self.client.clone(), &resources::object_bucket());
         let object = self.get_opt_api(&api, name, "objectbucket", "").await?;
         object.map(convert).transpose()
     }
 
     pub async fn config_map(&self, namespace: &str, name: &str) -> Result<Option<ConfigMap>> {
         let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), namespace);
-        self.get_opt_api(&api, name, "configmap", &format!(" in namespace {namespace}")).await
+        self.get_opt_api(
+            &api,
+            name,
+            "configmap",
+            &format!(" in namespace {namespace}"),
+        )
+        .await
     }
 
     pub async fn secret(&self, namespace: &str, name: &str) -> Result<Option<Secret>> {
         let api: Api<Secret> = Api::namespaced(self.client.clone(), namespace);
-        self.get_opt_api(&api, name, "secret", &format!(" in namespace {namespace}")).await
+        self.get_opt_api(&api, name, "secret", &format!(" in namespace {namespace}"))
+            .await
     }
 
     /// Events about one object, oldest first.
-    pub async fn events_for(&self, namespace: &str, kind: &str, name: &str) -> Result<Listing<Event>> {
-        let params = ListParams::default().fields(&format!("involvedObject.kind={kind},involvedObject.name={name}"));
-        let mut listing = self.list::<Event>(&Scope::Namespace(namespace.to_string()), &params).await?;
-        listing
-            .items
-            .sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0.as_second()).unwrap_or_default());
+    pub async fn events_for(
+        &self,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<Listing<Event>> {
+        let params = ListParams::default().fields(&format!(
+            "involvedObject.kind={kind},involvedObject.name={name}"
+        ));
+        let mut listing = self
+            .list::<Event>(&Scope::Namespace(namespace.to_string()), &params)
+            .await?;
+        listing.items.sort_by_key(|e| {
+            e.last_timestamp
+                .as_ref()
+                .map(|t| t.0.as_second())
+                .unwrap_or_default()
+        });
         Ok(listing)
     }
 
@@ -78,23 +116,29 @@ impl Cluster {
         dry_run: bool,
     ) -> Result<ObjectBucketClaim> {
         let resource = resources::object_bucket_claim();
-        let api: Api<DynamicObject> = Api::namespaced_with(self.client.clone(), namespace, &resource);
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, &resource);
         let mut params = PatchParams::apply(FIELD_MANAGER).force();
         params.dry_run = dry_run;
-        let name = claim["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let name = claim["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let written = if name.is_empty() {
             // generateName cannot be applied: create it instead.
-            let object: DynamicObject = serde_json::from_value(claim.clone()).map_err(|e| Error::Api {
-                what: "building the claim".into(),
-                reason: e.to_string(),
-            })?;
+            let object: DynamicObject =
+                serde_json::from_value(claim.clone()).map_err(|e| Error::Api {
+                    what: "building the claim".into(),
+                    reason: e.to_string(),
+                })?;
             let post = kube::api::PostParams {
                 dry_run,
                 field_manager: Some(FIELD_MANAGER.into()),
             };
             self.call(api.create(&post, &object)).await?
         } else {
-            self.call(api.patch(&name, &params, &Patch::Apply(claim))).await?
+            self.call(api.patch(&name, &params, &Patch::Apply(claim)))
+                .await?
         };
         match written {
             Ok(object) => convert(object),
@@ -119,9 +163,15 @@ impl Cluster {
     }
 
     pub async fn delete_bucket_claim(&self, namespace: &str, name: &str) -> Result<()> {
-        let api: Api<DynamicObject> =
-            Api::namespaced_with(self.client.clone(), namespace, &resources::object_bucket_claim());
-        match self.call(api.delete(name, &DeleteParams::default())).await? {
+        let api: Api<DynamicObject> = Api::namespaced_with(
+            self.client.clone(),
+            namespace,
+            &resources::object_bucket_claim(),
+        );
+        match self
+            .call(api.delete(name, &DeleteParams::default()))
+            .await?
+        {
             Ok(_) => Ok(()),
             Err(kube::Error::Api(status)) if status.code == 403 => Err(Error::Forbidden {
                 user: self.user.clone(),

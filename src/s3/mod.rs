@@ -24,17 +24,25 @@ pub use sigv4::Credentials;
 /// Why an S3 call failed, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum S3Error {
-    #[error("S3 endpoint {endpoint} did not answer within {timeout:?}; check the address (or pass --s3-endpoint / port-forward the gateway)")]
+    #[error(
+        "S3 endpoint {endpoint} did not answer within {timeout:?}; check the address (or pass --s3-endpoint / port-forward the gateway)"
+    )]
     Timeout { endpoint: String, timeout: Duration },
     #[error("could not reach S3 endpoint {endpoint}: {reason}")]
     Unreachable { endpoint: String, reason: String },
     #[error("S3 refused the credentials ({code}): {message}")]
     Credentials { code: String, message: String },
     #[error("S3 answered {status} {code}: {message}")]
-    Server { status: u16, code: String, message: String },
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("'{0}' is not an http(s) URL like http://rgw.rook-ceph.svc:80")]
     BadEndpoint(String),
-    #[error("S3 endpoint {0} uses https, which this client does not speak yet; port-forward the gateway's http port and pass --s3-endpoint http://127.0.0.1:PORT")]
+    #[error(
+        "S3 endpoint {0} uses https, which this client does not speak yet; port-forward the gateway's http port and pass --s3-endpoint http://127.0.0.1:PORT"
+    )]
     Https(String),
 }
 
@@ -60,9 +68,15 @@ struct Response {
 
 impl Client {
     /// `endpoint` is `http://host:port` (a trailing slash is fine).
-    pub fn new(endpoint: &str, credentials: Credentials, timeout: Duration) -> Result<Client, S3Error> {
+    pub fn new(
+        endpoint: &str,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> Result<Client, S3Error> {
         let trimmed = endpoint.trim_end_matches('/');
-        let uri: http::Uri = trimmed.parse().map_err(|_| S3Error::BadEndpoint(endpoint.to_string()))?;
+        let uri: http::Uri = trimmed
+            .parse()
+            .map_err(|_| S3Error::BadEndpoint(endpoint.to_string()))?;
         match uri.scheme_str() {
             Some("http") => {}
             Some("https") => return Err(S3Error::Https(endpoint.to_string())),
@@ -91,7 +105,9 @@ impl Client {
 
     /// HEAD bucket: true when it exists and the credentials may use it.
     pub async fn bucket_exists(&self, bucket: &str) -> Result<bool, S3Error> {
-        let response = self.send("HEAD", bucket, "", &[], Bytes::new(), false).await?;
+        let response = self
+            .send("HEAD", bucket, "", &[], Bytes::new(), false)
+            .await?;
         match response.status {
             200..=299 => Ok(true),
             404 => Ok(false),
@@ -108,12 +124,16 @@ impl Client {
     }
 
     pub async fn create_bucket(&self, bucket: &str) -> Result<(), S3Error> {
-        let response = self.send("PUT", bucket, "", &[], Bytes::new(), false).await?;
+        let response = self
+            .send("PUT", bucket, "", &[], Bytes::new(), false)
+            .await?;
         check(response).map(|_| ())
     }
 
     pub async fn delete_bucket(&self, bucket: &str) -> Result<(), S3Error> {
-        let response = self.send("DELETE", bucket, "", &[], Bytes::new(), false).await?;
+        let response = self
+            .send("DELETE", bucket, "", &[], Bytes::new(), false)
+            .await?;
         check(response).map(|_| ())
     }
 
@@ -123,12 +143,16 @@ impl Client {
     }
 
     pub async fn get_object(&self, bucket: &str, key: &str) -> Result<Bytes, S3Error> {
-        let response = self.send("GET", bucket, key, &[], Bytes::new(), false).await?;
+        let response = self
+            .send("GET", bucket, key, &[], Bytes::new(), false)
+            .await?;
         check(response)
     }
 
     pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<(), S3Error> {
-        let response = self.send("DELETE", bucket, key, &[], Bytes::new(), false).await?;
+        let response = self
+            .send("DELETE", bucket, key, &[], Bytes::new(), false)
+            .await?;
         check(response).map(|_| ())
     }
 
@@ -137,12 +161,18 @@ impl Client {
         let mut usage = Usage::default();
         let mut token: Option<String> = None;
         loop {
-            let mut query = vec![("list-type", "2".to_string()), ("max-keys", "1000".to_string())];
+            let mut query = vec![
+                ("list-type", "2".to_string()),
+                ("max-keys", "1000".to_string()),
+            ];
             if let Some(token) = &token {
                 query.push(("continuation-token", token.clone()));
             }
             let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let body = check(self.send("GET", bucket, "", &query, Bytes::new(), false).await?)?;
+            let body = check(
+                self.send("GET", bucket, "", &query, Bytes::new(), false)
+                    .await?,
+            )?;
             let page = xml::list_page(&body).map_err(|reason| S3Error::Server {
                 status: 200,
                 code: "MalformedXML".into(),
@@ -159,7 +189,9 @@ impl Client {
 
     /// The lifecycle the bucket really holds; `None` when it has none.
     pub async fn get_lifecycle(&self, bucket: &str) -> Result<Option<Lifecycle>, S3Error> {
-        let response = self.send("GET", bucket, "", &[("lifecycle", "")], Bytes::new(), false).await?;
+        let response = self
+            .send("GET", bucket, "", &[("lifecycle", "")], Bytes::new(), false)
+            .await?;
         if response.status == 404 {
             let (code, _) = xml::error(&response.body);
             if code == "NoSuchLifecycleConfiguration" {
@@ -167,21 +199,34 @@ impl Client {
             }
         }
         let body = check(response)?;
-        xml::lifecycle(&body).map(Some).map_err(|reason| S3Error::Server {
-            status: 200,
-            code: "MalformedXML".into(),
-            message: reason,
-        })
+        xml::lifecycle(&body)
+            .map(Some)
+            .map_err(|reason| S3Error::Server {
+                status: 200,
+                code: "MalformedXML".into(),
+                message: reason,
+            })
     }
 
     pub async fn put_lifecycle(&self, bucket: &str, lifecycle: &Lifecycle) -> Result<(), S3Error> {
         let body = Bytes::from(xml::lifecycle_document(lifecycle));
-        let response = self.send("PUT", bucket, "", &[("lifecycle", "")], body, true).await?;
+        let response = self
+            .send("PUT", bucket, "", &[("lifecycle", "")], body, true)
+            .await?;
         check(response).map(|_| ())
     }
 
     pub async fn delete_lifecycle(&self, bucket: &str) -> Result<(), S3Error> {
-        let response = self.send("DELETE", bucket, "", &[("lifecycle", "")], Bytes::new(), false).await?;
+        let response = self
+            .send(
+                "DELETE",
+                bucket,
+                "",
+                &[("lifecycle", "")],
+                Bytes::new(),
+                false,
+            )
+            .await?;
         check(response).map(|_| ())
     }
 
@@ -221,7 +266,11 @@ impl Client {
             .body(Full::new(body))
             .map_err(|_| S3Error::BadEndpoint(self.endpoint.clone()))?;
         let exchange = async {
-            let response = self.http.request(request).await.map_err(|e| self.transport(&e))?;
+            let response = self
+                .http
+                .request(request)
+                .await
+                .map_err(|e| self.transport(&e))?;
             let status = response.status().as_u16();
             let body = response
                 .into_body()

@@ -48,7 +48,9 @@ pub fn uri_encode(text: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b'/' if keep_slash => out.push('/'),
             _ => {
                 let _ = write!(out, "%{b:02X}");
@@ -74,7 +76,11 @@ pub fn canonical_query(query: &[(&str, &str)]) -> String {
         .map(|(k, v)| (uri_encode(k, false), uri_encode(v, false)))
         .collect();
     pairs.sort();
-    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 pub fn content_md5(body: &[u8]) -> String {
@@ -105,9 +111,17 @@ pub fn sign(
         headers.push(("content-md5".into(), md5.to_string()));
     }
     headers.sort();
-    let canonical_headers: String = headers.iter().map(|(k, v)| format!("{k}:{}\n", v.trim())).collect();
-    let signed_headers = headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(";");
-    let canonical_request = format!("{method}\n{path}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}");
+    let canonical_headers: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}:{}\n", v.trim()))
+        .collect();
+    let signed_headers = headers
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
+    let canonical_request =
+        format!("{method}\n{path}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}");
     let scope = format!("{date}/{REGION}/s3/aws4_request");
     let string_to_sign = format!(
         "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
@@ -137,7 +151,10 @@ mod tests {
     fn encoding_and_query() {
         assert_eq!(uri_encode("a b/c~d", true), "a%20b/c~d");
         assert_eq!(uri_encode("a/b", false), "a%2Fb");
-        assert_eq!(canonical_query(&[("list-type", "2"), ("continuation-token", "x/y=")]), "continuation-token=x%2Fy%3D&list-type=2");
+        assert_eq!(
+            canonical_query(&[("list-type", "2"), ("continuation-token", "x/y=")]),
+            "continuation-token=x%2Fy%3D&list-type=2"
+        );
         assert_eq!(canonical_query(&[("lifecycle", "")]), "lifecycle=");
         assert_eq!(canonical_path("bkt", "dir/a b.txt"), "/bkt/dir/a%20b.txt");
     }
@@ -156,8 +173,21 @@ mod tests {
         };
         let now: jiff::Timestamp = "2013-05-24T00:00:00Z".parse().unwrap();
         // Path-style variant of the documented lifecycle GET: check the shape only.
-        let headers = sign(&creds, "GET", "examplebucket.s3.amazonaws.com", "/", "lifecycle=", b"", None, now);
-        let auth = &headers.iter().find(|(k, _)| k == "authorization").unwrap().1;
+        let headers = sign(
+            &creds,
+            "GET",
+            "examplebucket.s3.amazonaws.com",
+            "/",
+            "lifecycle=",
+            b"",
+            None,
+            now,
+        );
+        let auth = &headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .unwrap()
+            .1;
         assert_eq!(
             auth,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"

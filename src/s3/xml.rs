@@ -2,10 +2,13 @@
 
 use roxmltree::{Document, Node};
 
-use crate::platform::bucket::{AbortMultipart, Expiration, Lifecycle, LifecycleRule, NoncurrentExpiration};
+use crate::platform::bucket::{
+    AbortMultipart, Expiration, Lifecycle, LifecycleRule, NoncurrentExpiration,
+};
 
 fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
-    node.children().find(|c| c.is_element() && c.tag_name().name() == name)
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
 fn text(node: Node, name: &str) -> Option<String> {
@@ -49,7 +52,8 @@ pub struct ListPage {
 
 pub fn list_page(body: &[u8]) -> Result<ListPage, String> {
     let text_body = std::str::from_utf8(body).map_err(|e| e.to_string())?;
-    let doc = Document::parse(text_body).map_err(|e| format!("ListObjectsV2 answer is not XML: {e}"))?;
+    let doc =
+        Document::parse(text_body).map_err(|e| format!("ListObjectsV2 answer is not XML: {e}"))?;
     let root = doc.root_element();
     let mut page = ListPage {
         objects: 0,
@@ -57,18 +61,28 @@ pub fn list_page(body: &[u8]) -> Result<ListPage, String> {
         truncated: text(root, "IsTruncated").is_some_and(|t| t == "true"),
         next: text(root, "NextContinuationToken"),
     };
-    for contents in root.children().filter(|c| c.tag_name().name() == "Contents") {
+    for contents in root
+        .children()
+        .filter(|c| c.tag_name().name() == "Contents")
+    {
         page.objects += 1;
-        page.bytes += text(contents, "Size").and_then(|s| s.parse().ok()).unwrap_or(0);
+        page.bytes += text(contents, "Size")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
     }
     Ok(page)
 }
 
 pub fn lifecycle(body: &[u8]) -> Result<Lifecycle, String> {
     let text_body = std::str::from_utf8(body).map_err(|e| e.to_string())?;
-    let doc = Document::parse(text_body).map_err(|e| format!("lifecycle answer is not XML: {e}"))?;
+    let doc =
+        Document::parse(text_body).map_err(|e| format!("lifecycle answer is not XML: {e}"))?;
     let mut rules = Vec::new();
-    for rule in doc.root_element().children().filter(|c| c.tag_name().name() == "Rule") {
+    for rule in doc
+        .root_element()
+        .children()
+        .filter(|c| c.tag_name().name() == "Rule")
+    {
         let prefix = text(rule, "Prefix");
         let filter = child(rule, "Filter").map(|f| match text(f, "Prefix") {
             Some(p) => serde_json::json!({ "Prefix": p }),
@@ -80,29 +94,48 @@ pub fn lifecycle(body: &[u8]) -> Result<Lifecycle, String> {
             prefix,
             filter,
             expiration: days(rule, "Expiration", "Days")?.map(|days| Expiration { days }),
-            abort_incomplete_multipart_upload: days(rule, "AbortIncompleteMultipartUpload", "DaysAfterInitiation")?
-                .map(|days_after_initiation| AbortMultipart { days_after_initiation }),
-            noncurrent_version_expiration: days(rule, "NoncurrentVersionExpiration", "NoncurrentDays")?
-                .map(|noncurrent_days| NoncurrentExpiration { noncurrent_days }),
+            abort_incomplete_multipart_upload: days(
+                rule,
+                "AbortIncompleteMultipartUpload",
+                "DaysAfterInitiation",
+            )?
+            .map(|days_after_initiation| AbortMultipart {
+                days_after_initiation,
+            }),
+            noncurrent_version_expiration: days(
+                rule,
+                "NoncurrentVersionExpiration",
+                "NoncurrentDays",
+            )?
+            .map(|noncurrent_days| NoncurrentExpiration { noncurrent_days }),
         });
     }
     Ok(Lifecycle { rules })
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The PUT ?lifecycle body for a lifecycle (what Rook sends for `bucketLifecycle`).
 pub fn lifecycle_document(lifecycle: &Lifecycle) -> String {
-    let mut xml = String::from(r#"<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
+    let mut xml =
+        String::from(r#"<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
     for rule in &lifecycle.rules {
         xml.push_str("<Rule>");
         xml.push_str(&format!("<ID>{}</ID>", escape(&rule.id)));
         match (&rule.filter, &rule.prefix) {
             (Some(filter), _) => {
-                let prefix = filter.get("Prefix").and_then(|p| p.as_str()).unwrap_or_default();
-                xml.push_str(&format!("<Filter><Prefix>{}</Prefix></Filter>", escape(prefix)));
+                let prefix = filter
+                    .get("Prefix")
+                    .and_then(|p| p.as_str())
+                    .unwrap_or_default();
+                xml.push_str(&format!(
+                    "<Filter><Prefix>{}</Prefix></Filter>",
+                    escape(prefix)
+                ));
             }
             (None, Some(prefix)) => xml.push_str(&format!("<Prefix>{}</Prefix>", escape(prefix))),
             (None, None) => xml.push_str("<Filter><Prefix></Prefix></Filter>"),
