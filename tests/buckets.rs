@@ -474,7 +474,12 @@ fn list_and_describe_claims_in_every_phase() {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: reader\n  namespace: {n}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    envFrom:\n    - secretRef:\n        name: healthy\n    - configMapRef:\n        name: healthy\n"
     ));
 
-    let output = dp(BIN, &["list", "-n", n]);
+    // The operator config of this test: allows bucketLifecycle, so only the real
+    // problems are reported.
+    apply(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rook-ceph-operator-config\n  namespace: {n}\ndata:\n  ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS: maxObjects,maxSize,bucketLifecycle\n"
+    ));
+    let output = dp(BIN, &["list", "-n", n, "--operator-namespace", n]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
     for expected in [
@@ -491,7 +496,19 @@ fn list_and_describe_claims_in_every_phase() {
         assert!(text.contains(expected), "missing '{expected}' in:\n{text}");
     }
 
-    let json = dp(BIN, &["list", "-n", n, "-o", "json"]);
+    assert!(!text.contains("not among the fields"), "{text}");
+    let json = dp(
+        BIN,
+        &[
+            "list",
+            "-n",
+            n,
+            "-o",
+            "json",
+            "--operator-namespace",
+            "no-such-operator-ns",
+        ],
+    );
     let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     let claims = report["claims"].as_array().unwrap();
     assert_eq!(claims.len(), 5);
@@ -506,7 +523,14 @@ fn list_and_describe_claims_in_every_phase() {
             .contains("not found")
     );
 
-    let described = dp(BIN, &["describe", "healthy", "-n", n]);
+    // Rook's defaults (no operator config): bucketLifecycle is ignored, said as info.
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["code"] == "bucket.config-field-refused" && f["object"]["name"] == "healthy"), "{findings:?}");
+
+    let described = dp(
+        BIN,
+        &["describe", "healthy", "-n", n, "--operator-namespace", n],
+    );
     let text = stdout(&described);
     assert_eq!(
         described.status.code(),
@@ -727,4 +751,29 @@ fn delete_refuses_data_unless_forced() {
     assert!(stdout(&output).contains("deleted"));
     let gone = common::kubectl_output(&["get", "obc", "full", "-n", n], None);
     assert!(!gone.status.success());
+}
+
+#[test]
+fn operator_config_that_refuses_lifecycle_is_a_warning() {
+    let ns = TestNamespace::new("bkt-operator");
+    let n = &ns.name;
+    apply(&claim(n, "ignored", Some(TEST_LIFECYCLE)));
+    kubectl(&[
+        "patch",
+        "obc",
+        "ignored",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Bound\"}}",
+    ]);
+    apply(&format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ignored\n  namespace: {n}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ignored\n  namespace: {n}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rook-ceph-operator-config\n  namespace: {n}\ndata:\n  ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS: maxObjects,maxSize\n"
+    ));
+    let output = dp(BIN, &["list", "-n", n, "--operator-namespace", n]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("warning: ") && text.contains("additionalConfig bucketLifecycle not among the fields rook-ceph-operator-config allows"), "{text}");
 }

@@ -105,6 +105,9 @@ pub struct CreateArgs {
 #[derive(Debug, clap::Args)]
 pub struct DescribeArgs {
     pub name: String,
+    /// Namespace of the Rook operator (for rook-ceph-operator-config)
+    #[arg(long, default_value = "rook-ceph", value_name = "NAMESPACE")]
+    pub operator_namespace: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -166,7 +169,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     match &args.command {
         Command::List(list) => run_list(&cluster, &args, list, out).await,
         Command::Create(create) => run_create(&cluster, &args, create, &namespace, out).await,
-        Command::Describe(d) => run_describe(&cluster, &args, &namespace, &d.name, out).await,
+        Command::Describe(d) => run_describe(&cluster, &args, &namespace, d, out).await,
         Command::Check(check) => run_check(&cluster, &args, check, &namespace, out).await,
         Command::Delete(delete) => run_delete(&cluster, &args, delete, &namespace, out).await,
     }
@@ -385,11 +388,9 @@ async fn run_list(
                     }
                     let quota = match (&r.max_size, &r.max_objects) {
                         (None, None) => "-".to_string(),
-                        (size, objects) => format!(
-                            "{} / {} objects",
-                            size.as_deref().unwrap_or("-"),
-                            objects.as_deref().unwrap_or("-")
-                        ),
+                        (Some(size), None) => size.clone(),
+                        (None, Some(objects)) => format!("{objects} objects"),
+                        (Some(size), Some(objects)) => format!("{size}, {objects} objects"),
                     };
                     row.extend([
                         r.name.clone(),
@@ -545,9 +546,10 @@ async fn run_describe(
     cluster: &Cluster,
     args: &Args,
     namespace: &str,
-    name: &str,
+    describe: &DescribeArgs,
     out: &mut dyn Write,
 ) -> Result<Exit> {
+    let name = describe.name.as_str();
     let claim = load_claim(cluster, namespace, name).await?;
     let ob_name = claim
         .spec
@@ -562,7 +564,7 @@ async fn run_describe(
         cluster.object_bucket(&ob_name),
         cluster.list::<Pod>(&scope, &all),
         cluster.events_for(namespace, "ObjectBucketClaim", name),
-        operator_allowed_fields(cluster, "rook-ceph"),
+        operator_allowed_fields(cluster, &describe.operator_namespace),
     );
     let cm = cm?;
     let secret = secret.unwrap_or(None);
