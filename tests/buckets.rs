@@ -751,6 +751,25 @@ fn delete_refuses_data_unless_forced() {
     assert!(stdout(&output).contains("deleted"));
     let gone = common::kubectl_output(&["get", "obc", "full", "-n", n], None);
     assert!(!gone.status.success());
+
+    // A Bound claim whose bucket cannot be counted is not deleted blindly; a Pending one is.
+    apply(&claim(n, "unknown", None));
+    provision(&env, n, "unknown", false);
+    let output = dp(BIN, &["delete", "unknown", "-n", n, "--yes"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("could not be counted"),
+        "{}",
+        stdout(&output)
+    );
+    apply(&claim(n, "pending", None));
+    let output = dp(BIN, &["delete", "pending", "-n", n, "--yes"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -1071,6 +1071,9 @@ async fn run_delete(
     {
         reasons.push(format!("the bucket holds {} objects", u.objects));
     }
+    if usage.is_err() && claim.phase() == "Bound" {
+        reasons.push("the bucket's contents could not be counted".to_string());
+    }
     if !users.is_empty() {
         reasons.push(format!("{} pod(s) use its credentials", users.len()));
     }

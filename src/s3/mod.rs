@@ -38,6 +38,10 @@ pub enum S3Error {
         code: String,
         message: String,
     },
+    #[error(
+        "{endpoint} answered HTTP {status} without S3 headers; it does not look like an S3 gateway (check --s3-endpoint or the claim's BUCKET_HOST/BUCKET_PORT)"
+    )]
+    NotS3 { endpoint: String, status: u16 },
     #[error("'{0}' is not an http(s) URL like http://rgw.rook-ceph.svc:80")]
     BadEndpoint(String),
     #[error(
@@ -64,6 +68,8 @@ pub struct Client {
 struct Response {
     status: u16,
     body: Bytes,
+    /// Whether the answer carries S3's request id header (RGW and AWS send it).
+    from_s3: bool,
 }
 
 impl Client {
@@ -110,7 +116,11 @@ impl Client {
             .await?;
         match response.status {
             200..=299 => Ok(true),
-            404 => Ok(false),
+            404 if response.from_s3 => Ok(false),
+            404 => Err(S3Error::NotS3 {
+                endpoint: self.endpoint.clone(),
+                status: 404,
+            }),
             403 => Err(S3Error::Credentials {
                 code: "AccessDenied".into(),
                 message: format!("HEAD bucket {bucket} was forbidden"),
@@ -272,13 +282,18 @@ impl Client {
                 .await
                 .map_err(|e| self.transport(&e))?;
             let status = response.status().as_u16();
+            let from_s3 = response.headers().contains_key("x-amz-request-id");
             let body = response
                 .into_body()
                 .collect()
                 .await
                 .map_err(|e| self.transport(&e))?
                 .to_bytes();
-            Ok(Response { status, body })
+            Ok(Response {
+                status,
+                body,
+                from_s3,
+            })
         };
         match tokio::time::timeout(self.timeout, exchange).await {
             Ok(result) => result,
