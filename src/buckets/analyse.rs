@@ -102,7 +102,10 @@ pub fn build_claim(spec: &ClaimSpec) -> serde_json::Value {
     if let Some(objects) = spec.max_objects {
         config.insert("maxObjects".into(), objects.to_string().into());
     }
-    let mut metadata = serde_json::json!({ "namespace": spec.namespace });
+    let mut metadata = serde_json::json!({});
+    if !spec.namespace.is_empty() {
+        metadata["namespace"] = spec.namespace.into();
+    }
     let mut claim_spec = serde_json::json!({ "storageClassName": spec.storage_class });
     if spec.generate_name {
         metadata["generateName"] = format!("{}-", spec.name.trim_end_matches('-')).into();

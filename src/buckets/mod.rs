@@ -151,12 +151,9 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         && create.dry_run == "none"
         && !create.wait
     {
-        // Printing for the Git repo needs no cluster unless -n is not given.
-        let namespace = args
-            .cluster
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into());
+        // Printing for the Git repo needs no cluster; without -n the manifest has
+        // no namespace, so kustomize or `kubectl apply -n` decides.
+        let namespace = args.cluster.namespace.clone().unwrap_or_default();
         let claim = claim_manifest(create, &namespace)?;
         return print_value(out, args.output.format, &claim).map(|_| Exit::Ok);
     }
