@@ -796,3 +796,49 @@ fn operator_config_that_refuses_lifecycle_is_a_warning() {
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("warning: ") && text.contains("additionalConfig bucketLifecycle not among the fields rook-ceph-operator-config allows"), "{text}");
 }
+
+#[test]
+fn a_reader_without_operator_access_still_gets_the_list() {
+    let ns = TestNamespace::new("bkt-rbac");
+    let n = &ns.name;
+    apply(&claim(n, "pending", None));
+    apply(&format!(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: bucket-reader, namespace: {n}}}
+rules:
+- apiGroups: ["", "objectbucket.io"]
+  resources: ["*"]
+  verbs: ["get", "list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: bucket-reader, namespace: {n}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: bucket-reader}}
+subjects: [{{kind: User, name: dp-bucket-reader, apiGroup: rbac.authorization.k8s.io}}]
+"#
+    ));
+    let output = dp(
+        BIN,
+        &["list", "-n", n, "--as", "dp-bucket-reader", "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["claims"][0]["name"], "pending");
+    let operator = report["operatorConfig"].as_str().unwrap();
+    assert!(
+        operator.contains("could not read rook-ceph-operator-config")
+            && operator.contains("default fields"),
+        "{operator}"
+    );
+
+    let output = dp(BIN, &["list", "-n", "default", "--as", "dp-bucket-reader"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("objectbucketclaims") && err.contains("dp-bucket-reader"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -467,25 +467,33 @@ async fn run_create(
     }
     let deadline = tokio::time::Instant::now() + create.timeout;
     let started = tokio::time::Instant::now();
+    // The progress line is for a person watching; it is not part of the output.
     let mut stderr = std::io::stderr();
+    let progress = stderr.is_terminal();
     loop {
         let phase = cluster
             .bucket_claim(namespace, &name)
             .await?
             .map(|c| c.phase().to_string())
             .unwrap_or_else(|| "Gone".into());
-        let _ = write!(
-            stderr,
-            "\rwaiting for {namespace}/{name}: {phase} ({}s)   ",
-            started.elapsed().as_secs()
-        );
+        if progress {
+            let _ = write!(
+                stderr,
+                "\rwaiting for {namespace}/{name}: {phase} ({}s)   ",
+                started.elapsed().as_secs()
+            );
+        }
         if phase == "Bound" {
-            let _ = writeln!(stderr);
+            if progress {
+                let _ = writeln!(stderr);
+            }
             writeln!(out, "objectbucketclaim.objectbucket.io/{name} Bound")?;
             return Ok(Exit::Ok);
         }
         if phase == "Failed" || phase == "Gone" {
-            let _ = writeln!(stderr);
+            if progress {
+                let _ = writeln!(stderr);
+            }
             writeln!(
                 out,
                 "objectbucketclaim.objectbucket.io/{name} {phase}: see kubectl dp buckets describe {name} -n {namespace}"
@@ -493,7 +501,9 @@ async fn run_create(
             return Ok(Exit::Problems);
         }
         if tokio::time::Instant::now() >= deadline {
-            let _ = writeln!(stderr);
+            if progress {
+                let _ = writeln!(stderr);
+            }
             writeln!(
                 out,
                 "objectbucketclaim.objectbucket.io/{name} still {phase} after {:?}; see kubectl dp buckets describe {name} -n {namespace}",
