@@ -706,6 +706,15 @@ fn check_bad_inputs_fail_clearly() {
     );
     let output = dp(BIN, &["check", "-n", n]);
     assert_eq!(output.status.code(), Some(2), "NAME or --all is required");
+
+    apply(&claim(n, "waiting", None));
+    let output = dp(BIN, &["check", "waiting", "-n", n]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("the claim is Pending, so there is no bucket to check yet"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]

@@ -575,7 +575,10 @@ async fn run_describe(
     );
     let cm = cm?;
     let secret = secret.unwrap_or(None);
-    let ob = ob.unwrap_or(None);
+    let (ob, ob_error) = match ob {
+        Ok(ob) => (ob, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
     let pods = pods?;
     let events = events?;
     let now = jiff::Timestamp::now();
@@ -665,7 +668,10 @@ async fn run_describe(
             ob["name"].as_str().unwrap_or_default(),
             ob["status"]["phase"].as_str().unwrap_or("no phase")
         )?,
-        None => writeln!(out, "ObjectBucket:  {ob_name} (not found)")?,
+        None => match &ob_error {
+            Some(e) => writeln!(out, "ObjectBucket:  {ob_name} (could not be read: {e})")?,
+            None => writeln!(out, "ObjectBucket:  {ob_name} (not found)")?,
+        },
     }
     writeln!(
         out,
@@ -863,6 +869,17 @@ async fn check_one(
             });
             ok
         };
+    if claim.phase() != "Bound" {
+        step(
+            &mut result,
+            "phase",
+            Err(format!(
+                "the claim is {}, so there is no bucket to check yet; see kubectl dp buckets describe {name} -n {namespace}",
+                claim.phase()
+            )),
+        );
+        return result;
+    }
     let target = match target_for(cluster, namespace, claim, s3args).await {
         Ok(t) => t,
         Err(e) => {
