@@ -33,7 +33,13 @@ pub struct Snapshot {
     pub secret_stores: Listing<SecretStore>,
     pub cluster_secret_stores: Listing<SecretStore>,
     pub prometheus_rules: Listing<PrometheusRule>,
+    /// Rook's operator settings (which `additionalConfig` fields it accepts), when readable.
+    pub rook_operator_config: Option<ConfigMap>,
 }
+
+/// Where Rook's operator and its ConfigMap live in a default install.
+pub const ROOK_OPERATOR_NAMESPACE: &str = "rook-ceph";
+pub const ROOK_OPERATOR_CONFIG: &str = "rook-ceph-operator-config";
 
 impl Snapshot {
     /// Reads everything in `scope` at once. Fails only when the cluster cannot be
@@ -79,6 +85,7 @@ impl Snapshot {
             secret_stores,
             cluster_secret_stores,
             prometheus_rules,
+            rook_operator_config,
         ) = tokio::try_join!(
             cluster.list_custom(&claims, Some(scope), &all),
             cluster.list_custom(&apps, Some(scope), &all),
@@ -86,6 +93,7 @@ impl Snapshot {
             cluster.list_custom(&stores, Some(scope), &all),
             cluster.list_custom(&cluster_stores, None, &all),
             cluster.list_custom(&rules, Some(scope), &all),
+            cluster.get_opt::<ConfigMap>(ROOK_OPERATOR_NAMESPACE, ROOK_OPERATOR_CONFIG),
         )?;
         let snapshot = Snapshot {
             scope: Some(scope.clone()),
@@ -106,6 +114,7 @@ impl Snapshot {
             secret_stores,
             cluster_secret_stores,
             prometheus_rules,
+            rook_operator_config,
         };
         if snapshot.forbidden_everywhere() {
             return Err(Error::Forbidden {

@@ -182,3 +182,18 @@ impl Cluster {
         Ok(Listing::available(items))
     }
 }
+
+impl Cluster {
+    /// Reads one namespaced object; `None` when it does not exist or may not be read
+    /// (callers treat both as "not known", never as a failure).
+    pub async fn get_opt<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
+    where
+        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + DeserializeOwned
+            + Debug,
+    {
+        let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
+        Ok(self.call(api.get_opt(name)).await?.unwrap_or(None))
+    }
+}
