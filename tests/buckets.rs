@@ -457,6 +457,18 @@ fn list_and_describe_claims_in_every_phase() {
     apply(&claim(n, "broken-json", Some("{not json")));
     apply(&claim(n, "no-cm", None));
     apply(&claim(n, "failed", None));
+    apply(&claim(n, "released", None));
+    kubectl(&[
+        "patch",
+        "obc",
+        "released",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Released\"}}",
+    ]);
     provision(&env, n, "healthy", true);
     provision(&env, n, "no-cm", false);
     kubectl(&[
@@ -488,6 +500,7 @@ fn list_and_describe_claims_in_every_phase() {
         "2 rules: abort multipart 1d, expire 7d",
         "Pending",
         "Failed",
+        "Released",
         "invalid JSON",
         "claim is Bound but its ConfigMap no-cm (the endpoint) is missing",
         "bucketLifecycle is not a valid S3 lifecycle document",
@@ -511,7 +524,7 @@ fn list_and_describe_claims_in_every_phase() {
     );
     let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     let claims = report["claims"].as_array().unwrap();
-    assert_eq!(claims.len(), 5);
+    assert_eq!(claims.len(), 6);
     let healthy = claims.iter().find(|c| c["name"] == "healthy").unwrap();
     assert_eq!(healthy["bucket"], format!("{n}-healthy"));
     assert_eq!(healthy["hasSecret"], true);
