@@ -192,7 +192,10 @@ fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
 /// The clap definition of every command the library implements, by name.
 fn commands() -> Vec<(&'static str, clap::Command)> {
     use clap::CommandFactory;
-    vec![("status", crate::status::Args::command())]
+    vec![
+        ("status", crate::status::Args::command()),
+        ("buckets", crate::buckets::Args::command()),
+    ]
 }
 
 /// `kubectl dp __complete <command> ARGS...`: kubectl's plugin completion protocol

@@ -69,16 +69,5 @@ pub fn rook_allowed_fields(snapshot: &Snapshot) -> Option<Vec<String>> {
                 .iter()
                 .find(|c| c.metadata.name.as_deref() == Some(crate::snapshot::ROOK_OPERATOR_CONFIG))
         })
-        .map(|cm| {
-            cm.data
-                .as_ref()
-                .and_then(|d| d.get("ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS"))
-                .map(|v| {
-                    v.split(',')
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_else(|| vec!["maxObjects".into(), "maxSize".into()])
-        })
+        .map(|cm| crate::platform::bucket::allowed_fields(cm.data.as_ref()))
 }
