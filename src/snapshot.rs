@@ -46,6 +46,7 @@ impl Snapshot {
     /// reached or nothing at all may be read; a missing CRD or one forbidden kind
     /// is recorded in its listing.
     pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<Snapshot> {
+        let started = std::time::Instant::now();
         let all = ListParams::default();
         let (
             pods,
@@ -116,6 +117,23 @@ impl Snapshot {
             prometheus_rules,
             rook_operator_config,
         };
+        tracing::info!(
+            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} in {} ms (16 lists and 1 get, concurrent)",
+            snapshot.pods.items.len(),
+            snapshot.deployments.items.len(),
+            snapshot.stateful_sets.items.len(),
+            snapshot.config_maps.items.len(),
+            snapshot.secrets.items.len(),
+            snapshot.bucket_claims.items.len(),
+            snapshot.spark_applications.items.len(),
+            scope.describe(),
+            started.elapsed().as_millis()
+        );
+        for (kind, availability) in snapshot.named_availabilities() {
+            if *availability != Availability::Available {
+                tracing::info!("{kind}: {availability:?}");
+            }
+        }
         if snapshot.forbidden_everywhere() {
             return Err(Error::Forbidden {
                 user: cluster.user_name().to_string(),
@@ -146,6 +164,29 @@ impl Snapshot {
             &self.cluster_secret_stores.availability,
             &self.prometheus_rules.availability,
         ]
+    }
+
+    fn named_availabilities(&self) -> [(&'static str, &Availability); 16] {
+        let names = [
+            "pods",
+            "deployments",
+            "statefulsets",
+            "configmaps",
+            "secrets",
+            "services",
+            "jobs",
+            "resourcequotas",
+            "limitranges",
+            "networkpolicies",
+            "objectbucketclaims",
+            "sparkapplications",
+            "externalsecrets",
+            "secretstores",
+            "clustersecretstores",
+            "prometheusrules",
+        ];
+        let availabilities = self.availabilities();
+        std::array::from_fn(|i| (names[i], availabilities[i]))
     }
 
     fn forbidden_everywhere(&self) -> bool {

@@ -207,6 +207,29 @@ pub struct OutputArgs {
     pub verbose: u8,
 }
 
+impl OutputArgs {
+    /// Sends diagnostics to stderr at the level `-v` asks for: `-v` what the command
+    /// did and how long it took, `-vv` every API request, `-vvv` everything.
+    /// `RUST_LOG` overrides. Harmless when called twice.
+    pub fn init_logging(&self) {
+        let filter = match self.verbose {
+            0 => "warn",
+            1 => "kubectl_dp=info",
+            2 => "kubectl_dp=debug,kube_client=debug",
+            _ => "trace",
+        };
+        let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(self.color.enabled())
+            .with_target(self.verbose > 1)
+            .without_time()
+            .try_init();
+    }
+}
+
 impl ClusterArgs {
     /// Rejects combinations clap cannot express, before any I/O.
     pub fn validate(&self) -> Result<()> {
