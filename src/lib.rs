@@ -11,6 +11,7 @@ pub mod error;
 pub mod findings;
 pub mod kube;
 pub mod platform;
+pub mod quota;
 pub mod render;
 pub mod snapshot;
 pub mod status;

@@ -114,6 +114,7 @@ pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
         ))
     })?;
     let mut commands = vec![crate::status::Args::command()];
+    commands.push(crate::quota::Args::command());
     for command in &mut commands {
         let name = command.get_name().to_string();
         clap_complete::generate(shell, command, name, out);
