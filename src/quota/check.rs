@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
 
-use k8s_openapi::api::core::v1::{Container, LimitRange, Node, Pod, PodSpec, ResourceQuota, ResourceRequirements};
+use k8s_openapi::api::core::v1::{
+    Container, LimitRange, Node, Pod, PodSpec, ResourceQuota, ResourceRequirements,
+};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use kube::api::ListParams;
 use serde::Serialize;
@@ -24,7 +26,12 @@ use super::{QuotaFormat, QuotaOutputArgs};
 #[command(group = clap::ArgGroup::new("input").required(true).multiple(true))]
 pub struct CheckArgs {
     /// Manifest file, directory (read recursively) or - for stdin (repeatable)
-    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-", group = "input")]
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE|DIR|-",
+        group = "input"
+    )]
     pub files: Vec<PathBuf>,
 
     /// Kustomization directory, built with `kubectl kustomize` ($KUBECTL or kubectl on PATH)
@@ -122,7 +129,11 @@ pub struct NodeCheck {
 }
 
 fn k8s(map: &BTreeMap<String, Quantity>) -> Option<BTreeMap<String, K8sQuantity>> {
-    (!map.is_empty()).then(|| map.iter().map(|(k, v)| (k.clone(), K8sQuantity(v.to_string()))).collect())
+    (!map.is_empty()).then(|| {
+        map.iter()
+            .map(|(k, v)| (k.clone(), K8sQuantity(v.to_string())))
+            .collect()
+    })
 }
 
 fn parse_map(map: Option<&BTreeMap<String, K8sQuantity>>) -> BTreeMap<String, Quantity> {
@@ -135,12 +146,23 @@ fn parse_map(map: Option<&BTreeMap<String, K8sQuantity>>) -> BTreeMap<String, Qu
 /// Applies the LimitRanges' container defaults as the LimitRanger admission
 /// plugin does (after the API server copied limits into missing requests), and
 /// returns the violations of min, max and maxLimitRequestRatio.
-pub fn apply_limit_ranges(spec: &mut PodSpec, ranges: &[LimitRange], object: &str, applied: &mut Vec<String>) -> Vec<Violation> {
+pub fn apply_limit_ranges(
+    spec: &mut PodSpec,
+    ranges: &[LimitRange],
+    object: &str,
+    applied: &mut Vec<String>,
+) -> Vec<Violation> {
     let mut violations = Vec::new();
-    let containers = spec.init_containers.iter_mut().flatten().chain(spec.containers.iter_mut());
+    let containers = spec
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .chain(spec.containers.iter_mut());
     let containers: Vec<&mut Container> = containers.collect();
     for container in containers {
-        let resources = container.resources.get_or_insert_with(ResourceRequirements::default);
+        let resources = container
+            .resources
+            .get_or_insert_with(ResourceRequirements::default);
         let mut requests = parse_map(resources.requests.as_ref());
         let mut limits = parse_map(resources.limits.as_ref());
         for (k, v) in &limits {
@@ -148,17 +170,30 @@ pub fn apply_limit_ranges(spec: &mut PodSpec, ranges: &[LimitRange], object: &st
         }
         for range in ranges {
             let range_name = range.metadata.name.clone().unwrap_or_default();
-            for item in range.spec.iter().flat_map(|s| s.limits.iter()).filter(|i| i.type_ == "Container") {
+            for item in range
+                .spec
+                .iter()
+                .flat_map(|s| s.limits.iter())
+                .filter(|i| i.type_ == "Container")
+            {
                 for (k, v) in parse_map(item.default.as_ref()) {
                     if !limits.contains_key(&k) {
                         limits.insert(k.clone(), v);
-                        applied.push(format!("{object} container {}: limits.{k}={} from LimitRange {range_name}", container.name, v.display_for(&k)));
+                        applied.push(format!(
+                            "{object} container {}: limits.{k}={} from LimitRange {range_name}",
+                            container.name,
+                            v.display_for(&k)
+                        ));
                     }
                 }
                 for (k, v) in parse_map(item.default_request.as_ref()) {
                     if !requests.contains_key(&k) {
                         requests.insert(k.clone(), v);
-                        applied.push(format!("{object} container {}: requests.{k}={} from LimitRange {range_name}", container.name, v.display_for(&k)));
+                        applied.push(format!(
+                            "{object} container {}: requests.{k}={} from LimitRange {range_name}",
+                            container.name,
+                            v.display_for(&k)
+                        ));
                     }
                 }
                 let mut violate = |message: String| {
@@ -177,14 +212,21 @@ pub fn apply_limit_ranges(spec: &mut PodSpec, ranges: &[LimitRange], object: &st
                             max.display_for(&k),
                             (*limit - max).display_for(&k)
                         )),
-                        None => violate(format!("no limits.{k}, but the LimitRange has a maximum of {}", max.display_for(&k))),
+                        None => violate(format!(
+                            "no limits.{k}, but the LimitRange has a maximum of {}",
+                            max.display_for(&k)
+                        )),
                         _ => {}
                     }
                     if let Some(request) = requests.get(&k)
                         && *request > max
                         && limits.get(&k).is_none_or(|l| *l <= max)
                     {
-                        violate(format!("requests.{k} {} is above the LimitRange maximum {}", request.display_for(&k), max.display_for(&k)));
+                        violate(format!(
+                            "requests.{k} {} is above the LimitRange maximum {}",
+                            request.display_for(&k),
+                            max.display_for(&k)
+                        ));
                     }
                 }
                 for (k, min) in parse_map(item.min.as_ref()) {
@@ -201,7 +243,9 @@ pub fn apply_limit_ranges(spec: &mut PodSpec, ranges: &[LimitRange], object: &st
                 for (k, ratio) in parse_map(item.max_limit_request_ratio.as_ref()) {
                     if let (Some(limit), Some(request)) = (limits.get(&k), requests.get(&k))
                         && !request.is_zero()
-                        && limit.ratio(*request).is_some_and(|r| r > ratio.ratio(Quantity::from_units(1)).unwrap_or(f64::MAX))
+                        && limit.ratio(*request).is_some_and(|r| {
+                            r > ratio.ratio(Quantity::from_units(1)).unwrap_or(f64::MAX)
+                        })
                     {
                         violate(format!(
                             "limits.{k}/requests.{k} = {}/{} exceeds the LimitRange maxLimitRequestRatio {ratio}",
@@ -232,7 +276,11 @@ struct Placed<'a> {
 }
 
 /// The analysis: workloads with their target namespace against the live state.
-pub fn evaluate(workloads: &[(Workload, String)], live: &Live, now: jiff::Timestamp) -> CheckReport {
+pub fn evaluate(
+    workloads: &[(Workload, String)],
+    live: &Live,
+    now: jiff::Timestamp,
+) -> CheckReport {
     let mut reasons = Vec::new();
     let mut rows = Vec::new();
     let mut violations = Vec::new();
@@ -254,16 +302,25 @@ pub fn evaluate(workloads: &[(Workload, String)], live: &Live, now: jiff::Timest
         .collect();
     for (w, ns) in workloads {
         let object = format!("{}/{}", w.kind, w.name);
-        let ranges = live.namespaces.get(ns).map(|s| s.limit_ranges.as_slice()).unwrap_or_default();
+        let ranges = live
+            .namespaces
+            .get(ns)
+            .map(|s| s.limit_ranges.as_slice())
+            .unwrap_or_default();
         let replaces = replaced_pods
             .iter()
             .filter(|p| {
-                p.metadata.namespace.as_deref() == Some(ns.as_str()) && manifests::owner_of(p) == (w.kind.clone(), w.name.clone())
+                p.metadata.namespace.as_deref() == Some(ns.as_str())
+                    && manifests::owner_of(p) == (w.kind.clone(), w.name.clone())
             })
             .count();
         for shape in &w.pods {
             let mut spec = shape.spec.clone();
-            let label = if shape.role == "pod" { object.clone() } else { format!("{object} {}", shape.role) };
+            let label = if shape.role == "pod" {
+                object.clone()
+            } else {
+                format!("{object} {}", shape.role)
+            };
             violations.extend(apply_limit_ranges(&mut spec, ranges, &label, &mut applied));
             let resources = usage::pod_resources(&spec);
             rows.push(WorkloadRow {
@@ -281,7 +338,10 @@ pub fn evaluate(workloads: &[(Workload, String)], live: &Live, now: jiff::Timest
     }
     applied.dedup();
     for v in &violations {
-        reasons.push(format!("{} container {}: {} (LimitRange {})", v.object, v.container, v.message, v.limit_range));
+        reasons.push(format!(
+            "{} container {}: {} (LimitRange {})",
+            v.object, v.container, v.message, v.limit_range
+        ));
     }
 
     // Quotas: now − replaced + new, per namespace and resource.
@@ -291,7 +351,9 @@ pub fn evaluate(workloads: &[(Workload, String)], live: &Live, now: jiff::Timest
         let ns_pods: Vec<&Pod> = live
             .pods
             .iter()
-            .filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str()) && usage::is_active(p, now))
+            .filter(|p| {
+                p.metadata.namespace.as_deref() == Some(ns.as_str()) && usage::is_active(p, now)
+            })
             .collect();
         for quota in &state.quotas {
             let qname = quota.metadata.name.clone().unwrap_or_default();
@@ -302,12 +364,20 @@ pub fn evaluate(workloads: &[(Workload, String)], live: &Live, now: jiff::Timest
                     continue;
                 }
                 let counts = |spec: &PodSpec| usage::matches_scopes(quota, spec);
-                if ns_pods.iter().filter_map(|p| p.spec.as_ref()).any(|s| counts(s).is_none()) {
-                    notes.push(format!("quota {ns}/{qname} has a scopeSelector; not checked"));
+                if ns_pods
+                    .iter()
+                    .filter_map(|p| p.spec.as_ref())
+                    .any(|s| counts(s).is_none())
+                {
+                    notes.push(format!(
+                        "quota {ns}/{qname} has a scopeSelector; not checked"
+                    ));
                     break;
                 }
                 let pod_usage = |p: &&Pod| -> Quantity {
-                    let Some(spec) = p.spec.as_ref() else { return Quantity::ZERO };
+                    let Some(spec) = p.spec.as_ref() else {
+                        return Quantity::ZERO;
+                    };
                     if counts(spec) != Some(true) {
                         return Quantity::ZERO;
                     }
@@ -331,7 +401,10 @@ pub fn evaluate(workloads: &[(Workload, String)], live: &Live, now: jiff::Timest
                 }
                 let after = used - replaced + added;
                 let fits = after <= *hard_value || added <= replaced;
-                let largest = by_object.iter().max_by_key(|(_, q)| **q).filter(|(_, q)| !q.is_zero());
+                let largest = by_object
+                    .iter()
+                    .max_by_key(|(_, q)| **q)
+                    .filter(|(_, q)| !q.is_zero());
                 let row = QuotaCheckRow {
                     resource: key.clone(),
                     used,
@@ -341,7 +414,8 @@ pub fn evaluate(workloads: &[(Workload, String)], live: &Live, now: jiff::Timest
                     hard: *hard_value,
                     fits,
                     over_by: after.saturating_sub(*hard_value),
-                    largest_contributor: largest.map(|(o, q)| format!("{o} ({})", q.display_for(key))),
+                    largest_contributor: largest
+                        .map(|(o, q)| format!("{o} ({})", q.display_for(key))),
                 };
                 if !row.fits {
                     reasons.push(format!(
@@ -389,23 +463,39 @@ fn check_nodes(
     // replaced pods given back.
     let mut free: BTreeMap<String, (Quantity, Quantity, i64)> = BTreeMap::new();
     for node in &live.nodes {
-        let unschedulable = node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
+        let unschedulable = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.unschedulable)
+            .unwrap_or(false);
         if unschedulable {
             continue;
         }
         let cap = usage::node_allocatable(node);
-        free.insert(node.metadata.name.clone().unwrap_or_default(), (cap.cpu, cap.memory, cap.pods));
+        free.insert(
+            node.metadata.name.clone().unwrap_or_default(),
+            (cap.cpu, cap.memory, cap.pods),
+        );
     }
     let replaced_names: BTreeSet<(Option<&str>, Option<&str>)> = replaced
         .iter()
         .map(|p| (p.metadata.namespace.as_deref(), p.metadata.name.as_deref()))
         .collect();
     for pod in &live.pods {
-        if !usage::is_scheduled(pod, now) || replaced_names.contains(&(pod.metadata.namespace.as_deref(), pod.metadata.name.as_deref())) {
+        if !usage::is_scheduled(pod, now)
+            || replaced_names.contains(&(
+                pod.metadata.namespace.as_deref(),
+                pod.metadata.name.as_deref(),
+            ))
+        {
             continue;
         }
-        let Some(spec) = pod.spec.as_ref() else { continue };
-        let Some(entry) = spec.node_name.as_ref().and_then(|n| free.get_mut(n)) else { continue };
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        let Some(entry) = spec.node_name.as_ref().and_then(|n| free.get_mut(n)) else {
+            continue;
+        };
         let r = usage::effective(spec, false);
         entry.0 = entry.0 - r.get("cpu").copied().unwrap_or_default();
         entry.1 = entry.1 - r.get("memory").copied().unwrap_or_default();
@@ -431,10 +521,14 @@ fn check_nodes(
     check.requested_memory = pods.iter().map(|p| get(p.requests, "memory")).sum();
     // Largest first, each onto the node with the most free memory that holds it.
     pods.sort_by(|a, b| {
-        (get(b.requests, "memory"), get(b.requests, "cpu")).cmp(&(get(a.requests, "memory"), get(a.requests, "cpu")))
+        (get(b.requests, "memory"), get(b.requests, "cpu"))
+            .cmp(&(get(a.requests, "memory"), get(a.requests, "cpu")))
     });
     if let Some(largest) = pods.first() {
-        let (cpu, memory) = (get(largest.requests, "cpu"), get(largest.requests, "memory"));
+        let (cpu, memory) = (
+            get(largest.requests, "cpu"),
+            get(largest.requests, "memory"),
+        );
         check.largest_pod = Some(largest.label.clone());
         check.largest_pod_cpu = cpu;
         check.largest_pod_memory = memory;
@@ -470,7 +564,10 @@ fn check_nodes(
             None => *unplaced.entry(pod.label.clone()).or_default() += 1,
         }
     }
-    check.unplaced = unplaced.iter().map(|(label, n)| format!("{n} × {label}")).collect();
+    check.unplaced = unplaced
+        .iter()
+        .map(|(label, n)| format!("{n} × {label}"))
+        .collect();
     if !unplaced.is_empty() && check.largest_pod_node.is_some() {
         reasons.push(format!(
             "nodes: {} of {} new pods do not fit the free allocatable ({} CPU, {} memory free; {} CPU, {} memory requested): {}",
@@ -503,7 +600,11 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
             writeln!(out, "  - {reason}")?;
         }
     }
-    writeln!(out, "\n{}", palette.bold("Workloads (per pod, after LimitRange defaults)"))?;
+    writeln!(
+        out,
+        "\n{}",
+        palette.bold("Workloads (per pod, after LimitRange defaults)")
+    )?;
     let rows = report
         .workloads
         .iter()
@@ -521,9 +622,27 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
             ]
         })
         .collect();
-    crate::render::table(out, &["NAMESPACE", "OBJECT", "ROLE", "PODS", "CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "REPLACES"], rows)?;
+    crate::render::table(
+        out,
+        &[
+            "NAMESPACE",
+            "OBJECT",
+            "ROLE",
+            "PODS",
+            "CPU REQ",
+            "CPU LIM",
+            "MEM REQ",
+            "MEM LIM",
+            "REPLACES",
+        ],
+        rows,
+    )?;
     for quota in &report.quotas {
-        writeln!(out, "\n{}", palette.bold(&format!("Quota {}/{}", quota.namespace, quota.name)))?;
+        writeln!(
+            out,
+            "\n{}",
+            palette.bold(&format!("Quota {}/{}", quota.namespace, quota.name))
+        )?;
         let rows = quota
             .resources
             .iter()
@@ -536,16 +655,32 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
                     format!("+{}", r.added.display_for(k)),
                     r.after.display_for(k),
                     r.hard.display_for(k),
-                    if r.fits { palette.good("yes") } else { palette.critical(&format!("no, over by {}", r.over_by.display_for(k))) },
+                    if r.fits {
+                        palette.good("yes")
+                    } else {
+                        palette.critical(&format!("no, over by {}", r.over_by.display_for(k)))
+                    },
                 ]
             })
             .collect();
-        crate::render::table(out, &["RESOURCE", "USED", "REPLACED", "NEW", "AFTER", "HARD", "FITS"], rows)?;
+        crate::render::table(
+            out,
+            &[
+                "RESOURCE", "USED", "REPLACED", "NEW", "AFTER", "HARD", "FITS",
+            ],
+            rows,
+        )?;
     }
     if !report.limit_range_violations.is_empty() {
         writeln!(out, "\n{}", palette.bold("LimitRange violations"))?;
         for v in &report.limit_range_violations {
-            writeln!(out, "  {} container {}: {}", v.object, v.container, palette.critical(&v.message))?;
+            writeln!(
+                out,
+                "  {} container {}: {}",
+                v.object,
+                v.container,
+                palette.critical(&v.message)
+            )?;
         }
     }
     if !report.defaults_applied.is_empty() {
@@ -582,7 +717,11 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
         n.free_memory.display_bytes()
     )?;
     if !n.unplaced.is_empty() {
-        writeln!(out, "  {}", palette.critical(&format!("not placeable: {}", n.unplaced.join(", "))))?;
+        writeln!(
+            out,
+            "  {}",
+            palette.critical(&format!("not placeable: {}", n.unplaced.join(", ")))
+        )?;
     }
     for note in &report.notes {
         writeln!(out, "\n{}", palette.warning(&format!("note: {note}")))?;
@@ -592,7 +731,10 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
 
 pub fn csv(report: &CheckReport, out: &mut dyn Write) -> Result<()> {
     use super::show::csv_cell;
-    writeln!(out, "namespace,quota,resource,used,replaced,new,after,hard,fits,over_by,largest_contributor")?;
+    writeln!(
+        out,
+        "namespace,quota,resource,used,replaced,new,after,hard,fits,over_by,largest_contributor"
+    )?;
     for q in &report.quotas {
         for r in &q.resources {
             let cells = [
@@ -608,7 +750,15 @@ pub fn csv(report: &CheckReport, out: &mut dyn Write) -> Result<()> {
                 r.over_by.to_string(),
                 r.largest_contributor.clone().unwrap_or_default(),
             ];
-            writeln!(out, "{}", cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","))?;
+            writeln!(
+                out,
+                "{}",
+                cells
+                    .iter()
+                    .map(|c| csv_cell(c))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
         }
     }
     Ok(())
@@ -638,12 +788,19 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
     let mut states = BTreeMap::new();
     for ns in namespaces {
         let scope = Scope::Namespace(ns.clone());
-        let (quotas, ranges) = tokio::try_join!(cluster.list::<ResourceQuota>(&scope, &all), cluster.list::<LimitRange>(&scope, &all))?;
+        let (quotas, ranges) = tokio::try_join!(
+            cluster.list::<ResourceQuota>(&scope, &all),
+            cluster.list::<LimitRange>(&scope, &all)
+        )?;
         if !quotas.is_available() {
-            notes.push(format!("resourcequotas in {ns} could not be read: quota not checked"));
+            notes.push(format!(
+                "resourcequotas in {ns} could not be read: quota not checked"
+            ));
         }
         if !ranges.is_available() {
-            notes.push(format!("limitranges in {ns} could not be read: LimitRange not checked"));
+            notes.push(format!(
+                "limitranges in {ns} could not be read: LimitRange not checked"
+            ));
         }
         states.insert(
             ns.clone(),
@@ -661,7 +818,13 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
     })
 }
 
-pub async fn run(cluster_args: &ClusterArgs, output: &QuotaOutputArgs, args: CheckArgs, palette: &Palette, out: &mut dyn Write) -> Result<Exit> {
+pub async fn run(
+    cluster_args: &ClusterArgs,
+    output: &QuotaOutputArgs,
+    args: CheckArgs,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     if cluster_args.all_namespaces {
         return Err(Error::Usage("quota check works on the manifests' namespaces; drop -A (use -n for objects without one)".into()));
     }
@@ -671,9 +834,14 @@ pub async fn run(cluster_args: &ClusterArgs, output: &QuotaOutputArgs, args: Che
         found.extend(manifests::kustomize(dir)?);
     }
     let cluster = Cluster::connect(cluster_args).await?;
-    let default_ns = cluster_args.namespace.clone().unwrap_or_else(|| cluster.default_namespace().to_string());
+    let default_ns = cluster_args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| cluster.default_namespace().to_string());
     // DaemonSets make one pod per node; count nodes only when there is one.
-    let has_daemonset = found.iter().any(|m| m.value.get("kind").and_then(|k| k.as_str()) == Some("DaemonSet"));
+    let has_daemonset = found
+        .iter()
+        .any(|m| m.value.get("kind").and_then(|k| k.as_str()) == Some("DaemonSet"));
     let node_count = if has_daemonset {
         let nodes: Listing<Node> = cluster.list_cluster(&ListParams::default()).await?;
         nodes.items.len() as i64
@@ -702,7 +870,11 @@ pub async fn run(cluster_args: &ClusterArgs, output: &QuotaOutputArgs, args: Che
         QuotaFormat::Yaml => crate::render::yaml(out, &report)?,
         QuotaFormat::Csv => csv(&report, out)?,
     }
-    Ok(if report.fits { Exit::Ok } else { Exit::Problems })
+    Ok(if report.fits {
+        Exit::Ok
+    } else {
+        Exit::Problems
+    })
 }
 
 #[cfg(test)]
@@ -710,11 +882,16 @@ mod tests {
     use super::*;
     use crate::quota::manifests::parse_documents;
     use crate::quota::usage::tests::{container, q};
-    use k8s_openapi::api::core::v1::{LimitRangeItem, LimitRangeSpec, NodeStatus, PodStatus, ResourceQuotaSpec};
+    use k8s_openapi::api::core::v1::{
+        LimitRangeItem, LimitRangeSpec, NodeStatus, PodStatus, ResourceQuotaSpec,
+    };
     use std::path::Path;
 
     fn k8s_map(pairs: &[(&str, &str)]) -> BTreeMap<String, K8sQuantity> {
-        pairs.iter().map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string()))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))
+            .collect()
     }
 
     fn limit_range() -> LimitRange {
@@ -736,13 +913,20 @@ mod tests {
         let mut node = Node::default();
         node.metadata.name = Some("n1".into());
         node.status = Some(NodeStatus {
-            allocatable: Some(k8s_map(&[("cpu", "16"), ("memory", "32Gi"), ("pods", "110")])),
+            allocatable: Some(k8s_map(&[
+                ("cpu", "16"),
+                ("memory", "32Gi"),
+                ("pods", "110"),
+            ])),
             ..Default::default()
         });
         let mut quota = ResourceQuota::default();
         quota.metadata.name = Some("compute".into());
         quota.spec = Some(ResourceQuotaSpec {
-            hard: Some(k8s_map(&[("requests.memory", "10Gi"), ("limits.memory", "20Gi")])),
+            hard: Some(k8s_map(&[
+                ("requests.memory", "10Gi"),
+                ("limits.memory", "20Gi"),
+            ])),
             ..Default::default()
         });
         Live {
@@ -765,7 +949,11 @@ mod tests {
             "kind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n      containers:\n      - name: app\n        resources: {{requests: {{memory: {memory}}}, limits: {{memory: {memory}}}}}\n"
         );
         let m = parse_documents(Path::new("t.yaml"), &yaml).unwrap();
-        manifests::workloads(&m, 1).unwrap().into_iter().map(|w| (w, "ns".to_string())).collect()
+        manifests::workloads(&m, 1)
+            .unwrap()
+            .into_iter()
+            .map(|w| (w, "ns".to_string()))
+            .collect()
     }
 
     fn live_pod(name: &str, owner_rs: Option<(&str, &str)>, memory: &str) -> Pod {
@@ -774,16 +962,22 @@ mod tests {
         p.metadata.name = Some(name.into());
         if let Some((rs, hash)) = owner_rs {
             p.metadata.labels = Some([("pod-template-hash".to_string(), hash.to_string())].into());
-            p.metadata.owner_references = Some(vec![k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
-                kind: "ReplicaSet".into(),
-                name: rs.into(),
-                controller: Some(true),
-                ..Default::default()
-            }]);
+            p.metadata.owner_references = Some(vec![
+                k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                    kind: "ReplicaSet".into(),
+                    name: rs.into(),
+                    controller: Some(true),
+                    ..Default::default()
+                },
+            ]);
         }
         p.spec = Some(PodSpec {
             node_name: Some("n1".into()),
-            containers: vec![container("app", &[("memory", memory)], &[("memory", memory)])],
+            containers: vec![container(
+                "app",
+                &[("memory", memory)],
+                &[("memory", memory)],
+            )],
             ..Default::default()
         });
         p.status = Some(PodStatus {
@@ -800,33 +994,63 @@ mod tests {
             live_pod("web-1", Some(("web-abc", "abc")), "3Gi"),
             live_pod("web-2", Some(("web-abc", "abc")), "3Gi"),
         ];
-        let report = evaluate(&deployment("web", 3, "3Gi"), &live(pods), jiff::Timestamp::now());
+        let report = evaluate(
+            &deployment("web", 3, "3Gi"),
+            &live(pods),
+            jiff::Timestamp::now(),
+        );
         assert!(report.fits, "{:?}", report.reasons);
-        let row = &report.quotas[0].resources.iter().find(|r| r.resource == "requests.memory").unwrap();
+        let row = &report.quotas[0]
+            .resources
+            .iter()
+            .find(|r| r.resource == "requests.memory")
+            .unwrap();
         assert_eq!(row.used, q("6Gi"));
         assert_eq!(row.replaced, q("6Gi"));
         assert_eq!(row.after, q("9Gi"));
         // As an addition it would not fit: another name.
-        let pods = vec![live_pod("web-1", Some(("web-abc", "abc")), "3Gi"), live_pod("web-2", Some(("web-abc", "abc")), "3Gi")];
-        let report = evaluate(&deployment("api", 3, "3Gi"), &live(pods), jiff::Timestamp::now());
+        let pods = vec![
+            live_pod("web-1", Some(("web-abc", "abc")), "3Gi"),
+            live_pod("web-2", Some(("web-abc", "abc")), "3Gi"),
+        ];
+        let report = evaluate(
+            &deployment("api", 3, "3Gi"),
+            &live(pods),
+            jiff::Timestamp::now(),
+        );
         assert!(!report.fits);
-        let row = report.quotas[0].resources.iter().find(|r| r.resource == "requests.memory").unwrap();
+        let row = report.quotas[0]
+            .resources
+            .iter()
+            .find(|r| r.resource == "requests.memory")
+            .unwrap();
         assert_eq!(row.after, q("15Gi"));
         assert_eq!(row.over_by, q("5Gi"));
-        assert_eq!(row.largest_contributor.as_deref(), Some("Deployment/api (9Gi)"));
+        assert_eq!(
+            row.largest_contributor.as_deref(),
+            Some("Deployment/api (9Gi)")
+        );
     }
 
     #[test]
     fn limit_range_defaults_and_max() {
         let mut spec = PodSpec {
-            containers: vec![container("a", &[], &[]), container("b", &[], &[("memory", "20Gi")])],
+            containers: vec![
+                container("a", &[], &[]),
+                container("b", &[], &[("memory", "20Gi")]),
+            ],
             ..Default::default()
         };
         let mut applied = Vec::new();
         let v = apply_limit_ranges(&mut spec, &[limit_range()], "Deployment/x", &mut applied);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].container, "b");
-        assert!(v[0].message.contains("limits.memory 20Gi is above the LimitRange maximum 16Gi (by 4Gi)"), "{}", v[0].message);
+        assert!(
+            v[0].message
+                .contains("limits.memory 20Gi is above the LimitRange maximum 16Gi (by 4Gi)"),
+            "{}",
+            v[0].message
+        );
         let r = usage::pod_resources(&spec);
         // a: defaults 512Mi request; b: request copied from its limit.
         assert_eq!(r.requests["memory"], q("512Mi") + q("20Gi"));
@@ -836,9 +1060,17 @@ mod tests {
 
     #[test]
     fn a_pod_larger_than_any_node_does_not_fit() {
-        let report = evaluate(&deployment("big", 1, "40Gi"), &live(vec![]), jiff::Timestamp::now());
+        let report = evaluate(
+            &deployment("big", 1, "40Gi"),
+            &live(vec![]),
+            jiff::Timestamp::now(),
+        );
         assert!(!report.fits);
         assert!(report.nodes.largest_pod_node.is_none());
-        assert!(report.reasons.iter().any(|r| r.contains("fits on no node")), "{:?}", report.reasons);
+        assert!(
+            report.reasons.iter().any(|r| r.contains("fits on no node")),
+            "{:?}",
+            report.reasons
+        );
     }
 }

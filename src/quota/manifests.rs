@@ -24,14 +24,22 @@ pub struct Manifest {
 pub fn parse_documents(source: &Path, text: &str) -> Result<Vec<Manifest>> {
     let docs: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| Error::Input {
         path: source.to_path_buf(),
-        reason: format!("not valid YAML: {}", e.to_string().lines().next().unwrap_or("parse error")),
+        reason: format!(
+            "not valid YAML: {}",
+            e.to_string().lines().next().unwrap_or("parse error")
+        ),
     })?;
     let mut out = Vec::new();
     for doc in docs {
         match doc {
             Value::Null => {}
             Value::Object(ref map) if map.get("kind").and_then(Value::as_str) == Some("List") => {
-                for item in map.get("items").and_then(Value::as_array).into_iter().flatten() {
+                for item in map
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     out.push(Manifest {
                         source: source.to_path_buf(),
                         value: item.clone(),
@@ -103,7 +111,9 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
         } else if entry
             .extension()
             .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-            && !entry.file_name().is_some_and(|n| n.to_string_lossy().starts_with("kustomization."))
+            && !entry
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("kustomization."))
         {
             files.push(entry);
         }
@@ -127,14 +137,23 @@ pub fn kustomize(dir: &Path) -> Result<Vec<Manifest>> {
         .arg("kustomize")
         .arg(dir)
         .output()
-        .map_err(|e| Error::Usage(format!("could not run {} kustomize: {e}", kubectl.display())))?;
+        .map_err(|e| {
+            Error::Usage(format!(
+                "could not run {} kustomize: {e}",
+                kubectl.display()
+            ))
+        })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(Error::Input {
             path: dir.to_path_buf(),
             reason: format!(
                 "kubectl kustomize failed: {}",
-                stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message").trim()
+                stderr
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("no message")
+                    .trim()
             ),
         });
     }
@@ -172,11 +191,22 @@ fn input_error(m: &Manifest, reason: String) -> Error {
 
 fn template(m: &Manifest, pointer: &str) -> Result<PodSpec> {
     let value = m.value.pointer(pointer).cloned().unwrap_or(Value::Null);
-    let template: PodTemplateSpec = serde_json::from_value(value)
-        .map_err(|e| input_error(m, format!("{} {}: pod template is not valid: {e}", kind_of(m), name_of(m))))?;
-    template
-        .spec
-        .ok_or_else(|| input_error(m, format!("{} {} has no pod template spec", kind_of(m), name_of(m))))
+    let template: PodTemplateSpec = serde_json::from_value(value).map_err(|e| {
+        input_error(
+            m,
+            format!(
+                "{} {}: pod template is not valid: {e}",
+                kind_of(m),
+                name_of(m)
+            ),
+        )
+    })?;
+    template.spec.ok_or_else(|| {
+        input_error(
+            m,
+            format!("{} {} has no pod template spec", kind_of(m), name_of(m)),
+        )
+    })
 }
 
 fn kind_of(m: &Manifest) -> &str {
@@ -184,11 +214,17 @@ fn kind_of(m: &Manifest) -> &str {
 }
 
 fn name_of(m: &Manifest) -> &str {
-    m.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")
+    m.value
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 fn int_at(m: &Manifest, pointer: &str, default: i64) -> i64 {
-    m.value.pointer(pointer).and_then(Value::as_i64).unwrap_or(default)
+    m.value
+        .pointer(pointer)
+        .and_then(Value::as_i64)
+        .unwrap_or(default)
 }
 
 /// Turns the manifests into workloads. Objects that run no pods (ConfigMaps,
@@ -237,7 +273,11 @@ pub fn workloads(manifests: &[Manifest], node_count: i64) -> Result<Vec<Workload
         out.push(Workload {
             kind,
             name: name_of(m).to_string(),
-            namespace: m.value.pointer("/metadata/namespace").and_then(Value::as_str).map(String::from),
+            namespace: m
+                .value
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .map(String::from),
             source: m.source.clone(),
             pods: shapes,
         });
@@ -254,7 +294,12 @@ const MIN_OVERHEAD_MIB: u64 = 384;
 /// factor 0.1 unless `spark.{driver,executor}.memoryOverheadFactor` or
 /// `spark.kubernetes.memoryOverheadFactor` says otherwise, plus
 /// `spark.executor.pyspark.memory` for executors.
-pub fn spark_pod_memory_mib(memory: &str, overhead: Option<&str>, factor: Option<&str>, pyspark: Option<&str>) -> Option<u64> {
+pub fn spark_pod_memory_mib(
+    memory: &str,
+    overhead: Option<&str>,
+    factor: Option<&str>,
+    pyspark: Option<&str>,
+) -> Option<u64> {
     let memory_mib = spark_size_mib(memory)?;
     let overhead_mib = match overhead {
         Some(text) => spark_size_mib(text)?,
@@ -284,17 +329,34 @@ fn spark_size_mib(text: &str) -> Option<u64> {
 
 fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
     let spec = m.value.get("spec").cloned().unwrap_or(Value::Null);
-    let conf = |key: &str| spec.pointer("/sparkConf").and_then(|c| c.get(key)).and_then(Value::as_str).map(String::from);
+    let conf = |key: &str| {
+        spec.pointer("/sparkConf")
+            .and_then(|c| c.get(key))
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
     let mut shapes = Vec::new();
     for role in ["driver", "executor"] {
         let part = spec.get(role).cloned().unwrap_or(Value::Null);
-        let text = |key: &str| part.get(key).and_then(|v| v.as_str().map(String::from).or_else(|| v.as_i64().map(|n| n.to_string())));
+        let text = |key: &str| {
+            part.get(key).and_then(|v| {
+                v.as_str()
+                    .map(String::from)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
+        };
         let memory = text("memory")
             .or_else(|| conf(&format!("spark.{role}.memory")))
             .unwrap_or_else(|| "1g".into());
-        let overhead = text("memoryOverhead").or_else(|| conf(&format!("spark.{role}.memoryOverhead")));
-        let factor = conf(&format!("spark.{role}.memoryOverheadFactor")).or_else(|| conf("spark.kubernetes.memoryOverheadFactor"));
-        let pyspark = if role == "executor" { conf("spark.executor.pyspark.memory") } else { None };
+        let overhead =
+            text("memoryOverhead").or_else(|| conf(&format!("spark.{role}.memoryOverhead")));
+        let factor = conf(&format!("spark.{role}.memoryOverheadFactor"))
+            .or_else(|| conf("spark.kubernetes.memoryOverheadFactor"));
+        let pyspark = if role == "executor" {
+            conf("spark.executor.pyspark.memory")
+        } else {
+            None
+        };
         let memory_mib = spark_pod_memory_mib(&memory, overhead.as_deref(), factor.as_deref(), pyspark.as_deref()).ok_or_else(|| {
             input_error(m, format!("SparkApplication {}: {role} memory '{memory}' is not a JVM size (e.g. 4g, 512m)", name_of(m)))
         })?;
@@ -304,16 +366,29 @@ fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
             .or_else(|| conf(&format!("spark.{role}.cores")))
             .unwrap_or_else(|| "1".into());
         cores.parse::<Quantity>().map_err(|_| {
-            input_error(m, format!("SparkApplication {}: {role} cores '{cores}' is not a number", name_of(m)))
+            input_error(
+                m,
+                format!(
+                    "SparkApplication {}: {role} cores '{cores}' is not a number",
+                    name_of(m)
+                ),
+            )
         })?;
         let memory_q = K8sQuantity(format!("{memory_mib}Mi"));
-        let mut requests = BTreeMap::from([("cpu".to_string(), K8sQuantity(cores)), ("memory".to_string(), memory_q.clone())]);
+        let mut requests = BTreeMap::from([
+            ("cpu".to_string(), K8sQuantity(cores)),
+            ("memory".to_string(), memory_q.clone()),
+        ]);
         let mut limits = BTreeMap::from([("memory".to_string(), memory_q)]);
         if let Some(core_limit) = text("coreLimit") {
             limits.insert("cpu".into(), K8sQuantity(core_limit));
         }
         requests.retain(|_, v| !v.0.is_empty());
-        let count = if role == "driver" { 1 } else { part.get("instances").and_then(Value::as_i64).unwrap_or(1) };
+        let count = if role == "driver" {
+            1
+        } else {
+            part.get("instances").and_then(Value::as_i64).unwrap_or(1)
+        };
         shapes.push(PodShape {
             role: role.into(),
             count,
@@ -341,7 +416,13 @@ pub fn owner_of(pod: &Pod) -> (String, String) {
         return ("SparkApplication".into(), app.clone());
     }
     let name = pod.metadata.name.clone().unwrap_or_default();
-    let Some(owner) = pod.metadata.owner_references.iter().flatten().find(|o| o.controller == Some(true)) else {
+    let Some(owner) = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+    else {
         return ("Pod".into(), name);
     };
     match owner.kind.as_str() {
@@ -354,7 +435,9 @@ pub fn owner_of(pod: &Pod) -> (String, String) {
         },
         "Job" => match owner.name.rsplit_once('-') {
             // CronJob jobs are named <cronjob>-<scheduled time in minutes>.
-            Some((cron, suffix)) if suffix.len() >= 8 && suffix.bytes().all(|b| b.is_ascii_digit()) => {
+            Some((cron, suffix))
+                if suffix.len() >= 8 && suffix.bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 ("CronJob".into(), cron.to_string())
             }
             _ => ("Job".into(), owner.name.clone()),
@@ -374,14 +457,29 @@ mod tests {
     #[test]
     fn spark_overhead_like_spark() {
         // 4g: 10% is 409MiB > 384MiB.
-        assert_eq!(spark_pod_memory_mib("4g", None, None, None), Some(4096 + 409));
+        assert_eq!(
+            spark_pod_memory_mib("4g", None, None, None),
+            Some(4096 + 409)
+        );
         // 1g: 10% is 102MiB, the 384MiB floor wins.
-        assert_eq!(spark_pod_memory_mib("1g", None, None, None), Some(1024 + 384));
-        assert_eq!(spark_pod_memory_mib("8g", Some("1g"), None, None), Some(9216));
-        assert_eq!(spark_pod_memory_mib("10g", None, Some("0.2"), Some("1g")), Some(10240 + 2048 + 1024));
+        assert_eq!(
+            spark_pod_memory_mib("1g", None, None, None),
+            Some(1024 + 384)
+        );
+        assert_eq!(
+            spark_pod_memory_mib("8g", Some("1g"), None, None),
+            Some(9216)
+        );
+        assert_eq!(
+            spark_pod_memory_mib("10g", None, Some("0.2"), Some("1g")),
+            Some(10240 + 2048 + 1024)
+        );
         assert_eq!(spark_pod_memory_mib("lots", None, None, None), None);
         // A bare number is MiB, as in spark.executor.memoryOverhead=512.
-        assert_eq!(spark_pod_memory_mib("2048", Some("512"), None, None), Some(2560));
+        assert_eq!(
+            spark_pod_memory_mib("2048", Some("512"), None, None),
+            Some(2560)
+        );
     }
 
     #[test]
@@ -421,7 +519,10 @@ mod tests {
     #[test]
     fn malformed_yaml_names_the_file() {
         let err = parse_documents(Path::new("bad.yaml"), "kind: [unclosed").unwrap_err();
-        assert!(err.to_string().starts_with("bad.yaml: not valid YAML"), "{err}");
+        assert!(
+            err.to_string().starts_with("bad.yaml: not valid YAML"),
+            "{err}"
+        );
         let err = parse_documents(Path::new("list.yaml"), "- a\n- b\n").unwrap_err();
         assert!(err.to_string().contains("not a Kubernetes object"));
     }
@@ -431,12 +532,14 @@ mod tests {
         let mut pod = Pod::default();
         pod.metadata.name = Some("web-7d9f-abcde".into());
         pod.metadata.labels = Some([("pod-template-hash".to_string(), "7d9f".to_string())].into());
-        pod.metadata.owner_references = Some(vec![k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
-            kind: "ReplicaSet".into(),
-            name: "web-7d9f".into(),
-            controller: Some(true),
-            ..Default::default()
-        }]);
+        pod.metadata.owner_references = Some(vec![
+            k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                kind: "ReplicaSet".into(),
+                name: "web-7d9f".into(),
+                controller: Some(true),
+                ..Default::default()
+            },
+        ]);
         assert_eq!(owner_of(&pod), ("Deployment".into(), "web".into()));
         let bare = Pod::default();
         assert_eq!(owner_of(&bare).0, "Pod");

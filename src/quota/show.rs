@@ -106,7 +106,9 @@ pub struct GroupRow {
     pub totals: Totals,
 }
 
-fn parse_map(map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>) -> BTreeMap<String, Quantity> {
+fn parse_map(
+    map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
+) -> BTreeMap<String, Quantity> {
     map.into_iter()
         .flatten()
         .filter_map(|(k, v)| v.0.parse().ok().map(|q| (k.clone(), q)))
@@ -124,8 +126,13 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
         if usage::quota_key_of_pods(key) {
             let mut sum = Quantity::ZERO;
             let mut computable = true;
-            for pod in pods.iter().filter(|p| p.metadata.namespace.as_deref() == Some(namespace.as_str())) {
-                let Some(spec) = pod.spec.as_ref() else { continue };
+            for pod in pods
+                .iter()
+                .filter(|p| p.metadata.namespace.as_deref() == Some(namespace.as_str()))
+            {
+                let Some(spec) = pod.spec.as_ref() else {
+                    continue;
+                };
                 if !usage::is_active(pod, now) {
                     continue;
                 }
@@ -193,7 +200,13 @@ pub fn limit_range_rows(range: &LimitRange) -> Vec<LimitRangeRow> {
 }
 
 /// The nodes' allocatable against the scheduled pods, grouped as asked.
-pub fn cluster_view(nodes: &[Node], pods: &[&Pod], scope: &Scope, by: Option<By>, now: jiff::Timestamp) -> ClusterView {
+pub fn cluster_view(
+    nodes: &[Node],
+    pods: &[&Pod],
+    scope: &Scope,
+    by: Option<By>,
+    now: jiff::Timestamp,
+) -> ClusterView {
     let mut allocatable = Capacity::default();
     let mut per_node: BTreeMap<String, Capacity> = BTreeMap::new();
     for node in nodes {
@@ -209,7 +222,9 @@ pub fn cluster_view(nodes: &[Node], pods: &[&Pod], scope: &Scope, by: Option<By>
         }
     }
     for pod in pods {
-        let Some(spec) = pod.spec.as_ref() else { continue };
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
         if !usage::is_scheduled(pod, now) {
             continue;
         }
@@ -232,7 +247,10 @@ pub fn cluster_view(nodes: &[Node], pods: &[&Pod], scope: &Scope, by: Option<By>
     let rows = groups
         .into_iter()
         .map(|(name, totals)| GroupRow {
-            allocatable: per_node.get(&name).cloned().filter(|_| by == Some(By::Node)),
+            allocatable: per_node
+                .get(&name)
+                .cloned()
+                .filter(|_| by == Some(By::Node)),
             name,
             totals,
         })
@@ -259,14 +277,29 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         .pods
         .items
         .iter()
-        .filter(|p| g.scope.includes(p.metadata.namespace.as_deref().unwrap_or("")))
+        .filter(|p| {
+            g.scope
+                .includes(p.metadata.namespace.as_deref().unwrap_or(""))
+        })
         .collect();
-    let mut quotas: Vec<QuotaView> = g.quotas.items.iter().map(|q| quota_view(q, &scoped_pods, now)).collect();
+    let mut quotas: Vec<QuotaView> = g
+        .quotas
+        .items
+        .iter()
+        .map(|q| quota_view(q, &scoped_pods, now))
+        .collect();
     quotas.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
-    let limit_ranges = g.limit_ranges.items.iter().flat_map(limit_range_rows).collect();
+    let limit_ranges = g
+        .limit_ranges
+        .items
+        .iter()
+        .flat_map(limit_range_rows)
+        .collect();
     let mut pods_without_resources = Vec::new();
     for pod in &scoped_pods {
-        let Some(spec) = pod.spec.as_ref() else { continue };
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
         if !usage::is_active(pod, now) {
             continue;
         }
@@ -292,7 +325,10 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
     .flatten()
     .collect();
     if !g.pods_cluster_wide && g.pods.is_available() {
-        unavailable.push("pods of other namespaces: forbidden, so node usage counts only this scope's pods".into());
+        unavailable.push(
+            "pods of other namespaces: forbidden, so node usage counts only this scope's pods"
+                .into(),
+        );
     }
     QuotaReport {
         api_version: API_VERSION,
@@ -335,12 +371,29 @@ fn with_pct(palette: &Palette, used: Quantity, whole: Quantity, resource: &str) 
     paint_percent(palette, p, &text)
 }
 
-pub fn table(report: &QuotaReport, palette: &Palette, wide: bool, out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "{}", palette.bold(&format!("Resource quotas ({})", report.scope.describe())))?;
+pub fn table(
+    report: &QuotaReport,
+    palette: &Palette,
+    wide: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    writeln!(
+        out,
+        "{}",
+        palette.bold(&format!("Resource quotas ({})", report.scope.describe()))
+    )?;
     if report.quotas.is_empty() {
         writeln!(out, "  none")?;
     } else {
-        let mut headers = vec!["NAMESPACE", "QUOTA", "RESOURCE", "USED", "HARD", "FREE", "USE"];
+        let mut headers = vec![
+            "NAMESPACE",
+            "QUOTA",
+            "RESOURCE",
+            "USED",
+            "HARD",
+            "FREE",
+            "USE",
+        ];
         if wide {
             headers.push("STATUS.USED");
         }
@@ -370,7 +423,17 @@ pub fn table(report: &QuotaReport, palette: &Palette, wide: bool, out: &mut dyn 
     if report.limit_ranges.is_empty() {
         writeln!(out, "  none")?;
     } else {
-        let headers = ["NAMESPACE", "LIMITRANGE", "TYPE", "RESOURCE", "DEFAULT REQUEST", "DEFAULT LIMIT", "MIN", "MAX", "MAX LIMIT/REQUEST"];
+        let headers = [
+            "NAMESPACE",
+            "LIMITRANGE",
+            "TYPE",
+            "RESOURCE",
+            "DEFAULT REQUEST",
+            "DEFAULT LIMIT",
+            "MIN",
+            "MAX",
+            "MAX LIMIT/REQUEST",
+        ];
         let rows = report
             .limit_ranges
             .iter()
@@ -384,7 +447,8 @@ pub fn table(report: &QuotaReport, palette: &Palette, wide: bool, out: &mut dyn 
                     opt(r.default, &r.resource),
                     opt(r.min, &r.resource),
                     opt(r.max, &r.resource),
-                    r.max_limit_request_ratio.map_or("-".into(), |q| q.to_string()),
+                    r.max_limit_request_ratio
+                        .map_or("-".into(), |q| q.to_string()),
                 ]
             })
             .collect();
@@ -398,7 +462,14 @@ pub fn table(report: &QuotaReport, palette: &Palette, wide: bool, out: &mut dyn 
         let rows = report
             .pods_without_resources
             .iter()
-            .map(|p| vec![p.namespace.clone(), p.pod.clone(), p.container.clone(), palette.warning(&p.missing.join(","))])
+            .map(|p| {
+                vec![
+                    p.namespace.clone(),
+                    p.pod.clone(),
+                    p.container.clone(),
+                    palette.warning(&p.missing.join(",")),
+                ]
+            })
             .collect();
         crate::render::table(out, &["NAMESPACE", "POD", "CONTAINER", "MISSING"], rows)?;
     }
@@ -433,7 +504,11 @@ pub fn table(report: &QuotaReport, palette: &Palette, wide: bool, out: &mut dyn 
             with_pct(palette, t.cpu_limits, cap.cpu, "cpu"),
             with_pct(palette, t.memory_requests, cap.memory, "memory"),
             with_pct(palette, t.memory_limits, cap.memory, "memory"),
-            if by_node { format!("{}/{}", t.pods, cap.pods) } else { t.pods.to_string() },
+            if by_node {
+                format!("{}/{}", t.pods, cap.pods)
+            } else {
+                t.pods.to_string()
+            },
         ];
         if by_node || wide {
             row.extend([
@@ -448,7 +523,13 @@ pub fn table(report: &QuotaReport, palette: &Palette, wide: bool, out: &mut dyn 
     let mut rows: Vec<Vec<String>> = c
         .rows
         .iter()
-        .map(|r| row(&r.name, &r.totals, r.allocatable.as_ref().unwrap_or(&c.allocatable)))
+        .map(|r| {
+            row(
+                &r.name,
+                &r.totals,
+                r.allocatable.as_ref().unwrap_or(&c.allocatable),
+            )
+        })
         .collect();
     if c.by.is_some() && c.by != Some(By::Node) && !matches!(report.scope, Scope::All) {
         // Groups are this scope's pods; the total line is the whole cluster.
@@ -456,7 +537,11 @@ pub fn table(report: &QuotaReport, palette: &Palette, wide: bool, out: &mut dyn 
         for r in &c.rows {
             scoped.add(&r.totals);
         }
-        rows.push(row(&format!("({})", report.scope.describe()), &scoped, &c.allocatable));
+        rows.push(row(
+            &format!("({})", report.scope.describe()),
+            &scoped,
+            &c.allocatable,
+        ));
     }
     rows.push(row("(cluster total)", &c.total, &c.allocatable));
     crate::render::table(out, &headers, rows)?;
@@ -489,7 +574,20 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "{}", line.join(","))?;
         Ok(())
     };
-    write_row(["section", "namespace", "name", "resource", "used", "limit", "free", "percent"].map(String::from).to_vec())?;
+    write_row(
+        [
+            "section",
+            "namespace",
+            "name",
+            "resource",
+            "used",
+            "limit",
+            "free",
+            "percent",
+        ]
+        .map(String::from)
+        .to_vec(),
+    )?;
     let p = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
     for quota in &report.quotas {
         for r in &quota.resources {
@@ -506,7 +604,12 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
         }
     }
     for r in &report.limit_ranges {
-        for (what, value) in [("defaultRequest", r.default_request), ("default", r.default), ("min", r.min), ("max", r.max)] {
+        for (what, value) in [
+            ("defaultRequest", r.default_request),
+            ("default", r.default),
+            ("min", r.min),
+            ("max", r.max),
+        ] {
             if let Some(v) = value {
                 write_row(vec![
                     format!("limitrange-{what}"),
@@ -537,7 +640,13 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
     let mut groups: Vec<(String, &Totals, &Capacity)> = c
         .rows
         .iter()
-        .map(|r| (r.name.clone(), &r.totals, r.allocatable.as_ref().unwrap_or(&c.allocatable)))
+        .map(|r| {
+            (
+                r.name.clone(),
+                &r.totals,
+                r.allocatable.as_ref().unwrap_or(&c.allocatable),
+            )
+        })
         .collect();
     groups.push(("(cluster total)".into(), &c.total, &c.allocatable));
     for (name, t, cap) in groups {
@@ -562,7 +671,12 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-pub fn render(report: &QuotaReport, format: QuotaFormat, palette: &Palette, out: &mut dyn Write) -> Result<()> {
+pub fn render(
+    report: &QuotaReport,
+    format: QuotaFormat,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<()> {
     match format {
         QuotaFormat::Table => table(report, palette, false, out),
         QuotaFormat::Wide => table(report, palette, true, out),
@@ -585,7 +699,11 @@ mod tests {
         p.metadata.name = Some(name.into());
         p.spec = Some(PodSpec {
             node_name: node.map(String::from),
-            containers: vec![container("c", &[("memory", memory), ("cpu", "500m")], &[("memory", memory)])],
+            containers: vec![container(
+                "c",
+                &[("memory", memory), ("cpu", "500m")],
+                &[("memory", memory)],
+            )],
             ..Default::default()
         });
         p.status = Some(PodStatus {
@@ -596,7 +714,10 @@ mod tests {
     }
 
     fn k8s_map(pairs: &[(&str, &str)]) -> BTreeMap<String, K8sQuantity> {
-        pairs.iter().map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string()))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))
+            .collect()
     }
 
     #[test]
@@ -605,7 +726,11 @@ mod tests {
         quota.metadata.namespace = Some("a".into());
         quota.metadata.name = Some("compute".into());
         quota.spec = Some(ResourceQuotaSpec {
-            hard: Some(k8s_map(&[("requests.memory", "10Gi"), ("pods", "10"), ("count/configmaps", "5")])),
+            hard: Some(k8s_map(&[
+                ("requests.memory", "10Gi"),
+                ("pods", "10"),
+                ("count/configmaps", "5"),
+            ])),
             ..Default::default()
         });
         quota.status = Some(k8s_openapi::api::core::v1::ResourceQuotaStatus {
@@ -620,7 +745,13 @@ mod tests {
         ];
         let refs: Vec<&Pod> = pods.iter().collect();
         let view = quota_view(&quota, &refs, jiff::Timestamp::now());
-        let row = |k: &str| view.resources.iter().find(|r| r.resource == k).unwrap().clone();
+        let row = |k: &str| {
+            view.resources
+                .iter()
+                .find(|r| r.resource == k)
+                .unwrap()
+                .clone()
+        };
         assert_eq!(row("requests.memory").used, q("7.5Gi"));
         assert_eq!(row("requests.memory").free, q("2.5Gi"));
         assert_eq!(row("requests.memory").percent, Some(75.0));
@@ -633,7 +764,11 @@ mod tests {
         let mut node = Node::default();
         node.metadata.name = Some("n1".into());
         node.status = Some(NodeStatus {
-            allocatable: Some(k8s_map(&[("cpu", "16"), ("memory", "32Gi"), ("pods", "110")])),
+            allocatable: Some(k8s_map(&[
+                ("cpu", "16"),
+                ("memory", "32Gi"),
+                ("pods", "110"),
+            ])),
             ..Default::default()
         });
         let pods = [
@@ -642,13 +777,25 @@ mod tests {
             pod("b", "p2", Some("n1"), "1Gi", "Running"),
         ];
         let refs: Vec<&Pod> = pods.iter().collect();
-        let view = cluster_view(&[node], &refs, &Scope::All, Some(By::Node), jiff::Timestamp::now());
+        let view = cluster_view(
+            &[node],
+            &refs,
+            &Scope::All,
+            Some(By::Node),
+            jiff::Timestamp::now(),
+        );
         assert_eq!(view.total.memory_requests, q("4Gi"));
         assert_eq!(view.total.cpu_requests, q("1"));
         assert_eq!(view.rows.len(), 1);
         assert_eq!(view.rows[0].totals.pods, 2);
         assert_eq!(view.rows[0].allocatable.as_ref().unwrap().memory, q("32Gi"));
-        let by_ns = cluster_view(&[], &refs, &Scope::Namespace("a".into()), Some(By::Namespace), jiff::Timestamp::now());
+        let by_ns = cluster_view(
+            &[],
+            &refs,
+            &Scope::Namespace("a".into()),
+            Some(By::Namespace),
+            jiff::Timestamp::now(),
+        );
         assert_eq!(by_ns.rows.len(), 1);
         assert_eq!(by_ns.total.memory_requests, q("4Gi"));
     }

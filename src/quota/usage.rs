@@ -23,7 +23,11 @@ fn container_map(container: &Container, limits: bool) -> Resources {
     let Some(resources) = container.resources.as_ref() else {
         return Resources::new();
     };
-    let map = if limits { &resources.limits } else { &resources.requests };
+    let map = if limits {
+        &resources.limits
+    } else {
+        &resources.requests
+    };
     let mut out = Resources::new();
     for (name, value) in map.iter().flatten() {
         if let Ok(q) = value.0.parse::<Quantity>() {
@@ -103,14 +107,20 @@ pub fn pod_resources(spec: &PodSpec) -> PodResources {
 /// Whether a pod still holds resources: not Succeeded/Failed and not past its
 /// deletion grace period (the quota controller's `QuotaV1Pod`).
 pub fn is_active(pod: &Pod, now: jiff::Timestamp) -> bool {
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("");
     if phase == "Succeeded" || phase == "Failed" {
         return false;
     }
     if let (Some(deleted), Some(grace)) = (
         pod.metadata.deletion_timestamp.as_ref(),
         pod.metadata.deletion_grace_period_seconds,
-    ) && let Ok(deadline) = deleted.0.checked_add(jiff::SignedDuration::from_secs(grace))
+    ) && let Ok(deadline) = deleted
+        .0
+        .checked_add(jiff::SignedDuration::from_secs(grace))
         && now > deadline
     {
         return false;
@@ -120,15 +130,17 @@ pub fn is_active(pod: &Pod, now: jiff::Timestamp) -> bool {
 
 /// Scheduled and active: counts against its node's allocatable.
 pub fn is_scheduled(pod: &Pod, now: jiff::Timestamp) -> bool {
-    pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty()) && is_active(pod, now)
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .is_some_and(|n| !n.is_empty())
+        && is_active(pod, now)
 }
 
 /// The resources a quota can compute from pods: `pods`, `count/pods`, and
 /// `cpu|memory|ephemeral-storage|hugepages-*` as bare, `requests.` and `limits.`.
 pub fn quota_key_of_pods(key: &str) -> bool {
-    key == "pods"
-        || key == "count/pods"
-        || compute_name(key).is_some()
+    key == "pods" || key == "count/pods" || compute_name(key).is_some()
 }
 
 fn compute_name(key: &str) -> Option<(&str, bool)> {
@@ -139,7 +151,10 @@ fn compute_name(key: &str) -> Option<(&str, bool)> {
     } else {
         (key, false)
     };
-    let known = name == "cpu" || name == "memory" || name == "ephemeral-storage" || name.starts_with("hugepages-");
+    let known = name == "cpu"
+        || name == "memory"
+        || name == "ephemeral-storage"
+        || name.starts_with("hugepages-");
     // Bare hugepages and `requests.hugepages-*` only; kubernetes has no limits.hugepages quota.
     known.then_some((name, limits))
 }
@@ -159,7 +174,12 @@ pub fn pod_quota_usage(pod: &PodResources, key: &str) -> Option<Quantity> {
 /// evaluate (a scopeSelector), so its usage must come from the API server.
 pub fn matches_scopes(quota: &ResourceQuota, spec: &PodSpec) -> Option<bool> {
     let qspec = quota.spec.as_ref()?;
-    if qspec.scope_selector.as_ref().is_some_and(|s| !s.match_expressions.as_deref().unwrap_or_default().is_empty()) {
+    if qspec.scope_selector.as_ref().is_some_and(|s| {
+        !s.match_expressions
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty()
+    }) {
         return None;
     }
     let resources = pod_resources(spec);
@@ -215,8 +235,12 @@ pub fn component_of(labels: &BTreeMap<String, String>) -> Component {
         Some("executor") => return Component::SparkExecutors,
         _ => {}
     }
-    let name = get("app.kubernetes.io/name").or_else(|| get("app")).unwrap_or("");
-    let component = get("app.kubernetes.io/component").or_else(|| get("component")).unwrap_or("");
+    let name = get("app.kubernetes.io/name")
+        .or_else(|| get("app"))
+        .unwrap_or("");
+    let component = get("app.kubernetes.io/component")
+        .or_else(|| get("component"))
+        .unwrap_or("");
     match name {
         n if n.contains("trino") => {
             if component == "coordinator" || n.contains("coordinator") {
@@ -235,7 +259,12 @@ pub fn component_of(labels: &BTreeMap<String, String>) -> Component {
 /// Containers that declare no request or no limit for cpu or memory.
 pub fn missing_resources(spec: &PodSpec) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
-    for container in spec.init_containers.iter().flatten().chain(spec.containers.iter()) {
+    for container in spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(spec.containers.iter())
+    {
         let requests = container_map(container, false);
         let limits = container_map(container, true);
         let mut missing = Vec::new();
@@ -302,7 +331,10 @@ impl Capacity {
 }
 
 pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> Capacity {
-    let allocatable = node.status.as_ref().and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
+    let allocatable = node
+        .status
+        .as_ref()
+        .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
     let get = |k: &str| {
         allocatable
             .and_then(|m| m.get(k))
@@ -355,10 +387,22 @@ pub(crate) mod tests {
     fn init_containers_count_as_their_maximum_and_overhead_adds() {
         let spec = PodSpec {
             containers: vec![
-                container("a", &[("cpu", "500m"), ("memory", "1Gi")], &[("memory", "2Gi")]),
-                container("b", &[("cpu", "250m"), ("memory", "512Mi")], &[("memory", "1Gi")]),
+                container(
+                    "a",
+                    &[("cpu", "500m"), ("memory", "1Gi")],
+                    &[("memory", "2Gi")],
+                ),
+                container(
+                    "b",
+                    &[("cpu", "250m"), ("memory", "512Mi")],
+                    &[("memory", "1Gi")],
+                ),
             ],
-            init_containers: Some(vec![container("init", &[("cpu", "2"), ("memory", "256Mi")], &[])]),
+            init_containers: Some(vec![container(
+                "init",
+                &[("cpu", "2"), ("memory", "256Mi")],
+                &[],
+            )]),
             overhead: Some([("memory".to_string(), K8sQuantity("64Mi".into()))].into()),
             ..Default::default()
         };
@@ -375,7 +419,10 @@ pub(crate) mod tests {
         sidecar.restart_policy = Some("Always".into());
         let spec = PodSpec {
             containers: vec![container("app", &[("memory", "1Gi")], &[])],
-            init_containers: Some(vec![sidecar, container("migrate", &[("memory", "1Gi")], &[])]),
+            init_containers: Some(vec![
+                sidecar,
+                container("migrate", &[("memory", "1Gi")], &[]),
+            ]),
             ..Default::default()
         };
         // migrate runs next to the sidecar: 1Gi + 100Mi either way.
@@ -396,7 +443,14 @@ pub(crate) mod tests {
         };
         assert_eq!(
             missing_resources(&bare),
-            vec![("a".to_string(), vec!["limits.cpu".into(), "requests.memory".into(), "limits.memory".into()])]
+            vec![(
+                "a".to_string(),
+                vec![
+                    "limits.cpu".into(),
+                    "requests.memory".into(),
+                    "limits.memory".into()
+                ]
+            )]
         );
     }
 
@@ -417,19 +471,42 @@ pub(crate) mod tests {
 
     #[test]
     fn components_from_labels() {
-        let l = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let l = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
         assert_eq!(
-            component_of(&l(&[("app.kubernetes.io/name", "trino"), ("app.kubernetes.io/component", "coordinator")])),
+            component_of(&l(&[
+                ("app.kubernetes.io/name", "trino"),
+                ("app.kubernetes.io/component", "coordinator")
+            ])),
             Component::TrinoCoordinator
         );
         assert_eq!(
-            component_of(&l(&[("app.kubernetes.io/name", "trino"), ("app.kubernetes.io/component", "worker")])),
+            component_of(&l(&[
+                ("app.kubernetes.io/name", "trino"),
+                ("app.kubernetes.io/component", "worker")
+            ])),
             Component::TrinoWorkers
         );
-        assert_eq!(component_of(&l(&[("spark-role", "executor")])), Component::SparkExecutors);
-        assert_eq!(component_of(&l(&[("spark-role", "driver")])), Component::SparkDrivers);
-        assert_eq!(component_of(&l(&[("app.kubernetes.io/name", "nessie")])), Component::Nessie);
-        assert_eq!(component_of(&l(&[("app.kubernetes.io/name", "postgresql")])), Component::Postgres);
+        assert_eq!(
+            component_of(&l(&[("spark-role", "executor")])),
+            Component::SparkExecutors
+        );
+        assert_eq!(
+            component_of(&l(&[("spark-role", "driver")])),
+            Component::SparkDrivers
+        );
+        assert_eq!(
+            component_of(&l(&[("app.kubernetes.io/name", "nessie")])),
+            Component::Nessie
+        );
+        assert_eq!(
+            component_of(&l(&[("app.kubernetes.io/name", "postgresql")])),
+            Component::Postgres
+        );
         assert_eq!(component_of(&l(&[("app", "redis")])), Component::Other);
     }
 
@@ -444,9 +521,10 @@ pub(crate) mod tests {
         });
         assert!(!is_active(&pod, now));
         let mut deleted = Pod::default();
-        deleted.metadata.deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
-            "2026-01-01T00:00:00Z".parse().unwrap(),
-        ));
+        deleted.metadata.deletion_timestamp =
+            Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                "2026-01-01T00:00:00Z".parse().unwrap(),
+            ));
         deleted.metadata.deletion_grace_period_seconds = Some(30);
         assert!(!is_active(&deleted, now));
         deleted.metadata.deletion_grace_period_seconds = Some(3600);
