@@ -4,6 +4,7 @@
 
 mod connect;
 mod list;
+mod quota_objects;
 pub mod resources;
 
 pub use connect::Cluster;

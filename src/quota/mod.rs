@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod manifests;
+pub mod plan;
 pub mod show;
 pub mod usage;
 
@@ -26,7 +27,7 @@ use crate::kube::{Cluster, Scope};
     bin_name = "kubectl dp quota",
     version,
     args_conflicts_with_subcommands = false,
-    after_help = "Exit codes: 0 ok (check: fits), 1 check: does not fit, 2 could not run or bad input.\n\nExamples:\n  kubectl dp quota -n data-platform\n  kubectl dp quota -A --by node\n  kubectl dp quota --by component -o csv > usage.csv\n  kubectl dp quota check -n data-platform -k overlays/prod   # in CI, before merge"
+    after_help = "Exit codes: 0 ok (check: fits), 1 check: does not fit, 2 could not run or bad input.\n\nExamples:\n  kubectl dp quota -n data-platform\n  kubectl dp quota -A --by node\n  kubectl dp quota --by component -o csv > usage.csv\n  kubectl dp quota check -n data-platform -k overlays/prod   # in CI, before merge\n  kubectl dp quota plan -n data-platform --memory 80Gi --cpu 30 > policies/quota.yaml\n  kubectl dp quota plan -n data-platform --apply --dry-run=server"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -47,6 +48,8 @@ pub struct Args {
 pub enum Command {
     /// Would applying these manifests fit the quotas, the LimitRange and the nodes?
     Check(check::CheckArgs),
+    /// Propose a ResourceQuota and LimitRange for the namespace (YAML; --apply to apply)
+    Plan(plan::PlanArgs),
 }
 
 /// `-o`, `--color`, `-v` for quota: the suite's formats plus CSV.
@@ -140,8 +143,14 @@ pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<show::Gathered> 
 
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let palette = Palette::new(args.output.color.enabled());
-    if let Some(Command::Check(check_args)) = args.command {
-        return check::run(&args.cluster, &args.output, check_args, &palette, out).await;
+    match args.command {
+        Some(Command::Check(check_args)) => {
+            return check::run(&args.cluster, &args.output, check_args, &palette, out).await;
+        }
+        Some(Command::Plan(plan_args)) => {
+            return plan::run(&args.cluster, &args.output, plan_args, &palette, out).await;
+        }
+        None => {}
     }
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = cluster.scope(&args.cluster);
