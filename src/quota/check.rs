@@ -256,6 +256,23 @@ pub fn apply_limit_ranges(
                 }
             }
         }
+        // A defaulted limit below the container's request makes the pod invalid.
+        for (k, request) in &requests {
+            if let Some(limit) = limits.get(k)
+                && request > limit
+            {
+                violations.push(Violation {
+                    object: object.to_string(),
+                    container: container.name.clone(),
+                    limit_range: ranges.first().and_then(|r| r.metadata.name.clone()).unwrap_or_default(),
+                    message: format!(
+                        "requests.{k} {} is above limits.{k} {}: the API server rejects the pod; set the limit explicitly",
+                        request.display_for(k),
+                        limit.display_for(k)
+                    ),
+                });
+            }
+        }
         resources.requests = k8s(&requests);
         resources.limits = k8s(&limits);
     }
@@ -1029,6 +1046,28 @@ mod tests {
         assert_eq!(
             row.largest_contributor.as_deref(),
             Some("Deployment/api (9Gi)")
+        );
+    }
+
+    #[test]
+    fn a_defaulted_limit_below_the_request_is_a_violation() {
+        // A Spark executor with 4 cores and no coreLimit gets the default limit of 1 CPU.
+        let mut spec = PodSpec {
+            containers: vec![container("exec", &[("cpu", "4")], &[])],
+            ..Default::default()
+        };
+        let v = apply_limit_ranges(
+            &mut spec,
+            &[limit_range()],
+            "SparkApplication/x executor",
+            &mut Vec::new(),
+        );
+        assert_eq!(v.len(), 1);
+        assert!(
+            v[0].message
+                .starts_with("requests.cpu 4 is above limits.cpu 1"),
+            "{}",
+            v[0].message
         );
     }
 
