@@ -37,7 +37,7 @@ pub struct Args {
     pub output: QuotaOutputArgs,
 
     /// Break the node view down by node, namespace, platform component or pod
-    #[arg(long, value_enum, value_name = "GROUP")]
+    #[arg(long, value_enum, value_name = "GROUP", help_heading = "Options")]
     pub by: Option<By>,
 
     #[command(subcommand)]
