@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod buckets;
 pub mod cli;
 pub mod error;
 pub mod findings;
@@ -13,6 +14,7 @@ pub mod kube;
 pub mod platform;
 pub mod quota;
 pub mod render;
+pub mod s3;
 pub mod snapshot;
 pub mod status;
 pub mod suite;

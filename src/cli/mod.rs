@@ -32,7 +32,7 @@ pub struct ClusterArgs {
     pub user: Option<String>,
 
     /// Namespace to look in (default: the context's namespace)
-    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    #[arg(short = 'n', long, global = true, value_name = "NAME", add = clap_complete::engine::ArgValueCompleter::new(complete_namespace))]
     pub namespace: Option<String>,
 
     /// Look in every namespace
@@ -40,15 +40,30 @@ pub struct ClusterArgs {
     pub all_namespaces: bool,
 
     /// User to impersonate
-    #[arg(long = "as", global = true, value_name = "USER", hide_short_help = true)]
+    #[arg(
+        long = "as",
+        global = true,
+        value_name = "USER",
+        hide_short_help = true
+    )]
     pub as_user: Option<String>,
 
     /// Group to impersonate (repeatable)
-    #[arg(long = "as-group", global = true, value_name = "GROUP", hide_short_help = true)]
+    #[arg(
+        long = "as-group",
+        global = true,
+        value_name = "GROUP",
+        hide_short_help = true
+    )]
     pub as_group: Vec<String>,
 
     /// UID to impersonate
-    #[arg(long = "as-uid", global = true, value_name = "UID", hide_short_help = true)]
+    #[arg(
+        long = "as-uid",
+        global = true,
+        value_name = "UID",
+        hide_short_help = true
+    )]
     pub as_uid: Option<String>,
 
     /// How long to wait for the API server (e.g. 10s, 1m; 0 = no limit)
@@ -68,8 +83,42 @@ pub struct ClusterArgs {
     pub token: Option<String>,
 
     /// The API server's address
-    #[arg(short = 's', long, global = true, value_name = "URL", hide_short_help = true)]
+    #[arg(
+        short = 's',
+        long,
+        global = true,
+        value_name = "URL",
+        hide_short_help = true
+    )]
     pub server: Option<String>,
+}
+
+/// Completes `-n` from the cluster's namespaces (default kubeconfig, 2s at most);
+/// no candidates when the cluster cannot answer.
+fn complete_namespace(
+    current: &std::ffi::OsStr,
+) -> Vec<clap_complete::engine::CompletionCandidate> {
+    let prefix = current.to_string_lossy().into_owned();
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    let args = ClusterArgs {
+        request_timeout: Timeout(Some(Duration::from_secs(2))),
+        ..ClusterArgs::default()
+    };
+    let names = runtime.block_on(async {
+        let cluster = crate::kube::Cluster::connect(&args).await.ok()?;
+        cluster.namespace_names().await.ok()
+    });
+    names
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.starts_with(&prefix))
+        .map(clap_complete::engine::CompletionCandidate::new)
+        .collect()
 }
 
 /// `--request-timeout`: kubectl's "0" means no limit.
@@ -94,9 +143,13 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
         return Err("empty duration".into());
     }
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let (number, tail) = rest.split_at(digits);
-        let unit_len = tail.find(|c: char| c.is_ascii_digit()).unwrap_or(tail.len());
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(tail.len());
         let (unit, next) = tail.split_at(unit_len);
         let value: f64 = number
             .parse()
@@ -106,7 +159,11 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
             "s" => value,
             "m" => value * 60.0,
             "h" => value * 3600.0,
-            _ => return Err(format!("'{text}' is not a duration (use e.g. 30s, 1m, 500ms)")),
+            _ => {
+                return Err(format!(
+                    "'{text}' is not a duration (use e.g. 30s, 1m, 500ms)"
+                ));
+            }
         };
         total += Duration::from_secs_f64(seconds);
         rest = next;
@@ -150,6 +207,29 @@ pub struct OutputArgs {
     pub verbose: u8,
 }
 
+impl OutputArgs {
+    /// Sends diagnostics to stderr at the level `-v` asks for: `-v` what the command
+    /// did and how long it took, `-vv` every API request, `-vvv` everything.
+    /// `RUST_LOG` overrides. Harmless when called twice.
+    pub fn init_logging(&self) {
+        let filter = match self.verbose {
+            0 => "warn",
+            1 => "kubectl_dp=info",
+            2 => "kubectl_dp=debug,kube_client=debug",
+            _ => "trace",
+        };
+        let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(self.color.enabled())
+            .with_target(self.verbose > 1)
+            .without_time()
+            .try_init();
+    }
+}
+
 impl ClusterArgs {
     /// Rejects combinations clap cannot express, before any I/O.
     pub fn validate(&self) -> Result<()> {
@@ -168,34 +248,11 @@ impl ClusterArgs {
 pub fn is_dns_label(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_like_kubectl() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("10x").is_err());
-        assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
-    }
-
-    #[test]
-    fn namespace_names() {
-        assert!(is_dns_label("data-platform"));
-        assert!(!is_dns_label("Data_Platform"));
-        assert!(!is_dns_label("-x"));
-        assert!(!is_dns_label(""));
-    }
 }
 
 /// The shared `main` of every binary: runs the command on a Tokio runtime, prints
@@ -224,5 +281,30 @@ where
             eprintln!("error: {e}");
             crate::error::Exit::Failed.into()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_like_kubectl() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("10x").is_err());
+        assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
+    }
+
+    #[test]
+    fn namespace_names() {
+        assert!(is_dns_label("data-platform"));
+        assert!(!is_dns_label("Data_Platform"));
+        assert!(!is_dns_label("-x"));
+        assert!(!is_dns_label(""));
     }
 }

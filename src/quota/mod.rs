@@ -143,6 +143,12 @@ pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<show::Gathered> 
 
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let palette = Palette::new(args.output.color.enabled());
+    crate::cli::OutputArgs {
+        format: crate::cli::OutputFormat::Table,
+        color: args.output.color,
+        verbose: args.output.verbose,
+    }
+    .init_logging();
     match args.command {
         Some(Command::Check(check_args)) => {
             return check::run(&args.cluster, &args.output, check_args, &palette, out).await;

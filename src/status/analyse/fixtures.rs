@@ -57,7 +57,13 @@ fn trino_config_map(role: &str, heap: &str, extra_properties: &str) -> serde_jso
 }
 
 /// A Trino coordinator and three workers with the given heaps and limits.
-pub fn trino_snapshot(coordinator_heap: &str, coordinator_limit: &str, worker_heap: &str, worker_limit: &str, extra_worker_properties: &str) -> Snapshot {
+pub fn trino_snapshot(
+    coordinator_heap: &str,
+    coordinator_limit: &str,
+    worker_heap: &str,
+    worker_limit: &str,
+    extra_worker_properties: &str,
+) -> Snapshot {
     let mut s = empty();
     s.deployments = Listing::available(vec![
         from(trino_deployment("coordinator", 1, coordinator_limit)),
@@ -65,7 +71,11 @@ pub fn trino_snapshot(coordinator_heap: &str, coordinator_limit: &str, worker_he
     ]);
     s.config_maps = Listing::available(vec![
         from(trino_config_map("coordinator", coordinator_heap, "")),
-        from(trino_config_map("worker", worker_heap, extra_worker_properties)),
+        from(trino_config_map(
+            "worker",
+            worker_heap,
+            extra_worker_properties,
+        )),
         from(json!({
             "metadata": {"name": "trino-catalog", "namespace": "dp"},
             "data": {
@@ -74,7 +84,9 @@ pub fn trino_snapshot(coordinator_heap: &str, coordinator_limit: &str, worker_he
             }
         })),
     ]);
-    s.services = Listing::available(vec![from(json!({"metadata": {"name": "nessie", "namespace": "dp"}}))]);
+    s.services = Listing::available(vec![from(
+        json!({"metadata": {"name": "nessie", "namespace": "dp"}}),
+    )]);
     s
 }
 
@@ -121,5 +133,49 @@ pub fn nessie_chain_snapshot(secret_exists: bool) -> Snapshot {
         "spec": {"provider": {"onepasswordSDK": {"vault": "data-platform"}}},
         "status": {"conditions": [{"type": "Ready", "status": "False", "reason": "InvalidProviderConfig", "message": "token rejected"}]}
     }))]);
+    s
+}
+
+/// A namespace with one hand-written credential Secret, one failed and one
+/// package-downloading SparkApplication, and no quota, limits or network policy.
+pub fn compliance_snapshot() -> Snapshot {
+    let mut s = empty();
+    s.deployments = Listing::available(vec![from(json!({
+        "metadata": {"name": "adhoc", "namespace": "dp"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "adhoc"}},
+            "template": {"metadata": {"labels": {"app": "adhoc"}}, "spec": {"containers": [{"name": "main", "image": "busybox"}]}}
+        }
+    }))]);
+    s.secrets = Listing::available(vec![
+        from(
+            json!({"metadata": {"name": "db-password", "namespace": "dp"}, "data": {"password": "aHVudGVyMg=="}}),
+        ),
+        from(
+            json!({"metadata": {"name": "tls", "namespace": "dp", "annotations": {"cert-manager.io/certificate-name": "x"}}, "data": {"tls.key": "eA=="}}),
+        ),
+    ]);
+    s.spark_applications = Listing::available(vec![
+        from(json!({
+            "metadata": {"name": "report", "namespace": "dp"},
+            "spec": {"sparkConf": {"spark.sql.adaptive.enabled": "false"}},
+            "status": {"applicationState": {"state": "FAILED", "errorMessage": "driver OOMKilled\nstack..."}}
+        })),
+        from(json!({
+            "metadata": {"name": "ingest", "namespace": "dp"},
+            "spec": {"sparkConf": {"spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4"}},
+            "status": {"applicationState": {"state": "COMPLETED"}}
+        })),
+    ]);
+    s.jobs = Listing::available(vec![from(
+        json!({"metadata": {"name": "one-off", "namespace": "dp"}}),
+    )]);
+    s.resource_quotas = Listing::available(Vec::new());
+    s.limit_ranges = Listing::available(Vec::new());
+    s.network_policies = Listing::available(Vec::new());
+    s.prometheus_rules = Listing {
+        items: Vec::new(),
+        availability: crate::kube::Availability::NotInstalled,
+    };
     s
 }
