@@ -12,6 +12,7 @@ pub mod error;
 pub mod findings;
 pub mod kube;
 pub mod platform;
+pub mod quota;
 pub mod render;
 pub mod s3;
 pub mod snapshot;

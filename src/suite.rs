@@ -195,6 +195,7 @@ fn commands() -> Vec<(&'static str, clap::Command)> {
     vec![
         ("status", crate::status::Args::command()),
         ("buckets", crate::buckets::Args::command()),
+        ("quota", crate::quota::Args::command()),
     ]
 }
 

@@ -5,6 +5,7 @@
 mod buckets;
 mod connect;
 mod list;
+mod quota_objects;
 pub mod resources;
 
 pub use connect::Cluster;

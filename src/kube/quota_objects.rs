@@ -1,0 +1,84 @@
+//! Reads of single namespaced objects and server-side apply (field manager `kubectl-dp`), used by `quota plan --apply`.
+
+use std::fmt::Debug;
+
+use k8s_openapi::NamespaceResourceScope;
+use kube::api::{Api, Patch, PatchParams};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+
+use super::Cluster;
+
+/// The field manager every write of the suite uses.
+const FIELD_MANAGER: &str = "kubectl-dp";
+
+impl Cluster {
+    /// One namespaced object, `None` when it does not exist.
+    pub async fn get_namespaced_object<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
+    where
+        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + DeserializeOwned
+            + Debug,
+    {
+        let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
+        match self.call(api.get_opt(name)).await? {
+            Ok(found) => Ok(found),
+            Err(e) => {
+                Err(self.object_error("get", &format!("{} {namespace}/{name}", K::kind(&())), e))
+            }
+        }
+    }
+
+    /// Server-side applies `object` (forcing conflicts, as `kubectl apply
+    /// --server-side --force-conflicts`), optionally as a server dry run.
+    pub async fn apply_namespaced_object<K>(
+        &self,
+        namespace: &str,
+        name: &str,
+        object: &K,
+        dry_run: bool,
+    ) -> Result<K>
+    where
+        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + DeserializeOwned
+            + Serialize
+            + Debug,
+    {
+        let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
+        let mut params = PatchParams::apply(FIELD_MANAGER).force();
+        params.dry_run = dry_run;
+        match self
+            .call(api.patch(name, &params, &Patch::Apply(object)))
+            .await?
+        {
+            Ok(applied) => Ok(applied),
+            Err(e) => {
+                Err(self.object_error("apply", &format!("{} {namespace}/{name}", K::kind(&())), e))
+            }
+        }
+    }
+
+    fn object_error(&self, verb: &str, object: &str, error: kube::Error) -> Error {
+        let what = format!("{verb} {object}");
+        match error {
+            kube::Error::Api(status) if status.code == 403 => Error::Forbidden {
+                user: self.user.clone(),
+                verb: verb.into(),
+                resource: object.to_string(),
+                scope: String::new(),
+            },
+            kube::Error::Api(status) => Error::Api {
+                what: what.to_string(),
+                reason: status.message,
+            },
+            other => Error::Api {
+                what: what.to_string(),
+                reason: other.to_string(),
+            },
+        }
+    }
+}

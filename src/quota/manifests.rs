@@ -1,0 +1,547 @@
+//! Reading manifests for `quota check`: files, directories, stdin or a
+//! kustomization, and turning each workload into the pods it will create.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec, ResourceRequirements};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::platform::jvm::parse_jvm_size;
+use crate::platform::quantity::Quantity;
+
+/// One object read from a manifest, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub source: PathBuf,
+    pub value: Value,
+}
+
+/// Parses a multi-document YAML (or JSON) text; a malformed one names the file.
+pub fn parse_documents(source: &Path, text: &str) -> Result<Vec<Manifest>> {
+    let docs: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| Error::Input {
+        path: source.to_path_buf(),
+        reason: format!(
+            "not valid YAML: {}",
+            e.to_string().lines().next().unwrap_or("parse error")
+        ),
+    })?;
+    let mut out = Vec::new();
+    for doc in docs {
+        match doc {
+            Value::Null => {}
+            Value::Object(ref map) if map.get("kind").and_then(Value::as_str) == Some("List") => {
+                for item in map
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    out.push(Manifest {
+                        source: source.to_path_buf(),
+                        value: item.clone(),
+                    });
+                }
+            }
+            Value::Object(_) => out.push(Manifest {
+                source: source.to_path_buf(),
+                value: doc,
+            }),
+            _ => {
+                return Err(Error::Input {
+                    path: source.to_path_buf(),
+                    reason: "a YAML document is not a Kubernetes object (expected a mapping with kind and metadata)".into(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Reads `-f` arguments: a file, every .yaml/.yml/.json file of a directory
+/// (recursively, in name order), or `-` for stdin.
+pub fn read_paths(paths: &[PathBuf], stdin: &mut dyn std::io::Read) -> Result<Vec<Manifest>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            stdin.read_to_string(&mut text).map_err(|e| Error::Input {
+                path: path.clone(),
+                reason: format!("could not read stdin: {e}"),
+            })?;
+            out.extend(parse_documents(Path::new("<stdin>"), &text)?);
+            continue;
+        }
+        let mut files = Vec::new();
+        collect_files(path, &mut files)?;
+        for file in files {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::Input {
+                path: file.clone(),
+                reason: format!("could not read: {e}"),
+            })?;
+            out.extend(parse_documents(&file, &text)?);
+        }
+    }
+    Ok(out)
+}
+
+fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        reason: format!("cannot read it: {e}"),
+    })?;
+    if !meta.is_dir() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| Error::Input {
+            path: path.to_path_buf(),
+            reason: format!("cannot list the directory: {e}"),
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect_files(&entry, files)?;
+        } else if entry
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+            && !entry
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("kustomization."))
+        {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// The kubectl that builds kustomizations: `$KUBECTL` when set, else `kubectl` on PATH.
+pub fn kubectl_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("KUBECTL").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    which::which("kubectl")
+        .map_err(|_| Error::Usage("-k needs kubectl to build the kustomization: put kubectl on PATH or set KUBECTL=/path/to/kubectl".into()))
+}
+
+/// Builds a kustomization with `kubectl kustomize DIR` (no API access).
+pub fn kustomize(dir: &Path) -> Result<Vec<Manifest>> {
+    let kubectl = kubectl_binary()?;
+    let output = std::process::Command::new(&kubectl)
+        .arg("kustomize")
+        .arg(dir)
+        .output()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "could not run {} kustomize: {e}",
+                kubectl.display()
+            ))
+        })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(Error::Input {
+            path: dir.to_path_buf(),
+            reason: format!(
+                "kubectl kustomize failed: {}",
+                stderr
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("no message")
+                    .trim()
+            ),
+        });
+    }
+    parse_documents(dir, &String::from_utf8_lossy(&output.stdout))
+}
+
+/// Pods of one shape that a workload creates.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodShape {
+    /// `pod`, or `driver` / `executor` for Spark.
+    pub role: String,
+    pub count: i64,
+    #[serde(skip)]
+    pub spec: PodSpec,
+}
+
+/// A workload from the manifests and the pods it will run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workload {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub source: PathBuf,
+    pub pods: Vec<PodShape>,
+}
+
+fn input_error(m: &Manifest, reason: String) -> Error {
+    Error::Input {
+        path: m.source.clone(),
+        reason,
+    }
+}
+
+fn template(m: &Manifest, pointer: &str) -> Result<PodSpec> {
+    let value = m.value.pointer(pointer).cloned().unwrap_or(Value::Null);
+    let template: PodTemplateSpec = serde_json::from_value(value).map_err(|e| {
+        input_error(
+            m,
+            format!(
+                "{} {}: pod template is not valid: {e}",
+                kind_of(m),
+                name_of(m)
+            ),
+        )
+    })?;
+    template.spec.ok_or_else(|| {
+        input_error(
+            m,
+            format!("{} {} has no pod template spec", kind_of(m), name_of(m)),
+        )
+    })
+}
+
+fn kind_of(m: &Manifest) -> &str {
+    m.value.get("kind").and_then(Value::as_str).unwrap_or("")
+}
+
+fn name_of(m: &Manifest) -> &str {
+    m.value
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+fn int_at(m: &Manifest, pointer: &str, default: i64) -> i64 {
+    m.value
+        .pointer(pointer)
+        .and_then(Value::as_i64)
+        .unwrap_or(default)
+}
+
+/// Turns the manifests into workloads. Objects that run no pods (ConfigMaps,
+/// Services...) are skipped, except ResourceQuota/LimitRange, returned apart.
+/// `node_count` is how many pods a DaemonSet makes.
+pub fn workloads(manifests: &[Manifest], node_count: i64) -> Result<Vec<Workload>> {
+    let mut out = Vec::new();
+    for m in manifests {
+        let kind = kind_of(m).to_string();
+        let shapes = match kind.as_str() {
+            "Deployment" | "StatefulSet" | "ReplicaSet" => vec![PodShape {
+                role: "pod".into(),
+                count: int_at(m, "/spec/replicas", 1),
+                spec: template(m, "/spec/template")?,
+            }],
+            "DaemonSet" => vec![PodShape {
+                role: "pod".into(),
+                count: node_count,
+                spec: template(m, "/spec/template")?,
+            }],
+            "Job" => vec![PodShape {
+                role: "pod".into(),
+                count: int_at(m, "/spec/parallelism", 1),
+                spec: template(m, "/spec/template")?,
+            }],
+            "CronJob" => vec![PodShape {
+                role: "pod".into(),
+                count: int_at(m, "/spec/jobTemplate/spec/parallelism", 1),
+                spec: template(m, "/spec/jobTemplate/spec/template")?,
+            }],
+            "Pod" => {
+                let pod: Pod = serde_json::from_value(m.value.clone())
+                    .map_err(|e| input_error(m, format!("Pod {} is not valid: {e}", name_of(m))))?;
+                vec![PodShape {
+                    role: "pod".into(),
+                    count: 1,
+                    spec: pod.spec.unwrap_or_default(),
+                }]
+            }
+            "SparkApplication" => spark_pods(m)?,
+            _ => continue,
+        };
+        if name_of(m).is_empty() {
+            return Err(input_error(m, format!("a {kind} has no metadata.name")));
+        }
+        out.push(Workload {
+            kind,
+            name: name_of(m).to_string(),
+            namespace: m
+                .value
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .map(String::from),
+            source: m.source.clone(),
+            pods: shapes,
+        });
+    }
+    Ok(out)
+}
+
+const MIB: u64 = 1 << 20;
+/// Spark's minimum memory overhead (`MEMORY_OVERHEAD_MIN_MIB`).
+const MIN_OVERHEAD_MIB: u64 = 384;
+
+/// Pod memory of a Spark driver or executor in MiB, as Spark on Kubernetes
+/// computes it: `memory + (memoryOverhead or max(factor × memory, 384MiB))`,
+/// factor 0.1 unless `spark.{driver,executor}.memoryOverheadFactor` or
+/// `spark.kubernetes.memoryOverheadFactor` says otherwise, plus
+/// `spark.executor.pyspark.memory` for executors.
+pub fn spark_pod_memory_mib(
+    memory: &str,
+    overhead: Option<&str>,
+    factor: Option<&str>,
+    pyspark: Option<&str>,
+) -> Option<u64> {
+    let memory_mib = spark_size_mib(memory)?;
+    let overhead_mib = match overhead {
+        Some(text) => spark_size_mib(text)?,
+        None => {
+            let factor: Quantity = factor.unwrap_or("0.1").parse().ok()?;
+            // (factor × memory).toInt, exactly: factor in nano-units.
+            let scaled = (i128::from(memory_mib) * factor.nanos() / 1_000_000_000) as u64;
+            scaled.max(MIN_OVERHEAD_MIB)
+        }
+    };
+    let pyspark_mib = match pyspark {
+        Some(text) => spark_size_mib(text)?,
+        None => 0,
+    };
+    Some(memory_mib + overhead_mib + pyspark_mib)
+}
+
+/// A Spark memory setting in MiB: JVM suffixes (`4g`, `512m`, also `4gb`), and a
+/// bare number means MiB, as Spark reads these settings.
+fn spark_size_mib(text: &str) -> Option<u64> {
+    let text = text.trim().trim_end_matches(['b', 'B']);
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    Some(parse_jvm_size(text)? / MIB)
+}
+
+fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
+    let spec = m.value.get("spec").cloned().unwrap_or(Value::Null);
+    let conf = |key: &str| {
+        spec.pointer("/sparkConf")
+            .and_then(|c| c.get(key))
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
+    let mut shapes = Vec::new();
+    for role in ["driver", "executor"] {
+        let part = spec.get(role).cloned().unwrap_or(Value::Null);
+        let text = |key: &str| {
+            part.get(key).and_then(|v| {
+                v.as_str()
+                    .map(String::from)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
+        };
+        let memory = text("memory")
+            .or_else(|| conf(&format!("spark.{role}.memory")))
+            .unwrap_or_else(|| "1g".into());
+        let overhead =
+            text("memoryOverhead").or_else(|| conf(&format!("spark.{role}.memoryOverhead")));
+        let factor = conf(&format!("spark.{role}.memoryOverheadFactor"))
+            .or_else(|| conf("spark.kubernetes.memoryOverheadFactor"));
+        let pyspark = if role == "executor" {
+            conf("spark.executor.pyspark.memory")
+        } else {
+            None
+        };
+        let memory_mib = spark_pod_memory_mib(&memory, overhead.as_deref(), factor.as_deref(), pyspark.as_deref()).ok_or_else(|| {
+            input_error(m, format!("SparkApplication {}: {role} memory '{memory}' is not a JVM size (e.g. 4g, 512m)", name_of(m)))
+        })?;
+        let cores = text("coreRequest")
+            .or_else(|| text("cores"))
+            .or_else(|| conf(&format!("spark.kubernetes.{role}.request.cores")))
+            .or_else(|| conf(&format!("spark.{role}.cores")))
+            .unwrap_or_else(|| "1".into());
+        cores.parse::<Quantity>().map_err(|_| {
+            input_error(
+                m,
+                format!(
+                    "SparkApplication {}: {role} cores '{cores}' is not a number",
+                    name_of(m)
+                ),
+            )
+        })?;
+        let memory_q = K8sQuantity(format!("{memory_mib}Mi"));
+        let mut requests = BTreeMap::from([
+            ("cpu".to_string(), K8sQuantity(cores)),
+            ("memory".to_string(), memory_q.clone()),
+        ]);
+        let mut limits = BTreeMap::from([("memory".to_string(), memory_q)]);
+        if let Some(core_limit) = text("coreLimit") {
+            limits.insert("cpu".into(), K8sQuantity(core_limit));
+        }
+        requests.retain(|_, v| !v.0.is_empty());
+        let count = if role == "driver" {
+            1
+        } else {
+            part.get("instances").and_then(Value::as_i64).unwrap_or(1)
+        };
+        shapes.push(PodShape {
+            role: role.into(),
+            count,
+            spec: PodSpec {
+                containers: vec![Container {
+                    name: format!("spark-kubernetes-{role}"),
+                    resources: Some(ResourceRequirements {
+                        requests: Some(requests),
+                        limits: Some(limits),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        });
+    }
+    Ok(shapes)
+}
+
+/// Which workload (kind, name) a live pod belongs to, from its labels and owner.
+pub fn owner_of(pod: &Pod) -> (String, String) {
+    let labels = pod.metadata.labels.clone().unwrap_or_default();
+    if let Some(app) = labels.get("sparkoperator.k8s.io/app-name") {
+        return ("SparkApplication".into(), app.clone());
+    }
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let Some(owner) = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+    else {
+        return ("Pod".into(), name);
+    };
+    match owner.kind.as_str() {
+        "ReplicaSet" => match labels.get("pod-template-hash") {
+            Some(hash) => match owner.name.strip_suffix(&format!("-{hash}")) {
+                Some(deployment) => ("Deployment".into(), deployment.to_string()),
+                None => ("ReplicaSet".into(), owner.name.clone()),
+            },
+            None => ("ReplicaSet".into(), owner.name.clone()),
+        },
+        "Job" => match owner.name.rsplit_once('-') {
+            // CronJob jobs are named <cronjob>-<scheduled time in minutes>.
+            Some((cron, suffix))
+                if suffix.len() >= 8 && suffix.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                ("CronJob".into(), cron.to_string())
+            }
+            _ => ("Job".into(), owner.name.clone()),
+        },
+        kind => (kind.to_string(), owner.name.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(yaml: &str) -> Vec<Manifest> {
+        parse_documents(Path::new("test.yaml"), yaml).unwrap()
+    }
+
+    #[test]
+    fn spark_overhead_like_spark() {
+        // 4g: 10% is 409MiB > 384MiB.
+        assert_eq!(
+            spark_pod_memory_mib("4g", None, None, None),
+            Some(4096 + 409)
+        );
+        // 1g: 10% is 102MiB, the 384MiB floor wins.
+        assert_eq!(
+            spark_pod_memory_mib("1g", None, None, None),
+            Some(1024 + 384)
+        );
+        assert_eq!(
+            spark_pod_memory_mib("8g", Some("1g"), None, None),
+            Some(9216)
+        );
+        assert_eq!(
+            spark_pod_memory_mib("10g", None, Some("0.2"), Some("1g")),
+            Some(10240 + 2048 + 1024)
+        );
+        assert_eq!(spark_pod_memory_mib("lots", None, None, None), None);
+        // A bare number is MiB, as in spark.executor.memoryOverhead=512.
+        assert_eq!(
+            spark_pod_memory_mib("2048", Some("512"), None, None),
+            Some(2560)
+        );
+    }
+
+    #[test]
+    fn spark_application_becomes_driver_and_executors() {
+        let w = workloads(
+            &manifest(
+                "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: etl}\nspec:\n  driver: {cores: 1, memory: 2g}\n  executor: {cores: 2, coreLimit: '2', memory: 8g, instances: 4}\n",
+            ),
+            3,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 1);
+        let exec = &w[0].pods[1];
+        assert_eq!(exec.count, 4);
+        let r = crate::quota::usage::pod_resources(&exec.spec);
+        assert_eq!(r.requests["memory"], "9011Mi".parse().unwrap()); // 8192 + 819
+        assert_eq!(r.requests["cpu"], "2".parse().unwrap());
+        assert_eq!(r.limits["cpu"], "2".parse().unwrap());
+        let driver = crate::quota::usage::pod_resources(&w[0].pods[0].spec);
+        assert_eq!(driver.requests["memory"], "2432Mi".parse().unwrap());
+    }
+
+    #[test]
+    fn workloads_and_replicas() {
+        let w = workloads(
+            &manifest(
+                "kind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers: [{name: c, image: x}]\n---\nkind: ConfigMap\nmetadata: {name: cm}\n---\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers: [{name: c}]\n",
+            ),
+            3,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 2);
+        assert_eq!(w[0].pods[0].count, 3);
+        assert_eq!(w[1].pods[0].count, 3);
+    }
+
+    #[test]
+    fn malformed_yaml_names_the_file() {
+        let err = parse_documents(Path::new("bad.yaml"), "kind: [unclosed").unwrap_err();
+        assert!(
+            err.to_string().starts_with("bad.yaml: not valid YAML"),
+            "{err}"
+        );
+        let err = parse_documents(Path::new("list.yaml"), "- a\n- b\n").unwrap_err();
+        assert!(err.to_string().contains("not a Kubernetes object"));
+    }
+
+    #[test]
+    fn owners() {
+        let mut pod = Pod::default();
+        pod.metadata.name = Some("web-7d9f-abcde".into());
+        pod.metadata.labels = Some([("pod-template-hash".to_string(), "7d9f".to_string())].into());
+        pod.metadata.owner_references = Some(vec![
+            k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                kind: "ReplicaSet".into(),
+                name: "web-7d9f".into(),
+                controller: Some(true),
+                ..Default::default()
+            },
+        ]);
+        assert_eq!(owner_of(&pod), ("Deployment".into(), "web".into()));
+        let bare = Pod::default();
+        assert_eq!(owner_of(&bare).0, "Pod");
+    }
+}

@@ -1,0 +1,609 @@
+//! `kubectl dp quota plan`: a ResourceQuota and LimitRange for a namespace,
+//! sized from the given totals and from what runs there now.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use k8s_openapi::api::core::v1::{
+    LimitRange, LimitRangeItem, LimitRangeSpec, Node, Pod, ResourceQuota, ResourceQuotaSpec,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use kube::api::ListParams;
+
+use crate::cli::{ClusterArgs, Palette};
+use crate::error::{Error, Exit, Result};
+use crate::kube::{Cluster, Listing, Scope};
+use crate::platform::quantity::Quantity;
+
+use super::usage::{self, Capacity};
+use super::{QuotaFormat, QuotaOutputArgs};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DryRun {
+    /// Apply for real (with --apply)
+    None,
+    /// Only print the YAML (the default without --apply)
+    Client,
+    /// Send to the API server as a dry run: validation and admission, no change
+    Server,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanArgs {
+    /// The namespace's memory budget (quota requests.memory and limits.memory)
+    #[arg(long, default_value = "80Gi", value_parser = parse_quantity)]
+    pub memory: Quantity,
+
+    /// The namespace's CPU budget (quota requests.cpu and limits.cpu)
+    #[arg(long, default_value = "30", value_parser = parse_quantity)]
+    pub cpu: Quantity,
+
+    /// Headroom in percent over the largest container now, for the LimitRange maximum and the pod count
+    #[arg(long, default_value_t = 20, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub headroom: u32,
+
+    /// Server-side apply the proposal (field manager kubectl-dp) after showing the diff
+    #[arg(long)]
+    pub apply: bool,
+
+    /// server: ask the API server what it would do, without changing anything
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, default_missing_value = "server")]
+    pub dry_run: Option<DryRun>,
+}
+
+fn parse_quantity(text: &str) -> std::result::Result<Quantity, String> {
+    let q: Quantity = text
+        .parse()
+        .map_err(|e: crate::platform::quantity::QuantityError| e.to_string())?;
+    if q <= Quantity::ZERO {
+        return Err(format!("'{text}' must be above zero"));
+    }
+    Ok(q)
+}
+
+/// The namespace's totals and the headroom asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub cpu: Quantity,
+    pub memory: Quantity,
+    /// Percent.
+    pub headroom: u32,
+}
+
+/// The proposal and the numbers behind it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub quota: ResourceQuota,
+    pub limit_range: LimitRange,
+    pub summary: Vec<String>,
+}
+
+fn round_up(q: Quantity, step: Quantity) -> Quantity {
+    if step.is_zero() {
+        return q;
+    }
+    let n = q.nanos();
+    let s = step.nanos();
+    let steps = n.div_euclid(s) + i128::from(n.rem_euclid(s) != 0);
+    Quantity::from_units(0) + step * steps
+}
+
+fn lower_quartile(mut values: Vec<Quantity>) -> Option<Quantity> {
+    values.sort();
+    values.get(values.len().checked_sub(1)? / 4).copied()
+}
+
+fn k8s(pairs: &[(&str, Quantity)]) -> BTreeMap<String, K8sQuantity> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), K8sQuantity(v.display_for(k))))
+        .collect()
+}
+
+/// Sizes a quota from the totals and a LimitRange from the containers that run
+/// now: defaults at the median container, maximum at the largest plus headroom,
+/// capped by the largest node and the totals.
+pub fn propose(
+    namespace: &str,
+    pods: &[&Pod],
+    largest_node: &Capacity,
+    budget: &Budget,
+    names: (String, String),
+    now: jiff::Timestamp,
+) -> Plan {
+    let Budget {
+        cpu: cpu_total,
+        memory: memory_total,
+        headroom,
+    } = *budget;
+    let active: Vec<&Pod> = pods
+        .iter()
+        .copied()
+        .filter(|p| usage::is_active(p, now))
+        .collect();
+    let mut used = usage::Totals::default();
+    let mut requests: BTreeMap<&str, Vec<Quantity>> = BTreeMap::new();
+    let mut limits: BTreeMap<&str, Vec<Quantity>> = BTreeMap::new();
+    for pod in &active {
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        used.add_pod(&usage::pod_resources(spec));
+        for container in &spec.containers {
+            for name in ["cpu", "memory"] {
+                if let Some(q) = crate::platform::workload::resource(container, "requests", name) {
+                    requests.entry(name).or_default().push(q);
+                }
+                if let Some(q) = crate::platform::workload::resource(container, "limits", name) {
+                    limits.entry(name).or_default().push(q);
+                }
+            }
+        }
+    }
+    let scale = |q: Quantity| {
+        Quantity::from_millis((q.millis_ceil() * i128::from(100 + headroom) + 99) / 100)
+    };
+    let step = |name: &str, big: bool| -> Quantity {
+        match (name, big) {
+            ("cpu", false) => Quantity::from_millis(50),
+            ("cpu", true) => Quantity::from_units(1),
+            (_, false) => Quantity::from_bytes(64 << 20),
+            (_, true) => Quantity::from_bytes(1 << 30),
+        }
+    };
+    let mut default_request = Vec::new();
+    let mut default_limit = Vec::new();
+    let mut max = Vec::new();
+    // Defaults are for containers that declare nothing (sidecars, small jobs):
+    // the lower quartile of what runs, capped at 500m/1Gi requests and 1 CPU/2Gi limits.
+    for (name, fallback, request_cap, limit_cap, total, node) in [
+        (
+            "cpu",
+            Quantity::from_millis(250),
+            Quantity::from_millis(500),
+            Quantity::from_units(1),
+            cpu_total,
+            largest_node.cpu,
+        ),
+        (
+            "memory",
+            Quantity::from_bytes(512 << 20),
+            Quantity::from_bytes(1 << 30),
+            Quantity::from_bytes(2 << 30),
+            memory_total,
+            largest_node.memory,
+        ),
+    ] {
+        let dr = lower_quartile(requests.get(name).cloned().unwrap_or_default())
+            .map_or(fallback, |m| round_up(m, step(name, false)))
+            .min(request_cap);
+        let dl = lower_quartile(limits.get(name).cloned().unwrap_or_default())
+            .map_or(limit_cap, |m| round_up(m, step(name, false)))
+            .min(limit_cap)
+            .max(dr);
+        let largest = limits
+            .get(name)
+            .into_iter()
+            .chain(requests.get(name))
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(dl);
+        let mut cap = total;
+        if !node.is_zero() {
+            cap = cap.min(node);
+        }
+        let mx = round_up(scale(largest), step(name, true)).min(cap).max(dl);
+        default_request.push((name, dr));
+        default_limit.push((name, dl));
+        max.push((name, mx));
+    }
+    // Pods: what runs now plus headroom, or as many default-sized pods as the
+    // memory budget holds (Spark drivers and executors come and go), in tens.
+    let pods_now = i128::from(used.pods);
+    let by_headroom = (pods_now * i128::from(100 + headroom) + 99) / 100;
+    let by_budget = memory_total.nanos() / default_request[1].1.nanos().max(1);
+    let pods_hard = (by_headroom.max(by_budget).max(10) + 9) / 10 * 10;
+
+    let mut quota = ResourceQuota::default();
+    quota.metadata.name = Some(names.0);
+    quota.metadata.namespace = Some(namespace.to_string());
+    let mut hard = k8s(&[
+        ("requests.cpu", cpu_total),
+        ("limits.cpu", cpu_total),
+        ("requests.memory", memory_total),
+        ("limits.memory", memory_total),
+    ]);
+    hard.insert("pods".into(), K8sQuantity(pods_hard.to_string()));
+    quota.spec = Some(ResourceQuotaSpec {
+        hard: Some(hard),
+        ..Default::default()
+    });
+    let mut limit_range = LimitRange::default();
+    limit_range.metadata.name = Some(names.1);
+    limit_range.metadata.namespace = Some(namespace.to_string());
+    limit_range.spec = Some(LimitRangeSpec {
+        limits: vec![LimitRangeItem {
+            type_: "Container".into(),
+            default_request: Some(k8s(&default_request)),
+            default: Some(k8s(&default_limit)),
+            max: Some(k8s(&max)),
+            ..Default::default()
+        }],
+    });
+
+    let mut summary = vec![format!(
+        "{namespace} now: {} pods requesting {} CPU / {} memory, limits {} CPU / {} memory",
+        used.pods,
+        used.cpu_requests.display_cpu(),
+        used.memory_requests.display_bytes(),
+        used.cpu_limits.display_cpu(),
+        used.memory_limits.display_bytes()
+    )];
+    for (what, now_used, total, name) in [
+        (
+            "requests.memory",
+            used.memory_requests,
+            memory_total,
+            "memory",
+        ),
+        ("limits.memory", used.memory_limits, memory_total, "memory"),
+        ("requests.cpu", used.cpu_requests, cpu_total, "cpu"),
+        ("limits.cpu", used.cpu_limits, cpu_total, "cpu"),
+    ] {
+        let left = total - now_used;
+        let pct = usage::percent(left, total).unwrap_or(0.0);
+        let mut line = format!(
+            "{what}: {} of {} used, headroom {} ({pct:.0}%)",
+            now_used.display_for(name),
+            total.display_for(name),
+            left.display_for(name)
+        );
+        if left < Quantity::ZERO {
+            line.push_str(" - ALREADY OVER: existing pods keep running, new ones will be rejected");
+        } else if pct < f64::from(headroom) {
+            line.push_str(&format!(" - less than the {headroom}% asked for"));
+        }
+        summary.push(line);
+    }
+    Plan {
+        quota,
+        limit_range,
+        summary,
+    }
+}
+
+/// A small line diff (LCS), `-`/`+`/` ` prefixed, for `--apply`.
+pub fn diff(old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push_str(&format!("  {}\n", a[i]));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push_str(&format!("- {}\n", a[i]));
+            i += 1;
+        } else {
+            out.push_str(&format!("+ {}\n", b[j]));
+            j += 1;
+        }
+    }
+    out
+}
+
+fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
+}
+
+/// Only what the plan sets, so the diff shows the fields it would change.
+fn comparable_quota(q: &ResourceQuota) -> ResourceQuota {
+    let mut out = ResourceQuota::default();
+    out.metadata.name = q.metadata.name.clone();
+    out.metadata.namespace = q.metadata.namespace.clone();
+    out.spec = q.spec.clone();
+    out
+}
+
+fn comparable_limit_range(l: &LimitRange) -> LimitRange {
+    let mut out = LimitRange::default();
+    out.metadata.name = l.metadata.name.clone();
+    out.metadata.namespace = l.metadata.namespace.clone();
+    out.spec = l.spec.clone();
+    out
+}
+
+pub async fn run(
+    cluster_args: &ClusterArgs,
+    output: &QuotaOutputArgs,
+    args: PlanArgs,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    if cluster_args.all_namespaces {
+        return Err(Error::Usage(
+            "quota plan sizes one namespace: use -n NAMESPACE instead of -A".into(),
+        ));
+    }
+    let cluster = Cluster::connect(cluster_args).await?;
+    let namespace = cluster_args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| cluster.default_namespace().to_string());
+    let scope = Scope::Namespace(namespace.clone());
+    let all = ListParams::default();
+    let active = super::active_pods();
+    let (pods, nodes, quotas, ranges): (
+        Listing<Pod>,
+        Listing<Node>,
+        Listing<ResourceQuota>,
+        Listing<LimitRange>,
+    ) = tokio::try_join!(
+        cluster.list::<Pod>(&scope, &active),
+        cluster.list_cluster::<Node>(&all),
+        cluster.list::<ResourceQuota>(&scope, &all),
+        cluster.list::<LimitRange>(&scope, &all),
+    )?;
+    if !pods.is_available() {
+        return Err(Error::Usage(format!(
+            "cannot list pods in {namespace} ({:?}); plan needs them to size the defaults",
+            pods.availability
+        )));
+    }
+    let largest_node = nodes
+        .items
+        .iter()
+        .map(usage::node_allocatable)
+        .max_by_key(|c| (c.memory, c.cpu))
+        .unwrap_or_default();
+    let names = (
+        match quotas.items.as_slice() {
+            [one] => one.metadata.name.clone().unwrap_or_default(),
+            _ => format!("{namespace}-quota"),
+        },
+        match ranges.items.as_slice() {
+            [one] => one.metadata.name.clone().unwrap_or_default(),
+            _ => format!("{namespace}-limits"),
+        },
+    );
+    let pod_refs: Vec<&Pod> = pods.items.iter().collect();
+    let plan = propose(
+        &namespace,
+        &pod_refs,
+        &largest_node,
+        &Budget {
+            cpu: args.cpu,
+            memory: args.memory,
+            headroom: args.headroom,
+        },
+        names,
+        jiff::Timestamp::now(),
+    );
+
+    let server_dry_run = args.dry_run == Some(DryRun::Server);
+    if !args.apply && !server_dry_run {
+        return print_plan(&plan, output.format, out).map(|_| Exit::Ok);
+    }
+    if args.apply && args.dry_run == Some(DryRun::Client) {
+        return print_plan(&plan, output.format, out).map(|_| Exit::Ok);
+    }
+    for line in &plan.summary {
+        writeln!(out, "# {line}")?;
+    }
+    let quota_name = plan.quota.metadata.name.clone().unwrap_or_default();
+    let range_name = plan.limit_range.metadata.name.clone().unwrap_or_default();
+    let (old_quota, old_range) = tokio::try_join!(
+        cluster.get_namespaced_object::<ResourceQuota>(&namespace, &quota_name),
+        cluster.get_namespaced_object::<LimitRange>(&namespace, &range_name),
+    )?;
+    let suffix = if server_dry_run {
+        " (server dry run)"
+    } else {
+        ""
+    };
+    let old = old_quota
+        .as_ref()
+        .map(comparable_quota)
+        .map(|q| to_yaml(&q))
+        .transpose()?
+        .unwrap_or_default();
+    let applied = cluster
+        .apply_namespaced_object(&namespace, &quota_name, &plan.quota, server_dry_run)
+        .await?;
+    write_diff(
+        out,
+        palette,
+        &format!("ResourceQuota {namespace}/{quota_name}"),
+        &old,
+        &to_yaml(&comparable_quota(&applied))?,
+    )?;
+    writeln!(out, "resourcequota/{quota_name} serverside-applied{suffix}")?;
+    let old = old_range
+        .as_ref()
+        .map(comparable_limit_range)
+        .map(|l| to_yaml(&l))
+        .transpose()?
+        .unwrap_or_default();
+    let applied = cluster
+        .apply_namespaced_object(&namespace, &range_name, &plan.limit_range, server_dry_run)
+        .await?;
+    write_diff(
+        out,
+        palette,
+        &format!("LimitRange {namespace}/{range_name}"),
+        &old,
+        &to_yaml(&comparable_limit_range(&applied))?,
+    )?;
+    writeln!(out, "limitrange/{range_name} serverside-applied{suffix}")?;
+    Ok(Exit::Ok)
+}
+
+fn write_diff(
+    out: &mut dyn Write,
+    palette: &Palette,
+    title: &str,
+    old: &str,
+    new: &str,
+) -> Result<()> {
+    writeln!(
+        out,
+        "\n{}",
+        palette.bold(&format!("--- {title} (cluster)\n+++ {title} (plan)"))
+    )?;
+    if old == new {
+        writeln!(out, "  (no change)")?;
+        return Ok(());
+    }
+    for line in diff(old, new).lines() {
+        let painted = match line.as_bytes().first() {
+            Some(b'+') => palette.good(line),
+            Some(b'-') => palette.critical(line),
+            _ => line.to_string(),
+        };
+        writeln!(out, "{painted}")?;
+    }
+    Ok(())
+}
+
+fn print_plan(plan: &Plan, format: QuotaFormat, out: &mut dyn Write) -> Result<()> {
+    match format {
+        QuotaFormat::Json => {
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [plan.quota, plan.limit_range]});
+            crate::render::json(out, &list)
+        }
+        QuotaFormat::Csv => Err(Error::Usage(
+            "quota plan prints manifests: use -o yaml (default) or -o json".into(),
+        )),
+        _ => {
+            writeln!(out, "# Proposed by kubectl dp quota plan")?;
+            for line in &plan.summary {
+                writeln!(out, "# {line}")?;
+            }
+            out.write_all(to_yaml(&plan.quota)?.as_bytes())?;
+            writeln!(out, "---")?;
+            out.write_all(to_yaml(&plan.limit_range)?.as_bytes())?;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quota::usage::tests::{container, q};
+    use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
+
+    fn pod(requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Pod {
+        let mut p = Pod::default();
+        p.metadata.namespace = Some("ns".into());
+        p.spec = Some(PodSpec {
+            containers: vec![container("c", requests, limits)],
+            ..Default::default()
+        });
+        p.status = Some(PodStatus {
+            phase: Some("Running".into()),
+            ..Default::default()
+        });
+        p
+    }
+
+    fn item(plan: &Plan) -> &LimitRangeItem {
+        &plan.limit_range.spec.as_ref().unwrap().limits[0]
+    }
+
+    #[test]
+    fn sized_from_what_runs() {
+        let pods = [
+            pod(
+                &[("cpu", "4"), ("memory", "16Gi")],
+                &[("cpu", "6"), ("memory", "16Gi")],
+            ),
+            pod(
+                &[("cpu", "500m"), ("memory", "1Gi")],
+                &[("cpu", "1"), ("memory", "2Gi")],
+            ),
+            pod(
+                &[("cpu", "300m"), ("memory", "1000Mi")],
+                &[("cpu", "1"), ("memory", "2Gi")],
+            ),
+        ];
+        let refs: Vec<&Pod> = pods.iter().collect();
+        let node = Capacity {
+            cpu: q("16"),
+            memory: q("32Gi"),
+            pods: 110,
+        };
+        let plan = propose(
+            "ns",
+            &refs,
+            &node,
+            &Budget {
+                cpu: q("30"),
+                memory: q("80Gi"),
+                headroom: 20,
+            },
+            ("a".into(), "b".into()),
+            jiff::Timestamp::now(),
+        );
+        let i = item(&plan);
+        assert_eq!(i.default_request.as_ref().unwrap()["memory"].0, "1Gi");
+        assert_eq!(i.default_request.as_ref().unwrap()["cpu"].0, "300m");
+        assert_eq!(i.default.as_ref().unwrap()["cpu"].0, "1");
+        assert_eq!(i.default.as_ref().unwrap()["memory"].0, "2Gi");
+        // 16Gi + 20% = 19.2Gi → 20Gi; 6 + 20% = 7.2 → 8.
+        assert_eq!(i.max.as_ref().unwrap()["memory"].0, "20Gi");
+        assert_eq!(i.max.as_ref().unwrap()["cpu"].0, "8");
+        let hard = plan.quota.spec.as_ref().unwrap().hard.as_ref().unwrap();
+        assert_eq!(hard["requests.memory"].0, "80Gi");
+        // 80Gi of 1Gi default pods.
+        assert_eq!(hard["pods"].0, "80");
+        assert!(
+            plan.summary[1].starts_with("requests.memory: 17.9"),
+            "{:?}",
+            plan.summary
+        );
+    }
+
+    #[test]
+    fn empty_namespace_gets_sensible_defaults_capped_by_the_node() {
+        let node = Capacity {
+            cpu: q("4"),
+            memory: q("8Gi"),
+            pods: 110,
+        };
+        let plan = propose(
+            "ns",
+            &[],
+            &node,
+            &Budget {
+                cpu: q("30"),
+                memory: q("80Gi"),
+                headroom: 20,
+            },
+            ("a".into(), "b".into()),
+            jiff::Timestamp::now(),
+        );
+        let i = item(&plan);
+        assert_eq!(i.default_request.as_ref().unwrap()["memory"].0, "512Mi");
+        assert_eq!(i.default.as_ref().unwrap()["cpu"].0, "1");
+        assert_eq!(i.max.as_ref().unwrap()["memory"].0, "3Gi");
+    }
+
+    #[test]
+    fn line_diff() {
+        assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
+        assert_eq!(diff("", "a\n"), "+ a\n");
+    }
+}

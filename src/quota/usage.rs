@@ -1,0 +1,540 @@
+//! Pure arithmetic of requests and limits: what one pod asks for, what a
+//! ResourceQuota counts, which platform component a pod belongs to, and how the
+//! nodes' allocatable is shared out. No I/O here; everything is tested below.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, ResourceQuota};
+use serde::Serialize;
+
+use crate::platform::quantity::Quantity;
+
+/// Resource name → amount (`cpu`, `memory`, `ephemeral-storage`, `hugepages-2Mi`).
+pub type Resources = BTreeMap<String, Quantity>;
+
+/// What a pod asks the scheduler for and what it may use at most.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PodResources {
+    pub requests: Resources,
+    pub limits: Resources,
+}
+
+fn container_map(container: &Container, limits: bool) -> Resources {
+    let Some(resources) = container.resources.as_ref() else {
+        return Resources::new();
+    };
+    let map = if limits {
+        &resources.limits
+    } else {
+        &resources.requests
+    };
+    let mut out = Resources::new();
+    for (name, value) in map.iter().flatten() {
+        if let Ok(q) = value.0.parse::<Quantity>() {
+            out.insert(name.clone(), q);
+        }
+    }
+    // The API server copies limits into missing requests (SetDefaults_Pod).
+    if !limits && let Some(limit_map) = &resources.limits {
+        for (name, value) in limit_map {
+            if !out.contains_key(name)
+                && let Ok(q) = value.0.parse::<Quantity>()
+            {
+                out.insert(name.clone(), q);
+            }
+        }
+    }
+    out
+}
+
+fn add_into(total: &mut Resources, other: &Resources) {
+    for (name, q) in other {
+        *total.entry(name.clone()).or_default() += *q;
+    }
+}
+
+fn max_into(total: &mut Resources, other: &Resources) {
+    for (name, q) in other {
+        let entry = total.entry(name.clone()).or_default();
+        if *q > *entry {
+            *entry = *q;
+        }
+    }
+}
+
+/// The effective requests (or limits) of a pod spec, as the scheduler and the
+/// quota controller compute them (k8s `resourcehelper.PodRequests`): the larger
+/// of the app containers' sum (plus restartable sidecar init containers) and
+/// each ordinary init container (plus the sidecars started before it), then the
+/// pod overhead on top.
+pub fn effective(spec: &PodSpec, limits: bool) -> Resources {
+    let mut apps = Resources::new();
+    for container in &spec.containers {
+        add_into(&mut apps, &container_map(container, limits));
+    }
+    let mut sidecars = Resources::new();
+    let mut init_peak = Resources::new();
+    for container in spec.init_containers.iter().flatten() {
+        let own = container_map(container, limits);
+        if container.restart_policy.as_deref() == Some("Always") {
+            add_into(&mut sidecars, &own);
+            // A sidecar runs next to every later init container too.
+            max_into(&mut init_peak, &sidecars);
+        } else {
+            let mut with_sidecars = sidecars.clone();
+            add_into(&mut with_sidecars, &own);
+            max_into(&mut init_peak, &with_sidecars);
+        }
+    }
+    add_into(&mut apps, &sidecars);
+    let mut total = apps;
+    max_into(&mut total, &init_peak);
+    for (name, value) in spec.overhead.iter().flatten() {
+        if let Ok(q) = value.0.parse::<Quantity>() {
+            *total.entry(name.clone()).or_default() += q;
+        }
+    }
+    total
+}
+
+pub fn pod_resources(spec: &PodSpec) -> PodResources {
+    PodResources {
+        requests: effective(spec, false),
+        limits: effective(spec, true),
+    }
+}
+
+/// Whether a pod still holds resources: not Succeeded/Failed and not past its
+/// deletion grace period (the quota controller's `QuotaV1Pod`).
+pub fn is_active(pod: &Pod, now: jiff::Timestamp) -> bool {
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("");
+    if phase == "Succeeded" || phase == "Failed" {
+        return false;
+    }
+    if let (Some(deleted), Some(grace)) = (
+        pod.metadata.deletion_timestamp.as_ref(),
+        pod.metadata.deletion_grace_period_seconds,
+    ) && let Ok(deadline) = deleted
+        .0
+        .checked_add(jiff::SignedDuration::from_secs(grace))
+        && now > deadline
+    {
+        return false;
+    }
+    true
+}
+
+/// Scheduled and active: counts against its node's allocatable.
+pub fn is_scheduled(pod: &Pod, now: jiff::Timestamp) -> bool {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .is_some_and(|n| !n.is_empty())
+        && is_active(pod, now)
+}
+
+/// The resources a quota can compute from pods: `pods`, `count/pods`, and
+/// `cpu|memory|ephemeral-storage|hugepages-*` as bare, `requests.` and `limits.`.
+pub fn quota_key_of_pods(key: &str) -> bool {
+    key == "pods" || key == "count/pods" || compute_name(key).is_some()
+}
+
+fn compute_name(key: &str) -> Option<(&str, bool)> {
+    let (name, limits) = if let Some(rest) = key.strip_prefix("requests.") {
+        (rest, false)
+    } else if let Some(rest) = key.strip_prefix("limits.") {
+        (rest, true)
+    } else {
+        (key, false)
+    };
+    let known = name == "cpu"
+        || name == "memory"
+        || name == "ephemeral-storage"
+        || name.starts_with("hugepages-");
+    // Bare hugepages and `requests.hugepages-*` only; kubernetes has no limits.hugepages quota.
+    known.then_some((name, limits))
+}
+
+/// What one pod adds to a quota resource key (None when the key is not about pods).
+pub fn pod_quota_usage(pod: &PodResources, key: &str) -> Option<Quantity> {
+    if key == "pods" || key == "count/pods" {
+        return Some(Quantity::from_units(1));
+    }
+    let (name, limits) = compute_name(key)?;
+    let map = if limits { &pod.limits } else { &pod.requests };
+    Some(map.get(name).copied().unwrap_or_default())
+}
+
+/// Whether a pod falls into a quota's scopes (`Terminating`, `NotTerminating`,
+/// `BestEffort`, `NotBestEffort`). `None`: the quota has scopes we cannot
+/// evaluate (a scopeSelector), so its usage must come from the API server.
+pub fn matches_scopes(quota: &ResourceQuota, spec: &PodSpec) -> Option<bool> {
+    let qspec = quota.spec.as_ref()?;
+    if qspec.scope_selector.as_ref().is_some_and(|s| {
+        !s.match_expressions
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty()
+    }) {
+        return None;
+    }
+    let resources = pod_resources(spec);
+    let best_effort = resources.requests.is_empty() && resources.limits.is_empty();
+    let terminating = spec.active_deadline_seconds.is_some();
+    for scope in qspec.scopes.iter().flatten() {
+        let ok = match scope.as_str() {
+            "Terminating" => terminating,
+            "NotTerminating" => !terminating,
+            "BestEffort" => best_effort,
+            "NotBestEffort" => !best_effort,
+            _ => return None,
+        };
+        if !ok {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// A part of the platform, for `--by component`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Component {
+    TrinoCoordinator,
+    TrinoWorkers,
+    SparkDrivers,
+    SparkExecutors,
+    Nessie,
+    Postgres,
+    Other,
+}
+
+impl Component {
+    pub fn label(self) -> &'static str {
+        match self {
+            Component::TrinoCoordinator => "trino coordinator",
+            Component::TrinoWorkers => "trino workers",
+            Component::SparkDrivers => "spark drivers",
+            Component::SparkExecutors => "spark executors",
+            Component::Nessie => "nessie",
+            Component::Postgres => "postgres",
+            Component::Other => "other",
+        }
+    }
+}
+
+/// Which component a pod is, from the labels the charts and operators set.
+pub fn component_of(labels: &BTreeMap<String, String>) -> Component {
+    let get = |k: &str| labels.get(k).map(String::as_str);
+    match get("spark-role") {
+        Some("driver") => return Component::SparkDrivers,
+        Some("executor") => return Component::SparkExecutors,
+        _ => {}
+    }
+    let name = get("app.kubernetes.io/name")
+        .or_else(|| get("app"))
+        .unwrap_or("");
+    let component = get("app.kubernetes.io/component")
+        .or_else(|| get("component"))
+        .unwrap_or("");
+    match name {
+        n if n.contains("trino") => {
+            if component == "coordinator" || n.contains("coordinator") {
+                Component::TrinoCoordinator
+            } else {
+                Component::TrinoWorkers
+            }
+        }
+        n if n.contains("nessie") => Component::Nessie,
+        n if n.contains("postgres") => Component::Postgres,
+        _ if labels.contains_key("cnpg.io/cluster") => Component::Postgres,
+        _ => Component::Other,
+    }
+}
+
+/// Containers that declare no request or no limit for cpu or memory.
+pub fn missing_resources(spec: &PodSpec) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for container in spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(spec.containers.iter())
+    {
+        let requests = container_map(container, false);
+        let limits = container_map(container, true);
+        let mut missing = Vec::new();
+        for name in ["cpu", "memory"] {
+            if !requests.contains_key(name) {
+                missing.push(format!("requests.{name}"));
+            }
+            if !limits.contains_key(name) {
+                missing.push(format!("limits.{name}"));
+            }
+        }
+        if !missing.is_empty() {
+            out.push((container.name.clone(), missing));
+        }
+    }
+    out
+}
+
+/// Requests, limits and pod count of a group of pods.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub cpu_requests: Quantity,
+    pub cpu_limits: Quantity,
+    pub memory_requests: Quantity,
+    pub memory_limits: Quantity,
+    pub pods: i64,
+}
+
+impl Totals {
+    pub fn add_pod(&mut self, pod: &PodResources) {
+        let get = |m: &Resources, k: &str| m.get(k).copied().unwrap_or_default();
+        self.cpu_requests += get(&pod.requests, "cpu");
+        self.cpu_limits += get(&pod.limits, "cpu");
+        self.memory_requests += get(&pod.requests, "memory");
+        self.memory_limits += get(&pod.limits, "memory");
+        self.pods += 1;
+    }
+
+    pub fn add(&mut self, other: &Totals) {
+        self.cpu_requests += other.cpu_requests;
+        self.cpu_limits += other.cpu_limits;
+        self.memory_requests += other.memory_requests;
+        self.memory_limits += other.memory_limits;
+        self.pods += other.pods;
+    }
+}
+
+/// A node's allocatable cpu, memory and pod slots.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Capacity {
+    pub cpu: Quantity,
+    pub memory: Quantity,
+    pub pods: i64,
+}
+
+impl Capacity {
+    pub fn add(&mut self, other: &Capacity) {
+        self.cpu += other.cpu;
+        self.memory += other.memory;
+        self.pods += other.pods;
+    }
+}
+
+pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> Capacity {
+    let allocatable = node
+        .status
+        .as_ref()
+        .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()));
+    let get = |k: &str| {
+        allocatable
+            .and_then(|m| m.get(k))
+            .and_then(|q| q.0.parse::<Quantity>().ok())
+            .unwrap_or_default()
+    };
+    Capacity {
+        cpu: get("cpu"),
+        memory: get("memory"),
+        pods: get("pods").units_ceil() as i64,
+    }
+}
+
+/// Percent of `part` in `whole`, one decimal, None when `whole` is zero.
+pub fn percent(part: Quantity, whole: Quantity) -> Option<f64> {
+    part.ratio(whole).map(|r| (r * 1000.0).round() / 10.0)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::ResourceRequirements;
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+
+    pub fn q(s: &str) -> Quantity {
+        s.parse().unwrap()
+    }
+
+    pub fn container(name: &str, requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Container {
+        let map = |pairs: &[(&str, &str)]| {
+            (!pairs.is_empty()).then(|| {
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))
+                    .collect()
+            })
+        };
+        Container {
+            name: name.into(),
+            resources: Some(ResourceRequirements {
+                requests: map(requests),
+                limits: map(limits),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn init_containers_count_as_their_maximum_and_overhead_adds() {
+        let spec = PodSpec {
+            containers: vec![
+                container(
+                    "a",
+                    &[("cpu", "500m"), ("memory", "1Gi")],
+                    &[("memory", "2Gi")],
+                ),
+                container(
+                    "b",
+                    &[("cpu", "250m"), ("memory", "512Mi")],
+                    &[("memory", "1Gi")],
+                ),
+            ],
+            init_containers: Some(vec![container(
+                "init",
+                &[("cpu", "2"), ("memory", "256Mi")],
+                &[],
+            )]),
+            overhead: Some([("memory".to_string(), K8sQuantity("64Mi".into()))].into()),
+            ..Default::default()
+        };
+        let r = pod_resources(&spec);
+        assert_eq!(r.requests["cpu"], q("2"));
+        assert_eq!(r.requests["memory"], q("1536Mi") + q("64Mi"));
+        assert_eq!(r.limits["memory"], q("3Gi") + q("64Mi"));
+        assert!(!r.limits.contains_key("cpu"));
+    }
+
+    #[test]
+    fn sidecars_add_to_the_app_containers() {
+        let mut sidecar = container("proxy", &[("memory", "100Mi")], &[]);
+        sidecar.restart_policy = Some("Always".into());
+        let spec = PodSpec {
+            containers: vec![container("app", &[("memory", "1Gi")], &[])],
+            init_containers: Some(vec![
+                sidecar,
+                container("migrate", &[("memory", "1Gi")], &[]),
+            ]),
+            ..Default::default()
+        };
+        // migrate runs next to the sidecar: 1Gi + 100Mi either way.
+        assert_eq!(effective(&spec, false)["memory"], q("1Gi") + q("100Mi"));
+    }
+
+    #[test]
+    fn limits_become_missing_requests() {
+        let spec = PodSpec {
+            containers: vec![container("a", &[], &[("cpu", "1"), ("memory", "1Gi")])],
+            ..Default::default()
+        };
+        assert_eq!(effective(&spec, false)["memory"], q("1Gi"));
+        assert!(missing_resources(&spec).is_empty());
+        let bare = PodSpec {
+            containers: vec![container("a", &[("cpu", "1")], &[])],
+            ..Default::default()
+        };
+        assert_eq!(
+            missing_resources(&bare),
+            vec![(
+                "a".to_string(),
+                vec![
+                    "limits.cpu".into(),
+                    "requests.memory".into(),
+                    "limits.memory".into()
+                ]
+            )]
+        );
+    }
+
+    #[test]
+    fn quota_keys() {
+        let pod = PodResources {
+            requests: [("memory".to_string(), q("1Gi"))].into(),
+            limits: [("memory".to_string(), q("2Gi"))].into(),
+        };
+        assert_eq!(pod_quota_usage(&pod, "requests.memory"), Some(q("1Gi")));
+        assert_eq!(pod_quota_usage(&pod, "memory"), Some(q("1Gi")));
+        assert_eq!(pod_quota_usage(&pod, "limits.memory"), Some(q("2Gi")));
+        assert_eq!(pod_quota_usage(&pod, "requests.cpu"), Some(Quantity::ZERO));
+        assert_eq!(pod_quota_usage(&pod, "pods"), Some(q("1")));
+        assert_eq!(pod_quota_usage(&pod, "count/deployments.apps"), None);
+        assert!(!quota_key_of_pods("requests.storage"));
+    }
+
+    #[test]
+    fn components_from_labels() {
+        let l = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            component_of(&l(&[
+                ("app.kubernetes.io/name", "trino"),
+                ("app.kubernetes.io/component", "coordinator")
+            ])),
+            Component::TrinoCoordinator
+        );
+        assert_eq!(
+            component_of(&l(&[
+                ("app.kubernetes.io/name", "trino"),
+                ("app.kubernetes.io/component", "worker")
+            ])),
+            Component::TrinoWorkers
+        );
+        assert_eq!(
+            component_of(&l(&[("spark-role", "executor")])),
+            Component::SparkExecutors
+        );
+        assert_eq!(
+            component_of(&l(&[("spark-role", "driver")])),
+            Component::SparkDrivers
+        );
+        assert_eq!(
+            component_of(&l(&[("app.kubernetes.io/name", "nessie")])),
+            Component::Nessie
+        );
+        assert_eq!(
+            component_of(&l(&[("app.kubernetes.io/name", "postgresql")])),
+            Component::Postgres
+        );
+        assert_eq!(component_of(&l(&[("app", "redis")])), Component::Other);
+    }
+
+    #[test]
+    fn terminal_and_deleted_pods_do_not_count() {
+        let now: jiff::Timestamp = "2026-01-01T00:10:00Z".parse().unwrap();
+        let mut pod = Pod::default();
+        assert!(is_active(&pod, now));
+        pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+            phase: Some("Succeeded".into()),
+            ..Default::default()
+        });
+        assert!(!is_active(&pod, now));
+        let mut deleted = Pod::default();
+        deleted.metadata.deletion_timestamp =
+            Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                "2026-01-01T00:00:00Z".parse().unwrap(),
+            ));
+        deleted.metadata.deletion_grace_period_seconds = Some(30);
+        assert!(!is_active(&deleted, now));
+        deleted.metadata.deletion_grace_period_seconds = Some(3600);
+        assert!(is_active(&deleted, now));
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent(q("7.5Gi"), q("10Gi")), Some(75.0));
+        assert_eq!(percent(q("1"), q("3")), Some(33.3));
+        assert_eq!(percent(q("1"), Quantity::ZERO), None);
+    }
+}
