@@ -10,9 +10,7 @@
 # hyperfine (apt-get install hyperfine; falls back to a timing loop), and
 # kubectl-view-allocations, installed on first use with
 #   cargo install --locked kubectl-view-allocations --root ~/.cache/kubectl-dp/bench
-# (outside the repo). kubectl-dp-quota is the debug build in target/debug
-# (the project builds debug only); kubectl-view-allocations is cargo install's
-# release build: the comparison favours it.
+# (outside the repo). Both are release builds.
 #
 # What it creates is removed on exit: namespace dp-bench and the nodes labelled
 # dp-bench=true (dp-bench-node-1..N, kwok-managed).
@@ -28,7 +26,7 @@ cache=${KUBECTL_DP_BENCH_CACHE:-$HOME/.cache/kubectl-dp/bench}
 log() { printf 'bench: %s\n' "$*" >&2; }
 
 eval "$("$repo/tests/cluster/up")"
-kubectl="$repo/target/cluster/bin/kubectl"
+kubectl="$(dirname "$KUBECONFIG")/bin/kubectl"
 k() { "$kubectl" --kubeconfig "$KUBECONFIG" "$@"; }
 
 if [ ! -x "$cache/bin/kubectl-view-allocations" ]; then
@@ -36,8 +34,9 @@ if [ ! -x "$cache/bin/kubectl-view-allocations" ]; then
   CARGO_TARGET_DIR="$cache/target" cargo install --locked kubectl-view-allocations --root "$cache" >&2
 fi
 kva="$cache/bin/kubectl-view-allocations"
-(cd "$repo" && cargo build --bin kubectl-dp-quota >&2)
-dp="$repo/target/debug/kubectl-dp-quota"
+# Release build on both sides, so the comparison is like for like.
+(cd "$repo" && cargo build --release --bin kubectl-dp-quota >&2)
+dp="$repo/target/release/kubectl-dp-quota"
 
 cleanup() {
   log "cleaning up"
@@ -132,7 +131,7 @@ commit=$(git -C "$repo" rev-parse --short HEAD)
 
 | command | mean | stddev |
 |---|---|---|
-| \`kubectl-dp-quota --by node -A\` (debug build, $commit) | $(printf '%.3f' "$dp_mean") s | $(printf '%.3f' "$dp_sd") s |
+| \`kubectl-dp-quota --by node -A\` (release build, $commit) | $(printf '%.3f' "$dp_mean") s | $(printf '%.3f' "$dp_sd") s |
 | \`kubectl-view-allocations -g resource -g node\` $kva_version (release build) | $(printf '%.3f' "$kva_mean") s | $(printf '%.3f' "$kva_sd") s |
 
 Ratio kubectl-dp / kubectl-view-allocations: **$ratio** (below 1 = kubectl dp is faster).

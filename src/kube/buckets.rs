@@ -8,10 +8,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, Result};
 use crate::platform::crds::{ObjectBucket, ObjectBucketClaim};
 
-use super::{Cluster, Listing, Scope, resources};
-
-/// The field manager of every write the suite makes.
-pub const FIELD_MANAGER: &str = "kubectl-dp";
+use super::{Cluster, FIELD_MANAGER, Listing, Scope, resources};
 
 impl Cluster {
     /// GET that turns 404 into `None` and 403 into a one-line error.
@@ -28,16 +25,9 @@ impl Cluster {
         match self.call(api.get(name)).await? {
             Ok(object) => Ok(Some(object)),
             Err(kube::Error::Api(status)) if status.code == 404 => Ok(None),
-            Err(kube::Error::Api(status)) if status.code == 403 => Err(Error::Forbidden {
-                user: self.user.clone(),
-                verb: "get".into(),
-                resource: format!("{resource} {name}"),
-                scope: scope.to_string(),
-            }),
-            Err(other) => Err(Error::Api {
-                what: format!("reading {resource} {name}{scope}"),
-                reason: other.to_string(),
-            }),
+            Err(other) => {
+                Err(self.object_error("get", &format!("{resource} {name}{scope}"), other))
+            }
         }
     }
 

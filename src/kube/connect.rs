@@ -116,6 +116,27 @@ impl Cluster {
         }
     }
 
+    /// The one-line error for a failed read or write of one object.
+    pub(super) fn object_error(&self, verb: &str, object: &str, error: kube::Error) -> Error {
+        let what = format!("{verb} {object}");
+        match error {
+            kube::Error::Api(status) if status.code == 403 => Error::Forbidden {
+                user: self.user.clone(),
+                verb: verb.into(),
+                resource: object.to_string(),
+                scope: String::new(),
+            },
+            kube::Error::Api(status) => Error::Api {
+                what: what.to_string(),
+                reason: status.message,
+            },
+            other => Error::Api {
+                what: what.to_string(),
+                reason: other.to_string(),
+            },
+        }
+    }
+
     fn transport_error(&self, error: kube::Error) -> Error {
         let reason = root_cause(&error);
         if reason.contains("timed out") || reason.contains("deadline") {

@@ -9,4 +9,7 @@ mod quota_objects;
 pub mod resources;
 
 pub use connect::Cluster;
+
+/// The field manager of every write the suite makes (server-side apply).
+pub const FIELD_MANAGER: &str = "kubectl-dp";
 pub use list::{Availability, Listing, Scope};

@@ -7,12 +7,9 @@ use kube::api::{Api, Patch, PatchParams};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
-use super::Cluster;
-
-/// The field manager every write of the suite uses.
-const FIELD_MANAGER: &str = "kubectl-dp";
+use super::{Cluster, FIELD_MANAGER};
 
 impl Cluster {
     /// One namespaced object, `None` when it does not exist.
@@ -59,26 +56,6 @@ impl Cluster {
             Err(e) => {
                 Err(self.object_error("apply", &format!("{} {namespace}/{name}", K::kind(&())), e))
             }
-        }
-    }
-
-    fn object_error(&self, verb: &str, object: &str, error: kube::Error) -> Error {
-        let what = format!("{verb} {object}");
-        match error {
-            kube::Error::Api(status) if status.code == 403 => Error::Forbidden {
-                user: self.user.clone(),
-                verb: verb.into(),
-                resource: object.to_string(),
-                scope: String::new(),
-            },
-            kube::Error::Api(status) => Error::Api {
-                what: what.to_string(),
-                reason: status.message,
-            },
-            other => Error::Api {
-                what: what.to_string(),
-                reason: other.to_string(),
-            },
         }
     }
 }
