@@ -40,22 +40,32 @@ pub enum Error {
     #[error("could not read kubeconfig {path}: {reason}; pass --kubeconfig or set KUBECONFIG")]
     Kubeconfig { path: String, reason: String },
 
-    #[error("no cluster configured: no kubeconfig found and not running in a pod; pass --kubeconfig or set KUBECONFIG")]
+    #[error(
+        "no cluster configured: no kubeconfig found and not running in a pod; pass --kubeconfig or set KUBECONFIG"
+    )]
     NoConfig,
 
     #[error("{0}")]
     Config(String),
 
-    #[error("could not reach the API server at {server}: {reason}; check --context/--kubeconfig and that the cluster is up")]
+    #[error(
+        "could not reach the API server at {server}: {reason}; check --context/--kubeconfig and that the cluster is up"
+    )]
     Unreachable { server: String, reason: String },
 
-    #[error("the API server at {server} did not answer within {timeout:?}; raise --request-timeout or check the cluster")]
+    #[error(
+        "the API server at {server} did not answer within {timeout:?}; raise --request-timeout or check the cluster"
+    )]
     Timeout { server: String, timeout: Duration },
 
-    #[error("the API server at {server} rejected our credentials (401 Unauthorized); refresh them (e.g. log in again) or pick another --context")]
+    #[error(
+        "the API server at {server} rejected our credentials (401 Unauthorized); refresh them (e.g. log in again) or pick another --context"
+    )]
     Unauthorized { server: String },
 
-    #[error("forbidden: {user} cannot {verb} {resource}{scope}; ask for read access (RBAC) or narrow the scope with -n")]
+    #[error(
+        "forbidden: {user} cannot {verb} {resource}{scope}; ask for read access (RBAC) or narrow the scope with -n"
+    )]
     Forbidden {
         user: String,
         verb: String,

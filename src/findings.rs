@@ -85,8 +85,15 @@ impl ObjectRef {
         Self::new(kind, Some(namespace), name)
     }
 
-    pub fn from_meta(kind: &str, meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Self {
-        Self::new(kind, meta.namespace.as_deref(), meta.name.as_deref().unwrap_or(""))
+    pub fn from_meta(
+        kind: &str,
+        meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    ) -> Self {
+        Self::new(
+            kind,
+            meta.namespace.as_deref(),
+            meta.name.as_deref().unwrap_or(""),
+        )
     }
 }
 

@@ -15,5 +15,6 @@ pub mod render;
 pub mod snapshot;
 pub mod status;
 pub mod suite;
+pub mod tune;
 
 pub use error::{Error, Exit, Result};

@@ -9,7 +9,9 @@ use kube::api::ListParams;
 
 use crate::error::{Error, Result};
 use crate::kube::{Availability, Cluster, Listing, Scope, resources};
-use crate::platform::crds::{ExternalSecret, ObjectBucketClaim, PrometheusRule, SecretStore, SparkApplication};
+use crate::platform::crds::{
+    ExternalSecret, ObjectBucketClaim, PrometheusRule, SecretStore, SparkApplication,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -39,7 +41,18 @@ impl Snapshot {
     /// is recorded in its listing.
     pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<Snapshot> {
         let all = ListParams::default();
-        let (pods, deployments, stateful_sets, config_maps, secrets, services, jobs, resource_quotas, limit_ranges, network_policies) = tokio::try_join!(
+        let (
+            pods,
+            deployments,
+            stateful_sets,
+            config_maps,
+            secrets,
+            services,
+            jobs,
+            resource_quotas,
+            limit_ranges,
+            network_policies,
+        ) = tokio::try_join!(
             cluster.list::<Pod>(scope, &all),
             cluster.list::<Deployment>(scope, &all),
             cluster.list::<StatefulSet>(scope, &all),
@@ -59,7 +72,14 @@ impl Snapshot {
             resources::cluster_secret_store(),
             resources::prometheus_rule(),
         );
-        let (bucket_claims, spark_applications, external_secrets, secret_stores, cluster_secret_stores, prometheus_rules) = tokio::try_join!(
+        let (
+            bucket_claims,
+            spark_applications,
+            external_secrets,
+            secret_stores,
+            cluster_secret_stores,
+            prometheus_rules,
+        ) = tokio::try_join!(
             cluster.list_custom(&claims, Some(scope), &all),
             cluster.list_custom(&apps, Some(scope), &all),
             cluster.list_custom(&externals, Some(scope), &all),
@@ -129,50 +149,89 @@ impl Snapshot {
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        fn versions<'a>(metas: impl Iterator<Item = &'a k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>, h: &mut impl Hasher) {
+        fn versions<'a>(
+            metas: impl Iterator<Item = &'a k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+            h: &mut impl Hasher,
+        ) {
             for m in metas {
                 m.uid.hash(h);
                 m.resource_version.hash(h);
             }
         }
         versions(self.pods.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.deployments.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.stateful_sets.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.config_maps.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(
+            self.deployments.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.stateful_sets.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.config_maps.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
         versions(self.secrets.items.iter().map(|o| &o.metadata), &mut hasher);
         versions(self.services.items.iter().map(|o| &o.metadata), &mut hasher);
         versions(self.jobs.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.resource_quotas.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.limit_ranges.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.network_policies.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.bucket_claims.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.spark_applications.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.external_secrets.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.secret_stores.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.cluster_secret_stores.items.iter().map(|o| &o.metadata), &mut hasher);
-        versions(self.prometheus_rules.items.iter().map(|o| &o.metadata), &mut hasher);
+        versions(
+            self.resource_quotas.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.limit_ranges.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.network_policies.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.bucket_claims.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.spark_applications.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.external_secrets.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.secret_stores.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.cluster_secret_stores.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
+        versions(
+            self.prometheus_rules.items.iter().map(|o| &o.metadata),
+            &mut hasher,
+        );
         hasher.finish()
     }
 
     pub fn config_map(&self, namespace: &str, name: &str) -> Option<&ConfigMap> {
-        self.config_maps
-            .items
-            .iter()
-            .find(|c| c.metadata.namespace.as_deref() == Some(namespace) && c.metadata.name.as_deref() == Some(name))
+        self.config_maps.items.iter().find(|c| {
+            c.metadata.namespace.as_deref() == Some(namespace)
+                && c.metadata.name.as_deref() == Some(name)
+        })
     }
 
     pub fn secret(&self, namespace: &str, name: &str) -> Option<&Secret> {
-        self.secrets
-            .items
-            .iter()
-            .find(|s| s.metadata.namespace.as_deref() == Some(namespace) && s.metadata.name.as_deref() == Some(name))
+        self.secrets.items.iter().find(|s| {
+            s.metadata.namespace.as_deref() == Some(namespace)
+                && s.metadata.name.as_deref() == Some(name)
+        })
     }
 
     pub fn service(&self, namespace: &str, name: &str) -> Option<&Service> {
-        self.services
-            .items
-            .iter()
-            .find(|s| s.metadata.namespace.as_deref() == Some(namespace) && s.metadata.name.as_deref() == Some(name))
+        self.services.items.iter().find(|s| {
+            s.metadata.namespace.as_deref() == Some(namespace)
+                && s.metadata.name.as_deref() == Some(name)
+        })
     }
 
     /// Whether objects of `namespace` were read (so that "absent" means absent).

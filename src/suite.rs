@@ -11,11 +11,26 @@ use crate::error::{Error, Exit, Result};
 
 /// The suite's commands, with one line each.
 pub const COMMANDS: &[(&str, &str)] = &[
-    ("status", "health of the whole platform, with GitOps and security findings"),
-    ("tune", "memory-safe JVM, Trino, Iceberg and Spark settings, explained and undoable"),
-    ("perf", "query latency, Spark job time, S3 throughput, regressions against a baseline"),
-    ("quota", "ResourceQuota and LimitRange usage, and whether a change would fit"),
-    ("buckets", "ObjectBucketClaims with lifecycle policies: list, create, check, delete"),
+    (
+        "status",
+        "health of the whole platform, with GitOps and security findings",
+    ),
+    (
+        "tune",
+        "memory-safe JVM, Trino, Iceberg and Spark settings, explained and undoable",
+    ),
+    (
+        "perf",
+        "query latency, Spark job time, S3 throughput, regressions against a baseline",
+    ),
+    (
+        "quota",
+        "ResourceQuota and LimitRange usage, and whether a change would fit",
+    ),
+    (
+        "buckets",
+        "ObjectBucketClaims with lifecycle policies: list, create, check, delete",
+    ),
 ];
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -31,17 +46,41 @@ pub fn locate(command: &str) -> Option<PathBuf> {
 }
 
 pub fn usage(out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "kubectl dp: run a Trino/Iceberg/Spark data platform on Kubernetes\n")?;
+    writeln!(
+        out,
+        "kubectl dp: run a Trino/Iceberg/Spark data platform on Kubernetes\n"
+    )?;
     writeln!(out, "Usage: kubectl dp <command> [flags]\n\nCommands:")?;
     for (name, about) in COMMANDS {
-        let installed = if locate(name).is_some() { "" } else { "  (not installed)" };
+        let installed = if locate(name).is_some() {
+            ""
+        } else {
+            "  (not installed)"
+        };
         writeln!(out, "  {name:<9} {about}{installed}")?;
     }
-    writeln!(out, "  {:<9} print the version of every installed command", "version")?;
-    writeln!(out, "  {:<9} print a shell completion script (bash, zsh, fish)", "completion")?;
-    writeln!(out, "\nEvery command takes kubectl's connection flags (--kubeconfig, --context, -n, -A, --as, ...)")?;
-    writeln!(out, "and -o table|wide|json|yaml. Run `kubectl dp <command> --help` for details.")?;
-    writeln!(out, "Exit codes: 0 all good, 1 problems found, 2 could not run.")?;
+    writeln!(
+        out,
+        "  {:<9} print the version of every installed command",
+        "version"
+    )?;
+    writeln!(
+        out,
+        "  {:<9} print a shell completion script (bash, zsh, fish)",
+        "completion"
+    )?;
+    writeln!(
+        out,
+        "\nEvery command takes kubectl's connection flags (--kubeconfig, --context, -n, -A, --as, ...)"
+    )?;
+    writeln!(
+        out,
+        "and -o table|wide|json|yaml. Run `kubectl dp <command> --help` for details."
+    )?;
+    writeln!(
+        out,
+        "Exit codes: 0 all good, 1 problems found, 2 could not run."
+    )?;
     Ok(())
 }
 
@@ -53,7 +92,11 @@ pub fn version(out: &mut dyn Write) -> Result<Exit> {
             Some(path) => match std::process::Command::new(&path).arg("--version").output() {
                 Ok(output) if output.status.success() => {
                     let text = String::from_utf8_lossy(&output.stdout);
-                    let version = text.split_whitespace().last().unwrap_or("unknown").to_string();
+                    let version = text
+                        .split_whitespace()
+                        .last()
+                        .unwrap_or("unknown")
+                        .to_string();
                     format!("kubectl-dp-{name} {version} ({})", path.display())
                 }
                 _ => format!("kubectl-dp-{name} (could not run {})", path.display()),
@@ -76,7 +119,10 @@ pub fn dispatch(command: &str, args: Vec<OsString>) -> Result<Exit> {
             ))
         } else {
             let names: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
-            Error::Usage(format!("unknown command '{command}'; try one of: {}", names.join(", ")))
+            Error::Usage(format!(
+                "unknown command '{command}'; try one of: {}",
+                names.join(", ")
+            ))
         });
     };
     run_child(&path, args)
@@ -86,7 +132,10 @@ pub fn dispatch(command: &str, args: Vec<OsString>) -> Result<Exit> {
 fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
     use std::os::unix::process::CommandExt;
     let error = std::process::Command::new(path).args(args).exec();
-    Err(Error::Usage(format!("could not run {}: {error}", path.display())))
+    Err(Error::Usage(format!(
+        "could not run {}: {error}",
+        path.display()
+    )))
 }
 
 #[cfg(not(unix))]
@@ -107,13 +156,17 @@ fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
 pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
     use clap::CommandFactory;
     use clap_complete::Shell;
-    let shell_name = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+    let shell_name = args
+        .first()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let shell: Shell = shell_name.parse().map_err(|_| {
         Error::Usage(format!(
             "'{shell_name}' is not a shell I can complete; use: kubectl dp completion bash|zsh|fish|powershell|elvish"
         ))
     })?;
     let mut commands = vec![crate::status::Args::command()];
+    commands.push(crate::tune::Args::command());
     for command in &mut commands {
         let name = command.get_name().to_string();
         clap_complete::generate(shell, command, name, out);

@@ -5,6 +5,11 @@ fn main() -> std::process::ExitCode {
         println!("kubectl-dp-quota {}", env!("CARGO_PKG_VERSION"));
         return std::process::ExitCode::SUCCESS;
     }
-    eprintln!("error: {}", kubectl_dp::Error::NotBuilt { command: "quota".into() });
+    eprintln!(
+        "error: {}",
+        kubectl_dp::Error::NotBuilt {
+            command: "quota".into()
+        }
+    );
     kubectl_dp::Exit::Failed.into()
 }

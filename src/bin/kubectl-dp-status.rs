@@ -1,6 +1,6 @@
-use std::io::Write;
 use clap::Parser;
 use kubectl_dp::{cli, status};
+use std::io::Write;
 
 fn main() -> std::process::ExitCode {
     let args = status::Args::parse();

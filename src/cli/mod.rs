@@ -40,15 +40,30 @@ pub struct ClusterArgs {
     pub all_namespaces: bool,
 
     /// User to impersonate
-    #[arg(long = "as", global = true, value_name = "USER", hide_short_help = true)]
+    #[arg(
+        long = "as",
+        global = true,
+        value_name = "USER",
+        hide_short_help = true
+    )]
     pub as_user: Option<String>,
 
     /// Group to impersonate (repeatable)
-    #[arg(long = "as-group", global = true, value_name = "GROUP", hide_short_help = true)]
+    #[arg(
+        long = "as-group",
+        global = true,
+        value_name = "GROUP",
+        hide_short_help = true
+    )]
     pub as_group: Vec<String>,
 
     /// UID to impersonate
-    #[arg(long = "as-uid", global = true, value_name = "UID", hide_short_help = true)]
+    #[arg(
+        long = "as-uid",
+        global = true,
+        value_name = "UID",
+        hide_short_help = true
+    )]
     pub as_uid: Option<String>,
 
     /// How long to wait for the API server (e.g. 10s, 1m; 0 = no limit)
@@ -68,7 +83,13 @@ pub struct ClusterArgs {
     pub token: Option<String>,
 
     /// The API server's address
-    #[arg(short = 's', long, global = true, value_name = "URL", hide_short_help = true)]
+    #[arg(
+        short = 's',
+        long,
+        global = true,
+        value_name = "URL",
+        hide_short_help = true
+    )]
     pub server: Option<String>,
 }
 
@@ -94,9 +115,13 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
         return Err("empty duration".into());
     }
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let (number, tail) = rest.split_at(digits);
-        let unit_len = tail.find(|c: char| c.is_ascii_digit()).unwrap_or(tail.len());
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(tail.len());
         let (unit, next) = tail.split_at(unit_len);
         let value: f64 = number
             .parse()
@@ -106,7 +131,11 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
             "s" => value,
             "m" => value * 60.0,
             "h" => value * 3600.0,
-            _ => return Err(format!("'{text}' is not a duration (use e.g. 30s, 1m, 500ms)")),
+            _ => {
+                return Err(format!(
+                    "'{text}' is not a duration (use e.g. 30s, 1m, 500ms)"
+                ));
+            }
         };
         total += Duration::from_secs_f64(seconds);
         rest = next;
@@ -168,7 +197,9 @@ impl ClusterArgs {
 pub fn is_dns_label(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
 }

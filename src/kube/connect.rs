@@ -28,11 +28,16 @@ impl Cluster {
         let timeout = args.request_timeout.0;
         config.read_timeout = timeout;
         config.write_timeout = timeout;
-        config.connect_timeout = Some(timeout.map_or(Duration::from_secs(10), |t| t.min(Duration::from_secs(10))));
+        config.connect_timeout =
+            Some(timeout.map_or(Duration::from_secs(10), |t| t.min(Duration::from_secs(10))));
         // One try only: a retry loop would stretch a dead cluster past --request-timeout.
         config.default_retry = false;
 
-        let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
+        let server = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string();
         let user = config
             .auth_info
             .impersonate
@@ -40,9 +45,11 @@ impl Cluster {
             .or_else(|| args.user.clone())
             .unwrap_or_else(|| "the current user".to_string());
         let default_namespace = config.default_namespace.clone();
-        let client = Client::try_from(config).map_err(|e| Error::Config(format!(
-            "could not build a client for {server}: {e}; check the kubeconfig's certificates"
-        )))?;
+        let client = Client::try_from(config).map_err(|e| {
+            Error::Config(format!(
+                "could not build a client for {server}: {e}; check the kubeconfig's certificates"
+            ))
+        })?;
         Ok(Cluster {
             client,
             server,
@@ -57,7 +64,11 @@ impl Cluster {
         if args.all_namespaces {
             Scope::All
         } else {
-            Scope::Namespace(args.namespace.clone().unwrap_or_else(|| self.default_namespace.clone()))
+            Scope::Namespace(
+                args.namespace
+                    .clone()
+                    .unwrap_or_else(|| self.default_namespace.clone()),
+            )
         }
     }
 
@@ -75,12 +86,19 @@ impl Cluster {
 
     /// Runs one request under `--request-timeout` and turns transport failures into
     /// the suite's one-line errors.
-    pub(super) async fn call<T>(&self, request: impl Future<Output = kube::Result<T>>) -> Result<kube::Result<T>> {
+    pub(super) async fn call<T>(
+        &self,
+        request: impl Future<Output = kube::Result<T>>,
+    ) -> Result<kube::Result<T>> {
         let outcome = match self.timeout {
-            Some(limit) => tokio::time::timeout(limit, request).await.map_err(|_| Error::Timeout {
-                server: self.server.clone(),
-                timeout: limit,
-            })?,
+            Some(limit) => {
+                tokio::time::timeout(limit, request)
+                    .await
+                    .map_err(|_| Error::Timeout {
+                        server: self.server.clone(),
+                        timeout: limit,
+                    })?
+            }
             None => request.await,
         };
         match outcome {
@@ -155,7 +173,11 @@ async fn load_config(args: &ClusterArgs) -> Result<Config> {
             if let Some(context) = &args.context
                 && !kubeconfig.contexts.iter().any(|c| &c.name == context)
             {
-                let known: Vec<&str> = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
+                let known: Vec<&str> = kubeconfig
+                    .contexts
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect();
                 return Err(Error::Config(format!(
                     "context '{context}' is not in the kubeconfig (known: {}); pick one with --context",
                     known.join(", ")
@@ -163,7 +185,9 @@ async fn load_config(args: &ClusterArgs) -> Result<Config> {
             }
             Config::from_custom_kubeconfig(kubeconfig, &options)
                 .await
-                .map_err(|e| Error::Config(format!("could not use the kubeconfig: {}", one_line(&e))))
+                .map_err(|e| {
+                    Error::Config(format!("could not use the kubeconfig: {}", one_line(&e)))
+                })
         }
         None => Config::incluster().map_err(|_| Error::NoConfig),
     }
@@ -171,9 +195,11 @@ async fn load_config(args: &ClusterArgs) -> Result<Config> {
 
 fn apply_overrides(config: &mut Config, args: &ClusterArgs) -> Result<()> {
     if let Some(server) = &args.server {
-        config.cluster_url = server
-            .parse()
-            .map_err(|_| Error::Usage(format!("--server '{server}' is not a URL (e.g. https://127.0.0.1:6443)")))?;
+        config.cluster_url = server.parse().map_err(|_| {
+            Error::Usage(format!(
+                "--server '{server}' is not a URL (e.g. https://127.0.0.1:6443)"
+            ))
+        })?;
     }
     if args.insecure_skip_tls_verify {
         config.accept_invalid_certs = true;
@@ -219,7 +245,11 @@ fn pem_certificates(pem: &[u8]) -> Option<Vec<Vec<u8>>> {
             }
             "-----END CERTIFICATE-----" => {
                 inside = false;
-                certs.push(base64::engine::general_purpose::STANDARD.decode(&body).ok()?);
+                certs.push(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(&body)
+                        .ok()?,
+                );
             }
             l if inside => body.push_str(l),
             _ => {}

@@ -81,7 +81,10 @@ impl Cluster {
     /// Lists a namespaced built-in kind in the scope, following `continue` tokens.
     pub async fn list<K>(&self, scope: &Scope, params: &ListParams) -> Result<Listing<K>>
     where
-        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()> + Clone + DeserializeOwned + Debug,
+        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + DeserializeOwned
+            + Debug,
     {
         let api: Api<K> = match scope {
             Scope::All => Api::all(self.client.clone()),
@@ -93,7 +96,10 @@ impl Cluster {
     /// Lists a cluster-scoped built-in kind (nodes, namespaces).
     pub async fn list_cluster<K>(&self, params: &ListParams) -> Result<Listing<K>>
     where
-        K: kube::Resource<Scope = ClusterResourceScope, DynamicType = ()> + Clone + DeserializeOwned + Debug,
+        K: kube::Resource<Scope = ClusterResourceScope, DynamicType = ()>
+            + Clone
+            + DeserializeOwned
+            + Debug,
     {
         let api: Api<K> = Api::all(self.client.clone());
         self.paginate(&api, params, K::plural(&()).as_ref()).await
@@ -128,7 +134,12 @@ impl Cluster {
         })
     }
 
-    async fn paginate<K>(&self, api: &Api<K>, params: &ListParams, plural: &str) -> Result<Listing<K>>
+    async fn paginate<K>(
+        &self,
+        api: &Api<K>,
+        params: &ListParams,
+        plural: &str,
+    ) -> Result<Listing<K>>
     where
         K: Clone + DeserializeOwned + Debug,
     {
@@ -150,10 +161,15 @@ impl Cluster {
                 Err(kube::Error::Api(status)) => {
                     let availability = match status.code {
                         404 => Availability::NotInstalled,
-                        403 => Availability::Forbidden(format!("{} cannot list {plural}", self.user)),
+                        403 => {
+                            Availability::Forbidden(format!("{} cannot list {plural}", self.user))
+                        }
                         _ => Availability::Failed(format!("listing {plural}: {}", status.message)),
                     };
-                    return Ok(Listing { items, availability });
+                    return Ok(Listing {
+                        items,
+                        availability,
+                    });
                 }
                 Err(other) => {
                     return Ok(Listing {

@@ -5,6 +5,7 @@
 mod connect;
 mod list;
 pub mod resources;
+pub mod tune;
 
 pub use connect::Cluster;
 pub use list::{Availability, Listing, Scope};

@@ -14,19 +14,39 @@ fn resource(group: &str, version: &str, kind: &str, plural: &str) -> ApiResource
 }
 
 pub fn object_bucket_claim() -> ApiResource {
-    resource("objectbucket.io", "v1alpha1", "ObjectBucketClaim", "objectbucketclaims")
+    resource(
+        "objectbucket.io",
+        "v1alpha1",
+        "ObjectBucketClaim",
+        "objectbucketclaims",
+    )
 }
 
 pub fn object_bucket() -> ApiResource {
-    resource("objectbucket.io", "v1alpha1", "ObjectBucket", "objectbuckets")
+    resource(
+        "objectbucket.io",
+        "v1alpha1",
+        "ObjectBucket",
+        "objectbuckets",
+    )
 }
 
 pub fn spark_application() -> ApiResource {
-    resource("sparkoperator.k8s.io", "v1beta2", "SparkApplication", "sparkapplications")
+    resource(
+        "sparkoperator.k8s.io",
+        "v1beta2",
+        "SparkApplication",
+        "sparkapplications",
+    )
 }
 
 pub fn external_secret() -> ApiResource {
-    resource("external-secrets.io", "v1", "ExternalSecret", "externalsecrets")
+    resource(
+        "external-secrets.io",
+        "v1",
+        "ExternalSecret",
+        "externalsecrets",
+    )
 }
 
 pub fn secret_store() -> ApiResource {
@@ -34,9 +54,19 @@ pub fn secret_store() -> ApiResource {
 }
 
 pub fn cluster_secret_store() -> ApiResource {
-    resource("external-secrets.io", "v1", "ClusterSecretStore", "clustersecretstores")
+    resource(
+        "external-secrets.io",
+        "v1",
+        "ClusterSecretStore",
+        "clustersecretstores",
+    )
 }
 
 pub fn prometheus_rule() -> ApiResource {
-    resource("monitoring.coreos.com", "v1", "PrometheusRule", "prometheusrules")
+    resource(
+        "monitoring.coreos.com",
+        "v1",
+        "PrometheusRule",
+        "prometheusrules",
+    )
 }

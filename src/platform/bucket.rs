@@ -57,7 +57,8 @@ pub struct NoncurrentExpiration {
 
 impl Lifecycle {
     pub fn parse(json: &str) -> Result<Lifecycle, String> {
-        serde_json::from_str(json).map_err(|e| format!("bucketLifecycle is not a valid S3 lifecycle document: {e}"))
+        serde_json::from_str(json)
+            .map_err(|e| format!("bucketLifecycle is not a valid S3 lifecycle document: {e}"))
     }
 
     /// Rook re-applies the lifecycle on every reconcile; rules out of ID order make
@@ -121,14 +122,30 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
     let ns = claim.metadata.namespace.clone().unwrap_or_default();
     let mut findings = Vec::new();
     let mut add = |code, severity, message: String, hint: String| {
-        findings.push(Finding::new(code, severity, Component::Buckets, object.clone(), message, hint));
+        findings.push(Finding::new(
+            code,
+            severity,
+            Component::Buckets,
+            object.clone(),
+            message,
+            hint,
+        ));
     };
     match claim.phase() {
         "Pending" => {
-            let age = ctx.age_seconds.map(crate::render::age).unwrap_or_else(|| "unknown time".into());
-            let long = ctx.age_seconds.is_some_and(|a| a >= PENDING_TOO_LONG_SECONDS);
+            let age = ctx
+                .age_seconds
+                .map(crate::render::age)
+                .unwrap_or_else(|| "unknown time".into());
+            let long = ctx
+                .age_seconds
+                .is_some_and(|a| a >= PENDING_TOO_LONG_SECONDS);
             add(
-                if long { "bucket.pending-too-long" } else { "bucket.claim-pending" },
+                if long {
+                    "bucket.pending-too-long"
+                } else {
+                    "bucket.claim-pending"
+                },
                 Severity::Warning,
                 format!("claim is Pending (for {age}); no bucket has been provisioned"),
                 format!(
@@ -191,7 +208,10 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
             }
         }
     }
-    let default_allowed: Vec<String> = ROOK_DEFAULT_ALLOWED_FIELDS.iter().map(|s| s.to_string()).collect();
+    let default_allowed: Vec<String> = ROOK_DEFAULT_ALLOWED_FIELDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let (allowed, source) = match ctx.allowed_fields {
         Some(fields) => (fields, "rook-ceph-operator-config allows"),
         None => (default_allowed.as_slice(), "Rook 1.17+ accepts by default"),
@@ -206,14 +226,21 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
         let keys: Vec<&str> = refused.iter().map(|k| k.as_str()).collect();
         add(
             "bucket.config-field-refused",
-            if ctx.allowed_fields.is_some() { Severity::Warning } else { Severity::Info },
+            if ctx.allowed_fields.is_some() {
+                Severity::Warning
+            } else {
+                Severity::Info
+            },
             format!(
                 "additionalConfig {} not among the fields {source} ({}); the operator ignores {}",
                 keys.join(", "),
                 allowed.join(","),
                 if keys.len() == 1 { "it" } else { "them" }
             ),
-            format!("add {} to ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS in ConfigMap rook-ceph-operator-config", keys.join(",")),
+            format!(
+                "add {} to ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS in ConfigMap rook-ceph-operator-config",
+                keys.join(",")
+            ),
         );
     }
     findings
@@ -233,7 +260,10 @@ mod tests {
             phase: Some(phase.into()),
         });
         for (k, v) in config {
-            claim.spec.additional_config.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+            claim
+                .spec
+                .additional_config
+                .insert(k.to_string(), serde_json::Value::String(v.to_string()));
         }
         claim
     }
@@ -256,7 +286,10 @@ mod tests {
         let lifecycle = Lifecycle::parse(REFERENCE_LIFECYCLE).unwrap();
         assert_eq!(lifecycle.rules.len(), 2);
         assert_eq!(lifecycle.unsorted_ids(), None);
-        assert_eq!(lifecycle.summary(), "2 rules: abort multipart 1d, expire 30d");
+        assert_eq!(
+            lifecycle.summary(),
+            "2 rules: abort multipart 1d, expire 30d"
+        );
     }
 
     #[test]
@@ -268,14 +301,20 @@ mod tests {
     #[test]
     fn bound_claim_without_credentials_is_critical() {
         let findings = check_claim(&claim("Bound", &[]), &ctx(false, false));
-        assert_eq!(codes(&findings), ["bucket.secret-missing", "bucket.configmap-missing"]);
+        assert_eq!(
+            codes(&findings),
+            ["bucket.secret-missing", "bucket.configmap-missing"]
+        );
         assert!(findings.iter().all(|f| f.severity == Severity::Critical));
     }
 
     #[test]
     fn pending_claims_escalate_with_age() {
         let c = claim("Pending", &[]);
-        assert_eq!(codes(&check_claim(&c, &ctx(false, false))), ["bucket.claim-pending"]);
+        assert_eq!(
+            codes(&check_claim(&c, &ctx(false, false))),
+            ["bucket.claim-pending"]
+        );
         let old = ClaimContext {
             age_seconds: Some(3600),
             ..ctx(false, false)
@@ -286,21 +325,35 @@ mod tests {
     #[test]
     fn lifecycle_problems() {
         let broken = claim("Bound", &[("bucketLifecycle", "{not json")]);
-        assert!(codes(&check_claim(&broken, &ctx(true, true))).contains(&"bucket.lifecycle-invalid"));
+        assert!(
+            codes(&check_claim(&broken, &ctx(true, true))).contains(&"bucket.lifecycle-invalid")
+        );
         let unsorted = claim(
             "Bound",
-            &[("bucketLifecycle", r#"{"Rules":[{"ID":"b","Status":"Enabled"},{"ID":"a","Status":"Enabled"}]}"#)],
+            &[(
+                "bucketLifecycle",
+                r#"{"Rules":[{"ID":"b","Status":"Enabled"},{"ID":"a","Status":"Enabled"}]}"#,
+            )],
         );
-        assert!(codes(&check_claim(&unsorted, &ctx(true, true))).contains(&"bucket.lifecycle-unsorted"));
+        assert!(
+            codes(&check_claim(&unsorted, &ctx(true, true))).contains(&"bucket.lifecycle-unsorted")
+        );
     }
 
     #[test]
     fn refused_fields_follow_the_operator_config() {
-        let c = claim("Bound", &[("bucketLifecycle", REFERENCE_LIFECYCLE), ("maxSize", "1Gi")]);
+        let c = claim(
+            "Bound",
+            &[("bucketLifecycle", REFERENCE_LIFECYCLE), ("maxSize", "1Gi")],
+        );
         let findings = check_claim(&c, &ctx(true, true));
         assert_eq!(codes(&findings), ["bucket.config-field-refused"]);
         assert_eq!(findings[0].severity, Severity::Info);
-        let allowed = vec!["maxSize".to_string(), "maxObjects".to_string(), "bucketLifecycle".to_string()];
+        let allowed = vec![
+            "maxSize".to_string(),
+            "maxObjects".to_string(),
+            "bucketLifecycle".to_string(),
+        ];
         let with_operator = ClaimContext {
             allowed_fields: Some(&allowed),
             ..ctx(true, true)

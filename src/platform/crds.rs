@@ -65,7 +65,10 @@ pub struct ObcStatus {
 
 impl ObjectBucketClaim {
     pub fn phase(&self) -> &str {
-        self.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")
+        self.status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("Pending")
     }
 
     /// An `additionalConfig` value as the string Rook reads (numbers tolerated).
@@ -136,7 +139,11 @@ pub struct SparkState {
 impl SparkApplication {
     /// The operator's state, `NEW` for an application it has not picked up.
     pub fn state(&self) -> &str {
-        match self.status.as_ref().map(|s| s.application_state.state.as_str()) {
+        match self
+            .status
+            .as_ref()
+            .map(|s| s.application_state.state.as_str())
+        {
             Some("") | None => "NEW",
             Some(state) => state,
         }
@@ -144,11 +151,15 @@ impl SparkApplication {
 
     /// A Spark setting from `sparkConf`, or from `hadoopConf` under its `spark.hadoop.` name.
     pub fn conf(&self, key: &str) -> Option<&str> {
-        self.spec.spark_conf.get(key).map(String::as_str).or_else(|| {
-            key.strip_prefix("spark.hadoop.")
-                .and_then(|k| self.spec.hadoop_conf.get(k))
-                .map(String::as_str)
-        })
+        self.spec
+            .spark_conf
+            .get(key)
+            .map(String::as_str)
+            .or_else(|| {
+                key.strip_prefix("spark.hadoop.")
+                    .and_then(|k| self.spec.hadoop_conf.get(k))
+                    .map(String::as_str)
+            })
     }
 }
 
@@ -193,7 +204,11 @@ impl ExternalSecret {
     }
 
     pub fn store_kind(&self) -> &str {
-        self.spec.secret_store_ref.kind.as_deref().unwrap_or("SecretStore")
+        self.spec
+            .secret_store_ref
+            .kind
+            .as_deref()
+            .unwrap_or("SecretStore")
     }
 }
 
@@ -216,7 +231,12 @@ pub struct SecretStore {
 impl SecretStore {
     /// The provider configured (`onepassword`, `onepasswordSDK`, `vault`, ...).
     pub fn provider(&self) -> Option<String> {
-        self.spec.get("provider")?.as_object()?.keys().next().cloned()
+        self.spec
+            .get("provider")?
+            .as_object()?
+            .keys()
+            .next()
+            .cloned()
     }
 }
 

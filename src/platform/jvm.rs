@@ -5,9 +5,18 @@ use std::fmt;
 
 /// Options the Trino documentation no longer recommends, with the reason.
 pub const LEGACY_FLAGS: &[(&str, &str)] = &[
-    ("-XX:+UseBiasedLocking", "biased locking was removed in JDK 18"),
-    ("-XX:-UseBiasedLocking", "biased locking was removed in JDK 18"),
-    ("-XX:+UseGCOverheadLimit", "a Parallel GC option; Trino runs G1"),
+    (
+        "-XX:+UseBiasedLocking",
+        "biased locking was removed in JDK 18",
+    ),
+    (
+        "-XX:-UseBiasedLocking",
+        "biased locking was removed in JDK 18",
+    ),
+    (
+        "-XX:+UseGCOverheadLimit",
+        "a Parallel GC option; Trino runs G1",
+    ),
     ("-XX:+UseConcMarkSweepGC", "CMS was removed in JDK 14"),
     ("-XX:+CMSClassUnloadingEnabled", "CMS was removed in JDK 14"),
     ("-XX:+UseParallelGC", "Trino is tuned and tested on G1"),
@@ -58,7 +67,11 @@ impl JvmConfig {
     /// The last valid `-Xmx` (the one the JVM honours), in bytes, with its line.
     pub fn max_heap(&self) -> Option<(u64, usize)> {
         self.options()
-            .filter_map(|(o, line)| o.strip_prefix("-Xmx").and_then(parse_jvm_size).map(|b| (b, line)))
+            .filter_map(|(o, line)| {
+                o.strip_prefix("-Xmx")
+                    .and_then(parse_jvm_size)
+                    .map(|b| (b, line))
+            })
             .last()
     }
 
@@ -75,9 +88,12 @@ impl JvmConfig {
         self.options()
             .filter_map(|(o, line)| {
                 let size = o.strip_prefix("-Xmx").or_else(|| o.strip_prefix("-Xms"))?;
-                parse_jvm_size(size)
-                    .is_none()
-                    .then(|| (line, format!("'{o}' is not a valid heap size (expected e.g. -Xmx24G)")))
+                parse_jvm_size(size).is_none().then(|| {
+                    (
+                        line,
+                        format!("'{o}' is not a valid heap size (expected e.g. -Xmx24G)"),
+                    )
+                })
             })
             .collect()
     }
@@ -108,7 +124,10 @@ impl JvmConfig {
 
     /// Replaces the option starting with `prefix` (e.g. `-Xmx`) in place, or appends it.
     pub fn set_option(&mut self, prefix: &str, option: &str) {
-        let position = self.lines.iter().rposition(|l| l.trim().starts_with(prefix));
+        let position = self
+            .lines
+            .iter()
+            .rposition(|l| l.trim().starts_with(prefix));
         match position {
             Some(i) => {
                 let eol = if self.lines[i].ends_with("\r\n") {
@@ -169,7 +188,12 @@ pub fn parse_jvm_size(text: &str) -> Option<u64> {
 
 /// Renders bytes as a JVM size, in the largest unit that keeps it exact (`24G`, `1536M`).
 pub fn format_jvm_size(bytes: u64) -> String {
-    for (unit, size) in [("T", 1u64 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)] {
+    for (unit, size) in [
+        ("T", 1u64 << 40),
+        ("G", 1 << 30),
+        ("M", 1 << 20),
+        ("K", 1 << 10),
+    ] {
         if bytes >= size && bytes % size == 0 {
             return format!("{}{unit}", bytes / size);
         }
@@ -181,7 +205,8 @@ pub fn format_jvm_size(bytes: u64) -> String {
 mod tests {
     use super::*;
 
-    const CONFIG: &str = "-server\n-Xmx24G\n# GC\n-XX:+UseG1GC\n-XX:G1HeapRegionSize=32M\n-XX:+UseBiasedLocking\n";
+    const CONFIG: &str =
+        "-server\n-Xmx24G\n# GC\n-XX:+UseG1GC\n-XX:G1HeapRegionSize=32M\n-XX:+UseBiasedLocking\n";
 
     #[test]
     fn round_trips_and_reads_heap() {
@@ -198,7 +223,13 @@ mod tests {
     fn last_xmx_wins_and_bad_sizes_are_problems() {
         let jvm = JvmConfig::parse("-Xmx4G\n-Xmx8G\n-Xmx12X\n");
         assert_eq!(jvm.max_heap().map(|h| h.0), Some(8 << 30));
-        assert_eq!(jvm.problems(), vec![(3, "'-Xmx12X' is not a valid heap size (expected e.g. -Xmx24G)".to_string())]);
+        assert_eq!(
+            jvm.problems(),
+            vec![(
+                3,
+                "'-Xmx12X' is not a valid heap size (expected e.g. -Xmx24G)".to_string()
+            )]
+        );
     }
 
     #[test]

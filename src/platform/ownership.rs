@@ -10,15 +10,24 @@ const GITOPS_LABELS: &[&str] = &[
     "argocd.argoproj.io/instance",
     "app.kubernetes.io/instance-argocd",
 ];
-const GITOPS_ANNOTATIONS: &[&str] = &["argocd.argoproj.io/tracking-id", "kustomize.toolkit.fluxcd.io/checksum"];
+const GITOPS_ANNOTATIONS: &[&str] = &[
+    "argocd.argoproj.io/tracking-id",
+    "kustomize.toolkit.fluxcd.io/checksum",
+];
 
 /// The GitOps tool that manages this object, if any.
 pub fn gitops_manager(meta: &ObjectMeta) -> Option<&'static str> {
     let has_label = |key: &str| meta.labels.as_ref().is_some_and(|l| l.contains_key(key));
-    let has_annotation = |key: &str| meta.annotations.as_ref().is_some_and(|a| a.contains_key(key));
+    let has_annotation = |key: &str| {
+        meta.annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key(key))
+    };
     if has_label("kustomize.toolkit.fluxcd.io/name") || has_label("helm.toolkit.fluxcd.io/name") {
         Some("Flux")
-    } else if GITOPS_LABELS.iter().any(|k| has_label(k)) || GITOPS_ANNOTATIONS.iter().any(|k| has_annotation(k)) {
+    } else if GITOPS_LABELS.iter().any(|k| has_label(k))
+        || GITOPS_ANNOTATIONS.iter().any(|k| has_annotation(k))
+    {
         Some("Argo CD")
     } else {
         None
@@ -26,7 +35,9 @@ pub fn gitops_manager(meta: &ObjectMeta) -> Option<&'static str> {
 }
 
 pub fn is_owned(meta: &ObjectMeta) -> bool {
-    meta.owner_references.as_ref().is_some_and(|o| !o.is_empty())
+    meta.owner_references
+        .as_ref()
+        .is_some_and(|o| !o.is_empty())
 }
 
 pub fn owner_kinds(meta: &ObjectMeta) -> Vec<&str> {
@@ -63,17 +74,27 @@ impl SecretSource {
 
 pub fn secret_source(secret: &Secret) -> SecretSource {
     let meta = &secret.metadata;
-    let label = |key: &str| meta.labels.as_ref().and_then(|l| l.get(key)).map(String::as_str);
+    let label = |key: &str| {
+        meta.labels
+            .as_ref()
+            .and_then(|l| l.get(key))
+            .map(String::as_str)
+    };
     let owners = owner_kinds(meta);
     let type_ = secret.type_.as_deref().unwrap_or("Opaque");
-    if label("reconcile.external-secrets.io/managed") == Some("true") || owners.contains(&"ExternalSecret") {
+    if label("reconcile.external-secrets.io/managed") == Some("true")
+        || owners.contains(&"ExternalSecret")
+    {
         SecretSource::ExternalSecrets
     } else if owners.contains(&"ObjectBucketClaim") || label("bucket-provisioner").is_some() {
         SecretSource::BucketProvisioner
     } else if type_ == "kubernetes.io/service-account-token" {
         SecretSource::ServiceAccount
     } else if type_.starts_with("helm.sh/")
-        || meta.annotations.as_ref().is_some_and(|a| a.contains_key("cert-manager.io/certificate-name"))
+        || meta
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key("cert-manager.io/certificate-name"))
         || !owners.is_empty()
     {
         SecretSource::Tooling
@@ -84,7 +105,15 @@ pub fn secret_source(secret: &Secret) -> SecretSource {
 
 /// Key names that hold credentials, by the words such keys use.
 pub fn credential_keys(secret: &Secret) -> Vec<String> {
-    const WORDS: &[&str] = &["password", "passwd", "secret", "token", "key", "credential", "pass"];
+    const WORDS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "key",
+        "credential",
+        "pass",
+    ];
     let keys = secret
         .data
         .iter()
@@ -97,7 +126,12 @@ pub fn credential_keys(secret: &Secret) -> Vec<String> {
         })
         .cloned()
         .collect();
-    if found.is_empty() && matches!(secret.type_.as_deref(), Some("kubernetes.io/basic-auth" | "kubernetes.io/ssh-auth")) {
+    if found.is_empty()
+        && matches!(
+            secret.type_.as_deref(),
+            Some("kubernetes.io/basic-auth" | "kubernetes.io/ssh-auth")
+        )
+    {
         found.push("(type ".to_string() + secret.type_.as_deref().unwrap_or_default() + ")");
     }
     found.sort();
@@ -113,7 +147,12 @@ mod tests {
     fn secret(labels: &[(&str, &str)], keys: &[&str]) -> Secret {
         let mut s = Secret::default();
         s.metadata.name = Some("s".into());
-        s.metadata.labels = Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        s.metadata.labels = Some(
+            labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
         s.data = Some(
             keys.iter()
                 .map(|k| (k.to_string(), k8s_openapi::ByteString(b"x".to_vec())))
@@ -124,8 +163,17 @@ mod tests {
 
     #[test]
     fn sources() {
-        assert_eq!(secret_source(&secret(&[("reconcile.external-secrets.io/managed", "true")], &[])), SecretSource::ExternalSecrets);
-        assert_eq!(secret_source(&secret(&[], &["password"])), SecretSource::HandWritten);
+        assert_eq!(
+            secret_source(&secret(
+                &[("reconcile.external-secrets.io/managed", "true")],
+                &[]
+            )),
+            SecretSource::ExternalSecrets
+        );
+        assert_eq!(
+            secret_source(&secret(&[], &["password"])),
+            SecretSource::HandWritten
+        );
         let mut helm = secret(&[], &[]);
         helm.type_ = Some("helm.sh/release.v1".into());
         assert_eq!(secret_source(&helm), SecretSource::Tooling);
@@ -133,8 +181,14 @@ mod tests {
 
     #[test]
     fn credential_key_names() {
-        assert_eq!(credential_keys(&secret(&[], &["password", "username"])), ["password"]);
-        assert_eq!(credential_keys(&secret(&[], &["AWS_SECRET_ACCESS_KEY", "BUCKET"])), ["AWS_SECRET_ACCESS_KEY"]);
+        assert_eq!(
+            credential_keys(&secret(&[], &["password", "username"])),
+            ["password"]
+        );
+        assert_eq!(
+            credential_keys(&secret(&[], &["AWS_SECRET_ACCESS_KEY", "BUCKET"])),
+            ["AWS_SECRET_ACCESS_KEY"]
+        );
         assert!(credential_keys(&secret(&[], &["ca.crt"])).is_empty());
     }
 
@@ -142,10 +196,22 @@ mod tests {
     fn gitops() {
         let mut meta = ObjectMeta::default();
         assert_eq!(gitops_manager(&meta), None);
-        meta.labels = Some([("kustomize.toolkit.fluxcd.io/name".to_string(), "dp".to_string())].into());
+        meta.labels = Some(
+            [(
+                "kustomize.toolkit.fluxcd.io/name".to_string(),
+                "dp".to_string(),
+            )]
+            .into(),
+        );
         assert_eq!(gitops_manager(&meta), Some("Flux"));
         meta.labels = None;
-        meta.annotations = Some([("argocd.argoproj.io/tracking-id".to_string(), "x".to_string())].into());
+        meta.annotations = Some(
+            [(
+                "argocd.argoproj.io/tracking-id".to_string(),
+                "x".to_string(),
+            )]
+            .into(),
+        );
         assert_eq!(gitops_manager(&meta), Some("Argo CD"));
     }
 }

@@ -21,10 +21,15 @@ pub struct Segment {
 pub enum SegmentKind {
     Blank,
     Comment,
-    Entry { key: String, value: String },
+    Entry {
+        key: String,
+        value: String,
+    },
     /// A line Java would read but Trino's config never means: a key with no
     /// separator, or a broken `\u` escape.
-    Malformed { reason: String },
+    Malformed {
+        reason: String,
+    },
 }
 
 /// A parsed properties file.
@@ -58,7 +63,8 @@ impl Properties {
                     match lines.next() {
                         Some((_, next)) => {
                             raw.push_str(next);
-                            logical.push_str(strip_eol(next).trim_start_matches([' ', '\t', '\x0c']));
+                            logical
+                                .push_str(strip_eol(next).trim_start_matches([' ', '\t', '\x0c']));
                         }
                         None => break,
                     }
@@ -88,11 +94,17 @@ impl Properties {
 
     /// The value Java would see: the last one given for the key.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries().filter(|(k, _, _)| *k == key).map(|(_, v, _)| v).last()
+        self.entries()
+            .filter(|(k, _, _)| *k == key)
+            .map(|(_, v, _)| v)
+            .last()
     }
 
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        self.entries().filter(|(k, _, _)| *k == key).map(|(_, _, l)| l).last()
+        self.entries()
+            .filter(|(k, _, _)| *k == key)
+            .map(|(_, _, l)| l)
+            .last()
     }
 
     pub fn problems(&self) -> Vec<LineProblem> {
@@ -116,7 +128,8 @@ impl Properties {
             Some((&last, earlier)) => {
                 let separator = separator_of(&self.segments[last].raw, key);
                 let eol = eol_of(&self.segments[last].raw);
-                self.segments[last].raw = format!("{}{separator}{}{eol}", escape_key(key), escape_value(value));
+                self.segments[last].raw =
+                    format!("{}{separator}{}{eol}", escape_key(key), escape_value(value));
                 self.segments[last].kind = SegmentKind::Entry {
                     key: key.to_string(),
                     value: value.to_string(),
@@ -132,7 +145,12 @@ impl Properties {
                 {
                     last.raw.push_str(eol);
                 }
-                let line = self.segments.iter().map(|s| s.raw.matches('\n').count()).sum::<usize>() + 1;
+                let line = self
+                    .segments
+                    .iter()
+                    .map(|s| s.raw.matches('\n').count())
+                    .sum::<usize>()
+                    + 1;
                 self.segments.push(Segment {
                     raw: format!("{}={}{eol}", escape_key(key), escape_value(value)),
                     line,
@@ -228,7 +246,10 @@ fn parse_entry(logical: &str) -> SegmentKind {
     let value_raw: String = chars[j.min(chars.len())..].iter().collect();
     if !has_separator && !value_raw.is_empty() {
         return SegmentKind::Malformed {
-            reason: format!("no '=' between the name '{}' and its value", unescape(&key_raw).unwrap_or(key_raw)),
+            reason: format!(
+                "no '=' between the name '{}' and its value",
+                unescape(&key_raw).unwrap_or(key_raw)
+            ),
         };
     }
     match (unescape(&key_raw), unescape(&value_raw)) {
@@ -318,7 +339,11 @@ fn separator_of(raw: &str, _key: &str) -> String {
         }
     }
     let separator: String = chars[start..end].iter().collect();
-    if separator.is_empty() { "=".into() } else { separator }
+    if separator.is_empty() {
+        "=".into()
+    } else {
+        separator
+    }
 }
 
 /// Trino's data sizes (`8GB`, `512MB`, `1.5GB`): units are powers of 1024.
@@ -341,7 +366,12 @@ pub fn parse_data_size(text: &str) -> Option<u64> {
 
 /// Renders bytes as a Trino data size, exact where the value allows (`8GB`, `1536MB`).
 pub fn format_data_size(bytes: u64) -> String {
-    for (unit, size) in [("TB", 1u64 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)] {
+    for (unit, size) in [
+        ("TB", 1u64 << 40),
+        ("GB", 1 << 30),
+        ("MB", 1 << 20),
+        ("kB", 1 << 10),
+    ] {
         if bytes >= size && bytes % size == 0 {
             return format!("{}{unit}", bytes / size);
         }
@@ -367,7 +397,14 @@ no-newline-at-end=yes";
 
     #[test]
     fn round_trips_byte_for_byte() {
-        for text in [SAMPLE, "", "\n", "a=b\r\nc=d\r\n", "k=v\\\n", "  indented = x  \n"] {
+        for text in [
+            SAMPLE,
+            "",
+            "\n",
+            "a=b\r\nc=d\r\n",
+            "k=v\\\n",
+            "  indented = x  \n",
+        ] {
             assert_eq!(Properties::parse(text).to_string(), text);
         }
     }
@@ -392,7 +429,11 @@ no-newline-at-end=yes";
         let problems = p.problems();
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].line, 2);
-        assert!(problems[0].reason.contains("no '='"), "{}", problems[0].reason);
+        assert!(
+            problems[0].reason.contains("no '='"),
+            "{}",
+            problems[0].reason
+        );
         assert_eq!(problems[1].line, 3);
         // A bare key with no value is legal Java and means the empty string.
         assert_eq!(Properties::parse("flag\n").get("flag"), Some(""));

@@ -28,7 +28,9 @@ impl Quantity {
     pub const ZERO: Quantity = Quantity { nanos: 0 };
 
     pub fn from_bytes(bytes: i128) -> Self {
-        Quantity { nanos: bytes * NANO }
+        Quantity {
+            nanos: bytes * NANO,
+        }
     }
 
     pub fn from_millis(millis: i128) -> Self {
@@ -38,7 +40,9 @@ impl Quantity {
     }
 
     pub fn from_units(units: i128) -> Self {
-        Quantity { nanos: units * NANO }
+        Quantity {
+            nanos: units * NANO,
+        }
     }
 
     /// Whole units (bytes for memory), rounded up as Kubernetes does.
@@ -274,7 +278,9 @@ impl Sum for Quantity {
 }
 
 /// Parses the `Quantity` wrapper of k8s-openapi.
-pub fn parse(q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> Result<Quantity, QuantityError> {
+pub fn parse(
+    q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+) -> Result<Quantity, QuantityError> {
     q.0.parse()
 }
 
@@ -328,7 +334,9 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "Gi", "1.2.3", "1 Gi", "1GB", "abc", "1e", "1e99", "--1", "1Zi"] {
+        for bad in [
+            "", "Gi", "1.2.3", "1 Gi", "1GB", "abc", "1e", "1e99", "--1", "1Zi",
+        ] {
             assert!(bad.parse::<Quantity>().is_err(), "{bad:?} should not parse");
         }
     }
@@ -340,7 +348,10 @@ mod tests {
         assert_eq!(q("80Gi") - q("10Gi") - q("16Gi") * 3, q("22Gi"));
         assert_eq!(q("1Gi"), q("1024Mi"));
         assert!(q("1G") < q("1Gi"));
-        assert_eq!([q("1"), q("500m"), q("250m")].into_iter().sum::<Quantity>(), q("1750m"));
+        assert_eq!(
+            [q("1"), q("500m"), q("250m")].into_iter().sum::<Quantity>(),
+            q("1750m")
+        );
     }
 
     #[test]
@@ -379,7 +390,10 @@ mod tests {
     fn rounding_helpers() {
         assert_eq!(q("1500m").units_ceil(), 2);
         assert_eq!(q("1").millis_ceil(), 1000);
-        assert_eq!(q("10Gi").scale_floor(80, 100), Quantity::from_bytes(8_589_934_592));
+        assert_eq!(
+            q("10Gi").scale_floor(80, 100),
+            Quantity::from_bytes(8_589_934_592)
+        );
         assert_eq!(q("1Gi").saturating_sub(q("2Gi")), Quantity::ZERO);
     }
 }

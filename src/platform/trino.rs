@@ -4,13 +4,34 @@
 /// Property names that circulate in blog posts and generated configs but do not
 /// exist in Trino, with what was probably meant.
 pub const INVENTED_CATALOG_PROPERTIES: &[(&str, &str)] = &[
-    ("iceberg.split-size", "no such property; iceberg.max-split-size exists only from Trino 482"),
-    ("hive.max-split-size", "a Hive connector property; it does nothing in an Iceberg catalog"),
-    ("iceberg.metadata.cache-ttl", "no such property; use iceberg.metadata-cache.enabled"),
-    ("iceberg.metadata.cache-size", "no such property; use iceberg.metadata-cache.enabled"),
-    ("iceberg.parquet.use-bloom-filter", "the real name is parquet.use-bloom-filter"),
-    ("iceberg.file-system-type", "no such property; use fs.native-s3.enabled=true"),
-    ("iceberg.compression", "the real name is iceberg.compression-codec"),
+    (
+        "iceberg.split-size",
+        "no such property; iceberg.max-split-size exists only from Trino 482",
+    ),
+    (
+        "hive.max-split-size",
+        "a Hive connector property; it does nothing in an Iceberg catalog",
+    ),
+    (
+        "iceberg.metadata.cache-ttl",
+        "no such property; use iceberg.metadata-cache.enabled",
+    ),
+    (
+        "iceberg.metadata.cache-size",
+        "no such property; use iceberg.metadata-cache.enabled",
+    ),
+    (
+        "iceberg.parquet.use-bloom-filter",
+        "the real name is parquet.use-bloom-filter",
+    ),
+    (
+        "iceberg.file-system-type",
+        "no such property; use fs.native-s3.enabled=true",
+    ),
+    (
+        "iceberg.compression",
+        "the real name is iceberg.compression-codec",
+    ),
 ];
 
 /// Server properties Trino removed; a server with them refuses to start.
@@ -66,7 +87,9 @@ pub fn invented_property(key: &str) -> Option<&'static str> {
 
 /// An `iceberg.*` name we do not know: Trino refuses unknown catalog properties at start-up.
 pub fn unknown_iceberg_property(key: &str) -> bool {
-    key.starts_with("iceberg.") && !KNOWN_ICEBERG_PROPERTIES.contains(&key) && invented_property(key).is_none()
+    key.starts_with("iceberg.")
+        && !KNOWN_ICEBERG_PROPERTIES.contains(&key)
+        && invented_property(key).is_none()
 }
 
 /// The host part of a URL or endpoint (`http://nessie.data-platform.svc:19120/api/v2` → `nessie.data-platform.svc`).
@@ -80,7 +103,10 @@ pub fn url_host(url: &str) -> Option<&str> {
 
 /// A cluster-internal Service a host names: `svc`, `svc.ns`, `svc.ns.svc`,
 /// `svc.ns.svc.cluster.local`. `None` for hosts outside the cluster (IPs, public names).
-pub fn service_of_host<'a>(host: &'a str, default_namespace: &'a str) -> Option<(&'a str, &'a str)> {
+pub fn service_of_host<'a>(
+    host: &'a str,
+    default_namespace: &'a str,
+) -> Option<(&'a str, &'a str)> {
     if host.parse::<std::net::IpAddr>().is_ok() || host == "localhost" {
         return None;
     }
@@ -88,7 +114,9 @@ pub fn service_of_host<'a>(host: &'a str, default_namespace: &'a str) -> Option<
     match parts.as_slice() {
         [service] => Some((service, default_namespace)),
         [service, namespace] => Some((service, namespace)),
-        [service, namespace, "svc", rest @ ..] if rest.is_empty() || rest.join(".").starts_with("cluster") => {
+        [service, namespace, "svc", rest @ ..]
+            if rest.is_empty() || rest.join(".").starts_with("cluster") =>
+        {
             Some((service, namespace))
         }
         _ => None,
@@ -102,11 +130,20 @@ mod tests {
     #[test]
     fn hosts_and_services() {
         assert_eq!(url_host("http://nessie:19120/api/v2"), Some("nessie"));
-        assert_eq!(url_host("http://user@nessie.ns.svc:19120"), Some("nessie.ns.svc"));
+        assert_eq!(
+            url_host("http://user@nessie.ns.svc:19120"),
+            Some("nessie.ns.svc")
+        );
         assert_eq!(url_host("rook-ceph-rgw:80"), Some("rook-ceph-rgw"));
         assert_eq!(service_of_host("nessie", "dp"), Some(("nessie", "dp")));
-        assert_eq!(service_of_host("nessie.other", "dp"), Some(("nessie", "other")));
-        assert_eq!(service_of_host("rgw.rook-ceph.svc.cluster.local", "dp"), Some(("rgw", "rook-ceph")));
+        assert_eq!(
+            service_of_host("nessie.other", "dp"),
+            Some(("nessie", "other"))
+        );
+        assert_eq!(
+            service_of_host("rgw.rook-ceph.svc.cluster.local", "dp"),
+            Some(("rgw", "rook-ceph"))
+        );
         assert_eq!(service_of_host("s3.amazonaws.com", "dp"), None);
         assert_eq!(service_of_host("10.0.0.1", "dp"), None);
     }

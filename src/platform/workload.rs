@@ -13,7 +13,11 @@ pub fn config_maps(spec: &PodSpec) -> BTreeSet<String> {
         if let Some(cm) = &volume.config_map {
             names.insert(cm.name.clone());
         }
-        for source in volume.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
+        for source in volume
+            .projected
+            .iter()
+            .flat_map(|p| p.sources.iter().flatten())
+        {
             if let Some(cm) = &source.config_map {
                 names.insert(cm.name.clone());
             }
@@ -26,7 +30,11 @@ pub fn config_maps(spec: &PodSpec) -> BTreeSet<String> {
             }
         }
         for env in container.env.iter().flatten() {
-            if let Some(cm) = env.value_from.as_ref().and_then(|v| v.config_map_key_ref.as_ref()) {
+            if let Some(cm) = env
+                .value_from
+                .as_ref()
+                .and_then(|v| v.config_map_key_ref.as_ref())
+            {
                 names.insert(cm.name.clone());
             }
         }
@@ -43,7 +51,11 @@ pub fn secrets(spec: &PodSpec) -> Vec<(String, bool)> {
         {
             refs.push((name.clone(), s.optional.unwrap_or(false)));
         }
-        for source in volume.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
+        for source in volume
+            .projected
+            .iter()
+            .flat_map(|p| p.sources.iter().flatten())
+        {
             if let Some(s) = &source.secret {
                 refs.push((s.name.clone(), s.optional.unwrap_or(false)));
             }
@@ -56,7 +68,11 @@ pub fn secrets(spec: &PodSpec) -> Vec<(String, bool)> {
             }
         }
         for env in container.env.iter().flatten() {
-            if let Some(s) = env.value_from.as_ref().and_then(|v| v.secret_key_ref.as_ref()) {
+            if let Some(s) = env
+                .value_from
+                .as_ref()
+                .and_then(|v| v.secret_key_ref.as_ref())
+            {
                 refs.push((s.name.clone(), s.optional.unwrap_or(false)));
             }
         }
@@ -67,7 +83,10 @@ pub fn secrets(spec: &PodSpec) -> Vec<(String, bool)> {
 }
 
 pub fn all_containers(spec: &PodSpec) -> impl Iterator<Item = &Container> {
-    spec.init_containers.iter().flatten().chain(spec.containers.iter())
+    spec.init_containers
+        .iter()
+        .flatten()
+        .chain(spec.containers.iter())
 }
 
 pub fn memory_limit(container: &Container) -> Option<Quantity> {
@@ -120,6 +139,9 @@ mod tests {
     fn tags() {
         assert_eq!(image_tag("trinodb/trino:476"), "476");
         assert_eq!(image_tag("localhost:5000/trino"), "latest");
-        assert_eq!(image_tag("ghcr.io/projectnessie/nessie:0.104.2@sha256:abc"), "0.104.2");
+        assert_eq!(
+            image_tag("ghcr.io/projectnessie/nessie:0.104.2@sha256:abc"),
+            "0.104.2"
+        );
     }
 }

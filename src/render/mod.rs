@@ -16,7 +16,8 @@ pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
 }
 
 pub fn yaml<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    let text = serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
+    let text = serde_saphyr::to_string(value)
+        .map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
     out.write_all(text.as_bytes())?;
     Ok(())
 }
@@ -67,7 +68,12 @@ mod tests {
     #[test]
     fn tables_align_without_borders() {
         let mut out = Vec::new();
-        table(&mut out, &["NAME", "STATE"], vec![vec!["trino".into(), "ok".into()]]).unwrap();
+        table(
+            &mut out,
+            &["NAME", "STATE"],
+            vec![vec!["trino".into(), "ok".into()]],
+        )
+        .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "NAME   STATE\ntrino  ok\n");
     }
 

@@ -65,7 +65,8 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         if last_fingerprint != Some(fingerprint) {
             last_fingerprint = Some(fingerprint);
             let report = build_report(&snapshot, jiff::Timestamp::now());
-            if args.output.format == OutputFormat::Table || args.output.format == OutputFormat::Wide {
+            if args.output.format == OutputFormat::Table || args.output.format == OutputFormat::Wide
+            {
                 // Clear the screen and home the cursor, like `watch`.
                 write!(out, "\x1b[2J\x1b[H")?;
             }
@@ -93,7 +94,12 @@ pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
     }
 }
 
-fn write_report(report: &Report, args: &Args, palette: &Palette, out: &mut dyn Write) -> Result<()> {
+fn write_report(
+    report: &Report,
+    args: &Args,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<()> {
     match args.output.format {
         OutputFormat::Json => crate::render::json(out, report),
         OutputFormat::Yaml => crate::render::yaml(out, report),
@@ -103,7 +109,11 @@ fn write_report(report: &Report, args: &Args, palette: &Palette, out: &mut dyn W
 }
 
 pub fn exit_for(report: &Report, fail_on: Severity) -> Exit {
-    if report.findings.iter().any(|f| f.severity >= fail_on && f.severity > Severity::Ok) {
+    if report
+        .findings
+        .iter()
+        .any(|f| f.severity >= fail_on && f.severity > Severity::Ok)
+    {
         Exit::Problems
     } else {
         Exit::Ok

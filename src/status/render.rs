@@ -13,7 +13,11 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
         out,
         "{} {}",
         palette.bold("Data platform status"),
-        palette.dim(&format!("({}, {})", describe_scope(&report.scope), report.generated_at))
+        palette.dim(&format!(
+            "({}, {})",
+            describe_scope(&report.scope),
+            report.generated_at
+        ))
     )?;
     writeln!(out)?;
     let rows = report
@@ -23,7 +27,11 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
             let state = paint_state(palette, c.state);
             let mut summary = c.summary.clone();
             if wide && !c.details.is_empty() {
-                let details: Vec<String> = c.details.iter().map(|d| format!("{}={}", d.label, d.value)).collect();
+                let details: Vec<String> = c
+                    .details
+                    .iter()
+                    .map(|d| format!("{}={}", d.label, d.value))
+                    .collect();
                 summary = format!("{summary}; {}", details.join(", "));
             }
             vec![c.component.title().to_string(), state, summary]
@@ -33,7 +41,11 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
     writeln!(out)?;
     let s = &report.summary;
     if report.findings.is_empty() {
-        writeln!(out, "{}", palette.good("No findings: the platform is healthy."))?;
+        writeln!(
+            out,
+            "{}",
+            palette.good("No findings: the platform is healthy.")
+        )?;
         return Ok(());
     }
     writeln!(
@@ -52,11 +64,23 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
             Severity::Info => palette.info("INFO    "),
             Severity::Ok => palette.good("OK      "),
         };
-        writeln!(out, "{severity} {}  {}", palette.bold(&f.object.to_string()), palette.dim(f.code))?;
+        writeln!(
+            out,
+            "{severity} {}  {}",
+            palette.bold(&f.object.to_string()),
+            palette.dim(f.code)
+        )?;
         writeln!(out, "         {}", f.message)?;
         for (depth, link) in f.chain.iter().enumerate() {
             let arrow = if depth == 0 { "root:" } else { "  └─▶" };
-            writeln!(out, "         {}{} {} {}", "  ".repeat(depth.saturating_sub(1)), arrow, link.object, link.problem)?;
+            writeln!(
+                out,
+                "         {}{} {} {}",
+                "  ".repeat(depth.saturating_sub(1)),
+                arrow,
+                link.object,
+                link.problem
+            )?;
         }
         writeln!(out, "         {} {}", palette.dim("fix:"), f.hint)?;
     }

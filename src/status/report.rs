@@ -83,14 +83,29 @@ impl Summary {
             critical: count(Severity::Critical),
             warning: count(Severity::Warning),
             info: count(Severity::Info),
-            worst: Some(findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Ok)),
+            worst: Some(
+                findings
+                    .iter()
+                    .map(|f| f.severity)
+                    .max()
+                    .unwrap_or(Severity::Ok),
+            ),
         }
     }
 }
 
 /// The state a component is in, from what could be read and what was found.
-pub fn state_of(component: Component, found_anything: bool, findings: &[Finding], reads: &[&Availability]) -> State {
-    if reads.iter().any(|a| matches!(a, Availability::Forbidden(_))) && !found_anything {
+pub fn state_of(
+    component: Component,
+    found_anything: bool,
+    findings: &[Finding],
+    reads: &[&Availability],
+) -> State {
+    if reads
+        .iter()
+        .any(|a| matches!(a, Availability::Forbidden(_)))
+        && !found_anything
+    {
         return State::Forbidden;
     }
     if !reads.is_empty() && reads.iter().all(|a| **a == Availability::NotInstalled) {

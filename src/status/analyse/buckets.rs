@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::platform::bucket::{ClaimContext, check_claim};
 use crate::findings::Component;
+use crate::platform::bucket::{ClaimContext, check_claim};
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, state_of};
 
@@ -20,7 +20,8 @@ pub fn analyse(snapshot: &Snapshot, now: jiff::Timestamp) -> Section {
         let name = claim.metadata.name.as_deref().unwrap_or_default();
         let ctx = ClaimContext {
             has_secret: snapshot.secret(ns, name).is_some() || !snapshot.secrets.is_available(),
-            has_config_map: snapshot.config_map(ns, name).is_some() || !snapshot.config_maps.is_available(),
+            has_config_map: snapshot.config_map(ns, name).is_some()
+                || !snapshot.config_maps.is_available(),
             age_seconds: claim
                 .metadata
                 .creation_timestamp
@@ -32,14 +33,23 @@ pub fn analyse(snapshot: &Snapshot, now: jiff::Timestamp) -> Section {
     }
     let found = !claims.items.is_empty();
     let summary = if found {
-        by_phase.iter().map(|(p, n)| format!("{n} {}", p.to_lowercase())).collect::<Vec<_>>().join(", ")
+        by_phase
+            .iter()
+            .map(|(p, n)| format!("{n} {}", p.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", ")
     } else {
         "no ObjectBucketClaims".into()
     };
     Section {
         status: ComponentStatus {
             component: Component::Buckets,
-            state: state_of(Component::Buckets, found, &findings, &[&claims.availability]),
+            state: state_of(
+                Component::Buckets,
+                found,
+                &findings,
+                &[&claims.availability],
+            ),
             summary,
             details: Vec::new(),
         },
@@ -58,7 +68,12 @@ pub fn rook_allowed_fields(snapshot: &Snapshot) -> Option<Vec<String>> {
             cm.data
                 .as_ref()
                 .and_then(|d| d.get("ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS"))
-                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
                 .unwrap_or_else(|| vec!["maxObjects".into(), "maxSize".into()])
         })
 }

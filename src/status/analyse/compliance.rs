@@ -28,7 +28,8 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             component: Component::Compliance,
             state: state_of(Component::Compliance, true, &findings, &[]),
             summary: if problems == 0 {
-                "all objects managed by GitOps; quota, limits, default-deny and alerts in place".into()
+                "all objects managed by GitOps; quota, limits, default-deny and alerts in place"
+                    .into()
             } else {
                 format!("{problems} finding(s)")
             },
@@ -40,9 +41,27 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
 
 fn unmanaged_objects(snapshot: &Snapshot) -> Vec<Finding> {
     let mut objects: Vec<(&str, &ObjectMeta)> = Vec::new();
-    objects.extend(snapshot.deployments.items.iter().map(|o| ("Deployment", &o.metadata)));
-    objects.extend(snapshot.stateful_sets.items.iter().map(|o| ("StatefulSet", &o.metadata)));
-    objects.extend(snapshot.services.items.iter().map(|o| ("Service", &o.metadata)));
+    objects.extend(
+        snapshot
+            .deployments
+            .items
+            .iter()
+            .map(|o| ("Deployment", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .stateful_sets
+            .items
+            .iter()
+            .map(|o| ("StatefulSet", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .services
+            .items
+            .iter()
+            .map(|o| ("Service", &o.metadata)),
+    );
     objects.extend(
         snapshot
             .config_maps
@@ -59,13 +78,55 @@ fn unmanaged_objects(snapshot: &Snapshot) -> Vec<Finding> {
             .filter(|s| secret_source(s) == SecretSource::HandWritten)
             .map(|o| ("Secret", &o.metadata)),
     );
-    objects.extend(snapshot.resource_quotas.items.iter().map(|o| ("ResourceQuota", &o.metadata)));
-    objects.extend(snapshot.limit_ranges.items.iter().map(|o| ("LimitRange", &o.metadata)));
-    objects.extend(snapshot.network_policies.items.iter().map(|o| ("NetworkPolicy", &o.metadata)));
-    objects.extend(snapshot.bucket_claims.items.iter().map(|o| ("ObjectBucketClaim", &o.metadata)));
-    objects.extend(snapshot.spark_applications.items.iter().map(|o| ("SparkApplication", &o.metadata)));
-    objects.extend(snapshot.external_secrets.items.iter().map(|o| ("ExternalSecret", &o.metadata)));
-    objects.extend(snapshot.prometheus_rules.items.iter().map(|o| ("PrometheusRule", &o.metadata)));
+    objects.extend(
+        snapshot
+            .resource_quotas
+            .items
+            .iter()
+            .map(|o| ("ResourceQuota", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .limit_ranges
+            .items
+            .iter()
+            .map(|o| ("LimitRange", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .network_policies
+            .items
+            .iter()
+            .map(|o| ("NetworkPolicy", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .bucket_claims
+            .items
+            .iter()
+            .map(|o| ("ObjectBucketClaim", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .spark_applications
+            .items
+            .iter()
+            .map(|o| ("SparkApplication", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .external_secrets
+            .items
+            .iter()
+            .map(|o| ("ExternalSecret", &o.metadata)),
+    );
+    objects.extend(
+        snapshot
+            .prometheus_rules
+            .items
+            .iter()
+            .map(|o| ("PrometheusRule", &o.metadata)),
+    );
     objects
         .into_iter()
         // Objects another object owns are generated; their owner is what Git holds.
@@ -107,7 +168,13 @@ fn missing_fences(snapshot: &Snapshot) -> Vec<Finding> {
     for ns in snapshot.namespaces() {
         let in_ns = |meta: &ObjectMeta| meta.namespace.as_deref() == Some(ns.as_str());
         let namespace = ObjectRef::new("Namespace", None, &ns);
-        if snapshot.resource_quotas.is_available() && !snapshot.resource_quotas.items.iter().any(|q| in_ns(&q.metadata)) {
+        if snapshot.resource_quotas.is_available()
+            && !snapshot
+                .resource_quotas
+                .items
+                .iter()
+                .any(|q| in_ns(&q.metadata))
+        {
             out.push(Finding::new(
                 "policy.no-resource-quota",
                 Severity::Warning,
@@ -117,7 +184,13 @@ fn missing_fences(snapshot: &Snapshot) -> Vec<Finding> {
                 format!("`kubectl dp quota plan -n {ns}` proposes one"),
             ));
         }
-        if snapshot.limit_ranges.is_available() && !snapshot.limit_ranges.items.iter().any(|l| in_ns(&l.metadata)) {
+        if snapshot.limit_ranges.is_available()
+            && !snapshot
+                .limit_ranges
+                .items
+                .iter()
+                .any(|l| in_ns(&l.metadata))
+        {
             out.push(Finding::new(
                 "policy.no-limit-range",
                 Severity::Warning,
@@ -127,15 +200,25 @@ fn missing_fences(snapshot: &Snapshot) -> Vec<Finding> {
                 format!("`kubectl dp quota plan -n {ns}` proposes one"),
             ));
         }
-        let default_deny = snapshot.network_policies.items.iter().filter(|p| in_ns(&p.metadata)).any(|p| {
-            let Some(spec) = &p.spec else { return false };
-            let selects_all = spec.pod_selector.as_ref().is_none_or(|s| {
-                s.match_labels.as_ref().is_none_or(|l| l.is_empty())
-                    && s.match_expressions.as_ref().is_none_or(|e| e.is_empty())
+        let default_deny = snapshot
+            .network_policies
+            .items
+            .iter()
+            .filter(|p| in_ns(&p.metadata))
+            .any(|p| {
+                let Some(spec) = &p.spec else { return false };
+                let selects_all = spec.pod_selector.as_ref().is_none_or(|s| {
+                    s.match_labels.as_ref().is_none_or(|l| l.is_empty())
+                        && s.match_expressions.as_ref().is_none_or(|e| e.is_empty())
+                });
+                let types = spec
+                    .policy_types
+                    .clone()
+                    .unwrap_or_else(|| vec!["Ingress".into()]);
+                selects_all
+                    && types.iter().any(|t| t == "Ingress")
+                    && spec.ingress.as_ref().is_none_or(|i| i.is_empty())
             });
-            let types = spec.policy_types.clone().unwrap_or_else(|| vec!["Ingress".into()]);
-            selects_all && types.iter().any(|t| t == "Ingress") && spec.ingress.as_ref().is_none_or(|i| i.is_empty())
-        });
         if snapshot.network_policies.is_available() && !default_deny {
             out.push(Finding::new(
                 "policy.no-default-deny",
@@ -152,17 +235,21 @@ fn missing_fences(snapshot: &Snapshot) -> Vec<Finding> {
 
 fn missing_alerts(snapshot: &Snapshot) -> Vec<Finding> {
     let rules = &snapshot.prometheus_rules;
-    let present: BTreeSet<&str> = [("trino", &["trino"][..]), ("nessie", &["nessie"]), ("spark", &[])]
-        .into_iter()
-        .filter(|(component, names)| {
-            if *component == "spark" {
-                !snapshot.spark_applications.items.is_empty()
-            } else {
-                !workloads::named(snapshot, names).is_empty()
-            }
-        })
-        .map(|(c, _)| c)
-        .collect();
+    let present: BTreeSet<&str> = [
+        ("trino", &["trino"][..]),
+        ("nessie", &["nessie"]),
+        ("spark", &[]),
+    ]
+    .into_iter()
+    .filter(|(component, names)| {
+        if *component == "spark" {
+            !snapshot.spark_applications.items.is_empty()
+        } else {
+            !workloads::named(snapshot, names).is_empty()
+        }
+    })
+    .map(|(c, _)| c)
+    .collect();
     if present.is_empty() {
         return Vec::new();
     }
@@ -171,7 +258,11 @@ fn missing_alerts(snapshot: &Snapshot) -> Vec<Finding> {
             "monitoring.not-installed",
             Severity::Warning,
             Component::Compliance,
-            ObjectRef::new("CustomResourceDefinition", None, "prometheusrules.monitoring.coreos.com"),
+            ObjectRef::new(
+                "CustomResourceDefinition",
+                None,
+                "prometheusrules.monitoring.coreos.com",
+            ),
             "the Prometheus Operator is not installed: nothing alerts on OOM kills or failed jobs",
             "install the Prometheus Operator (kube-prometheus-stack) and add PrometheusRules",
         )];
@@ -207,16 +298,32 @@ fn missing_alerts(snapshot: &Snapshot) -> Vec<Finding> {
 fn missing_resources(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
     for w in workloads::all(snapshot) {
-        let Some(spec) = &w.template.spec else { continue };
+        let Some(spec) = &w.template.spec else {
+            continue;
+        };
         let missing: Vec<String> = spec
             .containers
             .iter()
             .filter_map(|c| {
-                let lacks: Vec<&str> = [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")]
-                    .into_iter()
-                    .filter(|(kind, name)| workload::resource(c, kind, name).is_none())
-                    .map(|(kind, name)| if kind == "requests" { if name == "cpu" { "cpu request" } else { "memory request" } } else { "memory limit" })
-                    .collect();
+                let lacks: Vec<&str> = [
+                    ("requests", "cpu"),
+                    ("requests", "memory"),
+                    ("limits", "memory"),
+                ]
+                .into_iter()
+                .filter(|(kind, name)| workload::resource(c, kind, name).is_none())
+                .map(|(kind, name)| {
+                    if kind == "requests" {
+                        if name == "cpu" {
+                            "cpu request"
+                        } else {
+                            "memory request"
+                        }
+                    } else {
+                        "memory limit"
+                    }
+                })
+                .collect();
                 (!lacks.is_empty()).then(|| format!("{} ({})", c.name, lacks.join(", ")))
             })
             .collect();

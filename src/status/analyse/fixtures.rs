@@ -57,7 +57,13 @@ fn trino_config_map(role: &str, heap: &str, extra_properties: &str) -> serde_jso
 }
 
 /// A Trino coordinator and three workers with the given heaps and limits.
-pub fn trino_snapshot(coordinator_heap: &str, coordinator_limit: &str, worker_heap: &str, worker_limit: &str, extra_worker_properties: &str) -> Snapshot {
+pub fn trino_snapshot(
+    coordinator_heap: &str,
+    coordinator_limit: &str,
+    worker_heap: &str,
+    worker_limit: &str,
+    extra_worker_properties: &str,
+) -> Snapshot {
     let mut s = empty();
     s.deployments = Listing::available(vec![
         from(trino_deployment("coordinator", 1, coordinator_limit)),
@@ -65,7 +71,11 @@ pub fn trino_snapshot(coordinator_heap: &str, coordinator_limit: &str, worker_he
     ]);
     s.config_maps = Listing::available(vec![
         from(trino_config_map("coordinator", coordinator_heap, "")),
-        from(trino_config_map("worker", worker_heap, extra_worker_properties)),
+        from(trino_config_map(
+            "worker",
+            worker_heap,
+            extra_worker_properties,
+        )),
         from(json!({
             "metadata": {"name": "trino-catalog", "namespace": "dp"},
             "data": {
@@ -74,7 +84,9 @@ pub fn trino_snapshot(coordinator_heap: &str, coordinator_limit: &str, worker_he
             }
         })),
     ]);
-    s.services = Listing::available(vec![from(json!({"metadata": {"name": "nessie", "namespace": "dp"}}))]);
+    s.services = Listing::available(vec![from(
+        json!({"metadata": {"name": "nessie", "namespace": "dp"}}),
+    )]);
     s
 }
 

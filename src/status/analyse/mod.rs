@@ -7,7 +7,7 @@ mod compliance;
 mod nessie;
 mod secrets;
 mod spark;
-mod trino;
+pub mod trino;
 mod workloads;
 
 use crate::findings::{self, Finding};
@@ -22,7 +22,10 @@ pub struct Section {
 }
 
 /// Analyses the whole snapshot: every component, then links failures into chains.
-pub fn analyse(snapshot: &Snapshot, now: jiff::Timestamp) -> (Vec<ComponentStatus>, Vec<Finding>, Summary) {
+pub fn analyse(
+    snapshot: &Snapshot,
+    now: jiff::Timestamp,
+) -> (Vec<ComponentStatus>, Vec<Finding>, Summary) {
     let sections = [
         trino::analyse(snapshot),
         nessie::analyse_nessie(snapshot),

@@ -22,13 +22,27 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
                 Severity::Critical,
                 Component::Nessie,
                 w.object(),
-                format!("Nessie {} ready: Iceberg tables cannot be read or committed", w.readiness()),
-                format!("kubectl describe {} {} -n {}", w.kind.to_lowercase(), w.name(), w.namespace()),
+                format!(
+                    "Nessie {} ready: Iceberg tables cannot be read or committed",
+                    w.readiness()
+                ),
+                format!(
+                    "kubectl describe {} {} -n {}",
+                    w.kind.to_lowercase(),
+                    w.name(),
+                    w.namespace()
+                ),
             ));
         }
-        let Some(container) = w.template.spec.as_ref().and_then(|s| s.containers.first()) else { continue };
-        parts.push(format!("nessie {}", workload::image_tag(container.image.as_deref().unwrap_or_default())));
-        let store = workload::env_value(container, "NESSIE_VERSION_STORE_TYPE").unwrap_or("IN_MEMORY (default)");
+        let Some(container) = w.template.spec.as_ref().and_then(|s| s.containers.first()) else {
+            continue;
+        };
+        parts.push(format!(
+            "nessie {}",
+            workload::image_tag(container.image.as_deref().unwrap_or_default())
+        ));
+        let store = workload::env_value(container, "NESSIE_VERSION_STORE_TYPE")
+            .unwrap_or("IN_MEMORY (default)");
         details.push(Detail {
             label: "version store".into(),
             value: store.to_string(),
@@ -43,12 +57,18 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
                 "set NESSIE_VERSION_STORE_TYPE=JDBC2 with a Postgres datasource",
             ));
         }
-        let password_secret = ["QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD", "QUARKUS_DATASOURCE_PASSWORD"]
-            .iter()
-            .find_map(|name| workload::env_secret(container, name));
-        let literal_password = ["QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD", "QUARKUS_DATASOURCE_PASSWORD"]
-            .iter()
-            .any(|name| workload::env_value(container, name).is_some());
+        let password_secret = [
+            "QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD",
+            "QUARKUS_DATASOURCE_PASSWORD",
+        ]
+        .iter()
+        .find_map(|name| workload::env_secret(container, name));
+        let literal_password = [
+            "QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD",
+            "QUARKUS_DATASOURCE_PASSWORD",
+        ]
+        .iter()
+        .any(|name| workload::env_value(container, name).is_some());
         let credentials = match password_secret {
             Some(secret) => match snapshot.secret(w.namespace(), secret) {
                 Some(s) => format!("Secret {secret} ({})", secret_source(s).describe()),
@@ -77,7 +97,12 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
     Section {
         status: ComponentStatus {
             component: Component::Nessie,
-            state: state_of(Component::Nessie, found, &findings, &[&snapshot.deployments.availability]),
+            state: state_of(
+                Component::Nessie,
+                found,
+                &findings,
+                &[&snapshot.deployments.availability],
+            ),
             summary: if found {
                 let mut s = parts.join(", ");
                 if let Some(d) = details.iter().find(|d| d.label == "version store") {
@@ -102,7 +127,13 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
     let mut parts = Vec::new();
     for w in &postgres {
         parts.push(format!("{} {}", w.name(), w.readiness()));
-        if let Some(image) = w.template.spec.as_ref().and_then(|s| s.containers.first()).and_then(|c| c.image.as_deref()) {
+        if let Some(image) = w
+            .template
+            .spec
+            .as_ref()
+            .and_then(|s| s.containers.first())
+            .and_then(|c| c.image.as_deref())
+        {
             parts.push(format!("postgres {}", workload::image_tag(image)));
         }
         if w.ready < w.desired {
@@ -111,8 +142,16 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
                 Severity::Critical,
                 Component::Postgres,
                 w.object(),
-                format!("Postgres {} ready: Nessie cannot read or write the catalog", w.readiness()),
-                format!("kubectl describe {} {} -n {}", w.kind.to_lowercase(), w.name(), w.namespace()),
+                format!(
+                    "Postgres {} ready: Nessie cannot read or write the catalog",
+                    w.readiness()
+                ),
+                format!(
+                    "kubectl describe {} {} -n {}",
+                    w.kind.to_lowercase(),
+                    w.name(),
+                    w.namespace()
+                ),
             ));
         }
     }
@@ -120,8 +159,17 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
     Section {
         status: ComponentStatus {
             component: Component::Postgres,
-            state: state_of(Component::Postgres, found, &findings, &[&snapshot.stateful_sets.availability]),
-            summary: if found { parts.join(", ") } else { "no workload labelled app.kubernetes.io/name=postgresql".into() },
+            state: state_of(
+                Component::Postgres,
+                found,
+                &findings,
+                &[&snapshot.stateful_sets.availability],
+            ),
+            summary: if found {
+                parts.join(", ")
+            } else {
+                "no workload labelled app.kubernetes.io/name=postgresql".into()
+            },
             details: Vec::new(),
         },
         findings,

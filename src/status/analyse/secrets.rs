@@ -10,12 +10,20 @@ use super::Section;
 
 pub fn analyse(snapshot: &Snapshot) -> Section {
     let mut findings = Vec::new();
-    let stores = snapshot.secret_stores.items.iter().chain(&snapshot.cluster_secret_stores.items);
+    let stores = snapshot
+        .secret_stores
+        .items
+        .iter()
+        .chain(&snapshot.cluster_secret_stores.items);
     let mut stores_ready = 0;
     let mut store_count = 0;
     for store in stores {
         store_count += 1;
-        let kind = if store.metadata.namespace.is_some() { "SecretStore" } else { "ClusterSecretStore" };
+        let kind = if store.metadata.namespace.is_some() {
+            "SecretStore"
+        } else {
+            "ClusterSecretStore"
+        };
         let (ready, why) = readiness(&store.status.conditions);
         if ready {
             stores_ready += 1;
@@ -80,18 +88,27 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             format!("move the value to 1Password and replace Secret {name} with an ExternalSecret of the same target name; then rotate it"),
         ));
     }
-    let found = store_count > 0 || !snapshot.external_secrets.items.is_empty() || !snapshot.secrets.items.is_empty();
+    let found = store_count > 0
+        || !snapshot.external_secrets.items.is_empty()
+        || !snapshot.secrets.items.is_empty();
     let summary = format!(
         "{synced}/{} external secrets synced, {stores_ready}/{store_count} stores ready, {hand_written} hand-written credential secrets",
         snapshot.external_secrets.items.len()
     );
-    let reads = [&snapshot.external_secrets.availability, &snapshot.secrets.availability];
+    let reads = [
+        &snapshot.external_secrets.availability,
+        &snapshot.secrets.availability,
+    ];
     Section {
         status: ComponentStatus {
             component: Component::Secrets,
             state: state_of(Component::Secrets, found, &findings, &reads),
-            summary: if snapshot.external_secrets.availability == crate::kube::Availability::NotInstalled {
-                format!("External Secrets CRDs not installed; {hand_written} hand-written credential secrets")
+            summary: if snapshot.external_secrets.availability
+                == crate::kube::Availability::NotInstalled
+            {
+                format!(
+                    "External Secrets CRDs not installed; {hand_written} hand-written credential secrets"
+                )
             } else {
                 summary
             },

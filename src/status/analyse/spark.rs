@@ -34,7 +34,10 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 format!("driver logs: kubectl logs {name}-driver -n {ns}; rerun with kubectl delete sparkapp {name} -n {ns} && kubectl apply -f ..."),
             ));
         }
-        if let Some(packages) = app.conf("spark.jars.packages").filter(|p| !p.trim().is_empty()) {
+        if let Some(packages) = app
+            .conf("spark.jars.packages")
+            .filter(|p| !p.trim().is_empty())
+        {
             findings.push(Finding::new(
                 "spark.packages-at-startup",
                 Severity::Warning,
@@ -54,7 +57,10 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 "remove the setting or set it to true; AQE is Spark's default since 3.2",
             ));
         }
-        if let Some(serializer) = app.conf("spark.serializer").filter(|s| !s.contains("KryoSerializer")) {
+        if let Some(serializer) = app
+            .conf("spark.serializer")
+            .filter(|s| !s.contains("KryoSerializer"))
+        {
             findings.push(Finding::new(
                 "spark.kryo-disabled",
                 Severity::Info,
@@ -67,9 +73,16 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     }
     let found = !apps.items.is_empty();
     let summary = match &apps.availability {
-        Availability::NotInstalled => "spark-operator CRD (sparkapplications.sparkoperator.k8s.io) is not installed".to_string(),
+        Availability::NotInstalled => {
+            "spark-operator CRD (sparkapplications.sparkoperator.k8s.io) is not installed"
+                .to_string()
+        }
         _ if !found => "no SparkApplications".to_string(),
-        _ => by_state.iter().map(|(s, n)| format!("{n} {}", s.to_lowercase())).collect::<Vec<_>>().join(", "),
+        _ => by_state
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     Section {
         status: ComponentStatus {

@@ -8,7 +8,10 @@ use k8s_openapi::api::core::v1::{ConfigMap, Container};
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::platform::jvm::{JvmConfig, format_jvm_size};
 use crate::platform::properties::{Properties, format_data_size, parse_data_size};
-use crate::platform::trino::{REMOVED_SERVER_PROPERTIES, invented_property, service_of_host, unknown_iceberg_property, url_host};
+use crate::platform::trino::{
+    REMOVED_SERVER_PROPERTIES, invented_property, service_of_host, unknown_iceberg_property,
+    url_host,
+};
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
@@ -46,12 +49,18 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 "the heap plus off-heap memory exceeds the container limit: `kubectl dp tune plan` proposes a safe -Xmx",
             ));
         }
-        let Some(container) = trino_container(w) else { continue };
-        versions.insert(workload::image_tag(container.image.as_deref().unwrap_or_default()).to_string());
+        let Some(container) = trino_container(w) else {
+            continue;
+        };
+        versions.insert(
+            workload::image_tag(container.image.as_deref().unwrap_or_default()).to_string(),
+        );
         let limit = workload::memory_limit(container);
         details.push(Detail {
             label: format!("{role} memory limit"),
-            value: limit.map(|l| l.display_bytes()).unwrap_or_else(|| "none".into()),
+            value: limit
+                .map(|l| l.display_bytes())
+                .unwrap_or_else(|| "none".into()),
         });
         for cm_name in workload::config_maps(&w.template.spec.clone().unwrap_or_default()) {
             let Some(cm) = snapshot.config_map(w.namespace(), &cm_name) else {
@@ -72,11 +81,26 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 let jvm = JvmConfig::parse(text);
                 details.push(Detail {
                     label: format!("{role} heap"),
-                    value: jvm.max_heap().map(|h| format_jvm_size(h.0)).unwrap_or_else(|| "not set".into()),
+                    value: jvm
+                        .max_heap()
+                        .map(|h| format_jvm_size(h.0))
+                        .unwrap_or_else(|| "not set".into()),
                 });
-                findings.extend(jvm_findings(w, role, cm, &jvm, limit.map(|l| l.units_ceil() as u64)));
+                findings.extend(jvm_findings(
+                    w,
+                    role,
+                    cm,
+                    &jvm,
+                    limit.map(|l| l.units_ceil() as u64),
+                ));
                 if let Some(text) = data.get("config.properties") {
-                    findings.extend(server_findings(w, role, cm, &Properties::parse(text), jvm.max_heap().map(|h| h.0)));
+                    findings.extend(server_findings(
+                        w,
+                        role,
+                        cm,
+                        &Properties::parse(text),
+                        jvm.max_heap().map(|h| h.0),
+                    ));
                 }
             } else if let Some(text) = data.get("config.properties") {
                 findings.extend(server_findings(w, role, cm, &Properties::parse(text), None));
@@ -87,15 +111,25 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
         }
     }
     if !versions.is_empty() {
-        parts.push(format!("trino {}", versions.into_iter().collect::<Vec<_>>().join(",")));
+        parts.push(format!(
+            "trino {}",
+            versions.into_iter().collect::<Vec<_>>().join(",")
+        ));
     }
     let found = !trino.is_empty();
-    let reads = [&snapshot.deployments.availability, &snapshot.config_maps.availability];
+    let reads = [
+        &snapshot.deployments.availability,
+        &snapshot.config_maps.availability,
+    ];
     Section {
         status: ComponentStatus {
             component: Component::Trino,
             state: state_of(Component::Trino, found, &findings, &reads),
-            summary: if found { parts.join(", ") } else { "no pods labelled app.kubernetes.io/name=trino".into() },
+            summary: if found {
+                parts.join(", ")
+            } else {
+                "no pods labelled app.kubernetes.io/name=trino".into()
+            },
             details,
         },
         findings,
@@ -110,7 +144,9 @@ pub fn suggested_heap(limit_bytes: u64) -> u64 {
 }
 
 fn role_of(w: &Workload) -> &'static str {
-    let component = w.label("app.kubernetes.io/component").or_else(|| w.label("component"));
+    let component = w
+        .label("app.kubernetes.io/component")
+        .or_else(|| w.label("component"));
     match component {
         Some("coordinator") => "coordinator",
         Some("worker") => "workers",
@@ -142,11 +178,20 @@ fn readiness_findings(w: &Workload, role: &str) -> Option<Finding> {
         Component::Trino,
         w.object(),
         format!("{role} {} ready", w.readiness()),
-        format!("look at the pods: kubectl get pods -n {} -l app.kubernetes.io/name=trino", w.namespace()),
+        format!(
+            "look at the pods: kubectl get pods -n {} -l app.kubernetes.io/name=trino",
+            w.namespace()
+        ),
     ))
 }
 
-fn jvm_findings(w: &Workload, role: &str, cm: &ConfigMap, jvm: &JvmConfig, limit_bytes: Option<u64>) -> Vec<Finding> {
+fn jvm_findings(
+    w: &Workload,
+    role: &str,
+    cm: &ConfigMap,
+    jvm: &JvmConfig,
+    limit_bytes: Option<u64>,
+) -> Vec<Finding> {
     let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
     let cm_name = object.name.clone();
     let mut out = Vec::new();
@@ -213,7 +258,10 @@ fn jvm_findings(w: &Workload, role: &str, cm: &ConfigMap, jvm: &JvmConfig, limit
     }
     let legacy = jvm.legacy_flags();
     if !legacy.is_empty() {
-        let list: Vec<String> = legacy.iter().map(|(flag, why, line)| format!("{flag} (line {line}: {why})")).collect();
+        let list: Vec<String> = legacy
+            .iter()
+            .map(|(flag, why, line)| format!("{flag} (line {line}: {why})"))
+            .collect();
         out.push(Finding::new(
             "trino.legacy-jvm-flag",
             Severity::Warning,
@@ -226,7 +274,13 @@ fn jvm_findings(w: &Workload, role: &str, cm: &ConfigMap, jvm: &JvmConfig, limit
     out
 }
 
-fn server_findings(w: &Workload, role: &str, cm: &ConfigMap, props: &Properties, heap: Option<u64>) -> Vec<Finding> {
+fn server_findings(
+    w: &Workload,
+    role: &str,
+    cm: &ConfigMap,
+    props: &Properties,
+    heap: Option<u64>,
+) -> Vec<Finding> {
     let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
     let mut out = Vec::new();
     for problem in props.problems() {
@@ -235,7 +289,10 @@ fn server_findings(w: &Workload, role: &str, cm: &ConfigMap, props: &Properties,
             Severity::Critical,
             Component::Trino,
             object.clone(),
-            format!("config.properties line {}: {}", problem.line, problem.reason),
+            format!(
+                "config.properties line {}: {}",
+                problem.line, problem.reason
+            ),
             format!("fix config.properties in ConfigMap {}", object.name),
         ));
     }
@@ -252,8 +309,14 @@ fn server_findings(w: &Workload, role: &str, cm: &ConfigMap, props: &Properties,
         }
     }
     if let Some(heap) = heap {
-        let per_node = props.get("query.max-memory-per-node").and_then(parse_data_size).unwrap_or(heap * 3 / 10);
-        let headroom = props.get("memory.heap-headroom-per-node").and_then(parse_data_size).unwrap_or(heap * 3 / 10);
+        let per_node = props
+            .get("query.max-memory-per-node")
+            .and_then(parse_data_size)
+            .unwrap_or(heap * 3 / 10);
+        let headroom = props
+            .get("memory.heap-headroom-per-node")
+            .and_then(parse_data_size)
+            .unwrap_or(heap * 3 / 10);
         if per_node + headroom >= heap {
             out.push(Finding::new(
                 "trino.query-memory-exceeds-heap",
@@ -272,7 +335,9 @@ fn server_findings(w: &Workload, role: &str, cm: &ConfigMap, props: &Properties,
         }
     }
     let max_memory = props.get("query.max-memory").and_then(parse_data_size);
-    let max_total = props.get("query.max-total-memory").and_then(parse_data_size);
+    let max_total = props
+        .get("query.max-total-memory")
+        .and_then(parse_data_size);
     if let (Some(max_memory), Some(max_total)) = (max_memory, max_total)
         && max_total < max_memory
     {
@@ -296,11 +361,18 @@ fn catalog_findings(snapshot: &Snapshot, namespace: &str, cm: &ConfigMap) -> Vec
     let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
     let mut out = Vec::new();
     for (file, text) in cm.data.iter().flatten() {
-        if !file.ends_with(".properties") || matches!(file.as_str(), "config.properties" | "node.properties" | "log.properties") {
+        if !file.ends_with(".properties")
+            || matches!(
+                file.as_str(),
+                "config.properties" | "node.properties" | "log.properties"
+            )
+        {
             continue;
         }
         let props = Properties::parse(text);
-        let Some(connector) = props.get("connector.name") else { continue };
+        let Some(connector) = props.get("connector.name") else {
+            continue;
+        };
         let catalog = file.trim_end_matches(".properties");
         for problem in props.problems() {
             out.push(Finding::new(
@@ -336,10 +408,21 @@ fn catalog_findings(snapshot: &Snapshot, namespace: &str, cm: &ConfigMap) -> Vec
                 ));
             }
         }
-        for (key, what) in [("iceberg.nessie-catalog.uri", "Nessie"), ("s3.endpoint", "S3 endpoint"), ("hive.s3.endpoint", "S3 endpoint")] {
-            let Some(host) = props.get(key).and_then(url_host) else { continue };
-            let Some((service, service_ns)) = service_of_host(host, namespace) else { continue };
-            if snapshot.covers(service_ns) && snapshot.services.is_available() && snapshot.service(service_ns, service).is_none() {
+        for (key, what) in [
+            ("iceberg.nessie-catalog.uri", "Nessie"),
+            ("s3.endpoint", "S3 endpoint"),
+            ("hive.s3.endpoint", "S3 endpoint"),
+        ] {
+            let Some(host) = props.get(key).and_then(url_host) else {
+                continue;
+            };
+            let Some((service, service_ns)) = service_of_host(host, namespace) else {
+                continue;
+            };
+            if snapshot.covers(service_ns)
+                && snapshot.services.is_available()
+                && snapshot.service(service_ns, service).is_none()
+            {
                 out.push(Finding::new(
                     if what == "Nessie" { "trino.catalog-nessie-missing" } else { "trino.catalog-s3-missing" },
                     Severity::Critical,
@@ -366,13 +449,21 @@ mod tests {
         let section = analyse(&snapshot);
         assert!(section.findings.is_empty(), "{:#?}", section.findings);
         assert_eq!(section.status.state, crate::status::report::State::Healthy);
-        assert!(section.status.summary.contains("coordinator 1/1"), "{}", section.status.summary);
+        assert!(
+            section.status.summary.contains("coordinator 1/1"),
+            "{}",
+            section.status.summary
+        );
     }
 
     #[test]
     fn heap_above_limit_is_critical() {
         let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "16Gi", ""));
-        let finding = section.findings.iter().find(|f| f.code == "trino.heap-above-limit").expect("finding");
+        let finding = section
+            .findings
+            .iter()
+            .find(|f| f.code == "trino.heap-above-limit")
+            .expect("finding");
         assert_eq!(finding.severity, Severity::Critical);
         assert!(finding.message.contains("-Xmx24G"), "{}", finding.message);
         assert!(finding.message.contains("16Gi"), "{}", finding.message);
@@ -398,7 +489,11 @@ mod tests {
         let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
         let codes = codes(&section.findings);
         assert!(codes.contains(&"trino.removed-property"));
-        let malformed = section.findings.iter().find(|f| f.code == "trino.config-malformed").unwrap();
+        let malformed = section
+            .findings
+            .iter()
+            .find(|f| f.code == "trino.config-malformed")
+            .unwrap();
         assert!(malformed.message.contains("line"), "{}", malformed.message);
     }
 }

@@ -33,7 +33,13 @@ impl<'a> Workload<'a> {
     }
 
     pub fn label(&self, key: &str) -> Option<&'a str> {
-        self.template.metadata.as_ref()?.labels.as_ref()?.get(key).map(String::as_str)
+        self.template
+            .metadata
+            .as_ref()?
+            .labels
+            .as_ref()?
+            .get(key)
+            .map(String::as_str)
     }
 
     pub fn pods<'s>(&self, snapshot: &'s Snapshot) -> Vec<&'s Pod> {
@@ -47,7 +53,9 @@ impl<'a> Workload<'a> {
             .filter(|p| p.metadata.namespace.as_deref() == Some(self.namespace()))
             .filter(|p| {
                 let labels = p.metadata.labels.as_ref();
-                selector.iter().all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+                selector
+                    .iter()
+                    .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
             })
             .collect()
     }
@@ -58,28 +66,44 @@ impl<'a> Workload<'a> {
 }
 
 pub fn all(snapshot: &Snapshot) -> Vec<Workload<'_>> {
-    let deployments = snapshot.deployments.items.iter().filter_map(|d: &Deployment| {
-        let spec = d.spec.as_ref()?;
-        Some(Workload {
-            kind: "Deployment",
-            meta: &d.metadata,
-            template: &spec.template,
-            selector: spec.selector.match_labels.as_ref(),
-            desired: spec.replicas.unwrap_or(1),
-            ready: d.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0),
-        })
-    });
-    let stateful_sets = snapshot.stateful_sets.items.iter().filter_map(|s: &StatefulSet| {
-        let spec = s.spec.as_ref()?;
-        Some(Workload {
-            kind: "StatefulSet",
-            meta: &s.metadata,
-            template: &spec.template,
-            selector: spec.selector.match_labels.as_ref(),
-            desired: spec.replicas.unwrap_or(1),
-            ready: s.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0),
-        })
-    });
+    let deployments = snapshot
+        .deployments
+        .items
+        .iter()
+        .filter_map(|d: &Deployment| {
+            let spec = d.spec.as_ref()?;
+            Some(Workload {
+                kind: "Deployment",
+                meta: &d.metadata,
+                template: &spec.template,
+                selector: spec.selector.match_labels.as_ref(),
+                desired: spec.replicas.unwrap_or(1),
+                ready: d
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.ready_replicas)
+                    .unwrap_or(0),
+            })
+        });
+    let stateful_sets = snapshot
+        .stateful_sets
+        .items
+        .iter()
+        .filter_map(|s: &StatefulSet| {
+            let spec = s.spec.as_ref()?;
+            Some(Workload {
+                kind: "StatefulSet",
+                meta: &s.metadata,
+                template: &spec.template,
+                selector: spec.selector.match_labels.as_ref(),
+                desired: spec.replicas.unwrap_or(1),
+                ready: s
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.ready_replicas)
+                    .unwrap_or(0),
+            })
+        });
     deployments.chain(stateful_sets).collect()
 }
 
@@ -96,9 +120,11 @@ pub fn named<'a>(snapshot: &'a Snapshot, names: &[&str]) -> Vec<Workload<'a>> {
 
 /// Restarts and OOM kills of a workload's pods.
 pub fn restarts_and_oom_kills(pods: &[&Pod]) -> (i32, usize) {
-    let statuses = pods
-        .iter()
-        .flat_map(|p| p.status.iter().flat_map(|s| s.container_statuses.iter().flatten()));
+    let statuses = pods.iter().flat_map(|p| {
+        p.status
+            .iter()
+            .flat_map(|s| s.container_statuses.iter().flatten())
+    });
     statuses.fold((0, 0), |(restarts, ooms), c| {
         let oom = c
             .last_state
