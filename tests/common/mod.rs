@@ -30,7 +30,11 @@ pub fn kubeconfig() -> PathBuf {
 /// The kubectl built with the control plane (same version as the API server).
 pub fn kubectl_path() -> PathBuf {
     let built = repo_root().join("target/cluster/bin/kubectl");
-    if built.is_file() { built } else { PathBuf::from("kubectl") }
+    if built.is_file() {
+        built
+    } else {
+        PathBuf::from("kubectl")
+    }
 }
 
 /// Runs kubectl against the test cluster; panics with its stderr when it fails.
@@ -54,16 +58,29 @@ pub fn kubectl_output(args: &[&str], stdin: Option<&str>) -> Output {
 /// Applies a manifest given as text.
 pub fn apply(manifest: &str) {
     let output = kubectl_output(&["apply", "-f", "-"], Some(manifest));
-    assert!(output.status.success(), "apply failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "apply failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 fn run_with_stdin(mut command: Command, stdin: Option<&str>) -> Output {
     use std::io::Write;
-    command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    command.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("spawn");
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     child.wait_with_output().expect("wait")
 }
@@ -104,7 +121,10 @@ pub fn render_example(dir: &str, namespace: &str) -> String {
 /// Moves every `data-platform` reference (namespace fields, service hosts) to `namespace`.
 pub fn retarget_namespace(manifests: &str, namespace: &str) -> String {
     manifests
-        .replace("namespace: data-platform", &format!("namespace: {namespace}"))
+        .replace(
+            "namespace: data-platform",
+            &format!("namespace: {namespace}"),
+        )
         .replace(".data-platform.svc", &format!(".{namespace}.svc"))
         .replace("name: data-platform\n", &format!("name: {namespace}\n"))
 }

@@ -62,6 +62,18 @@ pub fn rules(props: &Properties, profile: Profile) -> Vec<Proposal> {
                 "iceberg.invented-property",
                 format!("not a Trino property ({why}); the catalog fails to load with it"),
             ));
+            if let Some(real) = why.strip_prefix("the real name is ")
+                && props.get(real).is_none()
+                && let Some(value) = props.get(key)
+            {
+                out.push(proposal(
+                    props,
+                    real,
+                    Some(value),
+                    "iceberg.invented-property",
+                    format!("the real name of {key}"),
+                ));
+            }
         }
     }
     if let Some(format) = props.get("iceberg.file-format")

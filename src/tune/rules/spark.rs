@@ -120,7 +120,7 @@ pub fn rules(app: &SparkApplication, profile: Profile) -> (Vec<Proposal>, Vec<Sp
     }
     if let Some(buffer) = get("spark.kryoserializer.buffer.max") {
         match parse_size(buffer, 1 << 20) {
-            Some(bytes) if bytes < KRYO_MAX && bytes >= 64 << 20 => {}
+            Some(bytes) if (64 << 20..KRYO_MAX).contains(&bytes) => {}
             parsed => out.push(spark_set(
                 app,
                 "spark.kryoserializer.buffer.max",

@@ -1,0 +1,327 @@
+//! `kubectl dp tune` against the local cluster: the reference platform broken by
+//! hand-tuning, planned, applied, planned again, rolled back.
+
+mod common;
+
+use common::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
+
+const SPARK_BREAK: &str = r#"{"spec":{"sparkConf":{"spark.sql.adaptive.coalescePartitions.parallelismFirst":"true","spark.kryoserializer.buffer.max":"4096m","spark.jars.packages":"org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.9.1"},"hadoopConf":{"fs.s3a.connection.maximum":"32","fs.s3a.threads.max":"64"},"executor":{"memoryOverhead":"128m"}}}"#;
+
+/// A copy of examples/platform in its own namespace, healthy or broken.
+fn platform(prefix: &str, broken: bool) -> TestNamespace {
+    let ns = TestNamespace::new(prefix);
+    let manifests = render_example("examples/platform", &ns.name);
+    // The Namespace object itself is already created by TestNamespace.
+    apply(&manifests);
+    if broken {
+        let text =
+            std::fs::read_to_string(repo_root().join("tests/fixtures/tune/broken.yaml")).unwrap();
+        apply(&retarget_namespace(&text, &ns.name));
+        kubectl(&[
+            "patch",
+            "sparkapplication",
+            "nightly-compaction",
+            "-n",
+            &ns.name,
+            "--type",
+            "merge",
+            "-p",
+            SPARK_BREAK,
+        ]);
+    }
+    ns
+}
+
+fn config_maps(ns: &str) -> serde_json::Value {
+    let text = kubectl(&[
+        "get",
+        "configmap",
+        "trino-coordinator",
+        "trino-worker",
+        "trino-catalog",
+        "-n",
+        ns,
+        "-o",
+        "json",
+    ]);
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cm| cm["data"].clone())
+        .collect()
+}
+
+fn plan_json(ns: &str) -> (serde_json::Value, i32) {
+    let output = dp(BIN, &["plan", "-n", ns, "-o", "json"]);
+    assert!(
+        output.status.code() != Some(2),
+        "plan failed: {}",
+        stderr(&output)
+    );
+    (
+        serde_json::from_str(&stdout(&output)).expect("plan JSON"),
+        output.status.code().unwrap(),
+    )
+}
+
+fn rules(plan: &serde_json::Value) -> Vec<String> {
+    plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn healthy_platform_needs_nothing() {
+    let ns = platform("tune-healthy", false);
+    let output = dp(BIN, &["plan", "-n", &ns.name]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("nothing to change"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn plan_finds_every_tuning_fault_with_numbers() {
+    let ns = platform("tune-plan", true);
+    let (plan, code) = plan_json(&ns.name);
+    assert_eq!(code, 1);
+    let rules = rules(&plan);
+    for rule in [
+        "trino.heap-share",
+        "trino.g1",
+        "trino.g1-region",
+        "trino.legacy-jvm-flag",
+        "trino.documented-jvm-flag",
+        "trino.removed-property",
+        "trino.query-memory-per-node",
+        "trino.heap-headroom",
+        "trino.query-max-memory",
+        "trino.query-max-total-memory",
+        "iceberg.invented-property",
+        "iceberg.file-format",
+        "iceberg.native-s3",
+        "iceberg.s3-connections",
+        "iceberg.metadata-cache",
+        "iceberg.parquet-vectorized",
+        "spark.aqe-parallelism-first",
+        "spark.kryo-buffer",
+        "spark.s3a-connections",
+        "spark.memory-overhead",
+    ] {
+        assert!(
+            rules.iter().any(|r| r == rule),
+            "plan lacks {rule}: {rules:?}"
+        );
+    }
+    let changes = plan["changes"].as_array().unwrap();
+    let heap = changes
+        .iter()
+        .find(|c| c["object"]["name"] == "trino-coordinator" && c["setting"] == "-Xmx")
+        .unwrap();
+    assert_eq!(heap["current"], "-Xmx12G");
+    assert_eq!(heap["proposed"], "-Xmx8G");
+    assert_eq!(heap["line"], 3);
+    assert!(heap["reason"].as_str().unwrap().contains("10Gi"), "{heap}");
+    let worker = changes
+        .iter()
+        .find(|c| c["object"]["name"] == "trino-worker" && c["setting"] == "-Xmx")
+        .unwrap();
+    assert_eq!(worker["proposed"], "-Xmx12G");
+    let invented = changes
+        .iter()
+        .find(|c| c["setting"] == "iceberg.split-size")
+        .unwrap();
+    assert!(invented["proposed"].is_null());
+    // Garbage is a note naming file and line, not a crash.
+    let notes = plan["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["file"] == "config.properties" && n["line"] == 10),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n["code"] == "spark.jars-packages"),
+        "{notes:?}"
+    );
+    // The table says the same for people.
+    let table = stdout(&dp(BIN, &["plan", "-n", &ns.name]));
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("configmap/trino-coordinator ")
+                && l.contains(" jvm.config:3 ")
+                && l.contains("-Xmx8G")),
+        "{table}"
+    );
+    assert!(table.contains("config.properties line 10"), "{table}");
+    let diff = stdout(&dp(BIN, &["plan", "-n", &ns.name, "-o", "diff"]));
+    assert!(diff.contains("-Xmx12G\n+-Xmx8G\n"), "{diff}");
+}
+
+#[test]
+fn apply_is_idempotent_and_rollback_restores_exact_bytes() {
+    let ns = platform("tune-apply", true);
+    let before = config_maps(&ns.name);
+    let spark_before = kubectl(&[
+        "get",
+        "sparkapplication",
+        "nightly-compaction",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.spec.sparkConf}",
+    ]);
+
+    // A server-side dry run writes nothing.
+    let dry = dp(BIN, &["apply", "-n", &ns.name, "--dry-run=server"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("nothing written"), "{}", stdout(&dry));
+    assert_eq!(config_maps(&ns.name), before);
+
+    // Without a terminal and without --yes it refuses.
+    let refused = dp(BIN, &["apply", "-n", &ns.name]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+    assert_eq!(config_maps(&ns.name), before);
+
+    let applied = dp(BIN, &["apply", "-n", &ns.name, "--yes"]);
+    assert_eq!(
+        applied.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&applied),
+        stderr(&applied)
+    );
+    assert!(
+        stdout(&applied).contains("backup: configmap/kubectl-dp-tune-backup-"),
+        "{}",
+        stdout(&applied)
+    );
+
+    // Idempotent: nothing more to propose.
+    let (plan, _) = plan_json(&ns.name);
+    assert_eq!(plan["changes"].as_array().unwrap().len(), 0, "{plan}");
+    let after = config_maps(&ns.name);
+    let worker_jvm = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|d| d["jvm.config"].as_str().filter(|t| t.contains("# Workers")))
+        .unwrap();
+    // Only the lines that had to change: comments and order kept.
+    assert!(
+        worker_jvm.starts_with(
+            "-server\n# Workers: 6G of 16Gi\n-Xmx12G\n-XX:+ExplicitGCInvokesConcurrent\n"
+        ),
+        "{worker_jvm}"
+    );
+    assert!(
+        worker_jvm.ends_with("-XX:+UseG1GC\n-XX:G1HeapRegionSize=32M\n"),
+        "{worker_jvm}"
+    );
+    let catalog = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|d| d["iceberg.properties"].as_str())
+        .unwrap();
+    assert!(
+        catalog.contains("# Credentials of the ObjectBucketClaim"),
+        "{catalog}"
+    );
+    assert!(
+        !catalog.contains("iceberg.split-size") && catalog.contains("fs.native-s3.enabled=true"),
+        "{catalog}"
+    );
+    assert!(
+        catalog.contains("iceberg.compression-codec=zstd")
+            && !catalog.contains("iceberg.compression="),
+        "{catalog}"
+    );
+    // Server-side apply under our field manager.
+    let managers = kubectl(&[
+        "get",
+        "configmap",
+        "trino-worker",
+        "-n",
+        &ns.name,
+        "--show-managed-fields",
+        "-o",
+        "jsonpath={.metadata.managedFields[*].manager}",
+    ]);
+    assert!(managers.contains("kubectl-dp"), "{managers}");
+    // status agrees: no Trino heap or memory finding left.
+    let status_bin = env!("CARGO_BIN_EXE_kubectl-dp-status");
+    let status = stdout(&dp(status_bin, &["-n", &ns.name, "-o", "json"]));
+    for code in [
+        "trino.heap-above-limit",
+        "trino.heap-near-limit",
+        "trino.query-memory-exceeds-heap",
+        "trino.removed-property",
+        "trino.legacy-jvm-flag",
+        "trino.catalog-unknown-property",
+    ] {
+        assert!(
+            !status.contains(code),
+            "status still reports {code} after apply"
+        );
+    }
+
+    let rolled = dp(BIN, &["rollback", "-n", &ns.name, "--yes"]);
+    assert_eq!(
+        rolled.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&rolled),
+        stderr(&rolled)
+    );
+    assert_eq!(
+        config_maps(&ns.name),
+        before,
+        "rollback must restore byte-identical ConfigMaps"
+    );
+    let spark_after = kubectl(&[
+        "get",
+        "sparkapplication",
+        "nightly-compaction",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.spec.sparkConf}",
+    ]);
+    assert_eq!(spark_after, spark_before);
+    // The backup was used up: a second rollback has nothing to restore.
+    let again = dp(BIN, &["rollback", "-n", &ns.name, "--yes"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("not found"), "{}", stderr(&again));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let wrong_format = dp(BIN, &["plan", "-o", "csv"]);
+    assert_eq!(wrong_format.status.code(), Some(2));
+    let wrong_profile = dp(BIN, &["plan", "--profile", "fast"]);
+    assert_eq!(wrong_profile.status.code(), Some(2));
+    let all = dp(BIN, &["plan", "-A"]);
+    assert_eq!(all.status.code(), Some(2));
+    assert!(stderr(&all).contains("-n NAME"), "{}", stderr(&all));
+    let bad_ns = dp(BIN, &["plan", "-n", "Not_A_Namespace"]);
+    assert_eq!(bad_ns.status.code(), Some(2));
+    assert_eq!(stderr(&bad_ns).lines().count(), 1, "{}", stderr(&bad_ns));
+}
