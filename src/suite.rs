@@ -35,6 +35,44 @@ pub const COMMANDS: &[(&str, &str)] = &[
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Shared flags that take a value in the next argument (`-n NAME`), so the value is
+/// not mistaken for the command in `kubectl dp -n data-platform status`.
+const FLAGS_WITH_VALUES: &[&str] = &[
+    "-n",
+    "--namespace",
+    "--context",
+    "--kubeconfig",
+    "--cluster",
+    "--user",
+    "--as",
+    "--as-group",
+    "--as-uid",
+    "--request-timeout",
+    "-o",
+    "--output",
+    "--color",
+    "--token",
+    "-s",
+    "--server",
+    "--certificate-authority",
+];
+
+/// The index of the command word: the first argument that is neither a flag nor a flag's value.
+pub fn command_position(args: &[OsString]) -> Option<usize> {
+    let mut skip_next = false;
+    for (i, arg) in args.iter().enumerate() {
+        let arg = arg.to_string_lossy();
+        if skip_next {
+            skip_next = false;
+        } else if arg.starts_with('-') {
+            skip_next = FLAGS_WITH_VALUES.contains(&arg.as_ref());
+        } else {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// Where `kubectl-dp-<command>` is: PATH first, then beside this executable.
 pub fn locate(command: &str) -> Option<PathBuf> {
     let name = format!("kubectl-dp-{command}");
@@ -172,4 +210,26 @@ pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
         clap_complete::generate(shell, command, name, out);
     }
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn position(args: &[&str]) -> Option<usize> {
+        command_position(&args.iter().map(OsString::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn finds_the_command_after_flags_and_their_values() {
+        assert_eq!(position(&["status"]), Some(0));
+        assert_eq!(position(&["-n", "data-platform", "status"]), Some(2));
+        assert_eq!(position(&["--namespace=dp", "status"]), Some(1));
+        assert_eq!(position(&["-A", "quota", "-o", "json"]), Some(1));
+        assert_eq!(
+            position(&["--context", "prod", "-v", "buckets", "list"]),
+            Some(3)
+        );
+        assert_eq!(position(&["--version"]), None);
+    }
 }

@@ -8,10 +8,8 @@ fn main() -> std::process::ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     // kubectl stops its plugin lookup at the first flag, so `kubectl dp -n x status`
     // arrives here: find the command word after the flags.
-    let position = args
-        .iter()
-        .position(|a| !a.to_string_lossy().starts_with('-'));
-    let command = position.map(|i| args.remove(i).to_string_lossy().into_owned());
+    let command =
+        suite::command_position(&args).map(|i| args.remove(i).to_string_lossy().into_owned());
     cli::execute(|mut out| async move {
         let exit = match command.as_deref() {
             None if args.iter().any(|a| a == "--version" || a == "-V") => suite::version(&mut out)?,

@@ -204,31 +204,6 @@ pub fn is_dns_label(name: &str) -> bool {
         && !name.ends_with('-')
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_like_kubectl() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("10x").is_err());
-        assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
-    }
-
-    #[test]
-    fn namespace_names() {
-        assert!(is_dns_label("data-platform"));
-        assert!(!is_dns_label("Data_Platform"));
-        assert!(!is_dns_label("-x"));
-        assert!(!is_dns_label(""));
-    }
-}
-
 /// The shared `main` of every binary: runs the command on a Tokio runtime, prints
 /// an error as one line on stderr, and maps the outcome to the suite's exit code.
 pub fn execute<F, Fut>(command: F) -> std::process::ExitCode
@@ -255,5 +230,30 @@ where
             eprintln!("error: {e}");
             crate::error::Exit::Failed.into()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_like_kubectl() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("5"), Ok(Duration::from_secs(5)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("10x").is_err());
+        assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
+    }
+
+    #[test]
+    fn namespace_names() {
+        assert!(is_dns_label("data-platform"));
+        assert!(!is_dns_label("Data_Platform"));
+        assert!(!is_dns_label("-x"));
+        assert!(!is_dns_label(""));
     }
 }

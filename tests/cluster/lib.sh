@@ -21,39 +21,39 @@ component_pid() {
   echo "$pid"
 }
 
-# stop_components NAME... : SIGTERM them together, wait up to 10 s, then SIGKILL.
+# stop_components NAME... : SIGTERM them together, wait up to 5 s, then SIGKILL.
+# (kube-apiserver drains open requests for up to its 60 s request timeout while
+# clients keep watches open; a throwaway test cluster need not wait for that.)
 stop_components() {
-  local name pid pids=() i
+  local name pid names=() pids=() i
   for name in "$@"; do
     if pid=$(component_pid "$name"); then
       kill -TERM "$pid" 2>/dev/null || true
+      names+=("$name")
       pids+=("$pid")
     fi
     rm -f "$state/pids/$name.pid"
   done
-  [ ${#pids[@]} -gt 0 ] || return 0
   for ((i = 0; i < 100; i++)); do
-    local alive=()
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    local alive=() alive_names=() j
+    for j in "${!pids[@]}"; do
+      if kill -0 "${pids[j]}" 2>/dev/null; then alive+=("${pids[j]}"); alive_names+=("${names[j]}"); fi
+    done
     [ ${#alive[@]} -eq 0 ] && return 0
+    if [ "$i" -eq 50 ]; then
+      echo "cluster: ${alive_names[*]} still running 5 s after SIGTERM: SIGKILL" >&2
+      kill -KILL "${alive[@]}" 2>/dev/null || true
+    fi
     pids=("${alive[@]}")
+    names=("${alive_names[@]}")
     sleep 0.1
   done
-  echo "cluster: SIGKILL ${pids[*]} (did not exit 10 s after SIGTERM)" >&2
-  kill -KILL "${pids[@]}" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    local alive=()
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
-    [ ${#alive[@]} -eq 0 ] && return 0
-    pids=("${alive[@]}")
-    sleep 0.1
-  done
+  echo "cluster: ${names[*]} (pid ${pids[*]}) did not exit after SIGKILL" >&2
+  return 1
 }
 
-# Stops every component in reverse start order: clients of the apiserver first, then
-# the apiserver, then etcd.
+# Stops every component: the apiserver together with its clients, then etcd.
 stop_all() {
-  stop_components kwok kube-scheduler kube-controller-manager
-  stop_components kube-apiserver
+  stop_components kwok kube-scheduler kube-controller-manager kube-apiserver
   stop_components etcd
 }

@@ -29,7 +29,11 @@ pub fn kubeconfig() -> PathBuf {
 
 /// The kubectl built with the control plane (same version as the API server).
 pub fn kubectl_path() -> PathBuf {
-    let built = repo_root().join("target/cluster/bin/kubectl");
+    // tests/cluster/up links the control plane's bin dir beside the kubeconfig.
+    let built = kubeconfig()
+        .parent()
+        .map(|d| d.join("bin/kubectl"))
+        .unwrap_or_default();
     if built.is_file() {
         built
     } else {
@@ -88,6 +92,7 @@ fn run_with_stdin(mut command: Command, stdin: Option<&str>) -> Output {
 /// A namespace that is deleted (without waiting) when the test ends.
 pub struct TestNamespace {
     pub name: String,
+    wait_on_drop: bool,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -100,14 +105,70 @@ impl TestNamespace {
             COUNTER.fetch_add(1, Ordering::SeqCst)
         );
         kubectl(&["create", "namespace", &name]);
-        TestNamespace { name }
+        TestNamespace {
+            name,
+            wait_on_drop: false,
+        }
+    }
+
+    /// A namespace whose deletion is waited for, so that the capacity its pods
+    /// held is free for the next test (see `platform_lock`).
+    pub fn waited(prefix: &str) -> TestNamespace {
+        let mut namespace = TestNamespace::new(prefix);
+        namespace.wait_on_drop = true;
+        namespace
     }
 }
 
 impl Drop for TestNamespace {
     fn drop(&mut self) {
-        let _ = kubectl_output(&["delete", "namespace", &self.name, "--wait=false"], None);
+        let wait = if self.wait_on_drop {
+            "--timeout=120s"
+        } else {
+            "--wait=false"
+        };
+        let _ = kubectl_output(&["delete", "namespace", &self.name, wait], None);
     }
+}
+
+/// The reference platform requests 60Gi of the cluster's 96Gi: only one copy fits
+/// at a time, so tests that deploy it take this lock for their whole run.
+pub fn platform_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Deploys an example (`examples/platform` or `examples/broken`) into `namespace`,
+/// plays the operators with its set-status script, and waits until every
+/// Deployment and StatefulSet is ready.
+pub fn deploy_example(example: &str, namespace: &str) {
+    apply(&render_example(example, namespace));
+    let script = repo_root().join(example).join("set-status");
+    let output = Command::new(&script)
+        .args(["-n", namespace, "--kubeconfig", path_str(&kubeconfig())])
+        .env("KUBECTL", kubectl_path())
+        .output()
+        .expect("run set-status");
+    assert!(
+        output.status.success(),
+        "set-status failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eventually(120, "the example's workloads to be ready", || {
+        let out = kubectl(&[
+            "get",
+            "deployments,statefulsets",
+            "-n",
+            namespace,
+            "-o",
+            "jsonpath={range .items[*]}{.spec.replicas}/{.status.readyReplicas} {end}",
+        ]);
+        !out.trim().is_empty()
+            && out.split_whitespace().all(|pair| {
+                let (want, have) = pair.split_once('/').unwrap_or(("1", "0"));
+                want == have
+            })
+    });
 }
 
 /// Renders an example kustomization with its namespace replaced, so that a test
@@ -126,7 +187,11 @@ pub fn retarget_namespace(manifests: &str, namespace: &str) -> String {
             &format!("namespace: {namespace}"),
         )
         .replace(".data-platform.svc", &format!(".{namespace}.svc"))
-        .replace("name: data-platform\n", &format!("name: {namespace}\n"))
+        // The Namespace object itself (indented exactly once under metadata).
+        .replace(
+            "\n  name: data-platform\n",
+            &format!("\n  name: {namespace}\n"),
+        )
 }
 
 /// Runs one of the suite's binaries against the test cluster.

@@ -1,0 +1,434 @@
+//! `kubectl dp status` against the real local control plane.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
+
+fn status_json(args: &[&str]) -> (i32, Value) {
+    let mut all = args.to_vec();
+    all.extend(["-o", "json"]);
+    let output = dp(STATUS, &all);
+    let code = output.status.code().unwrap_or(-1);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "status -o json is not JSON ({e}); stderr: {}",
+            stderr(&output)
+        )
+    });
+    (code, report)
+}
+
+fn codes(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["object"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn component_state(report: &Value, component: &str) -> String {
+    report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["component"] == component)
+        .map(|c| c["state"].as_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn healthy_reference_platform_exits_zero() {
+    let _lock = platform_lock();
+    let ns = TestNamespace::waited("dp-healthy");
+    deploy_example("examples/platform", &ns.name);
+
+    let (code, report) = status_json(&["-n", &ns.name]);
+    assert_eq!(code, 0, "findings: {:#?}", codes(&report));
+    assert_eq!(report["apiVersion"], "kubectl-dp.io/v1alpha1");
+    assert_eq!(report["kind"], "StatusReport");
+    assert_eq!(report["summary"]["critical"], 0, "{:#?}", codes(&report));
+    assert_eq!(report["summary"]["warning"], 0, "{:#?}", codes(&report));
+    for component in [
+        "trino",
+        "nessie",
+        "postgres",
+        "spark",
+        "buckets",
+        "secrets",
+        "compliance",
+    ] {
+        assert_eq!(
+            component_state(&report, component),
+            "healthy",
+            "{component}: {report:#}"
+        );
+    }
+
+    let table = dp(STATUS, &["-n", &ns.name]);
+    let text = stdout(&table);
+    assert!(text.contains("coordinator 1/1, workers 3/3"), "{text}");
+    assert!(
+        text.contains("credentials from Secret nessie-postgres-credentials (External Secrets)"),
+        "{text}"
+    );
+
+    let yaml = dp(STATUS, &["-n", &ns.name, "-o", "yaml"]);
+    assert!(
+        stdout(&yaml).contains("kind: StatusReport"),
+        "{}",
+        stdout(&yaml)
+    );
+}
+
+#[test]
+fn broken_platform_reports_every_documented_fault() {
+    let _lock = platform_lock();
+    let ns = TestNamespace::waited("dp-broken");
+    deploy_example("examples/broken", &ns.name);
+
+    let (code, report) = status_json(&["-n", &ns.name]);
+    assert_eq!(code, 1, "a critical finding must exit 1");
+    let found = codes(&report);
+    let expect = [
+        ("secrets.hand-written", "trino-db-password"),
+        ("trino.heap-above-limit", "trino-worker"),
+        ("trino.catalog-unknown-property", "trino-catalog"),
+        ("trino.removed-property", "trino-coordinator"),
+        ("bucket.claim-pending", "scratch"),
+        ("spark.application-failed", "failed-report"),
+        ("policy.no-limit-range", ns.name.as_str()),
+        ("spark.packages-at-startup", "daily-ingest"),
+    ];
+    for (code, object) in expect {
+        assert!(
+            found.iter().any(|(c, o)| c == code && o == object),
+            "missing {code} on {object}; found {found:#?}"
+        );
+    }
+    // Findings are sorted problems first.
+    assert_eq!(report["findings"][0]["severity"], "critical");
+
+    // The hand-written Secret's value never appears in any output.
+    let secret = kubectl(&[
+        "get",
+        "secret",
+        "trino-db-password",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.data.password}",
+    ]);
+    let value = String::from_utf8(base64_decode(secret.trim())).unwrap();
+    for format in ["table", "wide", "json", "yaml"] {
+        let out = dp(STATUS, &["-n", &ns.name, "-o", format]);
+        assert!(
+            !stdout(&out).contains(&value),
+            "-o {format} printed the secret value"
+        );
+    }
+
+    // --fail-on decides the exit code; warning-level findings exist too.
+    let (warning_code, _) = status_json(&["-n", &ns.name, "--fail-on", "warning"]);
+    assert_eq!(warning_code, 1);
+}
+
+#[test]
+fn missing_secret_is_reported_as_one_chain_from_the_store() {
+    let ns = TestNamespace::new("dp-chain");
+    let n = &ns.name;
+    apply(&format!(
+        r#"
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {{name: vault, namespace: {n}}}
+spec: {{provider: {{onepasswordSDK: {{vault: dp, auth: {{serviceAccountSecretRef: {{name: op-token, key: token}}}}}}}}}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {{name: nessie-db, namespace: {n}}}
+spec:
+  secretStoreRef: {{name: vault, kind: SecretStore}}
+  target: {{name: nessie-db}}
+  data: [{{secretKey: password, remoteRef: {{key: nessie, property: password}}}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: nessie, namespace: {n}}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app.kubernetes.io/name: nessie}}}}
+  template:
+    metadata: {{labels: {{app.kubernetes.io/name: nessie}}}}
+    spec:
+      containers:
+      - name: nessie
+        image: ghcr.io/projectnessie/nessie:0.104.3
+        env:
+        - {{name: NESSIE_VERSION_STORE_TYPE, value: JDBC2}}
+        - name: QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD
+          valueFrom: {{secretKeyRef: {{name: nessie-db, key: password}}}}
+        resources: {{requests: {{cpu: 100m, memory: 128Mi}}, limits: {{memory: 128Mi}}}}
+"#
+    ));
+    let not_ready = |reason: &str| {
+        format!(
+            r#"{{"status":{{"conditions":[{{"type":"Ready","status":"False","reason":"{reason}","message":"1Password rejected the token"}}]}}}}"#
+        )
+    };
+    kubectl(&[
+        "patch",
+        "secretstore",
+        "vault",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        &not_ready("InvalidProviderConfig"),
+    ]);
+    kubectl(&[
+        "patch",
+        "externalsecret",
+        "nessie-db",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        &not_ready("SecretSyncedError"),
+    ]);
+
+    let (code, report) = status_json(&["-n", n]);
+    assert_eq!(code, 1);
+    let chains: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "secrets.missing")
+        .collect();
+    assert_eq!(chains.len(), 1, "{report:#}");
+    let kinds: Vec<&str> = chains[0]["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["object"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["SecretStore", "ExternalSecret", "Secret", "Deployment"]
+    );
+    assert!(
+        chains[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1Password rejected the token")
+    );
+    // The store and the ExternalSecret are not repeated as separate findings.
+    assert!(
+        !codes(&report)
+            .iter()
+            .any(|(c, _)| c == "secrets.store-not-ready"
+                || c == "secrets.external-secret-not-synced")
+    );
+}
+
+#[test]
+fn a_reader_of_one_namespace_gets_a_partial_report() {
+    let ns = TestNamespace::new("dp-rbac");
+    let n = &ns.name;
+    apply(&format!(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: reader, namespace: {n}}}
+rules:
+- apiGroups: ["", "apps", "batch", "networking.k8s.io", "objectbucket.io", "sparkoperator.k8s.io", "external-secrets.io", "monitoring.coreos.com"]
+  resources: ["*"]
+  verbs: ["get", "list", "watch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: reader, namespace: {n}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}}
+subjects: [{{kind: User, name: dp-reader, apiGroup: rbac.authorization.k8s.io}}]
+"#
+    ));
+    // Cluster-scoped ClusterSecretStores are forbidden to this user: the report still comes.
+    let (code, report) = status_json(&["-n", n, "--as", "dp-reader"]);
+    assert_ne!(code, 2, "{report:#}");
+    assert!(report["components"].as_array().unwrap().len() >= 7);
+
+    // In a namespace it may not read at all, nothing can be checked: exit 2, one line.
+    let output = dp(STATUS, &["-n", "default", "--as", "dp-reader"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("forbidden") && err.contains("dp-reader"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn unreachable_and_slow_api_servers_fail_with_one_line() {
+    let dir = std::env::temp_dir().join(format!("dp-kubeconfig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A port nothing listens on.
+    let refused = dir.join("refused");
+    std::fs::write(&refused, kubeconfig_for("https://127.0.0.1:1")).unwrap();
+    let output = std::process::Command::new(STATUS)
+        .args(["--kubeconfig", path_str(&refused), "-n", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("could not reach the API server at https://127.0.0.1:1"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+
+    // A server that accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let slow = dir.join("slow");
+    std::fs::write(&slow, kubeconfig_for(&format!("https://127.0.0.1:{port}"))).unwrap();
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new(STATUS)
+        .args([
+            "--kubeconfig",
+            path_str(&slow),
+            "-n",
+            "x",
+            "--request-timeout",
+            "2s",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("did not answer within") || err.contains("could not reach"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn bad_flags_and_contexts_exit_two() {
+    let output = dp(STATUS, &["--fail-on", "sometimes"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--fail-on"), "{}", stderr(&output));
+
+    let output = dp(STATUS, &["--context", "no-such-context"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("context 'no-such-context' is not in the kubeconfig"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = dp(STATUS, &["-n", "Not_A_Namespace"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a valid namespace name"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = std::process::Command::new(STATUS)
+        .args(["--kubeconfig", "/nonexistent/kubeconfig"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("/nonexistent/kubeconfig"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn kubectl_finds_the_plugins_on_path() {
+    let ns = TestNamespace::new("dp-plugin");
+    let bin_dir = std::path::Path::new(STATUS).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(kubectl_path())
+            .args(args)
+            .env("PATH", &path)
+            .env("KUBECONFIG", kubeconfig())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    // `kubectl dp status` resolves to kubectl-dp-status.
+    let output = run(&["dp", "status", "-n", &ns.name]);
+    assert!(
+        stdout(&output).contains("Data platform status"),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    // `kubectl dp` alone lists the suite.
+    let output = run(&["dp"]);
+    let text = stdout(&output);
+    for command in ["status", "tune", "perf", "quota", "buckets"] {
+        assert!(text.contains(command), "{text}");
+    }
+    // `kubectl dp version` reports every binary.
+    let output = run(&["dp", "version"]);
+    assert!(
+        stdout(&output).contains("kubectl-dp-status 0."),
+        "{}",
+        stdout(&output)
+    );
+    // A flag before the command reaches kubectl-dp, which dispatches.
+    let output = run(&["dp", "-n", &ns.name, "status"]);
+    assert!(
+        stdout(&output).contains(&ns.name),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+fn kubeconfig_for(server: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {server}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n"
+    )
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap()
+}
