@@ -325,3 +325,148 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(bad_ns.status.code(), Some(2));
     assert_eq!(stderr(&bad_ns).lines().count(), 1, "{}", stderr(&bad_ns));
 }
+
+fn broken_example(prefix: &str) -> TestNamespace {
+    let ns = TestNamespace::new(prefix);
+    apply(&render_example("examples/broken", &ns.name));
+    ns
+}
+
+fn normalised(ns: &str) -> String {
+    config_maps(ns).to_string().replace(ns, "NAMESPACE")
+}
+
+#[test]
+fn examples_broken_apply_and_export_agree_and_rollback_restores() {
+    let applied_ns = broken_example("tune-broken-apply");
+    let exported_ns = broken_example("tune-broken-export");
+    let before = config_maps(&applied_ns.name);
+
+    let (plan, code) = plan_json(&applied_ns.name);
+    assert_eq!(code, 1);
+    let changes = plan["changes"].as_array().unwrap();
+    let has = |name: &str, setting: &str, proposed: serde_json::Value| {
+        changes.iter().any(|c| {
+            c["object"]["name"] == name && c["setting"] == setting && c["proposed"] == proposed
+        })
+    };
+    // Faults jvm-heap-exceeds-limit, unknown-catalog-property, removed-trino-property.
+    assert!(has("trino-worker", "-Xmx", "-Xmx12G".into()), "{plan}");
+    assert!(
+        has(
+            "trino-catalog",
+            "iceberg.split-size",
+            serde_json::Value::Null
+        ),
+        "{plan}"
+    );
+    assert!(
+        has(
+            "trino-catalog",
+            "iceberg.metadata.cache-ttl",
+            serde_json::Value::Null
+        ),
+        "{plan}"
+    );
+    assert!(
+        has(
+            "trino-coordinator",
+            "query.max-total-memory-per-node",
+            serde_json::Value::Null
+        ),
+        "{plan}"
+    );
+    // Fault spark-jars-packages is a warning, and failed-report's driver gets a result size it can hold.
+    assert!(
+        plan["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["code"] == "spark.jars-packages" && n["object"]["name"] == "daily-ingest")
+    );
+    assert!(
+        has(
+            "failed-report",
+            "sparkConf.spark.driver.maxResultSize",
+            "512m".into()
+        ),
+        "{plan}"
+    );
+
+    let applied = dp(BIN, &["apply", "-n", &applied_ns.name, "--yes"]);
+    assert_eq!(
+        applied.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&applied),
+        stderr(&applied)
+    );
+    // The overlay carries Flux labels: the user is told to commit the change instead.
+    assert!(
+        stdout(&applied).contains("managed by Flux")
+            && stdout(&applied).contains("kubectl dp tune export"),
+        "{}",
+        stdout(&applied)
+    );
+    let (again, code) = plan_json(&applied_ns.name);
+    assert_eq!(again["changes"].as_array().unwrap().len(), 0, "{again}");
+    assert_eq!(code, 1, "the spark.jars.packages warning stays");
+
+    let dir = std::env::temp_dir().join(format!("kubectl-dp-tune-export-{}", exported_ns.name));
+    let _ = std::fs::remove_dir_all(&dir);
+    let export = dp(
+        BIN,
+        &[
+            "export",
+            "-n",
+            &exported_ns.name,
+            "--dir",
+            path_str(&dir),
+            "--format",
+            "kustomize",
+        ],
+    );
+    assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
+    kubectl(&["apply", "-k", path_str(&dir)]);
+    assert_eq!(
+        normalised(&exported_ns.name),
+        normalised(&applied_ns.name),
+        "export + kubectl apply -k must equal tune apply"
+    );
+    let (exported_plan, _) = plan_json(&exported_ns.name);
+    assert_eq!(
+        exported_plan["changes"].as_array().unwrap().len(),
+        0,
+        "{exported_plan}"
+    );
+
+    let rolled = dp(BIN, &["rollback", "-n", &applied_ns.name, "--yes"]);
+    assert_eq!(rolled.status.code(), Some(0), "{}", stderr(&rolled));
+    assert_eq!(config_maps(&applied_ns.name), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn helm_values_carry_heaps_and_resources() {
+    let ns = broken_example("tune-helm");
+    let dir = std::env::temp_dir().join(format!("kubectl-dp-tune-helm-{}", ns.name));
+    let output = dp(
+        BIN,
+        &[
+            "export",
+            "-n",
+            &ns.name,
+            "--dir",
+            path_str(&dir),
+            "--format",
+            "helm-values",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let values = std::fs::read_to_string(dir.join("values.yaml")).unwrap();
+    assert!(values.contains("maxHeapSize: 12G"), "{values}");
+    assert!(values.contains("maxHeapSize: 8G"), "{values}");
+    assert!(values.contains("heapRegionSize: 32M"), "{values}");
+    assert!(values.contains("memory: 16Gi"), "{values}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,6 +2,7 @@
 //! (`plan`), applied with a backup (`apply`) and undone (`rollback`).
 
 pub mod diff;
+pub mod export;
 pub mod model;
 pub mod plan;
 mod render;
@@ -82,6 +83,30 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Restore the ConfigMaps and SparkApplications the last apply changed
     Rollback(RollbackArgs),
+    /// Write the plan's result for Git: kustomize files or Trino chart values
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A kustomization (ConfigMap generators over the tuned files, SparkApplications) for `kubectl apply -k`
+    Kustomize,
+    /// values.yaml for the trinodb/charts Trino chart
+    HelmValues,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = Profile::Balanced)]
+    pub profile: Profile,
+
+    /// Directory to write into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+
+    /// What to write
+    #[arg(long = "format", id = "export_format", value_enum, default_value_t = ExportFormat::Kustomize)]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -159,6 +184,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         Command::Rollback(rollback_args) => {
             rollback(&cluster, &namespace, rollback_args, out).await
         }
+        Command::Export(export_args) => export(&cluster, &namespace, export_args, out).await,
     }
 }
 
@@ -171,7 +197,7 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     let (deployments, config_maps, spark) = tokio::try_join!(
         cluster.list::<Deployment>(&scope, &trino),
         cluster.list::<ConfigMap>(&scope, &all),
-        cluster.list_custom::<SparkApplication>(&apps, Some(&scope), &all),
+        cluster.list_custom::<serde_json::Value>(&apps, Some(&scope), &all),
     )?;
     for (what, availability) in [
         ("deployments", &deployments.availability),
@@ -199,8 +225,18 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
         namespace: namespace.to_string(),
         deployments: deployments.items,
         config_maps: config_maps.items,
-        // A missing SparkApplication CRD or a forbidden read means no Spark to tune.
-        spark_applications: spark.items,
+        // A missing SparkApplication CRD or a forbidden read means no Spark to tune;
+        // an object our model cannot read is skipped.
+        spark_applications: spark
+            .items
+            .iter()
+            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .collect(),
+        spark_raw: spark
+            .items
+            .into_iter()
+            .filter_map(|v| Some((v.pointer("/metadata/name")?.as_str()?.to_string(), v)))
+            .collect(),
     })
 }
 
@@ -571,5 +607,36 @@ async fn rollback(
     }
     cluster.delete_config_map(namespace, &name).await?;
     writeln!(out, "backup configmap/{name} used and removed")?;
+    Ok(Exit::Ok)
+}
+
+async fn export(
+    cluster: &Cluster,
+    namespace: &str,
+    args: &ExportArgs,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let inputs = gather(cluster, namespace).await?;
+    let plan = plan::build(&inputs, args.profile);
+    if plan.changes.is_empty() {
+        writeln!(
+            out,
+            "nothing to change in namespace {namespace}: nothing exported"
+        )?;
+        return Ok(Exit::Ok);
+    }
+    plan::validate(&inputs, &plan).map_err(|reason| {
+        Error::Config(format!(
+            "refusing to export a plan that fails its own validation: {reason}"
+        ))
+    })?;
+    let files = match args.format {
+        ExportFormat::Kustomize => export::kustomize(&inputs, &plan)?,
+        ExportFormat::HelmValues => export::helm_values(&inputs, &plan)?,
+    };
+    export::write(&args.dir, &files)?;
+    for file in &files {
+        writeln!(out, "wrote {}", args.dir.join(&file.path).display())?;
+    }
     Ok(Exit::Ok)
 }

@@ -22,6 +22,8 @@ pub struct Inputs {
     pub deployments: Vec<Deployment>,
     pub config_maps: Vec<ConfigMap>,
     pub spark_applications: Vec<SparkApplication>,
+    /// The SparkApplications as read, by name (for export).
+    pub spark_raw: BTreeMap<String, serde_json::Value>,
 }
 
 const SERVER_FILES: &[&str] = &[

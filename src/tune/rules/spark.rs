@@ -153,6 +153,29 @@ pub fn rules(app: &SparkApplication, profile: Profile) -> (Vec<Proposal>, Vec<Sp
                 .into(),
         ));
     }
+    if let (Some(result), Some(driver)) = (
+        get("spark.driver.maxResultSize"),
+        app.spec
+            .driver
+            .memory
+            .as_deref()
+            .and_then(|m| parse_size(m, 1 << 20)),
+    ) {
+        let result_bytes = parse_size(result, 1 << 20);
+        if result_bytes.is_none_or(|r| r == 0 || r > driver / 2) {
+            let proposed = format!("{}m", (driver / 2) >> 20);
+            out.push(spark_set(
+                app,
+                "spark.driver.maxResultSize",
+                &proposed,
+                "spark.driver-result-size",
+                format!(
+                    "results of {result} cannot fit a driver with memory {}: the driver is OOM-killed; half of it = {proposed}",
+                    app.spec.driver.memory.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+    }
     s3a_rules(app, &mut out);
     overhead_rule(app, "executor", &mut out);
     overhead_rule(app, "driver", &mut out);
@@ -291,7 +314,7 @@ mod tests {
 
     #[test]
     fn broken_application_is_fixed() {
-        let broken = "metadata: {name: x}\nspec:\n  type: Scala\n  sparkConf:\n    spark.sql.adaptive.coalescePartitions.parallelismFirst: \"true\"\n    spark.kryoserializer.buffer.max: 4096m\n    spark.jars.packages: org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.9.1\n    spark.hadoop.fs.s3a.connection.maximum: \"32\"\n    spark.hadoop.fs.s3a.threads.max: \"64\"\n  hadoopConf:\n    fs.s3a.fast.upload: \"true\"\n    fs.s3a.fast.upload.buffer: memory\n    fs.s3a.multipart.size: 1M\n  executor: {memory: 8g, memoryOverhead: 256m}\n";
+        let broken = "metadata: {name: x}\nspec:\n  type: Scala\n  sparkConf:\n    spark.sql.adaptive.coalescePartitions.parallelismFirst: \"true\"\n    spark.kryoserializer.buffer.max: 4096m\n    spark.jars.packages: org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.9.1\n    spark.driver.maxResultSize: 4g\n    spark.hadoop.fs.s3a.connection.maximum: \"32\"\n    spark.hadoop.fs.s3a.threads.max: \"64\"\n  hadoopConf:\n    fs.s3a.fast.upload: \"true\"\n    fs.s3a.fast.upload.buffer: memory\n    fs.s3a.multipart.size: 1M\n  driver: {memory: 1g}\n  executor: {memory: 8g, memoryOverhead: 256m}\n";
         let (proposals, notes) = rules(&app(broken), Profile::Balanced);
         let hit: Vec<&str> = proposals.iter().map(|p| p.rule).collect();
         for rule in [
