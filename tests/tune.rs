@@ -470,3 +470,66 @@ fn helm_values_carry_heaps_and_resources() {
     assert!(values.contains("memory: 16Gi"), "{values}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sizing_refuses_what_cannot_fit_the_96gib_cluster_and_says_why() {
+    let ns = broken_example("tune-size");
+    // 10Gi + 6 x 28Gi = 178Gi: more than the 80Gi quota and than three 32Gi nodes hold.
+    let output = dp(
+        BIN,
+        &[
+            "plan",
+            "-n",
+            &ns.name,
+            "--workers",
+            "6",
+            "--worker-memory",
+            "28Gi",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let answer: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(answer["fits"], false);
+    let failures = answer["failures"].to_string();
+    assert!(
+        failures
+            .contains("ResourceQuota data-platform-quota limits.memory: Trino would need 178Gi"),
+        "{failures}"
+    );
+    assert!(failures.contains("short by"), "{failures}");
+    assert!(failures.contains("nodes: "), "{failures}");
+    // A pod larger than any node is named as such.
+    let output = dp(BIN, &["plan", "-n", &ns.name, "--worker-memory", "40Gi"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("larger than any node (32Gi allocatable at most): short by 8Gi"),
+        "{}",
+        stdout(&output)
+    );
+    // apply refuses the same request and writes nothing.
+    let before = config_maps(&ns.name);
+    let refused = dp(
+        BIN,
+        &[
+            "apply",
+            "-n",
+            &ns.name,
+            "--workers",
+            "6",
+            "--worker-memory",
+            "28Gi",
+            "--yes",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("does not fit"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(config_maps(&ns.name), before);
+    let bad = dp(BIN, &["plan", "-n", &ns.name, "--budget", "lots"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

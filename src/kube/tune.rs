@@ -175,3 +175,25 @@ impl Cluster {
             .map_err(|e| api_error(format!("reading Deployment {namespace}/{name}"), e))
     }
 }
+
+impl Cluster {
+    /// Server-side applies a partial Deployment (replicas, container resources).
+    pub async fn apply_deployment(
+        &self,
+        namespace: &str,
+        name: &str,
+        body: &serde_json::Value,
+        dry_run: bool,
+    ) -> Result<()> {
+        let api: Api<Deployment> = Api::namespaced(self.client.clone(), namespace);
+        self.call(api.patch(name, &apply_params(dry_run), &Patch::Apply(body)))
+            .await?
+            .map(|_| ())
+            .map_err(|e| {
+                api_error(
+                    format!("server-side apply of Deployment {namespace}/{name}"),
+                    e,
+                )
+            })
+    }
+}

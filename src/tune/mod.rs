@@ -7,6 +7,7 @@ pub mod model;
 pub mod plan;
 mod render;
 pub mod rules;
+pub mod sizing;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -114,6 +115,41 @@ pub struct PlanArgs {
     /// How hard to push: balanced fixes what is wrong; throughput also enables optional speed-ups
     #[arg(long, value_enum, default_value_t = Profile::Balanced)]
     pub profile: Profile,
+
+    #[command(flatten)]
+    pub sizing: SizingArgs,
+}
+
+/// Resize the Trino pods; the plan then fits heaps and query memory to the new sizes.
+#[derive(Debug, Clone, Default, ClapArgs)]
+#[command(next_help_heading = "Sizing")]
+pub struct SizingArgs {
+    /// Number of Trino workers
+    #[arg(long, value_name = "N")]
+    pub workers: Option<u64>,
+
+    /// Container memory of each worker (requests = limits), e.g. 28Gi
+    #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
+    pub worker_memory: Option<u64>,
+
+    /// Container memory of the coordinator, e.g. 10Gi
+    #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
+    pub coordinator_memory: Option<u64>,
+
+    /// Memory for all Trino pods together; sizes the workers when --worker-memory is not given
+    #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
+    pub budget: Option<u64>,
+}
+
+impl SizingArgs {
+    pub fn request(&self) -> sizing::Request {
+        sizing::Request {
+            workers: self.workers,
+            worker_memory: self.worker_memory,
+            coordinator_memory: self.coordinator_memory,
+            budget: self.budget,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,6 +180,9 @@ pub struct ApplyArgs {
     /// How long --restart waits
     #[arg(long, default_value = "5m", value_parser = crate::cli::parse_duration)]
     pub timeout: Duration,
+
+    #[command(flatten)]
+    pub sizing: SizingArgs,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -172,7 +211,20 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     match &args.command {
         Command::Plan(plan_args) => {
             let inputs = gather(&cluster, &namespace).await?;
-            let plan = plan::build(&inputs, plan_args.profile);
+            let plan = match sized_plan(
+                &cluster,
+                &inputs,
+                plan_args.profile,
+                &plan_args.sizing.request(),
+            )
+            .await?
+            {
+                Ok(plan) => plan,
+                Err(failures) => {
+                    write_failures(&failures, args.output.format, out)?;
+                    return Ok(Exit::Problems);
+                }
+            };
             write_plan(&inputs, &plan, args.output.format, out)?;
             Ok(if plan.changes.is_empty() && plan.notes.is_empty() {
                 Exit::Ok
@@ -271,6 +323,80 @@ fn confirm(question: &str, yes: bool) -> Result<bool> {
 struct Backup {
     config_maps: BTreeMap<String, BTreeMap<String, String>>,
     spark_applications: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    deployments: BTreeMap<String, serde_json::Value>,
+}
+
+/// The server-side apply body that gives Deployment `d` the sizing of `changes`, and the one that restores it.
+fn deployment_bodies(
+    d: &Deployment,
+    changes: &[&model::Change],
+) -> (serde_json::Value, serde_json::Value) {
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let namespace = d.metadata.namespace.clone().unwrap_or_default();
+    let body = |replicas: Option<serde_json::Value>,
+                container: Option<(String, serde_json::Value)>| {
+        let mut spec = serde_json::Map::new();
+        if let Some(r) = replicas {
+            spec.insert("replicas".into(), r);
+        }
+        if let Some((c, resources)) = container {
+            spec.insert(
+                "template".into(),
+                serde_json::json!({"spec": {"containers": [{"name": c, "resources": resources}]}}),
+            );
+        }
+        serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace}, "spec": spec})
+    };
+    let (mut replicas, mut old_replicas, mut container, mut old_container) =
+        (None, None, None, None);
+    for change in changes {
+        match &change.edit {
+            Some(model::Edit::Replicas { replicas: r }) => {
+                replicas = Some(serde_json::json!(r));
+                old_replicas = Some(serde_json::json!(
+                    d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
+                ));
+            }
+            Some(model::Edit::Memory {
+                container: c,
+                bytes,
+            }) => {
+                let q = rules::gib(*bytes);
+                container = Some((
+                    c.clone(),
+                    serde_json::json!({"limits": {"memory": q}, "requests": {"memory": q}}),
+                ));
+                let live = d
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.template.spec.as_ref())
+                    .and_then(|s| s.containers.iter().find(|x| &x.name == c))
+                    .and_then(|x| x.resources.as_ref());
+                let get = |kind: &str| {
+                    live.and_then(|r| {
+                        if kind == "limits" {
+                            r.limits.as_ref()
+                        } else {
+                            r.requests.as_ref()
+                        }
+                    })
+                    .and_then(|m| m.get("memory"))
+                    .map(|q| q.0.clone())
+                };
+                let mut old = serde_json::Map::new();
+                if let Some(l) = get("limits") {
+                    old.insert("limits".into(), serde_json::json!({"memory": l}));
+                }
+                if let Some(r) = get("requests") {
+                    old.insert("requests".into(), serde_json::json!({"memory": r}));
+                }
+                old_container = Some((c.clone(), serde_json::Value::Object(old)));
+            }
+            _ => {}
+        }
+    }
+    (body(replicas, container), body(old_replicas, old_container))
 }
 
 async fn apply(
@@ -280,7 +406,15 @@ async fn apply(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let inputs = gather(cluster, namespace).await?;
-    let plan = plan::build(&inputs, args.profile);
+    let plan = match sized_plan(cluster, &inputs, args.profile, &args.sizing.request()).await? {
+        Ok(plan) => plan,
+        Err(failures) => {
+            write_failures(&failures, TuneFormat::Table, out)?;
+            return Err(Error::Config(
+                "refusing to apply a size that does not fit (see above)".into(),
+            ));
+        }
+    };
     for n in &plan.notes {
         writeln!(
             out,
@@ -367,7 +501,28 @@ async fn apply(
         backup.spark_applications.insert(name.clone(), backward);
     }
 
+    let mut deployment_bodies_by_name: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    for d in inputs.deployments.iter().filter(|d| plan::is_trino(d)) {
+        let name = d.metadata.name.clone().unwrap_or_default();
+        let changes: Vec<&model::Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.object.kind == "Deployment" && c.object.name == name)
+            .collect();
+        if changes.is_empty() {
+            continue;
+        }
+        let (forward, backward) = deployment_bodies(d, &changes);
+        deployment_bodies_by_name.insert(name.clone(), forward);
+        backup.deployments.insert(name, backward);
+    }
+
     // Everything through the API server's dry run first: never half-applied.
+    for (name, body) in &deployment_bodies_by_name {
+        cluster
+            .apply_deployment(namespace, name, body, true)
+            .await?;
+    }
     for (cm, data) in &cm_data {
         cluster
             .apply_config_map_data(namespace, cm, data, true)
@@ -421,6 +576,12 @@ async fn apply(
             .patch_spark_application(namespace, name, patch, false)
             .await?;
         writeln!(out, "sparkapplication/{name} patched")?;
+    }
+    for (name, body) in &deployment_bodies_by_name {
+        cluster
+            .apply_deployment(namespace, name, body, false)
+            .await?;
+        writeln!(out, "deployment/{name} resized")?;
     }
     writeln!(
         out,
@@ -605,6 +766,12 @@ async fn rollback(
             .await?;
         writeln!(out, "sparkapplication/{app} restored")?;
     }
+    for (deployment, body) in &backup.deployments {
+        cluster
+            .apply_deployment(namespace, deployment, body, false)
+            .await?;
+        writeln!(out, "deployment/{deployment} restored")?;
+    }
     cluster.delete_config_map(namespace, &name).await?;
     writeln!(out, "backup configmap/{name} used and removed")?;
     Ok(Exit::Ok)
@@ -639,4 +806,172 @@ async fn export(
         writeln!(out, "wrote {}", args.dir.join(&file.path).display())?;
     }
     Ok(Exit::Ok)
+}
+
+/// The plan, resized when sizing flags were given; `Err` lists the constraints that fail.
+pub async fn sized_plan(
+    cluster: &Cluster,
+    inputs: &Inputs,
+    profile: Profile,
+    request: &sizing::Request,
+) -> Result<std::result::Result<Plan, Vec<String>>> {
+    if request.is_empty() {
+        return Ok(Ok(plan::build(inputs, profile)));
+    }
+    let (current, nodes, quotas) = sizing_context(cluster, inputs).await?;
+    Ok(sizing::size(request, current, &nodes, &quotas)
+        .map(|shape| plan::build_sized(inputs, profile, &shape)))
+}
+
+fn memory_of(d: &Deployment, kind: &str) -> u64 {
+    plan::trino_container(d)
+        .and_then(|c| crate::platform::workload::resource(c, kind, "memory"))
+        .map(|q| q.units_ceil().max(0) as u64)
+        .unwrap_or(0)
+}
+
+/// Trino's current shape, each node's room beside other pods, and the quota left to Trino.
+async fn sizing_context(
+    cluster: &Cluster,
+    inputs: &Inputs,
+) -> Result<(sizing::Shape, Vec<sizing::NodeRoom>, Vec<sizing::QuotaRoom>)> {
+    use k8s_openapi::api::core::v1::{Node, Pod, ResourceQuota};
+    let ns = inputs.namespace.as_str();
+    let trino: Vec<&Deployment> = inputs
+        .deployments
+        .iter()
+        .filter(|d| plan::is_trino(d))
+        .collect();
+    if trino.is_empty() {
+        return Err(Error::NotFound {
+            kind: "Trino Deployment".into(),
+            name: "app.kubernetes.io/name=trino".into(),
+            scope: format!(" in namespace {ns}"),
+            hint: format!("kubectl get deployments -n {ns} -l app.kubernetes.io/name=trino"),
+        });
+    }
+    let replicas =
+        |d: &Deployment| d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(0) as u64;
+    let workers: Vec<&&Deployment> = trino.iter().filter(|d| plan::role(d) == "worker").collect();
+    let coordinator = trino.iter().find(|d| plan::role(d) == "coordinator");
+    let current = sizing::Shape {
+        workers: workers.iter().map(|d| replicas(d)).sum(),
+        worker_memory: workers.first().map(|d| memory_of(d, "limits")).unwrap_or(0),
+        coordinator_memory: coordinator.map(|d| memory_of(d, "limits")).unwrap_or(0),
+    };
+    let all = ListParams::default();
+    let scope = crate::kube::Scope::Namespace(ns.to_string());
+    let (nodes, pods, quotas) = tokio::try_join!(
+        cluster.list_cluster::<Node>(&all),
+        cluster.list::<Pod>(&crate::kube::Scope::All, &all),
+        cluster.list::<ResourceQuota>(&scope, &all),
+    )?;
+    let bytes = |q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>| {
+        q.and_then(|q| q.0.parse::<crate::platform::quantity::Quantity>().ok())
+            .map(|q| q.units_ceil().max(0) as u64)
+            .unwrap_or(0)
+    };
+    let mut rooms: Vec<sizing::NodeRoom> = nodes
+        .items
+        .iter()
+        .filter(|n| {
+            !n.spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false)
+        })
+        .map(|n| sizing::NodeRoom {
+            name: n.metadata.name.clone().unwrap_or_default(),
+            allocatable: bytes(
+                n.status
+                    .as_ref()
+                    .and_then(|s| s.allocatable.as_ref())
+                    .and_then(|a| a.get("memory")),
+            ),
+            used: 0,
+        })
+        .collect();
+    for pod in &pods.items {
+        let is_trino = pod.metadata.namespace.as_deref() == Some(ns)
+            && pod
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("app.kubernetes.io/name"))
+                .map(String::as_str)
+                == Some("trino");
+        let phase = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or_default();
+        if is_trino || matches!(phase, "Succeeded" | "Failed") {
+            continue;
+        }
+        let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+            continue;
+        };
+        let requested: u64 = pod
+            .spec
+            .iter()
+            .flat_map(|s| s.containers.iter())
+            .map(|c| {
+                bytes(
+                    c.resources
+                        .as_ref()
+                        .and_then(|r| r.requests.as_ref())
+                        .and_then(|r| r.get("memory")),
+                )
+            })
+            .sum();
+        if let Some(room) = rooms.iter_mut().find(|r| r.name == node) {
+            room.used += requested;
+        }
+    }
+    let trino_usage =
+        |kind: &str| -> u64 { trino.iter().map(|d| replicas(d) * memory_of(d, kind)).sum() };
+    let mut rooms_quota = Vec::new();
+    for q in &quotas.items {
+        let hard = q
+            .status
+            .as_ref()
+            .and_then(|s| s.hard.clone())
+            .or_else(|| q.spec.as_ref().and_then(|s| s.hard.clone()))
+            .unwrap_or_default();
+        let used = q
+            .status
+            .as_ref()
+            .and_then(|s| s.used.clone())
+            .unwrap_or_default();
+        for (resource, kind) in [
+            ("limits.memory", "limits"),
+            ("requests.memory", "requests"),
+            ("memory", "requests"),
+        ] {
+            if let Some(h) = hard.get(resource) {
+                rooms_quota.push(sizing::QuotaRoom {
+                    quota: q.metadata.name.clone().unwrap_or_default(),
+                    resource: resource.into(),
+                    hard: bytes(Some(h)),
+                    used_by_others: bytes(used.get(resource)).saturating_sub(trino_usage(kind)),
+                });
+            }
+        }
+    }
+    Ok((current, rooms, rooms_quota))
+}
+
+fn write_failures(failures: &[String], format: TuneFormat, out: &mut dyn Write) -> Result<()> {
+    let value = serde_json::json!({"apiVersion": model::API_VERSION, "kind": "TuneSizing", "fits": false, "failures": failures});
+    match format {
+        TuneFormat::Json => crate::render::json(out, &value),
+        TuneFormat::Yaml => crate::render::yaml(out, &value),
+        _ => {
+            writeln!(out, "the requested size does not fit:")?;
+            for failure in failures {
+                writeln!(out, "  {failure}")?;
+            }
+            Ok(())
+        }
+    }
 }

@@ -30,6 +30,10 @@ pub enum Edit {
         field: String,
         value: String,
     },
+    /// A Deployment container's memory request and limit (sizing).
+    Memory { container: String, bytes: u64 },
+    /// A Deployment's replicas (sizing).
+    Replicas { replicas: i32 },
 }
 
 /// One proposed setting.

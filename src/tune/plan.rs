@@ -60,7 +60,7 @@ pub fn role(d: &Deployment) -> &'static str {
     }
 }
 
-fn trino_container(d: &Deployment) -> Option<&Container> {
+pub fn trino_container(d: &Deployment) -> Option<&Container> {
     let containers = &d.spec.as_ref()?.template.spec.as_ref()?.containers;
     containers
         .iter()
@@ -83,6 +83,118 @@ pub fn is_trino(d: &Deployment) -> bool {
         .and_then(|l| l.get("app.kubernetes.io/name"))
         .map(String::as_str)
         == Some("trino")
+}
+
+/// The plan with Trino resized to `shape`: Deployment changes first, then every
+/// rule evaluated against the new sizes.
+pub fn build_sized(inputs: &Inputs, profile: Profile, shape: &super::sizing::Shape) -> Plan {
+    let mut sizing_changes = Vec::new();
+    let ns = inputs.namespace.as_str();
+    for d in inputs.deployments.iter().filter(|d| is_trino(d)) {
+        let object = ObjectRef::namespaced(
+            "Deployment",
+            ns,
+            d.metadata.name.as_deref().unwrap_or_default(),
+        );
+        let (memory, replicas) = if role(d) == "coordinator" {
+            (shape.coordinator_memory, None)
+        } else {
+            (shape.worker_memory, Some(shape.workers))
+        };
+        let Some(container) = trino_container(d) else {
+            continue;
+        };
+        let current = workload::memory_limit(container).map(|q| q.units_ceil().max(0) as u64);
+        let request = workload::resource(container, "requests", "memory")
+            .map(|q| q.units_ceil().max(0) as u64);
+        if current != Some(memory) || request != Some(memory) {
+            sizing_changes.push(Change {
+                object: object.clone(),
+                file: format!("spec.template.spec.containers[{}]", container.name),
+                setting: "resources.memory".into(),
+                line: None,
+                current: current.map(super::rules::gib),
+                proposed: Some(super::rules::gib(memory)),
+                rule: "trino.sizing".into(),
+                reason: format!(
+                    "sizing: coordinator {} + {} workers x {} = {} (requests = limits)",
+                    super::rules::gib(shape.coordinator_memory),
+                    shape.workers,
+                    super::rules::gib(shape.worker_memory),
+                    super::rules::gib(shape.total())
+                ),
+                edit: Some(Edit::Memory {
+                    container: container.name.clone(),
+                    bytes: memory,
+                }),
+            });
+        }
+        let now = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        if let Some(replicas) = replicas
+            && now as u64 != replicas
+        {
+            sizing_changes.push(Change {
+                object: object.clone(),
+                file: "spec".into(),
+                setting: "replicas".into(),
+                line: None,
+                current: Some(now.to_string()),
+                proposed: Some(replicas.to_string()),
+                rule: "trino.sizing".into(),
+                reason: format!("--workers {replicas}"),
+                edit: Some(Edit::Replicas {
+                    replicas: replicas as i32,
+                }),
+            });
+        }
+    }
+    let sized = Inputs {
+        deployments: resized(&inputs.deployments, &sizing_changes),
+        ..inputs.clone()
+    };
+    let mut plan = build(&sized, profile);
+    sizing_changes.append(&mut plan.changes);
+    plan.changes = sizing_changes;
+    plan
+}
+
+/// Deployments with the sizing edits of `changes` applied.
+pub fn resized(deployments: &[Deployment], changes: &[Change]) -> Vec<Deployment> {
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+    let mut out = deployments.to_vec();
+    for change in changes.iter().filter(|c| c.object.kind == "Deployment") {
+        let Some(d) = out
+            .iter_mut()
+            .find(|d| d.metadata.name.as_deref() == Some(change.object.name.as_str()))
+        else {
+            continue;
+        };
+        let Some(spec) = d.spec.as_mut() else {
+            continue;
+        };
+        match &change.edit {
+            Some(Edit::Replicas { replicas }) => spec.replicas = Some(*replicas),
+            Some(Edit::Memory { container, bytes }) => {
+                let Some(pod) = spec.template.spec.as_mut() else {
+                    continue;
+                };
+                if let Some(c) = pod.containers.iter_mut().find(|c| &c.name == container) {
+                    let resources = c.resources.get_or_insert_with(Default::default);
+                    let value = K8sQuantity(super::rules::gib(*bytes));
+                    resources
+                        .limits
+                        .get_or_insert_with(Default::default)
+                        .insert("memory".into(), value.clone());
+                    resources
+                        .requests
+                        .get_or_insert_with(Default::default)
+                        .insert("memory".into(), value);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The plan for `inputs`.
@@ -340,6 +452,7 @@ pub fn new_spark_applications(inputs: &Inputs, plan: &Plan) -> BTreeMap<String, 
 /// The inputs as they would be after the plan.
 pub fn after(inputs: &Inputs, plan: &Plan) -> Inputs {
     let mut next = inputs.clone();
+    next.deployments = resized(&inputs.deployments, &plan.changes);
     for ((cm, file), (_, new)) in new_files(inputs, plan) {
         if let Some(c) = next
             .config_maps
@@ -443,6 +556,7 @@ mod tests {
                 ),
             ],
             spark_applications: vec![],
+            spark_raw: BTreeMap::new(),
         };
         let plan = build(&inputs, Profile::Balanced);
         let find = |cm: &str, setting: &str| {
