@@ -533,3 +533,96 @@ fn sizing_refuses_what_cannot_fit_the_96gib_cluster_and_says_why() {
     let bad = dp(BIN, &["plan", "-n", &ns.name, "--budget", "lots"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+const SMALL_TRINO: &str = r#"
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: small-trino}
+data:
+  jvm.config: |
+    -server
+    -Xmx4G
+  config.properties: |
+    coordinator=true
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: small-trino
+  labels: {app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}
+    spec:
+      containers:
+      - name: trino
+        image: trinodb/trino:476
+        resources:
+          requests: {cpu: 100m, memory: 256Mi}
+          limits: {cpu: 100m, memory: 2Gi}
+        volumeMounts:
+        - {name: config, mountPath: /etc/trino}
+      volumes:
+      - name: config
+        configMap: {name: small-trino}
+"#;
+
+#[test]
+fn restart_rolls_the_affected_deployment_and_waits_until_ready() {
+    let ns = TestNamespace::new("tune-restart");
+    let output = kubectl_output(&["apply", "-n", &ns.name, "-f", "-"], Some(SMALL_TRINO));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eventually(60, "small-trino ready", || {
+        kubectl(&[
+            "get",
+            "deployment",
+            "small-trino",
+            "-n",
+            &ns.name,
+            "-o",
+            "jsonpath={.status.readyReplicas}",
+        ]) == "1"
+    });
+    let applied = dp(
+        BIN,
+        &[
+            "apply",
+            "-n",
+            &ns.name,
+            "--yes",
+            "--restart",
+            "--timeout",
+            "90s",
+        ],
+    );
+    let text = stdout(&applied);
+    assert_eq!(applied.status.code(), Some(0), "{text}{}", stderr(&applied));
+    // -Xmx4G in a 2Gi container: 80% of 2Gi = 1638M.
+    assert!(text.contains("+-Xmx1638M"), "{text}");
+    assert!(text.contains("deployment/small-trino restarting"), "{text}");
+    assert!(
+        text.contains("deployment/small-trino: 1/1 updated, 1/1 ready"),
+        "{text}"
+    );
+    let annotation = kubectl(&[
+        "get",
+        "deployment",
+        "small-trino",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.spec.template.metadata.annotations}",
+    ]);
+    assert!(
+        annotation.contains("kubectl.kubernetes.io/restartedAt"),
+        "{annotation}"
+    );
+}
