@@ -9,10 +9,24 @@ const BIN: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
 
 const SPARK_BREAK: &str = r#"{"spec":{"sparkConf":{"spark.sql.adaptive.coalescePartitions.parallelismFirst":"true","spark.kryoserializer.buffer.max":"4096m","spark.jars.packages":"org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.9.1"},"hadoopConf":{"fs.s3a.connection.maximum":"32","fs.s3a.threads.max":"64"},"executor":{"memoryOverhead":"128m"}}}"#;
 
+/// tune reads objects, not running pods: the copies its tests make are kept off the
+/// nodes (an affinity no node matches), leaving the 96 GiB to tests that need pods.
+fn off_the_nodes(manifests: &str) -> String {
+    let replaced = manifests.replace(
+        "node-role.dp.example.com/data",
+        "kubectl-dp.io/tune-test-never",
+    );
+    assert_ne!(
+        replaced, manifests,
+        "the example's node affinity changed: update off_the_nodes"
+    );
+    replaced
+}
+
 /// A copy of examples/platform in its own namespace, healthy or broken.
 fn platform(prefix: &str, broken: bool) -> TestNamespace {
     let ns = TestNamespace::new(prefix);
-    let manifests = render_example("examples/platform", &ns.name);
+    let manifests = off_the_nodes(&render_example("examples/platform", &ns.name));
     // The Namespace object itself is already created by TestNamespace.
     apply(&manifests);
     if broken {
@@ -328,7 +342,7 @@ fn bad_input_is_one_line_and_exit_2() {
 
 fn broken_example(prefix: &str) -> TestNamespace {
     let ns = TestNamespace::new(prefix);
-    apply(&render_example("examples/broken", &ns.name));
+    apply(&off_the_nodes(&render_example("examples/broken", &ns.name)));
     ns
 }
 
