@@ -6,12 +6,14 @@
 
 #![forbid(unsafe_code)]
 
+pub mod buckets;
 pub mod cli;
 pub mod error;
 pub mod findings;
 pub mod kube;
 pub mod platform;
 pub mod render;
+pub mod s3;
 pub mod snapshot;
 pub mod status;
 pub mod suite;

@@ -189,10 +189,67 @@ fn run_child(path: &Path, args: Vec<OsString>) -> Result<Exit> {
     })
 }
 
+/// The clap definition of every command the library implements, by name.
+fn commands() -> Vec<(&'static str, clap::Command)> {
+    use clap::CommandFactory;
+    vec![
+        ("status", crate::status::Args::command()),
+        ("buckets", crate::buckets::Args::command()),
+        ("tune", crate::tune::Args::command()),
+    ]
+}
+
+/// `kubectl dp __complete <command> ARGS...`: kubectl's plugin completion protocol
+/// (kubectl runs `kubectl_complete-dp-<command>` with the words typed so far, the
+/// last being the one under the cursor): one candidate per line, `value<TAB>help`,
+/// then `:4` (no file completion).
+pub fn complete(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
+    let mut args = args.into_iter();
+    let command = args
+        .next()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let words: Vec<OsString> = args.collect();
+    let candidates: Vec<(String, String)> =
+        match commands().into_iter().find(|(name, _)| *name == command) {
+            Some((name, mut cmd)) => {
+                let mut argv = vec![OsString::from(format!("kubectl-dp-{name}"))];
+                argv.extend(words);
+                if argv.len() == 1 {
+                    argv.push(OsString::new());
+                }
+                let index = argv.len() - 1;
+                clap_complete::engine::complete(&mut cmd, argv, index, None)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| {
+                        let help = c.get_help().map(|h| h.to_string()).unwrap_or_default();
+                        (c.get_value().to_string_lossy().into_owned(), help)
+                    })
+                    .collect()
+            }
+            // `kubectl dp <TAB>`: the command names (the word being typed is `command`).
+            None => COMMANDS
+                .iter()
+                .filter(|(name, _)| name.starts_with(&command))
+                .map(|(name, about)| (name.to_string(), about.to_string()))
+                .collect(),
+        };
+    for (value, help) in candidates {
+        let help = help.lines().next().unwrap_or_default().to_string();
+        if help.is_empty() {
+            writeln!(out, "{value}")?;
+        } else {
+            writeln!(out, "{value}\t{help}")?;
+        }
+    }
+    writeln!(out, ":4")?;
+    Ok(Exit::Ok)
+}
+
 /// `kubectl dp completion <shell>`: completion scripts for every command the
 /// library defines, so `kubectl-dp-status <TAB>` completes flags.
 pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
-    use clap::CommandFactory;
     use clap_complete::Shell;
     let shell_name = args
         .first()
@@ -203,9 +260,7 @@ pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
             "'{shell_name}' is not a shell I can complete; use: kubectl dp completion bash|zsh|fish|powershell|elvish"
         ))
     })?;
-    let mut commands = vec![crate::status::Args::command()];
-    commands.push(crate::tune::Args::command());
-    for command in &mut commands {
+    for (_, command) in &mut commands() {
         let name = command.get_name().to_string();
         clap_complete::generate(shell, command, name, out);
     }

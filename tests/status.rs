@@ -432,3 +432,68 @@ fn base64_decode(text: &str) -> Vec<u8> {
         .decode(text)
         .unwrap()
 }
+
+#[test]
+fn watch_redraws_when_the_platform_changes() {
+    use std::io::Read;
+    let ns = TestNamespace::new("dp-watch");
+    let mut child = std::process::Command::new(STATUS)
+        .args([
+            "-n",
+            &ns.name,
+            "--watch",
+            "--interval",
+            "500ms",
+            "-o",
+            "json",
+        ])
+        .env("KUBECONFIG", kubeconfig())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let collected = reports.clone();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            text.push_str(&String::from_utf8_lossy(&buf[..n]));
+            let parsed: Vec<Value> = serde_json::Deserializer::from_str(&text)
+                .into_iter::<Value>()
+                .filter_map(|v| v.ok())
+                .collect();
+            *collected.lock().unwrap() = parsed;
+        }
+    });
+    let count = || reports.lock().unwrap().len();
+    eventually(20, "the first report", || count() >= 1);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(count(), 1, "no change, no redraw");
+    // A hand-written credential appears: the next report shows it.
+    kubectl(&[
+        "create",
+        "secret",
+        "generic",
+        "leaked",
+        "-n",
+        &ns.name,
+        "--from-literal=password=x",
+    ]);
+    eventually(20, "a redraw after the change", || count() >= 2);
+    let last = reports.lock().unwrap().last().cloned().unwrap();
+    assert!(
+        last["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "secrets.hand-written")
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    reader.join().unwrap();
+}

@@ -10,6 +10,14 @@ fn main() -> std::process::ExitCode {
     // arrives here: find the command word after the flags.
     let command =
         suite::command_position(&args).map(|i| args.remove(i).to_string_lossy().into_owned());
+    if command.as_deref() == Some("__complete") {
+        // Synchronous: value completers start their own short-lived runtime.
+        let mut out = std::io::stdout().lock();
+        return match suite::complete(args, &mut out) {
+            Ok(exit) => exit.into(),
+            Err(_) => Exit::Failed.into(),
+        };
+    }
     cli::execute(|mut out| async move {
         let exit = match command.as_deref() {
             None if args.iter().any(|a| a == "--version" || a == "-V") => suite::version(&mut out)?,

@@ -32,7 +32,7 @@ pub struct ClusterArgs {
     pub user: Option<String>,
 
     /// Namespace to look in (default: the context's namespace)
-    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    #[arg(short = 'n', long, global = true, value_name = "NAME", add = clap_complete::engine::ArgValueCompleter::new(complete_namespace))]
     pub namespace: Option<String>,
 
     /// Look in every namespace
@@ -91,6 +91,34 @@ pub struct ClusterArgs {
         hide_short_help = true
     )]
     pub server: Option<String>,
+}
+
+/// Completes `-n` from the cluster's namespaces (default kubeconfig, 2s at most);
+/// no candidates when the cluster cannot answer.
+fn complete_namespace(
+    current: &std::ffi::OsStr,
+) -> Vec<clap_complete::engine::CompletionCandidate> {
+    let prefix = current.to_string_lossy().into_owned();
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return Vec::new();
+    };
+    let args = ClusterArgs {
+        request_timeout: Timeout(Some(Duration::from_secs(2))),
+        ..ClusterArgs::default()
+    };
+    let names = runtime.block_on(async {
+        let cluster = crate::kube::Cluster::connect(&args).await.ok()?;
+        cluster.namespace_names().await.ok()
+    });
+    names
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.starts_with(&prefix))
+        .map(clap_complete::engine::CompletionCandidate::new)
+        .collect()
 }
 
 /// `--request-timeout`: kubectl's "0" means no limit.
@@ -177,6 +205,29 @@ pub struct OutputArgs {
     /// Say more (repeat for more detail: requests made, timings)
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl OutputArgs {
+    /// Sends diagnostics to stderr at the level `-v` asks for: `-v` what the command
+    /// did and how long it took, `-vv` every API request, `-vvv` everything.
+    /// `RUST_LOG` overrides. Harmless when called twice.
+    pub fn init_logging(&self) {
+        let filter = match self.verbose {
+            0 => "warn",
+            1 => "kubectl_dp=info",
+            2 => "kubectl_dp=debug,kube_client=debug",
+            _ => "trace",
+        };
+        let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(self.color.enabled())
+            .with_target(self.verbose > 1)
+            .without_time()
+            .try_init();
+    }
 }
 
 impl ClusterArgs {

@@ -30,6 +30,11 @@ impl Cluster {
         config.write_timeout = timeout;
         config.connect_timeout =
             Some(timeout.map_or(Duration::from_secs(10), |t| t.min(Duration::from_secs(10))));
+        // Audit logs then tell which of our commands made a request.
+        let agent = format!("{}/{}", command_name(), env!("CARGO_PKG_VERSION"));
+        if let Ok(value) = http::HeaderValue::from_str(&agent) {
+            config.headers.push((http::header::USER_AGENT, value));
+        }
         // One try only: a retry loop would stretch a dead cluster past --request-timeout.
         config.default_retry = false;
 
@@ -124,6 +129,15 @@ impl Cluster {
             reason,
         }
     }
+}
+
+/// `kubectl-dp-status` and friends, from the executable's name.
+fn command_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|n| n.starts_with("kubectl-dp"))
+        .unwrap_or_else(|| "kubectl-dp".into())
 }
 
 /// The innermost cause, which is the part a person can act on ("connection refused").

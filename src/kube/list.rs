@@ -182,3 +182,30 @@ impl Cluster {
         Ok(Listing::available(items))
     }
 }
+
+impl Cluster {
+    /// Names of the namespaces the user may list (for shell completion).
+    pub async fn namespace_names(&self) -> Result<Vec<String>> {
+        let listing = self
+            .list_cluster::<k8s_openapi::api::core::v1::Namespace>(&ListParams::default())
+            .await?;
+        Ok(listing
+            .items
+            .into_iter()
+            .filter_map(|n| n.metadata.name)
+            .collect())
+    }
+
+    /// Reads one namespaced object; `None` when it does not exist or may not be read
+    /// (callers treat both as "not known", never as a failure).
+    pub async fn get_opt<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
+    where
+        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + DeserializeOwned
+            + Debug,
+    {
+        let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
+        Ok(self.call(api.get_opt(name)).await?.unwrap_or(None))
+    }
+}

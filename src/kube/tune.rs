@@ -124,13 +124,6 @@ impl Cluster {
         Ok(items)
     }
 
-    pub async fn config_map(&self, namespace: &str, name: &str) -> Result<ConfigMap> {
-        let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), namespace);
-        self.call(api.get(name))
-            .await?
-            .map_err(|e| api_error(format!("reading ConfigMap {namespace}/{name}"), e))
-    }
-
     /// Replaces a ConfigMap (keeping its metadata and resourceVersion) with `data` exactly.
     pub async fn replace_config_map(&self, cm: &ConfigMap) -> Result<()> {
         let namespace = cm.metadata.namespace.clone().unwrap_or_default();
@@ -168,7 +161,7 @@ impl Cluster {
             .map_err(|e| api_error(format!("restarting Deployment {namespace}/{name}"), e))
     }
 
-    pub async fn deployment(&self, namespace: &str, name: &str) -> Result<Deployment> {
+    pub async fn tune_deployment(&self, namespace: &str, name: &str) -> Result<Deployment> {
         let api: Api<Deployment> = Api::namespaced(self.client.clone(), namespace);
         self.call(api.get(name))
             .await?

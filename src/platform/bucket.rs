@@ -103,6 +103,24 @@ impl Lifecycle {
     }
 }
 
+/// `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` from the data of `rook-ceph-operator-config`;
+/// Rook's defaults when the key is absent.
+pub fn allowed_fields(data: Option<&std::collections::BTreeMap<String, String>>) -> Vec<String> {
+    data.and_then(|d| d.get("ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS"))
+        .map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_else(|| {
+            ROOK_DEFAULT_ALLOWED_FIELDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
+}
+
 /// What the checks need to know beyond the claim itself.
 pub struct ClaimContext<'a> {
     pub has_secret: bool,

@@ -48,6 +48,7 @@ pub struct Args {
 
 /// Gathers, analyses and renders once, or keeps doing so with `--watch`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
+    args.output.init_logging();
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = cluster.scope(&args.cluster);
     let palette = Palette::new(args.output.color.enabled());

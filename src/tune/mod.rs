@@ -678,7 +678,7 @@ async fn restart(
     let deadline = tokio::time::Instant::now() + timeout;
     for name in names {
         loop {
-            let d = cluster.deployment(namespace, name).await?;
+            let d = cluster.tune_deployment(namespace, name).await?;
             let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
             let status = d.status.clone().unwrap_or_default();
             let updated = status.updated_replicas.unwrap_or(0);
@@ -755,7 +755,18 @@ async fn rollback(
         return Ok(Exit::Ok);
     }
     for (cm, data) in &backup.config_maps {
-        let mut current = cluster.config_map(namespace, cm).await?;
+        let mut current =
+            cluster
+                .config_map(namespace, cm)
+                .await?
+                .ok_or_else(|| Error::NotFound {
+                    kind: "ConfigMap".into(),
+                    name: cm.clone(),
+                    scope: format!(" in namespace {namespace}"),
+                    hint: format!(
+                        "kubectl get configmaps -n {namespace}; the backup is kept in {name}"
+                    ),
+                })?;
         current.data = Some(data.clone());
         cluster.replace_config_map(&current).await?;
         writeln!(out, "configmap/{cm} restored")?;

@@ -60,20 +60,14 @@ pub fn analyse(snapshot: &Snapshot, now: jiff::Timestamp) -> Section {
 /// `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` from the operator's ConfigMap, when it was read.
 pub fn rook_allowed_fields(snapshot: &Snapshot) -> Option<Vec<String>> {
     snapshot
-        .config_maps
-        .items
-        .iter()
-        .find(|c| c.metadata.name.as_deref() == Some("rook-ceph-operator-config"))
-        .map(|cm| {
-            cm.data
-                .as_ref()
-                .and_then(|d| d.get("ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS"))
-                .map(|v| {
-                    v.split(',')
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_else(|| vec!["maxObjects".into(), "maxSize".into()])
+        .rook_operator_config
+        .as_ref()
+        .or_else(|| {
+            snapshot
+                .config_maps
+                .items
+                .iter()
+                .find(|c| c.metadata.name.as_deref() == Some(crate::snapshot::ROOK_OPERATOR_CONFIG))
         })
+        .map(|cm| crate::platform::bucket::allowed_fields(cm.data.as_ref()))
 }

@@ -135,3 +135,47 @@ pub fn nessie_chain_snapshot(secret_exists: bool) -> Snapshot {
     }))]);
     s
 }
+
+/// A namespace with one hand-written credential Secret, one failed and one
+/// package-downloading SparkApplication, and no quota, limits or network policy.
+pub fn compliance_snapshot() -> Snapshot {
+    let mut s = empty();
+    s.deployments = Listing::available(vec![from(json!({
+        "metadata": {"name": "adhoc", "namespace": "dp"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "adhoc"}},
+            "template": {"metadata": {"labels": {"app": "adhoc"}}, "spec": {"containers": [{"name": "main", "image": "busybox"}]}}
+        }
+    }))]);
+    s.secrets = Listing::available(vec![
+        from(
+            json!({"metadata": {"name": "db-password", "namespace": "dp"}, "data": {"password": "aHVudGVyMg=="}}),
+        ),
+        from(
+            json!({"metadata": {"name": "tls", "namespace": "dp", "annotations": {"cert-manager.io/certificate-name": "x"}}, "data": {"tls.key": "eA=="}}),
+        ),
+    ]);
+    s.spark_applications = Listing::available(vec![
+        from(json!({
+            "metadata": {"name": "report", "namespace": "dp"},
+            "spec": {"sparkConf": {"spark.sql.adaptive.enabled": "false"}},
+            "status": {"applicationState": {"state": "FAILED", "errorMessage": "driver OOMKilled\nstack..."}}
+        })),
+        from(json!({
+            "metadata": {"name": "ingest", "namespace": "dp"},
+            "spec": {"sparkConf": {"spark.jars.packages": "org.apache.hadoop:hadoop-aws:3.3.4"}},
+            "status": {"applicationState": {"state": "COMPLETED"}}
+        })),
+    ]);
+    s.jobs = Listing::available(vec![from(
+        json!({"metadata": {"name": "one-off", "namespace": "dp"}}),
+    )]);
+    s.resource_quotas = Listing::available(Vec::new());
+    s.limit_ranges = Listing::available(Vec::new());
+    s.network_policies = Listing::available(Vec::new());
+    s.prometheus_rules = Listing {
+        items: Vec::new(),
+        availability: crate::kube::Availability::NotInstalled,
+    };
+    s
+}

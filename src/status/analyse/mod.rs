@@ -49,3 +49,93 @@ pub fn analyse(
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+    use crate::findings::{Component, Severity};
+    use crate::kube::{Availability, Listing};
+    use crate::status::report::State;
+
+    fn state(components: &[ComponentStatus], component: Component) -> State {
+        components
+            .iter()
+            .find(|c| c.component == component)
+            .unwrap()
+            .state
+    }
+
+    #[test]
+    fn compliance_spark_and_secret_findings() {
+        let (components, findings, summary) =
+            analyse(&compliance_snapshot(), jiff::Timestamp::now());
+        let found = codes(&findings);
+        for code in [
+            "secrets.hand-written",
+            "spark.application-failed",
+            "spark.aqe-disabled",
+            "spark.packages-at-startup",
+            "gitops.unmanaged",
+            "gitops.orphan-job",
+            "policy.no-resource-quota",
+            "policy.no-limit-range",
+            "policy.no-default-deny",
+            "resources.missing",
+        ] {
+            assert!(found.contains(&code), "{code} missing from {found:?}");
+        }
+        // The cert-manager Secret is tooling, not a hand-written credential.
+        assert_eq!(
+            found
+                .iter()
+                .filter(|c| **c == "secrets.hand-written")
+                .count(),
+            1
+        );
+        // Only the first line of a multi-line Spark error is shown.
+        let failed = findings
+            .iter()
+            .find(|f| f.code == "spark.application-failed")
+            .unwrap();
+        assert_eq!(failed.message, "FAILED: driver OOMKilled");
+        // Never a secret value.
+        assert!(
+            findings
+                .iter()
+                .all(|f| !f.message.contains("hunter2") && !f.message.contains("aHVudGVyMg"))
+        );
+        assert_eq!(state(&components, Component::Secrets), State::Failing);
+        assert_eq!(state(&components, Component::Spark), State::Degraded);
+        assert_eq!(summary.worst, Some(Severity::Critical));
+        assert_eq!(findings[0].severity, Severity::Critical, "problems first");
+    }
+
+    #[test]
+    fn missing_crds_and_forbidden_reads_are_section_states() {
+        let mut snapshot = compliance_snapshot();
+        snapshot.spark_applications = Listing {
+            items: Vec::new(),
+            availability: Availability::NotInstalled,
+        };
+        snapshot.bucket_claims = Listing {
+            items: Vec::new(),
+            availability: Availability::Forbidden("u cannot list objectbucketclaims".into()),
+        };
+        let (components, findings, _) = analyse(&snapshot, jiff::Timestamp::now());
+        assert_eq!(state(&components, Component::Spark), State::NotInstalled);
+        assert_eq!(state(&components, Component::Buckets), State::Forbidden);
+        assert!(!findings.iter().any(|f| f.component == Component::Spark));
+    }
+
+    #[test]
+    fn an_empty_namespace_is_not_found_not_failing() {
+        let snapshot = crate::snapshot::Snapshot {
+            scope: Some(crate::kube::Scope::Namespace("empty".into())),
+            ..Default::default()
+        };
+        let (components, _, _) = analyse(&snapshot, jiff::Timestamp::now());
+        assert_eq!(state(&components, Component::Trino), State::NotFound);
+        assert_eq!(state(&components, Component::Nessie), State::NotFound);
+    }
+}

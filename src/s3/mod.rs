@@ -1,0 +1,343 @@
+//! A small S3 client for what `kubectl dp buckets` needs (bucket exists, probe
+//! object, list for a size, lifecycle get/put), over plain HTTP with AWS
+//! Signature Version 4, path-style addressing and region `us-east-1`, as Rook's
+//! RADOS Gateway expects. Tested against a real Ceph RGW (tests/s3/up).
+//!
+//! Every request runs under one timeout, so an endpoint that does not answer
+//! fails with a clear error instead of hanging.
+
+mod sigv4;
+mod xml;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use crate::platform::bucket::Lifecycle;
+
+pub use sigv4::Credentials;
+
+/// Why an S3 call failed, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum S3Error {
+    #[error(
+        "S3 endpoint {endpoint} did not answer within {timeout:?}; check the address (or pass --s3-endpoint / port-forward the gateway)"
+    )]
+    Timeout { endpoint: String, timeout: Duration },
+    #[error("could not reach S3 endpoint {endpoint}: {reason}")]
+    Unreachable { endpoint: String, reason: String },
+    #[error("S3 refused the credentials ({code}): {message}")]
+    Credentials { code: String, message: String },
+    #[error("S3 answered {status} {code}: {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error(
+        "{endpoint} answered HTTP {status} without S3 headers; it does not look like an S3 gateway (check --s3-endpoint or the claim's BUCKET_HOST/BUCKET_PORT)"
+    )]
+    NotS3 { endpoint: String, status: u16 },
+    #[error("'{0}' is not an http(s) URL like http://rgw.rook-ceph.svc:80")]
+    BadEndpoint(String),
+    #[error(
+        "S3 endpoint {0} uses https, which this client does not speak yet; port-forward the gateway's http port and pass --s3-endpoint http://127.0.0.1:PORT"
+    )]
+    Https(String),
+}
+
+/// What a ListObjectsV2 walk found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub objects: u64,
+    pub bytes: u64,
+}
+
+pub struct Client {
+    endpoint: String,
+    authority: String,
+    credentials: Credentials,
+    timeout: Duration,
+    http: HyperClient<HttpConnector, Full<Bytes>>,
+}
+
+struct Response {
+    status: u16,
+    body: Bytes,
+    /// Whether the answer carries S3's request id header (RGW and AWS send it).
+    from_s3: bool,
+}
+
+impl Client {
+    /// `endpoint` is `http://host:port` (a trailing slash is fine).
+    pub fn new(
+        endpoint: &str,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> Result<Client, S3Error> {
+        let trimmed = endpoint.trim_end_matches('/');
+        let uri: http::Uri = trimmed
+            .parse()
+            .map_err(|_| S3Error::BadEndpoint(endpoint.to_string()))?;
+        match uri.scheme_str() {
+            Some("http") => {}
+            Some("https") => return Err(S3Error::Https(endpoint.to_string())),
+            _ => return Err(S3Error::BadEndpoint(endpoint.to_string())),
+        }
+        let authority = uri
+            .authority()
+            .map(|a| a.as_str().to_string())
+            .ok_or_else(|| S3Error::BadEndpoint(endpoint.to_string()))?;
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(timeout));
+        connector.enforce_http(true);
+        let http = HyperClient::builder(TokioExecutor::new()).build(connector);
+        Ok(Client {
+            endpoint: trimmed.to_string(),
+            authority,
+            credentials,
+            timeout,
+            http,
+        })
+    }
+
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// HEAD bucket: true when it exists and the credentials may use it.
+    pub async fn bucket_exists(&self, bucket: &str) -> Result<bool, S3Error> {
+        let response = self
+            .send("HEAD", bucket, "", &[], Bytes::new(), false)
+            .await?;
+        match response.status {
+            200..=299 => Ok(true),
+            404 if response.from_s3 => Ok(false),
+            404 => Err(S3Error::NotS3 {
+                endpoint: self.endpoint.clone(),
+                status: 404,
+            }),
+            403 => Err(S3Error::Credentials {
+                code: "AccessDenied".into(),
+                message: format!("HEAD bucket {bucket} was forbidden"),
+            }),
+            status => Err(S3Error::Server {
+                status,
+                code: String::new(),
+                message: format!("HEAD bucket {bucket}"),
+            }),
+        }
+    }
+
+    pub async fn create_bucket(&self, bucket: &str) -> Result<(), S3Error> {
+        let response = self
+            .send("PUT", bucket, "", &[], Bytes::new(), false)
+            .await?;
+        check(response).map(|_| ())
+    }
+
+    pub async fn delete_bucket(&self, bucket: &str) -> Result<(), S3Error> {
+        let response = self
+            .send("DELETE", bucket, "", &[], Bytes::new(), false)
+            .await?;
+        check(response).map(|_| ())
+    }
+
+    pub async fn put_object(&self, bucket: &str, key: &str, body: Bytes) -> Result<(), S3Error> {
+        let response = self.send("PUT", bucket, key, &[], body, false).await?;
+        check(response).map(|_| ())
+    }
+
+    pub async fn get_object(&self, bucket: &str, key: &str) -> Result<Bytes, S3Error> {
+        let response = self
+            .send("GET", bucket, key, &[], Bytes::new(), false)
+            .await?;
+        check(response)
+    }
+
+    pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<(), S3Error> {
+        let response = self
+            .send("DELETE", bucket, key, &[], Bytes::new(), false)
+            .await?;
+        check(response).map(|_| ())
+    }
+
+    /// Counts the objects and bytes with ListObjectsV2, page by page.
+    pub async fn usage(&self, bucket: &str) -> Result<Usage, S3Error> {
+        let mut usage = Usage::default();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query = vec![
+                ("list-type", "2".to_string()),
+                ("max-keys", "1000".to_string()),
+            ];
+            if let Some(token) = &token {
+                query.push(("continuation-token", token.clone()));
+            }
+            let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let body = check(
+                self.send("GET", bucket, "", &query, Bytes::new(), false)
+                    .await?,
+            )?;
+            let page = xml::list_page(&body).map_err(|reason| S3Error::Server {
+                status: 200,
+                code: "MalformedXML".into(),
+                message: reason,
+            })?;
+            usage.objects += page.objects;
+            usage.bytes += page.bytes;
+            match page.next {
+                Some(next) if page.truncated => token = Some(next),
+                _ => return Ok(usage),
+            }
+        }
+    }
+
+    /// The lifecycle the bucket really holds; `None` when it has none.
+    pub async fn get_lifecycle(&self, bucket: &str) -> Result<Option<Lifecycle>, S3Error> {
+        let response = self
+            .send("GET", bucket, "", &[("lifecycle", "")], Bytes::new(), false)
+            .await?;
+        if response.status == 404 {
+            let (code, _) = xml::error(&response.body);
+            if code == "NoSuchLifecycleConfiguration" {
+                return Ok(None);
+            }
+        }
+        let body = check(response)?;
+        xml::lifecycle(&body)
+            .map(Some)
+            .map_err(|reason| S3Error::Server {
+                status: 200,
+                code: "MalformedXML".into(),
+                message: reason,
+            })
+    }
+
+    pub async fn put_lifecycle(&self, bucket: &str, lifecycle: &Lifecycle) -> Result<(), S3Error> {
+        let body = Bytes::from(xml::lifecycle_document(lifecycle));
+        let response = self
+            .send("PUT", bucket, "", &[("lifecycle", "")], body, true)
+            .await?;
+        check(response).map(|_| ())
+    }
+
+    pub async fn delete_lifecycle(&self, bucket: &str) -> Result<(), S3Error> {
+        let response = self
+            .send(
+                "DELETE",
+                bucket,
+                "",
+                &[("lifecycle", "")],
+                Bytes::new(),
+                false,
+            )
+            .await?;
+        check(response).map(|_| ())
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        bucket: &str,
+        key: &str,
+        query: &[(&str, &str)],
+        body: Bytes,
+        content_md5: bool,
+    ) -> Result<Response, S3Error> {
+        let path = sigv4::canonical_path(bucket, key);
+        let query_string = sigv4::canonical_query(query);
+        let now = jiff::Timestamp::now();
+        let md5 = content_md5.then(|| sigv4::content_md5(&body));
+        let signed = sigv4::sign(
+            &self.credentials,
+            method,
+            &self.authority,
+            &path,
+            &query_string,
+            &body,
+            md5.as_deref(),
+            now,
+        );
+        let uri = if query_string.is_empty() {
+            format!("{}{path}", self.endpoint)
+        } else {
+            format!("{}{path}?{query_string}", self.endpoint)
+        };
+        let mut builder = http::Request::builder().method(method).uri(&uri);
+        for (name, value) in &signed {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let request = builder
+            .body(Full::new(body))
+            .map_err(|_| S3Error::BadEndpoint(self.endpoint.clone()))?;
+        let exchange = async {
+            let response = self
+                .http
+                .request(request)
+                .await
+                .map_err(|e| self.transport(&e))?;
+            let status = response.status().as_u16();
+            let from_s3 = response.headers().contains_key("x-amz-request-id");
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| self.transport(&e))?
+                .to_bytes();
+            Ok(Response {
+                status,
+                body,
+                from_s3,
+            })
+        };
+        match tokio::time::timeout(self.timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(S3Error::Timeout {
+                endpoint: self.endpoint.clone(),
+                timeout: self.timeout,
+            }),
+        }
+    }
+
+    fn transport(&self, error: &(dyn std::error::Error + 'static)) -> S3Error {
+        let mut current = error;
+        while let Some(next) = current.source() {
+            current = next;
+        }
+        let reason = current.to_string();
+        if reason.to_lowercase().contains("timed out") {
+            return S3Error::Timeout {
+                endpoint: self.endpoint.clone(),
+                timeout: self.timeout,
+            };
+        }
+        S3Error::Unreachable {
+            endpoint: self.endpoint.clone(),
+            reason,
+        }
+    }
+}
+
+/// A 2xx body, or the S3 error the server sent.
+fn check(response: Response) -> Result<Bytes, S3Error> {
+    if (200..300).contains(&response.status) {
+        return Ok(response.body);
+    }
+    let (code, message) = xml::error(&response.body);
+    if matches!(
+        code.as_str(),
+        "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "AccessDenied" | "InvalidToken"
+    ) {
+        return Err(S3Error::Credentials { code, message });
+    }
+    Err(S3Error::Server {
+        status: response.status,
+        code,
+        message,
+    })
+}

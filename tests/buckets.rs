@@ -1,0 +1,866 @@
+//! `kubectl dp buckets` against the local control plane (tests/cluster/up) and a
+//! real S3 server, Ceph's RADOS Gateway (tests/s3/up). The harness plays Rook's
+//! bucket provisioner: it creates an RGW user and bucket for a claim, the Secret and
+//! ConfigMap named like the claim (owned by it), the ObjectBucket
+//! `obc-<ns>-<name>`, applies the claim's lifecycle to the bucket and marks the
+//! claim Bound through the status subresource.
+//!
+//! S3 tests read the environment `tests/s3/up` prints (or target/s3/env):
+//! KUBECTL_DP_TEST_S3_ENDPOINT, KUBECTL_DP_TEST_S3_ACCESS_KEY,
+//! KUBECTL_DP_TEST_S3_SECRET_KEY and KUBECTL_DP_TEST_S3_CONF (ceph.conf for radosgw-admin).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use common::{TestNamespace, apply, dp, kubectl, stderr, stdout};
+use kubectl_dp::platform::bucket::Lifecycle;
+use kubectl_dp::s3;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kubectl-dp-buckets");
+
+struct S3Env {
+    endpoint: String,
+    access_key: String,
+    secret_key: String,
+    conf: String,
+}
+
+fn s3_env() -> S3Env {
+    let mut vars: BTreeMap<String, String> = std::env::vars().collect();
+    if !vars.contains_key("KUBECTL_DP_TEST_S3_ENDPOINT")
+        && let Ok(text) = std::fs::read_to_string(common::repo_root().join("target/s3/env"))
+    {
+        for line in text.lines() {
+            if let Some((k, v)) = line.trim_start_matches("export ").split_once('=') {
+                vars.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    let get = |k: &str| {
+        vars.get(k).cloned().unwrap_or_else(|| {
+            panic!("{k} is not set: start the S3 server with `eval \"$(tests/s3/up)\"` (Ceph RGW on loopback) before these tests")
+        })
+    };
+    S3Env {
+        endpoint: get("KUBECTL_DP_TEST_S3_ENDPOINT"),
+        access_key: get("KUBECTL_DP_TEST_S3_ACCESS_KEY"),
+        secret_key: get("KUBECTL_DP_TEST_S3_SECRET_KEY"),
+        conf: get("KUBECTL_DP_TEST_S3_CONF"),
+    }
+}
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn client(endpoint: &str, access: &str, secret: &str) -> s3::Client {
+    s3::Client::new(
+        endpoint,
+        s3::Credentials {
+            access_key: access.into(),
+            secret_key: secret.into(),
+        },
+        Duration::from_secs(10),
+    )
+    .unwrap()
+}
+
+/// A claim as a user (or `buckets create`) writes it.
+fn claim(ns: &str, name: &str, lifecycle: Option<&str>) -> String {
+    let config = match lifecycle {
+        Some(json) => {
+            format!("  additionalConfig:\n    maxSize: 1Gi\n    bucketLifecycle: '{json}'\n")
+        }
+        None => "  additionalConfig:\n    maxSize: 1Gi\n".to_string(),
+    };
+    format!(
+        "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  generateBucketName: {name}\n  storageClassName: ceph-bucket\n{config}"
+    )
+}
+
+struct Provisioned {
+    bucket: String,
+    access: String,
+    secret: String,
+}
+
+/// Plays Rook's provisioner for a claim that already exists.
+fn provision(env: &S3Env, ns: &str, name: &str, with_config_map: bool) -> Provisioned {
+    let uid = kubectl(&[
+        "get",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.metadata.uid}",
+    ]);
+    let bucket = format!("{ns}-{name}");
+    let user = format!("obc-{ns}-{name}");
+    let access: String = format!("AK{}", uid.replace('-', ""))
+        .chars()
+        .take(20)
+        .collect::<String>()
+        .to_uppercase();
+    let secret = format!("SK{}", uid.replace('-', ""));
+    let status = std::process::Command::new("radosgw-admin")
+        .args([
+            "-c",
+            &env.conf,
+            "user",
+            "create",
+            &format!("--uid={user}"),
+            &format!("--display-name={user}"),
+        ])
+        .arg(format!("--access-key={access}"))
+        .arg(format!("--secret={secret}"))
+        .output()
+        .expect("radosgw-admin");
+    assert!(
+        status.status.success(),
+        "radosgw-admin user create: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let owner = client(&env.endpoint, &access, &secret);
+    block_on(owner.create_bucket(&bucket)).expect("create bucket");
+    let lifecycle = kubectl(&[
+        "get",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.spec.additionalConfig.bucketLifecycle}",
+    ]);
+    if !lifecycle.is_empty()
+        && let Ok(parsed) = Lifecycle::parse(&lifecycle)
+    {
+        block_on(owner.put_lifecycle(&bucket, &parsed)).expect("put lifecycle");
+    }
+    let (host, port) = env
+        .endpoint
+        .trim_start_matches("http://")
+        .split_once(':')
+        .expect("endpoint host:port");
+    let owner_ref = format!(
+        "  ownerReferences:\n  - apiVersion: objectbucket.io/v1alpha1\n    kind: ObjectBucketClaim\n    name: {name}\n    uid: {uid}\n    controller: true\n"
+    );
+    let mut manifest = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: {ns}\n{owner_ref}stringData:\n  AWS_ACCESS_KEY_ID: {access}\n  AWS_SECRET_ACCESS_KEY: {secret}\n"
+    );
+    if with_config_map {
+        manifest.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\n{owner_ref}data:\n  BUCKET_HOST: {host}\n  BUCKET_PORT: \"{port}\"\n  BUCKET_NAME: {bucket}\n  BUCKET_REGION: us-east-1\n"
+        ));
+    }
+    manifest.push_str(&format!(
+        "---\napiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucket\nmetadata:\n  name: obc-{ns}-{name}\nspec:\n  storageClassName: ceph-bucket\n  claimRef:\n    namespace: {ns}\n    name: {name}\n  endpoint:\n    bucketHost: {host}\n    bucketPort: {port}\n    bucketName: {bucket}\n"
+    ));
+    apply(&manifest);
+    kubectl(&[
+        "patch",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "--type=merge",
+        "-p",
+        &format!(
+            "{{\"spec\":{{\"bucketName\":\"{bucket}\",\"objectBucketName\":\"obc-{ns}-{name}\"}}}}"
+        ),
+    ]);
+    kubectl(&[
+        "patch",
+        "obc",
+        name,
+        "-n",
+        ns,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Bound\"}}",
+    ]);
+    Provisioned {
+        bucket,
+        access,
+        secret,
+    }
+}
+
+const TEST_LIFECYCLE: &str = r#"{"Rules":[{"ID":"abort-multipart","Status":"Enabled","Prefix":"","AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1}},{"ID":"expire-7d","Status":"Enabled","Prefix":"","Expiration":{"Days":7}}]}"#;
+
+#[test]
+fn s3_client_talks_to_rgw() {
+    let env = s3_env();
+    let admin = client(&env.endpoint, &env.access_key, &env.secret_key);
+    let bucket = format!("client-{}", std::process::id());
+    block_on(async {
+        admin.create_bucket(&bucket).await.unwrap();
+        assert!(admin.bucket_exists(&bucket).await.unwrap());
+        assert!(
+            !admin
+                .bucket_exists("no-such-bucket-kubectl-dp")
+                .await
+                .unwrap()
+        );
+        assert_eq!(admin.get_lifecycle(&bucket).await.unwrap(), None);
+        let lifecycle = Lifecycle::parse(TEST_LIFECYCLE).unwrap();
+        admin.put_lifecycle(&bucket, &lifecycle).await.unwrap();
+        assert_eq!(admin.get_lifecycle(&bucket).await.unwrap(), Some(lifecycle));
+        admin
+            .put_object(&bucket, "dir/a b.txt", "hello".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            &admin.get_object(&bucket, "dir/a b.txt").await.unwrap()[..],
+            b"hello"
+        );
+        let usage = admin.usage(&bucket).await.unwrap();
+        assert_eq!((usage.objects, usage.bytes), (1, 5));
+        admin.delete_object(&bucket, "dir/a b.txt").await.unwrap();
+        admin.delete_bucket(&bucket).await.unwrap();
+    });
+}
+
+#[test]
+fn create_presets_print_valid_sorted_lifecycles() {
+    for (preset, expected) in [
+        (
+            "analytics",
+            Some("2 rules: abort multipart 1d, noncurrent 7d"),
+        ),
+        ("test", Some("2 rules: abort multipart 1d, expire 7d")),
+        ("none", None),
+    ] {
+        let output = dp(
+            BIN,
+            &[
+                "create",
+                "raw",
+                "--storage-class",
+                "ceph-bucket",
+                "--lifecycle",
+                preset,
+                "-n",
+                "x",
+                "-o",
+                "json",
+            ],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        let manifest: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(manifest["kind"], "ObjectBucketClaim");
+        let json = manifest["spec"]["additionalConfig"]["bucketLifecycle"].as_str();
+        match expected {
+            None => assert!(json.is_none(), "{preset}: {manifest}"),
+            Some(summary) => {
+                let lifecycle = Lifecycle::parse(json.unwrap()).unwrap();
+                assert_eq!(lifecycle.summary(), summary, "{preset}");
+                assert_eq!(lifecycle.unsorted_ids(), None);
+            }
+        }
+    }
+    let output = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--lifecycle",
+            "test",
+            "--expire-days",
+            "30",
+            "--max-size",
+            "100Gi",
+            "--max-objects",
+            "5000",
+            "-n",
+            "x",
+            "-o",
+            "yaml",
+        ],
+    );
+    let text = stdout(&output);
+    assert!(
+        text.contains("maxSize: 100Gi") && text.contains("maxObjects: '5000'")
+            || text.contains("maxObjects: \"5000\""),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"\"Days\":30"#) || text.contains(r#""Days":30"#),
+        "{text}"
+    );
+    let bad = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--lifecycle",
+            "forever",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--max-size",
+            "lots",
+            "-o",
+            "yaml",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--max-size 'lots'"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn create_applies_with_server_side_apply_and_waits() {
+    let ns = TestNamespace::new("bkt-create");
+    let dry = dp(
+        BIN,
+        &[
+            "create",
+            "dry",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "test",
+            "-n",
+            &ns.name,
+            "--dry-run=server",
+        ],
+    );
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("server dry run"));
+    assert!(
+        common::kubectl_output(&["get", "obc", "dry", "-n", &ns.name], None)
+            .status
+            .code()
+            != Some(0)
+    );
+
+    let made = dp(
+        BIN,
+        &[
+            "create",
+            "analytics",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "analytics",
+            "-n",
+            &ns.name,
+        ],
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let managers = kubectl(&[
+        "get",
+        "obc",
+        "analytics",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.metadata.managedFields[*].manager}",
+    ]);
+    assert!(managers.contains("kubectl-dp"), "{managers}");
+    let json = kubectl(&[
+        "get",
+        "obc",
+        "analytics",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.spec.additionalConfig.bucketLifecycle}",
+    ]);
+    assert_eq!(Lifecycle::parse(&json).unwrap().rules.len(), 2);
+
+    // --wait: a short timeout while Pending, then Bound once the "provisioner" acts.
+    let started = Instant::now();
+    let waited = dp(
+        BIN,
+        &[
+            "create",
+            "analytics",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "analytics",
+            "-n",
+            &ns.name,
+            "--wait",
+            "--timeout",
+            "2s",
+        ],
+    );
+    assert_eq!(waited.status.code(), Some(1), "{}", stdout(&waited));
+    assert!(
+        stdout(&waited).contains("still Pending"),
+        "{}",
+        stdout(&waited)
+    );
+    assert!(started.elapsed() < Duration::from_secs(15));
+    kubectl(&[
+        "patch",
+        "obc",
+        "analytics",
+        "-n",
+        &ns.name,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Bound\"}}",
+    ]);
+    let bound = dp(
+        BIN,
+        &[
+            "create",
+            "analytics",
+            "--storage-class",
+            "ceph-bucket",
+            "--lifecycle",
+            "analytics",
+            "-n",
+            &ns.name,
+            "--wait",
+            "--timeout",
+            "20s",
+        ],
+    );
+    assert!(bound.status.success(), "{}", stderr(&bound));
+    assert!(stdout(&bound).contains("Bound"));
+}
+
+#[test]
+fn list_and_describe_claims_in_every_phase() {
+    let env = s3_env();
+    let ns = TestNamespace::new("bkt-list");
+    let n = &ns.name;
+    apply(&claim(n, "healthy", Some(TEST_LIFECYCLE)));
+    apply(&claim(n, "pending", None));
+    apply(&claim(n, "broken-json", Some("{not json")));
+    apply(&claim(n, "no-cm", None));
+    apply(&claim(n, "failed", None));
+    apply(&claim(n, "released", None));
+    kubectl(&[
+        "patch",
+        "obc",
+        "released",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Released\"}}",
+    ]);
+    provision(&env, n, "healthy", true);
+    provision(&env, n, "no-cm", false);
+    kubectl(&[
+        "patch",
+        "obc",
+        "failed",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Failed\"}}",
+    ]);
+    apply(&format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: reader\n  namespace: {n}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    envFrom:\n    - secretRef:\n        name: healthy\n    - configMapRef:\n        name: healthy\n"
+    ));
+
+    // The operator config of this test: allows bucketLifecycle, so only the real
+    // problems are reported.
+    apply(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rook-ceph-operator-config\n  namespace: {n}\ndata:\n  ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS: maxObjects,maxSize,bucketLifecycle\n"
+    ));
+    let output = dp(BIN, &["list", "-n", n, "--operator-namespace", n]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
+    for expected in [
+        "healthy",
+        "Bound",
+        "2 rules: abort multipart 1d, expire 7d",
+        "Pending",
+        "Failed",
+        "Released",
+        "invalid JSON",
+        "claim is Bound but its ConfigMap no-cm (the endpoint) is missing",
+        "bucketLifecycle is not a valid S3 lifecycle document",
+        "claim is Failed",
+    ] {
+        assert!(text.contains(expected), "missing '{expected}' in:\n{text}");
+    }
+
+    assert!(!text.contains("not among the fields"), "{text}");
+    let json = dp(
+        BIN,
+        &[
+            "list",
+            "-n",
+            n,
+            "-o",
+            "json",
+            "--operator-namespace",
+            "no-such-operator-ns",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let claims = report["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 6);
+    let healthy = claims.iter().find(|c| c["name"] == "healthy").unwrap();
+    assert_eq!(healthy["bucket"], format!("{n}-healthy"));
+    assert_eq!(healthy["hasSecret"], true);
+    assert_eq!(healthy["expireDays"], 7);
+    assert!(
+        report["operatorConfig"]
+            .as_str()
+            .unwrap()
+            .contains("not found")
+    );
+
+    // Rook's defaults (no operator config): bucketLifecycle is ignored, said as info.
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["code"] == "bucket.config-field-refused" && f["object"]["name"] == "healthy"), "{findings:?}");
+
+    let described = dp(
+        BIN,
+        &["describe", "healthy", "-n", n, "--operator-namespace", n],
+    );
+    let text = stdout(&described);
+    assert_eq!(
+        described.status.code(),
+        Some(0),
+        "{text}{}",
+        stderr(&described)
+    );
+    assert!(
+        text.contains(&format!("ObjectBucket:  obc-{n}-healthy")),
+        "{text}"
+    );
+    assert!(text.contains("Endpoint:      http://127.0.0.1:"), "{text}");
+    assert!(text.contains("AWS_SECRET_ACCESS_KEY: present"), "{text}");
+    assert!(text.contains("expire-7d"), "{text}");
+    assert!(text.contains("reader"), "{text}");
+    let secret = kubectl(&[
+        "get",
+        "secret",
+        "healthy",
+        "-n",
+        n,
+        "-o",
+        "jsonpath={.data.AWS_SECRET_ACCESS_KEY}",
+    ]);
+    let secret_text = String::from_utf8(base64_decode(&secret)).unwrap();
+    assert!(!text.contains(&secret_text), "describe printed the secret");
+
+    let pending = dp(BIN, &["describe", "pending", "-n", n]);
+    assert!(stdout(&pending).contains("Phase:         Pending"));
+    assert!(stdout(&pending).contains("Secret missing"));
+    let missing = dp(BIN, &["describe", "nope", "-n", n]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("ObjectBucketClaim nope not found"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .unwrap()
+}
+
+#[test]
+fn check_passes_then_reports_drift() {
+    let env = s3_env();
+    let ns = TestNamespace::new("bkt-check");
+    let n = &ns.name;
+    apply(&claim(n, "data", Some(TEST_LIFECYCLE)));
+    let p = provision(&env, n, "data", true);
+
+    let output = dp(BIN, &["check", "data", "-n", n]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    assert!(text.contains("PASS"), "{text}");
+    assert!(text.contains("wrote, read back and deleted"), "{text}");
+    assert!(text.contains("matches the claim"), "{text}");
+
+    // Behind the claim's back: expire after 1 day and drop the multipart rule.
+    let owner = client(&env.endpoint, &p.access, &p.secret);
+    let changed = Lifecycle::parse(
+        r#"{"Rules":[{"ID":"expire-7d","Status":"Enabled","Prefix":"","Expiration":{"Days":1}}]}"#,
+    )
+    .unwrap();
+    block_on(owner.put_lifecycle(&p.bucket, &changed)).unwrap();
+    let output = dp(BIN, &["check", "--all", "-n", n, "-o", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let results: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let drift = results[0]["drift"].as_array().unwrap();
+    assert_eq!(drift.len(), 2, "{drift:?}");
+    assert_eq!(drift[0]["rule"], "abort-multipart");
+    assert_eq!(drift[0]["bucket"], "missing");
+    assert_eq!(drift[1]["field"], "Expiration.Days");
+    assert_eq!(
+        (drift[1]["claim"].as_str(), drift[1]["bucket"].as_str()),
+        (Some("7"), Some("1"))
+    );
+    let table = stdout(&dp(BIN, &["check", "data", "-n", n]));
+    assert!(
+        table.contains("Expiration.Days") && table.contains("FAIL"),
+        "{table}"
+    );
+}
+
+#[test]
+fn check_bad_inputs_fail_clearly() {
+    let env = s3_env();
+    let ns = TestNamespace::new("bkt-bad");
+    let n = &ns.name;
+    apply(&claim(n, "no-cm", None));
+    provision(&env, n, "no-cm", false);
+    let output = dp(BIN, &["check", "no-cm", "-n", n]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(&format!(
+            "ConfigMap {n}/no-cm (the bucket endpoint) is missing"
+        )),
+        "{}",
+        stdout(&output)
+    );
+
+    apply(&claim(n, "wrong-creds", None));
+    provision(&env, n, "wrong-creds", true);
+    kubectl(&[
+        "patch",
+        "secret",
+        "wrong-creds",
+        "-n",
+        n,
+        "--type=merge",
+        "-p",
+        "{\"stringData\":{\"AWS_SECRET_ACCESS_KEY\":\"not-the-secret\"}}",
+    ]);
+    let output = dp(BIN, &["check", "wrong-creds", "-n", n]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("S3 refused the credentials"),
+        "{}",
+        stdout(&output)
+    );
+
+    apply(&claim(n, "bad-json", Some("{not json")));
+    provision(&env, n, "bad-json", true);
+    let output = dp(BIN, &["check", "bad-json", "-n", n]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("bucketLifecycle is not a valid S3 lifecycle document"),
+        "{}",
+        stdout(&output)
+    );
+
+    // An endpoint that accepts connections but never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let started = Instant::now();
+    let output = dp(
+        BIN,
+        &[
+            "check",
+            "bad-json",
+            "-n",
+            n,
+            "--s3-endpoint",
+            &format!("http://127.0.0.1:{port}"),
+            "--s3-timeout",
+            "2s",
+        ],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("did not answer within 2s"),
+        "{}",
+        stdout(&output)
+    );
+    drop(silent);
+
+    let output = dp(
+        BIN,
+        &["check", "bad-json", "-n", n, "--s3-endpoint", "ftp://x"],
+    );
+    assert!(
+        stdout(&output).contains("is not an http(s) URL"),
+        "{}",
+        stdout(&output)
+    );
+    let output = dp(BIN, &["check", "-n", n]);
+    assert_eq!(output.status.code(), Some(2), "NAME or --all is required");
+
+    apply(&claim(n, "waiting", None));
+    let output = dp(BIN, &["check", "waiting", "-n", n]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("the claim is Pending, so there is no bucket to check yet"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn delete_refuses_data_unless_forced() {
+    let env = s3_env();
+    let ns = TestNamespace::new("bkt-delete");
+    let n = &ns.name;
+    apply(&claim(n, "full", None));
+    let p = provision(&env, n, "full", true);
+    let owner = client(&env.endpoint, &p.access, &p.secret);
+    block_on(async {
+        owner
+            .put_object(&p.bucket, "a.parquet", vec![0u8; 2048].into())
+            .await
+            .unwrap();
+        owner
+            .put_object(&p.bucket, "b.parquet", vec![0u8; 1024].into())
+            .await
+            .unwrap();
+    });
+    let output = dp(BIN, &["delete", "full", "-n", n, "--yes"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
+    assert!(text.contains("2 objects, 3Ki"), "{text}");
+    assert!(text.contains("Refusing to delete"), "{text}");
+    kubectl(&["get", "obc", "full", "-n", n]);
+
+    let output = dp(BIN, &["delete", "full", "-n", n, "--force"]);
+    assert_eq!(output.status.code(), Some(2), "no terminal and no --yes");
+    assert!(
+        stderr(&output).contains("pass --yes"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = dp(BIN, &["delete", "full", "-n", n, "--force", "--yes"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("deleted"));
+    let gone = common::kubectl_output(&["get", "obc", "full", "-n", n], None);
+    assert!(!gone.status.success());
+
+    // A Bound claim whose bucket cannot be counted is not deleted blindly; a Pending one is.
+    apply(&claim(n, "unknown", None));
+    provision(&env, n, "unknown", false);
+    let output = dp(BIN, &["delete", "unknown", "-n", n, "--yes"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("could not be counted"),
+        "{}",
+        stdout(&output)
+    );
+    apply(&claim(n, "pending", None));
+    let output = dp(BIN, &["delete", "pending", "-n", n, "--yes"]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+}
+
+#[test]
+fn operator_config_that_refuses_lifecycle_is_a_warning() {
+    let ns = TestNamespace::new("bkt-operator");
+    let n = &ns.name;
+    apply(&claim(n, "ignored", Some(TEST_LIFECYCLE)));
+    kubectl(&[
+        "patch",
+        "obc",
+        "ignored",
+        "-n",
+        n,
+        "--subresource=status",
+        "--type=merge",
+        "-p",
+        "{\"status\":{\"phase\":\"Bound\"}}",
+    ]);
+    apply(&format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ignored\n  namespace: {n}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ignored\n  namespace: {n}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rook-ceph-operator-config\n  namespace: {n}\ndata:\n  ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS: maxObjects,maxSize\n"
+    ));
+    let output = dp(BIN, &["list", "-n", n, "--operator-namespace", n]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("warning: ") && text.contains("additionalConfig bucketLifecycle not among the fields rook-ceph-operator-config allows"), "{text}");
+}
+
+#[test]
+fn a_reader_without_operator_access_still_gets_the_list() {
+    let ns = TestNamespace::new("bkt-rbac");
+    let n = &ns.name;
+    apply(&claim(n, "pending", None));
+    apply(&format!(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: bucket-reader, namespace: {n}}}
+rules:
+- apiGroups: ["", "objectbucket.io"]
+  resources: ["*"]
+  verbs: ["get", "list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: bucket-reader, namespace: {n}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: bucket-reader}}
+subjects: [{{kind: User, name: dp-bucket-reader, apiGroup: rbac.authorization.k8s.io}}]
+"#
+    ));
+    let output = dp(
+        BIN,
+        &["list", "-n", n, "--as", "dp-bucket-reader", "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["claims"][0]["name"], "pending");
+    let operator = report["operatorConfig"].as_str().unwrap();
+    assert!(
+        operator.contains("could not read rook-ceph-operator-config")
+            && operator.contains("default fields"),
+        "{operator}"
+    );
+
+    let output = dp(BIN, &["list", "-n", "default", "--as", "dp-bucket-reader"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("objectbucketclaims") && err.contains("dp-bucket-reader"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
