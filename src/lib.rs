@@ -18,5 +18,6 @@ pub mod s3;
 pub mod snapshot;
 pub mod status;
 pub mod suite;
+pub mod tune;
 
 pub use error::{Error, Exit, Result};

@@ -196,6 +196,7 @@ fn commands() -> Vec<(&'static str, clap::Command)> {
         ("status", crate::status::Args::command()),
         ("buckets", crate::buckets::Args::command()),
         ("quota", crate::quota::Args::command()),
+        ("tune", crate::tune::Args::command()),
     ]
 }
 

@@ -1,15 +1,12 @@
-//! Placeholder until its issue lands: says so plainly and exits 2.
+use clap::Parser;
+use kubectl_dp::{cli, tune};
+use std::io::Write;
 
 fn main() -> std::process::ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("--version") {
-        println!("kubectl-dp-tune {}", env!("CARGO_PKG_VERSION"));
-        return std::process::ExitCode::SUCCESS;
-    }
-    eprintln!(
-        "error: {}",
-        kubectl_dp::Error::NotBuilt {
-            command: "tune".into()
-        }
-    );
-    kubectl_dp::Exit::Failed.into()
+    let args = tune::Args::parse();
+    cli::execute(|mut out| async move {
+        let exit = tune::run(args, &mut out).await?;
+        out.flush()?;
+        Ok(exit)
+    })
 }

@@ -7,6 +7,7 @@ mod connect;
 mod list;
 mod quota_objects;
 pub mod resources;
+pub mod tune;
 
 pub use connect::Cluster;
 

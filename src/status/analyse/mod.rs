@@ -7,7 +7,7 @@ mod compliance;
 mod nessie;
 mod secrets;
 mod spark;
-mod trino;
+pub mod trino;
 mod workloads;
 
 use crate::findings::{self, Finding};

@@ -1,0 +1,259 @@
+//! `kubectl dp tune export`: the plan's result as files for the Git repo, so
+//! that GitOps applies it instead of reverting it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+
+use super::model::Plan;
+use super::plan::{self, Inputs};
+
+/// A file to write, relative to the export directory.
+pub struct File {
+    pub path: String,
+    pub text: String,
+}
+
+fn yaml(value: &Value) -> Result<String> {
+    serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
+}
+
+fn clean_meta(
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let labels = meta.labels.clone().unwrap_or_default();
+    let annotations: BTreeMap<String, String> = meta
+        .annotations
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "kubectl.kubernetes.io/last-applied-configuration")
+        .collect();
+    (labels, annotations)
+}
+
+/// A kustomization that `kubectl apply -k` accepts: the changed ConfigMaps as
+/// generators over their files (every key, so nothing is dropped) and the
+/// changed SparkApplications as manifests.
+pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
+    let next = plan::after(inputs, plan);
+    let files = plan::new_files(inputs, plan);
+    let changed: std::collections::BTreeSet<&String> = files.keys().map(|(cm, _)| cm).collect();
+    let mut out = Vec::new();
+    let mut generators = Vec::new();
+    for cm in next.config_maps.iter().filter(|c| {
+        c.metadata
+            .name
+            .as_ref()
+            .is_some_and(|n| changed.contains(n))
+    }) {
+        let name = cm.metadata.name.clone().unwrap_or_default();
+        let mut paths = Vec::new();
+        for (key, text) in cm.data.iter().flatten() {
+            let path = format!("{name}/{key}");
+            out.push(File {
+                path: path.clone(),
+                text: text.clone(),
+            });
+            paths.push(path);
+        }
+        let (labels, annotations) = clean_meta(&cm.metadata);
+        let mut options = serde_json::Map::new();
+        if !labels.is_empty() {
+            options.insert("labels".into(), json!(labels));
+        }
+        if !annotations.is_empty() {
+            options.insert("annotations".into(), json!(annotations));
+        }
+        generators.push(json!({"name": name, "options": options, "files": paths}));
+    }
+    let mut resources = Vec::new();
+    for (name, app) in plan::new_spark_applications(inputs, plan) {
+        let Some(mut object) = inputs.spark_raw.get(&name).cloned() else {
+            continue;
+        };
+        if let Some(spec) = object.get_mut("spec").and_then(Value::as_object_mut) {
+            spec.insert("sparkConf".into(), json!(app.spec.spark_conf));
+            if !app.spec.hadoop_conf.is_empty() {
+                spec.insert("hadoopConf".into(), json!(app.spec.hadoop_conf));
+            }
+            for (role, pod) in [
+                ("driver", &app.spec.driver),
+                ("executor", &app.spec.executor),
+            ] {
+                if let (Some(o), Some(p)) = (
+                    &pod.memory_overhead,
+                    spec.get_mut(role).and_then(Value::as_object_mut),
+                ) {
+                    p.insert("memoryOverhead".into(), json!(o));
+                }
+            }
+        }
+        if let Some(o) = object.as_object_mut() {
+            o.remove("status");
+            if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                for field in [
+                    "managedFields",
+                    "resourceVersion",
+                    "uid",
+                    "creationTimestamp",
+                    "generation",
+                ] {
+                    meta.remove(field);
+                }
+                if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+                    a.remove("kubectl.kubernetes.io/last-applied-configuration");
+                }
+            }
+        }
+        let path = format!("sparkapplication-{name}.yaml");
+        out.push(File {
+            path: path.clone(),
+            text: yaml(&object)?,
+        });
+        resources.push(path);
+    }
+    let kustomization = json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "namespace": plan.namespace,
+        "generatorOptions": {"disableNameSuffixHash": true},
+        "configMapGenerator": generators,
+        "resources": resources,
+    });
+    out.push(File {
+        path: "kustomization.yaml".into(),
+        text: format!(
+            "# Written by `kubectl dp tune export` (profile {:?}): the tuned ConfigMaps and\n# SparkApplications of namespace {}. Copy the files into your Git repo.\n{}",
+            plan.profile,
+            plan.namespace,
+            yaml(&kustomization)?
+        ),
+    });
+    Ok(out)
+}
+
+/// Values for the upstream Trino chart (trinodb/charts).
+pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
+    let next = plan::after(inputs, plan);
+    let mut values = serde_json::Map::new();
+    let mut config_properties: Vec<String> = Vec::new();
+    for d in next.deployments.iter().filter(|d| plan::is_trino(d)) {
+        let role = plan::role(d);
+        let mut section = serde_json::Map::new();
+        let spec = d.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+        if let Some(container) = spec.and_then(|s| {
+            s.containers
+                .iter()
+                .find(|c| c.name.starts_with("trino"))
+                .or(s.containers.first())
+        }) {
+            if let Some(resources) = &container.resources {
+                section.insert(
+                    "resources".into(),
+                    serde_json::to_value(resources).unwrap_or_default(),
+                );
+            }
+        }
+        for cm_name in spec
+            .map(crate::platform::workload::config_maps)
+            .unwrap_or_default()
+        {
+            let Some(cm) = next
+                .config_maps
+                .iter()
+                .find(|c| c.metadata.name.as_ref() == Some(&cm_name))
+            else {
+                continue;
+            };
+            let data = cm.data.clone().unwrap_or_default();
+            if let Some(text) = data.get("jvm.config") {
+                let jvm = crate::platform::jvm::JvmConfig::parse(text);
+                let mut jvm_values = serde_json::Map::new();
+                if let Some((heap, _)) = jvm.max_heap() {
+                    jvm_values.insert(
+                        "maxHeapSize".into(),
+                        json!(crate::platform::jvm::format_jvm_size(heap)),
+                    );
+                }
+                if let Some(region) = jvm.g1_region_size() {
+                    jvm_values.insert(
+                        "gcMethod".into(),
+                        json!({"type": "UseG1GC", "g1": {"heapRegionSize": region}}),
+                    );
+                }
+                section.insert("jvm".into(), Value::Object(jvm_values));
+                let extra: Vec<&str> = jvm
+                    .options()
+                    .map(|(o, _)| o)
+                    .filter(|o| {
+                        *o != "-server"
+                            && !o.starts_with("-Xmx")
+                            && *o != "-XX:+UseG1GC"
+                            && !o.starts_with("-XX:G1HeapRegionSize=")
+                    })
+                    .collect();
+                section.insert("additionalJVMConfig".into(), json!(extra));
+            }
+            if let Some(text) = data.get("config.properties") {
+                let props = crate::platform::properties::Properties::parse(text);
+                let per_node: Vec<String> = [
+                    super::rules::server::PER_NODE,
+                    super::rules::server::HEADROOM,
+                ]
+                .iter()
+                .filter_map(|key| props.get(key).map(|v| format!("{key}={v}")))
+                .collect();
+                if !per_node.is_empty() {
+                    section.insert("additionalConfigProperties".into(), json!(per_node));
+                }
+                if role == "coordinator" {
+                    for key in [
+                        super::rules::server::MAX_MEMORY,
+                        super::rules::server::MAX_TOTAL,
+                    ] {
+                        if let Some(v) = props.get(key) {
+                            config_properties.push(format!("{key}={v}"));
+                        }
+                    }
+                }
+            }
+        }
+        values.insert(role.into(), Value::Object(section));
+    }
+    if !config_properties.is_empty() {
+        values.insert(
+            "additionalConfigProperties".into(),
+            json!(config_properties),
+        );
+    }
+    Ok(vec![File {
+        path: "values.yaml".into(),
+        text: format!(
+            "# Written by `kubectl dp tune export --format helm-values` (profile {:?}) for\n# the trinodb/charts Trino chart, from namespace {}.\n{}",
+            plan.profile,
+            plan.namespace,
+            yaml(&Value::Object(values))?
+        ),
+    }])
+}
+
+pub fn write(dir: &Path, files: &[File]) -> Result<()> {
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::Input {
+                path: parent.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        }
+        std::fs::write(&path, &file.text).map_err(|e| Error::Input {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! What `kubectl dp tune plan` proposes: one [`Change`] per setting, each with the
+//! rule and the numbers behind it, plus findings it cannot fix by itself.
+
+use serde::Serialize;
+
+use crate::findings::ObjectRef;
+
+pub const API_VERSION: &str = "kubectl-dp/v1";
+
+/// How a change is made to the text of a file or to an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// jvm.config: replace the last option starting with `prefix`, or append `option`.
+    JvmSet { prefix: String, option: String },
+    /// jvm.config: remove the line holding exactly `option`.
+    JvmRemove { option: String },
+    /// A properties file: set `key` (rewriting its line in place) or append it.
+    PropSet { key: String, value: String },
+    /// A properties file: remove every line defining `key`.
+    PropRemove { key: String },
+    /// A SparkApplication map (`sparkConf` or `hadoopConf`): set or remove (`None`) a key.
+    SparkConf {
+        map: String,
+        key: String,
+        value: Option<String>,
+    },
+    /// A SparkApplication pod field (`driver`/`executor`, `memoryOverhead`).
+    SparkPod {
+        role: String,
+        field: String,
+        value: String,
+    },
+    /// A Deployment container's memory request and limit (sizing).
+    Memory { container: String, bytes: u64 },
+    /// A Deployment's replicas (sizing).
+    Replicas { replicas: i32 },
+}
+
+/// One proposed setting.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    pub object: ObjectRef,
+    /// The ConfigMap key (`jvm.config`, `iceberg.properties`) or `spec.sparkConf`.
+    pub file: String,
+    pub setting: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub current: Option<String>,
+    /// `None` removes the setting.
+    pub proposed: Option<String>,
+    pub rule: String,
+    pub reason: String,
+    #[serde(skip)]
+    pub edit: Option<Edit>,
+}
+
+/// A problem the plan reports but does not change (garbage lines, downloads at start).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    pub object: ObjectRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub code: String,
+    pub message: String,
+}
+
+/// A rule's answer before it is attached to an object and file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub setting: String,
+    pub line: Option<usize>,
+    pub current: Option<String>,
+    pub proposed: Option<String>,
+    pub rule: &'static str,
+    pub reason: String,
+    pub edit: Edit,
+}
+
+impl Proposal {
+    pub fn into_change(self, object: &ObjectRef, file: &str) -> Change {
+        Change {
+            object: object.clone(),
+            file: file.to_string(),
+            setting: self.setting,
+            line: self.line,
+            current: self.current,
+            proposed: self.proposed,
+            rule: self.rule.to_string(),
+            reason: self.reason,
+            edit: Some(self.edit),
+        }
+    }
+}
+
+/// How hard the plan pushes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Fix what is wrong; heap at 80% of the container limit
+    #[default]
+    Balanced,
+    /// Also switch on optional speed-ups; heap at 85%, more query memory per node
+    Throughput,
+    /// Heap at 75%, less query memory per node
+    LowMemory,
+}
+
+impl Profile {
+    /// Target share of the container memory limit for -Xmx.
+    pub fn heap_share(self) -> (u64, u64) {
+        match self {
+            Profile::Balanced => (8, 10),
+            Profile::Throughput => (85, 100),
+            Profile::LowMemory => (75, 100),
+        }
+    }
+
+    /// Target share of the heap for query.max-memory-per-node.
+    pub fn query_share(self) -> (u64, u64) {
+        match self {
+            Profile::Balanced => (3, 10),
+            Profile::Throughput => (4, 10),
+            Profile::LowMemory => (25, 100),
+        }
+    }
+}
+
+/// Everything the plan proposes, in the JSON/YAML schema.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub profile: Profile,
+    pub changes: Vec<Change>,
+    pub notes: Vec<Note>,
+}

@@ -1,0 +1,253 @@
+//! config.properties: per-node query memory and headroom below the heap, cluster
+//! query memory consistent with the workers, removed properties.
+
+use crate::platform::jvm::format_jvm_size;
+use crate::platform::properties::{Properties, format_data_size, parse_data_size};
+use crate::platform::trino::REMOVED_SERVER_PROPERTIES;
+use crate::tune::model::{Edit, Profile, Proposal};
+
+use super::round_size;
+
+pub const PER_NODE: &str = "query.max-memory-per-node";
+pub const HEADROOM: &str = "memory.heap-headroom-per-node";
+pub const MAX_MEMORY: &str = "query.max-memory";
+pub const MAX_TOTAL: &str = "query.max-total-memory";
+
+/// Trino's default for query.max-memory.
+pub const DEFAULT_MAX_MEMORY: u64 = 20 << 30;
+
+/// The per-node query memory Trino uses (set, or its default of 30% of the heap).
+pub fn effective_per_node(props: &Properties, heap: u64) -> u64 {
+    props
+        .get(PER_NODE)
+        .and_then(parse_data_size)
+        .unwrap_or(heap * 3 / 10)
+}
+
+fn effective_headroom(props: &Properties, heap: u64) -> u64 {
+    props
+        .get(HEADROOM)
+        .and_then(parse_data_size)
+        .unwrap_or(heap * 3 / 10)
+}
+
+fn set(
+    props: &Properties,
+    key: &str,
+    value: String,
+    rule: &'static str,
+    reason: String,
+) -> Proposal {
+    Proposal {
+        setting: key.into(),
+        line: props.line_of(key),
+        current: props.get(key).map(str::to_string),
+        proposed: Some(value.clone()),
+        rule,
+        reason,
+        edit: Edit::PropSet {
+            key: key.into(),
+            value,
+        },
+    }
+}
+
+/// Per-node rules; returns the proposals and the per-node query memory after them.
+pub fn node_rules(
+    props: &Properties,
+    heap: Option<u64>,
+    profile: Profile,
+) -> (Vec<Proposal>, Option<u64>) {
+    let mut out = Vec::new();
+    for (key, why) in REMOVED_SERVER_PROPERTIES {
+        if let Some(line) = props.line_of(key) {
+            out.push(Proposal {
+                setting: key.to_string(),
+                line: Some(line),
+                current: props.get(key).map(str::to_string),
+                proposed: None,
+                rule: "trino.removed-property",
+                reason: format!("{why}; Trino refuses to start"),
+                edit: Edit::PropRemove {
+                    key: key.to_string(),
+                },
+            });
+        }
+    }
+    let Some(heap) = heap else {
+        return (out, props.get(PER_NODE).and_then(parse_data_size));
+    };
+    let per_node = effective_per_node(props, heap);
+    let headroom = effective_headroom(props, heap);
+    if per_node + headroom < heap {
+        return (out, Some(per_node));
+    }
+    let (num, den) = profile.query_share();
+    let new_per_node = round_size((heap as u128 * num as u128 / den as u128) as u64);
+    let new_headroom = round_size(heap / 10 * 3);
+    let why = format!(
+        "{PER_NODE} {} + {HEADROOM} {} = {} is not below -Xmx{} (Trino refuses to start)",
+        format_data_size(per_node),
+        format_data_size(headroom),
+        format_data_size(per_node + headroom),
+        format_jvm_size(heap)
+    );
+    if new_per_node != per_node || props.get(PER_NODE).is_none() {
+        out.push(set(
+            props,
+            PER_NODE,
+            format_data_size(new_per_node),
+            "trino.query-memory-per-node",
+            format!(
+                "{why}; {}% of the heap = {}",
+                num * 100 / den,
+                format_data_size(new_per_node)
+            ),
+        ));
+    }
+    if new_headroom != headroom || props.get(HEADROOM).is_none() {
+        out.push(set(
+            props,
+            HEADROOM,
+            format_data_size(new_headroom),
+            "trino.heap-headroom",
+            format!(
+                "{why}; 30% of the heap = {}",
+                format_data_size(new_headroom)
+            ),
+        ));
+    }
+    (out, Some(new_per_node))
+}
+
+/// Cluster-wide query memory: at most `workers` x per-node query memory, and
+/// query.max-total-memory at least query.max-memory.
+pub fn cluster_rules(
+    props: &Properties,
+    workers: u64,
+    worker_per_node: Option<u64>,
+) -> Vec<Proposal> {
+    let mut out = Vec::new();
+    let current = props.get(MAX_MEMORY).and_then(parse_data_size);
+    let mut max_memory = current.unwrap_or(DEFAULT_MAX_MEMORY);
+    if let Some(per_node) = worker_per_node
+        && workers > 0
+    {
+        let capacity = round_size(per_node * workers);
+        if max_memory > capacity {
+            out.push(set(
+                props,
+                MAX_MEMORY,
+                format_data_size(capacity),
+                "trino.query-max-memory",
+                format!(
+                    "{} is more than the workers can hold: {workers} workers x {} per node = {}",
+                    format_data_size(max_memory),
+                    format_data_size(per_node),
+                    format_data_size(capacity)
+                ),
+            ));
+            max_memory = capacity;
+        }
+    }
+    let total = props.get(MAX_TOTAL).and_then(parse_data_size);
+    if let Some(total) = total
+        && total < max_memory
+    {
+        out.push(set(
+            props,
+            MAX_TOTAL,
+            format_data_size(max_memory),
+            "trino.query-max-total-memory",
+            format!(
+                "{} is below {MAX_MEMORY} {}; it must be at least as large",
+                format_data_size(total),
+                format_data_size(max_memory)
+            ),
+        ));
+    }
+    out
+}
+
+/// Applies an edit to a properties file.
+pub fn apply(props: &mut Properties, edit: &Edit) {
+    match edit {
+        Edit::PropSet { key, value } => props.set(key, value),
+        Edit::PropRemove { key } => {
+            props.remove(key);
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_worker_settings_pass() {
+        // Workers: 24G heap, 7GB + 7GB below it; 3 workers x 7GB = 21GB >= 12GB.
+        let props = Properties::parse(
+            "query.max-memory=12GB\nquery.max-total-memory=15GB\nquery.max-memory-per-node=7GB\nmemory.heap-headroom-per-node=7GB\n",
+        );
+        let (proposals, per_node) = node_rules(&props, Some(24 << 30), Profile::Balanced);
+        assert!(proposals.is_empty(), "{proposals:#?}");
+        assert_eq!(per_node, Some(7 << 30));
+        assert!(cluster_rules(&props, 3, per_node).is_empty());
+    }
+
+    #[test]
+    fn per_node_plus_headroom_above_heap_is_cut_to_thirty_percent() {
+        // 16GB + 8GB = 24GB is not below a 24G heap.
+        let props = Properties::parse(
+            "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n",
+        );
+        let (proposals, per_node) = node_rules(&props, Some(24 << 30), Profile::Balanced);
+        assert_eq!(proposals.len(), 2);
+        assert_eq!(proposals[0].proposed.as_deref(), Some("7GB"));
+        assert!(
+            proposals[0]
+                .reason
+                .contains("16GB + memory.heap-headroom-per-node 8GB = 24GB"),
+            "{}",
+            proposals[0].reason
+        );
+        assert_eq!(proposals[1].proposed.as_deref(), Some("7GB"));
+        assert_eq!(per_node, Some(7 << 30));
+        // Coordinator: 8G heap, 30% = 2.4GB rounds down to 2457MB.
+        let (proposals, _) = node_rules(&props, Some(8 << 30), Profile::Balanced);
+        assert_eq!(proposals[0].proposed.as_deref(), Some("2457MB"));
+    }
+
+    #[test]
+    fn cluster_memory_follows_the_workers() {
+        let props = Properties::parse("query.max-memory=100GB\nquery.max-total-memory=50GB\n");
+        let proposals = cluster_rules(&props, 3, Some(7 << 30));
+        assert_eq!(proposals[0].proposed.as_deref(), Some("21GB"));
+        assert!(
+            proposals[0]
+                .reason
+                .contains("3 workers x 7GB per node = 21GB"),
+            "{}",
+            proposals[0].reason
+        );
+        // total 50GB is not below the new 21GB: left alone.
+        assert_eq!(proposals.len(), 1);
+        let props = Properties::parse("query.max-memory=12GB\nquery.max-total-memory=10GB\n");
+        let proposals = cluster_rules(&props, 3, Some(7 << 30));
+        assert_eq!(proposals.len(), 1);
+        assert_eq!(proposals[0].setting, MAX_TOTAL);
+        assert_eq!(proposals[0].proposed.as_deref(), Some("12GB"));
+    }
+
+    #[test]
+    fn removed_property_goes() {
+        let mut props = Properties::parse(
+            "# keep\nquery.max-total-memory-per-node=4GB\nquery.max-memory-per-node=2GB\n",
+        );
+        let (proposals, _) = node_rules(&props, Some(8 << 30), Profile::Balanced);
+        assert_eq!(proposals.len(), 1);
+        apply(&mut props, &proposals[0].edit);
+        assert_eq!(props.to_string(), "# keep\nquery.max-memory-per-node=2GB\n");
+    }
+}

@@ -1,0 +1,331 @@
+//! Sizing the Trino pods (`--workers`, `--worker-memory`, `--coordinator-memory`,
+//! `--budget`): container memory that fits the budget, the namespace quota and
+//! the nodes, or the constraint that fails and by how much.
+
+use crate::platform::quantity::Quantity;
+
+use super::rules::gib;
+
+/// What the user asked for; `None` keeps the current value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Request {
+    pub workers: Option<u64>,
+    pub worker_memory: Option<u64>,
+    pub coordinator_memory: Option<u64>,
+    pub budget: Option<u64>,
+}
+
+impl Request {
+    pub fn is_empty(&self) -> bool {
+        *self == Request::default()
+    }
+}
+
+/// Trino's shape: worker count and container memory (requests = limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub workers: u64,
+    pub worker_memory: u64,
+    pub coordinator_memory: u64,
+}
+
+impl Shape {
+    pub fn total(&self) -> u64 {
+        self.coordinator_memory + self.workers * self.worker_memory
+    }
+}
+
+/// A node's allocatable memory and what pods other than Trino's already request there.
+#[derive(Debug, Clone)]
+pub struct NodeRoom {
+    pub name: String,
+    pub allocatable: u64,
+    pub used: u64,
+}
+
+impl NodeRoom {
+    fn free(&self) -> u64 {
+        self.allocatable.saturating_sub(self.used)
+    }
+}
+
+/// One memory line of a ResourceQuota, with what everything but Trino uses.
+#[derive(Debug, Clone)]
+pub struct QuotaRoom {
+    pub quota: String,
+    pub resource: String,
+    pub hard: u64,
+    pub used_by_others: u64,
+}
+
+/// The smallest worker worth running.
+pub const MIN_WORKER: u64 = 4 << 30;
+
+/// The shape to run, or every constraint that fails with its numbers.
+pub fn size(
+    request: &Request,
+    current: Shape,
+    nodes: &[NodeRoom],
+    quotas: &[QuotaRoom],
+) -> Result<Shape, Vec<String>> {
+    let workers = request.workers.unwrap_or(current.workers);
+    let coordinator_memory = request
+        .coordinator_memory
+        .unwrap_or(current.coordinator_memory);
+    let worker_memory = match (request.worker_memory, request.budget) {
+        (Some(memory), _) => memory,
+        (None, Some(budget)) if workers > 0 => {
+            let share = budget.saturating_sub(coordinator_memory) / workers;
+            share / (1 << 30) * (1 << 30)
+        }
+        _ => current.worker_memory,
+    };
+    let shape = Shape {
+        workers,
+        worker_memory,
+        coordinator_memory,
+    };
+    let total = shape.total();
+    let mut failures = Vec::new();
+    if worker_memory < MIN_WORKER {
+        failures.push(format!(
+            "workers: {} per worker is below the {} a Trino worker needs",
+            gib(worker_memory),
+            gib(MIN_WORKER)
+        ));
+    }
+    if let Some(budget) = request.budget
+        && total > budget
+    {
+        failures.push(format!(
+            "budget: coordinator {} + {workers} x {} = {} exceeds --budget {} by {}",
+            gib(coordinator_memory),
+            gib(worker_memory),
+            gib(total),
+            gib(budget),
+            gib(total - budget)
+        ));
+    }
+    for q in quotas {
+        let free = q.hard.saturating_sub(q.used_by_others);
+        if total > free {
+            failures.push(format!(
+                "ResourceQuota {} {}: Trino would need {} but only {} is left (hard {}, {} used by other pods): short by {}",
+                q.quota,
+                q.resource,
+                gib(total),
+                gib(free),
+                gib(q.hard),
+                gib(q.used_by_others),
+                gib(total - free)
+            ));
+        }
+    }
+    if !nodes.is_empty() {
+        failures.extend(pack(&shape, nodes));
+    }
+    if failures.is_empty() {
+        Ok(shape)
+    } else {
+        Err(failures)
+    }
+}
+
+/// First-fit decreasing of the Trino pods onto the nodes' free memory.
+fn pack(shape: &Shape, nodes: &[NodeRoom]) -> Vec<String> {
+    let mut pods: Vec<(&str, u64)> = vec![("coordinator", shape.coordinator_memory)];
+    pods.extend((0..shape.workers).map(|_| ("worker", shape.worker_memory)));
+    pods.sort_by_key(|p| std::cmp::Reverse(p.1));
+    let largest = nodes.iter().map(NodeRoom::free).max().unwrap_or(0);
+    let largest_allocatable = nodes.iter().map(|n| n.allocatable).max().unwrap_or(0);
+    let mut out = Vec::new();
+    for (role, memory) in [
+        ("coordinator", shape.coordinator_memory),
+        ("worker", shape.worker_memory),
+    ] {
+        if memory > largest_allocatable {
+            out.push(format!(
+                "nodes: a {role} pod of {} is larger than any node ({} allocatable at most): short by {}",
+                gib(memory),
+                gib(largest_allocatable),
+                gib(memory - largest_allocatable)
+            ));
+        }
+    }
+    if !out.is_empty() {
+        return out;
+    }
+    let mut free: Vec<u64> = nodes.iter().map(NodeRoom::free).collect();
+    let mut left = Vec::new();
+    for (role, memory) in pods {
+        match free.iter_mut().find(|f| **f >= memory) {
+            Some(slot) => *slot -= memory,
+            None => left.push((role, memory)),
+        }
+    }
+    if !left.is_empty() {
+        let missing: u64 = left.iter().map(|(_, m)| m).sum();
+        let total_free: u64 = nodes.iter().map(NodeRoom::free).sum();
+        out.push(format!(
+            "nodes: {} pod(s) ({}) find no node with room beside what already runs there (free per node: {}; {} free in all, largest {}): short by {}",
+            left.len(),
+            left.iter().map(|(r, m)| format!("{r} {}", gib(*m))).collect::<Vec<_>>().join(", "),
+            nodes.iter().map(|n| format!("{} {}", n.name, gib(n.free()))).collect::<Vec<_>>().join(", "),
+            gib(total_free),
+            gib(largest),
+            gib(missing)
+        ));
+    }
+    out
+}
+
+/// Parses a memory quantity flag (`80Gi`, `28Gi`).
+pub fn parse_memory(text: &str) -> Result<u64, String> {
+    let q: Quantity = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a memory quantity (e.g. 28Gi)"))?;
+    let bytes = q.units_ceil();
+    if bytes <= 0 {
+        return Err(format!("'{text}' must be more than zero"));
+    }
+    Ok(bytes as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GI: u64 = 1 << 30;
+
+    fn cluster() -> Vec<NodeRoom> {
+        // 3 nodes x 32Gi; Nessie and Postgres already use 4Gi on the first.
+        vec![
+            NodeRoom {
+                name: "n1".into(),
+                allocatable: 32 * GI,
+                used: 4 * GI,
+            },
+            NodeRoom {
+                name: "n2".into(),
+                allocatable: 32 * GI,
+                used: 0,
+            },
+            NodeRoom {
+                name: "n3".into(),
+                allocatable: 32 * GI,
+                used: 0,
+            },
+        ]
+    }
+
+    fn quota() -> Vec<QuotaRoom> {
+        vec![QuotaRoom {
+            quota: "data-platform-quota".into(),
+            resource: "limits.memory".into(),
+            hard: 80 * GI,
+            used_by_others: 8 * GI,
+        }]
+    }
+
+    const NOW: Shape = Shape {
+        workers: 3,
+        worker_memory: 16 * GI,
+        coordinator_memory: 10 * GI,
+    };
+
+    #[test]
+    fn budget_of_80gi_gives_the_reference_sizes_when_the_quota_allows() {
+        // (80 - 10) / 3 = 23.3Gi -> 23Gi workers: within the budget...
+        let shape = size(
+            &Request {
+                budget: Some(80 * GI),
+                ..Default::default()
+            },
+            NOW,
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(shape.worker_memory, 23 * GI);
+        // ...but three 23Gi workers leave no node with 10Gi for the coordinator.
+        let failures = size(
+            &Request {
+                budget: Some(80 * GI),
+                ..Default::default()
+            },
+            NOW,
+            &cluster(),
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            failures[0].contains("coordinator 10Gi") && failures[0].contains("short by 10Gi"),
+            "{failures:?}"
+        );
+        // The reference platform: 2 workers of 28Gi and a 10Gi coordinator fit.
+        let two = size(
+            &Request {
+                workers: Some(2),
+                worker_memory: Some(28 * GI),
+                ..Default::default()
+            },
+            NOW,
+            &cluster(),
+            &quota(),
+        )
+        .unwrap();
+        assert_eq!(two.total(), 66 * GI);
+    }
+
+    #[test]
+    fn too_many_workers_say_which_constraint_fails_and_by_how_much() {
+        let failures = size(
+            &Request {
+                workers: Some(6),
+                worker_memory: Some(28 * GI),
+                ..Default::default()
+            },
+            NOW,
+            &cluster(),
+            &quota(),
+        )
+        .unwrap_err();
+        let text = failures.join("\n");
+        // 10 + 6 x 28 = 178Gi against 72Gi left in the quota.
+        assert!(text.contains("ResourceQuota data-platform-quota limits.memory: Trino would need 178Gi but only 72Gi is left"), "{text}");
+        assert!(text.contains("short by 106Gi"), "{text}");
+        assert!(text.contains("nodes: 4 pod(s)"), "{text}");
+        let failures = size(
+            &Request {
+                worker_memory: Some(40 * GI),
+                ..Default::default()
+            },
+            NOW,
+            &cluster(),
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            failures[0].contains("larger than any node (32Gi allocatable at most): short by 8Gi"),
+            "{failures:?}"
+        );
+    }
+
+    #[test]
+    fn a_budget_below_the_coordinator_is_refused() {
+        let failures = size(
+            &Request {
+                budget: Some(12 * GI),
+                ..Default::default()
+            },
+            NOW,
+            &[],
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            failures[0].starts_with("workers: 0B per worker") || failures[0].contains("below"),
+            "{failures:?}"
+        );
+    }
+}
