@@ -236,8 +236,8 @@ spec:
     assert!(
         !codes(&report)
             .iter()
-            .any(|(c, _)| c == "secrets.store-not-ready"
-                || c == "secrets.external-secret-not-synced")
+            .any(|(c, o)| (c == "secrets.store-not-ready" && o == "vault")
+                || (c == "secrets.external-secret-not-synced" && o == "nessie-db"))
     );
 }
 
@@ -437,6 +437,16 @@ fn base64_decode(text: &str) -> Vec<u8> {
 fn watch_redraws_when_the_platform_changes() {
     use std::io::Read;
     let ns = TestNamespace::new("dp-watch");
+    // The root CA ConfigMap lands just after the namespace; wait for it so that
+    // the first report is of a namespace that no controller is still changing.
+    eventually(20, "kube-root-ca.crt", || {
+        kubectl_output(
+            &["get", "configmap", "kube-root-ca.crt", "-n", &ns.name],
+            None,
+        )
+        .status
+        .success()
+    });
     let mut child = std::process::Command::new(STATUS)
         .args([
             "-n",

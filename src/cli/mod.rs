@@ -213,7 +213,8 @@ impl OutputArgs {
     /// `RUST_LOG` overrides. Harmless when called twice.
     pub fn init_logging(&self) {
         let filter = match self.verbose {
-            0 => "warn",
+            // Library logs (kube's connection errors) would repeat the one-line error.
+            0 => "off",
             1 => "kubectl_dp=info",
             2 => "kubectl_dp=debug,kube_client=debug",
             _ => "trace",

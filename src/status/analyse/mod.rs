@@ -139,3 +139,36 @@ mod tests {
         assert_eq!(state(&components, Component::Nessie), State::NotFound);
     }
 }
+
+#[cfg(test)]
+mod store_scope_tests {
+    use super::fixtures::*;
+    use super::*;
+
+    #[test]
+    fn an_unused_cluster_store_is_not_a_namespace_problem() {
+        let mut snapshot = nessie_chain_snapshot(true);
+        // The namespace's ExternalSecret uses another store: onepassword is none of its business.
+        snapshot.external_secrets.items[0]
+            .spec
+            .secret_store_ref
+            .name = "vault".into();
+        snapshot.external_secrets.items[0]
+            .spec
+            .secret_store_ref
+            .kind = Some("SecretStore".into());
+        let (_, findings, _) = analyse(&snapshot, jiff::Timestamp::now());
+        assert!(
+            !findings.iter().any(|f| f.object.name == "onepassword"),
+            "{findings:#?}"
+        );
+        // With -A every store is reported.
+        snapshot.scope = Some(crate::kube::Scope::All);
+        let (_, findings, _) = analyse(&snapshot, jiff::Timestamp::now());
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.code == "secrets.store-not-ready" && f.object.name == "onepassword")
+        );
+    }
+}

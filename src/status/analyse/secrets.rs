@@ -10,11 +10,17 @@ use super::Section;
 
 pub fn analyse(snapshot: &Snapshot) -> Section {
     let mut findings = Vec::new();
-    let stores = snapshot
-        .secret_stores
-        .items
-        .iter()
-        .chain(&snapshot.cluster_secret_stores.items);
+    // A ClusterSecretStore matters to a namespace only when its ExternalSecrets use it.
+    let all_namespaces = matches!(snapshot.scope, Some(crate::kube::Scope::All));
+    let used_cluster_store = |name: &str| {
+        snapshot.external_secrets.items.iter().any(|es| {
+            es.store_kind() == "ClusterSecretStore" && es.spec.secret_store_ref.name == name
+        })
+    };
+    let cluster_stores = snapshot.cluster_secret_stores.items.iter().filter(|s| {
+        all_namespaces || used_cluster_store(s.metadata.name.as_deref().unwrap_or_default())
+    });
+    let stores = snapshot.secret_stores.items.iter().chain(cluster_stores);
     let mut stores_ready = 0;
     let mut store_count = 0;
     for store in stores {
