@@ -58,14 +58,16 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         write_report(&report, &args, &palette, out)?;
         return Ok(exit_for(&report, args.fail_on));
     }
-    let mut last_fingerprint = None;
+    let mut last_shown: Option<u64> = None;
     let mut exit = Exit::Ok;
     loop {
         let snapshot = Snapshot::gather(&cluster, &scope).await?;
-        let fingerprint = snapshot.fingerprint();
-        if last_fingerprint != Some(fingerprint) {
-            last_fingerprint = Some(fingerprint);
-            let report = build_report(&snapshot, jiff::Timestamp::now());
+        let report = build_report(&snapshot, jiff::Timestamp::now());
+        // Redraw only when what the report says changes, not on every poll and
+        // not on churn in objects the report does not show.
+        let content = content_hash(&report);
+        if last_shown != Some(content) {
+            last_shown = Some(content);
             if args.output.format == OutputFormat::Table || args.output.format == OutputFormat::Wide
             {
                 // Clear the screen and home the cursor, like `watch`.
@@ -80,6 +82,16 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
             _ = tokio::signal::ctrl_c() => return Ok(exit),
         }
     }
+}
+
+/// A hash of the report without its timestamp.
+fn content_hash(report: &Report) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(&(&report.components, &report.findings, &report.summary))
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
