@@ -408,6 +408,14 @@ pub async fn run(
         cluster.get_namespaced_object::<ResourceQuota>(&namespace, &quota_name),
         cluster.get_namespaced_object::<LimitRange>(&namespace, &range_name),
     )?;
+    if !server_dry_run {
+        // Both objects pass a server-side dry run before either is written, so a
+        // rejected LimitRange never leaves a new quota behind (no half-applied plan).
+        tokio::try_join!(
+            cluster.apply_namespaced_object(&namespace, &quota_name, &plan.quota, true),
+            cluster.apply_namespaced_object(&namespace, &range_name, &plan.limit_range, true),
+        )?;
+    }
     let suffix = if server_dry_run {
         " (server dry run)"
     } else {
