@@ -37,15 +37,19 @@ pub struct Snapshot {
     pub rook_operator_config: Option<ConfigMap>,
 }
 
-/// Where Rook's operator and its ConfigMap live in a default install.
-pub const ROOK_OPERATOR_NAMESPACE: &str = "rook-ceph";
+/// Rook's operator settings ConfigMap.
 pub const ROOK_OPERATOR_CONFIG: &str = "rook-ceph-operator-config";
 
 impl Snapshot {
     /// Reads everything in `scope` at once. Fails only when the cluster cannot be
     /// reached or nothing at all may be read; a missing CRD or one forbidden kind
     /// is recorded in its listing.
-    pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<Snapshot> {
+    /// `rook_namespace` is where Rook's operator keeps `rook-ceph-operator-config`.
+    pub async fn gather(
+        cluster: &Cluster,
+        scope: &Scope,
+        rook_namespace: &str,
+    ) -> Result<Snapshot> {
         let started = std::time::Instant::now();
         let all = ListParams::default();
         let (
@@ -94,7 +98,7 @@ impl Snapshot {
             cluster.list_custom(&stores, Some(scope), &all),
             cluster.list_custom(&cluster_stores, None, &all),
             cluster.list_custom(&rules, Some(scope), &all),
-            cluster.get_opt::<ConfigMap>(ROOK_OPERATOR_NAMESPACE, ROOK_OPERATOR_CONFIG),
+            cluster.get_opt::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
         )?;
         let snapshot = Snapshot {
             scope: Some(scope.clone()),

@@ -41,6 +41,16 @@ pub struct Args {
     #[arg(short = 'w', long)]
     pub watch: bool,
 
+    /// Namespace of the Rook operator (where rook-ceph-operator-config says which
+    /// bucket settings it accepts)
+    #[arg(
+        long,
+        default_value = "rook-ceph",
+        value_name = "NAMESPACE",
+        hide_short_help = true
+    )]
+    pub operator_namespace: String,
+
     /// How often --watch looks for changes
     #[arg(long, default_value = "5s", value_parser = crate::cli::parse_duration, requires = "watch", hide_short_help = true)]
     pub interval: Duration,
@@ -53,7 +63,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let scope = cluster.scope(&args.cluster);
     let palette = Palette::new(args.output.color.enabled());
     if !args.watch {
-        let snapshot = Snapshot::gather(&cluster, &scope).await?;
+        let snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
         let report = build_report(&snapshot, jiff::Timestamp::now());
         write_report(&report, &args, &palette, out)?;
         return Ok(exit_for(&report, args.fail_on));
@@ -61,7 +71,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut last_shown: Option<u64> = None;
     let mut exit = Exit::Ok;
     loop {
-        let snapshot = Snapshot::gather(&cluster, &scope).await?;
+        let snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
         let report = build_report(&snapshot, jiff::Timestamp::now());
         // Redraw only when what the report says changes, not on every poll and
         // not on churn in objects the report does not show.
