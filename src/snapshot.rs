@@ -98,7 +98,7 @@ impl Snapshot {
             cluster.list_custom(&stores, Some(scope), &all),
             cluster.list_custom(&cluster_stores, None, &all),
             cluster.list_custom(&rules, Some(scope), &all),
-            cluster.get_opt::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
+            cluster.get_if_readable::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
         )?;
         let snapshot = Snapshot {
             scope: Some(scope.clone()),
@@ -133,7 +133,7 @@ impl Snapshot {
             scope.describe(),
             started.elapsed().as_millis()
         );
-        for (kind, availability) in snapshot.named_availabilities() {
+        for (kind, availability) in snapshot.availabilities() {
             if *availability != Availability::Available {
                 tracing::info!("{kind}: {availability:?}");
             }
@@ -149,54 +149,35 @@ impl Snapshot {
         Ok(snapshot)
     }
 
-    fn availabilities(&self) -> [&Availability; 16] {
+    /// Each list's plural and whether it could be read.
+    fn availabilities(&self) -> [(&'static str, &Availability); 16] {
         [
-            &self.pods.availability,
-            &self.deployments.availability,
-            &self.stateful_sets.availability,
-            &self.config_maps.availability,
-            &self.secrets.availability,
-            &self.services.availability,
-            &self.jobs.availability,
-            &self.resource_quotas.availability,
-            &self.limit_ranges.availability,
-            &self.network_policies.availability,
-            &self.bucket_claims.availability,
-            &self.spark_applications.availability,
-            &self.external_secrets.availability,
-            &self.secret_stores.availability,
-            &self.cluster_secret_stores.availability,
-            &self.prometheus_rules.availability,
+            ("pods", &self.pods.availability),
+            ("deployments", &self.deployments.availability),
+            ("statefulsets", &self.stateful_sets.availability),
+            ("configmaps", &self.config_maps.availability),
+            ("secrets", &self.secrets.availability),
+            ("services", &self.services.availability),
+            ("jobs", &self.jobs.availability),
+            ("resourcequotas", &self.resource_quotas.availability),
+            ("limitranges", &self.limit_ranges.availability),
+            ("networkpolicies", &self.network_policies.availability),
+            ("objectbucketclaims", &self.bucket_claims.availability),
+            ("sparkapplications", &self.spark_applications.availability),
+            ("externalsecrets", &self.external_secrets.availability),
+            ("secretstores", &self.secret_stores.availability),
+            (
+                "clustersecretstores",
+                &self.cluster_secret_stores.availability,
+            ),
+            ("prometheusrules", &self.prometheus_rules.availability),
         ]
-    }
-
-    fn named_availabilities(&self) -> [(&'static str, &Availability); 16] {
-        let names = [
-            "pods",
-            "deployments",
-            "statefulsets",
-            "configmaps",
-            "secrets",
-            "services",
-            "jobs",
-            "resourcequotas",
-            "limitranges",
-            "networkpolicies",
-            "objectbucketclaims",
-            "sparkapplications",
-            "externalsecrets",
-            "secretstores",
-            "clustersecretstores",
-            "prometheusrules",
-        ];
-        let availabilities = self.availabilities();
-        std::array::from_fn(|i| (names[i], availabilities[i]))
     }
 
     fn forbidden_everywhere(&self) -> bool {
         self.availabilities()
             .iter()
-            .all(|a| matches!(a, Availability::Forbidden(_) | Availability::NotInstalled))
+            .all(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::NotInstalled))
     }
 
     pub fn config_map(&self, namespace: &str, name: &str) -> Option<&ConfigMap> {

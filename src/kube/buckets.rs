@@ -60,20 +60,11 @@ impl Cluster {
     }
 
     pub async fn config_map(&self, namespace: &str, name: &str) -> Result<Option<ConfigMap>> {
-        let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), namespace);
-        self.get_opt_api(
-            &api,
-            name,
-            "configmap",
-            &format!(" in namespace {namespace}"),
-        )
-        .await
+        self.get_namespaced_object(namespace, name).await
     }
 
     pub async fn secret(&self, namespace: &str, name: &str) -> Result<Option<Secret>> {
-        let api: Api<Secret> = Api::namespaced(self.client.clone(), namespace);
-        self.get_opt_api(&api, name, "secret", &format!(" in namespace {namespace}"))
-            .await
+        self.get_namespaced_object(namespace, name).await
     }
 
     /// Events about one object, oldest first.

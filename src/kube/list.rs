@@ -197,8 +197,9 @@ impl Cluster {
     }
 
     /// Reads one namespaced object; `None` when it does not exist or may not be read
-    /// (callers treat both as "not known", never as a failure).
-    pub async fn get_opt<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
+    /// (optional context such as Rook's operator settings: "not known", never a
+    /// failure). `get_namespaced_object` is the strict form.
+    pub async fn get_if_readable<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
     where
         K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
             + Clone

@@ -5,7 +5,7 @@
 mod buckets;
 mod connect;
 mod list;
-mod quota_objects;
+mod objects;
 pub mod resources;
 pub mod tune;
 

@@ -13,26 +13,6 @@ use super::{Cluster, FIELD_MANAGER, resources};
 
 pub const BACKUP_LABEL: &str = "kubectl-dp.io/tune-backup";
 
-fn api_error(what: String, e: kube::Error) -> Error {
-    match e {
-        kube::Error::Api(status) if status.code == 403 => Error::Api {
-            what,
-            reason: format!(
-                "forbidden ({}); ask for write access (RBAC) to it",
-                status.message
-            ),
-        },
-        kube::Error::Api(status) => Error::Api {
-            what,
-            reason: status.message,
-        },
-        other => Error::Api {
-            what,
-            reason: other.to_string(),
-        },
-    }
-}
-
 fn apply_params(dry_run: bool) -> PatchParams {
     let mut params = PatchParams::apply(FIELD_MANAGER).force();
     params.dry_run = dry_run;
@@ -58,12 +38,7 @@ impl Cluster {
         self.call(api.patch(name, &apply_params(dry_run), &Patch::Apply(&body)))
             .await?
             .map(|_| ())
-            .map_err(|e| {
-                api_error(
-                    format!("server-side apply of ConfigMap {namespace}/{name}"),
-                    e,
-                )
-            })
+            .map_err(|e| self.object_error("apply", &format!("ConfigMap {namespace}/{name}"), e))
     }
 
     /// JSON merge patch of a SparkApplication's spec (a `null` value removes a key).
@@ -86,7 +61,9 @@ impl Cluster {
         self.call(api.patch(name, &params, &Patch::Merge(&body)))
             .await?
             .map(|_| ())
-            .map_err(|e| api_error(format!("patching SparkApplication {namespace}/{name}"), e))
+            .map_err(|e| {
+                self.object_error("patch", &format!("SparkApplication {namespace}/{name}"), e)
+            })
     }
 
     /// Creates the backup ConfigMap that `tune rollback` restores from.
@@ -114,7 +91,9 @@ impl Cluster {
         self.call(api.create(&params, &backup))
             .await?
             .map(|_| ())
-            .map_err(|e| api_error(format!("creating backup ConfigMap {namespace}/{name}"), e))
+            .map_err(|e| {
+                self.object_error("create", &format!("backup ConfigMap {namespace}/{name}"), e)
+            })
     }
 
     /// The tune backups in a namespace, oldest first.
@@ -124,7 +103,13 @@ impl Cluster {
         let mut items = self
             .call(api.list(&params))
             .await?
-            .map_err(|e| api_error(format!("listing tune backups in namespace {namespace}"), e))?
+            .map_err(|e| {
+                self.object_error(
+                    "list",
+                    &format!("tune backup ConfigMaps in namespace {namespace}"),
+                    e,
+                )
+            })?
             .items;
         items.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
         Ok(items)
@@ -142,7 +127,7 @@ impl Cluster {
         self.call(api.replace(&name, &params, cm))
             .await?
             .map(|_| ())
-            .map_err(|e| api_error(format!("restoring ConfigMap {namespace}/{name}"), e))
+            .map_err(|e| self.object_error("update", &format!("ConfigMap {namespace}/{name}"), e))
     }
 
     pub async fn delete_config_map(&self, namespace: &str, name: &str) -> Result<()> {
@@ -150,7 +135,7 @@ impl Cluster {
         self.call(api.delete(name, &DeleteParams::default()))
             .await?
             .map(|_| ())
-            .map_err(|e| api_error(format!("deleting ConfigMap {namespace}/{name}"), e))
+            .map_err(|e| self.object_error("delete", &format!("ConfigMap {namespace}/{name}"), e))
     }
 
     /// Rolls a Deployment like `kubectl rollout restart` (a template annotation).
@@ -164,14 +149,14 @@ impl Cluster {
         self.call(api.patch(name, &params, &Patch::Merge(&body)))
             .await?
             .map(|_| ())
-            .map_err(|e| api_error(format!("restarting Deployment {namespace}/{name}"), e))
+            .map_err(|e| self.object_error("patch", &format!("Deployment {namespace}/{name}"), e))
     }
 
     pub async fn tune_deployment(&self, namespace: &str, name: &str) -> Result<Deployment> {
         let api: Api<Deployment> = Api::namespaced(self.client.clone(), namespace);
         self.call(api.get(name))
             .await?
-            .map_err(|e| api_error(format!("reading Deployment {namespace}/{name}"), e))
+            .map_err(|e| self.object_error("get", &format!("Deployment {namespace}/{name}"), e))
     }
 }
 
@@ -188,11 +173,6 @@ impl Cluster {
         self.call(api.patch(name, &apply_params(dry_run), &Patch::Apply(body)))
             .await?
             .map(|_| ())
-            .map_err(|e| {
-                api_error(
-                    format!("server-side apply of Deployment {namespace}/{name}"),
-                    e,
-                )
-            })
+            .map_err(|e| self.object_error("apply", &format!("Deployment {namespace}/{name}"), e))
     }
 }

@@ -565,23 +565,41 @@ async fn apply(
     cluster
         .create_backup(namespace, &backup_name, backup_data, false)
         .await?;
-    for (cm, data) in &cm_data {
-        cluster
-            .apply_config_map_data(namespace, cm, data, false)
-            .await?;
-        writeln!(out, "configmap/{cm} applied ({} file(s))", data.len())?;
+    let written = async {
+        for (cm, data) in &cm_data {
+            cluster
+                .apply_config_map_data(namespace, cm, data, false)
+                .await?;
+            writeln!(out, "configmap/{cm} applied ({} file(s))", data.len())?;
+        }
+        for (name, patch) in &app_patches {
+            cluster
+                .patch_spark_application(namespace, name, patch, false)
+                .await?;
+            writeln!(out, "sparkapplication/{name} patched")?;
+        }
+        for (name, body) in &deployment_bodies_by_name {
+            cluster
+                .apply_deployment(namespace, name, body, false)
+                .await?;
+            writeln!(out, "deployment/{name} resized")?;
+        }
+        Ok::<(), Error>(())
     }
-    for (name, patch) in &app_patches {
-        cluster
-            .patch_spark_application(namespace, name, patch, false)
-            .await?;
-        writeln!(out, "sparkapplication/{name} patched")?;
-    }
-    for (name, body) in &deployment_bodies_by_name {
-        cluster
-            .apply_deployment(namespace, name, body, false)
-            .await?;
-        writeln!(out, "deployment/{name} resized")?;
+    .await;
+    if let Err(error) = written {
+        // A write failed after the dry run passed (a conflict, a webhook, a lost
+        // connection): put back what went through, so nothing stays half applied.
+        writeln!(out, "apply failed; restoring from configmap/{backup_name}")?;
+        return match restore(cluster, namespace, &backup, out).await {
+            Ok(()) => {
+                cluster.delete_config_map(namespace, &backup_name).await?;
+                Err(error)
+            }
+            Err(undo) => Err(Error::Config(format!(
+                "{error}; restoring also failed: {undo}; run `kubectl dp tune rollback -n {namespace} --backup {backup_name}`"
+            ))),
+        };
     }
     writeln!(
         out,
@@ -754,6 +772,20 @@ async fn rollback(
         writeln!(out, "not restored")?;
         return Ok(Exit::Ok);
     }
+    restore(cluster, namespace, &backup, out).await?;
+    cluster.delete_config_map(namespace, &name).await?;
+    writeln!(out, "backup configmap/{name} used and removed")?;
+    Ok(Exit::Ok)
+}
+
+/// Puts back every object a backup holds: ConfigMaps byte for byte, the Spark
+/// keys and Deployment sizes. Used by `rollback`, and by `apply` when a write fails.
+async fn restore(
+    cluster: &Cluster,
+    namespace: &str,
+    backup: &Backup,
+    out: &mut dyn Write,
+) -> Result<()> {
     for (cm, data) in &backup.config_maps {
         let mut current =
             cluster
@@ -763,9 +795,7 @@ async fn rollback(
                     kind: "ConfigMap".into(),
                     name: cm.clone(),
                     scope: format!(" in namespace {namespace}"),
-                    hint: format!(
-                        "kubectl get configmaps -n {namespace}; the backup is kept in {name}"
-                    ),
+                    hint: format!("kubectl get configmaps -n {namespace}; the backup is kept"),
                 })?;
         current.data = Some(data.clone());
         cluster.replace_config_map(&current).await?;
@@ -783,9 +813,7 @@ async fn rollback(
             .await?;
         writeln!(out, "deployment/{deployment} restored")?;
     }
-    cluster.delete_config_map(namespace, &name).await?;
-    writeln!(out, "backup configmap/{name} used and removed")?;
-    Ok(Exit::Ok)
+    Ok(())
 }
 
 async fn export(

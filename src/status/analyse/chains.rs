@@ -62,7 +62,12 @@ pub fn link(snapshot: &Snapshot, findings: Vec<Finding>) -> Vec<Finding> {
                 Severity::Critical,
                 component,
                 root.object.clone(),
-                format!("{} cannot start: {}", w.object(), root.problem),
+                format!(
+                    "{} cannot start: {} {}",
+                    w.object(),
+                    root.object,
+                    root.problem
+                ),
                 hint,
             );
             finding.chain = chain;

@@ -1,4 +1,4 @@
-//! Reads of single namespaced objects and server-side apply (field manager `kubectl-dp`), used by `quota plan --apply`.
+//! Reads and server-side applies of single namespaced objects (field manager `kubectl-dp`), shared by the commands that write.
 
 use std::fmt::Debug;
 
