@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod manifests;
+pub mod measured;
 pub mod plan;
 pub mod show;
 pub mod usage;
@@ -17,7 +18,8 @@ use serde::Serialize;
 
 use crate::cli::{ClusterArgs, ColorChoice, Palette};
 use crate::error::{Exit, Result};
-use crate::kube::{Cluster, Scope};
+use crate::kube::metrics::PodUsage;
+use crate::kube::{Cluster, Listing, Scope};
 
 /// Show ResourceQuota and LimitRange usage and the nodes' allocatable against
 /// what the pods ask for; `check` tells whether manifests would fit.
@@ -27,7 +29,7 @@ use crate::kube::{Cluster, Scope};
     bin_name = "kubectl dp quota",
     version,
     args_conflicts_with_subcommands = false,
-    after_help = "Exit codes: 0 ok (check: fits), 1 check: does not fit, 2 could not run or bad input.\n\nExamples:\n  kubectl dp quota -n data-platform\n  kubectl dp quota -A --by node\n  kubectl dp quota --by component -o csv > usage.csv\n  kubectl dp quota check -n data-platform -k overlays/prod   # in CI, before merge\n  kubectl dp quota plan -n data-platform --memory 80Gi --cpu 30 > policies/quota.yaml\n  kubectl dp quota plan -n data-platform --apply --dry-run=server"
+    after_help = "Exit codes: 0 ok (check: fits), 1 check: does not fit, 2 could not run or bad input.\n\nExamples:\n  kubectl dp quota -n data-platform\n  kubectl dp quota -A --by node\n  kubectl dp quota -n data-platform --usage   # what pods use now (metrics-server)\n  kubectl dp quota --by component -o csv > usage.csv\n  kubectl dp quota check -n data-platform -k overlays/prod   # in CI, before merge\n  kubectl dp quota plan -n data-platform --memory 80Gi --cpu 30 > policies/quota.yaml\n  kubectl dp quota plan -n data-platform --apply --dry-run=server"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -39,6 +41,11 @@ pub struct Args {
     /// Break the node view down by node, namespace, platform component or pod
     #[arg(long, value_enum, value_name = "GROUP", help_heading = "Options")]
     pub by: Option<By>,
+
+    /// Also show what pods use now (metrics.k8s.io, from metrics-server) against
+    /// their requests and limits, per node, namespace and pod
+    #[arg(short = 'u', long, help_heading = "Options")]
+    pub usage: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -141,6 +148,16 @@ pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<show::Gathered> 
     })
 }
 
+/// The pods' measured usage, cluster-wide (node rows need every pod) or, when
+/// that is forbidden, in the scope.
+pub async fn gather_usage(cluster: &Cluster, scope: &Scope) -> Result<Listing<PodUsage>> {
+    let all = cluster.pod_usage(&Scope::All).await?;
+    if all.is_forbidden() && *scope != Scope::All {
+        return cluster.pod_usage(scope).await;
+    }
+    Ok(all)
+}
+
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let palette = Palette::new(args.output.color.enabled());
     crate::cli::OutputArgs {
@@ -160,8 +177,23 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = cluster.scope(&args.cluster);
-    let gathered = gather(&cluster, &scope).await?;
-    let report = show::build(&gathered, args.by, jiff::Timestamp::now());
+    let (gathered, metrics) = if args.usage {
+        tokio::try_join!(gather(&cluster, &scope), gather_usage(&cluster, &scope))?
+    } else {
+        (gather(&cluster, &scope).await?, Listing::default())
+    };
+    let now = jiff::Timestamp::now();
+    let mut report = show::build(&gathered, args.by, now);
+    if args.usage {
+        report.usage = Some(measured::view(
+            &gathered.pods.items,
+            &gathered.nodes.items,
+            &metrics.items,
+            &metrics.availability,
+            &scope,
+            now,
+        ));
+    }
     show::render(&report, args.output.format, &palette, out)?;
     Ok(Exit::Ok)
 }

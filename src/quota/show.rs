@@ -40,6 +40,9 @@ pub struct QuotaReport {
     pub cluster: ClusterView,
     /// Sections that could not be read, and why.
     pub unavailable: Vec<String>,
+    /// `--usage`: measured usage against requests and limits (see `measured`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<super::measured::UsageView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -339,6 +342,7 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         pods_without_resources,
         cluster,
         unavailable,
+        usage: None,
     }
 }
 
@@ -545,6 +549,9 @@ pub fn table(
     }
     rows.push(row("(cluster total)", &c.total, &c.allocatable));
     crate::render::table(out, &headers, rows)?;
+    if let Some(usage) = &report.usage {
+        super::measured::table(usage, palette, out)?;
+    }
 
     for line in &report.unavailable {
         writeln!(out, "\n{}", palette.warning(&format!("not shown: {line}")))?;
@@ -649,6 +656,9 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
         })
         .collect();
     groups.push(("(cluster total)".into(), &c.total, &c.allocatable));
+    for row in report.usage.iter().flat_map(super::measured::csv_rows) {
+        write_row(row)?;
+    }
     for (name, t, cap) in groups {
         for (resource, used, whole) in [
             ("requests.cpu", t.cpu_requests, cap.cpu),
