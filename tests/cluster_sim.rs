@@ -114,6 +114,34 @@ fn port_forward_to_a_deployment_reaches_a_local_process() {
     });
     assert!(last.starts_with("HTTP/1.0 200 OK"), "{last}");
 
+    // --all: every pod of the namespace, including pods created later.
+    let all_body = r#"{"forwarded":"namespace-wide"}"#;
+    let all_local = local_http_server(all_body);
+    forward_port(&ns.name, "--all", 9090, &format!("127.0.0.1:{all_local}"));
+    kubectl(&[
+        "rollout",
+        "restart",
+        "-n",
+        &ns.name,
+        "deployment/trino-coordinator",
+    ]);
+    kubectl(&[
+        "rollout",
+        "status",
+        "-n",
+        &ns.name,
+        "deployment/trino-coordinator",
+        "--timeout=60s",
+    ]);
+    eventually(
+        30,
+        "port 9090 of the new pod to reach the second server",
+        || {
+            let forward = PortForward::start(&ns.name, "deploy/trino-coordinator", 9090);
+            http_get(forward.local_port, "/").is_ok_and(|r| r.contains(all_body))
+        },
+    );
+
     // A port without a forward is refused by kwok, not connected elsewhere.
     let forward = PortForward::start(&ns.name, "deploy/trino-coordinator", 9999);
     let other = http_get(forward.local_port, "/").unwrap_or_default();
