@@ -182,6 +182,12 @@ fn kubectl_logs_returns_the_configured_lines() {
         let output = kubectl_output(&["logs", "-n", &ns.name, &pod], None);
         output.status.success() && output.stdout == b"replaced\n"
     });
+    // No previous run configured: --previous fails, as a kubelet's does.
+    let output = kubectl_output(&["logs", "-n", &ns.name, &pod, "--previous"], None);
+    assert!(
+        !output.status.success(),
+        "--previous without a previous run succeeded"
+    );
 }
 
 #[test]
