@@ -55,6 +55,18 @@ pub struct NoncurrentExpiration {
     pub noncurrent_days: u32,
 }
 
+impl LifecycleRule {
+    /// The prefix the rule applies to (`Filter.Prefix`, else the legacy `Prefix`);
+    /// empty for the whole bucket.
+    pub fn effective_prefix(&self) -> String {
+        self.filter
+            .as_ref()
+            .and_then(|f| f.get("Prefix").and_then(|p| p.as_str()).map(str::to_string))
+            .or_else(|| self.prefix.clone())
+            .unwrap_or_default()
+    }
+}
+
 impl Lifecycle {
     pub fn parse(json: &str) -> Result<Lifecycle, String> {
         serde_json::from_str(json)

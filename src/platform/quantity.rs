@@ -277,13 +277,6 @@ impl Sum for Quantity {
     }
 }
 
-/// Parses the `Quantity` wrapper of k8s-openapi.
-pub fn parse(
-    q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity,
-) -> Result<Quantity, QuantityError> {
-    q.0.parse()
-}
-
 /// The quantities of a k8s `resources`/`hard`/`used` map that parse, by resource name.
 pub fn parse_map(
     map: Option<

@@ -28,6 +28,7 @@ use crate::render::{Envelope, Metadata};
 use model::Plan;
 use plan::Inputs;
 
+/// Runs `kubectl dp tune` (plan, apply, rollback, export).
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let palette = args.output.start();
     match &args.command {

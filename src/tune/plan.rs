@@ -18,9 +18,13 @@ use super::rules::{catalog, jvm, server, spark};
 /// What the plan reads: one namespace's Trino Deployments, ConfigMaps and SparkApplications.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
+    /// The namespace read.
     pub namespace: String,
+    /// Its Trino Deployments (`app.kubernetes.io/name=trino`).
     pub deployments: Vec<Deployment>,
+    /// Its ConfigMaps (Trino's files among them).
     pub config_maps: Vec<ConfigMap>,
+    /// Its SparkApplications our model can read.
     pub spark_applications: Vec<SparkApplication>,
     /// The SparkApplications as read, by name (for export).
     pub spark_raw: BTreeMap<String, serde_json::Value>,
@@ -33,6 +37,7 @@ const SERVER_FILES: &[&str] = &[
     "jvm.config",
 ];
 
+/// `coordinator` or `worker`, from the Deployment's labels.
 pub fn role(d: &Deployment) -> &'static str {
     let labels = d.metadata.labels.as_ref();
     let template = d
@@ -60,6 +65,7 @@ pub fn role(d: &Deployment) -> &'static str {
     }
 }
 
+/// The Trino container of a Deployment.
 pub fn trino_container(d: &Deployment) -> Option<&Container> {
     let containers = &d.spec.as_ref()?.template.spec.as_ref()?.containers;
     containers
@@ -76,6 +82,7 @@ fn mounted(d: &Deployment) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
+/// Whether a Deployment runs Trino.
 pub fn is_trino(d: &Deployment) -> bool {
     d.metadata
         .labels
