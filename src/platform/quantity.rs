@@ -25,20 +25,24 @@ pub struct QuantityError {
 }
 
 impl Quantity {
+    /// Zero.
     pub const ZERO: Quantity = Quantity { nanos: 0 };
 
+    /// A number of bytes.
     pub fn from_bytes(bytes: i128) -> Self {
         Quantity {
             nanos: bytes * NANO,
         }
     }
 
+    /// Thousandths (`500m` CPU).
     pub fn from_millis(millis: i128) -> Self {
         Quantity {
             nanos: millis * 1_000_000,
         }
     }
 
+    /// Whole units.
     pub fn from_units(units: i128) -> Self {
         Quantity {
             nanos: units * NANO,
@@ -55,10 +59,12 @@ impl Quantity {
         self.nanos.div_euclid(1_000_000) + i128::from(self.nanos.rem_euclid(1_000_000) != 0)
     }
 
+    /// The value in billionths.
     pub fn nanos(self) -> i128 {
         self.nanos
     }
 
+    /// Whether it is zero.
     pub fn is_zero(self) -> bool {
         self.nanos == 0
     }
@@ -68,6 +74,7 @@ impl Quantity {
         (other.nanos != 0).then(|| self.nanos as f64 / other.nanos as f64)
     }
 
+    /// `self - other`, never below zero.
     pub fn saturating_sub(self, other: Quantity) -> Quantity {
         Quantity {
             nanos: (self.nanos - other.nanos).max(0),
