@@ -448,30 +448,8 @@ impl Target<'_> {
             .await?;
         let title = format!("{} {}/{name}", K::kind(&()), self.namespace);
         let new = crate::render::yaml_string(&comparable(&applied))?;
-        write_diff(out, palette, &title, &old, &new)
+        crate::render::diff::write_change(out, palette, &title, &old, &new)
     }
-}
-
-fn write_diff(
-    out: &mut dyn Write,
-    palette: &Palette,
-    title: &str,
-    old: &str,
-    new: &str,
-) -> Result<()> {
-    writeln!(out)?;
-    let diff = crate::render::diff::unified(
-        &format!("{title} (cluster)"),
-        &format!("{title} (plan)"),
-        old,
-        new,
-        crate::render::diff::CONTEXT,
-    );
-    if diff.is_empty() {
-        writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
-        return Ok(());
-    }
-    crate::render::diff::write_painted(out, &diff, palette)
 }
 
 /// The `-o` values of `quota plan`: the manifests as YAML (`table`, the default, and

@@ -9,6 +9,7 @@ pub mod args;
 pub mod export;
 pub mod gather;
 pub mod model;
+pub mod outcome;
 pub mod plan;
 mod render;
 pub mod rules;
