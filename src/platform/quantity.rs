@@ -302,9 +302,7 @@ pub fn parse_map(
 /// Parses a size flag (`80Gi`, `30`, `500m`) that must be above zero; the error
 /// is one line for clap to print.
 pub fn parse_positive(text: &str) -> Result<Quantity, String> {
-    let q: Quantity = text
-        .parse()
-        .map_err(|_| format!("'{text}' is not a quantity (e.g. 28Gi, 500M, 4)"))?;
+    let q: Quantity = text.parse().map_err(|e: QuantityError| e.to_string())?;
     if q <= Quantity::ZERO {
         return Err(format!("'{text}' must be above zero"));
     }
