@@ -24,13 +24,17 @@ pub struct UsageView {
     /// Whether the metrics API answered; when not, `reason` says why and the rows
     /// are empty.
     pub available: bool,
+    /// Why there are no figures, when the metrics API did not answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The newest sample time among the pods' metrics.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sampled_at: Option<String>,
+    /// One row per node.
     pub nodes: Vec<UsageRow>,
+    /// One row per namespace.
     pub namespaces: Vec<UsageRow>,
+    /// One row per pod.
     pub pods: Vec<UsageRow>,
 }
 
@@ -38,11 +42,15 @@ pub struct UsageView {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageRow {
+    /// The node, namespace or `namespace/pod`.
     pub name: String,
-    /// Running pods counted in the row, and how many of them have metrics yet.
+    /// Running pods counted in the row.
     pub pods: i64,
+    /// How many of them have metrics yet.
     pub measured_pods: i64,
+    /// CPU used against requests, limits and allocatable.
     pub cpu: Measured,
+    /// Memory used against requests, limits and allocatable.
     pub memory: Measured,
 }
 
@@ -52,13 +60,20 @@ pub struct UsageRow {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Measured {
+    /// What the measured pods use.
     pub used: Option<Quantity>,
+    /// The pods' requests.
     pub requests: Quantity,
+    /// The pods' limits.
     pub limits: Quantity,
+    /// The node's allocatable (node rows only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allocatable: Option<Quantity>,
+    /// `used` as a percentage of the requests.
     pub percent_of_requests: Option<f64>,
+    /// `used` as a percentage of the limits.
     pub percent_of_limits: Option<f64>,
+    /// `used` as a percentage of the allocatable (nodes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_of_allocatable: Option<f64>,
 }
