@@ -127,6 +127,13 @@ pub struct SparkStatus {
     pub last_submission_attempt_time: Option<String>,
     pub termination_time: Option<String>,
     pub execution_attempts: Option<i64>,
+    pub driver_info: SparkDriverInfo,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SparkDriverInfo {
+    pub pod_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

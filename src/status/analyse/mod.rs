@@ -5,6 +5,7 @@ mod buckets;
 mod chains;
 mod compliance;
 mod nessie;
+pub mod pods;
 mod secrets;
 mod spark;
 pub mod trino;

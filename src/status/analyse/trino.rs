@@ -15,8 +15,10 @@ use crate::platform::trino::{
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
+use crate::tune::rules::server;
 
 use super::Section;
+use super::pods;
 use super::workloads::{self, Workload};
 
 /// -Xmx above about 85% of the container limit leaves too little for off-heap
@@ -32,11 +34,19 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     let mut parts = Vec::new();
     let mut catalogs_seen = BTreeSet::new();
     let mut versions = BTreeSet::new();
+    // For the cluster-wide rule: the coordinator's config.properties, and the
+    // workers with their per-node query memory.
+    let mut coordinator_config: Option<(ObjectRef, Properties)> = None;
+    let mut workers: u64 = 0;
+    let mut worker_per_node: Option<u64> = None;
 
     for w in &trino {
         let role = role_of(w);
         parts.push(format!("{role} {}", w.readiness()));
-        findings.extend(readiness_findings(w, role));
+        if let Some(mut finding) = readiness_findings(w, role) {
+            pods::explain(&mut finding, snapshot, w);
+            findings.push(finding);
+        }
         let pods = w.pods(snapshot);
         let (restarts, ooms) = workloads::restarts_and_oom_kills(&pods);
         if ooms > 0 {
@@ -94,13 +104,17 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                     limit.map(|l| l.units_ceil() as u64),
                 ));
                 if let Some(text) = data.get("config.properties") {
-                    findings.extend(server_findings(
-                        w,
-                        role,
-                        cm,
-                        &Properties::parse(text),
-                        jvm.max_heap().map(|h| h.0),
-                    ));
+                    let props = Properties::parse(text);
+                    let heap = jvm.max_heap().map(|h| h.0);
+                    findings.extend(server_findings(w, role, cm, &props, heap));
+                    if role == "coordinator" {
+                        coordinator_config =
+                            Some((ObjectRef::from_meta("ConfigMap", &cm.metadata), props));
+                    } else if let Some(heap) = heap {
+                        workers += w.desired.max(0) as u64;
+                        worker_per_node =
+                            worker_per_node.max(Some(server::effective_per_node(&props, heap)));
+                    }
                 }
             } else if let Some(text) = data.get("config.properties") {
                 findings.extend(server_findings(w, role, cm, &Properties::parse(text), None));
@@ -108,6 +122,28 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             if catalogs_seen.insert((w.namespace().to_string(), cm_name.clone())) {
                 findings.extend(catalog_findings(snapshot, w.namespace(), cm));
             }
+        }
+    }
+    if let Some((object, props)) = &coordinator_config
+        && workers > 0
+    {
+        // The rule `tune` fixes, called as is.
+        for p in server::cluster_rules(props, workers, worker_per_node)
+            .into_iter()
+            .filter(|p| p.rule == "trino.query-max-memory")
+        {
+            findings.push(Finding::new(
+                "trino.query-memory-above-workers",
+                Severity::Warning,
+                Component::Trino,
+                object.clone(),
+                format!("query.max-memory {}", p.reason),
+                format!(
+                    "set query.max-memory={} in ConfigMap {} or add workers; `kubectl dp tune plan` proposes it",
+                    p.proposed.unwrap_or_default(),
+                    object.name
+                ),
+            ));
         }
     }
     if !versions.is_empty() {
@@ -309,14 +345,9 @@ fn server_findings(
         }
     }
     if let Some(heap) = heap {
-        let per_node = props
-            .get("query.max-memory-per-node")
-            .and_then(parse_data_size)
-            .unwrap_or(heap * 3 / 10);
-        let headroom = props
-            .get("memory.heap-headroom-per-node")
-            .and_then(parse_data_size)
-            .unwrap_or(heap * 3 / 10);
+        // The same arithmetic as `tune` (src/tune/rules/server.rs).
+        let per_node = server::effective_per_node(props, heap);
+        let headroom = server::effective_headroom(props, heap);
         if per_node + headroom >= heap {
             out.push(Finding::new(
                 "trino.query-memory-exceeds-heap",

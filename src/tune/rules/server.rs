@@ -24,7 +24,8 @@ pub fn effective_per_node(props: &Properties, heap: u64) -> u64 {
         .unwrap_or(heap * 3 / 10)
 }
 
-fn effective_headroom(props: &Properties, heap: u64) -> u64 {
+/// The heap headroom Trino keeps (set, or its default of 30% of the heap).
+pub fn effective_headroom(props: &Properties, heap: u64) -> u64 {
     props
         .get(HEADROOM)
         .and_then(parse_data_size)
