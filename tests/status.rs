@@ -644,3 +644,92 @@ fn analytics_release_states_every_pod_level_cause() {
     let table = stdout(&dp(STATUS, &["-n", &ns.name]));
     assert!(table.contains("Insufficient memory"), "{table}");
 }
+
+/// `status` and `tune plan` agree on every config fault of both faulty platforms:
+/// each status finding paired with a tune rule (src/tune/rules/problems.rs) has
+/// that rule's proposal, and each proposal of a fault-detecting rule has its
+/// finding. Only objects are read, so the pods are kept off the nodes.
+#[test]
+fn status_and_tune_agree_on_every_config_fault() {
+    use kubectl_dp::tune::rules::problems::{PROBLEMS, status_code_of, tune_rules_of};
+    const TUNE: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
+    let broken = TestNamespace::new("dp-agree-broken");
+    let manifests = render_example("examples/broken", &broken.name).replace(
+        "node-role.dp.example.com/data",
+        "kubectl-dp.io/agreement-test-never",
+    );
+    apply(&manifests);
+    let analytics = TestNamespace::new("dp-agree-analytics");
+    let release = std::fs::read_to_string(repo_root().join("examples/analytics/release.yaml"))
+        .unwrap()
+        .replace(
+            "namespace: analytics",
+            &format!("namespace: {}", analytics.name),
+        );
+    apply(&release);
+
+    for (ns, expected) in [
+        (
+            &broken.name,
+            &[
+                "trino.heap-above-limit",
+                "trino.catalog-unknown-property",
+                "trino.removed-property",
+                "spark.packages-at-startup",
+                "spark.driver-result-size-too-large",
+            ][..],
+        ),
+        (
+            &analytics.name,
+            &[
+                "trino.heap-above-limit",
+                "trino.query-memory-exceeds-heap",
+                "trino.query-memory-above-workers",
+                "trino.catalog-unknown-property",
+            ][..],
+        ),
+    ] {
+        let (_, report) = status_json(&["-n", ns]);
+        let status: Vec<String> = codes(&report).into_iter().map(|(c, _)| c).collect();
+        let plan = dp(TUNE, &["plan", "-n", ns, "-o", "json"]);
+        assert_ne!(plan.status.code(), Some(2), "tune plan: {}", stderr(&plan));
+        let plan: Value = serde_json::from_str(&stdout(&plan)).expect("plan JSON");
+        let mut tune: Vec<String> = plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["rule"].as_str().unwrap().to_string())
+            .collect();
+        tune.extend(
+            plan["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|n| n["code"].as_str().unwrap().to_string()),
+        );
+        for code in expected {
+            assert!(
+                status.iter().any(|c| c == code),
+                "{ns}: status lacks {code}: {status:?}"
+            );
+        }
+        for (_, code) in PROBLEMS {
+            if status.iter().any(|c| c == code) {
+                let rules = tune_rules_of(code);
+                assert!(
+                    rules.iter().any(|r| tune.iter().any(|t| t == r)),
+                    "{ns}: status reports {code} but tune plan has none of {rules:?}: {tune:?}"
+                );
+            }
+        }
+        for rule in &tune {
+            let codes = status_code_of(rule);
+            if !codes.is_empty() {
+                assert!(
+                    codes.iter().any(|c| status.iter().any(|s| s == c)),
+                    "{ns}: tune proposes {rule} but status reports none of {codes:?}: {status:?}"
+                );
+            }
+        }
+    }
+}

@@ -118,6 +118,7 @@ pub struct SparkPod {
     pub memory: Option<String>,
     pub memory_overhead: Option<String>,
     pub instances: Option<i64>,
+    pub labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -4,6 +4,7 @@
 pub mod bucket;
 pub mod crds;
 pub mod jvm;
+pub mod netpol;
 pub mod ownership;
 pub mod properties;
 pub mod quantity;

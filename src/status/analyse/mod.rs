@@ -5,6 +5,7 @@ mod buckets;
 mod chains;
 mod compliance;
 mod nessie;
+mod network;
 pub mod pods;
 mod secrets;
 mod spark;

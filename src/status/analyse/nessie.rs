@@ -96,6 +96,7 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
             value: credentials,
         });
     }
+    findings.extend(super::network::findings(snapshot, Component::Nessie));
     let found = !nessie.is_empty();
     Section {
         status: ComponentStatus {

@@ -125,6 +125,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             ));
         }
     }
+    findings.extend(super::network::findings(snapshot, Component::Spark));
     let found = !apps.items.is_empty();
     let summary = match &apps.availability {
         Availability::NotInstalled => {

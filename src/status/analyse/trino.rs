@@ -146,6 +146,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             ));
         }
     }
+    findings.extend(super::network::findings(snapshot, Component::Trino));
     if !versions.is_empty() {
         parts.push(format!(
             "trino {}",
