@@ -7,6 +7,7 @@ mod compliance;
 mod nessie;
 mod network;
 pub mod pods;
+mod pss;
 mod secrets;
 mod spark;
 pub mod trino;
