@@ -1,6 +1,7 @@
 //! Knowledge of the platform's parts, as pure types and functions: quantities,
 //! Trino's config files, bucket lifecycles, who manages what.
 
+pub mod alerts;
 pub mod bucket;
 pub mod crds;
 pub mod jvm;
