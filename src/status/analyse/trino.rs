@@ -349,14 +349,14 @@ fn server_findings(
         // The same arithmetic as `tune` (src/tune/rules/server.rs).
         let per_node = server::effective_per_node(props, heap);
         let headroom = server::effective_headroom(props, heap);
-        if per_node + headroom >= heap {
+        if server::memory_exceeds_heap(per_node, headroom, heap) {
             out.push(Finding::new(
                 "trino.query-memory-exceeds-heap",
                 Severity::Critical,
                 Component::Trino,
                 w.object(),
                 format!(
-                    "{role}: query.max-memory-per-node {} + memory.heap-headroom-per-node {} = {} is not below -Xmx{}; Trino refuses to start",
+                    "{role}: query.max-memory-per-node {} + memory.heap-headroom-per-node {} = {} is more than -Xmx{}; Trino refuses to start",
                     format_data_size(per_node),
                     format_data_size(headroom),
                     format_data_size(per_node + headroom),
@@ -510,9 +510,13 @@ mod tests {
 
     #[test]
     fn query_memory_plus_headroom_must_stay_below_heap() {
-        let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n";
+        let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=9GB\n";
         let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
         assert!(codes(&section.findings).contains(&"trino.query-memory-exceeds-heap"));
+        // Equal to the heap is what Trino accepts.
+        let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n";
+        let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
+        assert!(!codes(&section.findings).contains(&"trino.query-memory-exceeds-heap"));
     }
 
     #[test]
