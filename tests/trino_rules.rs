@@ -108,6 +108,8 @@ enum Outcome {
 }
 
 /// Writes `etc/` from the ConfigMap files (scaled) and starts Trino in the foreground.
+/// A started child is handed to the caller, which kills and waits for it.
+#[allow(clippy::zombie_processes)]
 fn start(dir: &Path, jvm_config: &str, config: &str, catalogs: &[(String, String)]) -> Outcome {
     let _ = std::fs::remove_dir_all(dir);
     let etc = dir.join("etc");
