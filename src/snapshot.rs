@@ -43,6 +43,8 @@ pub struct Snapshot {
     /// unschedulable for cpu or memory (to say how much is missing).
     pub nodes: Option<Listing<Node>>,
     pub scheduled_pods: Option<Listing<Pod>>,
+    /// What the Trino coordinator itself said (`status --probe`).
+    pub engine: Option<crate::kube::engine::EngineProbe>,
     /// Rook's operator settings (which `additionalConfig` fields it accepts), when readable.
     pub rook_operator_config: Option<ConfigMap>,
 }
@@ -149,6 +151,7 @@ impl Snapshot {
             events,
             nodes,
             scheduled_pods,
+            engine: None,
             rook_operator_config,
         };
         snapshot.events.items.retain(|e| {

@@ -4,6 +4,7 @@
 
 mod buckets;
 mod connect;
+pub mod engine;
 mod list;
 mod objects;
 pub mod resources;

@@ -51,6 +51,16 @@ pub struct Args {
     )]
     pub operator_namespace: String,
 
+    /// Also ask the Trino coordinator what it sees (version, starting, registered
+    /// workers, loaded catalogs) and compare it with the cluster; needs --trino-url
+    #[arg(long)]
+    pub probe: bool,
+
+    /// The coordinator's HTTP URL for --probe (e.g. http://127.0.0.1:8080 after
+    /// `kubectl port-forward svc/trino 8080`)
+    #[arg(long, value_name = "URL", requires = "probe")]
+    pub trino_url: Option<String>,
+
     /// How often --watch looks for changes
     #[arg(long, default_value = "5s", value_parser = crate::cli::parse_duration, requires = "watch", hide_short_help = true)]
     pub interval: Duration,
@@ -63,7 +73,16 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let scope = cluster.scope(&args.cluster);
     let palette = Palette::new(args.output.color.enabled());
     if !args.watch {
-        let snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
+        let mut snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
+        if args.probe {
+            snapshot.engine = Some(match &args.trino_url {
+                Some(url) => crate::kube::engine::probe_trino(url, Duration::from_secs(10)).await,
+                None => crate::kube::engine::EngineProbe::skipped(
+                    "",
+                    "no --trino-url given (port-forward to the coordinator and pass its URL)",
+                ),
+            });
+        }
         let report = build_report(&snapshot, jiff::Timestamp::now());
         write_report(&report, &args, &palette, out)?;
         return Ok(exit_for(&report, args.fail_on));

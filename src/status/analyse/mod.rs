@@ -4,6 +4,7 @@
 mod buckets;
 mod chains;
 mod compliance;
+mod engine;
 mod nessie;
 mod network;
 pub mod pods;

@@ -147,6 +147,11 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
         }
     }
     findings.extend(super::network::findings(snapshot, Component::Trino));
+    let roles: Vec<(&Workload, &str)> = trino.iter().map(|w| (w, role_of(w))).collect();
+    findings.extend(super::engine::findings(snapshot, &roles));
+    if let Some(engine) = snapshot.engine.as_ref().and_then(super::engine::summary) {
+        parts.push(engine);
+    }
     if !versions.is_empty() {
         parts.push(format!(
             "trino {}",
