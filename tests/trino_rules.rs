@@ -287,3 +287,153 @@ fn what_status_calls_fatal_is_fatal_to_trino_and_tune_fixes_it() {
         }
     }
 }
+
+/// `status --probe` against a real coordinator (tests/trino/up: one node, tpch
+/// and memory catalogs): two worker pods Ready in the cluster but none
+/// registered, and the catalog ConfigMap's `lakehouse` catalog not loaded.
+#[test]
+fn probe_compares_the_engine_with_the_cluster() {
+    let _ = trino_server();
+    let state = repo_root().join("target/trino-probe");
+    let up = Command::new(repo_root().join("tests/trino/up"))
+        .env("KUBECTL_DP_TRINO_STATE", &state)
+        .output()
+        .expect("tests/trino/up");
+    assert!(
+        up.status.success(),
+        "tests/trino/up: {}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let url = String::from_utf8_lossy(&up.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("export KUBECTL_DP_TEST_TRINO_URL="))
+        .expect("URL")
+        .to_string();
+    struct Down(PathBuf);
+    impl Drop for Down {
+        fn drop(&mut self) {
+            let _ = Command::new(repo_root().join("tests/trino/down"))
+                .env("KUBECTL_DP_TRINO_STATE", &self.0)
+                .output();
+        }
+    }
+    let _down = Down(state);
+
+    let ns = TestNamespace::new("dp-probe");
+    let n = &ns.name;
+    let deployment = |role: &str, replicas: u32| {
+        format!(
+            r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: probe-trino-{role}, namespace: {n}}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app.kubernetes.io/name: trino, app.kubernetes.io/component: {role}}}}}
+  template:
+    metadata: {{labels: {{app.kubernetes.io/name: trino, app.kubernetes.io/component: {role}}}}}
+    spec:
+      containers:
+      - name: trino-{role}
+        image: trinodb/trino:476
+        resources: {{requests: {{cpu: 10m, memory: 64Mi}}, limits: {{memory: 64Mi}}}}
+      volumes:
+      - {{name: catalog, configMap: {{name: probe-trino-catalog}}}}
+"#
+        )
+    };
+    apply(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: probe-trino-catalog, namespace: {n}}}\ndata:\n  tpch.properties: \"connector.name=tpch\\n\"\n  lakehouse.properties: \"connector.name=iceberg\\niceberg.catalog.type=nessie\\n\"\n---\n{}---\n{}",
+        deployment("coordinator", 1),
+        deployment("worker", 2)
+    ));
+    // kwok makes the worker pods Ready.
+    eventually(90, "two Ready worker pods", || {
+        kubectl(&[
+            "get",
+            "deployment",
+            "probe-trino-worker",
+            "-n",
+            n,
+            "-o",
+            "jsonpath={.status.readyReplicas}",
+        ])
+        .trim()
+            == "2"
+    });
+
+    let out = dp(
+        STATUS,
+        &["-n", n, "-o", "json", "--probe", "--trino-url", &url],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    let find = |code: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code}: {report:#}"))
+    };
+    let workers = find("trino.workers-not-registered");
+    assert!(
+        workers["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 worker pod(s) Ready but 0 worker(s) registered"),
+        "{workers:#}"
+    );
+    let catalog = find("trino.catalog-not-loaded");
+    assert!(
+        catalog["message"]
+            .as_str()
+            .unwrap()
+            .contains("catalog lakehouse"),
+        "{catalog:#}"
+    );
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "trino.catalog-not-loaded"
+                && f["message"].as_str().unwrap().contains("catalog tpch")),
+        "tpch is loaded"
+    );
+    let trino = report["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["component"] == "trino")
+        .unwrap();
+    assert!(
+        trino["summary"]
+            .as_str()
+            .unwrap()
+            .contains("engine 476 answering"),
+        "{trino:#}"
+    );
+
+    // Without --trino-url, or with nothing listening: a note, never a failure.
+    let out = dp(
+        STATUS,
+        &[
+            "-n",
+            n,
+            "-o",
+            "json",
+            "--probe",
+            "--trino-url",
+            "http://127.0.0.1:1",
+        ],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "trino.probe-skipped"),
+        "{report:#}"
+    );
+}
