@@ -640,6 +640,31 @@ fn analytics_release_states_every_pod_level_cause() {
             "missing {code} on {object}: {found:#?}"
         );
     }
+    // The default-deny cuts Trino off from Nessie: the finding names the policy
+    // set and the missing rule, and joins the coordinator's chain.
+    let blocked = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["code"] == "network.flow-blocked"
+                && f["object"]["name"] == "analytics-trino-coordinator"
+                && f["message"].as_str().unwrap().contains("-> Nessie")
+        })
+        .unwrap_or_else(|| panic!("no blocked Trino -> Nessie flow: {:#?}", codes(&report)));
+    let text = blocked["message"].as_str().unwrap();
+    assert!(
+        text.contains("NetworkPolicy analytics-trino, default-deny"),
+        "{text}"
+    );
+    assert!(text.contains("missing: an egress rule for pods"), "{text}");
+    assert!(text.contains("on TCP 19120"), "{text}");
+    assert_eq!(blocked["chain"][0]["object"]["kind"], "NetworkPolicy");
+    assert!(
+        codes(&report)
+            .iter()
+            .any(|(c, o)| c == "network.flow-blocked" && o == "analytics-nessie")
+    );
     // The table shows the cause too.
     let table = stdout(&dp(STATUS, &["-n", &ns.name]));
     assert!(table.contains("Insufficient memory"), "{table}");
