@@ -902,6 +902,55 @@ mod tests {
     }
 
     #[test]
+    fn a_running_pod_that_is_not_ready_is_explained_by_its_events() {
+        let s = snapshot(
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
+                "containerStatuses": [{"name": "trino-worker", "image": "x", "imageID": "", "ready": false, "restartCount": 0, "state": {"running": {}}}]}),
+            |s| {
+                s.events = Listing::available(vec![
+                    from(json!({
+                        "metadata": {"name": "old", "namespace": "dp"},
+                        "involvedObject": {"kind": "Pod", "namespace": "dp", "name": "analytics-trino-worker-5d9-a"},
+                        "type": "Warning", "reason": "FailedMount", "lastTimestamp": "2026-12-01T10:00:00Z",
+                        "message": "MountVolume.SetUp failed"
+                    })),
+                    from(json!({
+                        "metadata": {"name": "new", "namespace": "dp"},
+                        "involvedObject": {"kind": "Pod", "namespace": "dp", "name": "analytics-trino-worker-5d9-a"},
+                        "type": "Warning", "reason": "Unhealthy", "lastTimestamp": "2026-12-01T11:00:00Z", "count": 12,
+                        "message": "Readiness probe failed: HTTP probe failed with statuscode: 503"
+                    })),
+                ]);
+            },
+        );
+        let c = cause(&s);
+        assert_eq!(c.code, "pod.warning-event");
+        assert!(
+            c.summary.contains(
+                "Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503 (x12)"
+            ),
+            "{}",
+            c.summary
+        );
+    }
+
+    #[test]
+    fn an_evicted_pod_gives_way_to_its_replacement() {
+        let s = snapshot(
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                "message": "0/3 nodes are available: 3 Insufficient cpu."}]}),
+            |s| {
+                // The first pod by name was evicted; the second waits for a node.
+                let evicted = s.pods.items[0].status.as_mut().unwrap();
+                evicted.phase = Some("Failed".into());
+                evicted.reason = Some("Evicted".into());
+                evicted.conditions = None;
+            },
+        );
+        assert_eq!(cause(&s).code, "pod.unschedulable");
+    }
+
+    #[test]
     fn no_pod_at_all_reads_the_replica_set_event() {
         let s = snapshot(json!({}), |s| {
             s.pods = Listing::available(Vec::new());
