@@ -184,11 +184,18 @@ pub fn pod_cause(snapshot: &Snapshot, pod: &Pod) -> Option<Cause> {
 }
 
 fn single(code: &'static str, pod: &Pod, summary: String, hint: String) -> Cause {
+    // The chain names the pod already: its link says only what is wrong.
+    let name = pod_name(pod);
+    let problem = summary
+        .strip_prefix(&format!("pod {name}: "))
+        .or_else(|| summary.strip_prefix(&format!("pod {name} ")))
+        .unwrap_or(&summary)
+        .to_string();
     Cause {
         code,
         links: vec![ChainLink {
             object: pod_object(pod),
-            problem: summary.clone(),
+            problem,
         }],
         summary,
         hint,
