@@ -414,7 +414,31 @@ spec:
         "{trino:#}"
     );
 
-    // Without --trino-url, or with nothing listening: a note, never a failure.
+    // Without --trino-url status port-forwards to the coordinator pod over the
+    // API server; kwok's fake kubelet does not serve that here, so the answer is
+    // a note naming the pod, never a failure.
+    let out = dp(STATUS, &["-n", n, "-o", "json", "--probe"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    let note = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "trino.probe-skipped")
+        .cloned();
+    let answered = report["components"][0]["summary"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("engine ");
+    assert!(
+        answered
+            || note.as_ref().is_some_and(|f| f["message"]
+                .as_str()
+                .unwrap()
+                .contains("port-forward to pod probe-trino-coordinator-")),
+        "{report:#}"
+    );
+    // With nothing listening at --trino-url: a note, never a failure.
     let out = dp(
         STATUS,
         &[

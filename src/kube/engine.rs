@@ -188,3 +188,37 @@ pub async fn probe_trino(base: &str, timeout: Duration) -> EngineProbe {
     }
     probe
 }
+
+impl super::Cluster {
+    /// Forwards a loopback port to `port` of pod `namespace/name` over the API
+    /// server (as `kubectl port-forward` does), one port-forward per accepted
+    /// connection. Returns the local URL and the task to abort when done.
+    pub async fn forward_to_pod(
+        &self,
+        namespace: &str,
+        name: &str,
+        port: u16,
+    ) -> std::io::Result<(String, tokio::task::JoinHandle<()>)> {
+        use k8s_openapi::api::core::v1::Pod;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let local = listener.local_addr()?.port();
+        let api: kube::Api<Pod> = kube::Api::namespaced(self.client.clone(), namespace);
+        let pod = name.to_string();
+        let task = tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let api = api.clone();
+                let pod = pod.clone();
+                tokio::spawn(async move {
+                    let Ok(mut forwarder) = api.portforward(&pod, &[port]).await else {
+                        return;
+                    };
+                    if let Some(mut upstream) = forwarder.take_stream(port) {
+                        let _ = tokio::io::copy_bidirectional(&mut conn, &mut upstream).await;
+                    }
+                    forwarder.abort();
+                });
+            }
+        });
+        Ok((format!("http://127.0.0.1:{local}"), task))
+    }
+}

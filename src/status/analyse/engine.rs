@@ -38,7 +38,7 @@ pub fn findings(snapshot: &Snapshot, trino: &[(&Workload, &str)]) -> Vec<Finding
             Component::Trino,
             object,
             format!("the coordinator was not asked: {error}"),
-            "kubectl port-forward to the coordinator's HTTP port and pass --trino-url http://127.0.0.1:<port>",
+            "pass --trino-url (e.g. after kubectl port-forward svc/<trino> 8080), or check that the coordinator pod serves HTTP",
         ));
         return out;
     }
@@ -113,6 +113,43 @@ pub fn findings(snapshot: &Snapshot, trino: &[(&Workload, &str)]) -> Vec<Finding
         }
     }
     out
+}
+
+/// The pod `--probe` forwards to when no `--trino-url` is given: a Ready
+/// coordinator pod (else any), and its HTTP port (named `http`, else the first,
+/// else 8080).
+pub fn coordinator_target(snapshot: &Snapshot) -> Option<(String, String, u16)> {
+    let trino = super::workloads::named(snapshot, &["trino"]);
+    let coordinator = trino.iter().find(|w| {
+        w.label("app.kubernetes.io/component")
+            .or_else(|| w.label("component"))
+            .map_or(w.name().contains("coordinator"), |c| c == "coordinator")
+    })?;
+    let pods = coordinator.pods(snapshot);
+    let ready = |p: &&&k8s_openapi::api::core::v1::Pod| {
+        p.status
+            .iter()
+            .flat_map(|s| s.conditions.iter().flatten())
+            .any(|c| c.type_ == "Ready" && c.status == "True")
+    };
+    let pod = pods.iter().find(ready).or(pods.first())?;
+    let ports: Vec<_> = coordinator
+        .template
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .flat_map(|c| c.ports.iter().flatten())
+        .collect();
+    let port = ports
+        .iter()
+        .find(|p| p.name.as_deref() == Some("http"))
+        .or(ports.first())
+        .map_or(8080, |p| p.container_port);
+    Some((
+        coordinator.namespace().to_string(),
+        pod.metadata.name.clone()?,
+        u16::try_from(port).ok()?,
+    ))
 }
 
 /// `trino 476 (probed)` for the summary.

@@ -4,7 +4,7 @@
 mod buckets;
 mod chains;
 mod compliance;
-mod engine;
+pub mod engine;
 mod nessie;
 mod network;
 pub mod pods;
