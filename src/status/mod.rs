@@ -54,7 +54,7 @@ pub struct Args {
     /// Also ask the Trino coordinator what it sees (version, starting, registered
     /// workers, loaded catalogs) and compare it with the cluster: at --trino-url,
     /// else through a port-forward over the API server to a coordinator pod
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch")]
     pub probe: bool,
 
     /// The coordinator's HTTP URL for --probe (default: port-forward to its pod)
