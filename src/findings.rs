@@ -155,6 +155,10 @@ pub struct Finding {
     /// When the finding is the end of a chain of failures: root cause first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chain: Vec<ChainLink>,
+    /// Why the pods are not ready, as a stable `pod.*` code (see
+    /// docs/findings.md, "Pod-level causes"); the message and chain say the rest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<&'static str>,
 }
 
 impl Finding {
@@ -175,6 +179,7 @@ impl Finding {
             message: message.into(),
             hint: hint.into(),
             chain: Vec::new(),
+            cause: None,
         }
     }
 }

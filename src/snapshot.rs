@@ -3,7 +3,9 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{ConfigMap, LimitRange, Pod, ResourceQuota, Secret, Service};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Event, LimitRange, Node, PersistentVolumeClaim, Pod, ResourceQuota, Secret, Service,
+};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use kube::api::ListParams;
 
@@ -33,6 +35,16 @@ pub struct Snapshot {
     pub secret_stores: Listing<SecretStore>,
     pub cluster_secret_stores: Listing<SecretStore>,
     pub prometheus_rules: Listing<PrometheusRule>,
+    pub claims: Listing<PersistentVolumeClaim>,
+    /// Warning events in the scope (one list, `type=Warning`); the analysis
+    /// keeps those of platform objects.
+    pub events: Listing<Event>,
+    /// Nodes and every active pod, read only when a platform pod is
+    /// unschedulable for cpu or memory (to say how much is missing).
+    pub nodes: Option<Listing<Node>>,
+    pub scheduled_pods: Option<Listing<Pod>>,
+    /// What the Trino coordinator itself said (`status --probe`).
+    pub engine: Option<crate::kube::engine::EngineProbe>,
     /// Rook's operator settings (which `additionalConfig` fields it accepts), when readable.
     pub rook_operator_config: Option<ConfigMap>,
 }
@@ -52,6 +64,7 @@ impl Snapshot {
     ) -> Result<Snapshot> {
         let started = std::time::Instant::now();
         let all = ListParams::default();
+        let warnings = ListParams::default().fields("type=Warning");
         let (
             pods,
             deployments,
@@ -63,6 +76,8 @@ impl Snapshot {
             resource_quotas,
             limit_ranges,
             network_policies,
+            volume_claims,
+            events,
         ) = tokio::try_join!(
             cluster.list::<Pod>(scope, &all),
             cluster.list::<Deployment>(scope, &all),
@@ -74,6 +89,8 @@ impl Snapshot {
             cluster.list::<ResourceQuota>(scope, &all),
             cluster.list::<LimitRange>(scope, &all),
             cluster.list::<NetworkPolicy>(scope, &all),
+            cluster.list::<PersistentVolumeClaim>(scope, &all),
+            cluster.list::<Event>(scope, &warnings),
         )?;
         let (claims, apps, externals, stores, cluster_stores, rules) = (
             resources::object_bucket_claim(),
@@ -100,7 +117,18 @@ impl Snapshot {
             cluster.list_custom(&rules, Some(scope), &all),
             cluster.get_if_readable::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
         )?;
-        let snapshot = Snapshot {
+        // Only an unschedulable pod needs the nodes: how much is missing.
+        let (nodes, scheduled_pods) = if pods.items.iter().any(lacks_cpu_or_memory) {
+            let active = crate::quota::active_pods();
+            let (nodes, scheduled) = tokio::try_join!(
+                cluster.list_cluster::<Node>(&all),
+                cluster.list::<Pod>(&Scope::All, &active),
+            )?;
+            (Some(nodes), Some(scheduled))
+        } else {
+            (None, None)
+        };
+        let mut snapshot = Snapshot {
             scope: Some(scope.clone()),
             taken_at: Some(jiff::Timestamp::now()),
             pods,
@@ -119,10 +147,22 @@ impl Snapshot {
             secret_stores,
             cluster_secret_stores,
             prometheus_rules,
+            claims: volume_claims,
+            events,
+            nodes,
+            scheduled_pods,
+            engine: None,
             rook_operator_config,
         };
+        snapshot.events.items.retain(|e| {
+            // Only what the analysis can attach to a pod, workload or claim.
+            matches!(
+                e.involved_object.kind.as_deref(),
+                Some("Pod" | "Deployment" | "StatefulSet" | "ReplicaSet" | "PersistentVolumeClaim")
+            )
+        });
         tracing::info!(
-            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} in {} ms (16 lists and 1 get, concurrent)",
+            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} in {} ms (18 lists and 1 get, concurrent)",
             snapshot.pods.items.len(),
             snapshot.deployments.items.len(),
             snapshot.stateful_sets.items.len(),
@@ -150,7 +190,7 @@ impl Snapshot {
     }
 
     /// Each list's plural and whether it could be read.
-    fn availabilities(&self) -> [(&'static str, &Availability); 16] {
+    fn availabilities(&self) -> [(&'static str, &Availability); 18] {
         [
             ("pods", &self.pods.availability),
             ("deployments", &self.deployments.availability),
@@ -171,6 +211,8 @@ impl Snapshot {
                 &self.cluster_secret_stores.availability,
             ),
             ("prometheusrules", &self.prometheus_rules.availability),
+            ("persistentvolumeclaims", &self.claims.availability),
+            ("events", &self.events.availability),
         ]
     }
 
@@ -221,4 +263,18 @@ impl Snapshot {
         }
         set
     }
+}
+
+/// Whether the scheduler could not place a pod for lack of cpu or memory.
+pub fn lacks_cpu_or_memory(pod: &Pod) -> bool {
+    pod.status
+        .iter()
+        .flat_map(|s| s.conditions.iter().flatten())
+        .any(|c| {
+            c.type_ == "PodScheduled"
+                && c.status == "False"
+                && c.message.as_deref().is_some_and(|m| {
+                    m.contains("Insufficient memory") || m.contains("Insufficient cpu")
+                })
+        })
 }

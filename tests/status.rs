@@ -511,3 +511,254 @@ fn watch_redraws_when_the_platform_changes() {
     child.wait().unwrap();
     reader.join().unwrap();
 }
+
+/// The Helm-shaped release in examples/analytics: every not-ready component's
+/// finding states its pod-level cause, written by the real scheduler and PV
+/// controller (workers, Postgres) or by set-status playing the kubelet.
+#[test]
+fn analytics_release_states_every_pod_level_cause() {
+    let _lock = platform_lock();
+    let ns = TestNamespace::waited("dp-analytics");
+    let release = std::fs::read_to_string(repo_root().join("examples/analytics/release.yaml"))
+        .unwrap()
+        .replace("namespace: analytics", &format!("namespace: {}", ns.name));
+    apply(&release);
+    let output = std::process::Command::new(repo_root().join("examples/analytics/set-status"))
+        .args(["-n", &ns.name, "--kubeconfig", path_str(&kubeconfig())])
+        .env("KUBECTL", kubectl_path())
+        .output()
+        .expect("run set-status");
+    assert!(output.status.success(), "set-status: {}", stderr(&output));
+
+    let finding = |report: &Value, code: &str, object: &str| -> Option<Value> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code && f["object"]["name"] == object)
+            .cloned()
+    };
+    // The scheduler and the PV controller answer within seconds.
+    let mut report = Value::Null;
+    eventually(60, "the scheduler's and PV controller's verdicts", || {
+        report = status_json(&["-n", &ns.name]).1;
+        let cause = |code: &str, object: &str| {
+            finding(&report, code, object).map(|f| f["cause"].as_str().unwrap_or("").to_string())
+        };
+        cause("trino.not-ready", "analytics-trino-worker").as_deref() == Some("pod.unschedulable")
+            && cause("postgres.not-ready", "analytics-postgresql").as_deref()
+                == Some("pod.claim-unbound")
+            && finding(&report, "postgres.not-ready", "analytics-postgresql").is_some_and(|f| {
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("ProvisioningFailed")
+            })
+    });
+    let message = |code: &str, object: &str| -> String {
+        let f = finding(&report, code, object)
+            .unwrap_or_else(|| panic!("no {code} on {object}: {:#?}", codes(&report)));
+        f["message"].as_str().unwrap().to_string()
+    };
+
+    let workers = message("trino.not-ready", "analytics-trino-worker");
+    assert!(
+        workers.starts_with("workers 0/2 ready: pod analytics-trino-worker-"),
+        "{workers}"
+    );
+    assert!(workers.contains("Insufficient memory"), "{workers}");
+    // 40Gi asked, 32Gi nodes: at least 8Gi missing on the best node.
+    assert!(
+        workers.contains("needs 40Gi memory; the node with the most free memory"),
+        "{workers}"
+    );
+    assert!(workers.contains("missing"), "{workers}");
+    assert!(workers.contains("and 1 more pod alike"), "{workers}");
+
+    let coordinator = message("trino.not-ready", "analytics-trino-coordinator");
+    assert!(
+        coordinator.contains("OOMKilled (exit code 137, 6 restarts)"),
+        "{coordinator}"
+    );
+    assert!(coordinator.contains("memory limit 8Gi"), "{coordinator}");
+    assert!(
+        coordinator.contains("-Xmx12G (jvm.config in ConfigMap analytics-trino-coordinator)"),
+        "{coordinator}"
+    );
+
+    let nessie = finding(&report, "nessie.not-ready", "analytics-nessie").expect("nessie");
+    assert_eq!(nessie["cause"], "pod.config-missing");
+    assert!(
+        nessie["message"].as_str().unwrap().contains(&format!(
+            "couldn't find key nessie-password in Secret {}/analytics-postgresql",
+            ns.name
+        )),
+        "{nessie:#}"
+    );
+    assert_eq!(nessie["chain"][0]["object"]["kind"], "Secret");
+    assert_eq!(nessie["chain"][0]["object"]["name"], "analytics-postgresql");
+    assert!(
+        nessie["chain"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("has no key nessie-password"),
+        "{nessie:#}"
+    );
+    assert_eq!(nessie["chain"][2]["object"]["kind"], "Deployment");
+
+    let postgres = message("postgres.not-ready", "analytics-postgresql");
+    assert!(
+        postgres.contains("data-analytics-postgresql-0"),
+        "{postgres}"
+    );
+    assert!(postgres.contains("storageClassName fast-ssd"), "{postgres}");
+
+    let driver = finding(&report, "spark.driver-not-running", "analytics-nightly").expect("driver");
+    assert_eq!(driver["cause"], "pod.image-pull-failed");
+    assert!(
+        driver["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot pull image registry.example.com/analytics/spark:3.5.6-iceberg"),
+        "{driver:#}"
+    );
+
+    // Every not-ready finding has a cause; the config faults are there too.
+    for f in report["findings"].as_array().unwrap() {
+        let code = f["code"].as_str().unwrap();
+        if code.ends_with(".not-ready") || code == "trino.degraded" {
+            assert!(f["cause"].is_string(), "no cause: {f:#}");
+        }
+    }
+    let found = codes(&report);
+    for (code, object) in [
+        ("trino.heap-above-limit", "analytics-trino-coordinator"),
+        (
+            "trino.query-memory-exceeds-heap",
+            "analytics-trino-coordinator",
+        ),
+        ("trino.catalog-unknown-property", "analytics-trino-catalog"),
+    ] {
+        assert!(
+            found.iter().any(|(c, o)| c == code && o == object),
+            "missing {code} on {object}: {found:#?}"
+        );
+    }
+    // The default-deny cuts Trino off from Nessie: the finding names the policy
+    // set and the missing rule, and joins the coordinator's chain.
+    let blocked = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["code"] == "network.flow-blocked"
+                && f["object"]["name"] == "analytics-trino-coordinator"
+                && f["message"].as_str().unwrap().contains("-> Nessie")
+        })
+        .unwrap_or_else(|| panic!("no blocked Trino -> Nessie flow: {:#?}", codes(&report)));
+    let text = blocked["message"].as_str().unwrap();
+    assert!(
+        text.contains("NetworkPolicy analytics-trino, default-deny"),
+        "{text}"
+    );
+    assert!(text.contains("missing: an egress rule for pods"), "{text}");
+    assert!(text.contains("on TCP 19120"), "{text}");
+    assert_eq!(blocked["chain"][0]["object"]["kind"], "NetworkPolicy");
+    assert!(
+        codes(&report)
+            .iter()
+            .any(|(c, o)| c == "network.flow-blocked" && o == "analytics-nessie")
+    );
+    // The table shows the cause too.
+    let table = stdout(&dp(STATUS, &["-n", &ns.name]));
+    assert!(table.contains("Insufficient memory"), "{table}");
+}
+
+/// `status` and `tune plan` agree on every config fault of both faulty platforms:
+/// each status finding paired with a tune rule (src/tune/rules/problems.rs) has
+/// that rule's proposal, and each proposal of a fault-detecting rule has its
+/// finding. Only objects are read, so the pods are kept off the nodes.
+#[test]
+fn status_and_tune_agree_on_every_config_fault() {
+    use kubectl_dp::tune::rules::problems::{PROBLEMS, status_code_of, tune_rules_of};
+    const TUNE: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
+    let broken = TestNamespace::new("dp-agree-broken");
+    let manifests = render_example("examples/broken", &broken.name).replace(
+        "node-role.dp.example.com/data",
+        "kubectl-dp.io/agreement-test-never",
+    );
+    apply(&manifests);
+    let analytics = TestNamespace::new("dp-agree-analytics");
+    let release = std::fs::read_to_string(repo_root().join("examples/analytics/release.yaml"))
+        .unwrap()
+        .replace(
+            "namespace: analytics",
+            &format!("namespace: {}", analytics.name),
+        );
+    apply(&release);
+
+    for (ns, expected) in [
+        (
+            &broken.name,
+            &[
+                "trino.heap-above-limit",
+                "trino.catalog-unknown-property",
+                "trino.removed-property",
+                "spark.packages-at-startup",
+                "spark.driver-result-size-too-large",
+            ][..],
+        ),
+        (
+            &analytics.name,
+            &[
+                "trino.heap-above-limit",
+                "trino.query-memory-exceeds-heap",
+                "trino.query-memory-above-workers",
+                "trino.catalog-unknown-property",
+            ][..],
+        ),
+    ] {
+        let (_, report) = status_json(&["-n", ns]);
+        let status: Vec<String> = codes(&report).into_iter().map(|(c, _)| c).collect();
+        let plan = dp(TUNE, &["plan", "-n", ns, "-o", "json"]);
+        assert_ne!(plan.status.code(), Some(2), "tune plan: {}", stderr(&plan));
+        let plan: Value = serde_json::from_str(&stdout(&plan)).expect("plan JSON");
+        let mut tune: Vec<String> = plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["rule"].as_str().unwrap().to_string())
+            .collect();
+        tune.extend(
+            plan["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|n| n["code"].as_str().unwrap().to_string()),
+        );
+        for code in expected {
+            assert!(
+                status.iter().any(|c| c == code),
+                "{ns}: status lacks {code}: {status:?}"
+            );
+        }
+        for (_, code) in PROBLEMS {
+            if status.iter().any(|c| c == code) {
+                let rules = tune_rules_of(code);
+                assert!(
+                    rules.iter().any(|r| tune.iter().any(|t| t == r)),
+                    "{ns}: status reports {code} but tune plan has none of {rules:?}: {tune:?}"
+                );
+            }
+        }
+        for rule in &tune {
+            let codes = status_code_of(rule);
+            if !codes.is_empty() {
+                assert!(
+                    codes.iter().any(|c| status.iter().any(|s| s == c)),
+                    "{ns}: tune proposes {rule} but status reports none of {codes:?}: {status:?}"
+                );
+            }
+        }
+    }
+}

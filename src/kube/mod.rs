@@ -4,6 +4,7 @@
 
 mod buckets;
 mod connect;
+pub mod engine;
 mod list;
 pub mod metrics;
 mod objects;

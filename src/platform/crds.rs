@@ -159,6 +159,8 @@ pub struct SparkPod {
     pub memory_overhead: Option<String>,
     /// How many (executors).
     pub instances: Option<i64>,
+    /// The application's labels.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// The application's status.
@@ -173,6 +175,16 @@ pub struct SparkStatus {
     pub termination_time: Option<String>,
     /// How many attempts.
     pub execution_attempts: Option<i64>,
+    /// The driver pod the operator started.
+    pub driver_info: SparkDriverInfo,
+}
+
+/// `status.driverInfo`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SparkDriverInfo {
+    /// The driver pod's name.
+    pub pod_name: Option<String>,
 }
 
 /// `status.applicationState`.

@@ -1,9 +1,11 @@
 //! Knowledge of the platform's parts, as pure types and functions: quantities,
 //! Trino's config files, bucket lifecycles, who manages what.
 
+pub mod alerts;
 pub mod bucket;
 pub mod crds;
 pub mod jvm;
+pub mod netpol;
 pub mod ownership;
 pub mod properties;
 pub mod quantity;

@@ -371,6 +371,62 @@ pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> Capacity {
     }
 }
 
+/// Free allocatable per schedulable node: allocatable minus the effective
+/// requests of the active pods scheduled on it (as the scheduler's fit check
+/// counts). `skip` leaves pods out (pods about to be replaced).
+pub fn free_per_node(
+    nodes: &[k8s_openapi::api::core::v1::Node],
+    pods: &[Pod],
+    now: jiff::Timestamp,
+    skip: impl Fn(&Pod) -> bool,
+) -> BTreeMap<String, Capacity> {
+    let mut free: BTreeMap<String, Capacity> = BTreeMap::new();
+    for node in nodes {
+        let unschedulable = node
+            .spec
+            .as_ref()
+            .and_then(|s| s.unschedulable)
+            .unwrap_or(false);
+        if !unschedulable {
+            free.insert(
+                node.metadata.name.clone().unwrap_or_default(),
+                node_allocatable(node),
+            );
+        }
+    }
+    for pod in pods {
+        if !is_scheduled(pod, now) || skip(pod) {
+            continue;
+        }
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        let Some(entry) = spec.node_name.as_ref().and_then(|n| free.get_mut(n)) else {
+            continue;
+        };
+        let r = effective(spec, false);
+        entry.cpu = entry.cpu - r.get("cpu").copied().unwrap_or_default();
+        entry.memory = entry.memory - r.get("memory").copied().unwrap_or_default();
+        entry.pods -= 1;
+    }
+    free
+}
+
+/// What one pod asking for `requests` lacks on the node with the most free
+/// `resource` (`cpu` or `memory`): that node, its free amount and the shortfall
+/// (zero when it fits there).
+pub fn shortfall(
+    free: &BTreeMap<String, Capacity>,
+    requests: &Resources,
+    resource: &str,
+) -> Option<(String, Quantity, Quantity)> {
+    let wanted = requests.get(resource).copied().unwrap_or_default();
+    let amount = |c: &Capacity| if resource == "cpu" { c.cpu } else { c.memory };
+    let (node, cap) = free.iter().max_by_key(|(_, c)| amount(c))?;
+    let has = amount(cap).max(Quantity::ZERO);
+    Some((node.clone(), has, wanted.saturating_sub(has)))
+}
+
 /// Percent of `part` in `whole`, one decimal, None when `whole` is zero.
 pub fn percent(part: Quantity, whole: Quantity) -> Option<f64> {
     part.ratio(whole).map(|r| (r * 1000.0).round() / 10.0)

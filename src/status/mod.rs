@@ -65,6 +65,16 @@ pub struct Args {
     )]
     pub operator_namespace: String,
 
+    /// Also ask the Trino coordinator what it sees (version, starting, registered
+    /// workers, loaded catalogs) and compare it with the cluster: at --trino-url,
+    /// else through a port-forward over the API server to a coordinator pod
+    #[arg(long, conflicts_with = "watch")]
+    pub probe: bool,
+
+    /// The coordinator's HTTP URL for --probe (default: port-forward to its pod)
+    #[arg(long, value_name = "URL", requires = "probe")]
+    pub trino_url: Option<String>,
+
     /// How often --watch looks for changes
     #[arg(long, default_value = "5s", value_parser = crate::cli::parse_duration, requires = "watch", hide_short_help = true)]
     pub interval: Duration,
@@ -79,7 +89,10 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let scope = cluster.scope(&args.cluster);
     if !args.watch {
         let now = jiff::Timestamp::now();
-        let snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
+        let mut snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
+        if args.probe {
+            snapshot.engine = Some(probe(&cluster, &snapshot, args.trino_url.as_deref()).await);
+        }
         let report = build_report(&snapshot, now);
         let metadata = Metadata::new(&cluster, &scope, now);
         write_report(&report, metadata, &args, &palette, out)?;
@@ -109,6 +122,35 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
             _ = tokio::time::sleep(args.interval) => {}
             _ = tokio::signal::ctrl_c() => return Ok(exit),
         }
+    }
+}
+
+/// Asks the coordinator at `url`, or through a port-forward over the API
+/// server to a coordinator pod when no URL is given.
+async fn probe(
+    cluster: &Cluster,
+    snapshot: &Snapshot,
+    url: Option<&str>,
+) -> crate::kube::engine::EngineProbe {
+    use crate::kube::engine::{EngineProbe, probe_trino};
+    let timeout = Duration::from_secs(10);
+    if let Some(url) = url {
+        return probe_trino(url, timeout).await;
+    }
+    let Some((namespace, pod, port)) = analyse::engine::coordinator_target(snapshot) else {
+        return EngineProbe::skipped("", "no Trino coordinator pod to port-forward to");
+    };
+    match cluster.forward_to_pod(&namespace, &pod, port).await {
+        Ok((local, task)) => {
+            let mut probe = probe_trino(&local, timeout).await;
+            task.abort();
+            probe.url = format!("pod/{pod}:{port} (port-forward)");
+            if let Some(error) = &mut probe.error {
+                *error = format!("through a port-forward to pod {pod} port {port}: {error}");
+            }
+            probe
+        }
+        Err(e) => EngineProbe::skipped("", format!("could not open a local port: {e}")),
     }
 }
 

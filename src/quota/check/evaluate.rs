@@ -213,48 +213,21 @@ fn check_nodes(
     reasons: &mut Vec<String>,
 ) -> NodeCheck {
     let mut check = NodeCheck::default();
-    // Free allocatable per node: allocatable − requests of scheduled pods, the
-    // replaced pods given back.
-    let mut free: BTreeMap<String, (Quantity, Quantity, i64)> = BTreeMap::new();
-    for node in &live.nodes {
-        let unschedulable = node
-            .spec
-            .as_ref()
-            .and_then(|s| s.unschedulable)
-            .unwrap_or(false);
-        if unschedulable {
-            continue;
-        }
-        let cap = usage::node_allocatable(node);
-        free.insert(
-            node.metadata.name.clone().unwrap_or_default(),
-            (cap.cpu, cap.memory, cap.pods),
-        );
-    }
+    // Free allocatable per node, the replaced pods given back.
     let replaced_names: BTreeSet<(Option<&str>, Option<&str>)> = replaced
         .iter()
         .map(|p| (p.metadata.namespace.as_deref(), p.metadata.name.as_deref()))
         .collect();
-    for pod in &live.pods {
-        if !usage::is_scheduled(pod, now)
-            || replaced_names.contains(&(
+    let mut free: BTreeMap<String, (Quantity, Quantity, i64)> =
+        usage::free_per_node(&live.nodes, &live.pods, now, |pod| {
+            replaced_names.contains(&(
                 pod.metadata.namespace.as_deref(),
                 pod.metadata.name.as_deref(),
             ))
-        {
-            continue;
-        }
-        let Some(spec) = pod.spec.as_ref() else {
-            continue;
-        };
-        let Some(entry) = spec.node_name.as_ref().and_then(|n| free.get_mut(n)) else {
-            continue;
-        };
-        let r = usage::effective(spec, false);
-        entry.0 = entry.0 - r.get("cpu").copied().unwrap_or_default();
-        entry.1 = entry.1 - r.get("memory").copied().unwrap_or_default();
-        entry.2 -= 1;
-    }
+        })
+        .into_iter()
+        .map(|(name, c)| (name, (c.cpu, c.memory, c.pods)))
+        .collect();
     check.free_cpu = free.values().map(|f| f.0.max(Quantity::ZERO)).sum();
     check.free_memory = free.values().map(|f| f.1.max(Quantity::ZERO)).sum();
     check.most_free_cpu = free.values().map(|f| f.0).max().unwrap_or_default();

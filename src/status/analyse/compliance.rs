@@ -21,7 +21,9 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     findings.extend(orphan_jobs(snapshot));
     findings.extend(missing_fences(snapshot));
     findings.extend(missing_alerts(snapshot));
+    findings.extend(alert_quality(snapshot));
     findings.extend(missing_resources(snapshot));
+    findings.extend(super::pss::findings(snapshot));
     let problems = findings.len();
     Section {
         status: ComponentStatus {
@@ -233,6 +235,107 @@ fn missing_fences(snapshot: &Snapshot) -> Vec<Finding> {
     out
 }
 
+/// Whether a PrometheusRule is about `component` (by its name, a group's name,
+/// or an expression that names it).
+fn rule_covers(rule: &crate::platform::crds::PrometheusRule, component: &str) -> bool {
+    let name = rule.metadata.name.as_deref().unwrap_or_default();
+    name.contains(component)
+        || rule.spec.groups.iter().any(|g| {
+            g.name.to_lowercase().contains(component)
+                || g.rules
+                    .iter()
+                    .any(|r| r.expr.to_string().to_lowercase().contains(component))
+        })
+}
+
+fn expr_text(expr: &serde_json::Value) -> String {
+    expr.as_str()
+        .map_or_else(|| expr.to_string(), str::to_string)
+}
+
+/// Expressions parse (promql-parser), and each component's rules watch query
+/// latency, memory, failures and resource exhaustion.
+fn alert_quality(snapshot: &Snapshot) -> Vec<Finding> {
+    use crate::platform::alerts::{self, Kind};
+    let rules = &snapshot.prometheus_rules;
+    if !rules.is_available() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for rule in &rules.items {
+        for group in &rule.spec.groups {
+            for r in &group.rules {
+                let text = expr_text(&r.expr);
+                if let Err(error) = alerts::parse(&text) {
+                    let name = r
+                        .alert
+                        .as_deref()
+                        .or(r.record.as_deref())
+                        .unwrap_or("(unnamed)");
+                    out.push(Finding::new(
+                        "monitoring.rule-unparsable",
+                        Severity::Warning,
+                        Component::Compliance,
+                        ObjectRef::from_meta("PrometheusRule", &rule.metadata),
+                        format!(
+                            "group {} rule {name}: the expression does not parse: {}",
+                            group.name,
+                            error.lines().next().unwrap_or_default()
+                        ),
+                        "fix the PromQL (Prometheus rejects the whole rule group, so none of its alerts fire)",
+                    ));
+                }
+            }
+        }
+    }
+    let components = [
+        ("trino", !workloads::named(snapshot, &["trino"]).is_empty()),
+        (
+            "nessie",
+            !workloads::named(snapshot, &["nessie"]).is_empty(),
+        ),
+        ("spark", !snapshot.spark_applications.items.is_empty()),
+    ];
+    for (component, present) in components {
+        if !present {
+            continue;
+        }
+        let mine: Vec<_> = rules
+            .items
+            .iter()
+            .filter(|r| rule_covers(r, component))
+            .collect();
+        if mine.is_empty() {
+            continue; // monitoring.missing-rules says so
+        }
+        let mut covered = BTreeSet::new();
+        for rule in &mine {
+            for r in rule.spec.groups.iter().flat_map(|g| &g.rules) {
+                if let Ok(selected) = alerts::parse(&expr_text(&r.expr)) {
+                    covered.extend(alerts::kinds(&selected));
+                }
+            }
+        }
+        let missing: Vec<&str> = Kind::ALL
+            .iter()
+            .filter(|k| !covered.contains(k))
+            .map(|k| k.label())
+            .collect();
+        if !missing.is_empty() {
+            let object = ObjectRef::from_meta("PrometheusRule", &mine[0].metadata);
+            out.push(Finding::new(
+                "monitoring.coverage-gap",
+                Severity::Warning,
+                Component::Compliance,
+                object,
+                format!("the {component} alerts do not watch {}", missing.join(", ")),
+                format!("add alerts on {} for {component}", missing.join(", ")),
+            ));
+        }
+    }
+    out
+}
+
 fn missing_alerts(snapshot: &Snapshot) -> Vec<Finding> {
     let rules = &snapshot.prometheus_rules;
     let present: BTreeSet<&str> = [
@@ -272,16 +375,7 @@ fn missing_alerts(snapshot: &Snapshot) -> Vec<Finding> {
     }
     present
         .into_iter()
-        .filter(|component| {
-            !rules.items.iter().any(|rule| {
-                let name = rule.metadata.name.as_deref().unwrap_or_default();
-                name.contains(component)
-                    || rule.spec.groups.iter().any(|g| {
-                        g.name.to_lowercase().contains(component)
-                            || g.rules.iter().any(|r| r.expr.to_string().to_lowercase().contains(component))
-                    })
-            })
-        })
+        .filter(|component| !rules.items.iter().any(|rule| rule_covers(rule, component)))
         .map(|component| {
             Finding::new(
                 "monitoring.missing-rules",

@@ -4,7 +4,11 @@
 mod buckets;
 mod chains;
 mod compliance;
+pub mod engine;
 mod nessie;
+mod network;
+pub mod pods;
+mod pss;
 mod secrets;
 mod spark;
 pub mod trino;

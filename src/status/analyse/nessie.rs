@@ -7,6 +7,7 @@ use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
 
 use super::Section;
+use super::pods;
 use super::workloads;
 
 pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
@@ -17,7 +18,7 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
     for w in &nessie {
         parts.push(format!("{} {}", w.name(), w.readiness()));
         if w.ready < w.desired {
-            findings.push(Finding::new(
+            let mut finding = Finding::new(
                 "nessie.not-ready",
                 Severity::Critical,
                 Component::Nessie,
@@ -32,7 +33,9 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
                     w.name(),
                     w.namespace()
                 ),
-            ));
+            );
+            pods::explain(&mut finding, snapshot, w);
+            findings.push(finding);
         }
         let Some(container) = w.template.spec.as_ref().and_then(|s| s.containers.first()) else {
             continue;
@@ -93,6 +96,7 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
             value: credentials,
         });
     }
+    findings.extend(super::network::findings(snapshot, Component::Nessie));
     let found = !nessie.is_empty();
     Section {
         status: ComponentStatus {
@@ -137,7 +141,7 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             parts.push(format!("postgres {}", workload::image_tag(image)));
         }
         if w.ready < w.desired {
-            findings.push(Finding::new(
+            let mut finding = Finding::new(
                 "postgres.not-ready",
                 Severity::Critical,
                 Component::Postgres,
@@ -152,7 +156,9 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
                     w.name(),
                     w.namespace()
                 ),
-            ));
+            );
+            pods::explain(&mut finding, snapshot, w);
+            findings.push(finding);
         }
     }
     let found = !postgres.is_empty();

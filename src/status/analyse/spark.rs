@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::findings::{ChainLink, Component, Finding, ObjectRef, Severity};
 use crate::kube::Availability;
+use crate::platform::crds::SparkApplication;
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
 
 use super::Section;
+use super::pods::{self, Cause};
 
 pub fn analyse(snapshot: &Snapshot) -> Section {
     let apps = &snapshot.spark_applications;
@@ -25,13 +27,65 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 .as_ref()
                 .and_then(|s| s.application_state.error_message.clone())
                 .unwrap_or_else(|| "no error message recorded".into());
-            findings.push(Finding::new(
+            let mut finding = Finding::new(
                 "spark.application-failed",
                 Severity::Warning,
                 Component::Spark,
                 object.clone(),
                 format!("{state}: {}", first_line(&error)),
-                format!("driver logs: kubectl logs {name}-driver -n {ns}; rerun with kubectl delete sparkapp {name} -n {ns} && kubectl apply -f ..."),
+                format!(
+                    "driver logs: kubectl logs {name}-driver -n {ns}; rerun with kubectl delete sparkapp {name} -n {ns} && kubectl apply -f ..."
+                ),
+            );
+            if let Some(cause) = driver_cause(snapshot, app, &ns) {
+                finding.message = format!("{}: {}", finding.message, cause.summary);
+                finding.cause = Some(cause.code);
+                finding.chain = cause.links;
+                finding.chain.push(ChainLink {
+                    object: object.clone(),
+                    problem: state.to_string(),
+                });
+            }
+            findings.push(finding);
+        } else if matches!(state, "SUBMITTED" | "RUNNING" | "PENDING_RERUN" | "UNKNOWN")
+            && let Some(cause) = driver_cause(snapshot, app, &ns)
+        {
+            let mut finding = Finding::new(
+                "spark.driver-not-running",
+                Severity::Warning,
+                Component::Spark,
+                object.clone(),
+                format!("{state}, but the driver is not running: {}", cause.summary),
+                cause.hint,
+            );
+            finding.cause = Some(cause.code);
+            finding.chain = cause.links;
+            finding.chain.push(ChainLink {
+                object: object.clone(),
+                problem: format!("{state}; its driver cannot run"),
+            });
+            findings.push(finding);
+        }
+        // Faults found by `tune`'s own Spark rules (src/tune/rules/problems.rs).
+        let (proposals, _) =
+            crate::tune::rules::spark::rules(app, crate::tune::model::Profile::Balanced);
+        for p in proposals {
+            let code = match p.rule {
+                "spark.s3a-connections" => "spark.s3a-connections-below-threads",
+                "spark.driver-result-size" => "spark.driver-result-size-too-large",
+                _ => continue,
+            };
+            findings.push(Finding::new(
+                code,
+                Severity::Warning,
+                Component::Spark,
+                object.clone(),
+                format!("{}: {}", p.setting, p.reason),
+                format!(
+                    "set {} to {}; `kubectl dp tune plan` proposes it",
+                    p.setting,
+                    p.proposed.unwrap_or_default()
+                ),
             ));
         }
         if let Some(packages) = app
@@ -71,6 +125,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             ));
         }
     }
+    findings.extend(super::network::findings(snapshot, Component::Spark));
     let found = !apps.items.is_empty();
     let summary = match &apps.availability {
         Availability::NotInstalled => {
@@ -99,6 +154,15 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
         },
         findings,
     }
+}
+
+/// Why the application's driver pod is not running, when the pod is still there.
+fn driver_cause(snapshot: &Snapshot, app: &SparkApplication, ns: &str) -> Option<Cause> {
+    let pod_name = app.status.as_ref()?.driver_info.pod_name.as_deref()?;
+    let pod = snapshot.pods.items.iter().find(|p| {
+        p.metadata.namespace.as_deref() == Some(ns) && p.metadata.name.as_deref() == Some(pod_name)
+    })?;
+    pods::pod_cause(snapshot, pod)
 }
 
 fn first_line(text: &str) -> &str {

@@ -15,8 +15,10 @@ use crate::platform::trino::{
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
+use crate::tune::rules::server;
 
 use super::Section;
+use super::pods;
 use super::workloads::{self, Workload};
 
 /// -Xmx above about 85% of the container limit leaves too little for off-heap
@@ -33,11 +35,19 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     let mut parts = Vec::new();
     let mut catalogs_seen = BTreeSet::new();
     let mut versions = BTreeSet::new();
+    // For the cluster-wide rule: the coordinator's config.properties, and the
+    // workers with their per-node query memory.
+    let mut coordinator_config: Option<(ObjectRef, Properties)> = None;
+    let mut workers: u64 = 0;
+    let mut worker_per_node: Option<u64> = None;
 
     for w in &trino {
         let role = role_of(w);
         parts.push(format!("{role} {}", w.readiness()));
-        findings.extend(readiness_findings(w, role));
+        if let Some(mut finding) = readiness_findings(w, role) {
+            pods::explain(&mut finding, snapshot, w);
+            findings.push(finding);
+        }
         let pods = w.pods(snapshot);
         let (restarts, ooms) = workloads::restarts_and_oom_kills(&pods);
         if ooms > 0 {
@@ -95,13 +105,17 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                     limit.map(|l| l.units_ceil() as u64),
                 ));
                 if let Some(text) = data.get("config.properties") {
-                    findings.extend(server_findings(
-                        w,
-                        role,
-                        cm,
-                        &Properties::parse(text),
-                        jvm.max_heap().map(|h| h.0),
-                    ));
+                    let props = Properties::parse(text);
+                    let heap = jvm.max_heap().map(|h| h.0);
+                    findings.extend(server_findings(w, role, cm, &props, heap));
+                    if role == "coordinator" {
+                        coordinator_config =
+                            Some((ObjectRef::from_meta("ConfigMap", &cm.metadata), props));
+                    } else if let Some(heap) = heap {
+                        workers += w.desired.max(0) as u64;
+                        worker_per_node =
+                            worker_per_node.max(Some(server::effective_per_node(&props, heap)));
+                    }
                 }
             } else if let Some(text) = data.get("config.properties") {
                 findings.extend(server_findings(w, role, cm, &Properties::parse(text), None));
@@ -110,6 +124,34 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 findings.extend(catalog_findings(snapshot, w.namespace(), cm));
             }
         }
+    }
+    if let Some((object, props)) = &coordinator_config
+        && workers > 0
+    {
+        // The rule `tune` fixes, called as is.
+        for p in server::cluster_rules(props, workers, worker_per_node)
+            .into_iter()
+            .filter(|p| p.rule == "trino.query-max-memory")
+        {
+            findings.push(Finding::new(
+                "trino.query-memory-above-workers",
+                Severity::Warning,
+                Component::Trino,
+                object.clone(),
+                format!("query.max-memory {}", p.reason),
+                format!(
+                    "set query.max-memory={} in ConfigMap {} or add workers; `kubectl dp tune plan` proposes it",
+                    p.proposed.unwrap_or_default(),
+                    object.name
+                ),
+            ));
+        }
+    }
+    findings.extend(super::network::findings(snapshot, Component::Trino));
+    let roles: Vec<(&Workload, &str)> = trino.iter().map(|w| (w, role_of(w))).collect();
+    findings.extend(super::engine::findings(snapshot, &roles));
+    if let Some(engine) = snapshot.engine.as_ref().and_then(super::engine::summary) {
+        parts.push(engine);
     }
     if !versions.is_empty() {
         parts.push(format!(
@@ -310,22 +352,17 @@ fn server_findings(
         }
     }
     if let Some(heap) = heap {
-        let per_node = props
-            .get("query.max-memory-per-node")
-            .and_then(parse_data_size)
-            .unwrap_or(heap * 3 / 10);
-        let headroom = props
-            .get("memory.heap-headroom-per-node")
-            .and_then(parse_data_size)
-            .unwrap_or(heap * 3 / 10);
-        if per_node + headroom >= heap {
+        // The same arithmetic as `tune` (src/tune/rules/server.rs).
+        let per_node = server::effective_per_node(props, heap);
+        let headroom = server::effective_headroom(props, heap);
+        if server::memory_exceeds_heap(per_node, headroom, heap) {
             out.push(Finding::new(
                 "trino.query-memory-exceeds-heap",
                 Severity::Critical,
                 Component::Trino,
                 w.object(),
                 format!(
-                    "{role}: query.max-memory-per-node {} + memory.heap-headroom-per-node {} = {} is not below -Xmx{}; Trino refuses to start",
+                    "{role}: query.max-memory-per-node {} + memory.heap-headroom-per-node {} = {} is more than -Xmx{}; Trino refuses to start",
                     format_data_size(per_node),
                     format_data_size(headroom),
                     format_data_size(per_node + headroom),
@@ -479,9 +516,13 @@ mod tests {
 
     #[test]
     fn query_memory_plus_headroom_must_stay_below_heap() {
-        let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n";
+        let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=9GB\n";
         let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
         assert!(codes(&section.findings).contains(&"trino.query-memory-exceeds-heap"));
+        // Equal to the heap is what Trino accepts.
+        let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n";
+        let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
+        assert!(!codes(&section.findings).contains(&"trino.query-memory-exceeds-heap"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod jvm;
+pub mod problems;
 pub mod server;
 pub mod spark;
 

@@ -28,7 +28,8 @@ pub fn effective_per_node(props: &Properties, heap: u64) -> u64 {
         .unwrap_or(heap * 3 / 10)
 }
 
-fn effective_headroom(props: &Properties, heap: u64) -> u64 {
+/// The heap headroom Trino keeps (set, or its default of 30% of the heap).
+pub fn effective_headroom(props: &Properties, heap: u64) -> u64 {
     props
         .get(HEADROOM)
         .and_then(parse_data_size)
@@ -44,6 +45,14 @@ fn set(
     reason: String,
 ) -> Proposal {
     super::catalog::proposal(props, key, Some(&value), rule, reason)
+}
+
+/// Whether Trino refuses to start: it checks that query memory per node plus
+/// the heap headroom fit the heap the JVM reports (`Runtime.maxMemory()`, which
+/// is -Xmx under G1). A sum equal to the heap starts (proven against Trino 476 by
+/// tests/trino_rules.rs); only a larger one is fatal.
+pub fn memory_exceeds_heap(per_node: u64, headroom: u64, heap: u64) -> bool {
+    per_node.saturating_add(headroom) > heap
 }
 
 /// Per-node rules; returns the proposals and the per-node query memory after them.
@@ -73,14 +82,14 @@ pub fn node_rules(
     };
     let per_node = effective_per_node(props, heap);
     let headroom = effective_headroom(props, heap);
-    if per_node + headroom < heap {
+    if !memory_exceeds_heap(per_node, headroom, heap) {
         return (out, Some(per_node));
     }
     let (num, den) = profile.query_share();
     let new_per_node = round_size((heap as u128 * num as u128 / den as u128) as u64);
     let new_headroom = round_size(heap / 10 * 3);
     let why = format!(
-        "{PER_NODE} {} + {HEADROOM} {} = {} is not below -Xmx{} (Trino refuses to start)",
+        "{PER_NODE} {} + {HEADROOM} {} = {} is more than -Xmx{} (Trino refuses to start)",
         format_data_size(per_node),
         format_data_size(headroom),
         format_data_size(per_node + headroom),
@@ -192,9 +201,9 @@ mod tests {
 
     #[test]
     fn per_node_plus_headroom_above_heap_is_cut_to_thirty_percent() {
-        // 16GB + 8GB = 24GB is not below a 24G heap.
+        // 16GB + 9GB = 25GB is more than a 24G heap.
         let props = Properties::parse(
-            "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n",
+            "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=9GB\n",
         );
         let (proposals, per_node) = node_rules(&props, Some(24 << 30), Profile::Balanced);
         assert_eq!(proposals.len(), 2);
@@ -202,7 +211,7 @@ mod tests {
         assert!(
             proposals[0]
                 .reason
-                .contains("16GB + memory.heap-headroom-per-node 8GB = 24GB"),
+                .contains("16GB + memory.heap-headroom-per-node 9GB = 25GB"),
             "{}",
             proposals[0].reason
         );
@@ -211,6 +220,21 @@ mod tests {
         // Coordinator: 8G heap, 30% = 2.4GB rounds down to 2457MB.
         let (proposals, _) = node_rules(&props, Some(8 << 30), Profile::Balanced);
         assert_eq!(proposals[0].proposed.as_deref(), Some("2457MB"));
+    }
+
+    #[test]
+    fn a_sum_equal_to_the_heap_starts() {
+        // Trino 476 starts with 1GB + 512MB under -Xmx1536M (tests/trino_rules.rs).
+        assert!(!memory_exceeds_heap(1 << 30, 512 << 20, 1536 << 20));
+        assert!(memory_exceeds_heap(1 << 30, 640 << 20, 1536 << 20));
+        let props = Properties::parse(
+            "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n",
+        );
+        assert!(
+            node_rules(&props, Some(24 << 30), Profile::Balanced)
+                .0
+                .is_empty()
+        );
     }
 
     #[test]

@@ -1,0 +1,249 @@
+//! What the Trino coordinator says (`status --probe`) against what the cluster
+//! says: still starting, fewer workers registered than Ready worker pods,
+//! catalogs in the catalog ConfigMap that did not load.
+
+use std::collections::BTreeSet;
+
+use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::kube::engine::EngineProbe;
+use crate::platform::properties::Properties;
+use crate::platform::workload;
+use crate::snapshot::Snapshot;
+
+use super::workloads::Workload;
+
+const SERVER_FILES: [&str; 4] = [
+    "config.properties",
+    "node.properties",
+    "log.properties",
+    "jvm.config",
+];
+
+/// Findings from the probe, for the Trino workloads `trino` (roles by name).
+pub fn findings(snapshot: &Snapshot, trino: &[(&Workload, &str)]) -> Vec<Finding> {
+    let Some(probe) = &snapshot.engine else {
+        return Vec::new();
+    };
+    let coordinator = trino.iter().find(|(_, role)| *role == "coordinator");
+    let object = coordinator
+        .map(|(w, _)| w.object())
+        .unwrap_or_else(|| ObjectRef::new("Service", None, &probe.url));
+    let mut out = Vec::new();
+    if let Some(error) = &probe.error
+        && probe.version.is_none()
+    {
+        out.push(Finding::new(
+            "trino.probe-skipped",
+            Severity::Info,
+            Component::Trino,
+            object,
+            format!("the coordinator was not asked: {error}"),
+            "pass --trino-url (e.g. after kubectl port-forward svc/<trino> 8080), or check that the coordinator pod serves HTTP",
+        ));
+        return out;
+    }
+    if probe.starting == Some(true) {
+        out.push(Finding::new(
+            "trino.engine-starting",
+            Severity::Critical,
+            Component::Trino,
+            object.clone(),
+            format!(
+                "the coordinator at {} (Trino {}) answers but is still starting: it accepts no queries",
+                probe.url,
+                probe.version.as_deref().unwrap_or("?")
+            ),
+            "wait for start-up to finish; if it never does, read the coordinator's log (plugins and catalogs load last)",
+        ));
+    }
+    if let Some(nodes) = &probe.nodes {
+        let registered = nodes
+            .iter()
+            .filter(|n| !n.coordinator && n.state == "active")
+            .count() as i32;
+        let ready: i32 = trino
+            .iter()
+            .filter(|(_, role)| *role != "coordinator")
+            .map(|(w, _)| w.ready)
+            .sum();
+        if registered < ready {
+            out.push(Finding::new(
+                "trino.workers-not-registered",
+                Severity::Warning,
+                Component::Trino,
+                object.clone(),
+                format!(
+                    "{ready} worker pod(s) Ready but {registered} worker(s) registered with the coordinator: queries run on fewer nodes than you pay for"
+                ),
+                "check the workers' discovery.uri and node.environment against the coordinator's, and their logs for announcement errors",
+            ));
+        }
+    }
+    if let (Some(loaded), Some((w, _))) = (&probe.catalogs, coordinator) {
+        let loaded: BTreeSet<&str> = loaded.iter().map(String::as_str).collect();
+        let Some(spec) = &w.template.spec else {
+            return out;
+        };
+        for cm_name in workload::config_maps(spec) {
+            let Some(cm) = snapshot.config_map(w.namespace(), &cm_name) else {
+                continue;
+            };
+            for (file, text) in cm.data.iter().flatten() {
+                if !file.ends_with(".properties") || SERVER_FILES.contains(&file.as_str()) {
+                    continue;
+                }
+                if Properties::parse(text).get("connector.name").is_none() {
+                    continue;
+                }
+                let catalog = file.trim_end_matches(".properties");
+                if !loaded.contains(catalog) {
+                    out.push(Finding::new(
+                        "trino.catalog-not-loaded",
+                        Severity::Critical,
+                        Component::Trino,
+                        ObjectRef::from_meta("ConfigMap", &cm.metadata),
+                        format!(
+                            "catalog {catalog} ({file}) is in ConfigMap {cm_name}, but the coordinator did not load it (loaded: {})",
+                            loaded.iter().copied().collect::<Vec<_>>().join(", ")
+                        ),
+                        format!("read the coordinator's log for catalog {catalog}: a wrong property or a missing plugin fails it"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The pod `--probe` forwards to when no `--trino-url` is given: a Ready
+/// coordinator pod (else any), and its HTTP port (named `http`, else the first,
+/// else 8080).
+pub fn coordinator_target(snapshot: &Snapshot) -> Option<(String, String, u16)> {
+    let trino = super::workloads::named(snapshot, &["trino"]);
+    let coordinator = trino.iter().find(|w| {
+        w.label("app.kubernetes.io/component")
+            .or_else(|| w.label("component"))
+            .map_or(w.name().contains("coordinator"), |c| c == "coordinator")
+    })?;
+    let pods = coordinator.pods(snapshot);
+    let ready = |p: &&&k8s_openapi::api::core::v1::Pod| {
+        p.status
+            .iter()
+            .flat_map(|s| s.conditions.iter().flatten())
+            .any(|c| c.type_ == "Ready" && c.status == "True")
+    };
+    let pod = pods.iter().find(ready).or(pods.first())?;
+    let ports: Vec<_> = coordinator
+        .template
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .flat_map(|c| c.ports.iter().flatten())
+        .collect();
+    let port = ports
+        .iter()
+        .find(|p| p.name.as_deref() == Some("http"))
+        .or(ports.first())
+        .map_or(8080, |p| p.container_port);
+    Some((
+        coordinator.namespace().to_string(),
+        pod.metadata.name.clone()?,
+        u16::try_from(port).ok()?,
+    ))
+}
+
+/// `trino 476 (probed)` for the summary.
+pub fn summary(probe: &EngineProbe) -> Option<String> {
+    let version = probe.version.as_deref()?;
+    Some(match probe.starting {
+        Some(true) => format!("engine {version} starting"),
+        _ => format!("engine {version} answering"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kube::engine::EngineNode;
+    use crate::status::analyse::fixtures::trino_snapshot;
+    use crate::status::analyse::workloads;
+
+    fn run(probe: EngineProbe) -> Vec<Finding> {
+        let mut s = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
+        s.engine = Some(probe);
+        let ws = workloads::named(&s, &["trino"]);
+        let roles: Vec<(&Workload, &str)> = ws
+            .iter()
+            .map(|w| {
+                let role = if w.name().contains("coordinator") {
+                    "coordinator"
+                } else {
+                    "workers"
+                };
+                (w, role)
+            })
+            .collect();
+        findings(&s, &roles)
+    }
+
+    #[test]
+    fn registered_workers_and_loaded_catalogs_are_compared() {
+        let found = run(EngineProbe {
+            url: "http://127.0.0.1:8080".into(),
+            version: Some("476".into()),
+            starting: Some(false),
+            nodes: Some(vec![
+                EngineNode {
+                    id: "c".into(),
+                    coordinator: true,
+                    state: "active".into(),
+                },
+                EngineNode {
+                    id: "w1".into(),
+                    coordinator: false,
+                    state: "active".into(),
+                },
+                EngineNode {
+                    id: "w2".into(),
+                    coordinator: false,
+                    state: "shutting_down".into(),
+                },
+            ]),
+            catalogs: Some(vec!["system".into(), "tpch".into()]),
+            ..EngineProbe::default()
+        });
+        let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            ["trino.workers-not-registered", "trino.catalog-not-loaded"]
+        );
+        assert!(
+            found[0]
+                .message
+                .starts_with("3 worker pod(s) Ready but 1 worker(s) registered"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[1]
+                .message
+                .contains("catalog iceberg (iceberg.properties)"),
+            "{}",
+            found[1].message
+        );
+    }
+
+    #[test]
+    fn starting_and_unreachable() {
+        let found = run(EngineProbe {
+            url: "http://x".into(),
+            version: Some("476".into()),
+            starting: Some(true),
+            ..EngineProbe::default()
+        });
+        assert_eq!(found[0].code, "trino.engine-starting");
+        let found = run(EngineProbe::skipped("http://x", "connection refused"));
+        assert_eq!(found[0].code, "trino.probe-skipped");
+        assert_eq!(found[0].severity, Severity::Info);
+    }
+}
