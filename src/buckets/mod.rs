@@ -765,12 +765,12 @@ fn lifecycle_row(rule: &bucket::LifecycleRule) -> Vec<String> {
 // ------------------------------------------------------------------ check ---
 
 /// How to reach one claim's bucket: its endpoint, bucket name and credentials.
-struct Target {
-    client: s3::Client,
-    bucket: String,
+pub(crate) struct Target {
+    pub(crate) client: s3::Client,
+    pub(crate) bucket: String,
 }
 
-async fn target_for(
+pub(crate) async fn target_for(
     cluster: &Cluster,
     namespace: &str,
     claim: &ObjectBucketClaim,

@@ -6,6 +6,7 @@ mod buckets;
 mod connect;
 mod list;
 mod objects;
+pub mod perf;
 pub mod resources;
 pub mod tune;
 

@@ -8,7 +8,7 @@ mod nessie;
 mod secrets;
 mod spark;
 pub mod trino;
-mod workloads;
+pub(crate) mod workloads;
 
 use crate::findings::{self, Finding};
 use crate::snapshot::Snapshot;
