@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod s3env;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
