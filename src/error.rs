@@ -18,6 +18,16 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// The worse of two outcomes (Failed over Problems over Ok).
+    pub fn worst(self, other: Exit) -> Exit {
+        if other.code() > self.code() {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The process exit code: 0, 1 or 2.
     pub fn code(self) -> u8 {
         match self {
             Exit::Ok => 0,
@@ -83,6 +93,20 @@ pub enum Error {
 
     #[error("{what} failed: {reason}")]
     Api { what: String, reason: String },
+
+    /// A list the command cannot do without could not be read
+    /// ([`crate::kube::Listing::require`]).
+    #[error("could not list {what} in {scope}: {reason}; {hint}")]
+    Unreadable {
+        /// What was listed (`configmaps`).
+        what: String,
+        /// Where (`namespace data-platform`, `all namespaces`).
+        scope: String,
+        /// Why, in one line.
+        reason: String,
+        /// What to do about it.
+        hint: String,
+    },
 
     #[error("{path}: {reason}")]
     Input { path: PathBuf, reason: String },

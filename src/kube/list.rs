@@ -87,6 +87,33 @@ impl<T> Listing<T> {
     pub fn is_forbidden(&self) -> bool {
         matches!(self.availability, Availability::Forbidden(_))
     }
+
+    /// The items of a list the command cannot do without: a list that could not
+    /// be read (CRD missing, forbidden, API error) becomes the one error every
+    /// command reports for it. `what` is the plural as kubectl says it (`configmaps`).
+    pub fn require(self, what: &str, scope: &Scope) -> Result<Vec<T>> {
+        let (reason, hint) = match self.availability {
+            Availability::Available => return Ok(self.items),
+            Availability::NotInstalled => (
+                "the API server does not serve them (their CRD is not installed)".to_string(),
+                "install the operator that provides them, or check the cluster with `kubectl api-resources`".to_string(),
+            ),
+            Availability::Forbidden(reason) => (
+                reason,
+                "ask for list access (RBAC) or narrow the scope with -n".to_string(),
+            ),
+            Availability::Failed(reason) => (
+                reason,
+                "check the API server (`kubectl get --raw /readyz`) and retry".to_string(),
+            ),
+        };
+        Err(crate::error::Error::Unreadable {
+            what: what.to_string(),
+            scope: scope.describe(),
+            reason,
+            hint,
+        })
+    }
 }
 
 impl Cluster {

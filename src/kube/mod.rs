@@ -15,3 +15,9 @@ pub use connect::Cluster;
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";
 pub use list::{Availability, Listing, Scope};
+
+/// Pods that hold resources: the API server filters out finished ones
+/// (a field selector, so no command lists every pod to drop them itself).
+pub fn active_pods() -> kube::api::ListParams {
+    kube::api::ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed")
+}

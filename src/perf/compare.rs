@@ -170,50 +170,53 @@ mod tests {
         PerfReport {
             api_version: API_VERSION.into(),
             kind: KIND.into(),
-            metadata: Metadata {
+            metadata: SavedMetadata {
                 generated_at: "2026-12-01T00:00:00Z".into(),
                 context: None,
+                scope: serde_json::Value::Null,
                 tool_version: "0.1.0".into(),
             },
-            environment: Environment::default(),
-            settings: RunSettings::default(),
-            trino: Some(TrinoResult {
-                queries: samples
-                    .iter()
-                    .map(|(name, wall)| QueryResult {
-                        name: name.to_string(),
-                        sql: String::new(),
-                        samples: wall
-                            .iter()
-                            .map(|w| QuerySample {
-                                wall_ms: *w,
-                                elapsed_ms: *w,
-                                queued_ms: 0.0,
-                                planning_ms: None,
-                                cpu_ms: 0.0,
-                                peak_memory_bytes: 0,
-                                processed_rows: 0,
-                                processed_bytes: 0,
-                                rows: 1,
-                            })
-                            .collect(),
-                        failures: vec![],
-                        summary: None,
-                    })
-                    .collect(),
-                throughput: Throughput {
-                    concurrency: 1,
-                    completed: 0,
-                    failed: 0,
-                    wall_seconds: 0.0,
-                    queries_per_minute: 0.0,
-                },
-            }),
-            storage: None,
-            spark: None,
-            resources: None,
-            skipped: vec![],
-            comparison: None,
+            body: PerfBody {
+                environment: Environment::default(),
+                settings: RunSettings::default(),
+                trino: Some(TrinoResult {
+                    queries: samples
+                        .iter()
+                        .map(|(name, wall)| QueryResult {
+                            name: name.to_string(),
+                            sql: String::new(),
+                            samples: wall
+                                .iter()
+                                .map(|w| QuerySample {
+                                    wall_ms: *w,
+                                    elapsed_ms: *w,
+                                    queued_ms: 0.0,
+                                    planning_ms: None,
+                                    cpu_ms: 0.0,
+                                    peak_memory_bytes: 0,
+                                    processed_rows: 0,
+                                    processed_bytes: 0,
+                                    rows: 1,
+                                })
+                                .collect(),
+                            failures: vec![],
+                            summary: None,
+                        })
+                        .collect(),
+                    throughput: Throughput {
+                        concurrency: 1,
+                        completed: 0,
+                        failed: 0,
+                        wall_seconds: 0.0,
+                        queries_per_minute: 0.0,
+                    },
+                }),
+                storage: None,
+                spark: None,
+                resources: None,
+                skipped: vec![],
+                comparison: None,
+            },
         }
     }
 

@@ -23,12 +23,13 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::cli::{ClusterArgs, OutputArgs, OutputFormat};
+use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::kube::Cluster;
+use crate::render::{Envelope, Metadata};
 use crate::snapshot::Snapshot;
 
-use report::{Environment, Metadata, PerfReport, RunSettings, Skipped};
+use report::{Environment, PerfBody, PerfReport, RunSettings, Skipped};
 
 /// Measure the data platform: Trino query latency, Spark job time, S3
 /// throughput and resource use; compare against a saved baseline.
@@ -198,13 +199,17 @@ pub struct CompareArgs {
     pub junit: Option<PathBuf>,
 }
 
+/// The `-o` values perf writes.
+const FORMATS: [FormatKind; 4] = [
+    FormatKind::Table,
+    FormatKind::Json,
+    FormatKind::Yaml,
+    FormatKind::JsonPath,
+];
+
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    args.output.init_logging();
-    if args.output.format == OutputFormat::Wide {
-        return Err(Error::Usage(
-            "perf has no wide table; use -o table, json or yaml".into(),
-        ));
-    }
+    args.output.start();
+    args.output.accept("perf", &FORMATS)?;
     match &args.command {
         Command::Compare(c) => run_compare(c, &args.output, out),
         Command::Run(r) => run_suites(r, &args.cluster, &args.output, out).await,
@@ -218,10 +223,16 @@ fn run_compare(args: &CompareArgs, output: &OutputArgs, out: &mut dyn Write) -> 
     if let Some(path) = &args.junit {
         write_file(path, &junit::comparison(&comparison))?;
     }
-    match output.format {
-        OutputFormat::Json => crate::render::json(out, &comparison)?,
-        OutputFormat::Yaml => crate::render::yaml(out, &comparison)?,
-        _ => render::comparison(out, &comparison)?,
+    match &output.format {
+        OutputFormat::Table => render::comparison(out, &comparison)?,
+        format => {
+            let metadata = Metadata::of(None, &crate::kube::Scope::All, jiff::Timestamp::now());
+            crate::render::structured(
+                out,
+                format,
+                &Envelope::new("PerfComparison", metadata, &comparison),
+            )?
+        }
     }
     Ok(if comparison.regressions > 0 {
         Exit::Problems
@@ -380,14 +391,8 @@ async fn run_suites(
     }
 
     let progress = Progress::new();
-    let mut report = PerfReport {
-        api_version: report::API_VERSION.into(),
-        kind: report::KIND.into(),
-        metadata: Metadata {
-            generated_at: jiff::Timestamp::now().to_string(),
-            context: crate::kube::perf::context_name(cluster_args),
-            tool_version: env!("CARGO_PKG_VERSION").into(),
-        },
+    let started_at = jiff::Timestamp::now();
+    let mut report = PerfBody {
         environment,
         settings: RunSettings {
             suites: vec![],
@@ -545,23 +550,34 @@ async fn run_suites(
     report.storage = storage_result;
     report.spark = spark_result;
     report.resources = resources_result;
+    // The suite's envelope: apiVersion, kind PerfReport, metadata.
+    let context = cluster
+        .as_ref()
+        .and_then(|c| c.context().map(str::to_string))
+        .or_else(|| crate::kube::perf::context_name(cluster_args));
+    let scope = scope.unwrap_or_else(|| crate::kube::Scope::Namespace(namespace.clone()));
+    let metadata = Metadata::of(context, &scope, started_at);
+    let envelope = |body: &PerfBody| Envelope::new(report::KIND, metadata.clone(), body.clone());
+    let mut saved: PerfReport = serde_json::to_value(envelope(&report))
+        .and_then(serde_json::from_value)
+        .map_err(|e| Error::Output(e.into()))?;
     if let Some(old) = &baseline {
-        report.comparison = Some(compare::compare(old, &report, args.max_regression));
+        saved.body.comparison = Some(compare::compare(old, &saved, args.max_regression));
     }
+    let envelope = envelope(&saved.body);
 
     if let Some(path) = &args.save {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| Error::Output(e.into()))?;
+        let text = serde_json::to_string_pretty(&envelope).map_err(|e| Error::Output(e.into()))?;
         write_file(path, &(text + "\n"))?;
     }
     if let Some(path) = &args.junit {
-        write_file(path, &junit::report(&report))?;
+        write_file(path, &junit::report(&saved))?;
     }
-    match output.format {
-        OutputFormat::Json => crate::render::json(out, &report)?,
-        OutputFormat::Yaml => crate::render::yaml(out, &report)?,
-        _ => render::report(out, &report)?,
+    match &output.format {
+        OutputFormat::Table => render::report(out, &saved)?,
+        format => crate::render::structured(out, format, &envelope)?,
     }
-    Ok(exit_for(&report))
+    Ok(exit_for(&saved))
 }
 
 /// 1 when a query or S3 operation failed, a Spark job did not complete, clean-up

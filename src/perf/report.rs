@@ -6,15 +6,44 @@ use serde::{Deserialize, Serialize};
 
 use super::stats::Distribution;
 
-pub const API_VERSION: &str = "kubectl-dp.io/v1alpha1";
+pub use crate::render::API_VERSION;
 pub const KIND: &str = "PerfReport";
 
+/// A report as saved and read back: the suite's envelope (`apiVersion`, `kind`,
+/// `metadata`, written through [`crate::render::Envelope`]) around [`PerfBody`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PerfReport {
     pub api_version: String,
     pub kind: String,
-    pub metadata: Metadata,
+    pub metadata: SavedMetadata,
+    #[serde(flatten)]
+    pub body: PerfBody,
+}
+
+impl std::ops::Deref for PerfReport {
+    type Target = PerfBody;
+    fn deref(&self) -> &PerfBody {
+        &self.body
+    }
+}
+
+/// The envelope's metadata as read back from a file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedMetadata {
+    pub generated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(default)]
+    pub scope: serde_json::Value,
+    pub tool_version: String,
+}
+
+/// What perf measured: everything below the envelope.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PerfBody {
     pub environment: Environment,
     pub settings: RunSettings,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,15 +60,6 @@ pub struct PerfReport {
     /// Against `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Comparison>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Metadata {
-    pub generated_at: String,
-    #[serde(default)]
-    pub context: Option<String>,
-    pub tool_version: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures::StreamExt;
 
-use crate::buckets::{S3Args, target_for};
+use crate::buckets::S3Args;
+use crate::buckets::check::target_for;
 use crate::error::{Error, Result};
 use crate::kube::Cluster;
 use crate::platform::crds::ObjectBucketClaim;

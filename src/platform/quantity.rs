@@ -284,9 +284,43 @@ pub fn parse(
     q.0.parse()
 }
 
+/// The quantities of a k8s `resources`/`hard`/`used` map that parse, by resource name.
+pub fn parse_map(
+    map: Option<
+        &std::collections::BTreeMap<
+            String,
+            k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+        >,
+    >,
+) -> std::collections::BTreeMap<String, Quantity> {
+    map.into_iter()
+        .flatten()
+        .filter_map(|(k, v)| v.0.parse().ok().map(|q| (k.clone(), q)))
+        .collect()
+}
+
+/// Parses a size flag (`80Gi`, `30`, `500m`) that must be above zero; the error
+/// is one line for clap to print.
+pub fn parse_positive(text: &str) -> Result<Quantity, String> {
+    let q: Quantity = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a quantity (e.g. 28Gi, 500M, 4)"))?;
+    if q <= Quantity::ZERO {
+        return Err(format!("'{text}' must be above zero"));
+    }
+    Ok(q)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positive_sizes() {
+        assert!(parse_positive("28Gi").is_ok());
+        assert_eq!(parse_positive("0").unwrap_err(), "'0' must be above zero");
+        assert!(parse_positive("lots").is_err());
+    }
 
     fn q(s: &str) -> Quantity {
         s.parse().unwrap()

@@ -16,7 +16,7 @@ use crate::kube::{Cluster, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
 use super::usage::{self, Capacity};
-use super::{QuotaFormat, QuotaOutputArgs};
+use crate::cli::{FormatKind, OutputArgs, OutputFormat};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DryRun {
@@ -31,11 +31,11 @@ pub enum DryRun {
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanArgs {
     /// The namespace's memory budget (quota requests.memory and limits.memory)
-    #[arg(long, default_value = "80Gi", value_parser = parse_quantity)]
+    #[arg(long, default_value = "80Gi", value_parser = crate::platform::quantity::parse_positive)]
     pub memory: Quantity,
 
     /// The namespace's CPU budget (quota requests.cpu and limits.cpu)
-    #[arg(long, default_value = "30", value_parser = parse_quantity)]
+    #[arg(long, default_value = "30", value_parser = crate::platform::quantity::parse_positive)]
     pub cpu: Quantity,
 
     /// Headroom in percent over the largest container now, for the LimitRange maximum and the pod count
@@ -49,16 +49,6 @@ pub struct PlanArgs {
     /// server: ask the API server what it would do, without changing anything
     #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, default_missing_value = "server")]
     pub dry_run: Option<DryRun>,
-}
-
-fn parse_quantity(text: &str) -> std::result::Result<Quantity, String> {
-    let q: Quantity = text
-        .parse()
-        .map_err(|e: crate::platform::quantity::QuantityError| e.to_string())?;
-    if q <= Quantity::ZERO {
-        return Err(format!("'{text}' must be above zero"));
-    }
-    Ok(q)
 }
 
 /// The namespace's totals and the headroom asked for.
@@ -273,41 +263,6 @@ pub fn propose(
     }
 }
 
-/// A small line diff (LCS), `-`/`+`/` ` prefixed, for `--apply`.
-pub fn diff(old: &str, new: &str) -> String {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, String::new());
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            out.push_str(&format!("  {}\n", a[i]));
-            i += 1;
-            j += 1;
-        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out.push_str(&format!("- {}\n", a[i]));
-            i += 1;
-        } else {
-            out.push_str(&format!("+ {}\n", b[j]));
-            j += 1;
-        }
-    }
-    out
-}
-
-fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
-}
-
 /// Only what the plan sets, so the diff shows the fields it would change.
 fn comparable_quota(q: &ResourceQuota) -> ResourceQuota {
     let mut out = ResourceQuota::default();
@@ -327,11 +282,12 @@ fn comparable_limit_range(l: &LimitRange) -> LimitRange {
 
 pub async fn run(
     cluster_args: &ClusterArgs,
-    output: &QuotaOutputArgs,
+    output: &OutputArgs,
     args: PlanArgs,
     palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<Exit> {
+    output.accept("quota plan", &FORMATS)?;
     if cluster_args.all_namespaces {
         return Err(Error::Usage(
             "quota plan sizes one namespace: use -n NAMESPACE instead of -A".into(),
@@ -394,10 +350,10 @@ pub async fn run(
 
     let server_dry_run = args.dry_run == Some(DryRun::Server);
     if !args.apply && !server_dry_run {
-        return print_plan(&plan, output.format, out).map(|_| Exit::Ok);
+        return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
     }
     if args.apply && args.dry_run == Some(DryRun::Client) {
-        return print_plan(&plan, output.format, out).map(|_| Exit::Ok);
+        return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
     }
     for line in &plan.summary {
         writeln!(out, "# {line}")?;
@@ -424,7 +380,7 @@ pub async fn run(
     let old = old_quota
         .as_ref()
         .map(comparable_quota)
-        .map(|q| to_yaml(&q))
+        .map(|q| crate::render::yaml_string(&q))
         .transpose()?
         .unwrap_or_default();
     let applied = cluster
@@ -435,13 +391,13 @@ pub async fn run(
         palette,
         &format!("ResourceQuota {namespace}/{quota_name}"),
         &old,
-        &to_yaml(&comparable_quota(&applied))?,
+        &crate::render::yaml_string(&comparable_quota(&applied))?,
     )?;
     writeln!(out, "resourcequota/{quota_name} serverside-applied{suffix}")?;
     let old = old_range
         .as_ref()
         .map(comparable_limit_range)
-        .map(|l| to_yaml(&l))
+        .map(|l| crate::render::yaml_string(&l))
         .transpose()?
         .unwrap_or_default();
     let applied = cluster
@@ -452,7 +408,7 @@ pub async fn run(
         palette,
         &format!("LimitRange {namespace}/{range_name}"),
         &old,
-        &to_yaml(&comparable_limit_range(&applied))?,
+        &crate::render::yaml_string(&comparable_limit_range(&applied))?,
     )?;
     writeln!(out, "limitrange/{range_name} serverside-applied{suffix}")?;
     Ok(Exit::Ok)
@@ -465,43 +421,39 @@ fn write_diff(
     old: &str,
     new: &str,
 ) -> Result<()> {
-    writeln!(
-        out,
-        "\n{}",
-        palette.bold(&format!("--- {title} (cluster)\n+++ {title} (plan)"))
-    )?;
-    if old == new {
-        writeln!(out, "  (no change)")?;
+    writeln!(out)?;
+    let diff = crate::render::diff::unified(
+        &format!("{title} (cluster)"),
+        &format!("{title} (plan)"),
+        old,
+        new,
+        crate::render::diff::CONTEXT,
+    );
+    if diff.is_empty() {
+        writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
         return Ok(());
     }
-    for line in diff(old, new).lines() {
-        let painted = match line.as_bytes().first() {
-            Some(b'+') => palette.good(line),
-            Some(b'-') => palette.critical(line),
-            _ => line.to_string(),
-        };
-        writeln!(out, "{painted}")?;
-    }
-    Ok(())
+    crate::render::diff::write_painted(out, &diff, palette)
 }
 
-fn print_plan(plan: &Plan, format: QuotaFormat, out: &mut dyn Write) -> Result<()> {
+/// The `-o` values of `quota plan`: the manifests as YAML (`table`, the default, and
+/// `yaml`) or as a JSON `List`.
+pub const FORMATS: [FormatKind; 3] = [FormatKind::Table, FormatKind::Yaml, FormatKind::Json];
+
+fn print_plan(plan: &Plan, format: &OutputFormat, out: &mut dyn Write) -> Result<()> {
     match format {
-        QuotaFormat::Json => {
+        OutputFormat::Json => {
             let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [plan.quota, plan.limit_range]});
             crate::render::json(out, &list)
         }
-        QuotaFormat::Csv => Err(Error::Usage(
-            "quota plan prints manifests: use -o yaml (default) or -o json".into(),
-        )),
         _ => {
             writeln!(out, "# Proposed by kubectl dp quota plan")?;
             for line in &plan.summary {
                 writeln!(out, "# {line}")?;
             }
-            out.write_all(to_yaml(&plan.quota)?.as_bytes())?;
+            out.write_all(crate::render::yaml_string(&plan.quota)?.as_bytes())?;
             writeln!(out, "---")?;
-            out.write_all(to_yaml(&plan.limit_range)?.as_bytes())?;
+            out.write_all(crate::render::yaml_string(&plan.limit_range)?.as_bytes())?;
             Ok(())
         }
     }
@@ -607,11 +559,5 @@ mod tests {
         assert_eq!(i.default_request.as_ref().unwrap()["memory"].0, "512Mi");
         assert_eq!(i.default.as_ref().unwrap()["cpu"].0, "1");
         assert_eq!(i.max.as_ref().unwrap()["memory"].0, "3Gi");
-    }
-
-    #[test]
-    fn line_diff() {
-        assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
-        assert_eq!(diff("", "a\n"), "+ a\n");
     }
 }

@@ -6,13 +6,13 @@ use serde::Serialize;
 use crate::findings::{Component, Finding, Severity};
 use crate::kube::{Availability, Scope};
 
-pub const API_VERSION: &str = "kubectl-dp.io/v1alpha1";
-
+/// The status report's body; `-o json` wraps it in the suite's envelope
+/// ([`crate::render::Envelope`], kind `StatusReport`), which adds `apiVersion`,
+/// `kind` and `metadata` beside these fields.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
-    pub api_version: &'static str,
-    pub kind: &'static str,
+    /// When the cluster was read (kept beside `metadata.generatedAt` for compatibility).
     pub generated_at: String,
     pub scope: Scope,
     pub components: Vec<ComponentStatus>,

@@ -17,10 +17,6 @@ pub struct File {
     pub text: String,
 }
 
-fn yaml(value: &Value) -> Result<String> {
-    serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
-}
-
 fn clean_meta(
     meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
 ) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
@@ -112,7 +108,7 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
         let path = format!("sparkapplication-{name}.yaml");
         out.push(File {
             path: path.clone(),
-            text: yaml(&object)?,
+            text: crate::render::yaml_string(&object)?,
         });
         resources.push(path);
     }
@@ -130,7 +126,7 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             "# Written by `kubectl dp tune export` (profile {:?}): the tuned ConfigMaps and\n# SparkApplications of namespace {}. Copy the files into your Git repo.\n{}",
             plan.profile,
             plan.namespace,
-            yaml(&kustomization)?
+            crate::render::yaml_string(&kustomization)?
         ),
     });
     Ok(out)
@@ -236,7 +232,7 @@ pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             "# Written by `kubectl dp tune export --format helm-values` (profile {:?}) for\n# the trinodb/charts Trino chart, from namespace {}.\n{}",
             plan.profile,
             plan.namespace,
-            yaml(&Value::Object(values))?
+            crate::render::yaml_string(&Value::Object(values))?
         ),
     }])
 }

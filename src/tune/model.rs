@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::findings::ObjectRef;
 
-pub const API_VERSION: &str = "kubectl-dp/v1";
+/// The `kind` of `kubectl dp tune plan -o json`.
+pub const KIND: &str = "TunePlan";
 
 /// How a change is made to the text of a file or to an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,10 +134,22 @@ impl Profile {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
-    pub api_version: &'static str,
-    pub kind: &'static str,
     pub namespace: String,
     pub profile: Profile,
     pub changes: Vec<Change>,
     pub notes: Vec<Note>,
+}
+
+/// A proposed change fails `tune plan` at `--fail-on warning` (its default).
+impl crate::findings::Graded for Change {
+    fn severity(&self) -> crate::findings::Severity {
+        crate::findings::Severity::Warning
+    }
+}
+
+/// A note (something the plan cannot fix itself) fails only at `--fail-on info`.
+impl crate::findings::Graded for Note {
+    fn severity(&self) -> crate::findings::Severity {
+        crate::findings::Severity::Info
+    }
 }

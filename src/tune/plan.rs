@@ -12,7 +12,7 @@ use crate::platform::jvm::JvmConfig;
 use crate::platform::properties::Properties;
 use crate::platform::workload;
 
-use super::model::{API_VERSION, Change, Edit, Note, Plan, Profile};
+use super::model::{Change, Edit, Note, Plan, Profile};
 use super::rules::{catalog, jvm, server, spark};
 
 /// What the plan reads: one namespace's Trino Deployments, ConfigMaps and SparkApplications.
@@ -349,8 +349,6 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
         }));
     }
     Plan {
-        api_version: API_VERSION,
-        kind: "TunePlan",
         namespace: ns.to_string(),
         profile,
         changes,

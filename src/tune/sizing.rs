@@ -2,8 +2,6 @@
 //! `--budget`): container memory that fits the budget, the namespace quota and
 //! the nodes, or the constraint that fails and by how much.
 
-use crate::platform::quantity::Quantity;
-
 use super::rules::gib;
 
 /// What the user asked for; `None` keeps the current value.
@@ -181,14 +179,8 @@ fn pack(shape: &Shape, nodes: &[NodeRoom]) -> Vec<String> {
 
 /// Parses a memory quantity flag (`80Gi`, `28Gi`).
 pub fn parse_memory(text: &str) -> Result<u64, String> {
-    let q: Quantity = text
-        .parse()
-        .map_err(|_| format!("'{text}' is not a memory quantity (e.g. 28Gi)"))?;
-    let bytes = q.units_ceil();
-    if bytes <= 0 {
-        return Err(format!("'{text}' must be more than zero"));
-    }
-    Ok(bytes as u64)
+    let bytes = crate::platform::quantity::parse_positive(text)?.units_ceil();
+    Ok(bytes.max(1) as u64)
 }
 
 #[cfg(test)]

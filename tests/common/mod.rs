@@ -5,7 +5,9 @@
 
 #![allow(dead_code)]
 
+pub mod golden;
 pub mod s3env;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -169,4 +169,3 @@ pub fn provision(env: &S3Env, ns: &str, name: &str, with_config_map: bool) -> Pr
         secret,
     }
 }
-
