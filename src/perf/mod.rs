@@ -247,12 +247,19 @@ pub fn load(path: &Path) -> Result<PerfReport> {
         path: path.to_path_buf(),
         reason: format!("cannot read it: {e}"),
     })?;
-    let report: PerfReport = serde_json::from_str(&text)
-        .or_else(|_| serde_saphyr::from_str(&text).map_err(|e| e.to_string()))
-        .map_err(|e| Error::Input {
-            path: path.to_path_buf(),
-            reason: format!("not a perf report (from `kubectl dp perf run --save`): {e}"),
-        })?;
+    // JSON as --save writes it; YAML as -o yaml prints it.
+    let parsed: std::result::Result<PerfReport, String> = if text.trim_start().starts_with('{') {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        serde_saphyr::from_str(&text).map_err(|e| e.to_string())
+    };
+    let report = parsed.map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        reason: format!(
+            "not a perf report (from `kubectl dp perf run --save`): {}",
+            e.lines().next().unwrap_or_default()
+        ),
+    })?;
     if report.kind != report::KIND {
         return Err(Error::Input {
             path: path.to_path_buf(),
