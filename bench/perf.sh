@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): the trino suite's own client overhead per query, against
+# Trino's reported elapsed time and against the Trino CLI (io.trino:trino-cli:476,
+# the executable jar tests/trino/up caches) running the same queries on the same
+# server in the same run. The figures that matter are ratios: the machine is shared.
+#
+#   bench/perf.sh [ITERATIONS] [PROFILE]   # default 20, debug; PROFILE=release builds one
+#
+# Needs Trino: `eval "$(tests/trino/up)"` (or KUBECTL_DP_TEST_TRINO_URL set).
+#
+# The CLI is a JVM: starting it costs about a second, which would swamp a query.
+# So its per-query time is the difference between one CLI run executing the query
+# N+1 times and one executing it once, divided by N: start-up cancels out and what
+# remains is the CLI's protocol handling plus Trino's work, as for kubectl-dp.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-20}
+profile=${2:-debug}
+if [ -z "${KUBECTL_DP_TEST_TRINO_URL:-}" ] && [ -f "$repo/target/trino/env" ]; then
+  # shellcheck disable=SC1091
+  source "$repo/target/trino/env"
+fi
+url=${KUBECTL_DP_TEST_TRINO_URL:?start Trino first: eval "\$(tests/trino/up)"}
+cli=${KUBECTL_DP_TEST_TRINO_CLI:-$HOME/.cache/kubectl-dp/trino-476/trino-cli-476-executable.jar}
+java=${KUBECTL_DP_TEST_TRINO_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+if [ "$profile" = release ]; then
+  cargo build --release --quiet --bin kubectl-dp-perf --manifest-path "$repo/Cargo.toml"
+else
+  cargo build --quiet --bin kubectl-dp-perf --manifest-path "$repo/Cargo.toml"
+fi
+perf="$repo/target/$profile/kubectl-dp-perf"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "kubectl-dp-perf ($profile build): $n iterations of the built-in tiny set after 2 warm-up runs" >&2
+"$perf" run --suite trino --trino-url "$url" --iterations "$n" --warmup 2 -o json >"$work/dp.json"
+
+python3 - "$work/dp.json" "$work" <<'PY'
+import json, sys, os
+report = json.load(open(sys.argv[1]))
+for i, q in enumerate(report["trino"]["queries"]):
+    open(os.path.join(sys.argv[2], f"q{i}.name"), "w").write(q["name"])
+    open(os.path.join(sys.argv[2], f"q{i}.sql"), "w").write(q["sql"])
+PY
+
+cli_run() { # file -> seconds
+  local start end
+  start=$(date +%s%N)
+  "$java" -jar "$cli" --server "$url" --user bench --output-format NULL --file "$1" >/dev/null 2>&1
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000))
+}
+
+for sql in "$work"/q*.sql; do
+  base=${sql%.sql}
+  { cat "$sql"; echo ";"; } >"$base.once"
+  for ((i = 0; i <= n; i++)); do cat "$sql"; echo ";"; done >"$base.many"
+  echo "trino-cli: $(cat "$base.name")" >&2
+  cli_run "$base.once" >/dev/null # warm Trino's caches for the CLI's session too
+  once=$(cli_run "$base.once")
+  many=$(cli_run "$base.many")
+  echo "$once $many" >"$base.cli"
+done
+
+python3 - "$work/dp.json" "$work" "$n" <<'PY'
+import json, sys, os, statistics
+report, work, n = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3])
+print("| query | Trino elapsed p50 (ms) | kubectl-dp wall mean (ms) | kubectl-dp overhead p50 (ms) | Trino CLI per query (ms) | kubectl-dp / CLI |")
+print("|---|---|---|---|---|---|")
+ratios, overheads = [], []
+for i, q in enumerate(report["trino"]["queries"]):
+    s = q["summary"]
+    once, many = map(int, open(os.path.join(work, f"q{i}.cli")).read().split())
+    cli_ms = (many - once) / n / 1000.0
+    dp_ms = s["wall"]["mean"]
+    ratios.append(dp_ms / cli_ms)
+    overheads.append(s["clientOverhead"]["p50"])
+    print(f"| {q['name']} | {s['elapsed']['p50']:.0f} | {dp_ms:.0f} | {s['clientOverhead']['p50']:.1f} | {cli_ms:.0f} | {dp_ms / cli_ms:.2f} |")
+print()
+print(f"median client overhead {statistics.median(overheads):.1f} ms per query (n = {n} per query); "
+      f"kubectl-dp / trino-cli wall per query: median ratio {statistics.median(ratios):.2f}")
+PY
