@@ -844,6 +844,23 @@ fn the_default_path_finds_the_coordinator_and_port_forwards_to_it() {
         err.contains(&pod),
         "the error names the coordinator pod it found: {err}"
     );
+    assert!(err.contains("--trino-url"), "{err}");
+
+    // Without --suite the unreachable coordinator is a skipped suite, and the run goes on.
+    let default = dp(BIN, &["run", "-n", &ns.name, "-o", "json"]);
+    assert_eq!(default.status.code(), Some(0), "{}", stderr(&default));
+    let report = json(&default);
+    let skipped = report["skipped"].as_array().unwrap();
+    let trino = skipped
+        .iter()
+        .find(|s| s["suite"] == "trino")
+        .expect("trino skipped");
+    assert!(trino["reason"].as_str().unwrap().contains(&pod), "{trino}");
+    assert!(
+        skipped.iter().any(|s| s["suite"] == "storage"),
+        "no claim here: {skipped:?}"
+    );
+    assert!(report["spark"]["history"].as_array().unwrap().is_empty());
 
     // No coordinator at all: the suite says so and how to point at one.
     let empty = TestNamespace::new("perf-nocoord");

@@ -461,11 +461,24 @@ async fn run_suites(
                         continue;
                     }
                 };
-                let (client, endpoint, _forward) =
-                    connect_trino(target, args, password.as_deref()).await?;
-                let info = client.info().await.map_err(|e| {
-                    Error::Config(format!("{e}; is the coordinator up? (perf trino needs it)"))
-                })?;
+                let connected = match connect_trino(target, args, password.as_deref()).await {
+                    Ok((client, endpoint, forward)) => match client.info().await {
+                        Ok(info) => Ok((client, endpoint, forward, info)),
+                        Err(e) => Err(Error::Config(format!(
+                            "{e}; is the coordinator up? (perf trino needs it)"
+                        ))),
+                    },
+                    Err(e) => Err(e),
+                };
+                let (client, endpoint, _forward, info) = match connected {
+                    Ok(connected) => connected,
+                    // Asked for: the one-line error. By default: skipped, with why.
+                    Err(e) if explicit => return Err(e),
+                    Err(e) => {
+                        skip(Suite::Trino, e.to_string())?;
+                        continue;
+                    }
+                };
                 trino_version = Some(info.version);
                 trino_endpoint = Some(endpoint);
                 let plan = trino::Plan {
@@ -640,7 +653,10 @@ async fn connect_trino(
             let (cluster, coordinator) = *target;
             let forward = cluster
                 .port_forward(&coordinator.namespace, &coordinator.pod, coordinator.port)
-                .await?;
+                .await
+                .map_err(|e| {
+                    Error::Config(format!("{e}; pass --trino-url to reach Trino another way"))
+                })?;
             let url = format!("http://{}", forward.local_addr());
             let client =
                 crate::trino::Client::new(&url, &args.trino_user, password, exchange_timeout)
