@@ -10,7 +10,7 @@
 #
 # The CLI is a JVM: starting it costs about a second, which would swamp a query.
 # So its per-query time is the difference between one CLI run executing the query
-# N+1 times and one executing it once, divided by N: start-up cancels out and what
+# N+1 times and one executing it once (medians of three runs each), divided by N: start-up cancels out and what
 # remains is the CLI's protocol handling plus Trino's work, as for kubectl-dp.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,8 +57,14 @@ for sql in "$work"/q*.sql; do
   for ((i = 0; i <= n; i++)); do cat "$sql"; echo ";"; done >"$base.many"
   echo "trino-cli: $(cat "$base.name")" >&2
   cli_run "$base.once" >/dev/null # warm Trino's caches for the CLI's session too
-  once=$(cli_run "$base.once")
-  many=$(cli_run "$base.many")
+  # Interleaved, three of each: the medians damp the JVM's start-up jitter.
+  onces=() manys=()
+  for _ in 1 2 3; do
+    onces+=("$(cli_run "$base.once")")
+    manys+=("$(cli_run "$base.many")")
+  done
+  once=$(printf '%s\n' "${onces[@]}" | sort -n | sed -n 2p)
+  many=$(printf '%s\n' "${manys[@]}" | sort -n | sed -n 2p)
   echo "$once $many" >"$base.cli"
 done
 

@@ -783,7 +783,7 @@ fn resources_suite_without_the_metrics_api_says_why() {
 }
 
 #[test]
-fn the_default_path_finds_the_coordinator_and_port_forwards_to_it() {
+fn the_default_path_names_the_coordinator_pod_it_cannot_reach() {
     // A coordinator as the Trino chart deploys it; kwok makes its pod Running and Ready.
     let ns = TestNamespace::new("perf-forward");
     apply(&format!(
@@ -825,18 +825,7 @@ fn the_default_path_finds_the_coordinator_and_port_forwards_to_it() {
             "json",
         ],
     );
-    if output.status.code() == Some(0) {
-        // kwok forwards the port to a real Trino (tests/cluster/up with a PortForward).
-        let report = json(&output);
-        let endpoint = report["environment"]["trinoEndpoint"].as_str().unwrap();
-        assert!(
-            endpoint.contains(&pod) && endpoint.contains(":8080"),
-            "{endpoint}"
-        );
-        assert_eq!(report["environment"]["trinoVersion"], "476");
-        return;
-    }
-    // Without a forward target the API server's answer names the pod in one line.
+    // No forward target for this pod: the one-line error names the pod it found.
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
     let err = stderr(&output);
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
@@ -870,5 +859,178 @@ fn the_default_path_finds_the_coordinator_and_port_forwards_to_it() {
     assert!(
         err.contains("no Trino coordinator") && err.contains("--trino-url"),
         "{err}"
+    );
+}
+
+#[test]
+fn the_default_path_runs_queries_through_the_port_forward() {
+    // kwok's kubelet connects the API server's port-forward to the real Trino.
+    let ns = TestNamespace::new("perf-e2e");
+    apply(&format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: trino-coordinator\n  namespace: {ns}\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {{app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}}\n  template:\n    metadata:\n      labels: {{app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}}\n    spec:\n      containers:\n      - name: trino-coordinator\n        image: trinodb/trino:476\n        ports:\n        - {{name: http, containerPort: 8080}}\n",
+        ns = ns.name
+    ));
+    common::eventually(60, "the coordinator to be ready", || {
+        kubectl(&[
+            "get",
+            "deployment",
+            "trino-coordinator",
+            "-n",
+            &ns.name,
+            "-o",
+            "jsonpath={.status.readyReplicas}",
+        ]) == "1"
+    });
+    let pod = kubectl(&[
+        "get",
+        "pods",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.items[0].metadata.name}",
+    ]);
+    let target = trino_url().trim_start_matches("http://").to_string();
+    common::forward_port(&ns.name, &pod, 8080, &target);
+    let scratch = Scratch::new("e2e");
+    let sql = scratch.file("set.sql", SMALL_SET);
+    let _turn = trino_lock();
+    // kwok picks the forward rule up through a watch: give it a moment.
+    let mut output = dp(
+        BIN,
+        &[
+            "run",
+            "-n",
+            &ns.name,
+            "--suite",
+            "trino",
+            "--sql-file",
+            s(&sql),
+            "--iterations",
+            "3",
+            "-o",
+            "json",
+        ],
+    );
+    for _ in 0..10 {
+        if output.status.code() == Some(0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        output = dp(
+            BIN,
+            &[
+                "run",
+                "-n",
+                &ns.name,
+                "--suite",
+                "trino",
+                "--sql-file",
+                s(&sql),
+                "--iterations",
+                "3",
+                "-o",
+                "json",
+            ],
+        );
+    }
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    let endpoint = report["environment"]["trinoEndpoint"].as_str().unwrap();
+    assert!(
+        endpoint.starts_with("port-forward to pod")
+            && endpoint.contains(&pod)
+            && endpoint.contains(":8080"),
+        "{endpoint}"
+    );
+    assert_eq!(report["environment"]["trinoVersion"], "476");
+    assert!(
+        report["environment"]["clusterVersion"]
+            .as_str()
+            .unwrap()
+            .starts_with("v1.36")
+    );
+    let queries = report["trino"]["queries"].as_array().unwrap();
+    assert_eq!(queries.len(), 2);
+    for q in queries {
+        assert_eq!(q["samples"].as_array().unwrap().len(), 3, "{q}");
+        assert!(q["failures"].as_array().unwrap().is_empty(), "{q}");
+    }
+}
+
+#[test]
+fn resources_suite_measures_use_against_requests_and_limits() {
+    if !metrics_api_served() {
+        panic!("metrics.k8s.io is not served: tests/cluster/up starts metrics-server");
+    }
+    let ns = TestNamespace::new("perf-usage");
+    let deployment = |name: &str, cpu: &str, memory: &str, requests: &str, limits: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n      annotations: {annotations}\n    spec:\n      containers:\n      - name: main\n        image: example/{name}:1\n        resources:\n          requests: {requests}\n          limits: {limits}\n",
+            ns = ns.name,
+            annotations = common::usage_annotations(cpu, memory)
+        )
+    };
+    apply(&deployment(
+        "nessie",
+        "100m",
+        "950Mi",
+        "{cpu: '1', memory: 1Gi}",
+        "{memory: 1Gi}",
+    ));
+    apply(&deployment(
+        "trino-coordinator",
+        "1500m",
+        "4Gi",
+        "{cpu: '2', memory: 4Gi}",
+        "{memory: 8Gi}",
+    ));
+    // metrics-server scrapes kwok's kubelets every few seconds.
+    common::eventually(90, "metrics for both pods", || {
+        let out = common::kubectl_output(
+            &[
+                "get",
+                "--raw",
+                &format!("/apis/metrics.k8s.io/v1beta1/namespaces/{}/pods", ns.name),
+            ],
+            None,
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.contains("nessie") && text.contains("trino-coordinator")
+    });
+    let output = dp(
+        BIN,
+        &["run", "-n", &ns.name, "--suite", "resources", "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = json(&output);
+    let components = report["resources"]["components"].as_array().unwrap();
+    let by_name = |n: &str| {
+        components
+            .iter()
+            .find(|c| c["component"] == n)
+            .unwrap_or_else(|| panic!("{n} in {components:?}"))
+    };
+    let nessie = by_name("nessie");
+    let flags: Vec<&str> = nessie["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(flags.contains(&"near-memory-limit"), "{nessie}");
+    assert!(flags.contains(&"over-requested-cpu"), "{nessie}");
+    let memory = nessie["memoryBytes"].as_u64().unwrap();
+    assert!((900 << 20..=1000 << 20).contains(&memory), "{nessie}");
+    let trino = by_name("trino-coordinator");
+    let cpu = trino["cpuMillis"].as_u64().unwrap();
+    assert!((1300..=1700).contains(&cpu), "{trino}");
+    assert_eq!(trino["memoryLimitBytes"], 8u64 << 30);
+    let headroom = trino["memoryHeadroom"].as_f64().unwrap();
+    assert!((0.45..0.55).contains(&headroom), "{trino}");
+    let table = dp(BIN, &["run", "-n", &ns.name, "--suite", "resources"]);
+    assert!(
+        stdout(&table).contains("near-memory-limit"),
+        "{}",
+        stdout(&table)
     );
 }

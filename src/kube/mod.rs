@@ -5,6 +5,7 @@
 mod buckets;
 mod connect;
 mod list;
+pub mod metrics;
 mod objects;
 pub mod perf;
 pub mod resources;

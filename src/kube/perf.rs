@@ -1,12 +1,11 @@
 //! What `kubectl dp perf` asks the API server: its version, the node count, a
 //! port-forward to the Trino coordinator, SparkApplications it submits and
-//! deletes, and pod metrics from `metrics.k8s.io`.
+//! deletes (pod metrics are in `metrics.rs`).
 
 use std::net::SocketAddr;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, PostParams};
-use kube::discovery::ApiResource;
 use tokio::net::TcpListener;
 
 use crate::cli::ClusterArgs;
@@ -192,34 +191,6 @@ impl Cluster {
             Err(e) => {
                 Err(self.object_error("delete", &format!("sparkapplication {namespace}/{name}"), e))
             }
-        }
-    }
-
-    /// Pod metrics of a namespace from `metrics.k8s.io/v1beta1`; `Ok(None)` when
-    /// the metrics API is not served.
-    pub async fn pod_metrics(&self, namespace: &str) -> Result<Option<Vec<serde_json::Value>>> {
-        let resource = ApiResource {
-            group: "metrics.k8s.io".into(),
-            version: "v1beta1".into(),
-            api_version: "metrics.k8s.io/v1beta1".into(),
-            kind: "PodMetrics".into(),
-            plural: "pods".into(),
-        };
-        let api: Api<DynamicObject> =
-            Api::namespaced_with(self.client.clone(), namespace, &resource);
-        match self.call(api.list(&ListParams::default())).await? {
-            Ok(list) => Ok(Some(
-                list.items
-                    .into_iter()
-                    .filter_map(|o| serde_json::to_value(o).ok())
-                    .collect(),
-            )),
-            Err(kube::Error::Api(status)) if status.code == 404 || status.code == 503 => Ok(None),
-            Err(e) => Err(self.object_error(
-                "list",
-                &format!("pods.metrics.k8s.io in namespace {namespace}"),
-                e,
-            )),
         }
     }
 }

@@ -464,8 +464,11 @@ async fn run_suites(
                 let connected = match connect_trino(target, args, password.as_deref()).await {
                     Ok((client, endpoint, forward)) => match client.info().await {
                         Ok(info) => Ok((client, endpoint, forward, info)),
-                        Err(e) => Err(Error::Config(format!(
+                        Err(e) if args.trino_url.is_some() => Err(Error::Config(format!(
                             "{e}; is the coordinator up? (perf trino needs it)"
+                        ))),
+                        Err(e) => Err(Error::Config(format!(
+                            "{e} ({endpoint}); is the coordinator up? pass --trino-url to reach Trino another way"
                         ))),
                     },
                     Err(e) => Err(e),

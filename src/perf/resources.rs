@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::Pod;
 
 use crate::error::Result;
-use crate::kube::Cluster;
+use crate::kube::metrics::PodUsage;
+use crate::kube::{Availability, Cluster, Scope};
 use crate::platform::quantity::Quantity;
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
@@ -28,11 +29,19 @@ pub async fn run(
     let Some(snapshot) = snapshot else {
         return Ok(Err("the platform's pods could not be read".into()));
     };
-    let Some(metrics) = cluster.pod_metrics(namespace).await? else {
-        return Ok(Err(
-            "the metrics API (metrics.k8s.io) is not served; install metrics-server".into(),
-        ));
-    };
+    let metrics = cluster
+        .pod_usage(&Scope::Namespace(namespace.to_string()))
+        .await?;
+    match &metrics.availability {
+        Availability::Available => {}
+        Availability::NotInstalled => {
+            return Ok(Err(
+                "the metrics API (metrics.k8s.io) is not served; install metrics-server".into(),
+            ));
+        }
+        other => return Ok(Err(other.describe())),
+    }
+    let metrics = metrics.items;
     let pods: Vec<&Pod> = snapshot
         .pods
         .items
@@ -64,12 +73,12 @@ pub fn component_of(pod: &Pod) -> String {
     }
 }
 
-fn quantity(value: &serde_json::Value) -> Option<Quantity> {
-    value.as_str()?.parse().ok()
+fn quantity(value: Option<&String>) -> Option<Quantity> {
+    value?.parse().ok()
 }
 
 /// Per component: summed use against summed requests and limits, with flags.
-pub fn usage(pods: &[&Pod], metrics: &[serde_json::Value]) -> Vec<ComponentUsage> {
+pub fn usage(pods: &[&Pod], metrics: &[PodUsage]) -> Vec<ComponentUsage> {
     #[derive(Default)]
     struct Acc {
         pods: usize,
@@ -87,7 +96,7 @@ pub fn usage(pods: &[&Pod], metrics: &[serde_json::Value]) -> Vec<ComponentUsage
     };
     let mut groups: BTreeMap<String, Acc> = BTreeMap::new();
     for m in metrics {
-        let name = m["metadata"]["name"].as_str().unwrap_or_default();
+        let name = m.metadata.name.as_str();
         let Some(pod) = pods
             .iter()
             .find(|p| p.metadata.name.as_deref() == Some(name))
@@ -96,9 +105,9 @@ pub fn usage(pods: &[&Pod], metrics: &[serde_json::Value]) -> Vec<ComponentUsage
         };
         let acc = groups.entry(component_of(pod)).or_default();
         acc.pods += 1;
-        for c in m["containers"].as_array().into_iter().flatten() {
-            acc.cpu += quantity(&c["usage"]["cpu"]).map_or(0, |q| q.millis_ceil());
-            acc.memory += quantity(&c["usage"]["memory"]).map_or(0, |q| q.units_ceil());
+        for c in &m.containers {
+            acc.cpu += quantity(c.usage.get("cpu")).map_or(0, |q| q.millis_ceil());
+            acc.memory += quantity(c.usage.get("memory")).map_or(0, |q| q.units_ceil());
         }
         if let Some(spec) = &pod.spec {
             for c in &spec.containers {
@@ -175,8 +184,8 @@ mod tests {
         .unwrap()
     }
 
-    fn metric(name: &str, cpu: &str, memory: &str) -> serde_json::Value {
-        serde_json::json!({"metadata": {"name": name}, "containers": [{"name": "c", "usage": {"cpu": cpu, "memory": memory}}]})
+    fn metric(name: &str, cpu: &str, memory: &str) -> PodUsage {
+        serde_json::from_value(serde_json::json!({"metadata": {"name": name}, "containers": [{"name": "c", "usage": {"cpu": cpu, "memory": memory}}]})).unwrap()
     }
 
     #[test]

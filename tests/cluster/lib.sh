@@ -6,7 +6,7 @@ cluster_repo=$(cd "$cluster_here/../.." && pwd)
 # State directory: certs, etcd data, logs/, pids/, kubeconfig. Override for parallel runs.
 state="${KUBECTL_DP_CLUSTER_DIR:-$cluster_repo/target/cluster}"
 # Start order; stop runs it backwards.
-components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok metrics-server)
 
 # The pid recorded for a component, if that process is alive and is really ours: every
 # component's command line names a file inside $state, which guards against a
@@ -54,6 +54,6 @@ stop_components() {
 
 # Stops every component: the apiserver together with its clients, then etcd.
 stop_all() {
-  stop_components kwok kube-scheduler kube-controller-manager kube-apiserver
+  stop_components metrics-server kwok kube-scheduler kube-controller-manager kube-apiserver
   stop_components etcd
 }

@@ -231,3 +231,140 @@ pub fn eventually(seconds: u64, what: &str, mut check: impl FnMut() -> bool) {
 pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
+
+// ------------------------------------------------------------------------------
+// What kwok simulates beyond Running pods (tests/cluster/forward, tests/cluster/logs,
+// kwok-usage.yaml): port-forwards to local processes, container logs, usage figures.
+
+/// Runs one of the scripts in tests/cluster/ against the test cluster.
+fn cluster_script(name: &str, args: &[&str], stdin: Option<&str>) {
+    let mut command = Command::new(repo_root().join("tests/cluster").join(name));
+    command.args(args).env("KUBECONFIG", kubeconfig());
+    let output = run_with_stdin(command, stdin);
+    assert!(
+        output.status.success(),
+        "tests/cluster/{name} {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Makes the API server's port-forward to `port` of the pods that `pods` names
+/// (a pod name, `-l SELECTOR`, or `--all`) reach `target` (`127.0.0.1:PORT`).
+pub fn forward_port(namespace: &str, pods: &str, port: u16, target: &str) {
+    let port = port.to_string();
+    let mut args = vec![namespace];
+    args.extend(pods.split_whitespace());
+    args.extend([port.as_str(), target]);
+    cluster_script("forward", &args, None);
+}
+
+/// Sets the lines `kubectl logs` returns for `container` of `pod`, and with
+/// `previous` those of its last terminated run (`kubectl logs --previous`).
+pub fn set_logs(namespace: &str, pod: &str, container: &str, lines: &str, previous: Option<&str>) {
+    let dir = std::env::temp_dir().join(format!(
+        "kubectl-dp-logs-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let current = dir.join("current.log");
+    std::fs::write(&current, lines).expect("write log lines");
+    let mut args = vec![namespace, pod, container, path_str(&current)];
+    let previous_path = dir.join("previous.log");
+    if let Some(previous) = previous {
+        std::fs::write(&previous_path, previous).expect("write previous log lines");
+        args.push(path_str(&previous_path));
+    }
+    cluster_script("logs", &args, None);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The pod annotations from which kwok reports a pod's usage (per container), as
+/// `kubectl top` and the metrics API then show it: e.g. `usage_annotations("250m", "300Mi")`
+/// inside a pod template's `metadata.annotations`.
+pub fn usage_annotations(cpu: &str, memory: &str) -> String {
+    format!("{{kwok.x-k8s.io/usage-cpu: \"{cpu}\", kwok.x-k8s.io/usage-memory: \"{memory}\"}}")
+}
+
+/// A running `kubectl port-forward`; stopped when dropped.
+pub struct PortForward {
+    child: std::process::Child,
+    /// The local port kubectl listens on.
+    pub local_port: u16,
+}
+
+impl PortForward {
+    /// Starts `kubectl port-forward -n NAMESPACE TARGET :REMOTE` (a free local port)
+    /// and waits until it listens.
+    pub fn start(namespace: &str, target: &str, remote: u16) -> PortForward {
+        use std::io::BufRead;
+        let mut child = Command::new(kubectl_path())
+            .arg("--kubeconfig")
+            .arg(kubeconfig())
+            .args(["port-forward", "-n", namespace, target])
+            .arg(format!(":{remote}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn kubectl port-forward");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        let mut reader = std::io::BufReader::new(stdout);
+        // "Forwarding from 127.0.0.1:41235 -> 8080"
+        let read = reader.read_line(&mut line).unwrap_or(0);
+        let local_port = line
+            .split("127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|port| port.parse().ok());
+        let Some(local_port) = local_port.filter(|_| read > 0) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kubectl port-forward -n {namespace} {target} printed {line:?}");
+        };
+        // Keep draining stdout ("Handling connection for ...") so kubectl never blocks.
+        std::thread::spawn(move || for _ in reader.lines() {});
+        PortForward { child, local_port }
+    }
+}
+
+impl Drop for PortForward {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A GET over plain HTTP/1.0 to 127.0.0.1:`port`; the response (head and body)
+/// once `Content-Length` bytes of body arrived or the peer closed, or the error.
+/// (Through `kubectl port-forward` the local connection may stay open after the
+/// server closed its end, so the length decides.)
+pub fn http_get(port: u16, path: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+    let mut response = Vec::new();
+    let mut buffer = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        response.extend_from_slice(&buffer[..n]);
+        let text = String::from_utf8_lossy(&response);
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head.lines().find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())?
+            });
+            if length.is_some_and(|len| body.len() >= len) {
+                break;
+            }
+        }
+    }
+    Ok(String::from_utf8_lossy(&response).into_owned())
+}
