@@ -32,10 +32,9 @@ perf="$repo/target/$profile/kubectl-dp-perf"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "kubectl-dp-perf ($profile build): $n iterations of the built-in tiny set after 2 warm-up runs" >&2
-"$perf" run --suite trino --trino-url "$url" --iterations "$n" --warmup 2 -o json >"$work/dp.json"
-
-python3 - "$work/dp.json" "$work" <<'PY'
+# The query set: the built-in tiny set, as kubectl-dp-perf itself reports its SQL.
+"$perf" run --suite trino --trino-url "$url" --iterations 1 --warmup 0 -o json >"$work/set.json"
+python3 - "$work/set.json" "$work" <<'PY'
 import json, sys, os
 report = json.load(open(sys.argv[1]))
 for i, q in enumerate(report["trino"]["queries"]):
@@ -43,7 +42,7 @@ for i, q in enumerate(report["trino"]["queries"]):
     open(os.path.join(sys.argv[2], f"q{i}.sql"), "w").write(q["sql"])
 PY
 
-cli_run() { # file -> seconds
+cli_run() { # file -> microseconds
   local start end
   start=$(date +%s%N)
   "$java" -jar "$cli" --server "$url" --user bench --output-format NULL --file "$1" >/dev/null 2>&1
@@ -51,12 +50,17 @@ cli_run() { # file -> seconds
   echo $(((end - start) / 1000))
 }
 
+# Query by query, kubectl-dp and the CLI back to back, so both see the same load.
 for sql in "$work"/q*.sql; do
   base=${sql%.sql}
+  name=$(cat "$base.name")
+  { echo "-- name: $name"; cat "$sql"; echo ";"; } >"$base.named"
+  echo "kubectl-dp-perf ($profile build): $name, $n iterations after 2 warm-up runs" >&2
+  "$perf" run --suite trino --trino-url "$url" --sql-file "$base.named" --iterations "$n" --warmup 2 -o json >"$base.json"
   { cat "$sql"; echo ";"; } >"$base.once"
   for ((i = 0; i <= n; i++)); do cat "$sql"; echo ";"; done >"$base.many"
-  echo "trino-cli: $(cat "$base.name")" >&2
-  cli_run "$base.once" >/dev/null # warm Trino's caches for the CLI's session too
+  echo "trino-cli: $name" >&2
+  cli_run "$base.once" >/dev/null # the CLI's own warm-up
   # Interleaved, three of each: the medians damp the JVM's start-up jitter.
   onces=() manys=()
   for _ in 1 2 3; do
@@ -68,13 +72,14 @@ for sql in "$work"/q*.sql; do
   echo "$once $many" >"$base.cli"
 done
 
-python3 - "$work/dp.json" "$work" "$n" <<'PY'
-import json, sys, os, statistics
-report, work, n = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3])
+python3 - "$work" "$n" <<'PY'
+import json, sys, os, statistics, glob
+work, n = sys.argv[1], int(sys.argv[2])
 print("| query | Trino elapsed p50 (ms) | kubectl-dp wall mean (ms) | kubectl-dp overhead p50 (ms) | Trino CLI per query (ms) | kubectl-dp / CLI |")
 print("|---|---|---|---|---|---|")
 ratios, overheads = [], []
-for i, q in enumerate(report["trino"]["queries"]):
+for i in range(len(glob.glob(os.path.join(work, "q*.sql")))):
+    q = json.load(open(os.path.join(work, f"q{i}.json")))["trino"]["queries"][0]
     s = q["summary"]
     once, many = map(int, open(os.path.join(work, f"q{i}.cli")).read().split())
     cli_ms = (many - once) / n / 1000.0
