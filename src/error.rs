@@ -116,9 +116,6 @@ pub enum Error {
 
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),
-
-    #[error("`kubectl dp {command}` is not built yet; it is planned (see the README's roadmap)")]
-    NotBuilt { command: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
