@@ -33,6 +33,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The suite's version (every binary reports the same).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Shared flags that take a value in the next argument (`-n NAME`), so the value is
@@ -83,6 +84,7 @@ pub fn locate(command: &str) -> Option<PathBuf> {
     })
 }
 
+/// `kubectl dp` without a command: what each command does.
 pub fn usage(out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,

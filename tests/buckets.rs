@@ -454,7 +454,9 @@ fn check_passes_then_reports_drift() {
     let output = dp(BIN, &["check", "--all", "-n", n, "-o", "json"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let results: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let drift = results[0]["drift"].as_array().unwrap();
+    assert_eq!(results["kind"], "BucketCheck");
+    assert_eq!(results["passed"], false);
+    let drift = results["claims"][0]["drift"].as_array().unwrap();
     assert_eq!(drift.len(), 2, "{drift:?}");
     assert_eq!(drift[0]["rule"], "abort-multipart");
     assert_eq!(drift[0]["bucket"], "missing");
@@ -655,7 +657,14 @@ fn operator_config_that_refuses_lifecycle_is_a_warning() {
     let output = dp(BIN, &["list", "-n", n, "--operator-namespace", n]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("warning: ") && text.contains("additionalConfig bucketLifecycle not among the fields rook-ceph-operator-config allows"), "{text}");
+    assert!(
+        text.contains("WARNING  ObjectBucketClaim/ignored")
+            && text.contains("bucket.config-field-refused")
+            && text.contains(
+                "additionalConfig bucketLifecycle not among the fields rook-ceph-operator-config allows"
+            ),
+        "{text}"
+    );
 }
 
 #[test]

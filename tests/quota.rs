@@ -504,12 +504,12 @@ fn plan_prints_applicable_yaml_and_applies_server_side() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("\n-     requests.memory: 10Gi\n"),
+        stdout(&out).contains("\n-    requests.memory: 10Gi\n"),
         "{}",
         stdout(&out)
     );
     assert!(
-        stdout(&out).contains("\n+     requests.memory: 16Gi\n"),
+        stdout(&out).contains("\n+    requests.memory: 16Gi\n"),
         "{}",
         stdout(&out)
     );

@@ -119,6 +119,7 @@ pub struct CheckResult {
     pub passed: bool,
 }
 
+/// One step of a claim's check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
     /// `phase`, `credentials`, `bucket`, `probe object` or `lifecycle`.

@@ -37,16 +37,20 @@ use analyse::Preset;
     after_help = "Exit codes: 0 all good, 1 problems found (warnings, drift, refused delete), 2 could not run.\n\nExamples:\n  kubectl dp buckets list -A\n  kubectl dp buckets create scratch --storage-class ceph-bucket --lifecycle test -o yaml > obc.yaml\n  kubectl dp buckets check --all -n data-platform --s3-endpoint http://127.0.0.1:8080"
 )]
 pub struct Args {
+    /// kubectl's connection flags.
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// The shared output flags.
     #[command(flatten)]
     pub output: OutputArgs,
 
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands of `kubectl dp buckets`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List claims with phase, bucket, quota, lifecycle and warnings
@@ -61,6 +65,7 @@ pub enum Command {
     Delete(DeleteArgs),
 }
 
+/// Flags of `buckets list`.
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
     /// Namespace of the Rook operator (for rook-ceph-operator-config)
@@ -71,6 +76,7 @@ pub struct ListArgs {
     pub selector: Option<String>,
 }
 
+/// Flags of `buckets create`.
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
     /// Claim name (the bucket name prefix too); a prefix with --generate-name
@@ -110,14 +116,17 @@ pub struct CreateArgs {
     pub timeout: Duration,
 }
 
+/// Flags of `buckets describe`.
 #[derive(Debug, clap::Args)]
 pub struct DescribeArgs {
+    /// The claim to describe
     pub name: String,
     /// Namespace of the Rook operator (for rook-ceph-operator-config)
     #[arg(long, default_value = "rook-ceph", value_name = "NAMESPACE")]
     pub operator_namespace: String,
 }
 
+/// How to reach S3 for `check` and `delete`.
 #[derive(Debug, clap::Args)]
 pub struct S3Args {
     /// Use this S3 endpoint instead of the claim ConfigMap's BUCKET_HOST:BUCKET_PORT
@@ -128,6 +137,7 @@ pub struct S3Args {
     pub s3_timeout: Duration,
 }
 
+/// Flags of `buckets check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Claim to check
@@ -139,12 +149,15 @@ pub struct CheckArgs {
     /// With --all: only claims with these labels (kubectl's label selector)
     #[arg(short = 'l', long, value_name = "SELECTOR", requires = "all")]
     pub selector: Option<String>,
+    /// How to reach S3.
     #[command(flatten)]
     pub s3: S3Args,
 }
 
+/// Flags of `buckets delete`.
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {
+    /// The claim to delete
     pub name: String,
     /// Delete even though the bucket holds objects or pods use its credentials
     #[arg(long)]
@@ -152,6 +165,7 @@ pub struct DeleteArgs {
     /// Do not ask for confirmation
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// How to reach S3 (to count what the bucket holds).
     #[command(flatten)]
     pub s3: S3Args,
 }
@@ -181,6 +195,7 @@ pub const LIST_FORMATS: [FormatKind; 6] = [
 /// The `-o` values of `create` (the claim as applied) and `delete` (progress only).
 pub const CREATE_FORMATS: [FormatKind; 3] = [FormatKind::Table, FormatKind::Json, FormatKind::Yaml];
 
+/// Runs `kubectl dp buckets`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let palette = args.output.start();
     match &args.command {

@@ -217,12 +217,7 @@ pub fn describe(
 /// One lifecycle rule as a table row.
 fn lifecycle_row(rule: &bucket::LifecycleRule) -> Vec<String> {
     let days = |d: Option<u32>| d.map(|d| format!("{d}d")).unwrap_or_else(|| "-".into());
-    let prefix = rule
-        .filter
-        .as_ref()
-        .and_then(|f| f.get("Prefix").and_then(|p| p.as_str()).map(str::to_string))
-        .or_else(|| rule.prefix.clone())
-        .unwrap_or_default();
+    let prefix = rule.effective_prefix();
     vec![
         rule.id.clone(),
         rule.status.clone(),

@@ -79,14 +79,17 @@ impl Cluster {
         }
     }
 
+    /// Who the requests run as, for messages (`--as`, `--user`, or "the current user").
     pub fn user_name(&self) -> &str {
         &self.user
     }
 
+    /// The API server's URL.
     pub fn server(&self) -> &str {
         &self.server
     }
 
+    /// The context's namespace (`default` when it has none).
     pub fn default_namespace(&self) -> &str {
         &self.default_namespace
     }

@@ -41,9 +41,11 @@ pub const TABLE_FORMATS: [FormatKind; 6] = [
     after_help = "Exit codes: 0 ok (check: fits), 1 check: does not fit, 2 could not run or bad input.\n\nExamples:\n  kubectl dp quota -n data-platform\n  kubectl dp quota -A --by node\n  kubectl dp quota --by component -o csv > usage.csv\n  kubectl dp quota check -n data-platform -k overlays/prod   # in CI, before merge\n  kubectl dp quota plan -n data-platform --memory 80Gi --cpu 30 > policies/quota.yaml\n  kubectl dp quota plan -n data-platform --apply --dry-run=server"
 )]
 pub struct Args {
+    /// kubectl's connection flags.
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// The shared output flags.
     #[command(flatten)]
     pub output: OutputArgs,
 
@@ -51,10 +53,12 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "GROUP", help_heading = "Options")]
     pub by: Option<By>,
 
+    /// `check` or `plan`; none shows the usage.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// The subcommands of `kubectl dp quota`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Would applying these manifests fit the quotas, the LimitRange and the nodes?
@@ -78,6 +82,7 @@ pub enum By {
 }
 
 impl By {
+    /// How `--by` is written.
     pub fn name(self) -> &'static str {
         match self {
             By::Node => "node",
@@ -117,6 +122,7 @@ pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<show::Gathered> 
     })
 }
 
+/// Runs `kubectl dp quota` (show, check or plan).
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let palette = args.output.start();
     match args.command {

@@ -18,6 +18,7 @@ use crate::platform::quantity::Quantity;
 use super::usage::{self, Capacity};
 use crate::cli::{FormatKind, OutputArgs, OutputFormat};
 
+/// `--dry-run`: how `--apply` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DryRun {
     /// Apply for real (with --apply)
@@ -28,6 +29,7 @@ pub enum DryRun {
     Server,
 }
 
+/// Flags of `quota plan`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanArgs {
     /// The namespace's memory budget (quota requests.memory and limits.memory)
@@ -54,7 +56,9 @@ pub struct PlanArgs {
 /// The namespace's totals and the headroom asked for.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
+    /// CPU for the whole namespace.
     pub cpu: Quantity,
+    /// Memory for the whole namespace.
     pub memory: Quantity,
     /// Percent.
     pub headroom: u32,
@@ -63,8 +67,11 @@ pub struct Budget {
 /// The proposal and the numbers behind it.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The proposed ResourceQuota.
     pub quota: ResourceQuota,
+    /// The proposed LimitRange.
     pub limit_range: LimitRange,
+    /// The numbers behind them, one line each (printed as comments).
     pub summary: Vec<String>,
 }
 
@@ -280,6 +287,7 @@ fn comparable_limit_range(l: &LimitRange) -> LimitRange {
     out
 }
 
+/// Runs `quota plan`: prints the proposal, or applies it with `--apply`.
 pub async fn run(
     cluster_args: &ClusterArgs,
     output: &OutputArgs,
@@ -312,12 +320,8 @@ pub async fn run(
         cluster.list::<ResourceQuota>(&scope, &all),
         cluster.list::<LimitRange>(&scope, &all),
     )?;
-    if !pods.is_available() {
-        return Err(Error::Usage(format!(
-            "cannot list pods in {namespace} ({:?}); plan needs them to size the defaults",
-            pods.availability
-        )));
-    }
+    // Sizing the defaults needs the pods that run now.
+    let pods = pods.require("pods", &scope)?;
     let largest_node = nodes
         .items
         .iter()
@@ -334,7 +338,7 @@ pub async fn run(
             _ => format!("{namespace}-limits"),
         },
     );
-    let pod_refs: Vec<&Pod> = pods.items.iter().collect();
+    let pod_refs: Vec<&Pod> = pods.iter().collect();
     let plan = propose(
         &namespace,
         &pod_refs,
@@ -377,63 +381,71 @@ pub async fn run(
     } else {
         ""
     };
-    let old = old_quota
-        .as_ref()
-        .map(comparable_quota)
-        .map(|q| crate::render::yaml_string(&q))
-        .transpose()?
-        .unwrap_or_default();
-    let applied = cluster
-        .apply_namespaced_object(&namespace, &quota_name, &plan.quota, server_dry_run)
+    let target = Target {
+        cluster: &cluster,
+        namespace: &namespace,
+        dry_run: server_dry_run,
+    };
+    target
+        .apply_with_diff(
+            &quota_name,
+            &plan.quota,
+            old_quota.as_ref(),
+            comparable_quota,
+            palette,
+            out,
+        )
         .await?;
-    write_diff(
-        out,
-        palette,
-        &format!("ResourceQuota {namespace}/{quota_name}"),
-        &old,
-        &crate::render::yaml_string(&comparable_quota(&applied))?,
-    )?;
     writeln!(out, "resourcequota/{quota_name} serverside-applied{suffix}")?;
-    let old = old_range
-        .as_ref()
-        .map(comparable_limit_range)
-        .map(|l| crate::render::yaml_string(&l))
-        .transpose()?
-        .unwrap_or_default();
-    let applied = cluster
-        .apply_namespaced_object(&namespace, &range_name, &plan.limit_range, server_dry_run)
+    target
+        .apply_with_diff(
+            &range_name,
+            &plan.limit_range,
+            old_range.as_ref(),
+            comparable_limit_range,
+            palette,
+            out,
+        )
         .await?;
-    write_diff(
-        out,
-        palette,
-        &format!("LimitRange {namespace}/{range_name}"),
-        &old,
-        &crate::render::yaml_string(&comparable_limit_range(&applied))?,
-    )?;
     writeln!(out, "limitrange/{range_name} serverside-applied{suffix}")?;
     Ok(Exit::Ok)
 }
 
-fn write_diff(
-    out: &mut dyn Write,
-    palette: &Palette,
-    title: &str,
-    old: &str,
-    new: &str,
-) -> Result<()> {
-    writeln!(out)?;
-    let diff = crate::render::diff::unified(
-        &format!("{title} (cluster)"),
-        &format!("{title} (plan)"),
-        old,
-        new,
-        crate::render::diff::CONTEXT,
-    );
-    if diff.is_empty() {
-        writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
-        return Ok(());
+/// Where `--apply` writes: the namespace, and whether as a server dry run.
+struct Target<'a> {
+    cluster: &'a Cluster,
+    namespace: &'a str,
+    dry_run: bool,
+}
+
+impl Target<'_> {
+    /// Server-side applies `object` and shows the diff from `old` to what the API
+    /// server made of it, both reduced by `comparable` to the fields the plan sets.
+    async fn apply_with_diff<K>(
+        &self,
+        name: &str,
+        object: &K,
+        old: Option<&K>,
+        comparable: fn(&K) -> K,
+        palette: &Palette,
+        out: &mut dyn Write,
+    ) -> Result<()>
+    where
+        K: crate::kube::Namespaced + serde::Serialize,
+    {
+        let old = old
+            .map(comparable)
+            .map(|o| crate::render::yaml_string(&o))
+            .transpose()?
+            .unwrap_or_default();
+        let applied = self
+            .cluster
+            .apply_namespaced_object(self.namespace, name, object, self.dry_run)
+            .await?;
+        let title = format!("{} {}/{name}", K::kind(&()), self.namespace);
+        let new = crate::render::yaml_string(&comparable(&applied))?;
+        crate::render::diff::write_change(out, palette, &title, &old, &new)
     }
-    crate::render::diff::write_painted(out, &diff, palette)
 }
 
 /// The `-o` values of `quota plan`: the manifests as YAML (`table`, the default, and

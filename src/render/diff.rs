@@ -26,6 +26,30 @@ pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str, context: us
         .to_string()
 }
 
+/// Writes the change of one object, `title (cluster)` → `title (plan)`, painted;
+/// one line "no change" when there is none.
+pub fn write_change(
+    out: &mut dyn Write,
+    palette: &Palette,
+    title: &str,
+    old: &str,
+    new: &str,
+) -> Result<()> {
+    writeln!(out)?;
+    let diff = unified(
+        &format!("{title} (cluster)"),
+        &format!("{title} (plan)"),
+        old,
+        new,
+        CONTEXT,
+    );
+    if diff.is_empty() {
+        writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
+        return Ok(());
+    }
+    write_painted(out, &diff, palette)
+}
+
 /// Writes a diff with added lines green and removed lines red (when colour is on).
 pub fn write_painted(out: &mut dyn Write, diff: &str, palette: &Palette) -> Result<()> {
     for line in diff.lines() {

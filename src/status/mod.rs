@@ -43,9 +43,11 @@ pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
     after_help = "Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 could not run.\n\nExamples:\n  kubectl dp status -n data-platform\n  kubectl dp status -A -o json | jq '.findings[] | select(.severity==\"critical\")'\n  kubectl dp status --fail-on warning   # in CI"
 )]
 pub struct Args {
+    /// kubectl's connection flags.
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// The shared output flags.
     #[command(flatten)]
     pub output: OutputArgs,
 

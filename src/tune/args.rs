@@ -20,12 +20,15 @@ use super::sizing;
     after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed; apply/rollback 0 done; 2 could not run.\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --yes"
 )]
 pub struct Args {
+    /// kubectl's connection flags.
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// The shared output flags.
     #[command(flatten)]
     pub output: OutputArgs,
 
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -45,6 +48,7 @@ pub const ACTION_FORMATS: [FormatKind; 1] = [FormatKind::Table];
 /// `--fail-on` of `tune plan` when not given: a proposed change fails, a note does not.
 pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
 
+/// The subcommands of `kubectl dp tune`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show what should change, with the rule and the numbers behind each change
@@ -57,6 +61,7 @@ pub enum Command {
     Export(ExportArgs),
 }
 
+/// What `tune export --format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// A kustomization (ConfigMap generators over the tuned files, SparkApplications) for `kubectl apply -k`
@@ -65,8 +70,10 @@ pub enum ExportFormat {
     HelmValues,
 }
 
+/// Flags of `tune export`.
 #[derive(Debug, ClapArgs)]
 pub struct ExportArgs {
+    /// How hard to push (see `tune plan --help`)
     #[arg(long, value_enum, default_value_t = Profile::Balanced)]
     pub profile: Profile,
 
@@ -79,12 +86,14 @@ pub struct ExportArgs {
     pub format: ExportFormat,
 }
 
+/// Flags of `tune plan`.
 #[derive(Debug, ClapArgs)]
 pub struct PlanArgs {
     /// How hard to push: balanced fixes what is wrong; throughput also enables optional speed-ups
     #[arg(long, value_enum, default_value_t = Profile::Balanced)]
     pub profile: Profile,
 
+    /// Resize the Trino pods.
     #[command(flatten)]
     pub sizing: SizingArgs,
 }
@@ -111,6 +120,7 @@ pub struct SizingArgs {
 }
 
 impl SizingArgs {
+    /// The sizing the flags ask for.
     pub fn request(&self) -> sizing::Request {
         sizing::Request {
             workers: self.workers,
@@ -121,6 +131,7 @@ impl SizingArgs {
     }
 }
 
+/// `--dry-run`: how `tune apply` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DryRun {
     /// Do not dry-run: write
@@ -129,8 +140,10 @@ pub enum DryRun {
     Server,
 }
 
+/// Flags of `tune apply`.
 #[derive(Debug, ClapArgs)]
 pub struct ApplyArgs {
+    /// How hard to push (see `tune plan --help`)
     #[arg(long, value_enum, default_value_t = Profile::Balanced)]
     pub profile: Profile,
 
@@ -150,10 +163,12 @@ pub struct ApplyArgs {
     #[arg(long, default_value = "5m", value_parser = crate::cli::parse_duration)]
     pub timeout: Duration,
 
+    /// Resize the Trino pods.
     #[command(flatten)]
     pub sizing: SizingArgs,
 }
 
+/// Flags of `tune rollback`.
 #[derive(Debug, ClapArgs)]
 pub struct RollbackArgs {
     /// Do not ask for confirmation

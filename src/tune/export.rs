@@ -13,7 +13,9 @@ use super::plan::{self, Inputs};
 
 /// A file to write, relative to the export directory.
 pub struct File {
+    /// Where it goes, relative to `--dir`.
     pub path: String,
+    /// Its contents.
     pub text: String,
 }
 
@@ -237,6 +239,7 @@ pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
     }])
 }
 
+/// Writes the files under `dir` (created if missing).
 pub fn write(dir: &Path, files: &[File]) -> Result<()> {
     for file in files {
         let path = dir.join(&file.path);

@@ -9,6 +9,7 @@ pub mod args;
 pub mod export;
 pub mod gather;
 pub mod model;
+pub mod outcome;
 pub mod plan;
 mod render;
 pub mod rules;
@@ -28,6 +29,7 @@ use crate::render::{Envelope, Metadata};
 use model::Plan;
 use plan::Inputs;
 
+/// Runs `kubectl dp tune` (plan, apply, rollback, export).
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let palette = args.output.start();
     match &args.command {

@@ -13,11 +13,11 @@ use crate::render::diff::{CONTEXT, unified};
 /// on), then the notes.
 pub fn table(out: &mut dyn Write, plan: &Plan, palette: &Palette) -> Result<()> {
     if plan.changes.is_empty() {
-        writeln!(
-            out,
+        let message = format!(
             "nothing to change in namespace {} (profile {:?})",
             plan.namespace, plan.profile
-        )?;
+        );
+        writeln!(out, "{}", palette.good(&message))?;
     } else {
         let rows = plan
             .changes

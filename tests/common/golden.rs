@@ -7,13 +7,31 @@
 //! `cargo test --test suite golden` against a running cluster), then review the diff.
 
 /// Replaces what changes from run to run: `namespace` → `NAMESPACE`, RFC 3339
-/// timestamps → `<time>`, a trailing age column (`12s`, `3m`) → `<age>`.
+/// timestamps → `<time>`, `Age:` and `(for 6s)` ages → `<age>`, pod-template hashes (Kubernetes' vowel-free alphabet) of pod
+/// names → `<hash>`; runs of spaces become two, because column widths follow the
+/// (run-specific) namespace name.
 pub fn mask(text: &str, namespace: &str) -> String {
     let time = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z").unwrap();
-    let age = regex::Regex::new(r"(?m)  \d+[smhd]$").unwrap();
+    let age = regex::Regex::new(r"(?m)^(Age:\s+)\d+[smhd]$").unwrap();
+    let pod = regex::Regex::new(
+        r"-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b",
+    )
+    .unwrap();
+    let pending = regex::Regex::new(r"\(for \d+[smhd]\)").unwrap();
+    let spaces = regex::Regex::new(r" {2,}").unwrap();
     let text = text.replace(namespace, "NAMESPACE");
     let text = time.replace_all(&text, "<time>");
-    age.replace_all(&text, "  <age>").into_owned()
+    let text = age.replace_all(&text, "${1}<age>");
+    let text = pod.replace_all(&text, "-<hash>");
+    let text = pending.replace_all(&text, "(for <age>)");
+    spaces.replace_all(&text, "  ").into_owned()
+}
+
+/// [`mask`], and a table's last column of ages (`12s`, `3m`) → `<age>`.
+pub fn mask_age_column(text: &str, namespace: &str) -> String {
+    let age = regex::Regex::new(r"(?m)  \d+[smhd]$").unwrap();
+    age.replace_all(&mask(text, namespace), "  <age>")
+        .into_owned()
 }
 
 /// Compares `actual` with tests/golden/<name>.txt, or writes it when

@@ -14,9 +14,13 @@ use super::{CheckReport, NamespaceState, NodeCheck, QuotaCheck, QuotaCheckRow, W
 
 /// Everything `check` needs from the cluster, read once.
 pub struct Live {
+    /// The quotas and LimitRanges of each target namespace.
     pub namespaces: BTreeMap<String, NamespaceState>,
+    /// The live pods of those namespaces (the ones a change replaces).
     pub pods: Vec<Pod>,
+    /// The nodes (empty when they may not be read).
     pub nodes: Vec<Node>,
+    /// What could not be read, and so was not checked.
     pub notes: Vec<String>,
 }
 

@@ -29,6 +29,7 @@ use super::manifests::{self, Workload};
 /// The `kind` of `kubectl dp quota check -o json`.
 pub const KIND: &str = "QuotaCheck";
 
+/// Flags of `quota check`.
 #[derive(Debug, Clone, clap::Args)]
 #[command(group = clap::ArgGroup::new("input").required(true).multiple(true))]
 pub struct CheckArgs {
@@ -49,87 +50,135 @@ pub struct CheckArgs {
 /// The state of one target namespace.
 #[derive(Debug, Clone, Default)]
 pub struct NamespaceState {
+    /// Its ResourceQuotas.
     pub quotas: Vec<ResourceQuota>,
+    /// Its LimitRanges.
     pub limit_ranges: Vec<LimitRange>,
 }
 
+/// What `quota check` reports (kind `QuotaCheck`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckReport {
+    /// Everything fits.
     pub fits: bool,
     /// One line per reason it does not fit.
     pub reasons: Vec<String>,
+    /// The workloads of the manifests, after LimitRange defaults.
     pub workloads: Vec<WorkloadRow>,
+    /// Each quota of the target namespaces, before and after.
     pub quotas: Vec<QuotaCheck>,
+    /// Containers that break a LimitRange.
     pub limit_range_violations: Vec<Violation>,
+    /// LimitRange defaults that were applied, one line each.
     pub defaults_applied: Vec<String>,
+    /// Whether the pods fit on the nodes.
     pub nodes: NodeCheck,
+    /// What could not be checked.
     pub notes: Vec<String>,
 }
 
+/// One workload of the manifests.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkloadRow {
+    /// Its kind.
     pub kind: String,
+    /// Its name.
     pub name: String,
+    /// The namespace it goes to.
     pub namespace: String,
+    /// `pod`, or `driver` / `executor` for Spark.
     pub role: String,
+    /// How many such pods.
     pub count: i64,
     /// Per pod, after LimitRange defaults.
     pub requests: BTreeMap<String, Quantity>,
+    /// Per pod, after LimitRange defaults.
     pub limits: BTreeMap<String, Quantity>,
     /// Live pods this object replaces.
     pub replaces_pods: usize,
 }
 
+/// One quota before and after the change.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaCheck {
+    /// Its namespace.
     pub namespace: String,
+    /// Its name.
     pub name: String,
+    /// One row per resource it limits.
     pub resources: Vec<QuotaCheckRow>,
 }
 
+/// One resource of a quota before and after the change.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaCheckRow {
+    /// The resource (`limits.memory`).
     pub resource: String,
+    /// Used now.
     pub used: Quantity,
+    /// Freed by the objects the change replaces.
     pub replaced: Quantity,
+    /// Added by the change.
     pub added: Quantity,
+    /// Used after the change.
     pub after: Quantity,
+    /// The quota's hard limit.
     pub hard: Quantity,
+    /// `after` is within `hard`.
     pub fits: bool,
+    /// How far over `hard` (zero when it fits).
     pub over_by: Quantity,
     /// The object adding most of this resource.
     pub largest_contributor: Option<String>,
 }
 
+/// A container that breaks a LimitRange.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Violation {
+    /// The workload (`Deployment/x`).
     pub object: String,
+    /// The container.
     pub container: String,
+    /// The LimitRange.
     pub limit_range: String,
+    /// What is broken (`memory limit 8Gi above max 4Gi`).
     pub message: String,
 }
 
+/// Whether the new pods fit on the nodes.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeCheck {
+    /// The largest new pod (`Deployment/x`).
     pub largest_pod: Option<String>,
+    /// Its CPU requests.
     pub largest_pod_cpu: Quantity,
+    /// Its memory requests.
     pub largest_pod_memory: Quantity,
     /// A node the largest pod fits on, if any.
     pub largest_pod_node: Option<String>,
+    /// The most CPU free on one node.
     pub most_free_cpu: Quantity,
+    /// The most memory free on one node.
     pub most_free_memory: Quantity,
+    /// CPU the new pods request together.
     pub requested_cpu: Quantity,
+    /// Memory the new pods request together.
     pub requested_memory: Quantity,
+    /// CPU free on all nodes together.
     pub free_cpu: Quantity,
+    /// Memory free on all nodes together.
     pub free_memory: Quantity,
+    /// How many new pods.
     pub pods: i64,
+    /// Pods that fit on no node.
     pub unplaced: Vec<String>,
+    /// Every new pod has a node.
     pub fits: bool,
 }
 
@@ -141,8 +190,9 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
         cluster.list::<Pod>(&Scope::All, &active),
         cluster.list_cluster::<Node>(&all),
     )?;
+    let all_readable = pods.is_available();
     let mut pod_items = pods.items;
-    if !pods.availability.eq(&crate::kube::Availability::Available) {
+    if !all_readable {
         notes.push("pods of other namespaces could not be read: node free space counts only the target namespaces".into());
         pod_items.clear();
         for ns in namespaces {
@@ -187,6 +237,7 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
     })
 }
 
+/// Runs `quota check`: reads the manifests, then the cluster, then decides.
 pub async fn run(
     cluster_args: &ClusterArgs,
     output: &OutputArgs,

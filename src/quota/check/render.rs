@@ -13,6 +13,7 @@ fn res(map: &BTreeMap<String, Quantity>, k: &str) -> String {
     map.get(k).map_or("-".into(), |q| q.display_for(k))
 }
 
+/// The verdict (fits or not, and why), then the workloads, quotas and nodes.
 pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Result<()> {
     if report.fits {
         writeln!(out, "{}", palette.good("FITS: applying these manifests stays within the quotas, the LimitRange and the nodes"))?;
@@ -151,6 +152,7 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
     Ok(())
 }
 
+/// One row per workload and quota resource, for spreadsheets.
 pub fn csv(report: &CheckReport, out: &mut dyn Write) -> Result<()> {
     use crate::render::csv_cell;
     writeln!(

@@ -25,88 +25,130 @@ pub const FORMATS: [FormatKind; 6] = super::TABLE_FORMATS;
 
 /// Everything `quota show` read from the cluster.
 pub struct Gathered {
+    /// The namespaces read.
     pub scope: Scope,
+    /// The quotas of the scope.
     pub quotas: Listing<ResourceQuota>,
+    /// The LimitRanges of the scope.
     pub limit_ranges: Listing<LimitRange>,
     /// Active pods of the whole cluster when readable, else only of the scope.
     pub pods: Listing<Pod>,
+    /// `pods` holds every namespace's pods.
     pub pods_cluster_wide: bool,
+    /// The nodes.
     pub nodes: Listing<Node>,
 }
 
+/// What `kubectl dp quota` reports (kind `QuotaReport`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaReport {
     /// The namespaces the quota view covers.
     pub scope: Scope,
+    /// Each quota with its usage.
     pub quotas: Vec<QuotaView>,
+    /// Each LimitRange, one row per type and resource.
     pub limit_ranges: Vec<LimitRangeRow>,
+    /// Containers without requests or limits.
     pub pods_without_resources: Vec<PodWithout>,
+    /// The nodes' allocatable against what pods ask for.
     pub cluster: ClusterView,
     /// Sections that could not be read, and why.
     pub unavailable: Vec<String>,
 }
 
+/// One quota with its usage.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaView {
+    /// Its namespace.
     pub namespace: String,
+    /// Its name.
     pub name: String,
+    /// One row per resource it limits.
     pub resources: Vec<QuotaRow>,
 }
 
+/// One resource of a quota.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaRow {
+    /// The resource (`requests.cpu`).
     pub resource: String,
     /// Computed from the namespace's pods where possible, else `status.used`.
     pub used: Quantity,
     /// What the API server's quota controller last wrote in `status.used`.
     pub reported_used: Option<Quantity>,
+    /// Its hard limit.
     pub hard: Quantity,
+    /// What is left.
     pub free: Quantity,
+    /// Used as a percentage of hard.
     pub percent: Option<f64>,
 }
 
+/// One LimitRange entry.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LimitRangeRow {
+    /// Its namespace.
     pub namespace: String,
+    /// Its name.
     pub name: String,
+    /// `Container`, `Pod` or `PersistentVolumeClaim`.
     #[serde(rename = "type")]
     pub type_: String,
+    /// The resource.
     pub resource: String,
+    /// `defaultRequest`.
     pub default_request: Option<Quantity>,
+    /// `default` (the default limit).
     pub default: Option<Quantity>,
+    /// `min`.
     pub min: Option<Quantity>,
+    /// `max`.
     pub max: Option<Quantity>,
+    /// `maxLimitRequestRatio`.
     pub max_limit_request_ratio: Option<Quantity>,
 }
 
+/// A container without requests or limits.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodWithout {
+    /// Its namespace.
     pub namespace: String,
+    /// Its pod.
     pub pod: String,
+    /// The container.
     pub container: String,
+    /// What it lacks (`requests.memory`).
     pub missing: Vec<String>,
 }
 
+/// The node view.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterView {
+    /// How rows are grouped (`--by`); none: the cluster as a whole.
     pub by: Option<By>,
+    /// All nodes' allocatable.
     pub allocatable: Capacity,
+    /// What all pods ask for.
     pub total: Totals,
+    /// One row per group.
     pub rows: Vec<GroupRow>,
 }
 
+/// One row of the node view.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRow {
+    /// The node, namespace, component or pod.
     pub name: String,
     /// The node's allocatable (`--by node` only); otherwise the cluster's is the reference.
     pub allocatable: Option<Capacity>,
+    /// What its pods ask for.
     #[serde(flatten)]
     pub totals: Totals,
 }
@@ -167,6 +209,7 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
     }
 }
 
+/// A LimitRange as rows, one per type and resource.
 pub fn limit_range_rows(range: &LimitRange) -> Vec<LimitRangeRow> {
     let mut rows = Vec::new();
     for item in range.spec.iter().flat_map(|s| s.limits.iter()) {
@@ -270,6 +313,7 @@ fn describe(what: &str, availability: &Availability) -> Option<String> {
     }
 }
 
+/// The report from what was read (pure).
 pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport {
     let scoped_pods: Vec<&Pod> = g
         .pods

@@ -40,6 +40,7 @@ fn with_pct(palette: &Palette, used: Quantity, whole: Quantity, resource: &str) 
     paint_percent(palette, p, &text)
 }
 
+/// The quota report as tables (`wide` adds status.used and node free).
 pub fn table(
     report: &QuotaReport,
     palette: &Palette,
