@@ -27,6 +27,7 @@ pub fn pod_metrics_resource() -> ApiResource {
 /// One pod's measured usage, as metrics-server last scraped it from the kubelet.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct PodUsage {
+    /// The pod's name and namespace.
     pub metadata: UsageMeta,
     /// When the sample was taken (RFC 3339).
     #[serde(default)]
@@ -35,13 +36,17 @@ pub struct PodUsage {
     #[serde(default)]
     pub window: Option<String>,
     #[serde(default)]
+    /// Usage per container.
     pub containers: Vec<ContainerUsage>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// Which pod a [`PodUsage`] is about.
 pub struct UsageMeta {
+    /// The pod's name.
     #[serde(default)]
     pub name: String,
+    /// The pod's namespace.
     #[serde(default)]
     pub namespace: String,
 }
@@ -50,7 +55,9 @@ pub struct UsageMeta {
 /// (`250123456n`, `307200Ki`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ContainerUsage {
+    /// The container's name.
     pub name: String,
+    /// Resource name → quantity.
     #[serde(default)]
     pub usage: BTreeMap<String, String>,
 }

@@ -21,6 +21,7 @@ pub struct PortForward {
 }
 
 impl PortForward {
+    /// The loopback address that reaches the pod's port.
     pub fn local_addr(&self) -> SocketAddr {
         self.local
     }
@@ -151,6 +152,7 @@ impl Cluster {
         }
     }
 
+    /// One SparkApplication; `None` when it does not exist.
     pub async fn spark_application(
         &self,
         namespace: &str,
@@ -176,6 +178,7 @@ impl Cluster {
         }
     }
 
+    /// Deletes a SparkApplication (already gone is fine).
     pub async fn delete_spark_application(&self, namespace: &str, name: &str) -> Result<()> {
         let api: Api<DynamicObject> = Api::namespaced_with(
             self.client.clone(),

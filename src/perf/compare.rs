@@ -15,9 +15,13 @@ pub const MIN_SAMPLES: usize = 3;
 /// One comparable measurement of a report: its samples, larger is worse.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// `trino`, `storage` or `spark`.
     pub suite: &'static str,
+    /// The query, `PUT 1MiB`, or `application`.
     pub name: String,
+    /// `ms` or `s`.
     pub unit: &'static str,
+    /// The raw measured samples.
     pub samples: Vec<f64>,
 }
 
@@ -66,6 +70,7 @@ pub fn series(report: &PerfReport) -> Vec<Series> {
     out
 }
 
+/// Every series of `old` against the same series of `new` (pure).
 pub fn compare(old: &PerfReport, new: &PerfReport, max_regression_percent: f64) -> Comparison {
     let old_series = series(old);
     let new_series = series(new);

@@ -41,16 +41,20 @@ use report::{Environment, PerfBody, PerfReport, RunSettings, Skipped};
     after_help = "Exit codes: 0 all good, 1 failed queries/operations or a significant regression beyond --max-regression, 2 could not run.\n\nExamples:\n  kubectl dp perf run -n data-platform --suite trino --save before.json\n  kubectl dp tune apply -n data-platform && kubectl dp perf run -n data-platform --suite trino --baseline before.json\n  kubectl dp perf run --suite trino --trino-url http://127.0.0.1:8080 --iterations 20 --junit perf.xml\n  kubectl dp perf compare before.json after.json --max-regression 10%"
 )]
 pub struct Args {
+    /// kubectl's connection flags.
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// The suite's output flags.
     #[command(flatten)]
     pub output: OutputArgs,
 
+    /// `run` or `compare`.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The perf subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the suites and report (and save) the figures
@@ -59,6 +63,7 @@ pub enum Command {
     Compare(CompareArgs),
 }
 
+/// What `perf run` can measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum Suite {
     /// Trino query latency through the client protocol
@@ -72,6 +77,7 @@ pub enum Suite {
 }
 
 impl Suite {
+    /// The suite's name as `--suite` and the report spell it.
     pub fn name(self) -> &'static str {
         match self {
             Suite::Trino => "trino",
@@ -82,7 +88,9 @@ impl Suite {
     }
 }
 
+/// The flags of `perf run`.
 #[derive(Debug, Clone, clap::Args)]
+#[allow(missing_docs)] // each field's doc comment is its --help text
 pub struct RunArgs {
     /// Suites to run, comma-separated (default: every suite whose target is reachable)
     #[arg(long, value_enum, value_delimiter = ',', value_name = "SUITES")]
@@ -185,7 +193,9 @@ pub struct RunArgs {
     pub spark_image: String,
 }
 
+/// The arguments of `perf compare`.
 #[derive(Debug, Clone, clap::Args)]
+#[allow(missing_docs)] // each field's doc comment is its --help text
 pub struct CompareArgs {
     /// The earlier report (`perf run --save`)
     pub old: PathBuf,
@@ -207,6 +217,7 @@ const FORMATS: [FormatKind; 4] = [
     FormatKind::JsonPath,
 ];
 
+/// Runs `perf run` or `perf compare` and writes the result into `out`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     args.output.start();
     args.output.accept("perf", &FORMATS)?;
@@ -282,12 +293,14 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Drawn only when stderr is a terminal.
     pub fn new() -> Progress {
         Progress {
             enabled: std::io::stderr().is_terminal(),
         }
     }
 
+    /// Replaces the progress line.
     pub fn show(&self, text: &str) {
         if self.enabled {
             let mut err = std::io::stderr().lock();
@@ -296,6 +309,7 @@ impl Progress {
         }
     }
 
+    /// Removes the progress line.
     pub fn clear(&self) {
         if self.enabled {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");

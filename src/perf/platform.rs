@@ -18,10 +18,15 @@ pub const TRINO_PORT: u16 = 8080;
 /// The coordinator pod perf port-forwards to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coordinator {
+    /// `Deployment` or `StatefulSet`.
     pub kind: &'static str,
+    /// The workload's name.
     pub workload: String,
+    /// Its namespace.
     pub namespace: String,
+    /// A ready pod of it.
     pub pod: String,
+    /// The Trino container's http port.
     pub port: u16,
 }
 

@@ -8,7 +8,9 @@
 /// One named statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
+    /// Its name in reports (`-- name:` in a file).
     pub name: String,
+    /// The statement, without the trailing `;`.
     pub sql: String,
 }
 

@@ -2,6 +2,10 @@
 //! `perf compare` reads back. Raw samples are kept so that a later comparison
 //! can test significance on them; see docs/perf.md for the schema.
 
+// Every field here is a field of the JSON/YAML report, documented in docs/perf.md
+// ("Output"); the names say what they hold.
+#![allow(missing_docs)]
+
 use serde::{Deserialize, Serialize};
 
 use super::stats::Distribution;

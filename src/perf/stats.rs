@@ -11,13 +11,19 @@ pub const MIN_SAMPLES_FOR_P99: usize = 100;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Distribution {
+    /// How many samples.
     pub n: usize,
+    /// The smallest.
     pub min: f64,
+    /// The arithmetic mean.
     pub mean: f64,
+    /// The median.
     pub p50: f64,
+    /// The 90th percentile.
     pub p90: f64,
     /// `None` below [`MIN_SAMPLES_FOR_P99`] samples ("n too small").
     pub p99: Option<f64>,
+    /// The largest.
     pub max: f64,
     /// Sample standard deviation (n − 1); 0 for a single sample.
     pub stddev: f64,
@@ -70,6 +76,7 @@ pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
+/// The median of unsorted samples (NaN for none).
 pub fn median(samples: &[f64]) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);

@@ -20,12 +20,19 @@ use super::Progress;
 use super::report::{StorageOperation, StorageResult};
 use super::stats::Distribution;
 
+/// What the storage suite does.
 pub struct Plan {
+    /// Object sizes in bytes.
     pub sizes: Vec<u64>,
+    /// Measured objects per size.
     pub iterations: usize,
+    /// Unmeasured objects per size first.
     pub warmup: usize,
+    /// Requests at once.
     pub concurrency: usize,
+    /// Timeout of each S3 request.
     pub timeout: Duration,
+    /// `--s3-endpoint`.
     pub s3_endpoint: Option<String>,
 }
 
@@ -114,6 +121,7 @@ fn body(size: u64) -> Bytes {
     Bytes::from(bytes)
 }
 
+/// Measures PUT and GET per size in the claim's bucket, then deletes every object it wrote.
 pub async fn run(
     cluster: &Cluster,
     namespace: &str,

@@ -17,7 +17,9 @@ use hyper_util::rt::TokioExecutor;
 use serde::{Deserialize, Serialize};
 
 /// Why talking to Trino failed (not a failed query: that is [`Outcome::Failed`]).
+/// Each variant's message names the URL and what to do; fields are what it shows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[allow(missing_docs)]
 pub enum TrinoError {
     #[error("'{0}' is not an http URL like http://127.0.0.1:8080")]
     BadUrl(String),
@@ -46,7 +48,9 @@ pub enum TrinoError {
 /// `GET /v1/info`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Info {
+    /// `nodeVersion.version`, e.g. `476`.
     pub version: String,
+    /// Still starting (not accepting queries yet).
     pub starting: bool,
 }
 
@@ -54,39 +58,54 @@ pub struct Info {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryStats {
+    /// `FINISHED`, `FAILED`, …
     #[serde(default)]
     pub state: String,
     #[serde(default, rename = "queuedTimeMillis")]
+    /// Time queued (ms).
     pub queued_ms: u64,
     /// Not sent by every Trino release.
     #[serde(default, rename = "planningTimeMillis")]
     pub planning_ms: Option<u64>,
     #[serde(default, rename = "elapsedTimeMillis")]
+    /// Trino's elapsed time from creation to the end (ms).
     pub elapsed_ms: u64,
     #[serde(default, rename = "cpuTimeMillis")]
+    /// CPU time of all tasks (ms).
     pub cpu_ms: u64,
     #[serde(default, rename = "wallTimeMillis")]
+    /// Wall time of all tasks summed (ms).
     pub wall_ms: u64,
     #[serde(default)]
+    /// Rows the query read.
     pub processed_rows: u64,
     #[serde(default)]
+    /// Bytes the query read.
     pub processed_bytes: u64,
     #[serde(default)]
+    /// Peak user memory of the query.
     pub peak_memory_bytes: u64,
 }
 
 /// How one query ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
+    /// It finished: the rows the client received and Trino's final stats.
     Finished {
+        /// Trino's query id.
         query_id: String,
+        /// Rows received (counted, not kept).
         rows: u64,
+        /// The last page's `stats`.
         stats: QueryStats,
     },
     /// Trino ran the query and it failed: never a latency.
     Failed {
+        /// Trino's query id.
         query_id: String,
+        /// Trino's `errorName` (`TABLE_NOT_FOUND`), or `CLIENT_TIMEOUT`.
         error_name: String,
+        /// Trino's message.
         message: String,
     },
 }
@@ -113,6 +132,7 @@ struct PageError {
     message: String,
 }
 
+/// A client for one coordinator, with the user (and password) queries run as.
 pub struct Client {
     base: String,
     authority: String,
@@ -171,10 +191,12 @@ impl Client {
         self
     }
 
+    /// The coordinator's base URL this client talks to.
     pub fn url(&self) -> &str {
         &self.base
     }
 
+    /// `GET /v1/info`: the version and whether Trino is still starting.
     pub async fn info(&self) -> Result<Info, TrinoError> {
         let (status, body) = self
             .exchange("GET", &format!("{}/v1/info", self.base), None)
