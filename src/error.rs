@@ -164,13 +164,6 @@ pub enum Error {
     /// Writing the output failed (a closed pipe is not reported).
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),
-
-    /// A planned command that is not built yet.
-    #[error("`kubectl dp {command}` is not built yet; it is planned (see the README's roadmap)")]
-    NotBuilt {
-        /// The command's name (`perf`).
-        command: String,
-    },
 }
 
 /// The suite's result type.

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod error;
 pub mod findings;
 pub mod kube;
+pub mod perf;
 pub mod platform;
 pub mod quota;
 pub mod render;
@@ -19,6 +20,7 @@ pub mod s3;
 pub(crate) mod snapshot;
 pub mod status;
 pub mod suite;
+pub mod trino;
 pub mod tune;
 
 pub use error::{Error, Exit, Result};

@@ -199,6 +199,7 @@ fn commands() -> Vec<(&'static str, clap::Command)> {
         ("buckets", crate::buckets::Args::command()),
         ("quota", crate::quota::Args::command()),
         ("tune", crate::tune::Args::command()),
+        ("perf", crate::perf::Args::command()),
     ]
 }
 

@@ -1,15 +1,11 @@
-//! Placeholder until its issue lands: says so plainly and exits 2.
+use kubectl_dp::{cli, perf};
+use std::io::Write;
 
 fn main() -> std::process::ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("--version") {
-        println!("kubectl-dp-perf {}", env!("CARGO_PKG_VERSION"));
-        return std::process::ExitCode::SUCCESS;
-    }
-    eprintln!(
-        "error: {}",
-        kubectl_dp::Error::NotBuilt {
-            command: "perf".into()
-        }
-    );
-    kubectl_dp::Exit::Failed.into()
+    let args: perf::Args = cli::parse();
+    cli::execute(|mut out| async move {
+        let exit = perf::run(args, &mut out).await?;
+        out.flush()?;
+        Ok(exit)
+    })
 }

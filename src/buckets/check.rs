@@ -69,7 +69,7 @@ pub fn target_parts(
 }
 
 /// Reads the claim's ConfigMap and Secret and builds its S3 target.
-pub(super) async fn target_for(
+pub(crate) async fn target_for(
     cluster: &Cluster,
     namespace: &str,
     claim: &ObjectBucketClaim,

@@ -58,6 +58,18 @@ pub enum Availability {
     Failed(String),
 }
 
+impl Availability {
+    /// In words, for a skipped section: `not installed`, `forbidden: …`.
+    pub fn describe(&self) -> String {
+        match self {
+            Availability::Available => "available".into(),
+            Availability::NotInstalled => "not installed".into(),
+            Availability::Forbidden(reason) => format!("forbidden: {reason}"),
+            Availability::Failed(reason) => reason.clone(),
+        }
+    }
+}
+
 /// The items of one list call (all pages), or why there are none.
 #[derive(Debug, Clone, Default)]
 pub struct Listing<T> {

@@ -8,6 +8,7 @@ pub mod engine;
 mod list;
 pub mod metrics;
 mod objects;
+pub mod perf;
 pub mod resources;
 pub mod tune;
 

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod golden;
+pub mod s3env;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

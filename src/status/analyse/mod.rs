@@ -12,7 +12,7 @@ mod pss;
 mod secrets;
 mod spark;
 pub mod trino;
-mod workloads;
+pub(crate) mod workloads;
 
 use crate::findings::{self, Finding};
 use crate::snapshot::Snapshot;

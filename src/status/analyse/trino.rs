@@ -186,7 +186,7 @@ pub fn suggested_heap(limit_bytes: u64) -> u64 {
     target / unit * unit
 }
 
-fn role_of(w: &Workload) -> &'static str {
+pub(crate) fn role_of(w: &Workload) -> &'static str {
     let component = w
         .label("app.kubernetes.io/component")
         .or_else(|| w.label("component"));
@@ -198,7 +198,7 @@ fn role_of(w: &Workload) -> &'static str {
     }
 }
 
-fn trino_container<'a>(w: &Workload<'a>) -> Option<&'a Container> {
+pub(crate) fn trino_container<'a>(w: &Workload<'a>) -> Option<&'a Container> {
     let containers = &w.template.spec.as_ref()?.containers;
     containers
         .iter()

@@ -1,0 +1,362 @@
+//! The perf report and comparison as tables for people.
+
+use std::io::Write;
+
+use crate::error::Result;
+use crate::render::table;
+
+use super::report::{Comparison, PerfReport};
+use super::stats::Distribution;
+use super::storage::size_label;
+
+fn ms(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+fn p99(d: &Distribution) -> String {
+    d.p99.map_or_else(|| "n too small".into(), ms)
+}
+
+fn bytes(value: f64) -> String {
+    let units = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, factor) in units {
+        if value >= factor as f64 {
+            return format!("{:.1}{unit}", value / factor as f64);
+        }
+    }
+    format!("{value:.0}B")
+}
+
+fn rate(value: f64) -> String {
+    match value {
+        v if v >= 1e6 => format!("{:.1}M", v / 1e6),
+        v if v >= 1e3 => format!("{:.1}k", v / 1e3),
+        v => format!("{v:.0}"),
+    }
+}
+
+pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
+    let env = &report.environment;
+    writeln!(
+        out,
+        "Performance report ({}, cluster {}, {} nodes, trino {})",
+        report.metadata.generated_at,
+        env.cluster_version.as_deref().unwrap_or("unknown"),
+        env.node_count.map_or("?".into(), |n| n.to_string()),
+        env.trino_version.as_deref().unwrap_or("-"),
+    )?;
+    writeln!(
+        out,
+        "{} iterations after {} warm-up, concurrency {}",
+        report.settings.iterations, report.settings.warmup, report.settings.concurrency
+    )?;
+    if let Some(trino) = &report.trino {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Trino ({}): times in ms; OVERHEAD = client wall time minus Trino's elapsed time",
+            env.trino_endpoint.as_deref().unwrap_or("")
+        )?;
+        let mut rows = Vec::new();
+        for q in &trino.queries {
+            match &q.summary {
+                Some(s) => rows.push(vec![
+                    q.name.clone(),
+                    s.wall.n.to_string(),
+                    ms(s.wall.p50),
+                    ms(s.wall.p90),
+                    p99(&s.wall),
+                    ms(s.wall.max),
+                    ms(s.elapsed.p50),
+                    ms(s.client_overhead.p50),
+                    ms(s.queued.p50),
+                    s.planning.as_ref().map_or("-".into(), |p| ms(p.p50)),
+                    ms(s.execution.p50),
+                    ms(s.cpu.p50),
+                    bytes(s.peak_memory_bytes as f64),
+                    s.rows_per_second.map_or("-".into(), rate),
+                    q.failures.len().to_string(),
+                ]),
+                None => rows.push(vec![
+                    q.name.clone(),
+                    "0".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    q.failures.len().to_string(),
+                ]),
+            }
+        }
+        table(
+            out,
+            &[
+                "QUERY",
+                "N",
+                "P50",
+                "P90",
+                "P99",
+                "MAX",
+                "TRINO",
+                "OVERHEAD",
+                "QUEUED",
+                "PLANNING",
+                "EXECUTION",
+                "CPU",
+                "PEAK MEM",
+                "ROWS/S",
+                "FAILED",
+            ],
+            rows,
+        )?;
+        let t = &trino.throughput;
+        writeln!(
+            out,
+            "Throughput: {:.1} queries/min ({} finished, {} failed, {} clients, {:.1}s)",
+            t.queries_per_minute, t.completed, t.failed, t.concurrency, t.wall_seconds
+        )?;
+        for q in &trino.queries {
+            for f in &q.failures {
+                writeln!(
+                    out,
+                    "FAILED {} (iteration {}): {}: {}",
+                    q.name, f.iteration, f.error_name, f.message
+                )?;
+            }
+        }
+    }
+    if let Some(storage) = &report.storage {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Storage (claim {}, bucket {} at {}): latency in ms",
+            storage.claim, storage.bucket, storage.endpoint
+        )?;
+        let rows = storage
+            .operations
+            .iter()
+            .map(|o| {
+                let l = o.latency.as_ref();
+                vec![
+                    o.operation.clone(),
+                    size_label(o.object_size),
+                    l.map_or("0".into(), |l| l.n.to_string()),
+                    l.map_or("-".into(), |l| ms(l.p50)),
+                    l.map_or("-".into(), |l| ms(l.p90)),
+                    l.map_or("-".into(), p99),
+                    l.map_or("-".into(), |l| ms(l.max)),
+                    o.throughput_bytes_per_second
+                        .map_or("-".into(), |b| format!("{}/s", bytes(b))),
+                    o.failures.len().to_string(),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &[
+                "OP",
+                "SIZE",
+                "N",
+                "P50",
+                "P90",
+                "P99",
+                "MAX",
+                "THROUGHPUT",
+                "FAILED",
+            ],
+            rows,
+        )?;
+        writeln!(
+            out,
+            "Clean-up: deleted {} of {} objects written",
+            storage.objects_deleted, storage.objects_written
+        )?;
+        for e in &storage.cleanup_errors {
+            writeln!(out, "NOT DELETED {e}")?;
+        }
+        for o in &storage.operations {
+            for f in o.failures.iter().take(3) {
+                writeln!(out, "FAILED {f}")?;
+            }
+        }
+    }
+    if let Some(spark) = &report.spark {
+        writeln!(out)?;
+        if !spark.runs.is_empty() {
+            writeln!(out, "Spark runs (seconds, from the application's status)")?;
+            let rows = spark
+                .runs
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.clone(),
+                        r.state.clone(),
+                        r.duration_seconds.map_or("-".into(), |d| format!("{d:.1}")),
+                        format!("{:.1}", r.wait_seconds),
+                        r.error.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            table(
+                out,
+                &["APPLICATION", "STATE", "DURATION", "WAITED", "ERROR"],
+                rows,
+            )?;
+            if let Some(d) = &spark.duration {
+                writeln!(
+                    out,
+                    "Duration: n {} p50 {:.1}s p90 {:.1}s max {:.1}s",
+                    d.n, d.p50, d.p90, d.max
+                )?;
+            }
+        }
+        writeln!(out, "Spark history (applications that ended)")?;
+        let rows = spark
+            .history
+            .iter()
+            .map(|h| {
+                vec![
+                    h.application.clone(),
+                    h.runs.to_string(),
+                    h.failed.to_string(),
+                    format!("{:.0}%", h.failure_rate * 100.0),
+                    h.duration
+                        .as_ref()
+                        .map_or("-".into(), |d| format!("{:.1}", d.p50)),
+                    h.duration
+                        .as_ref()
+                        .map_or("-".into(), |d| format!("{:.1}", d.max)),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &[
+                "APPLICATION",
+                "RUNS",
+                "FAILED",
+                "FAILURE RATE",
+                "P50 S",
+                "MAX S",
+            ],
+            rows,
+        )?;
+    }
+    if let Some(resources) = &report.resources {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Resources (namespace {}, from metrics.k8s.io)",
+            resources.namespace
+        )?;
+        let opt_bytes = |v: Option<u64>| v.map_or("-".into(), |b| bytes(b as f64));
+        let opt_cpu = |v: Option<u64>| v.map_or("-".into(), |m| format!("{m}m"));
+        let rows = resources
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    c.component.clone(),
+                    c.pods.to_string(),
+                    format!("{}m", c.cpu_millis),
+                    opt_cpu(c.cpu_request_millis),
+                    opt_cpu(c.cpu_limit_millis),
+                    bytes(c.memory_bytes as f64),
+                    opt_bytes(c.memory_request_bytes),
+                    opt_bytes(c.memory_limit_bytes),
+                    c.memory_headroom
+                        .map_or("-".into(), |h| format!("{:.0}%", h * 100.0)),
+                    c.flags.join(","),
+                ]
+            })
+            .collect();
+        table(
+            out,
+            &[
+                "COMPONENT",
+                "PODS",
+                "CPU",
+                "CPU REQ",
+                "CPU LIM",
+                "MEMORY",
+                "MEM REQ",
+                "MEM LIM",
+                "HEADROOM",
+                "FLAGS",
+            ],
+            rows,
+        )?;
+    }
+    for s in &report.skipped {
+        writeln!(out, "Skipped {}: {}", s.suite, s.reason)?;
+    }
+    if let Some(c) = &report.comparison {
+        writeln!(out)?;
+        comparison(out, c)?;
+    }
+    Ok(())
+}
+
+pub fn comparison(out: &mut dyn Write, c: &Comparison) -> Result<()> {
+    writeln!(
+        out,
+        "Comparison {} -> {} (Mann-Whitney U, alpha {}, max regression {}%)",
+        c.old_generated_at, c.new_generated_at, c.alpha, c.max_regression_percent
+    )?;
+    let rows = c
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.suite.clone(),
+                r.name.clone(),
+                format!("{}/{}", r.old_n, r.new_n),
+                r.old_median
+                    .map_or("-".into(), |v| format!("{}{}", ms(v), r.unit)),
+                r.new_median
+                    .map_or("-".into(), |v| format!("{}{}", ms(v), r.unit)),
+                r.change_percent.map_or("-".into(), |v| format!("{v:+.1}%")),
+                r.p_value.map_or("-".into(), |p| format!("{p:.4}")),
+                r.verdict.clone(),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "SUITE",
+            "NAME",
+            "N OLD/NEW",
+            "OLD P50",
+            "NEW P50",
+            "CHANGE",
+            "P-VALUE",
+            "VERDICT",
+        ],
+        rows,
+    )?;
+    writeln!(
+        out,
+        "{}",
+        match c.regressions {
+            0 => "No significant regression.".to_string(),
+            n => format!(
+                "{n} significant regression(s) beyond {}%.",
+                c.max_regression_percent
+            ),
+        }
+    )?;
+    Ok(())
+}

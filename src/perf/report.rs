@@ -1,0 +1,323 @@
+//! The perf report: what `-o json|yaml` prints, `--save` writes and
+//! `perf compare` reads back. Raw samples are kept so that a later comparison
+//! can test significance on them; see docs/perf.md for the schema.
+
+// Every field here is a field of the JSON/YAML report, documented in docs/perf.md
+// ("Output"); the names say what they hold.
+#![allow(missing_docs)]
+
+use serde::{Deserialize, Serialize};
+
+use super::stats::Distribution;
+
+pub use crate::render::API_VERSION;
+pub const KIND: &str = "PerfReport";
+
+/// A report as saved and read back: the suite's envelope (`apiVersion`, `kind`,
+/// `metadata`, written through [`crate::render::Envelope`]) around [`PerfBody`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PerfReport {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: SavedMetadata,
+    #[serde(flatten)]
+    pub body: PerfBody,
+}
+
+impl std::ops::Deref for PerfReport {
+    type Target = PerfBody;
+    fn deref(&self) -> &PerfBody {
+        &self.body
+    }
+}
+
+/// The envelope's metadata as read back from a file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedMetadata {
+    pub generated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    #[serde(default)]
+    pub scope: serde_json::Value,
+    pub tool_version: String,
+}
+
+/// What perf measured: everything below the envelope.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PerfBody {
+    pub environment: Environment,
+    pub settings: RunSettings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trino: Option<TrinoResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<StorageResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spark: Option<SparkResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourcesResult>,
+    /// Suites that did not run, each with why.
+    #[serde(default)]
+    pub skipped: Vec<Skipped>,
+    /// Against `--baseline`, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Environment {
+    #[serde(default)]
+    pub cluster_version: Option<String>,
+    #[serde(default)]
+    pub node_count: Option<usize>,
+    #[serde(default)]
+    pub trino_version: Option<String>,
+    /// How Trino was reached: `--trino-url`, or the port-forward to which pod.
+    #[serde(default)]
+    pub trino_endpoint: Option<String>,
+    /// The platform's settings that tuning changes, as read from the cluster.
+    #[serde(default)]
+    pub tuned_settings: Vec<Setting>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Setting {
+    /// `ConfigMap data-platform/trino-coordinator`.
+    pub object: String,
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSettings {
+    pub suites: Vec<String>,
+    pub iterations: usize,
+    pub warmup: usize,
+    pub concurrency: usize,
+    pub timeout_seconds: f64,
+    #[serde(default)]
+    pub scale: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    pub suite: String,
+    pub reason: String,
+}
+
+// ------------------------------------------------------------------ trino ---
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrinoResult {
+    pub queries: Vec<QueryResult>,
+    pub throughput: Throughput,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Throughput {
+    pub concurrency: usize,
+    /// Measured (not warm-up) queries that finished.
+    pub completed: usize,
+    pub failed: usize,
+    pub wall_seconds: f64,
+    pub queries_per_minute: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryResult {
+    pub name: String,
+    pub sql: String,
+    /// Measured iterations that finished (warm-up excluded).
+    pub samples: Vec<QuerySample>,
+    pub failures: Vec<QueryFailure>,
+    /// `None` when no iteration finished.
+    pub summary: Option<QuerySummary>,
+}
+
+/// One finished, measured run of a query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuerySample {
+    /// What the client saw: from POST to the last page.
+    pub wall_ms: f64,
+    /// Trino's own `elapsedTimeMillis`.
+    pub elapsed_ms: f64,
+    pub queued_ms: f64,
+    #[serde(default)]
+    pub planning_ms: Option<f64>,
+    pub cpu_ms: f64,
+    pub peak_memory_bytes: u64,
+    pub processed_rows: u64,
+    pub processed_bytes: u64,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryFailure {
+    pub iteration: usize,
+    #[serde(default)]
+    pub query_id: String,
+    pub error_name: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuerySummary {
+    /// Client wall time (ms).
+    pub wall: Distribution,
+    /// Trino's elapsed time (ms).
+    pub elapsed: Distribution,
+    /// Client wall time minus Trino's elapsed time (ms): the client, the network and polling.
+    pub client_overhead: Distribution,
+    pub queued: Distribution,
+    #[serde(default)]
+    pub planning: Option<Distribution>,
+    /// Elapsed minus queued minus planning (ms).
+    pub execution: Distribution,
+    pub cpu: Distribution,
+    pub peak_memory_bytes: u64,
+    /// Processed rows per second of Trino elapsed time (median run).
+    pub rows_per_second: Option<f64>,
+    pub bytes_per_second: Option<f64>,
+}
+
+// ---------------------------------------------------------------- storage ---
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageResult {
+    pub claim: String,
+    pub bucket: String,
+    pub endpoint: String,
+    pub operations: Vec<StorageOperation>,
+    /// Objects written and deleted again (should equal the objects written).
+    pub objects_written: usize,
+    pub objects_deleted: usize,
+    #[serde(default)]
+    pub cleanup_errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageOperation {
+    /// `PUT` or `GET`.
+    pub operation: String,
+    pub object_size: u64,
+    pub multipart: bool,
+    /// Latency per object (ms).
+    pub samples: Vec<f64>,
+    pub failures: Vec<String>,
+    pub latency: Option<Distribution>,
+    /// Bytes per second over the whole phase (all clients).
+    pub throughput_bytes_per_second: Option<f64>,
+}
+
+// ------------------------------------------------------------------ spark ---
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SparkResult {
+    #[serde(default)]
+    pub runs: Vec<SparkRun>,
+    /// Submission to termination (s) of the measured runs that completed.
+    #[serde(default)]
+    pub duration: Option<Distribution>,
+    #[serde(default)]
+    pub history: Vec<SparkHistory>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SparkRun {
+    pub name: String,
+    pub state: String,
+    /// terminationTime − lastSubmissionAttemptTime from the status (s).
+    pub duration_seconds: Option<f64>,
+    /// What the client waited, from create to the final state (s).
+    pub wait_seconds: f64,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SparkHistory {
+    /// The application, with a generated or numbered suffix removed.
+    pub application: String,
+    pub runs: usize,
+    pub failed: usize,
+    pub failure_rate: f64,
+    pub duration: Option<Distribution>,
+}
+
+// -------------------------------------------------------------- resources ---
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcesResult {
+    pub namespace: String,
+    pub components: Vec<ComponentUsage>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentUsage {
+    /// The workload (Deployment/StatefulSet owner) or the pod.
+    pub component: String,
+    pub pods: usize,
+    pub cpu_millis: u64,
+    pub cpu_request_millis: Option<u64>,
+    pub cpu_limit_millis: Option<u64>,
+    pub memory_bytes: u64,
+    pub memory_request_bytes: Option<u64>,
+    pub memory_limit_bytes: Option<u64>,
+    /// Limit minus use, as a fraction of the limit.
+    pub memory_headroom: Option<f64>,
+    /// `near-memory-limit`, `over-requested-cpu`, `over-requested-memory`, `no-limits`.
+    pub flags: Vec<String>,
+}
+
+// ------------------------------------------------------------- comparison ---
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    pub old_generated_at: String,
+    pub new_generated_at: String,
+    pub max_regression_percent: f64,
+    /// Significance level of the Mann–Whitney U test.
+    pub alpha: f64,
+    pub rows: Vec<ComparisonRow>,
+    pub regressions: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComparisonRow {
+    pub suite: String,
+    pub name: String,
+    pub unit: String,
+    pub old_n: usize,
+    pub new_n: usize,
+    pub old_median: Option<f64>,
+    pub new_median: Option<f64>,
+    /// Of the median; positive means slower (or larger).
+    pub change_percent: Option<f64>,
+    pub p_value: Option<f64>,
+    pub significant: bool,
+    /// Significant and beyond `--max-regression` in the bad direction.
+    pub regression: bool,
+    /// `faster`, `slower`, `no significant change`, `only in old`, `only in new`, `n too small`.
+    pub verdict: String,
+}
