@@ -104,6 +104,8 @@ pub struct CreateArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DescribeArgs {
+    /// Claim to describe
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cli::values::bucket_claims))]
     pub name: String,
     /// Namespace of the Rook operator (for rook-ceph-operator-config)
     #[arg(long, default_value = "rook-ceph", value_name = "NAMESPACE")]
@@ -123,7 +125,7 @@ pub struct S3Args {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Claim to check
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(required_unless_present = "all", conflicts_with = "all", add = clap_complete::engine::ArgValueCompleter::new(crate::cli::values::bucket_claims))]
     pub name: Option<String>,
     /// Check every claim in the namespace (or all with -A)
     #[arg(long)]
@@ -134,6 +136,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {
+    /// Claim to delete
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cli::values::bucket_claims))]
     pub name: String,
     /// Delete even though the bucket holds objects or pods use its credentials
     #[arg(long)]

@@ -9,7 +9,7 @@ mod objects;
 pub mod resources;
 pub mod tune;
 
-pub use connect::Cluster;
+pub use connect::{Cluster, set_command_name};
 
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";
