@@ -40,7 +40,14 @@ fn check(output: &Output, what: &str) -> String {
 fn build_archive(dist: &Path) -> (PathBuf, PathBuf) {
     let target_dir = Path::new(SUITE).parent().unwrap().parent().unwrap();
     let output = run(Command::new(repo_root().join("scripts/dist"))
-        .args(["--profile", "dev", "--no-build", "--out", path_str(dist)])
+        .args([
+            "--profile",
+            "dev",
+            "--no-build",
+            "--fast",
+            "--out",
+            path_str(dist),
+        ])
         .env("CARGO_TARGET_DIR", target_dir));
     let text = check(&output, "scripts/dist");
     let archive = PathBuf::from(text.lines().next().unwrap());
@@ -159,7 +166,15 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
         assert_eq!(count, 1, "'{word}' offered {count} times:\n{words}");
     }
 
-    // Uninstall leaves nothing: first the helpers, then the plugin.
+    // Uninstall leaves nothing: first the helpers, then the plugin. krew refuses
+    // to uninstall without a plugin index, which `krew update` clones from the
+    // network: an empty local repository stands in for it.
+    let index = krew_root.join("index/default");
+    std::fs::create_dir_all(&index).unwrap();
+    check(
+        &run(Command::new("git").args(["init", "-q"]).current_dir(&index)),
+        "git init",
+    );
     check(
         &kubectl(&["dp", "completion", "uninstall"]),
         "completion uninstall",
