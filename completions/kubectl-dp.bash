@@ -196,7 +196,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__buckets)
-            opts="-n -A -s -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help --version list create describe check delete help"
+            opts="-n -A -s -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help --version list create describe check delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,15 +259,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -278,12 +282,20 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__buckets__subcmd__check)
-            opts="-n -A -s -o -v -h --all --s3-endpoint --s3-timeout --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-l -n -A -s -o -v -h --all --selector --s3-endpoint --s3-timeout --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --s3-endpoint)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -349,15 +361,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -368,7 +384,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__buckets__subcmd__create)
-            opts="-n -A -s -o -v -h --storage-class --lifecycle --expire-days --abort-multipart-days --noncurrent-expire-days --max-size --max-objects --generate-name --dry-run --wait --timeout --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-n -A -s -o -v -h --storage-class --lifecycle --expire-days --abort-multipart-days --noncurrent-expire-days --max-size --max-objects --generate-name --dry-run --wait --timeout --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -467,15 +483,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -486,7 +506,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__buckets__subcmd__delete)
-            opts="-y -n -A -s -o -v -h --force --yes --s3-endpoint --s3-timeout --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-y -n -A -s -o -v -h --force --yes --s3-endpoint --s3-timeout --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,15 +577,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -576,7 +600,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__buckets__subcmd__describe)
-            opts="-n -A -s -o -v -h --operator-namespace --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-n -A -s -o -v -h --operator-namespace --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,15 +667,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -760,13 +788,21 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__buckets__subcmd__list)
-            opts="-n -A -s -o -v -h --operator-namespace --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-l -n -A -s -o -v -h --operator-namespace --selector --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --operator-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -827,15 +863,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1126,7 +1166,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__quota)
-            opts="-n -A -s -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --by --help --version check plan help"
+            opts="-n -A -s -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --by --help --version check plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1189,15 +1229,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 --by)
@@ -1212,7 +1256,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__quota__subcmd__check)
-            opts="-f -k -n -A -s -o -v -h --filename --kustomize --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-f -k -n -A -s -o -v -h --filename --kustomize --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1291,15 +1335,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1366,7 +1414,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__quota__subcmd__plan)
-            opts="-n -A -s -o -v -h --memory --cpu --headroom --apply --dry-run --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-n -A -s -o -v -h --memory --cpu --headroom --apply --dry-run --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1445,15 +1493,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1464,7 +1516,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__status)
-            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --watch --operator-namespace --interval --help --version"
+            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --watch --operator-namespace --interval --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1527,11 +1579,11 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1558,7 +1610,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__tune)
-            opts="-n -A -s -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help --version plan apply rollback export help"
+            opts="-n -A -s -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help --version plan apply rollback export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1621,15 +1673,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1640,7 +1696,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__tune__subcmd__apply)
-            opts="-y -n -A -s -o -v -h --profile --yes --dry-run --restart --timeout --workers --worker-memory --coordinator-memory --budget --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-y -n -A -s -o -v -h --profile --yes --dry-run --restart --timeout --workers --worker-memory --coordinator-memory --budget --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1731,15 +1787,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1750,7 +1810,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__tune__subcmd__export)
-            opts="-n -A -s -o -v -h --profile --dir --format --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-n -A -s -o -v -h --profile --dir --format --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1825,15 +1885,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1928,7 +1992,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__tune__subcmd__plan)
-            opts="-n -A -s -o -v -h --profile --workers --worker-memory --coordinator-memory --budget --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-n -A -s -o -v -h --profile --workers --worker-memory --coordinator-memory --budget --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2011,15 +2075,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2030,7 +2098,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__tune__subcmd__rollback)
-            opts="-y -n -A -s -o -v -h --yes --backup --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --help"
+            opts="-y -n -A -s -o -v -h --yes --backup --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2097,15 +2165,19 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json yaml diff" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
                     return 0
                     ;;
                 *)

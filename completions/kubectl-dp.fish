@@ -45,22 +45,20 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l request
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
-wide\t'The table with more columns'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l fail-on -d 'Exit 1 when a finding is at least this severe' -r -f -a "ok\t''
-info\t''
-warning\t''
-critical\t''"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l operator-namespace -d 'Namespace of the Rook operator (where rook-ceph-operator-config says which bucket settings it accepts)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l interval -d 'How often --watch looks for changes' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s v -l verbose -d 'Say more (repeat for more detail: requests made, timings)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s w -l watch -d 'Keep running and redraw when the platform changes'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s V -l version -d 'Print version'
@@ -76,16 +74,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fi
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per setting: current, proposed, reason'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'
-diff\t'A unified diff of every file and object the plan changes'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s V -l version -d 'Print version'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "plan" -d 'Show what should change, with the rule and the numbers behind each change'
@@ -112,18 +112,20 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format' -r -f -a "table\t'One row per setting: current, proposed, reason'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'
-diff\t'A unified diff of every file and object the plan changes'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l profile -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l profile -d 'How hard to push (see `tune plan --help`)' -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
 throughput\t'Also switch on optional speed-ups; heap at 85%, more query memory per node'
 low-memory\t'Heap at 75%, less query memory per node'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l dry-run -d '`server`: validate everything with the API server, write nothing' -r -f -a "none\t'Do not dry-run: write'
@@ -145,18 +147,20 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format' -r -f -a "table\t'One row per setting: current, proposed, reason'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'
-diff\t'A unified diff of every file and object the plan changes'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l restart -d 'Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l backup -d 'The backup to restore (default: the latest kubectl-dp-tune-backup-*)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -171,19 +175,21 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s o -l output -d 'Output format' -r -f -a "table\t'One row per setting: current, proposed, reason'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'
-diff\t'A unified diff of every file and object the plan changes'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Do not ask for confirmation'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l profile -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l profile -d 'How hard to push (see `tune plan --help`)' -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
 throughput\t'Also switch on optional speed-ups; heap at 85%, more query memory per node'
 low-memory\t'Heap at 75%, less query memory per node'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l dir -d 'Directory to write into (created if missing)' -r -F
@@ -201,16 +207,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format' -r -f -a "table\t'One row per setting: current, proposed, reason'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'
-diff\t'A unified diff of every file and object the plan changes'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show what should change, with the rule and the numbers behind each change'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup'
@@ -229,21 +237,22 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __f
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s o -l output -d 'Output format' -r -f -a "table\t'Tables for people'
-wide\t'Tables with more columns (status.used, node free)'
-json\t'JSON (kind QuotaReport / QuotaCheck)'
-yaml\t'YAML, same schema as JSON'
-csv\t'CSV, one row per resource; cells starting with = + - @ are escaped'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l by -d 'Break the node view down by node, namespace, platform component or pod' -r -f -a "node\t'One row per node, against its own allocatable'
 namespace\t'One row per namespace'
 component\t'Trino coordinator/workers, Spark drivers/executors, Nessie, Postgres, other'
 pod\t'One row per pod'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s V -l version -d 'Print version'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -f -a "check" -d 'Would applying these manifests fit the quotas, the LimitRange and the nodes?'
@@ -263,17 +272,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'Tables for people'
-wide\t'Tables with more columns (status.used, node free)'
-json\t'JSON (kind QuotaReport / QuotaCheck)'
-yaml\t'YAML, same schema as JSON'
-csv\t'CSV, one row per resource; cells starting with = + - @ are escaped'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l memory -d 'The namespace\'s memory budget (quota requests.memory and limits.memory)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l cpu -d 'The namespace\'s CPU budget (quota requests.cpu and limits.cpu)' -r
@@ -293,18 +303,19 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format' -r -f -a "table\t'Tables for people'
-wide\t'Tables with more columns (status.used, node free)'
-json\t'JSON (kind QuotaReport / QuotaCheck)'
-yaml\t'YAML, same schema as JSON'
-csv\t'CSV, one row per resource; cells starting with = + - @ are escaped'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l apply -d 'Server-side apply the proposal (field manager kubectl-dp) after showing the diff'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from help" -f -a "check" -d 'Would applying these manifests fit the quotas, the LimitRange and the nodes?'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Propose a ResourceQuota and LimitRange for the namespace (YAML; --apply to apply)'
@@ -321,16 +332,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not _
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
-wide\t'The table with more columns'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s v -l verbose -d 'Say more (repeat for more detail: requests made, timings)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s V -l version -d 'Print version'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "list" -d 'List claims with phase, bucket, quota, lifecycle and warnings'
@@ -340,6 +353,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not _
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "delete" -d 'Delete a claim, refusing while its bucket holds data or pods use it'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l operator-namespace -d 'Namespace of the Rook operator (for rook-ceph-operator-config)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s l -l selector -d 'Only claims with these labels (kubectl\'s label selector, e.g. team=data,tier!=test)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -352,16 +366,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
-wide\t'The table with more columns'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more (repeat for more detail: requests made, timings)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l storage-class -d 'StorageClass of the Rook object store' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l lifecycle -d 'Lifecycle preset' -r -f -a "analytics\t'Analytics data: keep objects, abort stale multipart uploads after 1 day, drop old versions after 7 days'
@@ -387,18 +403,20 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
-wide\t'The table with more columns'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l generate-name -d 'Treat NAME as a prefix and let the API server add a suffix'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the claim is Bound'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more (repeat for more detail: requests made, timings)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l operator-namespace -d 'Namespace of the Rook operator (for rook-ceph-operator-config)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -413,17 +431,20 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
-wide\t'The table with more columns'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say more (repeat for more detail: requests made, timings)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s l -l selector -d 'With --all: only claims with these labels (kubectl\'s label selector)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l s3-endpoint -d 'Use this S3 endpoint instead of the claim ConfigMap\'s BUCKET_HOST:BUCKET_PORT' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l s3-timeout -d 'Timeout of each S3 request' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -438,17 +459,19 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
-wide\t'The table with more columns'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l all -d 'Check every claim in the namespace (or all with -A)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more (repeat for more detail: requests made, timings)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l s3-endpoint -d 'Use this S3 endpoint instead of the claim ConfigMap\'s BUCKET_HOST:BUCKET_PORT' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l s3-timeout -d 'Timeout of each S3 request' -r
@@ -464,18 +487,20 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l certificate-authority -d 'Path to a CA certificate file for the API server' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l token -d 'Bearer token for the API server' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s s -l server -d 'The API server\'s address' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format' -r -f -a "table\t'A table for people'
-wide\t'The table with more columns'
-json\t'JSON, in the documented schema'
-yaml\t'YAML, in the documented schema'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s o -l output -d 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)' -r -f -a "auto\t'Colour only when writing to a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l fail-on -d 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)' -r -f -a "ok\t'Checked and fine (never fails a command)'
+info\t'Worth knowing; fails only with `--fail-on info`'
+warning\t'Degraded or risky: fix soon'
+critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l force -d 'Delete even though the bucket holds objects or pods use its credentials'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more (repeat for more detail: requests made, timings)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "list" -d 'List claims with phase, bucket, quota, lifecycle and warnings'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create (server-side apply) or print a claim with a lifecycle policy'

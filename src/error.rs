@@ -18,6 +18,16 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// The worse of two outcomes (Failed over Problems over Ok).
+    pub fn worst(self, other: Exit) -> Exit {
+        if other.code() > self.code() {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The process exit code: 0, 1 or 2.
     pub fn code(self) -> u8 {
         match self {
             Exit::Ok => 0,
@@ -37,66 +47,133 @@ impl From<Exit> for std::process::ExitCode {
 /// names the object and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The kubeconfig file could not be read or parsed.
     #[error("could not read kubeconfig {path}: {reason}; pass --kubeconfig or set KUBECONFIG")]
-    Kubeconfig { path: String, reason: String },
+    Kubeconfig {
+        /// The file.
+        path: String,
+        /// Why, in one line.
+        reason: String,
+    },
 
+    /// No kubeconfig and not in a pod.
     #[error(
         "no cluster configured: no kubeconfig found and not running in a pod; pass --kubeconfig or set KUBECONFIG"
     )]
     NoConfig,
 
+    /// The kubeconfig or a flag names something unusable (context, certificates).
     #[error("{0}")]
     Config(String),
 
+    /// The API server could not be reached.
     #[error(
         "could not reach the API server at {server}: {reason}; check --context/--kubeconfig and that the cluster is up"
     )]
-    Unreachable { server: String, reason: String },
+    Unreachable {
+        /// The API server's URL.
+        server: String,
+        /// The innermost cause (`connection refused`).
+        reason: String,
+    },
 
+    /// The API server did not answer within `--request-timeout`.
     #[error(
         "the API server at {server} did not answer within {timeout:?}; raise --request-timeout or check the cluster"
     )]
-    Timeout { server: String, timeout: Duration },
+    Timeout {
+        /// The API server's URL.
+        server: String,
+        /// The limit that passed.
+        timeout: Duration,
+    },
 
+    /// The credentials were rejected (401).
     #[error(
         "the API server at {server} rejected our credentials (401 Unauthorized); refresh them (e.g. log in again) or pick another --context"
     )]
-    Unauthorized { server: String },
+    Unauthorized {
+        /// The API server's URL.
+        server: String,
+    },
 
+    /// RBAC forbade a request the command cannot do without (403).
     #[error(
         "forbidden: {user} cannot {verb} {resource}{scope}; ask for read access (RBAC) or narrow the scope with -n"
     )]
     Forbidden {
+        /// Who asked.
         user: String,
+        /// The verb (`list`, `get`, `patch`).
         verb: String,
+        /// What (`configmaps`, `configmap/x`).
         resource: String,
+        /// ` in namespace x`, or empty.
         scope: String,
     },
 
+    /// A named object does not exist.
     #[error("{kind} {name} not found{scope}; list them with `{hint}`")]
     NotFound {
+        /// Its kind.
         kind: String,
+        /// Its name.
         name: String,
+        /// ` in namespace x`, or empty.
         scope: String,
+        /// The command that lists what exists.
         hint: String,
     },
 
+    /// The API server refused or failed one request.
     #[error("{what} failed: {reason}")]
-    Api { what: String, reason: String },
+    Api {
+        /// The request (`patch configmap/x`).
+        what: String,
+        /// The API server's message.
+        reason: String,
+    },
 
+    /// A list the command cannot do without could not be read
+    /// ([`crate::kube::Listing::require`]).
+    #[error("could not list {what} in {scope}: {reason}; {hint}")]
+    Unreadable {
+        /// What was listed (`configmaps`).
+        what: String,
+        /// Where (`namespace data-platform`, `all namespaces`).
+        scope: String,
+        /// Why, in one line.
+        reason: String,
+        /// What to do about it.
+        hint: String,
+    },
+
+    /// An input file (manifests, kustomization) is unreadable or invalid.
     #[error("{path}: {reason}")]
-    Input { path: PathBuf, reason: String },
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, in one line.
+        reason: String,
+    },
 
+    /// Flags that cannot work together, or a value clap could not check.
     #[error("{0}")]
     Usage(String),
 
+    /// Writing the output failed (a closed pipe is not reported).
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),
 
+    /// A planned command that is not built yet.
     #[error("`kubectl dp {command}` is not built yet; it is planned (see the README's roadmap)")]
-    NotBuilt { command: String },
+    NotBuilt {
+        /// The command's name (`perf`).
+        command: String,
+    },
 }
 
+/// The suite's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {

@@ -5,16 +5,22 @@
 use clap::ValueEnum;
 use serde::Serialize;
 
+/// How serious a finding is; `--fail-on` compares against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Checked and fine (never fails a command).
     Ok,
+    /// Worth knowing; fails only with `--fail-on info`.
     Info,
+    /// Degraded or risky: fix soon.
     Warning,
+    /// Broken now, or will break: fix first.
     Critical,
 }
 
 impl Severity {
+    /// The lower-case name used in JSON and `--fail-on`.
     pub fn label(self) -> &'static str {
         match self {
             Severity::Ok => "ok",
@@ -29,16 +35,24 @@ impl Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Component {
+    /// Trino coordinator, workers and their configuration.
     Trino,
+    /// The Nessie catalog.
     Nessie,
+    /// Postgres (Nessie's version store).
     Postgres,
+    /// Spark applications (Spark operator).
     Spark,
+    /// Rook-Ceph ObjectBucketClaims.
     Buckets,
+    /// Secrets and External Secrets.
     Secrets,
+    /// GitOps ownership and security policies.
     Compliance,
 }
 
 impl Component {
+    /// Every component, in report order.
     pub const ALL: [Component; 7] = [
         Component::Trino,
         Component::Nessie,
@@ -49,6 +63,7 @@ impl Component {
         Component::Compliance,
     ];
 
+    /// The component's heading in tables.
     pub fn title(self) -> &'static str {
         match self {
             Component::Trino => "Trino",
@@ -66,13 +81,17 @@ impl Component {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRef {
+    /// The object's kind (`Deployment`).
     pub kind: String,
+    /// Its namespace; absent for cluster-scoped objects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Its name.
     pub name: String,
 }
 
 impl ObjectRef {
+    /// An object reference from its parts.
     pub fn new(kind: &str, namespace: Option<&str>, name: &str) -> Self {
         ObjectRef {
             kind: kind.to_string(),
@@ -81,10 +100,12 @@ impl ObjectRef {
         }
     }
 
+    /// A reference to a namespaced object.
     pub fn namespaced(kind: &str, namespace: &str, name: &str) -> Self {
         Self::new(kind, Some(namespace), name)
     }
 
+    /// A reference to an object from its metadata.
     pub fn from_meta(
         kind: &str,
         meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
@@ -109,18 +130,27 @@ impl std::fmt::Display for ObjectRef {
 /// One step of a dependency chain, root cause first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainLink {
+    /// The object at this step.
     pub object: ObjectRef,
+    /// What is wrong with it.
     pub problem: String,
 }
 
+/// One problem (or fact) about one object, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
+    /// The stable code, documented in docs/findings.md.
     pub code: &'static str,
+    /// How serious it is.
     pub severity: Severity,
+    /// The part of the platform it belongs to.
     pub component: Component,
+    /// The object it is about.
     pub object: ObjectRef,
+    /// What is wrong, with the numbers.
     pub message: String,
+    /// What to do about it.
     pub hint: String,
     /// When the finding is the end of a chain of failures: root cause first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -128,6 +158,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding without a chain.
     pub fn new(
         code: &'static str,
         severity: Severity,
@@ -148,6 +179,40 @@ impl Finding {
     }
 }
 
+/// Anything with a severity that can fail a command: findings, and the changes and
+/// notes of a tune plan.
+pub trait Graded {
+    /// How serious it is.
+    fn severity(&self) -> Severity;
+}
+
+impl Graded for Finding {
+    fn severity(&self) -> Severity {
+        self.severity
+    }
+}
+
+/// A bare severity, for commands whose results are not findings (quota check's
+/// reasons and notes).
+impl Graded for Severity {
+    fn severity(&self) -> Severity {
+        *self
+    }
+}
+
+/// The suite's one exit rule for commands that report findings: 1 (problems)
+/// when anything is at least as severe as `fail_on` (and worse than ok), else 0.
+pub fn exit_for<T: Graded>(items: &[T], fail_on: Severity) -> crate::error::Exit {
+    if items
+        .iter()
+        .any(|i| i.severity() >= fail_on && i.severity() > Severity::Ok)
+    {
+        crate::error::Exit::Problems
+    } else {
+        crate::error::Exit::Ok
+    }
+}
+
 /// Problems first, then by component and object, so output is stable.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -157,4 +222,31 @@ pub fn sort(findings: &mut [Finding]) {
             .then(a.code.cmp(b.code))
             .then(a.object.cmp(&b.object))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Exit;
+
+    fn at(severity: Severity) -> Finding {
+        Finding::new(
+            "X",
+            severity,
+            Component::Trino,
+            ObjectRef::namespaced("Pod", "ns", "p"),
+            "m",
+            "h",
+        )
+    }
+
+    #[test]
+    fn exit_follows_fail_on() {
+        let warn = [at(Severity::Info), at(Severity::Warning)];
+        assert_eq!(exit_for(&warn, Severity::Critical), Exit::Ok);
+        assert_eq!(exit_for(&warn, Severity::Warning), Exit::Problems);
+        assert_eq!(exit_for(&warn, Severity::Info), Exit::Problems);
+        assert_eq!(exit_for(&[at(Severity::Ok)], Severity::Ok), Exit::Ok);
+        assert_eq!(exit_for::<Finding>(&[], Severity::Info), Exit::Ok);
+    }
 }

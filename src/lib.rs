@@ -5,6 +5,7 @@
 //! render a report. The binaries in `src/bin/` only parse flags and call [`cli::execute`].
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod buckets;
 pub mod cli;
@@ -15,7 +16,7 @@ pub mod platform;
 pub mod quota;
 pub mod render;
 pub mod s3;
-pub mod snapshot;
+pub(crate) mod snapshot;
 pub mod status;
 pub mod suite;
 pub mod tune;

@@ -26,8 +26,11 @@ pub enum Preset {
 /// The explicit day counts, on top of a preset.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LifecycleChoice {
+    /// `--expire-days`: expire objects after N days.
     pub expire_days: Option<u32>,
+    /// `--abort-multipart-days`: abort incomplete uploads after N days.
     pub abort_multipart_days: Option<u32>,
+    /// `--noncurrent-expire-days`: expire old versions after N days.
     pub noncurrent_expire_days: Option<u32>,
 }
 
@@ -77,13 +80,21 @@ pub fn build_lifecycle(preset: Preset, choice: LifecycleChoice) -> Option<Lifecy
     (!rules.is_empty()).then_some(Lifecycle { rules })
 }
 
+/// What `buckets create` asks for, before it becomes a manifest.
 pub struct ClaimSpec<'a> {
+    /// The claim's name (a prefix with `generate_name`).
     pub name: &'a str,
+    /// Let the API server add a suffix to `name`.
     pub generate_name: bool,
+    /// Its namespace (empty: left to `kubectl apply -n`).
     pub namespace: &'a str,
+    /// The Rook object store's StorageClass.
     pub storage_class: &'a str,
+    /// The lifecycle policy, if any.
     pub lifecycle: Option<&'a Lifecycle>,
+    /// Bucket quota in bytes (`100Gi`).
     pub max_size: Option<&'a str>,
+    /// Bucket quota in objects.
     pub max_objects: Option<u64>,
 }
 
@@ -129,22 +140,37 @@ pub fn build_claim(spec: &ClaimSpec) -> serde_json::Value {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimRow {
+    /// The claim's namespace.
     pub namespace: String,
+    /// The claim's name.
     pub name: String,
+    /// `Bound`, `Pending`, `Failed`, or `-` before Rook saw it.
     pub phase: String,
+    /// The bucket's name, from the ConfigMap or the claim.
     pub bucket: Option<String>,
+    /// The claim's StorageClass.
     pub storage_class: Option<String>,
+    /// The ObjectBucket Rook bound it to.
     pub object_bucket: Option<String>,
+    /// Bucket quota in bytes, as written on the claim.
     pub max_size: Option<String>,
+    /// Bucket quota in objects, as written on the claim.
     pub max_objects: Option<String>,
+    /// The lifecycle in a few words (`expire 7d`), `-` for none.
     pub lifecycle: String,
+    /// How many lifecycle rules.
     pub lifecycle_rules: usize,
+    /// Days until objects expire, when a rule says so.
     pub expire_days: Option<u32>,
+    /// Its Secret (S3 credentials) exists.
     pub has_secret: bool,
+    /// Its ConfigMap (endpoint, bucket name) exists.
     pub has_config_map: bool,
+    /// Seconds since it was created.
     pub age_seconds: Option<i64>,
 }
 
+/// The list row of a claim, from the claim and its ConfigMap.
 pub fn claim_row(
     claim: &ObjectBucketClaim,
     config_map: Option<&ConfigMap>,
@@ -212,19 +238,18 @@ pub fn pods_using(pods: &[Pod], namespace: &str, claim: &str) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Drift {
+    /// The rule's ID.
     pub rule: String,
+    /// The field that differs (`Expiration.Days`).
     pub field: String,
+    /// The value on the claim.
     pub claim: String,
+    /// The value on the bucket.
     pub bucket: String,
 }
 
 fn rule_fields(rule: &LifecycleRule) -> BTreeMap<&'static str, String> {
-    let prefix = rule
-        .filter
-        .as_ref()
-        .and_then(|f| f.get("Prefix").and_then(|p| p.as_str()).map(str::to_string))
-        .or_else(|| rule.prefix.clone())
-        .unwrap_or_default();
+    let prefix = rule.effective_prefix();
     let mut fields = BTreeMap::new();
     fields.insert("Status", rule.status.clone());
     fields.insert("Prefix", prefix);

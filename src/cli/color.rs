@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use clap::ValueEnum;
 use owo_colors::{OwoColorize, Style};
 
+/// `--color`: when to paint output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ColorChoice {
     /// Colour only when writing to a terminal and NO_COLOR is unset
@@ -37,10 +38,12 @@ pub struct Palette {
 }
 
 impl Palette {
+    /// A palette that paints when `enabled`.
     pub fn new(enabled: bool) -> Self {
         Palette { enabled }
     }
 
+    /// Whether it paints.
     pub fn enabled(&self) -> bool {
         self.enabled
     }
@@ -53,26 +56,32 @@ impl Palette {
         }
     }
 
+    /// Green: healthy, added, proposed.
     pub fn good(&self, text: &str) -> String {
         self.paint(text, Style::new().green())
     }
 
+    /// Cyan: information.
     pub fn info(&self, text: &str) -> String {
         self.paint(text, Style::new().cyan())
     }
 
+    /// Bold yellow: warnings.
     pub fn warning(&self, text: &str) -> String {
         self.paint(text, Style::new().yellow().bold())
     }
 
+    /// Bold red: critical problems, removed lines.
     pub fn critical(&self, text: &str) -> String {
         self.paint(text, Style::new().red().bold())
     }
 
+    /// Dimmed: secondary text (codes, hints).
     pub fn dim(&self, text: &str) -> String {
         self.paint(text, Style::new().dimmed())
     }
 
+    /// Bold: headings and object names.
     pub fn bold(&self, text: &str) -> String {
         self.paint(text, Style::new().bold())
     }

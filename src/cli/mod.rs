@@ -2,13 +2,15 @@
 //! connection flags, the output flags, and how they resolve before any work starts.
 
 mod color;
+mod output;
 pub mod values;
 
 pub use color::{ColorChoice, Palette};
+pub use output::{FormatKind, OutputArgs, OutputFormat, normalize_args, parse};
 
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use crate::error::{Error, Result};
 
@@ -149,61 +151,6 @@ fn parse_timeout(text: &str) -> std::result::Result<Timeout, String> {
     Ok(Timeout((!duration.is_zero()).then_some(duration)))
 }
 
-/// Output formats every command offers; a command may reject one it cannot render.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum OutputFormat {
-    /// A table for people
-    #[default]
-    Table,
-    /// The table with more columns
-    Wide,
-    /// JSON, in the documented schema
-    Json,
-    /// YAML, in the documented schema
-    Yaml,
-}
-
-/// `-o`, `--color` and `-v`, shared by every binary.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Output")]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-
-    /// When to use colours (auto: only on a terminal, never when NO_COLOR is set)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
-
-    /// Say more (repeat for more detail: requests made, timings)
-    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-}
-
-impl OutputArgs {
-    /// Sends diagnostics to stderr at the level `-v` asks for: `-v` what the command
-    /// did and how long it took, `-vv` every API request, `-vvv` everything.
-    /// `RUST_LOG` overrides. Harmless when called twice.
-    pub fn init_logging(&self) {
-        let filter = match self.verbose {
-            // Library logs (kube's connection errors) would repeat the one-line error.
-            0 => "off",
-            1 => "kubectl_dp=info",
-            2 => "kubectl_dp=debug,kube_client=debug",
-            _ => "trace",
-        };
-        let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .with_ansi(self.color.enabled())
-            .with_target(self.verbose > 1)
-            .without_time()
-            .try_init();
-    }
-}
-
 impl ClusterArgs {
     /// Rejects combinations clap cannot express, before any I/O.
     pub fn validate(&self) -> Result<()> {
@@ -227,6 +174,51 @@ pub fn is_dns_label(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
+}
+
+/// A DNS-1123 subdomain of at most 63 characters, as object names (claims, buckets) must be.
+pub fn is_dns_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// Asks `question [y/N]` on stderr (stdout stays machine-readable) and reads the
+/// answer; `yes` (`--yes`) answers for the user. Without a terminal to ask on,
+/// refuses with one line that names `--yes`.
+pub fn confirm(question: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    let answer = ask(&format!("{question} [y/N] "))?;
+    Ok(matches!(answer.as_str(), "y" | "Y" | "yes"))
+}
+
+/// Asks the user to type `expected` (a name) to go ahead with something that
+/// loses data; the prompt goes to stderr. `yes` answers for the user.
+pub fn confirm_typed(question: &str, expected: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    Ok(ask(&format!("{question} "))? == expected)
+}
+
+fn ask(prompt: &str) -> Result<String> {
+    use std::io::{IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "stdin is not a terminal, so I cannot ask for confirmation: pass --yes".into(),
+        ));
+    }
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(answer.trim().to_string())
 }
 
 /// The shared `main` of every binary: runs the command on a Tokio runtime, prints

@@ -31,6 +31,7 @@ impl Cluster {
         }
     }
 
+    /// One ObjectBucketClaim; `None` when it does not exist.
     pub async fn bucket_claim(
         &self,
         namespace: &str,
@@ -52,6 +53,7 @@ impl Cluster {
         object.map(convert).transpose()
     }
 
+    /// One ObjectBucket (cluster-scoped); `None` when it does not exist.
     pub async fn object_bucket(&self, name: &str) -> Result<Option<ObjectBucket>> {
         let api: Api<DynamicObject> =
             Api::all_with(self.client.clone(), &resources::object_bucket());
@@ -59,10 +61,12 @@ impl Cluster {
         object.map(convert).transpose()
     }
 
+    /// One ConfigMap; `None` when it does not exist.
     pub async fn config_map(&self, namespace: &str, name: &str) -> Result<Option<ConfigMap>> {
         self.get_namespaced_object(namespace, name).await
     }
 
+    /// One Secret; `None` when it does not exist (the value is never logged).
     pub async fn secret(&self, namespace: &str, name: &str) -> Result<Option<Secret>> {
         self.get_namespaced_object(namespace, name).await
     }
@@ -143,6 +147,7 @@ impl Cluster {
         }
     }
 
+    /// Deletes an ObjectBucketClaim (Rook then deletes or keeps its bucket).
     pub async fn delete_bucket_claim(&self, namespace: &str, name: &str) -> Result<()> {
         let api: Api<DynamicObject> = Api::namespaced_with(
             self.client.clone(),

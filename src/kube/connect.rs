@@ -15,6 +15,7 @@ pub struct Cluster {
     pub(super) server: String,
     pub(super) user: String,
     pub(super) default_namespace: String,
+    pub(super) context: Option<String>,
     pub(super) timeout: Option<Duration>,
 }
 
@@ -23,7 +24,7 @@ impl Cluster {
     /// then `$KUBECONFIG`, then `~/.kube/config`, then the in-cluster service account.
     pub async fn connect(args: &ClusterArgs) -> Result<Cluster> {
         args.validate()?;
-        let mut config = load_config(args).await?;
+        let (mut config, context) = load_config(args).await?;
         apply_overrides(&mut config, args)?;
         let timeout = args.request_timeout.0;
         config.read_timeout = timeout;
@@ -60,6 +61,7 @@ impl Cluster {
             server,
             user,
             default_namespace,
+            context,
             timeout,
         })
     }
@@ -77,16 +79,24 @@ impl Cluster {
         }
     }
 
+    /// Who the requests run as, for messages (`--as`, `--user`, or "the current user").
     pub fn user_name(&self) -> &str {
         &self.user
     }
 
+    /// The API server's URL.
     pub fn server(&self) -> &str {
         &self.server
     }
 
+    /// The context's namespace (`default` when it has none).
     pub fn default_namespace(&self) -> &str {
         &self.default_namespace
+    }
+
+    /// The kubeconfig context in use (`--context`, else the current one); `None` in a pod.
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
     }
 
     /// Runs one request under `--request-timeout` and turns transport failures into
@@ -190,7 +200,8 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-async fn load_config(args: &ClusterArgs) -> Result<Config> {
+/// The client configuration and the name of the context it came from.
+async fn load_config(args: &ClusterArgs) -> Result<(Config, Option<String>)> {
     let options = KubeConfigOptions {
         context: args.context.clone(),
         cluster: args.cluster.clone(),
@@ -230,13 +241,20 @@ async fn load_config(args: &ClusterArgs) -> Result<Config> {
                     known.join(", ")
                 )));
             }
-            Config::from_custom_kubeconfig(kubeconfig, &options)
+            let context = args
+                .context
+                .clone()
+                .or_else(|| kubeconfig.current_context.clone());
+            let config = Config::from_custom_kubeconfig(kubeconfig, &options)
                 .await
                 .map_err(|e| {
                     Error::Config(format!("could not use the kubeconfig: {}", one_line(&e)))
-                })
+                })?;
+            Ok((config, context))
         }
-        None => Config::incluster().map_err(|_| Error::NoConfig),
+        None => Config::incluster()
+            .map(|c| (c, None))
+            .map_err(|_| Error::NoConfig),
     }
 }
 

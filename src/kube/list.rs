@@ -1,6 +1,6 @@
 use std::fmt::Debug;
 
-use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope};
+use k8s_openapi::ClusterResourceScope;
 use kube::api::{Api, DynamicObject, ListParams};
 use kube::discovery::ApiResource;
 use serde::Serialize;
@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Result;
 
-use super::Cluster;
+use super::{Cluster, Namespaced};
 
 /// Items per page: large enough that a typical namespace is one request, small
 /// enough that a cluster with thousands of pods never sends one huge response.
@@ -18,11 +18,14 @@ const PAGE_SIZE: u32 = 500;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "namespace")]
 pub enum Scope {
+    /// Every namespace (`-A`).
     All,
+    /// One namespace (`-n`, or the context's).
     Namespace(String),
 }
 
 impl Scope {
+    /// Whether objects in `namespace` are in scope.
     pub fn includes(&self, namespace: &str) -> bool {
         match self {
             Scope::All => true,
@@ -30,6 +33,7 @@ impl Scope {
         }
     }
 
+    /// `all namespaces` or `namespace NAME`, for messages.
     pub fn describe(&self) -> String {
         match self {
             Scope::All => "all namespaces".into(),
@@ -43,6 +47,7 @@ impl Scope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "camelCase", tag = "state", content = "reason")]
 pub enum Availability {
+    /// The list was read in full.
     #[default]
     Available,
     /// The resource type is not served (its CRD is not installed).
@@ -56,11 +61,14 @@ pub enum Availability {
 /// The items of one list call (all pages), or why there are none.
 #[derive(Debug, Clone, Default)]
 pub struct Listing<T> {
+    /// The objects read (all pages).
     pub items: Vec<T>,
+    /// Whether the list could be read, and if not why.
     pub availability: Availability,
 }
 
 impl<T> Listing<T> {
+    /// A listing of `items` that was read in full.
     pub fn available(items: Vec<T>) -> Self {
         Listing {
             items,
@@ -68,12 +76,41 @@ impl<T> Listing<T> {
         }
     }
 
+    /// The list was read in full.
     pub fn is_available(&self) -> bool {
         self.availability == Availability::Available
     }
 
+    /// RBAC forbade the list.
     pub fn is_forbidden(&self) -> bool {
         matches!(self.availability, Availability::Forbidden(_))
+    }
+
+    /// The items of a list the command cannot do without: a list that could not
+    /// be read (CRD missing, forbidden, API error) becomes the one error every
+    /// command reports for it. `what` is the plural as kubectl says it (`configmaps`).
+    pub fn require(self, what: &str, scope: &Scope) -> Result<Vec<T>> {
+        let (reason, hint) = match self.availability {
+            Availability::Available => return Ok(self.items),
+            Availability::NotInstalled => (
+                "the API server does not serve them (their CRD is not installed)".to_string(),
+                "install the operator that provides them, or check the cluster with `kubectl api-resources`".to_string(),
+            ),
+            Availability::Forbidden(reason) => (
+                reason,
+                "ask for list access (RBAC) or narrow the scope with -n".to_string(),
+            ),
+            Availability::Failed(reason) => (
+                reason,
+                "check the API server (`kubectl get --raw /readyz`) and retry".to_string(),
+            ),
+        };
+        Err(crate::error::Error::Unreadable {
+            what: what.to_string(),
+            scope: scope.describe(),
+            reason,
+            hint,
+        })
     }
 }
 
@@ -81,10 +118,7 @@ impl Cluster {
     /// Lists a namespaced built-in kind in the scope, following `continue` tokens.
     pub async fn list<K>(&self, scope: &Scope, params: &ListParams) -> Result<Listing<K>>
     where
-        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + DeserializeOwned
-            + Debug,
+        K: Namespaced,
     {
         let api: Api<K> = match scope {
             Scope::All => Api::all(self.client.clone()),
@@ -201,10 +235,7 @@ impl Cluster {
     /// failure). `get_namespaced_object` is the strict form.
     pub async fn get_if_readable<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
     where
-        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + DeserializeOwned
-            + Debug,
+        K: Namespaced,
     {
         let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
         Ok(self.call(api.get_opt(name)).await?.unwrap_or(None))

@@ -14,3 +14,26 @@ pub use connect::{Cluster, set_command_name};
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";
 pub use list::{Availability, Listing, Scope};
+
+/// A built-in namespaced kind the suite can list, read and apply (Pod, ConfigMap...).
+pub trait Namespaced:
+    ::kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+    + Clone
+    + serde::de::DeserializeOwned
+    + std::fmt::Debug
+{
+}
+
+impl<K> Namespaced for K where
+    K: ::kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+{
+}
+
+/// Pods that hold resources: the API server filters out finished ones
+/// (a field selector, so no command lists every pod to drop them itself).
+pub fn active_pods() -> kube::api::ListParams {
+    kube::api::ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed")
+}

@@ -1,24 +1,17 @@
 //! Reads and server-side applies of single namespaced objects (field manager `kubectl-dp`), shared by the commands that write.
 
-use std::fmt::Debug;
-
-use k8s_openapi::NamespaceResourceScope;
 use kube::api::{Api, Patch, PatchParams};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::error::Result;
 
-use super::{Cluster, FIELD_MANAGER};
+use super::{Cluster, FIELD_MANAGER, Namespaced};
 
 impl Cluster {
     /// One namespaced object, `None` when it does not exist.
     pub async fn get_namespaced_object<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
     where
-        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + DeserializeOwned
-            + Debug,
+        K: Namespaced,
     {
         let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
         match self.call(api.get_opt(name)).await? {
@@ -39,11 +32,7 @@ impl Cluster {
         dry_run: bool,
     ) -> Result<K>
     where
-        K: kube::Resource<Scope = NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + DeserializeOwned
-            + Serialize
-            + Debug,
+        K: Namespaced + Serialize,
     {
         let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
         let mut params = PatchParams::apply(FIELD_MANAGER).force();

@@ -13,6 +13,7 @@ fn resource(group: &str, version: &str, kind: &str, plural: &str) -> ApiResource
     }
 }
 
+/// ObjectBucketClaims (`objectbucket.io/v1alpha1`).
 pub fn object_bucket_claim() -> ApiResource {
     resource(
         "objectbucket.io",
@@ -22,6 +23,7 @@ pub fn object_bucket_claim() -> ApiResource {
     )
 }
 
+/// ObjectBuckets, the cluster-scoped buckets Rook makes for claims.
 pub fn object_bucket() -> ApiResource {
     resource(
         "objectbucket.io",
@@ -31,6 +33,7 @@ pub fn object_bucket() -> ApiResource {
     )
 }
 
+/// SparkApplications (`sparkoperator.k8s.io/v1beta2`).
 pub fn spark_application() -> ApiResource {
     resource(
         "sparkoperator.k8s.io",
@@ -40,6 +43,7 @@ pub fn spark_application() -> ApiResource {
     )
 }
 
+/// ExternalSecrets (`external-secrets.io/v1`).
 pub fn external_secret() -> ApiResource {
     resource(
         "external-secrets.io",
@@ -49,10 +53,12 @@ pub fn external_secret() -> ApiResource {
     )
 }
 
+/// SecretStores (`external-secrets.io/v1`).
 pub fn secret_store() -> ApiResource {
     resource("external-secrets.io", "v1", "SecretStore", "secretstores")
 }
 
+/// ClusterSecretStores (`external-secrets.io/v1`).
 pub fn cluster_secret_store() -> ApiResource {
     resource(
         "external-secrets.io",
@@ -62,6 +68,7 @@ pub fn cluster_secret_store() -> ApiResource {
     )
 }
 
+/// PrometheusRules (`monitoring.coreos.com/v1`).
 pub fn prometheus_rule() -> ApiResource {
     resource(
         "monitoring.coreos.com",

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 use super::{Cluster, FIELD_MANAGER, resources};
 
+/// The label that marks `tune apply`'s backup ConfigMaps.
 pub const BACKUP_LABEL: &str = "kubectl-dp.io/tune-backup";
 
 fn apply_params(dry_run: bool) -> PatchParams {
@@ -130,6 +131,7 @@ impl Cluster {
             .map_err(|e| self.object_error("update", &format!("ConfigMap {namespace}/{name}"), e))
     }
 
+    /// Deletes a ConfigMap (a used backup).
     pub async fn delete_config_map(&self, namespace: &str, name: &str) -> Result<()> {
         let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), namespace);
         self.call(api.delete(name, &DeleteParams::default()))
@@ -152,6 +154,7 @@ impl Cluster {
             .map_err(|e| self.object_error("patch", &format!("Deployment {namespace}/{name}"), e))
     }
 
+    /// One Deployment that `tune` resizes or restarts; an error when missing.
     pub async fn tune_deployment(&self, namespace: &str, name: &str) -> Result<Deployment> {
         let api: Api<Deployment> = Api::namespaced(self.client.clone(), namespace);
         self.call(api.get(name))

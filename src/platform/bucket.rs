@@ -16,46 +16,74 @@ pub const ROOK_DEFAULT_ALLOWED_FIELDS: &[&str] = &["maxObjects", "maxSize"];
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Lifecycle {
+    /// The rules, in the order S3 returns them.
     pub rules: Vec<LifecycleRule>,
 }
 
+/// One S3 lifecycle rule (the JSON Rook takes in `bucketLifecycle`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct LifecycleRule {
+    /// The rule's ID.
     #[serde(rename = "ID")]
     pub id: String,
+    /// `Enabled` or `Disabled`.
     pub status: String,
+    /// The legacy top-level prefix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+    /// The filter (`{"Prefix": ...}`), as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Value>,
+    /// Expire current objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<Expiration>,
+    /// Abort incomplete multipart uploads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abort_incomplete_multipart_upload: Option<AbortMultipart>,
+    /// Expire noncurrent versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noncurrent_version_expiration: Option<NoncurrentExpiration>,
 }
 
+/// `Expiration`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Expiration {
+    /// Days after creation.
     pub days: u32,
 }
 
+/// `AbortIncompleteMultipartUpload`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AbortMultipart {
+    /// Days after the upload started.
     pub days_after_initiation: u32,
 }
 
+/// `NoncurrentVersionExpiration`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NoncurrentExpiration {
+    /// Days after a version became noncurrent.
     pub noncurrent_days: u32,
 }
 
+impl LifecycleRule {
+    /// The prefix the rule applies to (`Filter.Prefix`, else the legacy `Prefix`);
+    /// empty for the whole bucket.
+    pub fn effective_prefix(&self) -> String {
+        self.filter
+            .as_ref()
+            .and_then(|f| f.get("Prefix").and_then(|p| p.as_str()).map(str::to_string))
+            .or_else(|| self.prefix.clone())
+            .unwrap_or_default()
+    }
+}
+
 impl Lifecycle {
+    /// Parses the lifecycle JSON of a claim; `Err` says what is wrong in one line.
     pub fn parse(json: &str) -> Result<Lifecycle, String> {
         serde_json::from_str(json)
             .map_err(|e| format!("bucketLifecycle is not a valid S3 lifecycle document: {e}"))
@@ -70,6 +98,7 @@ impl Lifecycle {
             .map(|pair| (pair[0].id.clone(), pair[1].id.clone()))
     }
 
+    /// Rule IDs used more than once.
     pub fn duplicate_ids(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
         self.rules
@@ -123,7 +152,9 @@ pub fn allowed_fields(data: Option<&std::collections::BTreeMap<String, String>>)
 
 /// What the checks need to know beyond the claim itself.
 pub struct ClaimContext<'a> {
+    /// The claim's Secret exists (or could not be read).
     pub has_secret: bool,
+    /// The claim's ConfigMap exists (or could not be read).
     pub has_config_map: bool,
     /// Age in seconds, when the claim has a creation time.
     pub age_seconds: Option<i64>,
@@ -134,6 +165,7 @@ pub struct ClaimContext<'a> {
 /// A claim Pending longer than this is stuck rather than provisioning.
 pub const PENDING_TOO_LONG_SECONDS: i64 = 300;
 
+/// The findings about one claim.
 pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding> {
     let object = ObjectRef::from_meta("ObjectBucketClaim", &claim.metadata);
     let name = claim.metadata.name.clone().unwrap_or_default();

@@ -12,11 +12,16 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Condition {
+    /// The condition's type (`Ready`).
     #[serde(rename = "type")]
     pub type_: String,
+    /// `True`, `False` or `Unknown`.
     pub status: String,
+    /// A CamelCase reason.
     pub reason: Option<String>,
+    /// A human message.
     pub message: Option<String>,
+    /// When it last changed.
     pub last_transition_time: Option<String>,
 }
 
@@ -39,31 +44,44 @@ pub fn readiness(conditions: &[Condition]) -> (bool, Option<String>) {
     }
 }
 
+/// An ObjectBucketClaim (`objectbucket.io/v1alpha1`), as far as the suite reads it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ObjectBucketClaim {
+    /// Its metadata.
     pub metadata: ObjectMeta,
+    /// Its spec.
     pub spec: ObcSpec,
+    /// Its status.
     pub status: Option<ObcStatus>,
 }
 
+/// The claim's spec.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ObcSpec {
+    /// A fixed bucket name.
     pub bucket_name: Option<String>,
+    /// A bucket name prefix.
     pub generate_bucket_name: Option<String>,
+    /// The Rook object store's StorageClass.
     pub storage_class_name: Option<String>,
+    /// The ObjectBucket it is bound to.
     pub object_bucket_name: Option<String>,
+    /// Rook's extra settings (`maxSize`, `maxObjects`, `bucketLifecycle`).
     pub additional_config: BTreeMap<String, Value>,
 }
 
+/// The claim's status.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ObcStatus {
+    /// `Pending`, `Bound`, `Failed`...
     pub phase: Option<String>,
 }
 
 impl ObjectBucketClaim {
+    /// The phase, `-` when Rook has not set one.
     pub fn phase(&self) -> &str {
         self.status
             .as_ref()
@@ -80,59 +98,90 @@ impl ObjectBucketClaim {
     }
 }
 
+/// An ObjectBucket (cluster-scoped), kept as JSON.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ObjectBucket {
+    /// Its metadata.
     pub metadata: ObjectMeta,
+    /// Its spec.
     pub spec: Value,
+    /// Its status.
     pub status: Value,
 }
 
+/// A SparkApplication (`sparkoperator.k8s.io/v1beta2`), as far as the suite reads it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct SparkApplication {
+    /// Its metadata.
     pub metadata: ObjectMeta,
+    /// Its spec.
     pub spec: SparkSpec,
+    /// Its status.
     pub status: Option<SparkStatus>,
 }
 
+/// The application's spec.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SparkSpec {
+    /// `Scala`, `Java`, `Python` or `R`.
     #[serde(rename = "type")]
     pub type_: Option<String>,
+    /// The image.
     pub image: Option<String>,
+    /// The Spark version.
     pub spark_version: Option<String>,
+    /// `sparkConf`.
     pub spark_conf: BTreeMap<String, String>,
+    /// `hadoopConf`.
     pub hadoop_conf: BTreeMap<String, String>,
+    /// The driver pod.
     pub driver: SparkPod,
+    /// The executor pods.
     pub executor: SparkPod,
+    /// `dynamicAllocation`, as given.
     pub dynamic_allocation: Option<Value>,
 }
 
+/// A driver or executor pod's sizing.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SparkPod {
+    /// Cores, as given (number or string).
     pub cores: Option<Value>,
+    /// The CPU limit.
     pub core_limit: Option<String>,
+    /// Memory (`4g`).
     pub memory: Option<String>,
+    /// Memory overhead (`1g`).
     pub memory_overhead: Option<String>,
+    /// How many (executors).
     pub instances: Option<i64>,
 }
 
+/// The application's status.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SparkStatus {
+    /// Its state.
     pub application_state: SparkState,
+    /// When it was last submitted.
     pub last_submission_attempt_time: Option<String>,
+    /// When it ended.
     pub termination_time: Option<String>,
+    /// How many attempts.
     pub execution_attempts: Option<i64>,
 }
 
+/// `status.applicationState`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct SparkState {
+    /// `COMPLETED`, `FAILED`, `RUNNING`...
     pub state: String,
+    /// Why it failed.
     pub error_message: Option<String>,
 }
 
@@ -163,33 +212,47 @@ impl SparkApplication {
     }
 }
 
+/// An ExternalSecret (`external-secrets.io/v1`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ExternalSecret {
+    /// Its metadata.
     pub metadata: ObjectMeta,
+    /// Its spec.
     pub spec: ExternalSecretSpec,
+    /// Its conditions.
     pub status: ConditionsStatus,
 }
 
+/// The ExternalSecret's spec.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ExternalSecretSpec {
+    /// The store it reads from.
     pub secret_store_ref: StoreRef,
+    /// The Secret it writes.
     pub target: ExternalSecretTarget,
+    /// How often it syncs.
     pub refresh_interval: Option<String>,
 }
 
+/// `secretStoreRef`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct StoreRef {
+    /// The store's name.
     pub name: String,
+    /// `SecretStore` (default) or `ClusterSecretStore`.
     pub kind: Option<String>,
 }
 
+/// `target`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ExternalSecretTarget {
+    /// The Secret's name (default: the ExternalSecret's).
     pub name: Option<String>,
+    /// `Owner`, `Merge`, `Orphan` or `None`.
     pub creation_policy: Option<String>,
 }
 
@@ -203,6 +266,7 @@ impl ExternalSecret {
             .unwrap_or_else(|| self.metadata.name.clone().unwrap_or_default())
     }
 
+    /// The store's kind, `SecretStore` when not given.
     pub fn store_kind(&self) -> &str {
         self.spec
             .secret_store_ref
@@ -212,9 +276,11 @@ impl ExternalSecret {
     }
 }
 
+/// A status with conditions.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ConditionsStatus {
+    /// The conditions.
     pub conditions: Vec<Condition>,
 }
 
@@ -222,9 +288,13 @@ pub struct ConditionsStatus {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct SecretStore {
+    /// `SecretStore` or `ClusterSecretStore`.
     pub kind: String,
+    /// Its metadata.
     pub metadata: ObjectMeta,
+    /// Its spec, as given.
     pub spec: Value,
+    /// Its conditions.
     pub status: ConditionsStatus,
 }
 
@@ -240,30 +310,42 @@ impl SecretStore {
     }
 }
 
+/// A PrometheusRule (`monitoring.coreos.com/v1`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PrometheusRule {
+    /// Its metadata.
     pub metadata: ObjectMeta,
+    /// Its spec.
     pub spec: PrometheusRuleSpec,
 }
 
+/// The rule's spec.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PrometheusRuleSpec {
+    /// Its groups.
     pub groups: Vec<RuleGroup>,
 }
 
+/// A rule group.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct RuleGroup {
+    /// Its name.
     pub name: String,
+    /// Its rules.
     pub rules: Vec<Rule>,
 }
 
+/// An alerting or recording rule.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Rule {
+    /// The alert's name.
     pub alert: Option<String>,
+    /// The recorded series.
     pub record: Option<String>,
+    /// The expression, as given.
     pub expr: Value,
 }

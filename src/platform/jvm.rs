@@ -40,12 +40,14 @@ pub const DOCUMENTED_FLAGS: &[&str] = &[
     "-XX:+EnableDynamicAgentLoading",
 ];
 
+/// A jvm.config, kept line for line so edits change only what they must.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JvmConfig {
     lines: Vec<String>,
 }
 
 impl JvmConfig {
+    /// Reads a jvm.config (never fails: every line is an option or a comment).
     pub fn parse(text: &str) -> JvmConfig {
         JvmConfig {
             lines: text.split_inclusive('\n').map(str::to_string).collect(),
@@ -60,6 +62,7 @@ impl JvmConfig {
         })
     }
 
+    /// Whether exactly this option is present.
     pub fn has(&self, option: &str) -> bool {
         self.options().any(|(o, _)| o == option)
     }
@@ -98,6 +101,7 @@ impl JvmConfig {
             .collect()
     }
 
+    /// Options removed from current JVMs: (option, what to do, line).
     pub fn legacy_flags(&self) -> Vec<(&str, &'static str, usize)> {
         self.options()
             .filter_map(|(o, line)| {
@@ -109,6 +113,7 @@ impl JvmConfig {
             .collect()
     }
 
+    /// The garbage collector chosen (`-XX:+UseG1GC`).
     pub fn gc(&self) -> Option<&str> {
         self.options()
             .filter(|(o, _)| o.starts_with("-XX:+Use") && o.ends_with("GC"))
@@ -116,6 +121,7 @@ impl JvmConfig {
             .last()
     }
 
+    /// `-XX:G1HeapRegionSize`, if set.
     pub fn g1_region_size(&self) -> Option<&str> {
         self.options()
             .filter_map(|(o, _)| o.strip_prefix("-XX:G1HeapRegionSize="))
@@ -153,6 +159,7 @@ impl JvmConfig {
         before != self.lines.len()
     }
 
+    /// Appends an option on its own line.
     pub fn push(&mut self, option: &str) {
         if let Some(last) = self.lines.last_mut()
             && !last.ends_with('\n')

@@ -34,12 +34,14 @@ pub fn gitops_manager(meta: &ObjectMeta) -> Option<&'static str> {
     }
 }
 
+/// Whether anything owns the object (ownerReferences).
 pub fn is_owned(meta: &ObjectMeta) -> bool {
     meta.owner_references
         .as_ref()
         .is_some_and(|o| !o.is_empty())
 }
 
+/// The kinds of its owners.
 pub fn owner_kinds(meta: &ObjectMeta) -> Vec<&str> {
     meta.owner_references
         .iter()
@@ -51,8 +53,11 @@ pub fn owner_kinds(meta: &ObjectMeta) -> Vec<&str> {
 /// Where a Secret comes from, as far as its metadata tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretSource {
+    /// External Secrets wrote it.
     ExternalSecrets,
+    /// A bucket provisioner (Rook) wrote it.
     BucketProvisioner,
+    /// A service account token.
     ServiceAccount,
     /// Helm release state, cert-manager certificates and other tool-written Secrets.
     Tooling,
@@ -61,6 +66,7 @@ pub enum SecretSource {
 }
 
 impl SecretSource {
+    /// Where it comes from, in words.
     pub fn describe(self) -> &'static str {
         match self {
             SecretSource::ExternalSecrets => "External Secrets",
@@ -72,6 +78,7 @@ impl SecretSource {
     }
 }
 
+/// Where a Secret comes from, from its metadata.
 pub fn secret_source(secret: &Secret) -> SecretSource {
     let meta = &secret.metadata;
     let label = |key: &str| {

@@ -14,20 +14,28 @@ pub struct Segment {
     pub raw: String,
     /// 1-based number of the first natural line.
     pub line: usize,
+    /// What the segment holds.
     pub kind: SegmentKind,
 }
 
+/// What a segment of a properties file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SegmentKind {
+    /// An empty line.
     Blank,
+    /// A `#` or `!` comment.
     Comment,
+    /// `key=value` (or `key: value`, `key value`).
     Entry {
+        /// The key, unescaped.
         key: String,
+        /// The value, unescaped.
         value: String,
     },
     /// A line Java would read but Trino's config never means: a key with no
     /// separator, or a broken `\u` escape.
     Malformed {
+        /// What is wrong.
         reason: String,
     },
 }
@@ -41,11 +49,14 @@ pub struct Properties {
 /// A problem found while reading a file, named by line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineProblem {
+    /// 1-based line.
     pub line: usize,
+    /// What is wrong.
     pub reason: String,
 }
 
 impl Properties {
+    /// Reads a properties file as Java does, keeping every byte for rewriting.
     pub fn parse(text: &str) -> Properties {
         let mut segments = Vec::new();
         let mut lines = text.split_inclusive('\n').enumerate().peekable();
@@ -80,6 +91,7 @@ impl Properties {
         Properties { segments }
     }
 
+    /// The segments, in file order.
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }
@@ -100,6 +112,7 @@ impl Properties {
             .last()
     }
 
+    /// The line where `key` is (last) defined.
     pub fn line_of(&self, key: &str) -> Option<usize> {
         self.entries()
             .filter(|(k, _, _)| *k == key)
@@ -107,6 +120,7 @@ impl Properties {
             .last()
     }
 
+    /// Malformed lines and duplicate keys.
     pub fn problems(&self) -> Vec<LineProblem> {
         self.segments
             .iter()

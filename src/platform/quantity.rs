@@ -25,20 +25,24 @@ pub struct QuantityError {
 }
 
 impl Quantity {
+    /// Zero.
     pub const ZERO: Quantity = Quantity { nanos: 0 };
 
+    /// A number of bytes.
     pub fn from_bytes(bytes: i128) -> Self {
         Quantity {
             nanos: bytes * NANO,
         }
     }
 
+    /// Thousandths (`500m` CPU).
     pub fn from_millis(millis: i128) -> Self {
         Quantity {
             nanos: millis * 1_000_000,
         }
     }
 
+    /// Whole units.
     pub fn from_units(units: i128) -> Self {
         Quantity {
             nanos: units * NANO,
@@ -55,10 +59,12 @@ impl Quantity {
         self.nanos.div_euclid(1_000_000) + i128::from(self.nanos.rem_euclid(1_000_000) != 0)
     }
 
+    /// The value in billionths.
     pub fn nanos(self) -> i128 {
         self.nanos
     }
 
+    /// Whether it is zero.
     pub fn is_zero(self) -> bool {
         self.nanos == 0
     }
@@ -68,6 +74,7 @@ impl Quantity {
         (other.nanos != 0).then(|| self.nanos as f64 / other.nanos as f64)
     }
 
+    /// `self - other`, never below zero.
     pub fn saturating_sub(self, other: Quantity) -> Quantity {
         Quantity {
             nanos: (self.nanos - other.nanos).max(0),
@@ -277,16 +284,43 @@ impl Sum for Quantity {
     }
 }
 
-/// Parses the `Quantity` wrapper of k8s-openapi.
-pub fn parse(
-    q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity,
-) -> Result<Quantity, QuantityError> {
-    q.0.parse()
+/// The quantities of a k8s `resources`/`hard`/`used` map that parse, by resource name.
+pub fn parse_map(
+    map: Option<
+        &std::collections::BTreeMap<
+            String,
+            k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+        >,
+    >,
+) -> std::collections::BTreeMap<String, Quantity> {
+    map.into_iter()
+        .flatten()
+        .filter_map(|(k, v)| v.0.parse().ok().map(|q| (k.clone(), q)))
+        .collect()
+}
+
+/// Parses a size flag (`80Gi`, `30`, `500m`) that must be above zero; the error
+/// is one line for clap to print.
+pub fn parse_positive(text: &str) -> Result<Quantity, String> {
+    let q: Quantity = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a quantity (e.g. 28Gi, 500M, 4)"))?;
+    if q <= Quantity::ZERO {
+        return Err(format!("'{text}' must be above zero"));
+    }
+    Ok(q)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positive_sizes() {
+        assert!(parse_positive("28Gi").is_ok());
+        assert_eq!(parse_positive("0").unwrap_err(), "'0' must be above zero");
+        assert!(parse_positive("lots").is_err());
+    }
 
     fn q(s: &str) -> Quantity {
         s.parse().unwrap()

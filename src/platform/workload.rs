@@ -82,6 +82,7 @@ pub fn secrets(spec: &PodSpec) -> Vec<(String, bool)> {
     refs
 }
 
+/// Init and regular containers of a pod spec.
 pub fn all_containers(spec: &PodSpec) -> impl Iterator<Item = &Container> {
     spec.init_containers
         .iter()
@@ -89,6 +90,7 @@ pub fn all_containers(spec: &PodSpec) -> impl Iterator<Item = &Container> {
         .chain(spec.containers.iter())
 }
 
+/// A container's memory limit.
 pub fn memory_limit(container: &Container) -> Option<Quantity> {
     resource(container, "limits", "memory")
 }

@@ -16,7 +16,9 @@ use crate::platform::quantity::Quantity;
 /// One object read from a manifest, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// The file (or `-` for stdin) it was read from.
     pub source: PathBuf,
+    /// The object as parsed.
     pub value: Value,
 }
 
@@ -166,7 +168,9 @@ pub fn kustomize(dir: &Path) -> Result<Vec<Manifest>> {
 pub struct PodShape {
     /// `pod`, or `driver` / `executor` for Spark.
     pub role: String,
+    /// How many such pods run at once (replicas, parallelism, executors).
     pub count: i64,
+    /// The pod spec they run.
     #[serde(skip)]
     pub spec: PodSpec,
 }
@@ -175,10 +179,15 @@ pub struct PodShape {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Workload {
+    /// `Deployment`, `StatefulSet`, `Job`, `SparkApplication`...
     pub kind: String,
+    /// Its name.
     pub name: String,
+    /// Its namespace, when the manifest sets one.
     pub namespace: Option<String>,
+    /// The file it came from.
     pub source: PathBuf,
+    /// The pods it runs, by role.
     pub pods: Vec<PodShape>,
 }
 

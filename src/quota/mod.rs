@@ -11,13 +11,24 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
 use k8s_openapi::api::core::v1::{LimitRange, Node, Pod, ResourceQuota};
 use kube::api::ListParams;
 use serde::Serialize;
 
-use crate::cli::{ClusterArgs, ColorChoice, Palette};
+use crate::cli::{ClusterArgs, FormatKind, OutputArgs};
 use crate::error::{Exit, Result};
 use crate::kube::{Cluster, Scope};
+
+/// The `-o` values of `quota` and `quota check`: the suite's formats plus CSV.
+pub const TABLE_FORMATS: [FormatKind; 6] = [
+    FormatKind::Table,
+    FormatKind::Wide,
+    FormatKind::Json,
+    FormatKind::Yaml,
+    FormatKind::JsonPath,
+    FormatKind::Csv,
+];
 
 /// Show ResourceQuota and LimitRange usage and the nodes' allocatable against
 /// what the pods ask for; `check` tells whether manifests would fit.
@@ -30,58 +41,30 @@ use crate::kube::{Cluster, Scope};
     after_help = "Exit codes: 0 ok (check: fits), 1 check: does not fit, 2 could not run or bad input.\n\nExamples:\n  kubectl dp quota -n data-platform\n  kubectl dp quota -A --by node\n  kubectl dp quota --by component -o csv > usage.csv\n  kubectl dp quota check -n data-platform -k overlays/prod   # in CI, before merge\n  kubectl dp quota plan -n data-platform --memory 80Gi --cpu 30 > policies/quota.yaml\n  kubectl dp quota plan -n data-platform --apply --dry-run=server"
 )]
 pub struct Args {
+    /// kubectl's connection flags.
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// The shared output flags.
     #[command(flatten)]
-    pub output: QuotaOutputArgs,
+    pub output: OutputArgs,
 
     /// Break the node view down by node, namespace, platform component or pod
     #[arg(long, value_enum, value_name = "GROUP", help_heading = "Options")]
     pub by: Option<By>,
 
+    /// `check` or `plan`; none shows the usage.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// The subcommands of `kubectl dp quota`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Would applying these manifests fit the quotas, the LimitRange and the nodes?
     Check(check::CheckArgs),
     /// Propose a ResourceQuota and LimitRange for the namespace (YAML; --apply to apply)
     Plan(plan::PlanArgs),
-}
-
-/// `-o`, `--color`, `-v` for quota: the suite's formats plus CSV.
-#[derive(Debug, Clone, Default, clap::Args)]
-#[command(next_help_heading = "Output")]
-pub struct QuotaOutputArgs {
-    /// Output format
-    #[arg(short = 'o', long = "output", global = true, value_enum, default_value_t = QuotaFormat::Table)]
-    pub format: QuotaFormat,
-
-    /// When to use colours (auto: only on a terminal, never when NO_COLOR is set)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
-
-    /// Say more
-    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum QuotaFormat {
-    /// Tables for people
-    #[default]
-    Table,
-    /// Tables with more columns (status.used, node free)
-    Wide,
-    /// JSON (kind QuotaReport / QuotaCheck)
-    Json,
-    /// YAML, same schema as JSON
-    Yaml,
-    /// CSV, one row per resource; cells starting with = + - @ are escaped
-    Csv,
 }
 
 /// How `--by` groups the node view.
@@ -99,6 +82,7 @@ pub enum By {
 }
 
 impl By {
+    /// How `--by` is written.
     pub fn name(self) -> &'static str {
         match self {
             By::Node => "node",
@@ -109,10 +93,7 @@ impl By {
     }
 }
 
-/// Pods that hold resources: the API server filters out finished ones.
-pub fn active_pods() -> ListParams {
-    ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed")
-}
+pub use crate::kube::active_pods;
 
 /// Reads quotas, LimitRanges, active pods and nodes concurrently. Pods are
 /// read cluster-wide (node usage needs every pod) and fall back to the scope
@@ -141,14 +122,9 @@ pub async fn gather(cluster: &Cluster, scope: &Scope) -> Result<show::Gathered> 
     })
 }
 
+/// Runs `kubectl dp quota` (show, check or plan).
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    let palette = Palette::new(args.output.color.enabled());
-    crate::cli::OutputArgs {
-        format: crate::cli::OutputFormat::Table,
-        color: args.output.color,
-        verbose: args.output.verbose,
-    }
-    .init_logging();
+    let palette = args.output.start();
     match args.command {
         Some(Command::Check(check_args)) => {
             return check::run(&args.cluster, &args.output, check_args, &palette, out).await;
@@ -158,11 +134,14 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         }
         None => {}
     }
+    args.output.accept("quota", &show::FORMATS)?;
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = cluster.scope(&args.cluster);
+    let now = jiff::Timestamp::now();
     let gathered = gather(&cluster, &scope).await?;
-    let report = show::build(&gathered, args.by, jiff::Timestamp::now());
-    show::render(&report, args.output.format, &palette, out)?;
+    let report = show::build(&gathered, args.by, now);
+    let metadata = crate::render::Metadata::new(&cluster, &scope, now);
+    show::render(&report, metadata, &args.output, &palette, out)?;
     Ok(Exit::Ok)
 }
 

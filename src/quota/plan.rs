@@ -16,8 +16,9 @@ use crate::kube::{Cluster, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
 use super::usage::{self, Capacity};
-use super::{QuotaFormat, QuotaOutputArgs};
+use crate::cli::{FormatKind, OutputArgs, OutputFormat};
 
+/// `--dry-run`: how `--apply` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DryRun {
     /// Apply for real (with --apply)
@@ -28,14 +29,15 @@ pub enum DryRun {
     Server,
 }
 
+/// Flags of `quota plan`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanArgs {
     /// The namespace's memory budget (quota requests.memory and limits.memory)
-    #[arg(long, default_value = "80Gi", value_parser = parse_quantity)]
+    #[arg(long, default_value = "80Gi", value_parser = crate::platform::quantity::parse_positive)]
     pub memory: Quantity,
 
     /// The namespace's CPU budget (quota requests.cpu and limits.cpu)
-    #[arg(long, default_value = "30", value_parser = parse_quantity)]
+    #[arg(long, default_value = "30", value_parser = crate::platform::quantity::parse_positive)]
     pub cpu: Quantity,
 
     /// Headroom in percent over the largest container now, for the LimitRange maximum and the pod count
@@ -51,20 +53,12 @@ pub struct PlanArgs {
     pub dry_run: Option<DryRun>,
 }
 
-fn parse_quantity(text: &str) -> std::result::Result<Quantity, String> {
-    let q: Quantity = text
-        .parse()
-        .map_err(|e: crate::platform::quantity::QuantityError| e.to_string())?;
-    if q <= Quantity::ZERO {
-        return Err(format!("'{text}' must be above zero"));
-    }
-    Ok(q)
-}
-
 /// The namespace's totals and the headroom asked for.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
+    /// CPU for the whole namespace.
     pub cpu: Quantity,
+    /// Memory for the whole namespace.
     pub memory: Quantity,
     /// Percent.
     pub headroom: u32,
@@ -73,8 +67,11 @@ pub struct Budget {
 /// The proposal and the numbers behind it.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The proposed ResourceQuota.
     pub quota: ResourceQuota,
+    /// The proposed LimitRange.
     pub limit_range: LimitRange,
+    /// The numbers behind them, one line each (printed as comments).
     pub summary: Vec<String>,
 }
 
@@ -273,41 +270,6 @@ pub fn propose(
     }
 }
 
-/// A small line diff (LCS), `-`/`+`/` ` prefixed, for `--apply`.
-pub fn diff(old: &str, new: &str) -> String {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, String::new());
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            out.push_str(&format!("  {}\n", a[i]));
-            i += 1;
-            j += 1;
-        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out.push_str(&format!("- {}\n", a[i]));
-            i += 1;
-        } else {
-            out.push_str(&format!("+ {}\n", b[j]));
-            j += 1;
-        }
-    }
-    out
-}
-
-fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
-}
-
 /// Only what the plan sets, so the diff shows the fields it would change.
 fn comparable_quota(q: &ResourceQuota) -> ResourceQuota {
     let mut out = ResourceQuota::default();
@@ -325,13 +287,15 @@ fn comparable_limit_range(l: &LimitRange) -> LimitRange {
     out
 }
 
+/// Runs `quota plan`: prints the proposal, or applies it with `--apply`.
 pub async fn run(
     cluster_args: &ClusterArgs,
-    output: &QuotaOutputArgs,
+    output: &OutputArgs,
     args: PlanArgs,
     palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<Exit> {
+    output.accept("quota plan", &FORMATS)?;
     if cluster_args.all_namespaces {
         return Err(Error::Usage(
             "quota plan sizes one namespace: use -n NAMESPACE instead of -A".into(),
@@ -394,10 +358,10 @@ pub async fn run(
 
     let server_dry_run = args.dry_run == Some(DryRun::Server);
     if !args.apply && !server_dry_run {
-        return print_plan(&plan, output.format, out).map(|_| Exit::Ok);
+        return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
     }
     if args.apply && args.dry_run == Some(DryRun::Client) {
-        return print_plan(&plan, output.format, out).map(|_| Exit::Ok);
+        return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
     }
     for line in &plan.summary {
         writeln!(out, "# {line}")?;
@@ -421,87 +385,91 @@ pub async fn run(
     } else {
         ""
     };
-    let old = old_quota
-        .as_ref()
-        .map(comparable_quota)
-        .map(|q| to_yaml(&q))
-        .transpose()?
-        .unwrap_or_default();
-    let applied = cluster
-        .apply_namespaced_object(&namespace, &quota_name, &plan.quota, server_dry_run)
+    let target = Target {
+        cluster: &cluster,
+        namespace: &namespace,
+        dry_run: server_dry_run,
+    };
+    target
+        .apply_with_diff(
+            &quota_name,
+            &plan.quota,
+            old_quota.as_ref(),
+            comparable_quota,
+            palette,
+            out,
+        )
         .await?;
-    write_diff(
-        out,
-        palette,
-        &format!("ResourceQuota {namespace}/{quota_name}"),
-        &old,
-        &to_yaml(&comparable_quota(&applied))?,
-    )?;
     writeln!(out, "resourcequota/{quota_name} serverside-applied{suffix}")?;
-    let old = old_range
-        .as_ref()
-        .map(comparable_limit_range)
-        .map(|l| to_yaml(&l))
-        .transpose()?
-        .unwrap_or_default();
-    let applied = cluster
-        .apply_namespaced_object(&namespace, &range_name, &plan.limit_range, server_dry_run)
+    target
+        .apply_with_diff(
+            &range_name,
+            &plan.limit_range,
+            old_range.as_ref(),
+            comparable_limit_range,
+            palette,
+            out,
+        )
         .await?;
-    write_diff(
-        out,
-        palette,
-        &format!("LimitRange {namespace}/{range_name}"),
-        &old,
-        &to_yaml(&comparable_limit_range(&applied))?,
-    )?;
     writeln!(out, "limitrange/{range_name} serverside-applied{suffix}")?;
     Ok(Exit::Ok)
 }
 
-fn write_diff(
-    out: &mut dyn Write,
-    palette: &Palette,
-    title: &str,
-    old: &str,
-    new: &str,
-) -> Result<()> {
-    writeln!(
-        out,
-        "\n{}",
-        palette.bold(&format!("--- {title} (cluster)\n+++ {title} (plan)"))
-    )?;
-    if old == new {
-        writeln!(out, "  (no change)")?;
-        return Ok(());
-    }
-    for line in diff(old, new).lines() {
-        let painted = match line.as_bytes().first() {
-            Some(b'+') => palette.good(line),
-            Some(b'-') => palette.critical(line),
-            _ => line.to_string(),
-        };
-        writeln!(out, "{painted}")?;
-    }
-    Ok(())
+/// Where `--apply` writes: the namespace, and whether as a server dry run.
+struct Target<'a> {
+    cluster: &'a Cluster,
+    namespace: &'a str,
+    dry_run: bool,
 }
 
-fn print_plan(plan: &Plan, format: QuotaFormat, out: &mut dyn Write) -> Result<()> {
+impl Target<'_> {
+    /// Server-side applies `object` and shows the diff from `old` to what the API
+    /// server made of it, both reduced by `comparable` to the fields the plan sets.
+    async fn apply_with_diff<K>(
+        &self,
+        name: &str,
+        object: &K,
+        old: Option<&K>,
+        comparable: fn(&K) -> K,
+        palette: &Palette,
+        out: &mut dyn Write,
+    ) -> Result<()>
+    where
+        K: crate::kube::Namespaced + serde::Serialize,
+    {
+        let old = old
+            .map(comparable)
+            .map(|o| crate::render::yaml_string(&o))
+            .transpose()?
+            .unwrap_or_default();
+        let applied = self
+            .cluster
+            .apply_namespaced_object(self.namespace, name, object, self.dry_run)
+            .await?;
+        let title = format!("{} {}/{name}", K::kind(&()), self.namespace);
+        let new = crate::render::yaml_string(&comparable(&applied))?;
+        crate::render::diff::write_change(out, palette, &title, &old, &new)
+    }
+}
+
+/// The `-o` values of `quota plan`: the manifests as YAML (`table`, the default, and
+/// `yaml`) or as a JSON `List`.
+pub const FORMATS: [FormatKind; 3] = [FormatKind::Table, FormatKind::Yaml, FormatKind::Json];
+
+fn print_plan(plan: &Plan, format: &OutputFormat, out: &mut dyn Write) -> Result<()> {
     match format {
-        QuotaFormat::Json => {
+        OutputFormat::Json => {
             let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [plan.quota, plan.limit_range]});
             crate::render::json(out, &list)
         }
-        QuotaFormat::Csv => Err(Error::Usage(
-            "quota plan prints manifests: use -o yaml (default) or -o json".into(),
-        )),
         _ => {
             writeln!(out, "# Proposed by kubectl dp quota plan")?;
             for line in &plan.summary {
                 writeln!(out, "# {line}")?;
             }
-            out.write_all(to_yaml(&plan.quota)?.as_bytes())?;
+            out.write_all(crate::render::yaml_string(&plan.quota)?.as_bytes())?;
             writeln!(out, "---")?;
-            out.write_all(to_yaml(&plan.limit_range)?.as_bytes())?;
+            out.write_all(crate::render::yaml_string(&plan.limit_range)?.as_bytes())?;
             Ok(())
         }
     }
@@ -607,11 +575,5 @@ mod tests {
         assert_eq!(i.default_request.as_ref().unwrap()["memory"].0, "512Mi");
         assert_eq!(i.default.as_ref().unwrap()["cpu"].0, "1");
         assert_eq!(i.max.as_ref().unwrap()["memory"].0, "3Gi");
-    }
-
-    #[test]
-    fn line_diff() {
-        assert_eq!(diff("a\nb\nc\n", "a\nx\nc\n"), "  a\n- b\n+ x\n  c\n");
-        assert_eq!(diff("", "a\n"), "+ a\n");
     }
 }

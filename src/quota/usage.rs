@@ -15,7 +15,9 @@ pub type Resources = BTreeMap<String, Quantity>;
 /// What a pod asks the scheduler for and what it may use at most.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PodResources {
+    /// What the containers request.
     pub requests: Resources,
+    /// What the containers are limited to.
     pub limits: Resources,
 }
 
@@ -97,6 +99,7 @@ pub fn effective(spec: &PodSpec, limits: bool) -> Resources {
     total
 }
 
+/// A pod's effective requests and limits (init containers and overhead as the scheduler counts them).
 pub fn pod_resources(spec: &PodSpec) -> PodResources {
     PodResources {
         requests: effective(spec, false),
@@ -204,16 +207,24 @@ pub fn matches_scopes(quota: &ResourceQuota, spec: &PodSpec) -> Option<bool> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Component {
+    /// The Trino coordinator.
     TrinoCoordinator,
+    /// Trino workers.
     TrinoWorkers,
+    /// Spark drivers.
     SparkDrivers,
+    /// Spark executors.
     SparkExecutors,
+    /// Nessie.
     Nessie,
+    /// Postgres.
     Postgres,
+    /// Anything else.
     Other,
 }
 
 impl Component {
+    /// The component's name in tables.
     pub fn label(self) -> &'static str {
         match self {
             Component::TrinoCoordinator => "trino coordinator",
@@ -287,14 +298,20 @@ pub fn missing_resources(spec: &PodSpec) -> Vec<(String, Vec<String>)> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
+    /// Sum of CPU requests.
     pub cpu_requests: Quantity,
+    /// Sum of CPU limits.
     pub cpu_limits: Quantity,
+    /// Sum of memory requests.
     pub memory_requests: Quantity,
+    /// Sum of memory limits.
     pub memory_limits: Quantity,
+    /// How many pods.
     pub pods: i64,
 }
 
 impl Totals {
+    /// Adds one pod's resources.
     pub fn add_pod(&mut self, pod: &PodResources) {
         let get = |m: &Resources, k: &str| m.get(k).copied().unwrap_or_default();
         self.cpu_requests += get(&pod.requests, "cpu");
@@ -304,6 +321,7 @@ impl Totals {
         self.pods += 1;
     }
 
+    /// Adds another total.
     pub fn add(&mut self, other: &Totals) {
         self.cpu_requests += other.cpu_requests;
         self.cpu_limits += other.cpu_limits;
@@ -317,12 +335,16 @@ impl Totals {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Capacity {
+    /// Allocatable CPU.
     pub cpu: Quantity,
+    /// Allocatable memory.
     pub memory: Quantity,
+    /// Allocatable pods.
     pub pods: i64,
 }
 
 impl Capacity {
+    /// Adds another node's capacity.
     pub fn add(&mut self, other: &Capacity) {
         self.cpu += other.cpu;
         self.memory += other.memory;
@@ -330,6 +352,7 @@ impl Capacity {
     }
 }
 
+/// A node's allocatable CPU, memory and pods.
 pub fn node_allocatable(node: &k8s_openapi::api::core::v1::Node) -> Capacity {
     let allocatable = node
         .status

@@ -1,7 +1,14 @@
 //! Turning reports into text: tables for people, JSON and YAML for machines.
 //! Everything writes into a caller-supplied writer; the library never prints.
 
+pub mod diff;
+pub mod envelope;
+pub mod findings;
+
+pub use envelope::{API_VERSION, Envelope, Metadata, structured};
+
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use tabled::builder::Builder;
@@ -9,21 +16,37 @@ use tabled::settings::{Padding, Style};
 
 use crate::error::{Error, Result};
 
+/// Writes `value` as pretty JSON and a newline.
 pub fn json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Output(e.into()))?;
     writeln!(out)?;
     Ok(())
 }
 
+/// Writes `value` as YAML.
 pub fn yaml<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    let text = serde_saphyr::to_string(value)
-        .map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
-    out.write_all(text.as_bytes())?;
+    out.write_all(yaml_string(value)?.as_bytes())?;
     Ok(())
 }
 
-/// A kubectl-style table: upper-case headers, no borders, two spaces between columns.
+/// `value` as YAML text (for files, diffs and ConfigMap data).
+pub fn yaml_string<T: Serialize>(value: &T) -> Result<String> {
+    serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
+}
+
+/// Whether tables print their header row; `--no-headers` turns it off for the
+/// whole command ([`crate::cli::OutputArgs::start`] sets it once).
+static HEADERS: AtomicBool = AtomicBool::new(true);
+
+/// Turns table header rows on or off for every table the command writes.
+pub fn show_headers(shown: bool) {
+    HEADERS.store(shown, Ordering::Relaxed);
+}
+
+/// A kubectl-style table: upper-case headers, no borders, two spaces between
+/// columns; without the header row under `--no-headers` (same column widths).
 pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
+    let headers_shown = HEADERS.load(Ordering::Relaxed);
     let mut builder = Builder::default();
     builder.push_record(headers.iter().map(|h| h.to_string()));
     for row in rows {
@@ -31,10 +54,25 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> R
     }
     let mut table = builder.build();
     table.with(Style::blank()).with(Padding::new(0, 1, 0, 0));
-    for line in table.to_string().lines() {
+    for line in table.to_string().lines().skip(usize::from(!headers_shown)) {
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// Guards a CSV cell against formula injection (OWASP): a leading `= + - @`
+/// (or tab/CR) gets a `'` in front; cells with separators or quotes are quoted.
+pub fn csv_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) || guarded != text {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
 }
 
 /// kubectl's age format: `45s`, `12m`, `3h`, `5d`.
@@ -75,6 +113,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "NAME   STATE\ntrino  ok\n");
+    }
+
+    #[test]
+    fn csv_cells_cannot_be_formulas() {
+        assert_eq!(csv_cell("=cmd|' /C calc'!A0"), "\"'=cmd|' /C calc'!A0\"");
+        assert_eq!(csv_cell("-5"), "\"'-5\"");
+        assert_eq!(csv_cell("@x"), "\"'@x\"");
+        assert_eq!(csv_cell("+1"), "\"'+1\"");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("plain"), "plain");
     }
 
     #[test]

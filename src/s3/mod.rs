@@ -24,26 +24,56 @@ pub use sigv4::Credentials;
 /// Why an S3 call failed, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum S3Error {
+    /// The endpoint did not answer within `--s3-timeout`.
     #[error(
         "S3 endpoint {endpoint} did not answer within {timeout:?}; check the address (or pass --s3-endpoint / port-forward the gateway)"
     )]
-    Timeout { endpoint: String, timeout: Duration },
+    Timeout {
+        /// The endpoint.
+        endpoint: String,
+        /// The limit that passed.
+        timeout: Duration,
+    },
+    /// The endpoint could not be reached.
     #[error("could not reach S3 endpoint {endpoint}: {reason}")]
-    Unreachable { endpoint: String, reason: String },
+    Unreachable {
+        /// The endpoint.
+        endpoint: String,
+        /// The innermost cause.
+        reason: String,
+    },
+    /// The claim's credentials were refused.
     #[error("S3 refused the credentials ({code}): {message}")]
-    Credentials { code: String, message: String },
-    #[error("S3 answered {status} {code}: {message}")]
-    Server {
-        status: u16,
+    Credentials {
+        /// The S3 error code.
         code: String,
+        /// The server's message.
         message: String,
     },
+    /// Another S3 error.
+    #[error("S3 answered {status} {code}: {message}")]
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// The S3 error code.
+        code: String,
+        /// The server's message.
+        message: String,
+    },
+    /// Something answered that is not S3.
     #[error(
         "{endpoint} answered HTTP {status} without S3 headers; it does not look like an S3 gateway (check --s3-endpoint or the claim's BUCKET_HOST/BUCKET_PORT)"
     )]
-    NotS3 { endpoint: String, status: u16 },
+    NotS3 {
+        /// The endpoint.
+        endpoint: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The endpoint is not a URL.
     #[error("'{0}' is not an http(s) URL like http://rgw.rook-ceph.svc:80")]
     BadEndpoint(String),
+    /// An https endpoint (not supported yet).
     #[error(
         "S3 endpoint {0} uses https, which this client does not speak yet; port-forward the gateway's http port and pass --s3-endpoint http://127.0.0.1:PORT"
     )]
@@ -53,10 +83,13 @@ pub enum S3Error {
 /// What a ListObjectsV2 walk found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
+    /// How many objects.
     pub objects: u64,
+    /// Their total size in bytes.
     pub bytes: u64,
 }
 
+/// An S3 client for one endpoint, signing with SigV4.
 pub struct Client {
     endpoint: String,
     authority: String,
@@ -105,6 +138,7 @@ impl Client {
         })
     }
 
+    /// The endpoint, without a trailing slash.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
@@ -133,6 +167,7 @@ impl Client {
         }
     }
 
+    /// Creates a bucket.
     pub async fn create_bucket(&self, bucket: &str) -> Result<(), S3Error> {
         let response = self
             .send("PUT", bucket, "", &[], Bytes::new(), false)
@@ -140,6 +175,7 @@ impl Client {
         check(response).map(|_| ())
     }
 
+    /// Deletes an empty bucket.
     pub async fn delete_bucket(&self, bucket: &str) -> Result<(), S3Error> {
         let response = self
             .send("DELETE", bucket, "", &[], Bytes::new(), false)
@@ -147,11 +183,13 @@ impl Client {
         check(response).map(|_| ())
     }
 
+    /// Writes an object.
     pub async fn put_object(&self, bucket: &str, key: &str, body: Bytes) -> Result<(), S3Error> {
         let response = self.send("PUT", bucket, key, &[], body, false).await?;
         check(response).map(|_| ())
     }
 
+    /// Reads an object.
     pub async fn get_object(&self, bucket: &str, key: &str) -> Result<Bytes, S3Error> {
         let response = self
             .send("GET", bucket, key, &[], Bytes::new(), false)
@@ -159,6 +197,7 @@ impl Client {
         check(response)
     }
 
+    /// Deletes an object.
     pub async fn delete_object(&self, bucket: &str, key: &str) -> Result<(), S3Error> {
         let response = self
             .send("DELETE", bucket, key, &[], Bytes::new(), false)
@@ -218,6 +257,7 @@ impl Client {
             })
     }
 
+    /// Sets a bucket's lifecycle configuration.
     pub async fn put_lifecycle(&self, bucket: &str, lifecycle: &Lifecycle) -> Result<(), S3Error> {
         let body = Bytes::from(xml::lifecycle_document(lifecycle));
         let response = self
@@ -226,6 +266,7 @@ impl Client {
         check(response).map(|_| ())
     }
 
+    /// Removes a bucket's lifecycle configuration.
     pub async fn delete_lifecycle(&self, bucket: &str) -> Result<(), S3Error> {
         let response = self
             .send(

@@ -12,7 +12,9 @@ pub const REGION: &str = "us-east-1";
 /// An access key pair. `Debug` never shows the secret.
 #[derive(Clone)]
 pub struct Credentials {
+    /// The access key ID.
     pub access_key: String,
+    /// The secret key (never printed).
     pub secret_key: String,
 }
 

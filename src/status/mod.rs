@@ -9,13 +9,29 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::cli::{ClusterArgs, OutputArgs, OutputFormat, Palette};
+use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat, Palette};
 use crate::error::{Exit, Result};
 use crate::findings::Severity;
 use crate::kube::Cluster;
+use crate::render::{Envelope, Metadata};
 use crate::snapshot::Snapshot;
 
-use report::{API_VERSION, Report};
+use report::Report;
+
+/// The `kind` of the status report envelope.
+pub const KIND: &str = "StatusReport";
+
+/// The `-o` values status can write.
+pub const FORMATS: [FormatKind; 5] = [
+    FormatKind::Table,
+    FormatKind::Wide,
+    FormatKind::Json,
+    FormatKind::Yaml,
+    FormatKind::JsonPath,
+];
+
+/// `--fail-on` when not given: only critical findings fail the command.
+pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
 
 /// Show the health of the data platform: Trino, Nessie, Postgres, Spark, buckets,
 /// secrets, and GitOps/security compliance, with a fix for every finding.
@@ -27,15 +43,13 @@ use report::{API_VERSION, Report};
     after_help = "Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 could not run.\n\nExamples:\n  kubectl dp status -n data-platform\n  kubectl dp status -A -o json | jq '.findings[] | select(.severity==\"critical\")'\n  kubectl dp status --fail-on warning   # in CI"
 )]
 pub struct Args {
+    /// kubectl's connection flags.
     #[command(flatten)]
     pub cluster: ClusterArgs,
 
+    /// The shared output flags.
     #[command(flatten)]
     pub output: OutputArgs,
-
-    /// Exit 1 when a finding is at least this severe
-    #[arg(long, value_enum, default_value_t = Severity::Critical, value_name = "SEVERITY")]
-    pub fail_on: Severity,
 
     /// Keep running and redraw when the platform changes
     #[arg(short = 'w', long)]
@@ -58,34 +72,38 @@ pub struct Args {
 
 /// Gathers, analyses and renders once, or keeps doing so with `--watch`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    args.output.init_logging();
+    let palette = args.output.start();
+    args.output.accept("status", &FORMATS)?;
+    let fail_on = args.output.fail_on_or(DEFAULT_FAIL_ON);
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = cluster.scope(&args.cluster);
-    let palette = Palette::new(args.output.color.enabled());
     if !args.watch {
+        let now = jiff::Timestamp::now();
         let snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
-        let report = build_report(&snapshot, jiff::Timestamp::now());
-        write_report(&report, &args, &palette, out)?;
-        return Ok(exit_for(&report, args.fail_on));
+        let report = build_report(&snapshot, now);
+        let metadata = Metadata::new(&cluster, &scope, now);
+        write_report(&report, metadata, &args, &palette, out)?;
+        return Ok(exit_for(&report, fail_on));
     }
     let mut last_shown: Option<u64> = None;
     let mut exit = Exit::Ok;
     loop {
+        let now = jiff::Timestamp::now();
         let snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
-        let report = build_report(&snapshot, jiff::Timestamp::now());
+        let report = build_report(&snapshot, now);
         // Redraw only when what the report says changes, not on every poll and
         // not on churn in objects the report does not show.
         let content = content_hash(&report);
         if last_shown != Some(content) {
             last_shown = Some(content);
-            if args.output.format == OutputFormat::Table || args.output.format == OutputFormat::Wide
-            {
+            if matches!(args.output.format, OutputFormat::Table | OutputFormat::Wide) {
                 // Clear the screen and home the cursor, like `watch`.
                 write!(out, "\x1b[2J\x1b[H")?;
             }
-            write_report(&report, &args, &palette, out)?;
+            let metadata = Metadata::new(&cluster, &scope, now);
+            write_report(&report, metadata, &args, &palette, out)?;
             out.flush()?;
-            exit = exit_for(&report, args.fail_on);
+            exit = exit_for(&report, fail_on);
         }
         tokio::select! {
             _ = tokio::time::sleep(args.interval) => {}
@@ -104,11 +122,10 @@ fn content_hash(report: &Report) -> u64 {
     hasher.finish()
 }
 
+/// Analyses a snapshot into the report (pure: the same snapshot and time give the same report).
 pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
     let (components, findings, summary) = analyse::analyse(snapshot, now);
     Report {
-        api_version: API_VERSION,
-        kind: "StatusReport",
         generated_at: now.to_string(),
         scope: snapshot.scope.clone().unwrap_or(crate::kube::Scope::All),
         components,
@@ -119,26 +136,19 @@ pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
 
 fn write_report(
     report: &Report,
+    metadata: Metadata,
     args: &Args,
     palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<()> {
-    match args.output.format {
-        OutputFormat::Json => crate::render::json(out, report),
-        OutputFormat::Yaml => crate::render::yaml(out, report),
-        OutputFormat::Table => render::table(out, report, palette, false),
-        OutputFormat::Wide => render::table(out, report, palette, true),
+    let format = &args.output.format;
+    if format.is_structured() {
+        return crate::render::structured(out, format, &Envelope::new(KIND, metadata, report));
     }
+    render::table(out, report, palette, format.is_wide())
 }
 
+/// Exit 1 when a finding is at least `fail_on` ([`crate::findings::exit_for`]).
 pub fn exit_for(report: &Report, fail_on: Severity) -> Exit {
-    if report
-        .findings
-        .iter()
-        .any(|f| f.severity >= fail_on && f.severity > Severity::Ok)
-    {
-        Exit::Problems
-    } else {
-        Exit::Ok
-    }
+    crate::findings::exit_for(&report.findings, fail_on)
 }

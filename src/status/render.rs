@@ -4,7 +4,6 @@ use std::io::Write;
 
 use crate::cli::Palette;
 use crate::error::Result;
-use crate::findings::Severity;
 
 use super::report::{Report, State};
 
@@ -56,35 +55,7 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
         palette.warning(&format!("{} warning", s.warning)),
         palette.info(&format!("{} info", s.info)),
     )?;
-    for f in &report.findings {
-        writeln!(out)?;
-        let severity = match f.severity {
-            Severity::Critical => palette.critical("CRITICAL"),
-            Severity::Warning => palette.warning("WARNING "),
-            Severity::Info => palette.info("INFO    "),
-            Severity::Ok => palette.good("OK      "),
-        };
-        writeln!(
-            out,
-            "{severity} {}  {}",
-            palette.bold(&f.object.to_string()),
-            palette.dim(f.code)
-        )?;
-        writeln!(out, "         {}", f.message)?;
-        for (depth, link) in f.chain.iter().enumerate() {
-            let arrow = if depth == 0 { "root:" } else { "  └─▶" };
-            writeln!(
-                out,
-                "         {}{} {} {}",
-                "  ".repeat(depth.saturating_sub(1)),
-                arrow,
-                link.object,
-                link.problem
-            )?;
-        }
-        writeln!(out, "         {} {}", palette.dim("fix:"), f.hint)?;
-    }
-    Ok(())
+    crate::render::findings::write(out, &report.findings, palette, wide)
 }
 
 fn describe_scope(scope: &crate::kube::Scope) -> String {

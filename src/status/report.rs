@@ -6,17 +6,21 @@ use serde::Serialize;
 use crate::findings::{Component, Finding, Severity};
 use crate::kube::{Availability, Scope};
 
-pub const API_VERSION: &str = "kubectl-dp.io/v1alpha1";
-
+/// The status report's body; `-o json` wraps it in the suite's envelope
+/// ([`crate::render::Envelope`], kind `StatusReport`), which adds `apiVersion`,
+/// `kind` and `metadata` beside these fields.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
-    pub api_version: &'static str,
-    pub kind: &'static str,
+    /// When the cluster was read (kept beside `metadata.generatedAt` for compatibility).
     pub generated_at: String,
+    /// The namespaces read (kept beside `metadata.scope` for compatibility).
     pub scope: Scope,
+    /// Every component's state, in a fixed order.
     pub components: Vec<ComponentStatus>,
+    /// The findings, most severe first.
     pub findings: Vec<Finding>,
+    /// How many findings of each severity.
     pub summary: Summary,
 }
 
@@ -24,8 +28,11 @@ pub struct Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
+    /// Nothing wrong.
     Healthy,
+    /// Warnings: works, but not as it should.
     Degraded,
+    /// Critical findings: broken or about to break.
     Failing,
     /// Its operator's CRD is not installed.
     NotInstalled,
@@ -36,6 +43,7 @@ pub enum State {
 }
 
 impl State {
+    /// The state as tables print it.
     pub fn label(self) -> &'static str {
         match self {
             State::Healthy => "healthy",
@@ -48,10 +56,13 @@ impl State {
     }
 }
 
+/// One row of the component table.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentStatus {
+    /// Which component.
     pub component: Component,
+    /// Its state in a word.
     pub state: State,
     /// One line: `coordinator 1/1, workers 3/3, trino 476`.
     pub summary: String,
@@ -60,23 +71,31 @@ pub struct ComponentStatus {
     pub details: Vec<Detail>,
 }
 
+/// A labelled fact for `-o wide` and JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct Detail {
+    /// What it is (`coordinator heap`).
     pub label: String,
+    /// Its value (`8G`).
     pub value: String,
 }
 
+/// How many findings of each severity.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
+    /// Critical findings.
     pub critical: usize,
+    /// Warnings.
     pub warning: usize,
+    /// Informational findings.
     pub info: usize,
     /// The most severe finding (`ok` when there is none).
     pub worst: Option<Severity>,
 }
 
 impl Summary {
+    /// Counts the findings.
     pub fn of(findings: &[Finding]) -> Summary {
         let count = |s| findings.iter().filter(|f| f.severity == s).count();
         Summary {

@@ -204,7 +204,7 @@ macro_rules! run_parsed {
         use clap::Parser;
         let argv = std::iter::once(OsString::from(concat!("kubectl-dp-", stringify!($module))))
             .chain($args);
-        let args = crate::$module::Args::parse_from(argv);
+        let args = crate::$module::Args::parse_from(crate::cli::normalize_args(argv));
         crate::kube::set_command_name(concat!("kubectl-dp-", stringify!($module)));
         crate::cli::execute(|mut out| async move {
             let exit = crate::$module::run(args, &mut out).await?;

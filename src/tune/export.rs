@@ -13,12 +13,10 @@ use super::plan::{self, Inputs};
 
 /// A file to write, relative to the export directory.
 pub struct File {
+    /// Where it goes, relative to `--dir`.
     pub path: String,
+    /// Its contents.
     pub text: String,
-}
-
-fn yaml(value: &Value) -> Result<String> {
-    serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
 }
 
 fn clean_meta(
@@ -112,7 +110,7 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
         let path = format!("sparkapplication-{name}.yaml");
         out.push(File {
             path: path.clone(),
-            text: yaml(&object)?,
+            text: crate::render::yaml_string(&object)?,
         });
         resources.push(path);
     }
@@ -130,7 +128,7 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             "# Written by `kubectl dp tune export` (profile {:?}): the tuned ConfigMaps and\n# SparkApplications of namespace {}. Copy the files into your Git repo.\n{}",
             plan.profile,
             plan.namespace,
-            yaml(&kustomization)?
+            crate::render::yaml_string(&kustomization)?
         ),
     });
     Ok(out)
@@ -236,11 +234,12 @@ pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             "# Written by `kubectl dp tune export --format helm-values` (profile {:?}) for\n# the trinodb/charts Trino chart, from namespace {}.\n{}",
             plan.profile,
             plan.namespace,
-            yaml(&Value::Object(values))?
+            crate::render::yaml_string(&Value::Object(values))?
         ),
     }])
 }
 
+/// Writes the files under `dir` (created if missing).
 pub fn write(dir: &Path, files: &[File]) -> Result<()> {
     for file in files {
         let path = dir.join(&file.path);

@@ -5,52 +5,90 @@ use serde::Serialize;
 
 use crate::findings::ObjectRef;
 
-pub const API_VERSION: &str = "kubectl-dp/v1";
+/// The `kind` of `kubectl dp tune plan -o json`.
+pub const KIND: &str = "TunePlan";
 
 /// How a change is made to the text of a file or to an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Edit {
     /// jvm.config: replace the last option starting with `prefix`, or append `option`.
-    JvmSet { prefix: String, option: String },
+    JvmSet {
+        /// The option's prefix (`-Xmx`).
+        prefix: String,
+        /// The whole option (`-Xmx22G`).
+        option: String,
+    },
     /// jvm.config: remove the line holding exactly `option`.
-    JvmRemove { option: String },
+    JvmRemove {
+        /// The option.
+        option: String,
+    },
     /// A properties file: set `key` (rewriting its line in place) or append it.
-    PropSet { key: String, value: String },
+    PropSet {
+        /// The property.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
     /// A properties file: remove every line defining `key`.
-    PropRemove { key: String },
+    PropRemove {
+        /// The property.
+        key: String,
+    },
     /// A SparkApplication map (`sparkConf` or `hadoopConf`): set or remove (`None`) a key.
     SparkConf {
+        /// `sparkConf` or `hadoopConf`.
         map: String,
+        /// The key.
         key: String,
+        /// Its new value (`None`: remove).
         value: Option<String>,
     },
     /// A SparkApplication pod field (`driver`/`executor`, `memoryOverhead`).
     SparkPod {
+        /// `driver` or `executor`.
         role: String,
+        /// The field (`memoryOverhead`).
         field: String,
+        /// Its new value.
         value: String,
     },
     /// A Deployment container's memory request and limit (sizing).
-    Memory { container: String, bytes: u64 },
+    Memory {
+        /// The container.
+        container: String,
+        /// Request and limit, in bytes.
+        bytes: u64,
+    },
     /// A Deployment's replicas (sizing).
-    Replicas { replicas: i32 },
+    Replicas {
+        /// The new replica count.
+        replicas: i32,
+    },
 }
 
 /// One proposed setting.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
+    /// The object changed.
     pub object: ObjectRef,
     /// The ConfigMap key (`jvm.config`, `iceberg.properties`) or `spec.sparkConf`.
     pub file: String,
+    /// The setting (`-Xmx`, `query.max-memory-per-node`).
     pub setting: String,
+    /// The line in the file, when it already has the setting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// The value now (absent: not set).
     pub current: Option<String>,
     /// `None` removes the setting.
     pub proposed: Option<String>,
+    /// The rule that proposes it (`jvm.heap-share`).
     pub rule: String,
+    /// Why, with the numbers.
     pub reason: String,
+    /// How to make the change (not in JSON).
     #[serde(skip)]
     pub edit: Option<Edit>,
 }
@@ -59,28 +97,41 @@ pub struct Change {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
+    /// The object it is about.
     pub object: ObjectRef,
+    /// The file, when it is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// The line in the file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// A stable code for the note.
     pub code: String,
+    /// What the plan cannot fix by itself, and what to do.
     pub message: String,
 }
 
 /// A rule's answer before it is attached to an object and file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
+    /// The setting.
     pub setting: String,
+    /// The line in the file, when it already has the setting.
     pub line: Option<usize>,
+    /// The value now.
     pub current: Option<String>,
+    /// The value proposed (`None`: remove it).
     pub proposed: Option<String>,
+    /// The rule's name.
     pub rule: &'static str,
+    /// Why, with the numbers.
     pub reason: String,
+    /// How to make the change.
     pub edit: Edit,
 }
 
 impl Proposal {
+    /// Attaches the proposal to an object and a file.
     pub fn into_change(self, object: &ObjectRef, file: &str) -> Change {
         Change {
             object: object.clone(),
@@ -133,10 +184,26 @@ impl Profile {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
-    pub api_version: &'static str,
-    pub kind: &'static str,
+    /// The namespace planned for.
     pub namespace: String,
+    /// The profile used.
     pub profile: Profile,
+    /// Every proposed change.
     pub changes: Vec<Change>,
+    /// What the plan cannot fix by itself.
     pub notes: Vec<Note>,
+}
+
+/// A proposed change fails `tune plan` at `--fail-on warning` (its default).
+impl crate::findings::Graded for Change {
+    fn severity(&self) -> crate::findings::Severity {
+        crate::findings::Severity::Warning
+    }
+}
+
+/// A note (something the plan cannot fix itself) fails only at `--fail-on info`.
+impl crate::findings::Graded for Note {
+    fn severity(&self) -> crate::findings::Severity {
+        crate::findings::Severity::Info
+    }
 }

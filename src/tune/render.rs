@@ -2,13 +2,16 @@
 
 use std::io::Write;
 
+use crate::cli::Palette;
 use crate::error::Result;
 
-use super::diff::unified;
 use super::model::Plan;
 use super::plan::{Inputs, new_files, new_spark_applications};
+use crate::render::diff::{CONTEXT, unified};
 
-pub fn table(out: &mut dyn Write, plan: &Plan) -> Result<()> {
+/// The plan as a table, one row per change (proposed values green when colour is
+/// on), then the notes.
+pub fn table(out: &mut dyn Write, plan: &Plan, palette: &Palette) -> Result<()> {
     if plan.changes.is_empty() {
         writeln!(
             out,
@@ -28,7 +31,7 @@ pub fn table(out: &mut dyn Write, plan: &Plan) -> Result<()> {
                     },
                     c.setting.clone(),
                     c.current.clone().unwrap_or_else(|| "-".into()),
-                    c.proposed.clone().unwrap_or_else(|| "(remove)".into()),
+                    palette.good(c.proposed.as_deref().unwrap_or("(remove)")),
                     format!("{}: {}", c.rule, c.reason),
                 ]
             })
@@ -50,7 +53,8 @@ pub fn table(out: &mut dyn Write, plan: &Plan) -> Result<()> {
         for n in &plan.notes {
             writeln!(
                 out,
-                "note: {}/{}: {}",
+                "{} {}/{}: {}",
+                palette.info("note:"),
                 n.object.kind.to_lowercase(),
                 n.object.name,
                 n.message
@@ -82,9 +86,18 @@ fn spark_lines(app: &crate::platform::crds::SparkApplication) -> String {
     text
 }
 
+/// Every file and SparkApplication the plan changes, as unified diffs.
 pub fn diff(out: &mut dyn Write, inputs: &Inputs, plan: &Plan) -> Result<()> {
     for ((cm, file), (old, new)) in new_files(inputs, plan) {
-        out.write_all(unified(&format!("configmap/{cm}/{file}"), &old, &new, 3).as_bytes())?;
+        let path = format!("configmap/{cm}/{file}");
+        let diff = unified(
+            &format!("a/{path}"),
+            &format!("b/{path}"),
+            &old,
+            &new,
+            CONTEXT,
+        );
+        out.write_all(diff.as_bytes())?;
     }
     for (name, new) in new_spark_applications(inputs, plan) {
         if let Some(old) = inputs
@@ -92,15 +105,15 @@ pub fn diff(out: &mut dyn Write, inputs: &Inputs, plan: &Plan) -> Result<()> {
             .iter()
             .find(|a| a.metadata.name.as_deref() == Some(name.as_str()))
         {
-            out.write_all(
-                unified(
-                    &format!("sparkapplication/{name}"),
-                    &spark_lines(old),
-                    &spark_lines(&new),
-                    0,
-                )
-                .as_bytes(),
-            )?;
+            let path = format!("sparkapplication/{name}");
+            let diff = unified(
+                &format!("a/{path}"),
+                &format!("b/{path}"),
+                &spark_lines(old),
+                &spark_lines(&new),
+                0,
+            );
+            out.write_all(diff.as_bytes())?;
         }
     }
     Ok(())

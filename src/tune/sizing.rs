@@ -2,20 +2,23 @@
 //! `--budget`): container memory that fits the budget, the namespace quota and
 //! the nodes, or the constraint that fails and by how much.
 
-use crate::platform::quantity::Quantity;
-
 use super::rules::gib;
 
 /// What the user asked for; `None` keeps the current value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Request {
+    /// `--workers`.
     pub workers: Option<u64>,
+    /// `--worker-memory`, in bytes.
     pub worker_memory: Option<u64>,
+    /// `--coordinator-memory`, in bytes.
     pub coordinator_memory: Option<u64>,
+    /// `--budget`, in bytes.
     pub budget: Option<u64>,
 }
 
 impl Request {
+    /// No sizing flag was given.
     pub fn is_empty(&self) -> bool {
         *self == Request::default()
     }
@@ -24,12 +27,16 @@ impl Request {
 /// Trino's shape: worker count and container memory (requests = limits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
+    /// Number of workers.
     pub workers: u64,
+    /// Memory of each worker, in bytes.
     pub worker_memory: u64,
+    /// Memory of the coordinator, in bytes.
     pub coordinator_memory: u64,
 }
 
 impl Shape {
+    /// Memory of all Trino pods together.
     pub fn total(&self) -> u64 {
         self.coordinator_memory + self.workers * self.worker_memory
     }
@@ -38,8 +45,11 @@ impl Shape {
 /// A node's allocatable memory and what pods other than Trino's already request there.
 #[derive(Debug, Clone)]
 pub struct NodeRoom {
+    /// The node's name.
     pub name: String,
+    /// Its allocatable memory.
     pub allocatable: u64,
+    /// What other pods request on it.
     pub used: u64,
 }
 
@@ -52,9 +62,13 @@ impl NodeRoom {
 /// One memory line of a ResourceQuota, with what everything but Trino uses.
 #[derive(Debug, Clone)]
 pub struct QuotaRoom {
+    /// The quota's name.
     pub quota: String,
+    /// `limits.memory`, `requests.memory` or `memory`.
     pub resource: String,
+    /// Its hard limit.
     pub hard: u64,
+    /// What other pods of the namespace use of it.
     pub used_by_others: u64,
 }
 
@@ -181,14 +195,8 @@ fn pack(shape: &Shape, nodes: &[NodeRoom]) -> Vec<String> {
 
 /// Parses a memory quantity flag (`80Gi`, `28Gi`).
 pub fn parse_memory(text: &str) -> Result<u64, String> {
-    let q: Quantity = text
-        .parse()
-        .map_err(|_| format!("'{text}' is not a memory quantity (e.g. 28Gi)"))?;
-    let bytes = q.units_ceil();
-    if bytes <= 0 {
-        return Err(format!("'{text}' must be more than zero"));
-    }
-    Ok(bytes as u64)
+    let bytes = crate::platform::quantity::parse_positive(text)?.units_ceil();
+    Ok(bytes.max(1) as u64)
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ use super::report::{ComponentStatus, Summary};
 
 /// One component's share of the report.
 pub struct Section {
+    /// The component's state and one-line summary.
     pub status: ComponentStatus,
+    /// The component's findings.
     pub findings: Vec<Finding>,
 }
 

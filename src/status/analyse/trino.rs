@@ -25,6 +25,7 @@ use super::workloads::{self, Workload};
 /// platform's 24G in 28Gi is 85.7%.
 pub const HEAP_SHARE_MAX: f64 = 0.86;
 
+/// Trino's state and findings from the snapshot.
 pub fn analyse(snapshot: &Snapshot) -> Section {
     let trino = workloads::named(snapshot, &["trino"]);
     let mut findings = Vec::new();

@@ -17,10 +17,13 @@ pub const LEGACY_S3: &[(&str, &str)] = &[
 
 /// Below this the pool throttles parallel split reads (Trino's default is 500).
 pub const MIN_S3_CONNECTIONS: u64 = 100;
+/// Trino's default S3 connection pool size.
 pub const DEFAULT_S3_CONNECTIONS: &str = "500";
+/// The Parquet vectorized decoding switch (`throughput` profile).
 pub const VECTORIZED: &str = "parquet.experimental.vectorized-decoding.enabled";
 
-fn proposal(
+/// A change to `key` in a properties file: set it to `value`, or remove it (`None`).
+pub(super) fn proposal(
     props: &Properties,
     key: &str,
     value: Option<&str>,

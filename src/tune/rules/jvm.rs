@@ -10,7 +10,9 @@ use super::{gib, round_size};
 /// The lowest heap share worth keeping: below it the container's memory is wasted.
 pub const HEAP_SHARE_MIN: f64 = 0.70;
 
+/// The garbage collector Trino requires.
 pub const G1: &str = "-XX:+UseG1GC";
+/// The G1 region size Trino recommends.
 pub const REGION: &str = "32M";
 
 /// The heap the profile aims at for a container limit.

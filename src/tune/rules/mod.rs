@@ -12,6 +12,7 @@ pub fn round_size(bytes: u64) -> u64 {
     bytes / unit * unit
 }
 
+/// Bytes as a Kubernetes quantity in whole GiB (`23Gi`).
 pub fn gib(bytes: u64) -> String {
     crate::platform::quantity::Quantity::from_bytes(bytes as i128).display_bytes()
 }

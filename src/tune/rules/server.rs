@@ -8,9 +8,13 @@ use crate::tune::model::{Edit, Profile, Proposal};
 
 use super::round_size;
 
+/// Query memory per node.
 pub const PER_NODE: &str = "query.max-memory-per-node";
+/// Heap kept free of queries per node.
 pub const HEADROOM: &str = "memory.heap-headroom-per-node";
+/// User memory per query, cluster-wide.
 pub const MAX_MEMORY: &str = "query.max-memory";
+/// Total memory per query, cluster-wide.
 pub const MAX_TOTAL: &str = "query.max-total-memory";
 
 /// Trino's default for query.max-memory.
@@ -31,6 +35,7 @@ fn effective_headroom(props: &Properties, heap: u64) -> u64 {
         .unwrap_or(heap * 3 / 10)
 }
 
+/// Sets `key` to `value` in a properties file ([`super::catalog::proposal`]).
 fn set(
     props: &Properties,
     key: &str,
@@ -38,18 +43,7 @@ fn set(
     rule: &'static str,
     reason: String,
 ) -> Proposal {
-    Proposal {
-        setting: key.into(),
-        line: props.line_of(key),
-        current: props.get(key).map(str::to_string),
-        proposed: Some(value.clone()),
-        rule,
-        reason,
-        edit: Edit::PropSet {
-            key: key.into(),
-            value,
-        },
-    }
+    super::catalog::proposal(props, key, Some(&value), rule, reason)
 }
 
 /// Per-node rules; returns the proposals and the per-node query memory after them.

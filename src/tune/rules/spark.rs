@@ -4,18 +4,24 @@
 use crate::platform::crds::SparkApplication;
 use crate::tune::model::{Edit, Profile, Proposal};
 
+/// Spark's Kryo serializer class.
 pub const KRYO: &str = "org.apache.spark.serializer.KryoSerializer";
 /// Spark refuses spark.kryoserializer.buffer.max of 2048m or more.
 pub const KRYO_MAX: u64 = 2048 << 20;
+/// Spark's default `spark.kryoserializer.buffer.max`.
 pub const KRYO_DEFAULT: &str = "512m";
 /// S3's smallest multipart part (except the last) and Hadoop's largest sane part.
 pub const PART_MIN: u64 = 5 << 20;
+/// S3's largest part size.
 pub const PART_MAX: u64 = 5 << 30;
+/// Spark's minimum memory overhead.
 pub const OVERHEAD_MIN: u64 = 384 << 20;
 
 /// A note a rule raises without a change (e.g. `spark.jars.packages`).
 pub struct SparkNote {
+    /// A stable code for the note.
     pub code: &'static str,
+    /// What to do.
     pub message: String,
 }
 
@@ -87,6 +93,7 @@ pub fn parse_size(text: &str, bare_unit: u64) -> Option<u64> {
     digits.trim().parse::<u64>().ok()?.checked_mul(multiplier)
 }
 
+/// The Spark rules for one application: proposals and notes.
 pub fn rules(app: &SparkApplication, profile: Profile) -> (Vec<Proposal>, Vec<SparkNote>) {
     let mut out = Vec::new();
     let mut notes = Vec::new();

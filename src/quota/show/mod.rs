@@ -2,124 +2,164 @@
 //! limits, and the nodes' allocatable against what the scheduled pods ask for.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use k8s_openapi::api::core::v1::{LimitRange, Node, Pod, ResourceQuota};
 use serde::Serialize;
 
-use crate::cli::Palette;
-use crate::error::Result;
 use crate::kube::{Availability, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
+use super::By;
 use super::usage::{self, Capacity, Totals};
-use super::{By, QuotaFormat};
+use crate::cli::FormatKind;
 
-pub const API_VERSION: &str = "kubectl-dp.io/v1";
+mod render;
+
+pub use render::{csv, render, table};
+
+/// The `kind` of `kubectl dp quota -o json`.
+pub const KIND: &str = "QuotaReport";
+
+/// The `-o` values `kubectl dp quota` can write.
+pub const FORMATS: [FormatKind; 6] = super::TABLE_FORMATS;
 
 /// Everything `quota show` read from the cluster.
 pub struct Gathered {
+    /// The namespaces read.
     pub scope: Scope,
+    /// The quotas of the scope.
     pub quotas: Listing<ResourceQuota>,
+    /// The LimitRanges of the scope.
     pub limit_ranges: Listing<LimitRange>,
     /// Active pods of the whole cluster when readable, else only of the scope.
     pub pods: Listing<Pod>,
+    /// `pods` holds every namespace's pods.
     pub pods_cluster_wide: bool,
+    /// The nodes.
     pub nodes: Listing<Node>,
 }
 
+/// What `kubectl dp quota` reports (kind `QuotaReport`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaReport {
-    pub api_version: &'static str,
-    pub kind: &'static str,
+    /// The namespaces the quota view covers.
     pub scope: Scope,
+    /// Each quota with its usage.
     pub quotas: Vec<QuotaView>,
+    /// Each LimitRange, one row per type and resource.
     pub limit_ranges: Vec<LimitRangeRow>,
+    /// Containers without requests or limits.
     pub pods_without_resources: Vec<PodWithout>,
+    /// The nodes' allocatable against what pods ask for.
     pub cluster: ClusterView,
     /// Sections that could not be read, and why.
     pub unavailable: Vec<String>,
 }
 
+/// One quota with its usage.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaView {
+    /// Its namespace.
     pub namespace: String,
+    /// Its name.
     pub name: String,
+    /// One row per resource it limits.
     pub resources: Vec<QuotaRow>,
 }
 
+/// One resource of a quota.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuotaRow {
+    /// The resource (`requests.cpu`).
     pub resource: String,
     /// Computed from the namespace's pods where possible, else `status.used`.
     pub used: Quantity,
     /// What the API server's quota controller last wrote in `status.used`.
     pub reported_used: Option<Quantity>,
+    /// Its hard limit.
     pub hard: Quantity,
+    /// What is left.
     pub free: Quantity,
+    /// Used as a percentage of hard.
     pub percent: Option<f64>,
 }
 
+/// One LimitRange entry.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LimitRangeRow {
+    /// Its namespace.
     pub namespace: String,
+    /// Its name.
     pub name: String,
+    /// `Container`, `Pod` or `PersistentVolumeClaim`.
     #[serde(rename = "type")]
     pub type_: String,
+    /// The resource.
     pub resource: String,
+    /// `defaultRequest`.
     pub default_request: Option<Quantity>,
+    /// `default` (the default limit).
     pub default: Option<Quantity>,
+    /// `min`.
     pub min: Option<Quantity>,
+    /// `max`.
     pub max: Option<Quantity>,
+    /// `maxLimitRequestRatio`.
     pub max_limit_request_ratio: Option<Quantity>,
 }
 
+/// A container without requests or limits.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodWithout {
+    /// Its namespace.
     pub namespace: String,
+    /// Its pod.
     pub pod: String,
+    /// The container.
     pub container: String,
+    /// What it lacks (`requests.memory`).
     pub missing: Vec<String>,
 }
 
+/// The node view.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterView {
+    /// How rows are grouped (`--by`); none: the cluster as a whole.
     pub by: Option<By>,
+    /// All nodes' allocatable.
     pub allocatable: Capacity,
+    /// What all pods ask for.
     pub total: Totals,
+    /// One row per group.
     pub rows: Vec<GroupRow>,
 }
 
+/// One row of the node view.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRow {
+    /// The node, namespace, component or pod.
     pub name: String,
     /// The node's allocatable (`--by node` only); otherwise the cluster's is the reference.
     pub allocatable: Option<Capacity>,
+    /// What its pods ask for.
     #[serde(flatten)]
     pub totals: Totals,
-}
-
-fn parse_map(
-    map: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
-) -> BTreeMap<String, Quantity> {
-    map.into_iter()
-        .flatten()
-        .filter_map(|(k, v)| v.0.parse().ok().map(|q| (k.clone(), q)))
-        .collect()
 }
 
 /// Usage of every resource of one quota, computed from the pods of its namespace.
 pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) -> QuotaView {
     let namespace = quota.metadata.namespace.clone().unwrap_or_default();
-    let hard = parse_map(quota.spec.as_ref().and_then(|s| s.hard.as_ref()));
-    let reported = parse_map(quota.status.as_ref().and_then(|s| s.used.as_ref()));
+    let hard =
+        crate::platform::quantity::parse_map(quota.spec.as_ref().and_then(|s| s.hard.as_ref()));
+    let reported =
+        crate::platform::quantity::parse_map(quota.status.as_ref().and_then(|s| s.used.as_ref()));
     let mut resources = Vec::new();
     for (key, hard_value) in &hard {
         let mut computed: Option<Quantity> = None;
@@ -169,15 +209,16 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
     }
 }
 
+/// A LimitRange as rows, one per type and resource.
 pub fn limit_range_rows(range: &LimitRange) -> Vec<LimitRangeRow> {
     let mut rows = Vec::new();
     for item in range.spec.iter().flat_map(|s| s.limits.iter()) {
         let maps = [
-            parse_map(item.default_request.as_ref()),
-            parse_map(item.default.as_ref()),
-            parse_map(item.min.as_ref()),
-            parse_map(item.max.as_ref()),
-            parse_map(item.max_limit_request_ratio.as_ref()),
+            crate::platform::quantity::parse_map(item.default_request.as_ref()),
+            crate::platform::quantity::parse_map(item.default.as_ref()),
+            crate::platform::quantity::parse_map(item.min.as_ref()),
+            crate::platform::quantity::parse_map(item.max.as_ref()),
+            crate::platform::quantity::parse_map(item.max_limit_request_ratio.as_ref()),
         ];
         let mut names: Vec<&String> = maps.iter().flat_map(|m| m.keys()).collect();
         names.sort();
@@ -272,6 +313,7 @@ fn describe(what: &str, availability: &Availability) -> Option<String> {
     }
 }
 
+/// The report from what was read (pure).
 pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport {
     let scoped_pods: Vec<&Pod> = g
         .pods
@@ -331,358 +373,12 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         );
     }
     QuotaReport {
-        api_version: API_VERSION,
-        kind: "QuotaReport",
         scope: g.scope.clone(),
         quotas,
         limit_ranges,
         pods_without_resources,
         cluster,
         unavailable,
-    }
-}
-
-// ------------------------------------------------------------------ rendering ---
-
-/// Colour by closeness to the limit: green below 75%, yellow to 90%, red above.
-fn paint_percent(palette: &Palette, percent: Option<f64>, text: &str) -> String {
-    match percent {
-        Some(p) if p >= 90.0 => palette.critical(text),
-        Some(p) if p >= 75.0 => palette.warning(text),
-        Some(_) => palette.good(text),
-        None => text.to_string(),
-    }
-}
-
-fn pct(percent: Option<f64>) -> String {
-    percent.map_or("-".into(), |p| format!("{p:.0}%"))
-}
-
-fn opt(q: Option<Quantity>, resource: &str) -> String {
-    q.map_or("-".into(), |q| q.display_for(resource))
-}
-
-fn with_pct(palette: &Palette, used: Quantity, whole: Quantity, resource: &str) -> String {
-    let p = usage::percent(used, whole);
-    let text = match p {
-        Some(_) => format!("{} ({})", used.display_for(resource), pct(p)),
-        None => used.display_for(resource),
-    };
-    paint_percent(palette, p, &text)
-}
-
-pub fn table(
-    report: &QuotaReport,
-    palette: &Palette,
-    wide: bool,
-    out: &mut dyn Write,
-) -> Result<()> {
-    writeln!(
-        out,
-        "{}",
-        palette.bold(&format!("Resource quotas ({})", report.scope.describe()))
-    )?;
-    if report.quotas.is_empty() {
-        writeln!(out, "  none")?;
-    } else {
-        let mut headers = vec![
-            "NAMESPACE",
-            "QUOTA",
-            "RESOURCE",
-            "USED",
-            "HARD",
-            "FREE",
-            "USE",
-        ];
-        if wide {
-            headers.push("STATUS.USED");
-        }
-        let mut rows = Vec::new();
-        for quota in &report.quotas {
-            for r in &quota.resources {
-                let bar = crate::render::bar(r.percent.unwrap_or(0.0) / 100.0, 10);
-                let mut row = vec![
-                    quota.namespace.clone(),
-                    quota.name.clone(),
-                    r.resource.clone(),
-                    r.used.display_for(&r.resource),
-                    r.hard.display_for(&r.resource),
-                    r.free.display_for(&r.resource),
-                    paint_percent(palette, r.percent, &format!("{bar} {}", pct(r.percent))),
-                ];
-                if wide {
-                    row.push(opt(r.reported_used, &r.resource));
-                }
-                rows.push(row);
-            }
-        }
-        crate::render::table(out, &headers, rows)?;
-    }
-
-    writeln!(out, "\n{}", palette.bold("Limit ranges"))?;
-    if report.limit_ranges.is_empty() {
-        writeln!(out, "  none")?;
-    } else {
-        let headers = [
-            "NAMESPACE",
-            "LIMITRANGE",
-            "TYPE",
-            "RESOURCE",
-            "DEFAULT REQUEST",
-            "DEFAULT LIMIT",
-            "MIN",
-            "MAX",
-            "MAX LIMIT/REQUEST",
-        ];
-        let rows = report
-            .limit_ranges
-            .iter()
-            .map(|r| {
-                vec![
-                    r.namespace.clone(),
-                    r.name.clone(),
-                    r.type_.clone(),
-                    r.resource.clone(),
-                    opt(r.default_request, &r.resource),
-                    opt(r.default, &r.resource),
-                    opt(r.min, &r.resource),
-                    opt(r.max, &r.resource),
-                    r.max_limit_request_ratio
-                        .map_or("-".into(), |q| q.to_string()),
-                ]
-            })
-            .collect();
-        crate::render::table(out, &headers, rows)?;
-    }
-
-    writeln!(out, "\n{}", palette.bold("Pods without requests or limits"))?;
-    if report.pods_without_resources.is_empty() {
-        writeln!(out, "  none")?;
-    } else {
-        let rows = report
-            .pods_without_resources
-            .iter()
-            .map(|p| {
-                vec![
-                    p.namespace.clone(),
-                    p.pod.clone(),
-                    p.container.clone(),
-                    palette.warning(&p.missing.join(",")),
-                ]
-            })
-            .collect();
-        crate::render::table(out, &["NAMESPACE", "POD", "CONTAINER", "MISSING"], rows)?;
-    }
-
-    let c = &report.cluster;
-    writeln!(
-        out,
-        "\n{}",
-        palette.bold(&format!(
-            "Nodes: allocatable {} CPU, {} memory, {} pods",
-            c.allocatable.cpu.display_cpu(),
-            c.allocatable.memory.display_bytes(),
-            c.allocatable.pods
-        ))
-    )?;
-    let by_node = c.by == Some(By::Node);
-    let mut headers = vec![match c.by {
-        None => "SCOPE",
-        Some(By::Node) => "NODE",
-        Some(By::Namespace) => "NAMESPACE",
-        Some(By::Component) => "COMPONENT",
-        Some(By::Pod) => "POD",
-    }];
-    headers.extend(["CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "PODS"]);
-    if by_node || wide {
-        headers.extend(["CPU ALLOC", "MEM ALLOC", "CPU FREE", "MEM FREE"]);
-    }
-    let row = |name: &str, t: &Totals, cap: &Capacity| {
-        let mut row = vec![
-            name.to_string(),
-            with_pct(palette, t.cpu_requests, cap.cpu, "cpu"),
-            with_pct(palette, t.cpu_limits, cap.cpu, "cpu"),
-            with_pct(palette, t.memory_requests, cap.memory, "memory"),
-            with_pct(palette, t.memory_limits, cap.memory, "memory"),
-            if by_node {
-                format!("{}/{}", t.pods, cap.pods)
-            } else {
-                t.pods.to_string()
-            },
-        ];
-        if by_node || wide {
-            row.extend([
-                cap.cpu.display_cpu(),
-                cap.memory.display_bytes(),
-                cap.cpu.saturating_sub(t.cpu_requests).display_cpu(),
-                cap.memory.saturating_sub(t.memory_requests).display_bytes(),
-            ]);
-        }
-        row
-    };
-    let mut rows: Vec<Vec<String>> = c
-        .rows
-        .iter()
-        .map(|r| {
-            row(
-                &r.name,
-                &r.totals,
-                r.allocatable.as_ref().unwrap_or(&c.allocatable),
-            )
-        })
-        .collect();
-    if c.by.is_some() && c.by != Some(By::Node) && !matches!(report.scope, Scope::All) {
-        // Groups are this scope's pods; the total line is the whole cluster.
-        let mut scoped = Totals::default();
-        for r in &c.rows {
-            scoped.add(&r.totals);
-        }
-        rows.push(row(
-            &format!("({})", report.scope.describe()),
-            &scoped,
-            &c.allocatable,
-        ));
-    }
-    rows.push(row("(cluster total)", &c.total, &c.allocatable));
-    crate::render::table(out, &headers, rows)?;
-
-    for line in &report.unavailable {
-        writeln!(out, "\n{}", palette.warning(&format!("not shown: {line}")))?;
-    }
-    Ok(())
-}
-
-/// Guards a CSV cell against formula injection (OWASP): a leading `= + - @`
-/// (or tab/CR) gets a `'` in front; cells with separators or quotes are quoted.
-pub fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) || guarded != text {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
-}
-
-/// One long table: `section,namespace,name,resource,used,limit,free,percent`.
-pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
-    let mut write_row = |cells: Vec<String>| -> Result<()> {
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        writeln!(out, "{}", line.join(","))?;
-        Ok(())
-    };
-    write_row(
-        [
-            "section",
-            "namespace",
-            "name",
-            "resource",
-            "used",
-            "limit",
-            "free",
-            "percent",
-        ]
-        .map(String::from)
-        .to_vec(),
-    )?;
-    let p = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
-    for quota in &report.quotas {
-        for r in &quota.resources {
-            write_row(vec![
-                "quota".into(),
-                quota.namespace.clone(),
-                quota.name.clone(),
-                r.resource.clone(),
-                r.used.to_string(),
-                r.hard.to_string(),
-                r.free.to_string(),
-                p(r.percent),
-            ])?;
-        }
-    }
-    for r in &report.limit_ranges {
-        for (what, value) in [
-            ("defaultRequest", r.default_request),
-            ("default", r.default),
-            ("min", r.min),
-            ("max", r.max),
-        ] {
-            if let Some(v) = value {
-                write_row(vec![
-                    format!("limitrange-{what}"),
-                    r.namespace.clone(),
-                    r.name.clone(),
-                    format!("{}.{}", r.type_, r.resource),
-                    String::new(),
-                    v.to_string(),
-                    String::new(),
-                    String::new(),
-                ])?;
-            }
-        }
-    }
-    for pw in &report.pods_without_resources {
-        write_row(vec![
-            "pod-without-resources".into(),
-            pw.namespace.clone(),
-            format!("{}/{}", pw.pod, pw.container),
-            pw.missing.join(" "),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ])?;
-    }
-    let c = &report.cluster;
-    let mut groups: Vec<(String, &Totals, &Capacity)> = c
-        .rows
-        .iter()
-        .map(|r| {
-            (
-                r.name.clone(),
-                &r.totals,
-                r.allocatable.as_ref().unwrap_or(&c.allocatable),
-            )
-        })
-        .collect();
-    groups.push(("(cluster total)".into(), &c.total, &c.allocatable));
-    for (name, t, cap) in groups {
-        for (resource, used, whole) in [
-            ("requests.cpu", t.cpu_requests, cap.cpu),
-            ("limits.cpu", t.cpu_limits, cap.cpu),
-            ("requests.memory", t.memory_requests, cap.memory),
-            ("limits.memory", t.memory_limits, cap.memory),
-        ] {
-            write_row(vec![
-                format!("nodes-by-{}", c.by.map_or("cluster", By::name)),
-                String::new(),
-                name.clone(),
-                resource.into(),
-                used.to_string(),
-                whole.to_string(),
-                whole.saturating_sub(used).to_string(),
-                p(usage::percent(used, whole)),
-            ])?;
-        }
-    }
-    Ok(())
-}
-
-pub fn render(
-    report: &QuotaReport,
-    format: QuotaFormat,
-    palette: &Palette,
-    out: &mut dyn Write,
-) -> Result<()> {
-    match format {
-        QuotaFormat::Table => table(report, palette, false, out),
-        QuotaFormat::Wide => table(report, palette, true, out),
-        QuotaFormat::Json => crate::render::json(out, report),
-        QuotaFormat::Yaml => crate::render::yaml(out, report),
-        QuotaFormat::Csv => csv(report, out),
     }
 }
 
@@ -798,16 +494,5 @@ mod tests {
         );
         assert_eq!(by_ns.rows.len(), 1);
         assert_eq!(by_ns.total.memory_requests, q("4Gi"));
-    }
-
-    #[test]
-    fn csv_cells_cannot_be_formulas() {
-        assert_eq!(csv_cell("=cmd|' /C calc'!A0"), "\"'=cmd|' /C calc'!A0\"");
-        assert_eq!(csv_cell("-5"), "\"'-5\"");
-        assert_eq!(csv_cell("@x"), "\"'@x\"");
-        assert_eq!(csv_cell("+1"), "\"'+1\"");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("plain"), "plain");
     }
 }

@@ -1,0 +1,357 @@
+//! `kubectl dp buckets check`: talks S3 to each claim's bucket with the claim's
+//! own credentials (exists, write/read/delete a probe object, lifecycle drift).
+
+use std::io::Write;
+
+use bytes::Bytes;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use serde::Serialize;
+
+use crate::error::{Exit, Result};
+use crate::kube::{Cluster, Scope, resources};
+use crate::platform::bucket::Lifecycle;
+use crate::platform::crds::ObjectBucketClaim;
+use crate::render::{Envelope, Metadata};
+use crate::s3;
+
+use super::analyse::{self, Drift};
+use super::describe::load_claim;
+use super::{Args, CheckArgs, S3Args, render, selector_params};
+
+/// The `kind` of `kubectl dp buckets check -o json`.
+pub const KIND: &str = "BucketCheck";
+
+/// How to reach one claim's bucket: its endpoint, bucket name and credentials.
+pub struct Target {
+    /// An S3 client for the endpoint, signed with the claim's credentials.
+    pub client: s3::Client,
+    /// The bucket's name.
+    pub bucket: String,
+}
+
+/// Where a claim's bucket is and how to sign in (pure): from its ConfigMap
+/// (`BUCKET_NAME`, `BUCKET_HOST`, `BUCKET_PORT`; `--s3-endpoint` overrides) and Secret.
+/// `Err` is one line naming what is missing.
+pub fn target_parts(
+    namespace: &str,
+    name: &str,
+    cm: &ConfigMap,
+    secret: &Secret,
+    endpoint_override: Option<&str>,
+) -> std::result::Result<(String, String, s3::Credentials), String> {
+    let data = cm.data.clone().unwrap_or_default();
+    let bucket = data
+        .get("BUCKET_NAME")
+        .cloned()
+        .ok_or_else(|| format!("ConfigMap {namespace}/{name} has no BUCKET_NAME"))?;
+    let endpoint = match endpoint_override {
+        Some(url) => url.to_string(),
+        None => {
+            let host = data.get("BUCKET_HOST").ok_or_else(|| {
+                format!("ConfigMap {namespace}/{name} has no BUCKET_HOST; pass --s3-endpoint")
+            })?;
+            let port = data.get("BUCKET_PORT").map(String::as_str).unwrap_or("80");
+            format!("http://{host}:{port}")
+        }
+    };
+    let secret_data = secret.data.clone().unwrap_or_default();
+    let field = |k: &str| {
+        secret_data
+            .get(k)
+            .map(|v| String::from_utf8_lossy(&v.0).trim().to_string())
+            .ok_or_else(|| format!("Secret {namespace}/{name} has no {k}"))
+    };
+    let credentials = s3::Credentials {
+        access_key: field("AWS_ACCESS_KEY_ID")?,
+        secret_key: field("AWS_SECRET_ACCESS_KEY")?,
+    };
+    Ok((endpoint, bucket, credentials))
+}
+
+/// Reads the claim's ConfigMap and Secret and builds its S3 target.
+pub(super) async fn target_for(
+    cluster: &Cluster,
+    namespace: &str,
+    claim: &ObjectBucketClaim,
+    s3args: &S3Args,
+) -> std::result::Result<Target, String> {
+    let name = claim.metadata.name.as_deref().unwrap_or_default();
+    let (cm, secret) = tokio::join!(
+        cluster.config_map(namespace, name),
+        cluster.secret(namespace, name)
+    );
+    let cm = cm.map_err(|e| e.to_string())?.ok_or_else(|| {
+        format!(
+            "ConfigMap {namespace}/{name} (the bucket endpoint) is missing; the claim is {}",
+            claim.phase()
+        )
+    })?;
+    let secret = secret.map_err(|e| e.to_string())?.ok_or_else(|| {
+        format!(
+            "Secret {namespace}/{name} (the S3 credentials) is missing; the claim is {}",
+            claim.phase()
+        )
+    })?;
+    let (endpoint, bucket, credentials) =
+        target_parts(namespace, name, &cm, &secret, s3args.s3_endpoint.as_deref())?;
+    let client =
+        s3::Client::new(&endpoint, credentials, s3args.s3_timeout).map_err(|e| e.to_string())?;
+    Ok(Target { client, bucket })
+}
+
+/// One claim's S3 check (an item of the `BucketCheck` report).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    /// The claim's namespace.
+    pub namespace: String,
+    /// The claim's name.
+    pub name: String,
+    /// The bucket, once the claim's ConfigMap named it.
+    pub bucket: Option<String>,
+    /// The S3 endpoint used.
+    pub endpoint: Option<String>,
+    /// Each step in order; the first failed one ends the check.
+    pub steps: Vec<Step>,
+    /// Differences between the claim's lifecycle and the bucket's.
+    pub drift: Vec<Drift>,
+    /// Every step passed.
+    pub passed: bool,
+}
+
+/// One step of a claim's check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// `phase`, `credentials`, `bucket`, `probe object` or `lifecycle`.
+    pub check: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was seen, or why it failed.
+    pub detail: String,
+}
+
+/// Checks one claim's bucket step by step; never fails, it records why.
+async fn check_one(
+    cluster: &Cluster,
+    namespace: &str,
+    claim: &ObjectBucketClaim,
+    s3args: &S3Args,
+) -> CheckResult {
+    let name = claim.metadata.name.clone().unwrap_or_default();
+    let mut result = CheckResult {
+        namespace: namespace.to_string(),
+        name: name.clone(),
+        bucket: None,
+        endpoint: None,
+        steps: Vec::new(),
+        drift: Vec::new(),
+        passed: false,
+    };
+    let step =
+        |result: &mut CheckResult, check: &str, outcome: std::result::Result<String, String>| {
+            let ok = outcome.is_ok();
+            result.steps.push(Step {
+                check: check.to_string(),
+                ok,
+                detail: outcome.unwrap_or_else(|e| e),
+            });
+            ok
+        };
+    if claim.phase() != "Bound" {
+        step(
+            &mut result,
+            "phase",
+            Err(format!(
+                "the claim is {}, so there is no bucket to check yet; see kubectl dp buckets describe {name} -n {namespace}",
+                claim.phase()
+            )),
+        );
+        return result;
+    }
+    let target = match target_for(cluster, namespace, claim, s3args).await {
+        Ok(t) => t,
+        Err(e) => {
+            step(&mut result, "credentials", Err(e));
+            return result;
+        }
+    };
+    result.bucket = Some(target.bucket.clone());
+    result.endpoint = Some(target.client.endpoint().to_string());
+    let (client, bucket) = (&target.client, target.bucket.as_str());
+    let exists = match client.bucket_exists(bucket).await {
+        Ok(true) => Ok(format!("bucket {bucket} exists")),
+        Ok(false) => Err(format!(
+            "bucket {bucket} does not exist at {}",
+            client.endpoint()
+        )),
+        Err(e) => Err(e.to_string()),
+    };
+    if !step(&mut result, "bucket", exists) {
+        return result;
+    }
+    let probe_key = format!(
+        ".kubectl-dp-probe-{}",
+        jiff::Timestamp::now().as_millisecond()
+    );
+    let payload = Bytes::from(format!("kubectl dp buckets check {probe_key}"));
+    let probe = async {
+        client
+            .put_object(bucket, &probe_key, payload.clone())
+            .await
+            .map_err(|e| format!("write: {e}"))?;
+        let read = client
+            .get_object(bucket, &probe_key)
+            .await
+            .map_err(|e| format!("read: {e}"));
+        let deleted = client
+            .delete_object(bucket, &probe_key)
+            .await
+            .map_err(|e| format!("delete: {e}"));
+        let read = read?;
+        deleted?;
+        if read != payload {
+            return Err("read back different bytes than written".to_string());
+        }
+        Ok(format!("wrote, read back and deleted {probe_key}"))
+    }
+    .await;
+    let probe_ok = step(&mut result, "probe object", probe);
+    let wanted = claim
+        .config("bucketLifecycle")
+        .map(|json| Lifecycle::parse(&json));
+    let lifecycle = match wanted {
+        Some(Err(e)) => Err(e),
+        wanted => match client.get_lifecycle(bucket).await {
+            Err(e) => Err(format!("could not read the bucket's lifecycle: {e}")),
+            Ok(actual) => {
+                let wanted = wanted.and_then(|w| w.ok());
+                result.drift = analyse::lifecycle_drift(wanted.as_ref(), actual.as_ref());
+                if result.drift.is_empty() {
+                    Ok(match &wanted {
+                        Some(l) => format!("matches the claim ({})", l.summary()),
+                        None => "none on the claim, none on the bucket".into(),
+                    })
+                } else {
+                    Err(format!(
+                        "{} difference(s) between the claim and the bucket",
+                        result.drift.len()
+                    ))
+                }
+            }
+        },
+    };
+    let lifecycle_ok = step(&mut result, "lifecycle", lifecycle);
+    result.passed = probe_ok && lifecycle_ok;
+    result
+}
+
+/// Checks one claim or every claim of the scope, and writes the results.
+pub(super) async fn run(
+    cluster: &Cluster,
+    args: &Args,
+    check: &CheckArgs,
+    namespace: &str,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let claims: Vec<ObjectBucketClaim> = if let Some(name) = &check.name {
+        vec![load_claim(cluster, namespace, name).await?]
+    } else {
+        let scope = cluster.scope(&args.cluster);
+        let listing = cluster
+            .list_custom::<ObjectBucketClaim>(
+                &resources::object_bucket_claim(),
+                Some(&scope),
+                &selector_params(check.selector.as_deref()),
+            )
+            .await?;
+        listing.require("objectbucketclaims", &scope)?
+    };
+    let mut results = Vec::new();
+    for claim in &claims {
+        let ns = claim
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| namespace.to_string());
+        results.push(check_one(cluster, &ns, claim, &check.s3).await);
+    }
+    let passed = results.iter().all(|r| r.passed);
+    if args.output.format.is_structured() {
+        let scope = if check.name.is_some() {
+            Scope::Namespace(namespace.to_string())
+        } else {
+            cluster.scope(&args.cluster)
+        };
+        let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
+        let body = serde_json::json!({ "passed": passed, "claims": results });
+        crate::render::structured(
+            out,
+            &args.output.format,
+            &Envelope::new(KIND, metadata, body),
+        )?;
+    } else {
+        render::check(out, &results)?;
+    }
+    Ok(if passed { Exit::Ok } else { Exit::Problems })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn cm(pairs: &[(&str, &str)]) -> ConfigMap {
+        ConfigMap {
+            data: Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    fn secret(pairs: &[(&str, &str)]) -> Secret {
+        Secret {
+            data: Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.to_string(),
+                            k8s_openapi::ByteString(v.as_bytes().to_vec()),
+                        )
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn target_from_the_claims_configmap_and_secret() {
+        let keys = secret(&[
+            ("AWS_ACCESS_KEY_ID", "ak\n"),
+            ("AWS_SECRET_ACCESS_KEY", "sk"),
+        ]);
+        let map = cm(&[
+            ("BUCKET_NAME", "b-1"),
+            ("BUCKET_HOST", "rgw.svc"),
+            ("BUCKET_PORT", "8080"),
+        ]);
+        let (endpoint, bucket, creds) = target_parts("ns", "c", &map, &keys, None).unwrap();
+        assert_eq!(
+            (endpoint.as_str(), bucket.as_str()),
+            ("http://rgw.svc:8080", "b-1")
+        );
+        assert_eq!(creds.access_key, "ak");
+        let (endpoint, _, _) =
+            target_parts("ns", "c", &map, &keys, Some("http://127.0.0.1:9")).unwrap();
+        assert_eq!(endpoint, "http://127.0.0.1:9");
+        let err = target_parts("ns", "c", &cm(&[("BUCKET_NAME", "b")]), &keys, None).unwrap_err();
+        assert_eq!(err, "ConfigMap ns/c has no BUCKET_HOST; pass --s3-endpoint");
+        let err = target_parts("ns", "c", &map, &secret(&[]), None).unwrap_err();
+        assert_eq!(err, "Secret ns/c has no AWS_ACCESS_KEY_ID");
+    }
+}

@@ -1,0 +1,100 @@
+//! `kubectl dp buckets delete NAME`: deletes a claim without losing data by
+//! accident: counts the bucket's objects and the pods that use it first.
+
+use std::io::Write;
+
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::ListParams;
+
+use crate::error::{Exit, Result};
+use crate::kube::{Cluster, Scope};
+
+use super::analyse;
+use super::check::target_for;
+use super::describe::load_claim;
+use super::{Args, DeleteArgs, key};
+
+/// Deletes a claim after saying what is lost; refuses while its bucket holds
+/// data or pods use it, unless `--force`.
+pub(super) async fn run(
+    cluster: &Cluster,
+    args: &Args,
+    delete: &DeleteArgs,
+    namespace: &str,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let name = delete.name.as_str();
+    let claim = load_claim(cluster, namespace, name).await?;
+    let pods = cluster
+        .list::<Pod>(
+            &Scope::Namespace(namespace.to_string()),
+            &ListParams::default(),
+        )
+        .await?;
+    let users = analyse::pods_using(&pods.items, namespace, name);
+    let usage = match target_for(cluster, namespace, &claim, &delete.s3).await {
+        Ok(target) => target
+            .client
+            .usage(&target.bucket)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    writeln!(
+        out,
+        "Deleting ObjectBucketClaim {} loses:",
+        key(namespace, name)
+    )?;
+    match &usage {
+        Ok(u) => writeln!(
+            out,
+            "  bucket contents: {} objects, {}",
+            u.objects,
+            crate::platform::quantity::Quantity::from_bytes(u.bytes as i128).display_bytes()
+        )?,
+        Err(e) => writeln!(out, "  bucket contents: unknown ({e})")?,
+    }
+    if users.is_empty() {
+        writeln!(out, "  pods using its credentials: none")?;
+    } else {
+        writeln!(out, "  pods using its credentials: {}", users.join(", "))?;
+    }
+    let mut reasons = Vec::new();
+    if let Ok(u) = &usage
+        && u.objects > 0
+    {
+        reasons.push(format!("the bucket holds {} objects", u.objects));
+    }
+    if usage.is_err() && claim.phase() == "Bound" {
+        reasons.push("the bucket's contents could not be counted".to_string());
+    }
+    if !users.is_empty() {
+        reasons.push(format!("{} pod(s) use its credentials", users.len()));
+    }
+    if !reasons.is_empty() && !delete.force {
+        writeln!(
+            out,
+            "Refusing to delete: {}. Pass --force to delete anyway.",
+            reasons.join(" and ")
+        )?;
+        return Ok(Exit::Problems);
+    }
+    out.flush()?;
+    if !crate::cli::confirm_typed(
+        &format!("Type the claim name ({name}) to delete it:"),
+        name,
+        delete.yes,
+    )? {
+        writeln!(out, "Not deleted.")?;
+        return Ok(Exit::Problems);
+    }
+    cluster.delete_bucket_claim(namespace, name).await?;
+    writeln!(out, "objectbucketclaim.objectbucket.io/{name} deleted")?;
+    if args.output.verbose > 0 {
+        writeln!(
+            out,
+            "The Rook provisioner deletes or keeps the bucket according to the StorageClass reclaimPolicy."
+        )?;
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,540 @@
+//! `kubectl dp quota check`: would applying these manifests fit the namespace
+//! quotas, its LimitRange and the nodes? Meant for a GitOps pipeline: exit 1
+//! when it does not fit.
+
+mod evaluate;
+mod limits;
+mod render;
+
+pub use evaluate::{Live, evaluate};
+pub use limits::apply_limit_ranges;
+pub use render::{csv, table};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::PathBuf;
+
+use k8s_openapi::api::core::v1::{LimitRange, Node, Pod, ResourceQuota};
+use kube::api::ListParams;
+use serde::Serialize;
+
+use crate::cli::{ClusterArgs, OutputArgs, OutputFormat, Palette};
+use crate::error::{Error, Exit, Result};
+use crate::kube::{Cluster, Listing, Scope};
+use crate::platform::quantity::Quantity;
+use crate::render::{Envelope, Metadata};
+
+use super::manifests::{self, Workload};
+
+/// The `kind` of `kubectl dp quota check -o json`.
+pub const KIND: &str = "QuotaCheck";
+
+/// Flags of `quota check`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).multiple(true))]
+pub struct CheckArgs {
+    /// Manifest file, directory (read recursively) or - for stdin (repeatable)
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE|DIR|-",
+        group = "input"
+    )]
+    pub files: Vec<PathBuf>,
+
+    /// Kustomization directory, built with `kubectl kustomize` ($KUBECTL or kubectl on PATH)
+    #[arg(short = 'k', long = "kustomize", value_name = "DIR", group = "input")]
+    pub kustomize: Option<PathBuf>,
+}
+
+/// The state of one target namespace.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceState {
+    /// Its ResourceQuotas.
+    pub quotas: Vec<ResourceQuota>,
+    /// Its LimitRanges.
+    pub limit_ranges: Vec<LimitRange>,
+}
+
+/// What `quota check` reports (kind `QuotaCheck`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckReport {
+    /// Everything fits.
+    pub fits: bool,
+    /// One line per reason it does not fit.
+    pub reasons: Vec<String>,
+    /// The workloads of the manifests, after LimitRange defaults.
+    pub workloads: Vec<WorkloadRow>,
+    /// Each quota of the target namespaces, before and after.
+    pub quotas: Vec<QuotaCheck>,
+    /// Containers that break a LimitRange.
+    pub limit_range_violations: Vec<Violation>,
+    /// LimitRange defaults that were applied, one line each.
+    pub defaults_applied: Vec<String>,
+    /// Whether the pods fit on the nodes.
+    pub nodes: NodeCheck,
+    /// What could not be checked.
+    pub notes: Vec<String>,
+}
+
+/// One workload of the manifests.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadRow {
+    /// Its kind.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// The namespace it goes to.
+    pub namespace: String,
+    /// `pod`, or `driver` / `executor` for Spark.
+    pub role: String,
+    /// How many such pods.
+    pub count: i64,
+    /// Per pod, after LimitRange defaults.
+    pub requests: BTreeMap<String, Quantity>,
+    /// Per pod, after LimitRange defaults.
+    pub limits: BTreeMap<String, Quantity>,
+    /// Live pods this object replaces.
+    pub replaces_pods: usize,
+}
+
+/// One quota before and after the change.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotaCheck {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// One row per resource it limits.
+    pub resources: Vec<QuotaCheckRow>,
+}
+
+/// One resource of a quota before and after the change.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotaCheckRow {
+    /// The resource (`limits.memory`).
+    pub resource: String,
+    /// Used now.
+    pub used: Quantity,
+    /// Freed by the objects the change replaces.
+    pub replaced: Quantity,
+    /// Added by the change.
+    pub added: Quantity,
+    /// Used after the change.
+    pub after: Quantity,
+    /// The quota's hard limit.
+    pub hard: Quantity,
+    /// `after` is within `hard`.
+    pub fits: bool,
+    /// How far over `hard` (zero when it fits).
+    pub over_by: Quantity,
+    /// The object adding most of this resource.
+    pub largest_contributor: Option<String>,
+}
+
+/// A container that breaks a LimitRange.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Violation {
+    /// The workload (`Deployment/x`).
+    pub object: String,
+    /// The container.
+    pub container: String,
+    /// The LimitRange.
+    pub limit_range: String,
+    /// What is broken (`memory limit 8Gi above max 4Gi`).
+    pub message: String,
+}
+
+/// Whether the new pods fit on the nodes.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeCheck {
+    /// The largest new pod (`Deployment/x`).
+    pub largest_pod: Option<String>,
+    /// Its CPU requests.
+    pub largest_pod_cpu: Quantity,
+    /// Its memory requests.
+    pub largest_pod_memory: Quantity,
+    /// A node the largest pod fits on, if any.
+    pub largest_pod_node: Option<String>,
+    /// The most CPU free on one node.
+    pub most_free_cpu: Quantity,
+    /// The most memory free on one node.
+    pub most_free_memory: Quantity,
+    /// CPU the new pods request together.
+    pub requested_cpu: Quantity,
+    /// Memory the new pods request together.
+    pub requested_memory: Quantity,
+    /// CPU free on all nodes together.
+    pub free_cpu: Quantity,
+    /// Memory free on all nodes together.
+    pub free_memory: Quantity,
+    /// How many new pods.
+    pub pods: i64,
+    /// Pods that fit on no node.
+    pub unplaced: Vec<String>,
+    /// Every new pod has a node.
+    pub fits: bool,
+}
+
+async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<Live> {
+    let all = ListParams::default();
+    let active = super::active_pods();
+    let mut notes = Vec::new();
+    let (pods, nodes) = tokio::try_join!(
+        cluster.list::<Pod>(&Scope::All, &active),
+        cluster.list_cluster::<Node>(&all),
+    )?;
+    let mut pod_items = pods.items;
+    if !pods.availability.eq(&crate::kube::Availability::Available) {
+        notes.push("pods of other namespaces could not be read: node free space counts only the target namespaces".into());
+        pod_items.clear();
+        for ns in namespaces {
+            let scope = Scope::Namespace(ns.clone());
+            let listing: Listing<Pod> = cluster.list(&scope, &super::active_pods()).await?;
+            pod_items.extend(listing.items);
+        }
+    }
+    if !nodes.is_available() {
+        notes.push("nodes could not be read (forbidden?): the node check is skipped".into());
+    }
+    let mut states = BTreeMap::new();
+    for ns in namespaces {
+        let scope = Scope::Namespace(ns.clone());
+        let (quotas, ranges) = tokio::try_join!(
+            cluster.list::<ResourceQuota>(&scope, &all),
+            cluster.list::<LimitRange>(&scope, &all)
+        )?;
+        if !quotas.is_available() {
+            notes.push(format!(
+                "resourcequotas in {ns} could not be read: quota not checked"
+            ));
+        }
+        if !ranges.is_available() {
+            notes.push(format!(
+                "limitranges in {ns} could not be read: LimitRange not checked"
+            ));
+        }
+        states.insert(
+            ns.clone(),
+            NamespaceState {
+                quotas: quotas.items,
+                limit_ranges: ranges.items,
+            },
+        );
+    }
+    Ok(Live {
+        namespaces: states,
+        pods: pod_items,
+        nodes: nodes.items,
+        notes,
+    })
+}
+
+/// Runs `quota check`: reads the manifests, then the cluster, then decides.
+pub async fn run(
+    cluster_args: &ClusterArgs,
+    output: &OutputArgs,
+    args: CheckArgs,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    output.accept("quota check", &super::TABLE_FORMATS)?;
+    if cluster_args.all_namespaces {
+        return Err(Error::Usage("quota check works on the manifests' namespaces; drop -A (use -n for objects without one)".into()));
+    }
+    // Input first: a bad file is exit 2 before any cluster access.
+    let mut found = manifests::read_paths(&args.files, &mut std::io::stdin())?;
+    if let Some(dir) = &args.kustomize {
+        found.extend(manifests::kustomize(dir)?);
+    }
+    let cluster = Cluster::connect(cluster_args).await?;
+    let default_ns = cluster_args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| cluster.default_namespace().to_string());
+    // DaemonSets make one pod per node; count nodes only when there is one.
+    let has_daemonset = found
+        .iter()
+        .any(|m| m.value.get("kind").and_then(|k| k.as_str()) == Some("DaemonSet"));
+    let node_count = if has_daemonset {
+        let nodes: Listing<Node> = cluster.list_cluster(&ListParams::default()).await?;
+        nodes.items.len() as i64
+    } else {
+        0
+    };
+    let workloads = manifests::workloads(&found, node_count)?;
+    if workloads.is_empty() {
+        return Err(Error::Usage(
+            "no workloads in the manifests (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, SparkApplication); nothing to check".into(),
+        ));
+    }
+    let targeted: Vec<(Workload, String)> = workloads
+        .into_iter()
+        .map(|w| {
+            let ns = w.namespace.clone().unwrap_or_else(|| default_ns.clone());
+            (w, ns)
+        })
+        .collect();
+    let namespaces: BTreeSet<String> = targeted.iter().map(|(_, ns)| ns.clone()).collect();
+    let live = read_live(&cluster, &namespaces).await?;
+    let now = jiff::Timestamp::now();
+    let report = evaluate(&targeted, &live, now);
+    match &output.format {
+        f if f.is_structured() => {
+            let scope = crate::kube::Scope::Namespace(default_ns.clone());
+            let metadata = Metadata::new(&cluster, &scope, now);
+            crate::render::structured(out, f, &Envelope::new(KIND, metadata, &report))?
+        }
+        OutputFormat::Csv => csv(&report, out)?,
+        _ => table(&report, palette, out)?,
+    }
+    Ok(report.exit(output.fail_on_or(DEFAULT_FAIL_ON)))
+}
+
+/// `--fail-on` of `quota check` when not given: only "does not fit" fails.
+pub const DEFAULT_FAIL_ON: crate::findings::Severity = crate::findings::Severity::Critical;
+
+impl CheckReport {
+    /// Each reason it does not fit is critical, each note is info; the suite's
+    /// [`crate::findings::exit_for`] decides against `--fail-on`.
+    pub fn severities(&self) -> Vec<crate::findings::Severity> {
+        use crate::findings::Severity;
+        let mut all = vec![Severity::Critical; self.reasons.len()];
+        all.extend(std::iter::repeat_n(Severity::Info, self.notes.len()));
+        all
+    }
+
+    /// The exit code for `fail_on`.
+    pub fn exit(&self, fail_on: crate::findings::Severity) -> Exit {
+        crate::findings::exit_for(&self.severities(), fail_on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quota::manifests::parse_documents;
+    use crate::quota::usage;
+    use crate::quota::usage::tests::{container, q};
+    use k8s_openapi::api::core::v1::PodSpec;
+    use k8s_openapi::api::core::v1::{
+        LimitRangeItem, LimitRangeSpec, NodeStatus, PodStatus, ResourceQuotaSpec,
+    };
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+    use std::path::Path;
+
+    fn k8s_map(pairs: &[(&str, &str)]) -> BTreeMap<String, K8sQuantity> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))
+            .collect()
+    }
+
+    fn limit_range() -> LimitRange {
+        let mut lr = LimitRange::default();
+        lr.metadata.name = Some("limits".into());
+        lr.spec = Some(LimitRangeSpec {
+            limits: vec![LimitRangeItem {
+                type_: "Container".into(),
+                default: Some(k8s_map(&[("cpu", "1"), ("memory", "2Gi")])),
+                default_request: Some(k8s_map(&[("cpu", "250m"), ("memory", "512Mi")])),
+                max: Some(k8s_map(&[("memory", "16Gi")])),
+                ..Default::default()
+            }],
+        });
+        lr
+    }
+
+    fn live(pods: Vec<Pod>) -> Live {
+        let mut node = Node::default();
+        node.metadata.name = Some("n1".into());
+        node.status = Some(NodeStatus {
+            allocatable: Some(k8s_map(&[
+                ("cpu", "16"),
+                ("memory", "32Gi"),
+                ("pods", "110"),
+            ])),
+            ..Default::default()
+        });
+        let mut quota = ResourceQuota::default();
+        quota.metadata.name = Some("compute".into());
+        quota.spec = Some(ResourceQuotaSpec {
+            hard: Some(k8s_map(&[
+                ("requests.memory", "10Gi"),
+                ("limits.memory", "20Gi"),
+            ])),
+            ..Default::default()
+        });
+        Live {
+            namespaces: [(
+                "ns".to_string(),
+                NamespaceState {
+                    quotas: vec![quota],
+                    limit_ranges: vec![limit_range()],
+                },
+            )]
+            .into(),
+            pods,
+            nodes: vec![node],
+            notes: vec![],
+        }
+    }
+
+    fn deployment(name: &str, replicas: i64, memory: &str) -> Vec<(Workload, String)> {
+        let yaml = format!(
+            "kind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n      containers:\n      - name: app\n        resources: {{requests: {{memory: {memory}}}, limits: {{memory: {memory}}}}}\n"
+        );
+        let m = parse_documents(Path::new("t.yaml"), &yaml).unwrap();
+        manifests::workloads(&m, 1)
+            .unwrap()
+            .into_iter()
+            .map(|w| (w, "ns".to_string()))
+            .collect()
+    }
+
+    fn live_pod(name: &str, owner_rs: Option<(&str, &str)>, memory: &str) -> Pod {
+        let mut p = Pod::default();
+        p.metadata.namespace = Some("ns".into());
+        p.metadata.name = Some(name.into());
+        if let Some((rs, hash)) = owner_rs {
+            p.metadata.labels = Some([("pod-template-hash".to_string(), hash.to_string())].into());
+            p.metadata.owner_references = Some(vec![
+                k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                    kind: "ReplicaSet".into(),
+                    name: rs.into(),
+                    controller: Some(true),
+                    ..Default::default()
+                },
+            ]);
+        }
+        p.spec = Some(PodSpec {
+            node_name: Some("n1".into()),
+            containers: vec![container(
+                "app",
+                &[("memory", memory)],
+                &[("memory", memory)],
+            )],
+            ..Default::default()
+        });
+        p.status = Some(PodStatus {
+            phase: Some("Running".into()),
+            ..Default::default()
+        });
+        p
+    }
+
+    #[test]
+    fn fits_and_replaces_same_named_objects() {
+        // 2 × 3Gi live in web; the new web is 3 × 3Gi: 9Gi − 6Gi + 9Gi... only if replaced.
+        let pods = vec![
+            live_pod("web-1", Some(("web-abc", "abc")), "3Gi"),
+            live_pod("web-2", Some(("web-abc", "abc")), "3Gi"),
+        ];
+        let report = evaluate(
+            &deployment("web", 3, "3Gi"),
+            &live(pods),
+            jiff::Timestamp::now(),
+        );
+        assert!(report.fits, "{:?}", report.reasons);
+        let row = &report.quotas[0]
+            .resources
+            .iter()
+            .find(|r| r.resource == "requests.memory")
+            .unwrap();
+        assert_eq!(row.used, q("6Gi"));
+        assert_eq!(row.replaced, q("6Gi"));
+        assert_eq!(row.after, q("9Gi"));
+        // As an addition it would not fit: another name.
+        let pods = vec![
+            live_pod("web-1", Some(("web-abc", "abc")), "3Gi"),
+            live_pod("web-2", Some(("web-abc", "abc")), "3Gi"),
+        ];
+        let report = evaluate(
+            &deployment("api", 3, "3Gi"),
+            &live(pods),
+            jiff::Timestamp::now(),
+        );
+        assert!(!report.fits);
+        let row = report.quotas[0]
+            .resources
+            .iter()
+            .find(|r| r.resource == "requests.memory")
+            .unwrap();
+        assert_eq!(row.after, q("15Gi"));
+        assert_eq!(row.over_by, q("5Gi"));
+        assert_eq!(
+            row.largest_contributor.as_deref(),
+            Some("Deployment/api (9Gi)")
+        );
+    }
+
+    #[test]
+    fn a_defaulted_limit_below_the_request_is_a_violation() {
+        // A Spark executor with 4 cores and no coreLimit gets the default limit of 1 CPU.
+        let mut spec = PodSpec {
+            containers: vec![container("exec", &[("cpu", "4")], &[])],
+            ..Default::default()
+        };
+        let v = apply_limit_ranges(
+            &mut spec,
+            &[limit_range()],
+            "SparkApplication/x executor",
+            &mut Vec::new(),
+        );
+        assert_eq!(v.len(), 1);
+        assert!(
+            v[0].message
+                .starts_with("requests.cpu 4 is above limits.cpu 1"),
+            "{}",
+            v[0].message
+        );
+    }
+
+    #[test]
+    fn limit_range_defaults_and_max() {
+        let mut spec = PodSpec {
+            containers: vec![
+                container("a", &[], &[]),
+                container("b", &[], &[("memory", "20Gi")]),
+            ],
+            ..Default::default()
+        };
+        let mut applied = Vec::new();
+        let v = apply_limit_ranges(&mut spec, &[limit_range()], "Deployment/x", &mut applied);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].container, "b");
+        assert!(
+            v[0].message
+                .contains("limits.memory 20Gi is above the LimitRange maximum 16Gi (by 4Gi)"),
+            "{}",
+            v[0].message
+        );
+        let r = usage::pod_resources(&spec);
+        // a: defaults 512Mi request; b: request copied from its limit.
+        assert_eq!(r.requests["memory"], q("512Mi") + q("20Gi"));
+        assert_eq!(r.limits["cpu"], q("2"));
+        assert!(applied.iter().any(|l| l.contains("requests.memory=512Mi")));
+    }
+
+    #[test]
+    fn a_pod_larger_than_any_node_does_not_fit() {
+        let report = evaluate(
+            &deployment("big", 1, "40Gi"),
+            &live(vec![]),
+            jiff::Timestamp::now(),
+        );
+        assert!(!report.fits);
+        assert!(report.nodes.largest_pod_node.is_none());
+        assert!(
+            report.reasons.iter().any(|r| r.contains("fits on no node")),
+            "{:?}",
+            report.reasons
+        );
+    }
+}

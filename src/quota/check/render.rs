@@ -1,0 +1,189 @@
+//! `quota check` for people (a verdict, then tables) and for spreadsheets (CSV).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use crate::cli::Palette;
+use crate::error::Result;
+use crate::platform::quantity::Quantity;
+
+use super::CheckReport;
+
+fn res(map: &BTreeMap<String, Quantity>, k: &str) -> String {
+    map.get(k).map_or("-".into(), |q| q.display_for(k))
+}
+
+/// The verdict (fits or not, and why), then the workloads, quotas and nodes.
+pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Result<()> {
+    if report.fits {
+        writeln!(out, "{}", palette.good("FITS: applying these manifests stays within the quotas, the LimitRange and the nodes"))?;
+    } else {
+        writeln!(out, "{}", palette.critical("DOES NOT FIT:"))?;
+        for reason in &report.reasons {
+            writeln!(out, "  - {reason}")?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{}",
+        palette.bold("Workloads (per pod, after LimitRange defaults)")
+    )?;
+    let rows = report
+        .workloads
+        .iter()
+        .map(|w| {
+            vec![
+                w.namespace.clone(),
+                format!("{}/{}", w.kind, w.name),
+                w.role.clone(),
+                w.count.to_string(),
+                res(&w.requests, "cpu"),
+                res(&w.limits, "cpu"),
+                res(&w.requests, "memory"),
+                res(&w.limits, "memory"),
+                w.replaces_pods.to_string(),
+            ]
+        })
+        .collect();
+    crate::render::table(
+        out,
+        &[
+            "NAMESPACE",
+            "OBJECT",
+            "ROLE",
+            "PODS",
+            "CPU REQ",
+            "CPU LIM",
+            "MEM REQ",
+            "MEM LIM",
+            "REPLACES",
+        ],
+        rows,
+    )?;
+    for quota in &report.quotas {
+        writeln!(
+            out,
+            "\n{}",
+            palette.bold(&format!("Quota {}/{}", quota.namespace, quota.name))
+        )?;
+        let rows = quota
+            .resources
+            .iter()
+            .map(|r| {
+                let k = &r.resource;
+                vec![
+                    k.clone(),
+                    r.used.display_for(k),
+                    format!("-{}", r.replaced.display_for(k)),
+                    format!("+{}", r.added.display_for(k)),
+                    r.after.display_for(k),
+                    r.hard.display_for(k),
+                    if r.fits {
+                        palette.good("yes")
+                    } else {
+                        palette.critical(&format!("no, over by {}", r.over_by.display_for(k)))
+                    },
+                ]
+            })
+            .collect();
+        crate::render::table(
+            out,
+            &[
+                "RESOURCE", "USED", "REPLACED", "NEW", "AFTER", "HARD", "FITS",
+            ],
+            rows,
+        )?;
+    }
+    if !report.limit_range_violations.is_empty() {
+        writeln!(out, "\n{}", palette.bold("LimitRange violations"))?;
+        for v in &report.limit_range_violations {
+            writeln!(
+                out,
+                "  {} container {}: {}",
+                v.object,
+                v.container,
+                palette.critical(&v.message)
+            )?;
+        }
+    }
+    if !report.defaults_applied.is_empty() {
+        writeln!(out, "\n{}", palette.bold("LimitRange defaults applied"))?;
+        for line in &report.defaults_applied {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    let n = &report.nodes;
+    writeln!(out, "\n{}", palette.bold("Nodes"))?;
+    if let Some(largest) = &n.largest_pod {
+        let place = match &n.largest_pod_node {
+            Some(node) => palette.good(&format!("fits on {node}")),
+            None => palette.critical(&format!(
+                "fits on no node (most free: {} CPU, {} memory)",
+                n.most_free_cpu.display_cpu(),
+                n.most_free_memory.display_bytes()
+            )),
+        };
+        writeln!(
+            out,
+            "  largest pod: {largest} ({} CPU, {} memory): {place}",
+            n.largest_pod_cpu.display_cpu(),
+            n.largest_pod_memory.display_bytes()
+        )?;
+    }
+    writeln!(
+        out,
+        "  {} new pods request {} CPU, {} memory; free allocatable {} CPU, {} memory",
+        n.pods,
+        n.requested_cpu.display_cpu(),
+        n.requested_memory.display_bytes(),
+        n.free_cpu.display_cpu(),
+        n.free_memory.display_bytes()
+    )?;
+    if !n.unplaced.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            palette.critical(&format!("not placeable: {}", n.unplaced.join(", ")))
+        )?;
+    }
+    for note in &report.notes {
+        writeln!(out, "\n{}", palette.warning(&format!("note: {note}")))?;
+    }
+    Ok(())
+}
+
+/// One row per workload and quota resource, for spreadsheets.
+pub fn csv(report: &CheckReport, out: &mut dyn Write) -> Result<()> {
+    use crate::render::csv_cell;
+    writeln!(
+        out,
+        "namespace,quota,resource,used,replaced,new,after,hard,fits,over_by,largest_contributor"
+    )?;
+    for q in &report.quotas {
+        for r in &q.resources {
+            let cells = [
+                q.namespace.clone(),
+                q.name.clone(),
+                r.resource.clone(),
+                r.used.to_string(),
+                r.replaced.to_string(),
+                r.added.to_string(),
+                r.after.to_string(),
+                r.hard.to_string(),
+                r.fits.to_string(),
+                r.over_by.to_string(),
+                r.largest_contributor.clone().unwrap_or_default(),
+            ];
+            writeln!(
+                out,
+                "{}",
+                cells
+                    .iter()
+                    .map(|c| csv_cell(c))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
+        }
+    }
+    Ok(())
+}

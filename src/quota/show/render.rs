@@ -1,0 +1,344 @@
+//! `kubectl dp quota` for people (tables with usage bars) and spreadsheets (CSV).
+
+use std::io::Write;
+
+use crate::cli::{OutputArgs, OutputFormat, Palette};
+use crate::error::Result;
+use crate::platform::quantity::Quantity;
+use crate::render::{Envelope, Metadata, csv_cell};
+
+use crate::kube::Scope;
+use crate::quota::By;
+use crate::quota::usage::{self, Capacity, Totals};
+
+use super::{KIND, QuotaReport};
+
+/// Colour by closeness to the limit: green below 75%, yellow to 90%, red above.
+fn paint_percent(palette: &Palette, percent: Option<f64>, text: &str) -> String {
+    match percent {
+        Some(p) if p >= 90.0 => palette.critical(text),
+        Some(p) if p >= 75.0 => palette.warning(text),
+        Some(_) => palette.good(text),
+        None => text.to_string(),
+    }
+}
+
+fn pct(percent: Option<f64>) -> String {
+    percent.map_or("-".into(), |p| format!("{p:.0}%"))
+}
+
+fn opt(q: Option<Quantity>, resource: &str) -> String {
+    q.map_or("-".into(), |q| q.display_for(resource))
+}
+
+fn with_pct(palette: &Palette, used: Quantity, whole: Quantity, resource: &str) -> String {
+    let p = usage::percent(used, whole);
+    let text = match p {
+        Some(_) => format!("{} ({})", used.display_for(resource), pct(p)),
+        None => used.display_for(resource),
+    };
+    paint_percent(palette, p, &text)
+}
+
+/// The quota report as tables (`wide` adds status.used and node free).
+pub fn table(
+    report: &QuotaReport,
+    palette: &Palette,
+    wide: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    writeln!(
+        out,
+        "{}",
+        palette.bold(&format!("Resource quotas ({})", report.scope.describe()))
+    )?;
+    if report.quotas.is_empty() {
+        writeln!(out, "  none")?;
+    } else {
+        let mut headers = vec![
+            "NAMESPACE",
+            "QUOTA",
+            "RESOURCE",
+            "USED",
+            "HARD",
+            "FREE",
+            "USE",
+        ];
+        if wide {
+            headers.push("STATUS.USED");
+        }
+        let mut rows = Vec::new();
+        for quota in &report.quotas {
+            for r in &quota.resources {
+                let bar = crate::render::bar(r.percent.unwrap_or(0.0) / 100.0, 10);
+                let mut row = vec![
+                    quota.namespace.clone(),
+                    quota.name.clone(),
+                    r.resource.clone(),
+                    r.used.display_for(&r.resource),
+                    r.hard.display_for(&r.resource),
+                    r.free.display_for(&r.resource),
+                    paint_percent(palette, r.percent, &format!("{bar} {}", pct(r.percent))),
+                ];
+                if wide {
+                    row.push(opt(r.reported_used, &r.resource));
+                }
+                rows.push(row);
+            }
+        }
+        crate::render::table(out, &headers, rows)?;
+    }
+
+    writeln!(out, "\n{}", palette.bold("Limit ranges"))?;
+    if report.limit_ranges.is_empty() {
+        writeln!(out, "  none")?;
+    } else {
+        let headers = [
+            "NAMESPACE",
+            "LIMITRANGE",
+            "TYPE",
+            "RESOURCE",
+            "DEFAULT REQUEST",
+            "DEFAULT LIMIT",
+            "MIN",
+            "MAX",
+            "MAX LIMIT/REQUEST",
+        ];
+        let rows = report
+            .limit_ranges
+            .iter()
+            .map(|r| {
+                vec![
+                    r.namespace.clone(),
+                    r.name.clone(),
+                    r.type_.clone(),
+                    r.resource.clone(),
+                    opt(r.default_request, &r.resource),
+                    opt(r.default, &r.resource),
+                    opt(r.min, &r.resource),
+                    opt(r.max, &r.resource),
+                    r.max_limit_request_ratio
+                        .map_or("-".into(), |q| q.to_string()),
+                ]
+            })
+            .collect();
+        crate::render::table(out, &headers, rows)?;
+    }
+
+    writeln!(out, "\n{}", palette.bold("Pods without requests or limits"))?;
+    if report.pods_without_resources.is_empty() {
+        writeln!(out, "  none")?;
+    } else {
+        let rows = report
+            .pods_without_resources
+            .iter()
+            .map(|p| {
+                vec![
+                    p.namespace.clone(),
+                    p.pod.clone(),
+                    p.container.clone(),
+                    palette.warning(&p.missing.join(",")),
+                ]
+            })
+            .collect();
+        crate::render::table(out, &["NAMESPACE", "POD", "CONTAINER", "MISSING"], rows)?;
+    }
+
+    let c = &report.cluster;
+    writeln!(
+        out,
+        "\n{}",
+        palette.bold(&format!(
+            "Nodes: allocatable {} CPU, {} memory, {} pods",
+            c.allocatable.cpu.display_cpu(),
+            c.allocatable.memory.display_bytes(),
+            c.allocatable.pods
+        ))
+    )?;
+    let by_node = c.by == Some(By::Node);
+    let mut headers = vec![match c.by {
+        None => "SCOPE",
+        Some(By::Node) => "NODE",
+        Some(By::Namespace) => "NAMESPACE",
+        Some(By::Component) => "COMPONENT",
+        Some(By::Pod) => "POD",
+    }];
+    headers.extend(["CPU REQ", "CPU LIM", "MEM REQ", "MEM LIM", "PODS"]);
+    if by_node || wide {
+        headers.extend(["CPU ALLOC", "MEM ALLOC", "CPU FREE", "MEM FREE"]);
+    }
+    let row = |name: &str, t: &Totals, cap: &Capacity| {
+        let mut row = vec![
+            name.to_string(),
+            with_pct(palette, t.cpu_requests, cap.cpu, "cpu"),
+            with_pct(palette, t.cpu_limits, cap.cpu, "cpu"),
+            with_pct(palette, t.memory_requests, cap.memory, "memory"),
+            with_pct(palette, t.memory_limits, cap.memory, "memory"),
+            if by_node {
+                format!("{}/{}", t.pods, cap.pods)
+            } else {
+                t.pods.to_string()
+            },
+        ];
+        if by_node || wide {
+            row.extend([
+                cap.cpu.display_cpu(),
+                cap.memory.display_bytes(),
+                cap.cpu.saturating_sub(t.cpu_requests).display_cpu(),
+                cap.memory.saturating_sub(t.memory_requests).display_bytes(),
+            ]);
+        }
+        row
+    };
+    let mut rows: Vec<Vec<String>> = c
+        .rows
+        .iter()
+        .map(|r| {
+            row(
+                &r.name,
+                &r.totals,
+                r.allocatable.as_ref().unwrap_or(&c.allocatable),
+            )
+        })
+        .collect();
+    if c.by.is_some() && c.by != Some(By::Node) && !matches!(report.scope, Scope::All) {
+        // Groups are this scope's pods; the total line is the whole cluster.
+        let mut scoped = Totals::default();
+        for r in &c.rows {
+            scoped.add(&r.totals);
+        }
+        rows.push(row(
+            &format!("({})", report.scope.describe()),
+            &scoped,
+            &c.allocatable,
+        ));
+    }
+    rows.push(row("(cluster total)", &c.total, &c.allocatable));
+    crate::render::table(out, &headers, rows)?;
+
+    for line in &report.unavailable {
+        writeln!(out, "\n{}", palette.warning(&format!("not shown: {line}")))?;
+    }
+    Ok(())
+}
+
+/// One long table: `section,namespace,name,resource,used,limit,free,percent`.
+pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
+    let mut write_row = |cells: Vec<String>| -> Result<()> {
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        writeln!(out, "{}", line.join(","))?;
+        Ok(())
+    };
+    write_row(
+        [
+            "section",
+            "namespace",
+            "name",
+            "resource",
+            "used",
+            "limit",
+            "free",
+            "percent",
+        ]
+        .map(String::from)
+        .to_vec(),
+    )?;
+    let p = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+    for quota in &report.quotas {
+        for r in &quota.resources {
+            write_row(vec![
+                "quota".into(),
+                quota.namespace.clone(),
+                quota.name.clone(),
+                r.resource.clone(),
+                r.used.to_string(),
+                r.hard.to_string(),
+                r.free.to_string(),
+                p(r.percent),
+            ])?;
+        }
+    }
+    for r in &report.limit_ranges {
+        for (what, value) in [
+            ("defaultRequest", r.default_request),
+            ("default", r.default),
+            ("min", r.min),
+            ("max", r.max),
+        ] {
+            if let Some(v) = value {
+                write_row(vec![
+                    format!("limitrange-{what}"),
+                    r.namespace.clone(),
+                    r.name.clone(),
+                    format!("{}.{}", r.type_, r.resource),
+                    String::new(),
+                    v.to_string(),
+                    String::new(),
+                    String::new(),
+                ])?;
+            }
+        }
+    }
+    for pw in &report.pods_without_resources {
+        write_row(vec![
+            "pod-without-resources".into(),
+            pw.namespace.clone(),
+            format!("{}/{}", pw.pod, pw.container),
+            pw.missing.join(" "),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ])?;
+    }
+    let c = &report.cluster;
+    let mut groups: Vec<(String, &Totals, &Capacity)> = c
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.name.clone(),
+                &r.totals,
+                r.allocatable.as_ref().unwrap_or(&c.allocatable),
+            )
+        })
+        .collect();
+    groups.push(("(cluster total)".into(), &c.total, &c.allocatable));
+    for (name, t, cap) in groups {
+        for (resource, used, whole) in [
+            ("requests.cpu", t.cpu_requests, cap.cpu),
+            ("limits.cpu", t.cpu_limits, cap.cpu),
+            ("requests.memory", t.memory_requests, cap.memory),
+            ("limits.memory", t.memory_limits, cap.memory),
+        ] {
+            write_row(vec![
+                format!("nodes-by-{}", c.by.map_or("cluster", By::name)),
+                String::new(),
+                name.clone(),
+                resource.into(),
+                used.to_string(),
+                whole.to_string(),
+                whole.saturating_sub(used).to_string(),
+                p(usage::percent(used, whole)),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the report in the format `-o` asks for (already checked against [`FORMATS`]).
+pub fn render(
+    report: &QuotaReport,
+    metadata: Metadata,
+    output: &OutputArgs,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match &output.format {
+        f if f.is_structured() => {
+            crate::render::structured(out, f, &Envelope::new(KIND, metadata, report))
+        }
+        OutputFormat::Csv => csv(report, out),
+        f => table(report, palette, f.is_wide(), out),
+    }
+}

@@ -1,0 +1,181 @@
+//! The one way findings are shown to people: a block per finding with its
+//! object, code, message, chain and fix. In the table view the same code on many
+//! objects is one entry with a count and the first few names; `-o wide` (and
+//! JSON) list every object.
+
+use std::io::Write;
+
+use crate::cli::Palette;
+use crate::error::Result;
+use crate::findings::{Finding, Severity};
+
+/// How many object names a grouped entry shows before "and N more".
+pub const GROUP_NAMES: usize = 3;
+
+/// One entry of the findings view: a finding, or several with the same code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group<'a> {
+    /// The findings in the entry, in report order; never empty.
+    pub findings: Vec<&'a Finding>,
+}
+
+/// Groups findings with the same code and severity (chains stay alone: each is its
+/// own story). Order follows the first finding of each group.
+pub fn group(findings: &[Finding]) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for f in findings {
+        let existing = groups.iter_mut().find(|g| {
+            let first = g.findings[0];
+            first.chain.is_empty()
+                && f.chain.is_empty()
+                && first.code == f.code
+                && first.severity == f.severity
+        });
+        match existing {
+            Some(g) => g.findings.push(f),
+            None => groups.push(Group { findings: vec![f] }),
+        }
+    }
+    groups
+}
+
+/// Writes the findings, grouped unless `wide`. Writes nothing for no findings.
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    palette: &Palette,
+    wide: bool,
+) -> Result<()> {
+    let groups = if wide {
+        findings
+            .iter()
+            .map(|f| Group { findings: vec![f] })
+            .collect()
+    } else {
+        group(findings)
+    };
+    for g in groups {
+        writeln!(out)?;
+        write_group(out, &g, palette)?;
+    }
+    Ok(())
+}
+
+/// A severity as a fixed-width, coloured label.
+pub fn severity_label(palette: &Palette, severity: Severity) -> String {
+    match severity {
+        Severity::Critical => palette.critical("CRITICAL"),
+        Severity::Warning => palette.warning("WARNING "),
+        Severity::Info => palette.info("INFO    "),
+        Severity::Ok => palette.good("OK      "),
+    }
+}
+
+fn write_group(out: &mut dyn Write, g: &Group<'_>, palette: &Palette) -> Result<()> {
+    let first = g.findings[0];
+    let severity = severity_label(palette, first.severity);
+    let indent = "         ";
+    if g.findings.len() == 1 {
+        writeln!(
+            out,
+            "{severity} {}  {}",
+            palette.bold(&first.object.to_string()),
+            palette.dim(first.code)
+        )?;
+        writeln!(out, "{indent}{}", first.message)?;
+        for (depth, link) in first.chain.iter().enumerate() {
+            let arrow = if depth == 0 { "root:" } else { "  └─▶" };
+            writeln!(
+                out,
+                "{indent}{}{} {} {}",
+                "  ".repeat(depth.saturating_sub(1)),
+                arrow,
+                link.object,
+                link.problem
+            )?;
+        }
+        writeln!(out, "{indent}{} {}", palette.dim("fix:"), first.hint)?;
+        return Ok(());
+    }
+    let count = g.findings.len();
+    writeln!(
+        out,
+        "{severity} {}  {}",
+        palette.bold(&format!("{count} objects")),
+        palette.dim(first.code)
+    )?;
+    let names: Vec<String> = g
+        .findings
+        .iter()
+        .take(GROUP_NAMES)
+        .map(|f| f.object.to_string())
+        .collect();
+    let more = count.saturating_sub(GROUP_NAMES);
+    if more > 0 {
+        writeln!(
+            out,
+            "{indent}{}, and {more} more (-o wide lists them all)",
+            names.join(", ")
+        )?;
+    } else {
+        writeln!(out, "{indent}{}", names.join(", "))?;
+    }
+    if g.findings.iter().all(|f| f.message == first.message) {
+        writeln!(out, "{indent}{}", first.message)?;
+    } else {
+        writeln!(out, "{indent}{} {}", palette.dim("e.g."), first.message)?;
+    }
+    if g.findings.iter().all(|f| f.hint == first.hint) {
+        writeln!(out, "{indent}{} {}", palette.dim("fix:"), first.hint)?;
+    } else {
+        writeln!(out, "{indent}{} {}", palette.dim("fix (e.g.):"), first.hint)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::{Component, ObjectRef};
+
+    fn finding(code: &'static str, name: &str) -> Finding {
+        Finding::new(
+            code,
+            Severity::Warning,
+            Component::Buckets,
+            ObjectRef::namespaced("ObjectBucketClaim", "data", name),
+            "no lifecycle",
+            "add one",
+        )
+    }
+
+    #[test]
+    fn same_code_on_many_objects_is_one_entry() {
+        let findings: Vec<Finding> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|n| finding("X", n))
+            .chain([finding("Y", "z")])
+            .collect();
+        assert_eq!(group(&findings).len(), 2);
+        let mut out = Vec::new();
+        write(&mut out, &findings, &Palette::new(false), false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("WARNING  5 objects  X"), "{text}");
+        assert!(
+            text.contains("ObjectBucketClaim/c -n data, and 2 more (-o wide lists them all)"),
+            "{text}"
+        );
+        assert!(!text.contains("ObjectBucketClaim/d"), "{text}");
+        assert!(
+            text.contains("WARNING  ObjectBucketClaim/z -n data  Y"),
+            "{text}"
+        );
+        let mut wide = Vec::new();
+        write(&mut wide, &findings, &Palette::new(false), true).unwrap();
+        assert!(
+            String::from_utf8(wide)
+                .unwrap()
+                .contains("ObjectBucketClaim/e -n data")
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! The flags of `kubectl dp tune` and its subcommands.
+
+use std::time::Duration;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+use crate::cli::{ClusterArgs, FormatKind, OutputArgs};
+use crate::findings::Severity;
+
+use super::model::Profile;
+use super::sizing;
+
+/// Memory-safe JVM, Trino, Iceberg and Spark settings: see the plan with its
+/// reasons, apply it (with a backup), roll it back.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-dp-tune",
+    bin_name = "kubectl dp tune",
+    version,
+    after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed; apply/rollback 0 done; 2 could not run.\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --yes"
+)]
+pub struct Args {
+    /// kubectl's connection flags.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// The shared output flags.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The `-o` values of `tune plan`.
+pub const PLAN_FORMATS: [FormatKind; 5] = [
+    FormatKind::Table,
+    FormatKind::Json,
+    FormatKind::Yaml,
+    FormatKind::JsonPath,
+    FormatKind::Diff,
+];
+
+/// `tune apply`, `rollback` and `export` report progress as text only.
+pub const ACTION_FORMATS: [FormatKind; 1] = [FormatKind::Table];
+
+/// `--fail-on` of `tune plan` when not given: a proposed change fails, a note does not.
+pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
+
+/// The subcommands of `kubectl dp tune`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what should change, with the rule and the numbers behind each change
+    Plan(PlanArgs),
+    /// Apply the plan (server-side apply, field manager kubectl-dp) after a backup
+    Apply(ApplyArgs),
+    /// Restore the ConfigMaps and SparkApplications the last apply changed
+    Rollback(RollbackArgs),
+    /// Write the plan's result for Git: kustomize files or Trino chart values
+    Export(ExportArgs),
+}
+
+/// What `tune export --format` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A kustomization (ConfigMap generators over the tuned files, SparkApplications) for `kubectl apply -k`
+    Kustomize,
+    /// values.yaml for the trinodb/charts Trino chart
+    HelmValues,
+}
+
+/// Flags of `tune export`.
+#[derive(Debug, ClapArgs)]
+pub struct ExportArgs {
+    /// How hard to push (see `tune plan --help`)
+    #[arg(long, value_enum, default_value_t = Profile::Balanced)]
+    pub profile: Profile,
+
+    /// Directory to write into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+
+    /// What to write
+    #[arg(long = "format", id = "export_format", value_enum, default_value_t = ExportFormat::Kustomize)]
+    pub format: ExportFormat,
+}
+
+/// Flags of `tune plan`.
+#[derive(Debug, ClapArgs)]
+pub struct PlanArgs {
+    /// How hard to push: balanced fixes what is wrong; throughput also enables optional speed-ups
+    #[arg(long, value_enum, default_value_t = Profile::Balanced)]
+    pub profile: Profile,
+
+    /// Resize the Trino pods.
+    #[command(flatten)]
+    pub sizing: SizingArgs,
+}
+
+/// Resize the Trino pods; the plan then fits heaps and query memory to the new sizes.
+#[derive(Debug, Clone, Default, ClapArgs)]
+#[command(next_help_heading = "Sizing")]
+pub struct SizingArgs {
+    /// Number of Trino workers
+    #[arg(long, value_name = "N")]
+    pub workers: Option<u64>,
+
+    /// Container memory of each worker (requests = limits), e.g. 28Gi
+    #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
+    pub worker_memory: Option<u64>,
+
+    /// Container memory of the coordinator, e.g. 10Gi
+    #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
+    pub coordinator_memory: Option<u64>,
+
+    /// Memory for all Trino pods together; sizes the workers when --worker-memory is not given
+    #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
+    pub budget: Option<u64>,
+}
+
+impl SizingArgs {
+    /// The sizing the flags ask for.
+    pub fn request(&self) -> sizing::Request {
+        sizing::Request {
+            workers: self.workers,
+            worker_memory: self.worker_memory,
+            coordinator_memory: self.coordinator_memory,
+            budget: self.budget,
+        }
+    }
+}
+
+/// `--dry-run`: how `tune apply` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    /// Do not dry-run: write
+    None,
+    /// Send every change to the API server as a dry run; write nothing
+    Server,
+}
+
+/// Flags of `tune apply`.
+#[derive(Debug, ClapArgs)]
+pub struct ApplyArgs {
+    /// How hard to push (see `tune plan --help`)
+    #[arg(long, value_enum, default_value_t = Profile::Balanced)]
+    pub profile: Profile,
+
+    /// Do not ask for confirmation
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// `server`: validate everything with the API server, write nothing
+    #[arg(long, value_enum, default_value_t = DryRun::None, num_args = 0..=1, default_missing_value = "server", require_equals = true)]
+    pub dry_run: DryRun,
+
+    /// Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready
+    #[arg(long)]
+    pub restart: bool,
+
+    /// How long --restart waits
+    #[arg(long, default_value = "5m", value_parser = crate::cli::parse_duration)]
+    pub timeout: Duration,
+
+    /// Resize the Trino pods.
+    #[command(flatten)]
+    pub sizing: SizingArgs,
+}
+
+/// Flags of `tune rollback`.
+#[derive(Debug, ClapArgs)]
+pub struct RollbackArgs {
+    /// Do not ask for confirmation
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// The backup to restore (default: the latest kubectl-dp-tune-backup-*)
+    #[arg(long, value_name = "NAME")]
+    pub backup: Option<String>,
+}

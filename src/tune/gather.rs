@@ -1,0 +1,271 @@
+//! What `kubectl dp tune` reads: the namespace's Trino Deployments, ConfigMaps and
+//! SparkApplications, and for sizing the nodes, other pods and quotas.
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod, ResourceQuota};
+use kube::api::ListParams;
+
+use crate::error::{Error, Result};
+use crate::kube::{Cluster, resources};
+
+use super::model::{Plan, Profile};
+use super::plan::{self, Inputs};
+use super::sizing;
+
+/// Reads the Trino Deployments, ConfigMaps and SparkApplications of a namespace.
+pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
+    let scope = crate::kube::Scope::Namespace(namespace.to_string());
+    let trino = ListParams::default().labels("app.kubernetes.io/name=trino");
+    let apps = resources::spark_application();
+    let all = ListParams::default();
+    let (deployments, config_maps, spark) = tokio::try_join!(
+        cluster.list::<Deployment>(&scope, &trino),
+        cluster.list::<ConfigMap>(&scope, &all),
+        cluster.list_custom::<serde_json::Value>(&apps, Some(&scope), &all),
+    )?;
+    let deployments = deployments.require("deployments", &scope)?;
+    let config_maps = config_maps.require("configmaps", &scope)?;
+    Ok(Inputs {
+        namespace: namespace.to_string(),
+        deployments,
+        config_maps,
+        // A missing SparkApplication CRD or a forbidden read means no Spark to tune;
+        // an object our model cannot read is skipped.
+        spark_applications: spark
+            .items
+            .iter()
+            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .collect(),
+        spark_raw: spark
+            .items
+            .into_iter()
+            .filter_map(|v| Some((v.pointer("/metadata/name")?.as_str()?.to_string(), v)))
+            .collect(),
+    })
+}
+
+/// The plan, resized when sizing flags were given; `Err` lists the constraints that fail.
+pub async fn sized_plan(
+    cluster: &Cluster,
+    inputs: &Inputs,
+    profile: Profile,
+    request: &sizing::Request,
+) -> Result<std::result::Result<Plan, Vec<String>>> {
+    if request.is_empty() {
+        return Ok(Ok(plan::build(inputs, profile)));
+    }
+    let (current, nodes, quotas) = sizing_context(cluster, inputs).await?;
+    Ok(sizing::size(request, current, &nodes, &quotas)
+        .map(|shape| plan::build_sized(inputs, profile, &shape)))
+}
+
+/// A Trino Deployment's container memory (`limits` or `requests`), in bytes.
+fn memory_of(d: &Deployment, kind: &str) -> u64 {
+    plan::trino_container(d)
+        .and_then(|c| crate::platform::workload::resource(c, kind, "memory"))
+        .map(|q| q.units_ceil().max(0) as u64)
+        .unwrap_or(0)
+}
+
+/// Trino's current shape, each node's room beside other pods, and the quota left to Trino.
+async fn sizing_context(
+    cluster: &Cluster,
+    inputs: &Inputs,
+) -> Result<(sizing::Shape, Vec<sizing::NodeRoom>, Vec<sizing::QuotaRoom>)> {
+    let ns = inputs.namespace.as_str();
+    let trino: Vec<&Deployment> = inputs
+        .deployments
+        .iter()
+        .filter(|d| plan::is_trino(d))
+        .collect();
+    if trino.is_empty() {
+        return Err(Error::NotFound {
+            kind: "Trino Deployment".into(),
+            name: "app.kubernetes.io/name=trino".into(),
+            scope: format!(" in namespace {ns}"),
+            hint: format!("kubectl get deployments -n {ns} -l app.kubernetes.io/name=trino"),
+        });
+    }
+    let replicas =
+        |d: &Deployment| d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(0) as u64;
+    let workers: Vec<&&Deployment> = trino.iter().filter(|d| plan::role(d) == "worker").collect();
+    let coordinator = trino.iter().find(|d| plan::role(d) == "coordinator");
+    let current = sizing::Shape {
+        workers: workers.iter().map(|d| replicas(d)).sum(),
+        worker_memory: workers.first().map(|d| memory_of(d, "limits")).unwrap_or(0),
+        coordinator_memory: coordinator.map(|d| memory_of(d, "limits")).unwrap_or(0),
+    };
+    let all = ListParams::default();
+    let active = crate::kube::active_pods();
+    let scope = crate::kube::Scope::Namespace(ns.to_string());
+    let (nodes, pods, quotas) = tokio::try_join!(
+        cluster.list_cluster::<Node>(&all),
+        cluster.list::<Pod>(&crate::kube::Scope::All, &active),
+        cluster.list::<ResourceQuota>(&scope, &all),
+    )?;
+    let trino_usage =
+        |kind: &str| -> u64 { trino.iter().map(|d| replicas(d) * memory_of(d, kind)).sum() };
+    let rooms = node_rooms(&nodes.items, &pods.items, ns);
+    let rooms_quota = quota_rooms(&quotas.items, &trino_usage);
+    Ok((current, rooms, rooms_quota))
+}
+
+/// A quantity in bytes (0 when absent or unreadable).
+fn bytes(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) -> u64 {
+    q.and_then(|q| q.0.parse::<crate::platform::quantity::Quantity>().ok())
+        .map(|q| q.units_ceil().max(0) as u64)
+        .unwrap_or(0)
+}
+
+/// Each schedulable node's memory and what pods other than the namespace's Trino
+/// already request on it (pure; `pods` are the active ones).
+pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoom> {
+    let mut rooms: Vec<sizing::NodeRoom> = nodes
+        .iter()
+        .filter(|n| {
+            !n.spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false)
+        })
+        .map(|n| sizing::NodeRoom {
+            name: n.metadata.name.clone().unwrap_or_default(),
+            allocatable: bytes(
+                n.status
+                    .as_ref()
+                    .and_then(|s| s.allocatable.as_ref())
+                    .and_then(|a| a.get("memory")),
+            ),
+            used: 0,
+        })
+        .collect();
+    for pod in pods {
+        let is_trino = pod.metadata.namespace.as_deref() == Some(ns)
+            && pod
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get("app.kubernetes.io/name"))
+                .map(String::as_str)
+                == Some("trino");
+        let phase = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or_default();
+        if is_trino || matches!(phase, "Succeeded" | "Failed") {
+            continue;
+        }
+        let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+            continue;
+        };
+        let requested: u64 = pod
+            .spec
+            .iter()
+            .flat_map(|s| s.containers.iter())
+            .map(|c| {
+                bytes(
+                    c.resources
+                        .as_ref()
+                        .and_then(|r| r.requests.as_ref())
+                        .and_then(|r| r.get("memory")),
+                )
+            })
+            .sum();
+        if let Some(room) = rooms.iter_mut().find(|r| r.name == node) {
+            room.used += requested;
+        }
+    }
+    rooms
+}
+
+/// The memory each quota of the namespace leaves to Trino: hard minus what
+/// others use (`trino_usage(kind)` is Trino's own `limits`/`requests` share). Pure.
+pub fn quota_rooms(
+    quotas: &[ResourceQuota],
+    trino_usage: &dyn Fn(&str) -> u64,
+) -> Vec<sizing::QuotaRoom> {
+    let mut rooms_quota = Vec::new();
+    for q in quotas {
+        let hard = q
+            .status
+            .as_ref()
+            .and_then(|s| s.hard.clone())
+            .or_else(|| q.spec.as_ref().and_then(|s| s.hard.clone()))
+            .unwrap_or_default();
+        let used = q
+            .status
+            .as_ref()
+            .and_then(|s| s.used.clone())
+            .unwrap_or_default();
+        for (resource, kind) in [
+            ("limits.memory", "limits"),
+            ("requests.memory", "requests"),
+            ("memory", "requests"),
+        ] {
+            if let Some(h) = hard.get(resource) {
+                rooms_quota.push(sizing::QuotaRoom {
+                    quota: q.metadata.name.clone().unwrap_or_default(),
+                    resource: resource.into(),
+                    hard: bytes(Some(h)),
+                    used_by_others: bytes(used.get(resource)).saturating_sub(trino_usage(kind)),
+                });
+            }
+        }
+    }
+    rooms_quota
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, memory: &str) -> Node {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name},
+            "status": {"allocatable": {"memory": memory}}
+        }))
+        .unwrap()
+    }
+
+    fn pod(ns: &str, app: &str, node: &str, memory: &str) -> Pod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p", "namespace": ns, "labels": {"app.kubernetes.io/name": app}},
+            "spec": {"nodeName": node, "containers": [
+                {"name": "c", "resources": {"requests": {"memory": memory}}}]}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn room_on_nodes_leaves_out_the_trino_being_resized() {
+        let gi = 1u64 << 30;
+        let rooms = node_rooms(
+            &[node("n1", "32Gi"), node("n2", "32Gi")],
+            &[
+                pod("data", "trino", "n1", "16Gi"),
+                pod("data", "nessie", "n1", "2Gi"),
+                pod("other", "trino", "n2", "4Gi"),
+            ],
+            "data",
+        );
+        assert_eq!(rooms[0].allocatable, 32 * gi);
+        assert_eq!(rooms[0].used, 2 * gi);
+        assert_eq!(rooms[1].used, 4 * gi);
+    }
+
+    #[test]
+    fn quota_room_subtracts_trinos_own_share() {
+        let quota: ResourceQuota = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "q"},
+            "spec": {"hard": {"limits.memory": "64Gi"}},
+            "status": {"hard": {"limits.memory": "64Gi"}, "used": {"limits.memory": "40Gi"}}
+        }))
+        .unwrap();
+        let gi = 1u64 << 30;
+        let rooms = quota_rooms(&[quota], &|_| 30 * gi);
+        assert_eq!(rooms.len(), 1);
+        assert_eq!(rooms[0].hard, 64 * gi);
+        assert_eq!(rooms[0].used_by_others, 10 * gi);
+    }
+}

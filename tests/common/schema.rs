@@ -1,0 +1,110 @@
+//! A small JSON Schema checker for the report schemas in docs/schema/: `type`
+//! (one or a list), `required`, `properties`, `additionalProperties` (as a schema),
+//! `items`, `enum`, `const` and local `$ref`s (`#/$defs/...`). That is every
+//! keyword those files use; the full `jsonschema` crate would add minutes of build
+//! time on the test machines for keywords we do not use.
+
+use serde_json::Value;
+
+/// Every place `value` breaks `schema`, as `path: problem` lines (empty = valid).
+pub fn violations(schema: &Value, value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    check(schema, schema, value, "$", &mut found);
+    found
+}
+
+fn type_matches(name: &str, value: &Value) -> bool {
+    match name {
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "null" => value.is_null(),
+        _ => false,
+    }
+}
+
+fn check(root: &Value, schema: &Value, value: &Value, path: &str, found: &mut Vec<String>) {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let target = reference
+            .strip_prefix("#/")
+            .map(|p| p.split('/').fold(root, |node, key| &node[key]))
+            .unwrap_or(&Value::Null);
+        assert!(!target.is_null(), "schema: unresolved $ref {reference}");
+        return check(root, target, value, path, found);
+    }
+    if let Some(types) = schema.get("type") {
+        let names: Vec<&str> = match types {
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !names.iter().any(|t| type_matches(t, value)) {
+            found.push(format!("{path}: expected {}, got {value}", names.join("|")));
+            return;
+        }
+    }
+    if let Some(expected) = schema.get("const")
+        && expected != value
+    {
+        found.push(format!("{path}: expected {expected}, got {value}"));
+    }
+    if let Some(choices) = schema.get("enum").and_then(Value::as_array)
+        && !choices.contains(value)
+    {
+        found.push(format!("{path}: {value} is not one of {choices:?}"));
+    }
+    if let Some(object) = value.as_object() {
+        for key in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !object.contains_key(key) {
+                found.push(format!("{path}: missing required field {key}"));
+            }
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (key, field) in object {
+            let sub = format!("{path}.{key}");
+            match properties.and_then(|p| p.get(key)) {
+                Some(field_schema) => check(root, field_schema, field, &sub, found),
+                None => {
+                    if let Some(extra) = schema.get("additionalProperties")
+                        && extra.is_object()
+                    {
+                        check(root, extra, field, &sub, found);
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in array.iter().enumerate() {
+            check(root, items, item, &format!("{path}[{i}]"), found);
+        }
+    }
+}
+
+/// Loads docs/schema/<kind>.json.
+pub fn load(kind: &str) -> Value {
+    let path = super::repo_root().join(format!("docs/schema/{kind}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no schema for kind {kind} at {}: {e}", path.display()));
+    serde_json::from_str(&text).expect("schema is JSON")
+}
+
+/// Panics with every violation when `report` does not match the schema of its `kind`.
+pub fn assert_valid(report: &Value) {
+    let kind = report["kind"].as_str().expect("report has a kind");
+    let problems = violations(&load(kind), report);
+    assert!(
+        problems.is_empty(),
+        "{kind} does not match docs/schema/{kind}.json:\n{}",
+        problems.join("\n")
+    );
+}
