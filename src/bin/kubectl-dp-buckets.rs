@@ -1,11 +1,9 @@
-use kubectl_dp::{buckets, cli};
-use std::io::Write;
+//! `kubectl-dp-buckets`: what kubectl runs for `kubectl dp buckets`; hands over to
+//! `kubectl-dp buckets` (see `launcher`).
+
+#[path = "launcher/mod.rs"]
+mod launcher;
 
 fn main() -> std::process::ExitCode {
-    let args: buckets::Args = cli::parse();
-    cli::execute(|mut out| async move {
-        let exit = buckets::run(args, &mut out).await?;
-        out.flush()?;
-        Ok(exit)
-    })
+    launcher::hand_over("buckets")
 }

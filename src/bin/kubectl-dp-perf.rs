@@ -1,11 +1,9 @@
-use kubectl_dp::{cli, perf};
-use std::io::Write;
+//! `kubectl-dp-perf`: what kubectl runs for `kubectl dp perf`; hands over to
+//! `kubectl-dp perf` (see `launcher`).
+
+#[path = "launcher/mod.rs"]
+mod launcher;
 
 fn main() -> std::process::ExitCode {
-    let args: perf::Args = cli::parse();
-    cli::execute(|mut out| async move {
-        let exit = perf::run(args, &mut out).await?;
-        out.flush()?;
-        Ok(exit)
-    })
+    launcher::hand_over("perf")
 }

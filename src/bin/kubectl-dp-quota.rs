@@ -1,11 +1,9 @@
-use kubectl_dp::{cli, quota};
-use std::io::Write;
+//! `kubectl-dp-quota`: what kubectl runs for `kubectl dp quota`; hands over to
+//! `kubectl-dp quota` (see `launcher`).
+
+#[path = "launcher/mod.rs"]
+mod launcher;
 
 fn main() -> std::process::ExitCode {
-    let args: quota::Args = cli::parse();
-    cli::execute(|mut out| async move {
-        let exit = quota::run(args, &mut out).await?;
-        out.flush()?;
-        Ok(exit)
-    })
+    launcher::hand_over("quota")
 }

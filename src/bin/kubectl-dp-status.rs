@@ -1,11 +1,9 @@
-use kubectl_dp::{cli, status};
-use std::io::Write;
+//! `kubectl-dp-status`: what kubectl runs for `kubectl dp status`; hands over to
+//! `kubectl-dp status` (see `launcher`).
+
+#[path = "launcher/mod.rs"]
+mod launcher;
 
 fn main() -> std::process::ExitCode {
-    let args: status::Args = cli::parse();
-    cli::execute(|mut out| async move {
-        let exit = status::run(args, &mut out).await?;
-        out.flush()?;
-        Ok(exit)
-    })
+    launcher::hand_over("status")
 }

@@ -1,11 +1,9 @@
-use kubectl_dp::{cli, tune};
-use std::io::Write;
+//! `kubectl-dp-tune`: what kubectl runs for `kubectl dp tune`; hands over to
+//! `kubectl-dp tune` (see `launcher`).
+
+#[path = "launcher/mod.rs"]
+mod launcher;
 
 fn main() -> std::process::ExitCode {
-    let args: tune::Args = cli::parse();
-    cli::execute(|mut out| async move {
-        let exit = tune::run(args, &mut out).await?;
-        out.flush()?;
-        Ok(exit)
-    })
+    launcher::hand_over("tune")
 }

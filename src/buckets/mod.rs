@@ -120,6 +120,7 @@ pub struct CreateArgs {
 #[derive(Debug, clap::Args)]
 pub struct DescribeArgs {
     /// The claim to describe
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cli::values::bucket_claims))]
     pub name: String,
     /// Namespace of the Rook operator (for rook-ceph-operator-config)
     #[arg(long, default_value = "rook-ceph", value_name = "NAMESPACE")]
@@ -141,7 +142,7 @@ pub struct S3Args {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Claim to check
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(required_unless_present = "all", conflicts_with = "all", add = clap_complete::engine::ArgValueCompleter::new(crate::cli::values::bucket_claims))]
     pub name: Option<String>,
     /// Check every claim in the namespace (or all with -A)
     #[arg(long)]
@@ -158,6 +159,7 @@ pub struct CheckArgs {
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {
     /// The claim to delete
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cli::values::bucket_claims))]
     pub name: String,
     /// Delete even though the bucket holds objects or pods use its credentials
     #[arg(long)]

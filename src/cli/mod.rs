@@ -3,6 +3,7 @@
 
 mod color;
 mod output;
+pub mod values;
 
 pub use color::{ColorChoice, Palette};
 pub use output::{FormatKind, OutputArgs, OutputFormat, normalize_args, parse};
@@ -22,7 +23,7 @@ pub struct ClusterArgs {
     pub kubeconfig: Option<std::path::PathBuf>,
 
     /// The kubeconfig context to use
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = clap_complete::engine::ArgValueCompleter::new(values::contexts))]
     pub context: Option<String>,
 
     /// The kubeconfig cluster to use
@@ -34,7 +35,7 @@ pub struct ClusterArgs {
     pub user: Option<String>,
 
     /// Namespace to look in (default: the context's namespace)
-    #[arg(short = 'n', long, global = true, value_name = "NAME", add = clap_complete::engine::ArgValueCompleter::new(complete_namespace))]
+    #[arg(short = 'n', long, global = true, value_name = "NAME", add = clap_complete::engine::ArgValueCompleter::new(values::namespaces))]
     pub namespace: Option<String>,
 
     /// Look in every namespace
@@ -93,34 +94,6 @@ pub struct ClusterArgs {
         hide_short_help = true
     )]
     pub server: Option<String>,
-}
-
-/// Completes `-n` from the cluster's namespaces (default kubeconfig, 2s at most);
-/// no candidates when the cluster cannot answer.
-fn complete_namespace(
-    current: &std::ffi::OsStr,
-) -> Vec<clap_complete::engine::CompletionCandidate> {
-    let prefix = current.to_string_lossy().into_owned();
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        return Vec::new();
-    };
-    let args = ClusterArgs {
-        request_timeout: Timeout(Some(Duration::from_secs(2))),
-        ..ClusterArgs::default()
-    };
-    let names = runtime.block_on(async {
-        let cluster = crate::kube::Cluster::connect(&args).await.ok()?;
-        cluster.namespace_names().await.ok()
-    });
-    names
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| n.starts_with(&prefix))
-        .map(clap_complete::engine::CompletionCandidate::new)
-        .collect()
 }
 
 /// `--request-timeout`: kubectl's "0" means no limit.

@@ -163,12 +163,24 @@ impl Cluster {
 }
 
 /// `kubectl-dp-status` and friends, from the executable's name.
+/// The command this process runs (`kubectl-dp-status`), set once by the suite's
+/// dispatcher: the binary's own name is `kubectl-dp` for every command.
+static COMMAND_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names the running command for the user agent (audit logs show which command
+/// made a request). The first call wins.
+pub fn set_command_name(name: &str) {
+    let _ = COMMAND_NAME.set(name.to_string());
+}
+
 fn command_name() -> String {
-    std::env::current_exe()
-        .ok()
-        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-        .filter(|n| n.starts_with("kubectl-dp"))
-        .unwrap_or_else(|| "kubectl-dp".into())
+    COMMAND_NAME.get().cloned().unwrap_or_else(|| {
+        std::env::current_exe()
+            .ok()
+            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .filter(|n| n.starts_with("kubectl-dp"))
+            .unwrap_or_else(|| "kubectl-dp".into())
+    })
 }
 
 /// The innermost cause, which is the part a person can act on ("connection refused").

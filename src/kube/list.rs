@@ -253,3 +253,24 @@ impl Cluster {
         Ok(self.call(api.get_opt(name)).await?.unwrap_or(None))
     }
 }
+
+impl Cluster {
+    /// Names of one custom resource's objects in a namespace (for shell completion);
+    /// empty when the kind is not installed or not readable.
+    pub async fn custom_object_names(
+        &self,
+        resource: &ApiResource,
+        namespace: &str,
+    ) -> Result<Vec<String>> {
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, resource);
+        let listing = self
+            .paginate(&api, &ListParams::default(), &resource.plural)
+            .await?;
+        Ok(listing
+            .items
+            .into_iter()
+            .filter_map(|o| o.metadata.name)
+            .collect())
+    }
+}

@@ -12,7 +12,7 @@ pub mod perf;
 pub mod resources;
 pub mod tune;
 
-pub use connect::Cluster;
+pub use connect::{Cluster, set_command_name};
 
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";

@@ -1,0 +1,402 @@
+//! Shell completion for the suite, two ways:
+//!
+//! - through kubectl (1.26+): for `kubectl dp status -n <TAB>` kubectl runs
+//!   `kubectl_complete-dp-status` with the words typed so far and reads candidates
+//!   from its stdout ([`kubectl_protocol`]). `kubectl dp completion install` writes
+//!   those helpers beside the installed plugin, since krew cannot.
+//! - typed directly (`kubectl-dp status <TAB>`): static scripts for bash, zsh,
+//!   fish and PowerShell generated from the clap definitions
+//!   (`kubectl dp completion <shell>`, kept in `completions/`).
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueHint;
+
+use super::{BUILTINS, COMMANDS, command_definitions};
+use crate::error::{Error, Exit, Result};
+
+/// cobra's directives: the shell completes file names (default) or does not.
+const DIRECTIVE_DEFAULT: u8 = 0;
+const DIRECTIVE_NO_FILES: u8 = 4;
+
+/// `kubectl_complete-dp[-<command>] ARGS...`, also reachable as
+/// `kubectl dp __complete <command> ARGS...`: one candidate per line,
+/// `value<TAB>help`, then `:<directive>`. Never fails loudly: a completion that
+/// cannot answer offers nothing.
+pub fn kubectl_protocol(args: Vec<OsString>) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let (candidates, directive) = candidates(args);
+    let mut text = String::new();
+    for (value, help) in candidates {
+        let help = help.lines().next().unwrap_or_default();
+        if help.is_empty() {
+            text.push_str(&format!("{value}\n"));
+        } else {
+            text.push_str(&format!("{value}\t{help}\n"));
+        }
+    }
+    text.push_str(&format!(":{directive}\n"));
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Exit::Ok.into(),
+        Err(_) => Exit::Failed.into(),
+    }
+}
+
+/// The candidates for the words typed after `kubectl dp`, the last being the one
+/// under the cursor.
+fn candidates(args: Vec<OsString>) -> (Vec<(String, String)>, u8) {
+    let mut args = args.into_iter();
+    let first = args
+        .next()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let words: Vec<OsString> = args.collect();
+    let Some((_, mut command)) = command_definitions()
+        .into_iter()
+        .find(|(name, _)| *name == first)
+    else {
+        // `kubectl dp <TAB>`: the word being typed is `first`.
+        return (top_level_words(&first, on_path), DIRECTIVE_NO_FILES);
+    };
+    let mut argv = vec![OsString::from(format!("kubectl-dp-{first}"))];
+    argv.extend(words);
+    if argv.len() == 1 {
+        argv.push(OsString::new());
+    }
+    if expects_path(&command, &argv[1..]) {
+        // Let the shell complete file and directory names the way it always does.
+        return (Vec::new(), DIRECTIVE_DEFAULT);
+    }
+    let index = argv.len() - 1;
+    let candidates = clap_complete::engine::complete(&mut command, argv, index, None)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| {
+            let help = c.get_help().map(|h| h.to_string()).unwrap_or_default();
+            (c.get_value().to_string_lossy().into_owned(), help)
+        })
+        .collect();
+    (candidates, DIRECTIVE_NO_FILES)
+}
+
+/// Whether a `kubectl-dp-<command>` launcher is on PATH (kubectl then lists that
+/// command itself).
+fn on_path(command: &str) -> bool {
+    which::which(format!("kubectl-dp-{command}")).is_ok()
+}
+
+/// The words after `kubectl dp` that start with `prefix`. kubectl already offers
+/// the commands whose `kubectl-dp-<command>` it finds on PATH; those are left out
+/// so no word is offered twice.
+fn top_level_words(prefix: &str, found_by_kubectl: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+    COMMANDS
+        .iter()
+        .filter(|(name, _)| !found_by_kubectl(name))
+        .chain(BUILTINS)
+        .filter(|(name, _)| name.starts_with(prefix))
+        .map(|(name, about)| (name.to_string(), about.to_string()))
+        .collect()
+}
+
+/// Whether the last word is the value of a flag that takes a file or directory
+/// (`--kubeconfig <TAB>`, `-f <TAB>`, `--dir=<TAB>`), looking in the subcommand the
+/// earlier words chose.
+fn expects_path(root: &clap::Command, words: &[OsString]) -> bool {
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let Some((current, before)) = words.split_last() else {
+        return false;
+    };
+    let mut command = root;
+    for word in before {
+        if let Some(sub) = command.find_subcommand(word) {
+            command = sub;
+        }
+    }
+    let arg_for = |flag: &str| {
+        command.get_arguments().find(|a| {
+            if let Some(long) = flag.strip_prefix("--") {
+                a.get_long() == Some(long)
+            } else if let Some(short) = flag.strip_prefix('-') {
+                short.len() == 1 && a.get_short().map(String::from).as_deref() == Some(short)
+            } else {
+                false
+            }
+        })
+    };
+    let is_path = |arg: &clap::Arg| {
+        arg.get_action().takes_values()
+            && matches!(
+                arg.get_value_hint(),
+                ValueHint::AnyPath | ValueHint::FilePath | ValueHint::DirPath
+            )
+    };
+    if current.starts_with("--")
+        && let Some((flag, _)) = current.split_once('=')
+    {
+        return arg_for(flag).is_some_and(is_path);
+    }
+    before
+        .last()
+        .and_then(|previous| arg_for(previous))
+        .is_some_and(is_path)
+}
+
+/// The whole suite as one clap command, `kubectl-dp <command> ...`, for the static
+/// shell scripts.
+pub fn suite_command() -> clap::Command {
+    let mut suite = clap::Command::new("kubectl-dp")
+        .about("Run a Trino/Iceberg/Spark data platform on Kubernetes")
+        .version(super::VERSION);
+    for (name, command) in command_definitions() {
+        suite = suite.subcommand(command.name(name).bin_name(format!("kubectl-dp {name}")));
+    }
+    // clap adds `help` itself.
+    for (name, about) in BUILTINS.iter().filter(|(name, _)| *name != "help") {
+        suite = suite.subcommand(clap::Command::new(*name).about(*about));
+    }
+    suite
+}
+
+/// The shells a static script is generated for, with the file name in `completions/`.
+pub const SCRIPTS: &[(clap_complete::Shell, &str)] = &[
+    (clap_complete::Shell::Bash, "kubectl-dp.bash"),
+    (clap_complete::Shell::Zsh, "_kubectl-dp"),
+    (clap_complete::Shell::Fish, "kubectl-dp.fish"),
+    (clap_complete::Shell::PowerShell, "kubectl-dp.ps1"),
+];
+
+/// A static completion script for `kubectl-dp` in one shell.
+pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut suite_command(), "kubectl-dp", &mut out);
+    out
+}
+
+/// The kubectl completion helpers: file name and contents, one per command plus
+/// `kubectl_complete-dp` for the first word.
+pub fn kubectl_helpers() -> Vec<(String, String)> {
+    let mut helpers = vec![(
+        "kubectl_complete-dp".to_string(),
+        helper_script("kubectl dp", ""),
+    )];
+    for (name, _) in COMMANDS {
+        helpers.push((
+            format!("kubectl_complete-dp-{name}"),
+            helper_script(&format!("kubectl dp {name}"), name),
+        ));
+    }
+    helpers
+}
+
+/// The line that marks a helper as ours, so `uninstall` removes nothing else.
+const HELPER_MARK: &str = "Written by `kubectl dp completion install`";
+
+fn helper_script(what: &str, command: &str) -> String {
+    let command = if command.is_empty() {
+        String::new()
+    } else {
+        format!(" {command}")
+    };
+    format!(
+        "#!/bin/sh\n# kubectl runs this for `{what} <TAB>` (kubectl >= 1.26 plugin completion).\n# {HELPER_MARK}.\nexec kubectl-dp __complete{command} \"$@\"\n"
+    )
+}
+
+/// `kubectl dp completion <shell>` prints a script; `kubectl dp completion install
+/// [--dir DIR]` writes the kubectl helpers.
+pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match words.first().map(String::as_str) {
+        Some(action @ ("install" | "uninstall")) => {
+            let dir = match words.get(1).map(String::as_str) {
+                Some("--dir") => words.get(2).map(PathBuf::from).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--dir needs a directory: kubectl dp completion {action} --dir DIR"
+                    ))
+                })?,
+                Some(flag) if flag.starts_with("--dir=") => PathBuf::from(&flag["--dir=".len()..]),
+                Some(other) => {
+                    return Err(Error::Usage(format!(
+                        "unexpected '{other}'; usage: kubectl dp completion {action} [--dir DIR]"
+                    )));
+                }
+                None => plugin_dir()?,
+            };
+            if action == "install" {
+                install(&dir, out)
+            } else {
+                uninstall(&dir, out)
+            }
+        }
+        Some(shell_name) => {
+            let shell: clap_complete::Shell = shell_name.parse().map_err(|_| {
+                Error::Usage(format!(
+                    "'{shell_name}' is not a shell I can complete; use: kubectl dp completion bash|zsh|fish|powershell|elvish, or `kubectl dp completion install`"
+                ))
+            })?;
+            out.write_all(&script(shell))?;
+            Ok(Exit::Ok)
+        }
+        None => Err(Error::Usage(
+            "name a shell or `install`: kubectl dp completion bash|zsh|fish|powershell|elvish|install".into(),
+        )),
+    }
+}
+
+/// Where the helpers go by default: beside the `kubectl-dp` kubectl runs (krew's
+/// bin directory, or cargo's), since kubectl looks for them on PATH.
+fn plugin_dir() -> Result<PathBuf> {
+    let found = which::which("kubectl-dp")
+        .ok()
+        .or_else(|| std::env::current_exe().ok());
+    found
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            Error::Usage(
+                "could not tell where kubectl-dp is installed; pass --dir with a directory on PATH"
+                    .into(),
+            )
+        })
+}
+
+fn install(dir: &Path, out: &mut dyn Write) -> Result<Exit> {
+    let io_error = |path: &Path, e: std::io::Error| Error::Input {
+        path: path.to_path_buf(),
+        reason: format!("{e}; pass --dir with a writable directory on PATH"),
+    };
+    for (name, contents) in kubectl_helpers() {
+        let path = dir.join(&name);
+        std::fs::write(&path, contents).map_err(|e| io_error(&path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| io_error(&path, e))?;
+        }
+    }
+    writeln!(
+        out,
+        "wrote {} kubectl completion helpers (kubectl_complete-dp*) to {}",
+        COMMANDS.len() + 1,
+        dir.display()
+    )?;
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d == dir))
+        .unwrap_or(false);
+    if !on_path {
+        writeln!(
+            out,
+            "note: {} is not on PATH; kubectl finds the helpers only on PATH",
+            dir.display()
+        )?;
+    }
+    writeln!(
+        out,
+        "kubectl's own completion now completes `kubectl dp`; enable it once per shell:\n  bash: source <(kubectl completion bash)\n  zsh:  source <(kubectl completion zsh)\n  fish: kubectl completion fish | source\n  PowerShell: kubectl completion powershell | Out-String | Invoke-Expression"
+    )?;
+    Ok(Exit::Ok)
+}
+
+/// Removes the helpers `install` wrote (only files it wrote: they carry its mark),
+/// e.g. before `kubectl krew uninstall dp`, which does not know them.
+fn uninstall(dir: &Path, out: &mut dyn Write) -> Result<Exit> {
+    let mut removed = 0;
+    for (name, _) in kubectl_helpers() {
+        let path = dir.join(&name);
+        let ours = std::fs::read_to_string(&path).is_ok_and(|text| text.contains(HELPER_MARK));
+        if ours {
+            std::fs::remove_file(&path).map_err(|e| Error::Input {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            removed += 1;
+        }
+    }
+    writeln!(
+        out,
+        "removed {removed} kubectl completion helpers from {}",
+        dir.display()
+    )?;
+    Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn first_word_offers_commands_and_builtins_once() {
+        let all = top_level_words("", |_| false);
+        let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.contains(&"status") && names.contains(&"version"));
+        assert!(names.contains(&"completion") && names.contains(&"help"));
+        // kubectl lists launchers it finds on PATH itself: not again.
+        let some = top_level_words("", |name| name == "status");
+        assert!(!some.iter().any(|(n, _)| n == "status"));
+        let prefixed = top_level_words("qu", |_| false);
+        assert_eq!(prefixed.len(), 1);
+        assert_eq!(prefixed[0].0, "quota");
+    }
+
+    #[test]
+    fn paths_are_left_to_the_shell() {
+        let (quota, tune) = {
+            let defs = command_definitions();
+            let find = |n: &str| defs.iter().find(|(name, _)| *name == n).unwrap().1.clone();
+            (find("quota"), find("tune"))
+        };
+        assert!(expects_path(&quota, &words(&["--kubeconfig", ""])));
+        assert!(expects_path(&quota, &words(&["--kubeconfig=/tm"])));
+        assert!(expects_path(&quota, &words(&["check", "-f", ""])));
+        assert!(!expects_path(&quota, &words(&["-n", ""])));
+        assert!(!expects_path(&tune, &words(&["plan", ""])));
+        let (candidates, directive) = candidates(words(&["quota", "--kubeconfig", ""]));
+        assert!(candidates.is_empty());
+        assert_eq!(directive, DIRECTIVE_DEFAULT);
+    }
+
+    #[test]
+    fn flags_are_completed_without_files() {
+        let (candidates, directive) = candidates(words(&["status", "--fail"]));
+        assert!(
+            candidates.iter().any(|(v, _)| v == "--fail-on"),
+            "{candidates:?}"
+        );
+        assert_eq!(directive, DIRECTIVE_NO_FILES);
+    }
+
+    #[test]
+    fn committed_completion_files_are_current() {
+        // Regenerate with scripts/gen-completions when this fails.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+        for (shell, file) in SCRIPTS {
+            let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+            assert!(
+                committed == script(*shell),
+                "completions/{file} is stale: run scripts/gen-completions"
+            );
+        }
+        for (name, contents) in kubectl_helpers() {
+            let committed = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
+            assert_eq!(
+                committed, contents,
+                "completions/{name} is stale: run scripts/gen-completions"
+            );
+        }
+    }
+}
