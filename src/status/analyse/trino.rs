@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Container};
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::platform::jvm::{JvmConfig, format_jvm_size};
-use crate::platform::properties::{Properties, format_data_size, parse_data_size};
+use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
 use crate::platform::trino::{
     REMOVED_SERVER_PROPERTIES, invented_property, service_of_host, unknown_iceberg_property,
     url_host,
@@ -309,16 +309,39 @@ fn server_findings(
             ));
         }
     }
+    for key in [
+        "query.max-memory-per-node",
+        "memory.heap-headroom-per-node",
+        "query.max-memory",
+        "query.max-total-memory",
+    ] {
+        if let Some(value) = props.get(key)
+            && parse_data_size(value).is_none()
+        {
+            out.push(Finding::new(
+                "trino.config-invalid-size",
+                Severity::Critical,
+                Component::Trino,
+                object.clone(),
+                format!(
+                    "config.properties line {}: {key} is not a data size Trino accepts (at most {}); Trino refuses to start",
+                    props.line_of(key).unwrap_or_default(),
+                    format_data_size(MAX_DATA_SIZE)
+                ),
+                format!("set {key} to a size such as 8GB in ConfigMap {}", object.name),
+            ));
+        }
+    }
     if let Some(heap) = heap {
         let per_node = props
             .get("query.max-memory-per-node")
             .and_then(parse_data_size)
-            .unwrap_or(heap * 3 / 10);
+            .unwrap_or((u128::from(heap) * 3 / 10) as u64);
         let headroom = props
             .get("memory.heap-headroom-per-node")
             .and_then(parse_data_size)
-            .unwrap_or(heap * 3 / 10);
-        if per_node + headroom >= heap {
+            .unwrap_or((u128::from(heap) * 3 / 10) as u64);
+        if per_node.saturating_add(headroom) >= heap {
             out.push(Finding::new(
                 "trino.query-memory-exceeds-heap",
                 Severity::Critical,
@@ -328,7 +351,7 @@ fn server_findings(
                     "{role}: query.max-memory-per-node {} + memory.heap-headroom-per-node {} = {} is not below -Xmx{}; Trino refuses to start",
                     format_data_size(per_node),
                     format_data_size(headroom),
-                    format_data_size(per_node + headroom),
+                    format_data_size(per_node.saturating_add(headroom)),
                     format_jvm_size(heap)
                 ),
                 "keep their sum below the heap (e.g. 30% + 30%); `kubectl dp tune plan` proposes values",
@@ -482,6 +505,27 @@ mod tests {
         let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n";
         let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
         assert!(codes(&section.findings).contains(&"trino.query-memory-exceeds-heap"));
+    }
+
+    #[test]
+    fn absurd_sizes_are_a_finding_not_a_panic() {
+        for extra in [
+            "query.max-memory-per-node=99999999999999PB\n",
+            "memory.heap-headroom-per-node=99999999999999PB\nquery.max-memory=1e400GB\n",
+            "query.max-memory=99999999999999PB\nquery.max-total-memory=99999999999999PB\n",
+        ] {
+            let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
+            let finding = section
+                .findings
+                .iter()
+                .find(|f| f.code == "trino.config-invalid-size")
+                .unwrap_or_else(|| panic!("{extra}: {:#?}", section.findings));
+            assert!(
+                finding.message.contains("not a data size"),
+                "{}",
+                finding.message
+            );
+        }
     }
 
     #[test]
