@@ -192,8 +192,9 @@ impl OutputArgs {
     /// `RUST_LOG` overrides. Harmless when called twice.
     pub fn init_logging(&self) {
         let filter = match self.verbose {
-            // Library logs (kube's connection errors) would repeat the one-line error.
-            0 => "off",
+            // Library logs (kube's connection errors) would repeat the one-line error;
+            // our own warnings (an object left out of a list) always show.
+            0 => "kubectl_dp=warn",
             1 => "kubectl_dp=info",
             2 => "kubectl_dp=debug,kube_client=debug",
             _ => "trace",

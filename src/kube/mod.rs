@@ -13,7 +13,7 @@ pub use connect::Cluster;
 
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";
-pub use list::{Availability, Listing, Scope};
+pub use list::{Availability, Listing, Scope, Undecodable};
 
 /// A built-in namespaced kind the suite can list, read and apply (Pod, ConfigMap...).
 pub trait Namespaced:
