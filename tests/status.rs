@@ -117,6 +117,10 @@ fn broken_platform_reports_every_documented_fault() {
     // Findings are sorted problems first.
     assert_eq!(report["findings"][0]["severity"], "critical");
 
+    // The human view of the broken platform, grouped findings and all (golden).
+    let table = stdout(&dp(STATUS, &["-n", &ns.name, "--color", "never"]));
+    common::golden::assert_golden("status-broken", &common::golden::mask(&table, &ns.name));
+
     // The hand-written Secret's value never appears in any output.
     let secret = kubectl(&[
         "get",

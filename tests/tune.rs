@@ -358,6 +358,15 @@ fn examples_broken_apply_and_export_agree_and_rollback_restores() {
 
     let (plan, code) = plan_json(&applied_ns.name);
     assert_eq!(code, 1);
+    // The human view of the plan on the broken example (golden).
+    let table = stdout(&dp(
+        BIN,
+        &["plan", "-n", &applied_ns.name, "--color", "never"],
+    ));
+    common::golden::assert_golden(
+        "tune-plan-broken",
+        &common::golden::mask(&table, &applied_ns.name),
+    );
     let changes = plan["changes"].as_array().unwrap();
     let has = |name: &str, setting: &str, proposed: serde_json::Value| {
         changes.iter().any(|c| {

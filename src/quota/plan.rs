@@ -320,12 +320,8 @@ pub async fn run(
         cluster.list::<ResourceQuota>(&scope, &all),
         cluster.list::<LimitRange>(&scope, &all),
     )?;
-    if !pods.is_available() {
-        return Err(Error::Usage(format!(
-            "cannot list pods in {namespace} ({:?}); plan needs them to size the defaults",
-            pods.availability
-        )));
-    }
+    // Sizing the defaults needs the pods that run now.
+    let pods = pods.require("pods", &scope)?;
     let largest_node = nodes
         .items
         .iter()
@@ -342,7 +338,7 @@ pub async fn run(
             _ => format!("{namespace}-limits"),
         },
     );
-    let pod_refs: Vec<&Pod> = pods.items.iter().collect();
+    let pod_refs: Vec<&Pod> = pods.iter().collect();
     let plan = propose(
         &namespace,
         &pod_refs,

@@ -19,8 +19,22 @@ pub struct Group<'a> {
     pub findings: Vec<&'a Finding>,
 }
 
-/// Groups findings with the same code and severity (chains stay alone: each is its
-/// own story). Order follows the first finding of each group.
+impl Group<'_> {
+    /// The distinct objects of the entry, in report order.
+    pub fn objects(&self) -> Vec<&crate::findings::ObjectRef> {
+        let mut objects: Vec<&crate::findings::ObjectRef> = Vec::new();
+        for f in &self.findings {
+            if !objects.contains(&&f.object) {
+                objects.push(&f.object);
+            }
+        }
+        objects
+    }
+}
+
+/// Groups findings with the same code and severity on different objects (chains
+/// stay alone: each is its own story; several findings on one object stay apart,
+/// each with its own message). Order follows the first finding of each group.
 pub fn group(findings: &[Finding]) -> Vec<Group<'_>> {
     let mut groups: Vec<Group<'_>> = Vec::new();
     for f in findings {
@@ -37,6 +51,18 @@ pub fn group(findings: &[Finding]) -> Vec<Group<'_>> {
         }
     }
     groups
+        .into_iter()
+        .flat_map(|g| {
+            if g.findings.len() > 1 && g.objects().len() < 2 {
+                g.findings
+                    .into_iter()
+                    .map(|f| Group { findings: vec![f] })
+                    .collect()
+            } else {
+                vec![g]
+            }
+        })
+        .collect()
 }
 
 /// Writes the findings, grouped unless `wide`. Writes nothing for no findings.
@@ -97,18 +123,23 @@ fn write_group(out: &mut dyn Write, g: &Group<'_>, palette: &Palette) -> Result<
         writeln!(out, "{indent}{} {}", palette.dim("fix:"), first.hint)?;
         return Ok(());
     }
-    let count = g.findings.len();
+    let objects = g.objects();
+    let count = objects.len();
+    let heading = if g.findings.len() == count {
+        format!("{count} objects")
+    } else {
+        format!("{} findings on {count} objects", g.findings.len())
+    };
     writeln!(
         out,
         "{severity} {}  {}",
-        palette.bold(&format!("{count} objects")),
+        palette.bold(&heading),
         palette.dim(first.code)
     )?;
-    let names: Vec<String> = g
-        .findings
+    let names: Vec<String> = objects
         .iter()
         .take(GROUP_NAMES)
-        .map(|f| f.object.to_string())
+        .map(|o| o.to_string())
         .collect();
     let more = count.saturating_sub(GROUP_NAMES);
     if more > 0 {
@@ -170,6 +201,9 @@ mod tests {
             text.contains("WARNING  ObjectBucketClaim/z -n data  Y"),
             "{text}"
         );
+        // Two findings with one code on one object stay two entries.
+        let same_object = [finding("X", "a"), finding("X", "a")];
+        assert_eq!(group(&same_object).len(), 2);
         let mut wide = Vec::new();
         write(&mut wide, &findings, &Palette::new(false), true).unwrap();
         assert!(

@@ -7,7 +7,7 @@
 //! `cargo test --test suite golden` against a running cluster), then review the diff.
 
 /// Replaces what changes from run to run: `namespace` → `NAMESPACE`, RFC 3339
-/// timestamps → `<time>`, `Age:` values → `<age>`, pod-template hashes (Kubernetes' vowel-free alphabet) of pod
+/// timestamps → `<time>`, `Age:` and `(for 6s)` ages → `<age>`, pod-template hashes (Kubernetes' vowel-free alphabet) of pod
 /// names → `<hash>`; runs of spaces become two, because column widths follow the
 /// (run-specific) namespace name.
 pub fn mask(text: &str, namespace: &str) -> String {
@@ -17,11 +17,13 @@ pub fn mask(text: &str, namespace: &str) -> String {
         r"-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b",
     )
     .unwrap();
+    let pending = regex::Regex::new(r"\(for \d+[smhd]\)").unwrap();
     let spaces = regex::Regex::new(r" {2,}").unwrap();
     let text = text.replace(namespace, "NAMESPACE");
     let text = time.replace_all(&text, "<time>");
     let text = age.replace_all(&text, "${1}<age>");
     let text = pod.replace_all(&text, "-<hash>");
+    let text = pending.replace_all(&text, "(for <age>)");
     spaces.replace_all(&text, "  ").into_owned()
 }
 

@@ -190,8 +190,9 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
         cluster.list::<Pod>(&Scope::All, &active),
         cluster.list_cluster::<Node>(&all),
     )?;
+    let all_readable = pods.is_available();
     let mut pod_items = pods.items;
-    if !pods.availability.eq(&crate::kube::Availability::Available) {
+    if !all_readable {
         notes.push("pods of other namespaces could not be read: node free space counts only the target namespaces".into());
         pod_items.clear();
         for ns in namespaces {
