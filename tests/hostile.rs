@@ -172,3 +172,134 @@ fn a_non_utf8_kubeconfig_is_one_line_naming_the_file() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Control and bidi characters planted in cluster data, and what must never
+/// appear raw in any output.
+const PLANTED: &str = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}evil\u{2066}\u{0}\u{9b}y";
+const RAW: [&str; 6] = [
+    "\u{1b}]", "\u{7}", "\u{202e}", "\u{2066}", "\u{0}", "\u{9b}",
+];
+
+fn assert_no_raw_controls(output: &Output, what: &str) {
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        for raw in RAW {
+            assert!(
+                !text.contains(raw),
+                "{what}: raw {raw:?} reached the output:\n{text:?}"
+            );
+        }
+        // Not even the screen-clear sequence from the data (stdout is not a terminal).
+        assert!(!text.contains("\u{1b}[2J"), "{what}: {text:?}");
+    }
+}
+
+#[test]
+fn terminal_escapes_in_cluster_data_are_shown_escaped() {
+    let ns = TestNamespace::new("hostile-escape");
+    let n = &ns.name;
+    let planted = serde_json::to_string(PLANTED).unwrap();
+    let deep = nested(3);
+    apply(&format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[
+{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"trino-catalog","namespace":"{n}","annotations":{{"note":{planted}}}}},
+  "data":{{"iceberg.properties":{catalog}}}}},
+{{"apiVersion":"sparkoperator.k8s.io/v1beta2","kind":"SparkApplication","metadata":{{"name":"app","namespace":"{n}","annotations":{{"note":{planted}}}}},"spec":{{"type":"Scala","sparkConf":{{"spark.sql.adaptive.enabled":"false","spark.app.name":{planted}}},"deep":{deep}}},"status":{{"applicationState":{{"state":"FAILED","errorMessage":{planted}}}}}}},
+{{"apiVersion":"objectbucket.io/v1alpha1","kind":"ObjectBucketClaim","metadata":{{"name":"claim","namespace":"{n}","annotations":{{"note":{planted}}}}},"spec":{{"bucketName":"b","storageClassName":{planted}}},"status":{{"phase":{planted}}}}},
+{{"apiVersion":"sparkoperator.k8s.io/v1beta2","kind":"SparkApplication","metadata":{{"name":"wrong","namespace":"{n}"}},"spec":{{"type":"Scala","sparkConf":{planted}}}}}
+]}}"#,
+        catalog = serde_json::to_string(&format!(
+            "connector.name=iceberg\niceberg.bogus-{PLANTED}=1\ns3.endpoint={PLANTED}\n"
+        ))
+        .unwrap()
+    ));
+    let mut runs = 0;
+    for (binary, args) in [
+        (STATUS, vec!["-n", n.as_str()]),
+        (STATUS, vec!["-n", n.as_str(), "-o", "wide"]),
+        (STATUS, vec!["-n", n.as_str(), "-o", "yaml"]),
+        (STATUS, vec!["-n", n.as_str(), "-o", "json"]),
+        (STATUS, vec!["-n", n.as_str(), "-v", "--color", "always"]),
+        (BUCKETS, vec!["list", "-n", n.as_str()]),
+        (BUCKETS, vec!["list", "-n", n.as_str(), "-o", "wide"]),
+        (BUCKETS, vec!["list", "-n", n.as_str(), "-o", "yaml"]),
+        (BUCKETS, vec!["describe", "claim", "-n", n.as_str()]),
+        (TUNE, vec!["plan", "-n", n.as_str()]),
+        (TUNE, vec!["plan", "-n", n.as_str(), "-o", "diff"]),
+        (TUNE, vec!["plan", "-n", n.as_str(), "-o", "yaml"]),
+    ] {
+        let output = dp(binary, &args);
+        code(&output, &format!("{binary} {args:?}"));
+        assert_no_raw_controls(&output, &format!("{binary} {args:?}"));
+        runs += 1;
+    }
+    // The object name is shown, escaped visibly where the data shows up in a table.
+    let table = dp(BUCKETS, &["list", "-n", n, "-o", "wide"]);
+    assert!(stdout(&table).contains("\\u202eevil"), "{}", stdout(&table));
+    assert_eq!(runs, 12);
+}
+
+#[test]
+fn a_closed_pipe_never_panics() {
+    use std::process::{Command, Stdio};
+    for verbosity in ["-v", "-vv", "-vvv"] {
+        // `status -vv 2>&1 >/dev/null | head -1`: stderr closes after one line.
+        let mut child = Command::new(STATUS)
+            .args(["-A", verbosity])
+            .env("KUBECONFIG", common::kubeconfig())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = child.stderr.take().unwrap();
+        let mut first = [0u8; 16];
+        let _ = std::io::Read::read(&mut stderr, &mut first);
+        drop(stderr);
+        let status = child.wait().unwrap();
+        let code = status.code().unwrap_or(-1);
+        assert!((0..=2).contains(&code), "{verbosity}: exit {status:?}");
+    }
+    // And stdout closed early (`status | head -1`).
+    let mut child = Command::new(STATUS)
+        .args(["-A", "-o", "yaml"])
+        .env("KUBECONFIG", common::kubeconfig())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        (0..=2).contains(&output.status.code().unwrap_or(-1)),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn watch_into_a_file_writes_no_terminal_codes() {
+    use std::process::{Command, Stdio};
+    let ns = TestNamespace::new("hostile-watch");
+    let file = std::env::temp_dir().join(format!("hostile-watch-{}", std::process::id()));
+    let mut child = Command::new(STATUS)
+        .args(["-n", &ns.name, "--watch", "--interval", "1s"])
+        .env("KUBECONFIG", common::kubeconfig())
+        .stdout(Stdio::from(std::fs::File::create(&file).unwrap()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    common::eventually(30, "the first report in the file", || {
+        std::fs::metadata(&file)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false)
+    });
+    apply(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: trino-catalog, namespace: {}}}\ndata: {{iceberg.properties: \"connector.name=iceberg\\niceberg.bogus=1\\n\"}}\n",
+        ns.name
+    ));
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}

@@ -266,12 +266,20 @@ where
             return crate::error::Exit::Failed.into();
         }
     };
-    let stdout: Box<dyn std::io::Write> = Box::new(std::io::BufWriter::new(std::io::stdout()));
+    // Every byte a command writes passes the terminal guard (crate::render::terminal).
+    let stdout: Box<dyn std::io::Write> = Box::new(crate::render::terminal::SafeWriter::new(
+        std::io::BufWriter::new(std::io::stdout()),
+    ));
     match runtime.block_on(command(stdout)) {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => crate::error::Exit::Ok.into(),
         Err(e) => {
-            eprintln!("error: {e}");
+            let line = format!(
+                "error: {}\n",
+                crate::render::terminal::escape(&e.to_string())
+            );
+            // A closed stderr must not turn the exit code into a panic's 101.
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
             crate::error::Exit::Failed.into()
         }
     }
