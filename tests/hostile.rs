@@ -82,10 +82,9 @@ fn undecodable_objects_are_named_not_fatal() {
     }
 }
 
-#[test]
-fn absurd_memory_sizes_are_findings_not_panics() {
-    let ns = TestNamespace::new("hostile-size");
-    let n = &ns.name;
+/// A Trino coordinator (no replicas) mounting ConfigMap trino-config with `config`
+/// as config.properties and `catalog` as lake.properties.
+fn trino(n: &str, config: &str, catalog: &str) {
     apply(&format!(
         r#"
 apiVersion: v1
@@ -93,7 +92,8 @@ kind: ConfigMap
 metadata: {{name: trino-config, namespace: {n}}}
 data:
   jvm.config: "-Xmx8G\n"
-  config.properties: "coordinator=true\nquery.max-memory-per-node=99999999999999PB\nmemory.heap-headroom-per-node=99999999999999PB\nquery.max-memory=99999999999999PB\n"
+  config.properties: "{config}"
+  lake.properties: "{catalog}"
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -116,6 +116,17 @@ spec:
       volumes: [{{name: config, configMap: {{name: trino-config}}}}]
 "#
     ));
+}
+
+#[test]
+fn absurd_memory_sizes_are_findings_not_panics() {
+    let ns = TestNamespace::new("hostile-size");
+    let n = &ns.name;
+    trino(
+        n,
+        "coordinator=true\\nquery.max-memory-per-node=99999999999999PB\\nmemory.heap-headroom-per-node=99999999999999PB\\nquery.max-memory=99999999999999PB\\n",
+        "connector.name=tpch\\n",
+    );
     let status = dp(STATUS, &["-n", n, "-o", "json"]);
     code(&status, "status");
     assert!(
@@ -302,4 +313,89 @@ fn watch_into_a_file_writes_no_terminal_codes() {
     let text = std::fs::read_to_string(&file).unwrap();
     let _ = std::fs::remove_file(&file);
     assert!(!text.contains('\u{1b}'), "{text:?}");
+}
+
+#[test]
+fn literal_catalog_credentials_are_a_finding_and_never_shown() {
+    let ns = TestNamespace::new("hostile-cred");
+    let n = &ns.name;
+    // A per-node size above the heap so that tune has config.properties to diff.
+    trino(
+        n,
+        "coordinator=true\\nquery.max-memory-per-node=16GB\\n",
+        "connector.name=iceberg\\ns3.aws-secret-key=hunter2-s3\\niceberg.jdbc-catalog.connection-password=hunter2-pg\\ns3.endpoint=${ENV:S3}\\n",
+    );
+    let status = dp(STATUS, &["-n", n, "-o", "json"]);
+    code(&status, "status");
+    let json = stdout(&status);
+    assert_eq!(
+        json.matches("trino.catalog-literal-secret").count(),
+        2,
+        "{json}"
+    );
+    let dir = std::env::temp_dir().join(format!("hostile-cred-{}", std::process::id()));
+    let mut runs = 0;
+    for (binary, args) in [
+        (STATUS, vec!["-n", n.as_str()]),
+        (STATUS, vec!["-n", n.as_str(), "-o", "wide"]),
+        (STATUS, vec!["-n", n.as_str(), "-o", "yaml"]),
+        (STATUS, vec!["-n", n.as_str(), "-vvv"]),
+        (TUNE, vec!["plan", "-n", n.as_str()]),
+        (TUNE, vec!["plan", "-n", n.as_str(), "-o", "diff"]),
+        (TUNE, vec!["plan", "-n", n.as_str(), "-o", "json"]),
+        (TUNE, vec!["plan", "-n", n.as_str(), "-o", "yaml"]),
+        (TUNE, vec!["plan", "-n", n.as_str(), "-vvv"]),
+        (
+            TUNE,
+            vec!["export", "-n", n.as_str(), "--dir", dir.to_str().unwrap()],
+        ),
+        (
+            TUNE,
+            vec![
+                "export",
+                "-n",
+                n.as_str(),
+                "--dir",
+                dir.to_str().unwrap(),
+                "--format",
+                "helm-values",
+            ],
+        ),
+    ] {
+        let output = dp(binary, &args);
+        code(&output, &format!("{args:?}"));
+        for stream in [stdout(&output), stderr(&output)] {
+            assert!(
+                !stream.contains("hunter2"),
+                "{args:?} printed a credential:\n{stream}"
+            );
+        }
+        runs += 1;
+    }
+    let mut files = 0;
+    for entry in walk(&dir) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        assert!(
+            !text.contains("hunter2"),
+            "{} holds a credential",
+            entry.display()
+        );
+        files += 1;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(files > 0, "tune export wrote nothing");
+    assert_eq!(runs, 11);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

@@ -3,6 +3,7 @@
 
 pub mod bucket;
 pub mod crds;
+pub mod credentials;
 pub mod jvm;
 pub mod ownership;
 pub mod properties;

@@ -408,6 +408,20 @@ fn catalog_findings(snapshot: &Snapshot, namespace: &str, cm: &ConfigMap) -> Vec
                 format!("fix {file} in ConfigMap {}", object.name),
             ));
         }
+        for (key, value, line) in props.entries() {
+            if crate::platform::credentials::is_credential_key(key)
+                && crate::platform::credentials::is_literal(value)
+            {
+                out.push(Finding::new(
+                    "trino.catalog-literal-secret",
+                    Severity::Critical,
+                    Component::Trino,
+                    object.clone(),
+                    format!("catalog {catalog} line {line}: {key} is a credential written in a ConfigMap, readable by anyone who may read ConfigMaps"),
+                    format!("move the value to a Secret, expose it to Trino as an environment variable and write {key}=${{ENV:NAME}} in {file}"),
+                ));
+            }
+        }
         if connector != "iceberg" {
             continue;
         }
@@ -505,6 +519,26 @@ mod tests {
         let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n";
         let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
         assert!(codes(&section.findings).contains(&"trino.query-memory-exceeds-heap"));
+    }
+
+    #[test]
+    fn literal_credentials_in_a_catalog_are_named_never_shown() {
+        let mut snapshot = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
+        let cm = &mut snapshot.config_maps.items[0];
+        cm.data.get_or_insert_default().insert(
+            "lake.properties".into(),
+            "connector.name=iceberg\ns3.aws-secret-key=hunter2\ns3.endpoint=http://s3.x.svc\niceberg.jdbc-catalog.connection-password=${ENV:PG}\n".into(),
+        );
+        let findings = analyse(&snapshot).findings;
+        let secret: Vec<_> = findings
+            .iter()
+            .filter(|f| f.code == "trino.catalog-literal-secret")
+            .collect();
+        assert_eq!(secret.len(), 1, "{findings:#?}");
+        assert!(secret[0].message.contains("s3.aws-secret-key"));
+        assert!(secret[0].hint.contains("${ENV:NAME}"));
+        let all = format!("{findings:?}");
+        assert!(!all.contains("hunter2"), "{all}");
     }
 
     #[test]
