@@ -29,7 +29,7 @@ pub fn is_credential_key(key: &str) -> bool {
 /// file (`${ENV:…}`, `${FILE:…}`), and is not empty.
 pub fn is_literal(value: &str) -> bool {
     let value = value.trim();
-    !value.is_empty() && !(value.starts_with("${") && value.ends_with('}'))
+    !(value.is_empty() || (value.starts_with("${") && value.ends_with('}')))
 }
 
 /// `text` with the value of every literal credential line (`key=value`,

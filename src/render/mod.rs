@@ -54,7 +54,7 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> R
         // Cells carry cluster data: no control or bidi character reaches the terminal.
         builder.push_record(
             row.into_iter()
-                .map(|cell| terminal::escape_line(&cell).into_owned()),
+                .map(|cell| terminal::escape_cell(&cell).into_owned()),
         );
     }
     let mut table = builder.build();

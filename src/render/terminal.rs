@@ -59,6 +59,32 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(escape(&text.replace('\n', "\\n")).into_owned())
 }
 
+/// [`escape_line`] for a table cell that a renderer may have coloured: SGR
+/// colour sequences (`ESC [ 32 m`) stay, every other control is escaped.
+pub fn escape_cell(text: &str) -> Cow<'_, str> {
+    if !text.contains('\x1b') {
+        return escape_line(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        out.push_str(&escape_line(&rest[..at]));
+        let tail = &rest[at..];
+        match own_sequence(tail.as_bytes()) {
+            Some(Some(len)) if tail.as_bytes()[len - 1] == b'm' => {
+                out.push_str(&tail[..len]);
+                rest = &tail[len..];
+            }
+            _ => {
+                out.push_str("\\x1b");
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(&escape_line(rest));
+    Cow::Owned(out)
+}
+
 /// A writer that escapes unsafe characters in everything written through it,
 /// except the suite's own colour and clear-screen sequences. Bytes of a
 /// character or sequence split across writes are held until complete.
@@ -213,6 +239,10 @@ mod tests {
             Cow::Borrowed(_)
         ));
         assert_eq!(escape_line("two\nlines"), "two\\nlines");
+        assert_eq!(
+            escape_cell("\x1b[32mBound\x1b[0m \x1b]0;t\x07\x1b[2J"),
+            "\x1b[32mBound\x1b[0m \\x1b]0;t\\x07\\x1b[2J"
+        );
     }
 
     fn through_writer(pieces: &[&[u8]]) -> String {
