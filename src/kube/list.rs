@@ -111,7 +111,7 @@ impl Undecodable {
             resource: resource.to_string(),
             namespace: named.metadata.namespace,
             name: named.metadata.name.unwrap_or_else(|| "?".into()),
-            reason: reason.to_string(),
+            reason: reason_without_values(&reason.to_string()),
         }
     }
 }
@@ -135,6 +135,24 @@ struct RawPage {
     metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ListMeta,
     #[serde(default)]
     items: Vec<Box<serde_json::value::RawValue>>,
+}
+
+/// A decode error without the values it quotes (`invalid type: string "…"`):
+/// a wrong-typed field may hold a credential.
+pub fn reason_without_values(error: &str) -> String {
+    let mut out = String::with_capacity(error.len());
+    let mut quoted = false;
+    for c in error.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Decodes one raw item, or names it.
@@ -253,7 +271,7 @@ impl Cluster {
                         resource: resource.plural.clone(),
                         namespace,
                         name: object_name.unwrap_or_else(|| "?".into()),
-                        reason: e.to_string(),
+                        reason: reason_without_values(&e.to_string()),
                     };
                     tracing::warn!("{}", skipped.message());
                     undecodable.push(skipped);
@@ -362,5 +380,30 @@ impl Cluster {
     {
         let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
         Ok(self.call(api.get_opt(name)).await?.unwrap_or(None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_never_quote_values() {
+        let reason =
+            reason_without_values("invalid type: string \"hunter2\", expected a map at line 1");
+        assert_eq!(
+            reason,
+            "invalid type: string \"…\", expected a map at line 1"
+        );
+        let named = Undecodable::from_raw(
+            "sparkapplications",
+            r#"{"metadata":{"name":"a","namespace":"n"},"spec":{"sparkConf":"hunter2"}}"#,
+            "invalid type: string \"hunter2\", expected a map",
+        );
+        assert_eq!(named.describe(), "sparkapplications n/a");
+        assert!(!named.message().contains("hunter2"));
+        let deep = format!("{}{{}}{}", "{\"a\":".repeat(500), "}".repeat(500));
+        let unnamed = Undecodable::from_raw("objectbucketclaims", &deep, "recursion limit");
+        assert_eq!(unnamed.name, "?");
     }
 }

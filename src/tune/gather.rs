@@ -40,7 +40,7 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
                     .and_then(|n| n.as_str())
                     .unwrap_or("?")
                     .to_string(),
-                reason: e.to_string(),
+                reason: crate::kube::list_reason_without_values(&e.to_string()),
             }),
         }
     }
