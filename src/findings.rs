@@ -162,6 +162,45 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// An object left out of its list because it could not be decoded: named, so
+    /// that one tenant's broken object never silently shrinks the report.
+    pub fn undecodable(object: &crate::kube::Undecodable) -> Finding {
+        let (kind, component) = match object.resource.as_str() {
+            "sparkapplications" => ("SparkApplication", Component::Spark),
+            "objectbucketclaims" => ("ObjectBucketClaim", Component::Buckets),
+            "externalsecrets" => ("ExternalSecret", Component::Secrets),
+            "secretstores" => ("SecretStore", Component::Secrets),
+            "clustersecretstores" => ("ClusterSecretStore", Component::Secrets),
+            "secrets" => ("Secret", Component::Secrets),
+            "configmaps" => ("ConfigMap", Component::Trino),
+            "pods" => ("Pod", Component::Trino),
+            "deployments" => ("Deployment", Component::Trino),
+            "statefulsets" => ("StatefulSet", Component::Trino),
+            other => (other, Component::Compliance),
+        };
+        Finding::new(
+            "cluster.undecodable-object",
+            Severity::Warning,
+            component,
+            ObjectRef::new(kind, object.namespace.as_deref(), &object.name),
+            format!(
+                "{} could not be read and is left out of this report: {}",
+                object.describe(),
+                object.reason
+            ),
+            format!(
+                "fix or delete the object (`kubectl get {} {}{} -o yaml` shows it)",
+                object.resource,
+                object.name,
+                object
+                    .namespace
+                    .as_ref()
+                    .map(|ns| format!(" -n {ns}"))
+                    .unwrap_or_default()
+            ),
+        )
+    }
+
     /// A finding without a chain.
     pub fn new(
         code: &'static str,

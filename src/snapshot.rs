@@ -216,6 +216,31 @@ impl Snapshot {
         ]
     }
 
+    /// Every object of every list that could not be decoded (left out of the lists).
+    pub fn undecodable(&self) -> Vec<&crate::kube::Undecodable> {
+        [
+            &self.pods.undecodable,
+            &self.deployments.undecodable,
+            &self.stateful_sets.undecodable,
+            &self.config_maps.undecodable,
+            &self.secrets.undecodable,
+            &self.services.undecodable,
+            &self.jobs.undecodable,
+            &self.resource_quotas.undecodable,
+            &self.limit_ranges.undecodable,
+            &self.network_policies.undecodable,
+            &self.bucket_claims.undecodable,
+            &self.spark_applications.undecodable,
+            &self.external_secrets.undecodable,
+            &self.secret_stores.undecodable,
+            &self.cluster_secret_stores.undecodable,
+            &self.prometheus_rules.undecodable,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     fn forbidden_everywhere(&self) -> bool {
         self.availabilities()
             .iter()

@@ -82,10 +82,12 @@ pub(super) async fn run(
         operator_allowed_fields(cluster, &list.operator_namespace),
     );
     let (claims, config_maps, secrets) = (claims?, config_maps?, secrets?);
+    let undecodable = claims.undecodable.clone();
     let claims = claims.require("objectbucketclaims", &scope)?;
     let now = jiff::Timestamp::now();
-    let (claims, findings) =
+    let (claims, mut findings) =
         join_and_check(claims, &config_maps, &secrets, allowed.as_deref(), now);
+    findings.extend(undecodable.iter().map(Finding::undecodable));
     let exit = exit_for(&findings, args.output.fail_on_or(DEFAULT_FAIL_ON));
     let report = ListReport {
         claims,
@@ -212,6 +214,7 @@ mod tests {
         let forbidden: Listing<Secret> = Listing {
             items: Vec::new(),
             availability: Availability::Forbidden("no".into()),
+            undecodable: Vec::new(),
         };
         let (_, quiet) = join_and_check(vec![claim("a", "Bound")], &cms, &forbidden, None, now);
         assert!(quiet.len() < findings.len(), "{quiet:#?}");

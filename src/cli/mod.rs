@@ -239,12 +239,26 @@ where
             return crate::error::Exit::Failed.into();
         }
     };
-    let stdout: Box<dyn std::io::Write> = Box::new(std::io::BufWriter::new(std::io::stdout()));
-    match runtime.block_on(command(stdout)) {
+    // Every byte a command writes passes the terminal guard (crate::render::terminal).
+    let stdout: Box<dyn std::io::Write> = Box::new(crate::render::terminal::SafeWriter::new(
+        std::io::BufWriter::new(std::io::stdout()),
+    ));
+    exit_code(runtime.block_on(command(stdout)))
+}
+
+/// Maps a command's outcome to the process exit code, printing an error as one
+/// escaped line on stderr; a broken pipe (`| head`) is not an error.
+pub fn exit_code(outcome: Result<crate::error::Exit>) -> std::process::ExitCode {
+    match outcome {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => crate::error::Exit::Ok.into(),
         Err(e) => {
-            eprintln!("error: {e}");
+            let line = format!(
+                "error: {}\n",
+                crate::render::terminal::escape(&e.to_string())
+            );
+            // A closed stderr must not turn the exit code into a panic's 101.
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
             crate::error::Exit::Failed.into()
         }
     }

@@ -192,8 +192,9 @@ impl OutputArgs {
     /// `RUST_LOG` overrides. Harmless when called twice.
     pub fn init_logging(&self) {
         let filter = match self.verbose {
-            // Library logs (kube's connection errors) would repeat the one-line error.
-            0 => "off",
+            // Library logs (kube's connection errors) would repeat the one-line error;
+            // our own warnings (an object left out of a list) always show.
+            0 => "kubectl_dp=warn",
             1 => "kubectl_dp=info",
             2 => "kubectl_dp=debug,kube_client=debug",
             _ => "trace",
@@ -202,7 +203,9 @@ impl OutputArgs {
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(std::io::stderr)
+            .with_writer(|| crate::render::terminal::SafeWriter::new(std::io::stderr()))
+            // A closed stderr (`2>&1 | head -1`) must not make tracing eprint! and panic.
+            .log_internal_errors(false)
             .with_ansi(self.color.enabled())
             .with_target(self.verbose > 1)
             .without_time()

@@ -208,23 +208,31 @@ async fn load_config(args: &ClusterArgs) -> Result<(Config, Option<String>)> {
         user: args.user.clone(),
     };
     let kubeconfig = match &args.kubeconfig {
-        Some(path) => Some(Kubeconfig::read_from(path).map_err(|e| Error::Kubeconfig {
-            path: path.display().to_string(),
-            reason: one_line(&e),
-        })?),
-        None => match Kubeconfig::read() {
-            Ok(config) => Some(config),
-            Err(e) => {
-                let explicit = std::env::var_os("KUBECONFIG").is_some_and(|v| !v.is_empty());
-                if explicit {
-                    return Err(Error::Kubeconfig {
-                        path: std::env::var("KUBECONFIG").unwrap_or_default(),
-                        reason: one_line(&e),
-                    });
-                }
-                None
+        Some(path) => {
+            check_kubeconfig_text(path)?;
+            Some(Kubeconfig::read_from(path).map_err(|e| Error::Kubeconfig {
+                path: path.display().to_string(),
+                reason: parse_reason(&e),
+            })?)
+        }
+        None => {
+            for path in default_kubeconfig_paths() {
+                check_kubeconfig_text(&path)?;
             }
-        },
+            match Kubeconfig::read() {
+                Ok(config) => Some(config),
+                Err(e) => {
+                    let explicit = std::env::var_os("KUBECONFIG").is_some_and(|v| !v.is_empty());
+                    if explicit {
+                        return Err(Error::Kubeconfig {
+                            path: std::env::var("KUBECONFIG").unwrap_or_default(),
+                            reason: parse_reason(&e),
+                        });
+                    }
+                    None
+                }
+            }
+        }
     };
     match kubeconfig {
         Some(kubeconfig) => {
@@ -323,6 +331,82 @@ fn pem_certificates(pem: &[u8]) -> Option<Vec<Vec<u8>>> {
     (!certs.is_empty()).then_some(certs)
 }
 
+/// The files kube reads without `--kubeconfig`: each of `$KUBECONFIG`'s paths,
+/// else `~/.kube/config`; only those that exist.
+fn default_kubeconfig_paths() -> Vec<std::path::PathBuf> {
+    let paths: Vec<std::path::PathBuf> = match std::env::var_os("KUBECONFIG") {
+        Some(list) if !list.is_empty() => std::env::split_paths(&list).collect(),
+        _ => std::env::var_os("HOME")
+            .map(|home| vec![std::path::Path::new(&home).join(".kube").join("config")])
+            .unwrap_or_default(),
+    };
+    paths.into_iter().filter(|p| p.is_file()).collect()
+}
+
+/// Refuses a kubeconfig that is not UTF-8 text (UTF-16 with a byte-order mark,
+/// Latin-1) before kube's parser sees it: one line naming the file and where,
+/// never its content.
+fn check_kubeconfig_text(path: &std::path::Path) -> Result<()> {
+    let Ok(bytes) = std::fs::read(path) else {
+        // Unreadable files get kube's own error (permission, missing) below.
+        return Ok(());
+    };
+    if let Some(reason) = not_utf8(&bytes) {
+        return Err(Error::Kubeconfig {
+            path: path.display().to_string(),
+            reason,
+        });
+    }
+    Ok(())
+}
+
+/// Why `bytes` are not UTF-8 text, or `None` when they are (pure, for tests).
+pub(crate) fn not_utf8(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(
+            "it is UTF-16 text (it starts with a byte-order mark), not UTF-8; save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)".into(),
+        );
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(_) => None,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            Some(format!(
+                "it is not UTF-8 text (invalid byte at line {line}, offset {at}); save it as UTF-8"
+            ))
+        }
+    }
+}
+
+/// A kubeconfig parse error as one line that names the place (line and column)
+/// but never quotes the file: a YAML error can echo a neighbouring token.
+fn parse_reason(error: &dyn std::error::Error) -> String {
+    let text = one_line(error);
+    let number_after = |word: &str| -> Option<String> {
+        let start = text.find(word)? + word.len();
+        let digits: String = text[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty()).then_some(digits)
+    };
+    let place = number_after("line ").map(|line| match number_after("column ") {
+        Some(column) => format!("line {line} column {column}"),
+        None => format!("line {line}"),
+    });
+    if text.contains("No such file") || text.contains("not found") {
+        return "the file does not exist".into();
+    }
+    if text.contains("ermission denied") {
+        return "permission denied".into();
+    }
+    match place {
+        Some(place) => format!("it is not a valid kubeconfig (YAML error at {place})"),
+        None => "it is not a valid kubeconfig (YAML that does not parse)".into(),
+    }
+}
+
 fn one_line(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -334,4 +418,35 @@ fn one_line(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_utf8_kubeconfigs_are_named_not_parsed() {
+        assert_eq!(not_utf8(b"apiVersion: v1\n"), None);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("apiVersion: v1".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert!(not_utf8(&utf16).unwrap().contains("UTF-16"));
+        assert!(not_utf8(&[0xFE, 0xFF, 0, b'a']).unwrap().contains("UTF-16"));
+        let latin1 = not_utf8(b"a: 1\nb: caf\xe9\n").unwrap();
+        assert!(latin1.contains("line 2"), "{latin1}");
+    }
+
+    #[test]
+    fn parse_errors_name_the_place_not_the_content() {
+        let error: std::io::Error = std::io::Error::other(
+            "did not find expected key at line 7 column 3 near token: sekrit-abc",
+        );
+        let reason = parse_reason(&error);
+        assert_eq!(
+            reason,
+            "it is not a valid kubeconfig (YAML error at line 7 column 3)"
+        );
+        assert!(!reason.contains("sekrit"));
+    }
 }

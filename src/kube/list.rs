@@ -70,6 +70,64 @@ impl Availability {
     }
 }
 
+/// One object of a list that could not be decoded (a field nested too deep, a
+/// field of the wrong type): it is named and reported, never silently dropped,
+/// and never fails the rest of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Undecodable {
+    /// The plural of the resource (`objectbucketclaims`).
+    pub resource: String,
+    /// Its namespace, when it has one and it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Its name (`?` when even that could not be read).
+    pub name: String,
+    /// Why it could not be decoded (serde's message, no object content).
+    pub reason: String,
+}
+
+impl Undecodable {
+    /// `objectbucketclaims ns/name`, for messages.
+    pub fn describe(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {ns}/{}", self.resource, self.name),
+            None => format!("{} {}", self.resource, self.name),
+        }
+    }
+
+    /// One line for a command's notes or warnings.
+    pub fn message(&self) -> String {
+        format!(
+            "{} could not be read and was left out: {}",
+            self.describe(),
+            self.reason
+        )
+    }
+
+    /// Names an object from its raw JSON. Unknown fields are skipped without
+    /// recursion, so even a deeply nested object yields its name.
+    fn from_raw(resource: &str, raw: &str, reason: impl std::fmt::Display) -> Self {
+        #[derive(serde::Deserialize, Default)]
+        struct Meta {
+            name: Option<String>,
+            namespace: Option<String>,
+        }
+        #[derive(serde::Deserialize, Default)]
+        struct Named {
+            #[serde(default)]
+            metadata: Meta,
+        }
+        let named: Named = serde_json::from_str(raw).unwrap_or_default();
+        Undecodable {
+            resource: resource.to_string(),
+            namespace: named.metadata.namespace,
+            name: named.metadata.name.unwrap_or_else(|| "?".into()),
+            reason: reason_without_values(&reason.to_string()),
+        }
+    }
+}
+
 /// The items of one list call (all pages), or why there are none.
 #[derive(Debug, Clone, Default)]
 pub struct Listing<T> {
@@ -77,6 +135,44 @@ pub struct Listing<T> {
     pub items: Vec<T>,
     /// Whether the list could be read, and if not why.
     pub availability: Availability,
+    /// Objects of the list that could not be decoded (left out of `items`).
+    pub undecodable: Vec<Undecodable>,
+}
+
+/// One page of a list as the API server sends it, each item kept as raw JSON so
+/// that one undecodable object cannot fail the page.
+#[derive(serde::Deserialize)]
+struct RawPage {
+    #[serde(default)]
+    metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ListMeta,
+    #[serde(default)]
+    items: Vec<Box<serde_json::value::RawValue>>,
+}
+
+/// A decode error without the values it quotes (`invalid type: string "…"`):
+/// a wrong-typed field may hold a credential.
+pub fn reason_without_values(error: &str) -> String {
+    let mut out = String::with_capacity(error.len());
+    let mut quoted = false;
+    for c in error.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Decodes one raw item, or names it.
+fn decode_item<K: DeserializeOwned>(
+    resource: &str,
+    raw: &serde_json::value::RawValue,
+) -> std::result::Result<K, Undecodable> {
+    serde_json::from_str(raw.get()).map_err(|e| Undecodable::from_raw(resource, raw.get(), e))
 }
 
 impl<T> Listing<T> {
@@ -85,6 +181,7 @@ impl<T> Listing<T> {
         Listing {
             items,
             availability: Availability::Available,
+            undecodable: Vec::new(),
         }
     }
 
@@ -136,7 +233,8 @@ impl Cluster {
             Scope::All => Api::all(self.client.clone()),
             Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
         };
-        self.paginate(&api, params, K::plural(&()).as_ref()).await
+        self.paginate::<K, K>(&api, params, K::plural(&()).as_ref())
+            .await
     }
 
     /// Lists a cluster-scoped built-in kind (nodes, namespaces).
@@ -148,7 +246,8 @@ impl Cluster {
             + Debug,
     {
         let api: Api<K> = Api::all(self.client.clone());
-        self.paginate(&api, params, K::plural(&()).as_ref()).await
+        self.paginate::<K, K>(&api, params, K::plural(&()).as_ref())
+            .await
     }
 
     /// Lists a custom resource and converts each object into our own model type.
@@ -163,42 +262,78 @@ impl Cluster {
             Some(Scope::Namespace(ns)) => Api::namespaced_with(self.client.clone(), ns, resource),
             Some(Scope::All) | None => Api::all_with(self.client.clone(), resource),
         };
-        let listing = self.paginate(&api, params, &resource.plural).await?;
+        let listing: Listing<serde_json::Value> =
+            self.paginate(&api, params, &resource.plural).await?;
         let mut items = Vec::with_capacity(listing.items.len());
-        for object in listing.items {
+        let mut undecodable = listing.undecodable;
+        for value in listing.items {
             // An object our model cannot read (a hand-edited CR with wrong types)
-            // is skipped rather than failing the whole section.
-            if let Ok(value) = serde_json::to_value(&object)
-                && let Ok(item) = serde_json::from_value(value)
-            {
-                items.push(item);
+            // is named and left out rather than failing the whole section.
+            let name = |field: &str| {
+                value
+                    .pointer(&format!("/metadata/{field}"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let (namespace, object_name) = (name("namespace"), name("name"));
+            match T::deserialize(&value) {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    let skipped = Undecodable {
+                        resource: resource.plural.clone(),
+                        namespace,
+                        name: object_name.unwrap_or_else(|| "?".into()),
+                        reason: reason_without_values(&e.to_string()),
+                    };
+                    tracing::warn!("{}", skipped.message());
+                    undecodable.push(skipped);
+                }
             }
         }
         Ok(Listing {
             items,
             availability: listing.availability,
+            undecodable,
         })
     }
 
-    async fn paginate<K>(
+    /// Reads every page of `api`'s list and decodes each item on its own into `T`.
+    async fn paginate<K, T>(
         &self,
         api: &Api<K>,
         params: &ListParams,
         plural: &str,
-    ) -> Result<Listing<K>>
+    ) -> Result<Listing<T>>
     where
-        K: Clone + DeserializeOwned + Debug,
+        K: kube::Resource,
+        T: DeserializeOwned,
     {
         let mut items = Vec::new();
+        let mut undecodable = Vec::new();
         let mut token: Option<String> = None;
+        let request = kube::core::Request::new(api.resource_url());
         loop {
             let mut page_params = params.clone().limit(PAGE_SIZE);
             if let Some(token) = &token {
                 page_params = page_params.continue_token(token);
             }
-            match self.call(api.list(&page_params)).await? {
+            let http_request = request
+                .list(&page_params)
+                .map_err(|e| crate::error::Error::Usage(e.to_string()))?;
+            match self
+                .call(self.client.request::<RawPage>(http_request))
+                .await?
+            {
                 Ok(page) => {
-                    items.extend(page.items);
+                    for raw in &page.items {
+                        match decode_item(plural, raw) {
+                            Ok(item) => items.push(item),
+                            Err(skipped) => {
+                                tracing::warn!("{}", skipped.message());
+                                undecodable.push(skipped);
+                            }
+                        }
+                    }
                     match page.metadata.continue_ {
                         Some(next) if !next.is_empty() => token = Some(next),
                         _ => break,
@@ -215,17 +350,23 @@ impl Cluster {
                     return Ok(Listing {
                         items,
                         availability,
+                        undecodable,
                     });
                 }
                 Err(other) => {
                     return Ok(Listing {
                         items,
                         availability: Availability::Failed(other.to_string()),
+                        undecodable,
                     });
                 }
             }
         }
-        Ok(Listing::available(items))
+        Ok(Listing {
+            items,
+            availability: Availability::Available,
+            undecodable,
+        })
     }
 }
 
@@ -264,7 +405,7 @@ impl Cluster {
     ) -> Result<Vec<String>> {
         let api: Api<DynamicObject> =
             Api::namespaced_with(self.client.clone(), namespace, resource);
-        let listing = self
+        let listing: Listing<DynamicObject> = self
             .paginate(&api, &ListParams::default(), &resource.plural)
             .await?;
         Ok(listing
@@ -272,5 +413,30 @@ impl Cluster {
             .into_iter()
             .filter_map(|o| o.metadata.name)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_never_quote_values() {
+        let reason =
+            reason_without_values("invalid type: string \"hunter2\", expected a map at line 1");
+        assert_eq!(
+            reason,
+            "invalid type: string \"…\", expected a map at line 1"
+        );
+        let named = Undecodable::from_raw(
+            "sparkapplications",
+            r#"{"metadata":{"name":"a","namespace":"n"},"spec":{"sparkConf":"hunter2"}}"#,
+            "invalid type: string \"hunter2\", expected a map",
+        );
+        assert_eq!(named.describe(), "sparkapplications n/a");
+        assert!(!named.message().contains("hunter2"));
+        let deep = format!("{}{{}}{}", "{\"a\":".repeat(500), "}".repeat(500));
+        let unnamed = Undecodable::from_raw("objectbucketclaims", &deep, "recursion limit");
+        assert_eq!(unnamed.name, "?");
     }
 }

@@ -76,6 +76,7 @@ impl Cluster {
                 availability: Availability::Failed(format!(
                     "the metrics API (metrics.k8s.io, served by metrics-server) did not answer: {reason}"
                 )),
+                undecodable: listing.undecodable,
             },
             _ => listing,
         })

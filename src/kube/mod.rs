@@ -16,7 +16,8 @@ pub use connect::{Cluster, set_command_name};
 
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";
-pub use list::{Availability, Listing, Scope};
+pub use list::reason_without_values as list_reason_without_values;
+pub use list::{Availability, Listing, Scope, Undecodable};
 
 /// A built-in namespaced kind the suite can list, read and apply (Pod, ConfigMap...).
 pub trait Namespaced:

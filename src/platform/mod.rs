@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod bucket;
 pub mod crds;
+pub mod credentials;
 pub mod jvm;
 pub mod netpol;
 pub mod ownership;

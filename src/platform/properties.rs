@@ -360,7 +360,12 @@ fn separator_of(raw: &str, _key: &str) -> String {
     }
 }
 
+/// The largest data size Trino accepts (its `DataSize` holds bytes in a Java `long`).
+pub const MAX_DATA_SIZE: u64 = i64::MAX as u64;
+
 /// Trino's data sizes (`8GB`, `512MB`, `1.5GB`): units are powers of 1024.
+/// `None` for text that is not a size and for sizes Trino itself rejects
+/// (above [`MAX_DATA_SIZE`]), so no caller ever computes with an absurd value.
 pub fn parse_data_size(text: &str) -> Option<u64> {
     let text = text.trim();
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
@@ -375,7 +380,9 @@ pub fn parse_data_size(text: &str) -> Option<u64> {
         "PB" => 1 << 50,
         _ => return None,
     };
-    Some((number * multiplier as f64).round() as u64)
+    let bytes = (number * multiplier as f64).round();
+    // i64::MAX as f64 rounds up to 2^63, so `<` keeps the result in range.
+    (bytes.is_finite() && bytes < MAX_DATA_SIZE as f64).then_some(bytes as u64)
 }
 
 /// Renders bytes as a Trino data size, exact where the value allows (`8GB`, `1536MB`).
@@ -485,6 +492,11 @@ no-newline-at-end=yes";
         assert_eq!(parse_data_size("512MB"), Some(512 << 20));
         assert_eq!(parse_data_size("20 GB"), Some(20 << 30));
         assert_eq!(parse_data_size("lots"), None);
+        // Absurd but well-formed sizes are not sizes (Trino rejects them too).
+        assert_eq!(parse_data_size("99999999999999PB"), None);
+        assert_eq!(parse_data_size("8192PB"), None);
+        assert_eq!(parse_data_size("8191PB"), Some(8191 << 50));
+        assert_eq!(parse_data_size("1e400GB"), None);
         assert_eq!(format_data_size(8 << 30), "8GB");
         assert_eq!(format_data_size(1536 << 20), "1536MB");
     }

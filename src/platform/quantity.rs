@@ -31,21 +31,21 @@ impl Quantity {
     /// A number of bytes.
     pub fn from_bytes(bytes: i128) -> Self {
         Quantity {
-            nanos: bytes * NANO,
+            nanos: bytes.saturating_mul(NANO),
         }
     }
 
     /// Thousandths (`500m` CPU).
     pub fn from_millis(millis: i128) -> Self {
         Quantity {
-            nanos: millis * 1_000_000,
+            nanos: millis.saturating_mul(1_000_000),
         }
     }
 
     /// Whole units.
     pub fn from_units(units: i128) -> Self {
         Quantity {
-            nanos: units * NANO,
+            nanos: units.saturating_mul(NANO),
         }
     }
 
@@ -77,13 +77,13 @@ impl Quantity {
     /// `self - other`, never below zero.
     pub fn saturating_sub(self, other: Quantity) -> Quantity {
         Quantity {
-            nanos: (self.nanos - other.nanos).max(0),
+            nanos: self.nanos.saturating_sub(other.nanos).max(0),
         }
     }
 
     /// Multiplies by a fraction `num/den`, rounding down to whole units.
     pub fn scale_floor(self, num: i128, den: i128) -> Quantity {
-        Quantity::from_units((self.nanos * num / den).div_euclid(NANO))
+        Quantity::from_units((self.nanos.saturating_mul(num) / den.max(1)).div_euclid(NANO))
     }
 
     /// Renders as memory: the largest binary suffix that keeps at most two
@@ -103,8 +103,10 @@ impl Quantity {
         ];
         for (suffix, size) in SUFFIXES {
             if bytes.abs() >= size {
-                let hundredths = bytes * 100 / size;
-                if hundredths * size == bytes * 100 || bytes.abs() >= 10 * size {
+                let hundredths = bytes.saturating_mul(100) / size;
+                if hundredths.saturating_mul(size) == bytes.saturating_mul(100)
+                    || bytes.abs() >= 10 * size
+                {
                     return format!("{}{suffix}", format_hundredths(hundredths));
                 }
             }
@@ -249,14 +251,14 @@ impl Add for Quantity {
     type Output = Quantity;
     fn add(self, rhs: Quantity) -> Quantity {
         Quantity {
-            nanos: self.nanos + rhs.nanos,
+            nanos: self.nanos.saturating_add(rhs.nanos),
         }
     }
 }
 
 impl AddAssign for Quantity {
     fn add_assign(&mut self, rhs: Quantity) {
-        self.nanos += rhs.nanos;
+        self.nanos = self.nanos.saturating_add(rhs.nanos);
     }
 }
 
@@ -264,7 +266,7 @@ impl Sub for Quantity {
     type Output = Quantity;
     fn sub(self, rhs: Quantity) -> Quantity {
         Quantity {
-            nanos: self.nanos - rhs.nanos,
+            nanos: self.nanos.saturating_sub(rhs.nanos),
         }
     }
 }
@@ -273,7 +275,7 @@ impl Mul<i128> for Quantity {
     type Output = Quantity;
     fn mul(self, rhs: i128) -> Quantity {
         Quantity {
-            nanos: self.nanos * rhs,
+            nanos: self.nanos.saturating_mul(rhs),
         }
     }
 }
@@ -312,6 +314,29 @@ pub fn parse_positive(text: &str) -> Result<Quantity, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arithmetic_on_extreme_quantities_saturates() {
+        let huge: Quantity = "999999999999999999999999999999Ei"
+            .parse()
+            .unwrap_or(Quantity {
+                nanos: i128::MAX / 2,
+            });
+        let sum = huge + huge + huge;
+        assert_eq!(sum.nanos(), i128::MAX);
+        let mut acc = huge;
+        acc += huge;
+        acc += huge;
+        assert_eq!(acc.nanos(), i128::MAX);
+        assert_eq!(
+            [huge, huge, huge].into_iter().sum::<Quantity>().nanos(),
+            i128::MAX
+        );
+        assert_eq!((Quantity::ZERO - huge - huge - huge).nanos(), i128::MIN);
+        assert!(!(huge * 1000).display_bytes().is_empty());
+        assert!(!Quantity::from_bytes(i128::MAX).display_bytes().is_empty());
+        assert!(!huge.scale_floor(1000, 0).display_cpu().is_empty());
+    }
 
     #[test]
     fn positive_sizes() {

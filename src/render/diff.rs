@@ -13,12 +13,17 @@ use crate::error::Result;
 pub const CONTEXT: usize = 3;
 
 /// A unified diff of `old` and `new` with `---`/`+++` headers naming `old_name` and
-/// `new_name`; empty when the texts are equal.
+/// `new_name`; empty when the texts are equal. Literal credentials are masked
+/// on both sides ([`crate::platform::credentials::mask`]): a diff never shows one.
 pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str, context: usize) -> String {
     if old == new {
         return String::new();
     }
-    TextDiff::from_lines(old, new)
+    let (old, new) = (
+        crate::platform::credentials::mask(old),
+        crate::platform::credentials::mask(new),
+    );
+    TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(context)
         .header(old_name, new_name)

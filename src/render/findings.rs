@@ -72,6 +72,9 @@ pub fn write(
     palette: &Palette,
     wide: bool,
 ) -> Result<()> {
+    // Messages, hints and names carry cluster data: escaped before any text is laid out.
+    let escaped: Vec<Finding> = findings.iter().map(escaped).collect();
+    let findings = escaped.as_slice();
     let groups = if wide {
         findings
             .iter()
@@ -85,6 +88,18 @@ pub fn write(
         write_group(out, &g, palette)?;
     }
     Ok(())
+}
+
+/// `finding` with every control and bidi character in its text made visible.
+fn escaped(finding: &Finding) -> Finding {
+    use super::terminal::escape_line;
+    let mut f = finding.clone();
+    f.message = escape_line(&f.message).into_owned();
+    f.hint = escape_line(&f.hint).into_owned();
+    f.object.kind = escape_line(&f.object.kind).into_owned();
+    f.object.name = escape_line(&f.object.name).into_owned();
+    f.object.namespace = f.object.namespace.map(|ns| escape_line(&ns).into_owned());
+    f
 }
 
 /// A severity as a fixed-width, coloured label.

@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod envelope;
 pub mod findings;
+pub mod terminal;
 
 pub use envelope::{API_VERSION, Envelope, Metadata, structured};
 
@@ -50,7 +51,11 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> R
     let mut builder = Builder::default();
     builder.push_record(headers.iter().map(|h| h.to_string()));
     for row in rows {
-        builder.push_record(row);
+        // Cells carry cluster data: no control or bidi character reaches the terminal.
+        builder.push_record(
+            row.into_iter()
+                .map(|cell| terminal::escape_cell(&cell).into_owned()),
+        );
     }
     let mut table = builder.build();
     table.with(Style::blank()).with(Padding::new(0, 1, 0, 0));

@@ -108,11 +108,17 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         // not on churn in objects the report does not show.
         let content = content_hash(&report);
         if last_shown != Some(content) {
-            last_shown = Some(content);
             if matches!(args.output.format, OutputFormat::Table | OutputFormat::Wide) {
-                // Clear the screen and home the cursor, like `watch`.
-                write!(out, "\x1b[2J\x1b[H")?;
+                use std::io::IsTerminal;
+                if std::io::stdout().is_terminal() {
+                    // Clear the screen and home the cursor, like `watch`.
+                    write!(out, "{}", crate::render::terminal::CLEAR_SCREEN)?;
+                } else if last_shown.is_some() {
+                    // Redirected: one report after another, never terminal codes.
+                    writeln!(out, "---")?;
+                }
             }
+            last_shown = Some(content);
             let metadata = Metadata::new(&cluster, &scope, now);
             write_report(&report, metadata, &args, &palette, out)?;
             out.flush()?;

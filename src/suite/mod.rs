@@ -172,17 +172,10 @@ pub fn main(argv: Vec<OsString>) -> ExitCode {
     }
 }
 
-/// Prints an error as one line and maps the outcome to the exit code, as
-/// [`crate::cli::execute`] does for the commands.
+/// Flushes, then maps the outcome to the exit code as every command does
+/// ([`crate::cli::exit_code`]).
 fn finish(result: Result<Exit>, out: &mut dyn Write) -> ExitCode {
-    match result.and_then(|exit| out.flush().map(|_| exit).map_err(Error::from)) {
-        Ok(exit) => exit.into(),
-        Err(e) if e.is_broken_pipe() => Exit::Ok.into(),
-        Err(e) => {
-            eprintln!("error: {e}");
-            Exit::Failed.into()
-        }
-    }
+    crate::cli::exit_code(result.and_then(|exit| out.flush().map(|_| exit).map_err(Error::from)))
 }
 
 fn unknown_command(name: &str) -> Error {

@@ -249,7 +249,9 @@ pub fn write(dir: &Path, files: &[File]) -> Result<()> {
                 reason: e.to_string(),
             })?;
         }
-        std::fs::write(&path, &file.text).map_err(|e| Error::Input {
+        // A literal credential in a catalog is never copied out of the cluster.
+        let text = crate::platform::credentials::mask(&file.text);
+        std::fs::write(&path, text).map_err(|e| Error::Input {
             path: path.clone(),
             reason: e.to_string(),
         })?;

@@ -25,17 +25,31 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     )?;
     let deployments = deployments.require("deployments", &scope)?;
     let config_maps = config_maps.require("configmaps", &scope)?;
+    // A missing SparkApplication CRD or a forbidden read means no Spark to tune;
+    // an object our model cannot read is named in the plan's notes.
+    let mut undecodable = spark.undecodable.clone();
+    let mut spark_applications = Vec::new();
+    for value in &spark.items {
+        match serde_json::from_value(value.clone()) {
+            Ok(app) => spark_applications.push(app),
+            Err(e) => undecodable.push(crate::kube::Undecodable {
+                resource: apps.plural.clone(),
+                namespace: Some(namespace.to_string()),
+                name: value
+                    .pointer("/metadata/name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or("?")
+                    .to_string(),
+                reason: crate::kube::list_reason_without_values(&e.to_string()),
+            }),
+        }
+    }
     Ok(Inputs {
         namespace: namespace.to_string(),
         deployments,
         config_maps,
-        // A missing SparkApplication CRD or a forbidden read means no Spark to tune;
-        // an object our model cannot read is skipped.
-        spark_applications: spark
-            .items
-            .iter()
-            .filter_map(|v| serde_json::from_value(v.clone()).ok())
-            .collect(),
+        undecodable,
+        spark_applications,
         spark_raw: spark
             .items
             .into_iter()

@@ -30,6 +30,8 @@ pub struct Inputs {
     pub spark_applications: Vec<SparkApplication>,
     /// The SparkApplications as read, by name (for export).
     pub spark_raw: BTreeMap<String, serde_json::Value>,
+    /// Objects that could not be decoded (left out of the plan, named in its notes).
+    pub undecodable: Vec<crate::kube::Undecodable>,
 }
 
 const SERVER_FILES: &[&str] = &[
@@ -209,7 +211,20 @@ pub fn resized(deployments: &[Deployment], changes: &[Change]) -> Vec<Deployment
 /// The plan for `inputs`.
 pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
     let mut changes: Vec<Change> = Vec::new();
-    let mut notes: Vec<Note> = Vec::new();
+    let mut notes: Vec<Note> = inputs
+        .undecodable
+        .iter()
+        .map(|object| {
+            let finding = crate::findings::Finding::undecodable(object);
+            Note {
+                object: finding.object,
+                file: None,
+                line: None,
+                code: finding.code.into(),
+                message: format!("{}; {}", finding.message, finding.hint),
+            }
+        })
+        .collect();
     let ns = inputs.namespace.as_str();
     let find_cm = |name: &str| {
         inputs
@@ -401,6 +416,7 @@ mod tests {
     #[test]
     fn the_hand_tuning_mistakes_are_fixed_and_the_result_validates() {
         let inputs = Inputs {
+            undecodable: Vec::new(),
             namespace: "dp".into(),
             deployments: vec![
                 deployment("trino-coordinator", "coordinator", 1, "10Gi", "coord"),

@@ -176,6 +176,7 @@ pub fn compliance_snapshot() -> Snapshot {
     s.prometheus_rules = Listing {
         items: Vec::new(),
         availability: crate::kube::Availability::NotInstalled,
+        undecodable: Vec::new(),
     };
     s
 }

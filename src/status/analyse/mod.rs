@@ -47,6 +47,7 @@ pub fn analyse(
         components.push(section.status);
         all_findings.extend(section.findings);
     }
+    all_findings.extend(snapshot.undecodable().into_iter().map(Finding::undecodable));
     let mut all_findings = chains::link(snapshot, all_findings);
     findings::sort(&mut all_findings);
     let summary = Summary::of(&all_findings);
@@ -70,6 +71,33 @@ mod tests {
             .find(|c| c.component == component)
             .unwrap()
             .state
+    }
+
+    #[test]
+    fn undecodable_objects_are_findings() {
+        let mut snapshot = compliance_snapshot();
+        snapshot
+            .spark_applications
+            .undecodable
+            .push(crate::kube::Undecodable {
+                resource: "sparkapplications".into(),
+                namespace: Some("team-a".into()),
+                name: "broken".into(),
+                reason: "invalid type: string \"x\", expected a map".into(),
+            });
+        let (_, findings, _) = analyse(&snapshot, jiff::Timestamp::now());
+        let finding = findings
+            .iter()
+            .find(|f| f.code == "cluster.undecodable-object")
+            .expect("finding");
+        assert_eq!(finding.component, Component::Spark);
+        assert_eq!(finding.object.name, "broken");
+        assert!(finding.message.contains("sparkapplications team-a/broken"));
+        assert!(
+            finding
+                .hint
+                .contains("kubectl get sparkapplications broken -n team-a")
+        );
     }
 
     #[test]
@@ -123,10 +151,12 @@ mod tests {
         snapshot.spark_applications = Listing {
             items: Vec::new(),
             availability: Availability::NotInstalled,
+            undecodable: Vec::new(),
         };
         snapshot.bucket_claims = Listing {
             items: Vec::new(),
             availability: Availability::Forbidden("u cannot list objectbucketclaims".into()),
+            undecodable: Vec::new(),
         };
         let (components, findings, _) = analyse(&snapshot, jiff::Timestamp::now());
         assert_eq!(state(&components, Component::Spark), State::NotInstalled);

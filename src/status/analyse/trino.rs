@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Container};
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::platform::jvm::{JvmConfig, format_jvm_size};
-use crate::platform::properties::{Properties, format_data_size, parse_data_size};
+use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
 use crate::platform::trino::{
     REMOVED_SERVER_PROPERTIES, invented_property, service_of_host, unknown_iceberg_property,
     url_host,
@@ -351,6 +351,29 @@ fn server_findings(
             ));
         }
     }
+    for key in [
+        "query.max-memory-per-node",
+        "memory.heap-headroom-per-node",
+        "query.max-memory",
+        "query.max-total-memory",
+    ] {
+        if let Some(value) = props.get(key)
+            && parse_data_size(value).is_none()
+        {
+            out.push(Finding::new(
+                "trino.config-invalid-size",
+                Severity::Critical,
+                Component::Trino,
+                object.clone(),
+                format!(
+                    "config.properties line {}: {key} is not a data size Trino accepts (at most {}); Trino refuses to start",
+                    props.line_of(key).unwrap_or_default(),
+                    format_data_size(MAX_DATA_SIZE)
+                ),
+                format!("set {key} to a size such as 8GB in ConfigMap {}", object.name),
+            ));
+        }
+    }
     if let Some(heap) = heap {
         // The same arithmetic as `tune` (src/tune/rules/server.rs).
         let per_node = server::effective_per_node(props, heap);
@@ -365,7 +388,7 @@ fn server_findings(
                     "{role}: query.max-memory-per-node {} + memory.heap-headroom-per-node {} = {} is more than -Xmx{}; Trino refuses to start",
                     format_data_size(per_node),
                     format_data_size(headroom),
-                    format_data_size(per_node + headroom),
+                    format_data_size(per_node.saturating_add(headroom)),
                     format_jvm_size(heap)
                 ),
                 "keep their sum below the heap (e.g. 30% + 30%); `kubectl dp tune plan` proposes values",
@@ -421,6 +444,20 @@ fn catalog_findings(snapshot: &Snapshot, namespace: &str, cm: &ConfigMap) -> Vec
                 format!("catalog {file} line {}: {}", problem.line, problem.reason),
                 format!("fix {file} in ConfigMap {}", object.name),
             ));
+        }
+        for (key, value, line) in props.entries() {
+            if crate::platform::credentials::is_credential_key(key)
+                && crate::platform::credentials::is_literal(value)
+            {
+                out.push(Finding::new(
+                    "trino.catalog-literal-secret",
+                    Severity::Critical,
+                    Component::Trino,
+                    object.clone(),
+                    format!("catalog {catalog} line {line}: {key} is a credential written in a ConfigMap, readable by anyone who may read ConfigMaps"),
+                    format!("move the value to a Secret, expose it to Trino as an environment variable and write {key}=${{ENV:NAME}} in {file}"),
+                ));
+            }
         }
         if connector != "iceberg" {
             continue;
@@ -523,6 +560,47 @@ mod tests {
         let extra = "query.max-memory-per-node=16GB\nmemory.heap-headroom-per-node=8GB\n";
         let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
         assert!(!codes(&section.findings).contains(&"trino.query-memory-exceeds-heap"));
+    }
+
+    #[test]
+    fn literal_credentials_in_a_catalog_are_named_never_shown() {
+        let mut snapshot = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
+        let cm = &mut snapshot.config_maps.items[0];
+        cm.data.get_or_insert_default().insert(
+            "lake.properties".into(),
+            "connector.name=iceberg\ns3.aws-secret-key=hunter2\ns3.endpoint=http://s3.x.svc\niceberg.jdbc-catalog.connection-password=${ENV:PG}\n".into(),
+        );
+        let findings = analyse(&snapshot).findings;
+        let secret: Vec<_> = findings
+            .iter()
+            .filter(|f| f.code == "trino.catalog-literal-secret")
+            .collect();
+        assert_eq!(secret.len(), 1, "{findings:#?}");
+        assert!(secret[0].message.contains("s3.aws-secret-key"));
+        assert!(secret[0].hint.contains("${ENV:NAME}"));
+        let all = format!("{findings:?}");
+        assert!(!all.contains("hunter2"), "{all}");
+    }
+
+    #[test]
+    fn absurd_sizes_are_a_finding_not_a_panic() {
+        for extra in [
+            "query.max-memory-per-node=99999999999999PB\n",
+            "memory.heap-headroom-per-node=99999999999999PB\nquery.max-memory=1e400GB\n",
+            "query.max-memory=99999999999999PB\nquery.max-total-memory=99999999999999PB\n",
+        ] {
+            let section = analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra));
+            let finding = section
+                .findings
+                .iter()
+                .find(|f| f.code == "trino.config-invalid-size")
+                .unwrap_or_else(|| panic!("{extra}: {:#?}", section.findings));
+            assert!(
+                finding.message.contains("not a data size"),
+                "{}",
+                finding.message
+            );
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "trino.query-memory-exceeds-heap",
     ),
     ("trino.heap-headroom", "trino.query-memory-exceeds-heap"),
+    ("trino.query-memory-per-node", "trino.config-invalid-size"),
+    ("trino.heap-headroom", "trino.config-invalid-size"),
     ("trino.query-max-memory", "trino.query-memory-above-workers"),
     (
         "trino.query-max-total-memory",
@@ -85,6 +87,10 @@ pub const STATUS_ONLY: &[(&str, &str)] = &[
     (
         "trino.catalog-s3-missing",
         "a deployment fault (the Service), not a setting",
+    ),
+    (
+        "trino.catalog-literal-secret",
+        "the value must move into a Secret the pod reads as ${ENV:...}: a change to the workload, not to the file alone",
     ),
 ];
 

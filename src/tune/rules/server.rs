@@ -2,7 +2,7 @@
 //! query memory consistent with the workers, removed properties.
 
 use crate::platform::jvm::format_jvm_size;
-use crate::platform::properties::{Properties, format_data_size, parse_data_size};
+use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
 use crate::platform::trino::REMOVED_SERVER_PROPERTIES;
 use crate::tune::model::{Edit, Profile, Proposal};
 
@@ -25,7 +25,7 @@ pub fn effective_per_node(props: &Properties, heap: u64) -> u64 {
     props
         .get(PER_NODE)
         .and_then(parse_data_size)
-        .unwrap_or(heap * 3 / 10)
+        .unwrap_or((u128::from(heap) * 3 / 10) as u64)
 }
 
 /// The heap headroom Trino keeps (set, or its default of 30% of the heap).
@@ -33,7 +33,7 @@ pub fn effective_headroom(props: &Properties, heap: u64) -> u64 {
     props
         .get(HEADROOM)
         .and_then(parse_data_size)
-        .unwrap_or(heap * 3 / 10)
+        .unwrap_or((u128::from(heap) * 3 / 10) as u64)
 }
 
 /// Sets `key` to `value` in a properties file ([`super::catalog::proposal`]).
@@ -82,20 +82,34 @@ pub fn node_rules(
     };
     let per_node = effective_per_node(props, heap);
     let headroom = effective_headroom(props, heap);
-    if !memory_exceeds_heap(per_node, headroom, heap) {
+    // A value that is set but is no size Trino accepts (`lots`, `99999999999999PB`)
+    // is replaced too: Trino refuses to start with it.
+    let invalid: Vec<&str> = [PER_NODE, HEADROOM]
+        .into_iter()
+        .filter(|key| props.get(key).is_some_and(|v| parse_data_size(v).is_none()))
+        .collect();
+    if invalid.is_empty() && !memory_exceeds_heap(per_node, headroom, heap) {
         return (out, Some(per_node));
     }
     let (num, den) = profile.query_share();
     let new_per_node = round_size((heap as u128 * num as u128 / den as u128) as u64);
     let new_headroom = round_size(heap / 10 * 3);
-    let why = format!(
-        "{PER_NODE} {} + {HEADROOM} {} = {} is more than -Xmx{} (Trino refuses to start)",
-        format_data_size(per_node),
-        format_data_size(headroom),
-        format_data_size(per_node + headroom),
-        format_jvm_size(heap)
-    );
-    if new_per_node != per_node || props.get(PER_NODE).is_none() {
+    let why = if invalid.is_empty() {
+        format!(
+            "{PER_NODE} {} + {HEADROOM} {} = {} is more than -Xmx{} (Trino refuses to start)",
+            format_data_size(per_node),
+            format_data_size(headroom),
+            format_data_size(per_node.saturating_add(headroom)),
+            format_jvm_size(heap)
+        )
+    } else {
+        format!(
+            "{} is not a data size Trino accepts (at most {}; Trino refuses to start)",
+            invalid.join(" and "),
+            format_data_size(MAX_DATA_SIZE)
+        )
+    };
+    if new_per_node != per_node || props.get(PER_NODE).is_none() || invalid.contains(&PER_NODE) {
         out.push(set(
             props,
             PER_NODE,
@@ -108,7 +122,7 @@ pub fn node_rules(
             ),
         ));
     }
-    if new_headroom != headroom || props.get(HEADROOM).is_none() {
+    if new_headroom != headroom || props.get(HEADROOM).is_none() || invalid.contains(&HEADROOM) {
         out.push(set(
             props,
             HEADROOM,
@@ -136,7 +150,7 @@ pub fn cluster_rules(
     if let Some(per_node) = worker_per_node
         && workers > 0
     {
-        let capacity = round_size(per_node * workers);
+        let capacity = round_size(per_node.saturating_mul(workers));
         if max_memory > capacity {
             out.push(set(
                 props,
@@ -235,6 +249,24 @@ mod tests {
                 .0
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn absurd_sizes_are_replaced_not_a_panic() {
+        let props = Properties::parse(
+            "query.max-memory-per-node=99999999999999PB\nmemory.heap-headroom-per-node=7GB\nquery.max-memory=99999999999999PB\n",
+        );
+        let (proposals, per_node) = node_rules(&props, Some(24 << 30), Profile::Balanced);
+        assert_eq!(proposals[0].setting, PER_NODE);
+        assert_eq!(proposals[0].proposed.as_deref(), Some("7GB"));
+        assert!(
+            proposals[0].reason.contains("not a data size"),
+            "{}",
+            proposals[0].reason
+        );
+        // A huge (but valid) per-node size times many workers saturates.
+        let _ = cluster_rules(&props, u64::MAX, Some(1 << 62));
+        assert_eq!(per_node, Some(7 << 30));
     }
 
     #[test]
