@@ -280,7 +280,16 @@ fn what_status_calls_fatal_is_fatal_to_trino_and_tune_fixes_it() {
             log.lines().rev().take(30).collect::<Vec<_>>().join("\n")
         ),
         Outcome::Started(port, mut child) => {
-            let rows = query(port, "SELECT count(*) FROM tpch.tiny.nation");
+            // The coordinator registers itself as a worker a moment after it
+            // reports started: retry while it says no node is there yet.
+            let mut rows = query(port, "SELECT count(*) FROM tpch.tiny.nation");
+            for _ in 0..60 {
+                if !matches!(&rows, Err(e) if e.contains("No nodes available")) {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                rows = query(port, "SELECT count(*) FROM tpch.tiny.nation");
+            }
             let _ = child.kill();
             let _ = child.wait();
             assert_eq!(rows, Ok(vec![serde_json::json!([25])]));
