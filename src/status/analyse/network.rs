@@ -132,7 +132,7 @@ pub fn findings(snapshot: &Snapshot, component: Component) -> Vec<Finding> {
         finding.chain = vec![
             ChainLink {
                 object: policy_object,
-                problem: format!("policy set {set}: no {missing}"),
+                problem: format!("policy set {set} lacks {missing}"),
             },
             ChainLink {
                 object: source.object,
