@@ -8,8 +8,9 @@
 
 /// Replaces what changes from run to run: `namespace` → `NAMESPACE`, RFC 3339
 /// timestamps → `<time>`, `Age:` and `(for 6s)` ages → `<age>`, pod-template hashes (Kubernetes' vowel-free alphabet) of pod
-/// names → `<hash>`; runs of spaces become two, because column widths follow the
-/// (run-specific) namespace name.
+/// names → `<hash>`, a secret's length (`(40 bytes,`: S3 gateways generate keys of
+/// varying length) → `(<n> bytes,`; runs of spaces become two, because column
+/// widths follow the (run-specific) namespace name.
 pub fn mask(text: &str, namespace: &str) -> String {
     let time = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z").unwrap();
     let age = regex::Regex::new(r"(?m)^(Age:\s+)\d+[smhd]$").unwrap();
@@ -18,12 +19,14 @@ pub fn mask(text: &str, namespace: &str) -> String {
     )
     .unwrap();
     let pending = regex::Regex::new(r"\(for \d+[smhd]\)").unwrap();
+    let secret_length = regex::Regex::new(r"\(\d+ bytes,").unwrap();
     let spaces = regex::Regex::new(r" {2,}").unwrap();
     let text = text.replace(namespace, "NAMESPACE");
     let text = time.replace_all(&text, "<time>");
     let text = age.replace_all(&text, "${1}<age>");
     let text = pod.replace_all(&text, "-<hash>");
     let text = pending.replace_all(&text, "(for <age>)");
+    let text = secret_length.replace_all(&text, "(<n> bytes,");
     spaces.replace_all(&text, "  ").into_owned()
 }
 
