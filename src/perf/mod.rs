@@ -5,6 +5,7 @@
 //! pure statistics ([`stats`], [`compare`], [`trino::summarise`]) → render
 //! ([`render`]) into the caller's writer.
 
+mod args;
 pub mod compare;
 mod junit;
 pub mod platform;
@@ -18,10 +19,8 @@ pub mod storage;
 mod trino;
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
-
-use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat};
 use crate::error::{Error, Exit, Result};
@@ -29,185 +28,8 @@ use crate::kube::Cluster;
 use crate::render::{Envelope, Metadata};
 use crate::snapshot::Snapshot;
 
+pub use args::{Args, Command, CompareArgs, RunArgs, Suite};
 use report::{Environment, PerfBody, PerfReport, RunSettings, Skipped};
-
-/// Measure the data platform: Trino query latency, Spark job time, S3
-/// throughput and resource use; compare against a saved baseline.
-#[derive(Debug, Parser)]
-#[command(
-    name = "kubectl-dp-perf",
-    bin_name = "kubectl dp perf",
-    version,
-    after_help = "Exit codes: 0 all good, 1 failed queries/operations or a significant regression beyond --max-regression, 2 could not run.\n\nExamples:\n  kubectl dp perf run -n data-platform --suite trino --save before.json\n  kubectl dp tune apply -n data-platform && kubectl dp perf run -n data-platform --suite trino --baseline before.json\n  kubectl dp perf run --suite trino --trino-url http://127.0.0.1:8080 --iterations 20 --junit perf.xml\n  kubectl dp perf compare before.json after.json --max-regression 10%"
-)]
-pub struct Args {
-    /// kubectl's connection flags.
-    #[command(flatten)]
-    pub cluster: ClusterArgs,
-
-    /// The suite's output flags.
-    #[command(flatten)]
-    pub output: OutputArgs,
-
-    /// `run` or `compare`.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The perf subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the suites and report (and save) the figures
-    Run(Box<RunArgs>),
-    /// Compare two saved reports: change per query and whether it is significant
-    Compare(CompareArgs),
-}
-
-/// What `perf run` can measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum Suite {
-    /// Trino query latency through the client protocol
-    Trino,
-    /// SparkApplication run time (submit a job, or --history)
-    Spark,
-    /// S3 PUT/GET latency and throughput in a claim's bucket
-    Storage,
-    /// CPU and memory use per component from metrics.k8s.io against requests and limits
-    Resources,
-}
-
-impl Suite {
-    /// The suite's name as `--suite` and the report spell it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Suite::Trino => "trino",
-            Suite::Spark => "spark",
-            Suite::Storage => "storage",
-            Suite::Resources => "resources",
-        }
-    }
-}
-
-/// The flags of `perf run`.
-#[derive(Debug, Clone, clap::Args)]
-#[allow(missing_docs)] // each field's doc comment is its --help text
-pub struct RunArgs {
-    /// Suites to run, comma-separated (default: every suite whose target is reachable)
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "SUITES")]
-    pub suite: Vec<Suite>,
-
-    /// Measured runs of each query / object size / Spark job
-    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub iterations: u32,
-
-    /// Unmeasured runs first (JIT, caches)
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub warmup: u32,
-
-    /// Clients running at once
-    #[arg(long, default_value_t = 1, value_name = "C", value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub concurrency: u32,
-
-    /// Longest one query, S3 request or Spark job may take
-    #[arg(long, default_value = "5m", value_parser = crate::cli::parse_duration, value_name = "DURATION")]
-    pub timeout: Duration,
-
-    /// Write the report as JSON to FILE (for a later --baseline or `perf compare`)
-    #[arg(long, value_name = "FILE")]
-    pub save: Option<PathBuf>,
-
-    /// Compare against this saved report; exit 1 on a significant regression
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-
-    /// A significant slowdown larger than this fails (with --baseline)
-    #[arg(long, default_value = "10%", value_parser = compare::parse_percent, value_name = "PERCENT")]
-    pub max_regression: f64,
-
-    /// Write the results as JUnit XML to FILE (one test case per query / operation)
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-
-    /// Trino: tpch schema of the built-in query set (tiny, sf1, sf10, …)
-    #[arg(long, default_value = "tiny", help_heading = "Trino")]
-    pub scale: String,
-
-    /// Trino: run the statements of this file instead (`;`-separated, `-- name: X` names the next)
-    #[arg(long, value_name = "FILE", help_heading = "Trino")]
-    pub sql_file: Option<PathBuf>,
-
-    /// Trino: the coordinator's URL (default: port-forward to the coordinator pod over the API server)
-    #[arg(long, value_name = "URL", help_heading = "Trino")]
-    pub trino_url: Option<String>,
-
-    /// Trino: the user queries run as (X-Trino-User)
-    #[arg(
-        long,
-        default_value = "kubectl-dp",
-        value_name = "USER",
-        help_heading = "Trino"
-    )]
-    pub trino_user: String,
-
-    /// Trino: read the password from this file (HTTP basic authentication)
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with = "trino_password_env",
-        help_heading = "Trino"
-    )]
-    pub trino_password_file: Option<PathBuf>,
-
-    /// Trino: read the password from this environment variable
-    #[arg(long, value_name = "VAR", help_heading = "Trino")]
-    pub trino_password_env: Option<String>,
-
-    /// Storage: the ObjectBucketClaim whose bucket and credentials to use (default: the only Bound claim)
-    #[arg(long, value_name = "NAME", help_heading = "Storage")]
-    pub bucket_claim: Option<String>,
-
-    /// Storage: object sizes, comma-separated (objects from 16MiB up are uploaded in parts)
-    #[arg(long, value_delimiter = ',', default_value = "1MiB", value_parser = storage::parse_size, value_name = "SIZES", help_heading = "Storage")]
-    pub object_size: Vec<u64>,
-
-    /// Storage: use this S3 endpoint instead of the claim's BUCKET_HOST:BUCKET_PORT
-    #[arg(long, value_name = "URL", help_heading = "Storage")]
-    pub s3_endpoint: Option<String>,
-
-    /// Spark: submit this SparkApplication manifest (default: a built-in SparkPi template)
-    #[arg(long, value_name = "FILE", help_heading = "Spark")]
-    pub spark_app: Option<PathBuf>,
-
-    /// Spark: summarise recent SparkApplications (durations, failure rate) instead of submitting
-    #[arg(long, help_heading = "Spark")]
-    pub history: bool,
-
-    /// Spark: image of the built-in template
-    #[arg(
-        long,
-        default_value = "docker.io/apache/spark:3.5.3",
-        value_name = "IMAGE",
-        help_heading = "Spark",
-        hide_short_help = true
-    )]
-    pub spark_image: String,
-}
-
-/// The arguments of `perf compare`.
-#[derive(Debug, Clone, clap::Args)]
-#[allow(missing_docs)] // each field's doc comment is its --help text
-pub struct CompareArgs {
-    /// The earlier report (`perf run --save`)
-    pub old: PathBuf,
-    /// The later report
-    pub new: PathBuf,
-    /// A significant slowdown larger than this fails
-    #[arg(long, default_value = "10%", value_parser = compare::parse_percent, value_name = "PERCENT")]
-    pub max_regression: f64,
-    /// Write the comparison as JUnit XML to FILE (one test case per measurement)
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-}
 
 /// The `-o` values perf writes.
 const FORMATS: [FormatKind; 4] = [
