@@ -159,6 +159,32 @@ pub struct Finding {
     /// docs/findings.md, "Pod-level causes"); the message and chain say the rest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<&'static str>,
+    /// For a crash loop or an OOM kill: the container whose previous run would
+    /// say why, and that run's last lines when the API server had them.
+    #[serde(skip_serializing_if = "PreviousRun::is_unread")]
+    pub previous_run: Option<PreviousRun>,
+}
+
+/// The last lines a crashed container wrote before it ended (`kubectl logs
+/// --previous`), credentials masked; shown under its finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviousRun {
+    /// The pod.
+    pub pod: String,
+    /// The container.
+    pub container: String,
+    /// Whether it is the run before the current one (`kubectl logs --previous`).
+    pub previous: bool,
+    /// Its last lines, oldest first (at most `status --log-lines`, each cut at
+    /// 300 characters); empty when they could not be read.
+    pub lines: Vec<String>,
+}
+
+impl PreviousRun {
+    /// Whether there is nothing to show (no crash, or the log was not read).
+    pub fn is_unread(run: &Option<PreviousRun>) -> bool {
+        run.as_ref().is_none_or(|r| r.lines.is_empty())
+    }
 }
 
 impl Finding {
@@ -219,6 +245,7 @@ impl Finding {
             hint: hint.into(),
             chain: Vec::new(),
             cause: None,
+            previous_run: None,
         }
     }
 }

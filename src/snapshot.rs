@@ -43,6 +43,10 @@ pub struct Snapshot {
     /// unschedulable for cpu or memory (to say how much is missing).
     pub nodes: Option<Listing<Node>>,
     pub scheduled_pods: Option<Listing<Pod>>,
+    /// The last lines of crashed containers' previous runs, read after a first
+    /// analysis for the crash loops and OOM kills it explains (see
+    /// `status::analyse::crash_logs`).
+    pub previous_runs: std::collections::BTreeMap<crate::kube::logs::ContainerRef, String>,
     /// What the Trino coordinator itself said (`status --probe`).
     pub engine: Option<crate::kube::engine::EngineProbe>,
     /// Rook's operator settings (which `additionalConfig` fields it accepts), when readable.
@@ -151,6 +155,7 @@ impl Snapshot {
             events,
             nodes,
             scheduled_pods,
+            previous_runs: Default::default(),
             engine: None,
             rook_operator_config,
         };

@@ -672,6 +672,86 @@ fn analytics_release_states_every_pod_level_cause() {
     // The table shows the cause too.
     let table = stdout(&dp(STATUS, &["-n", &ns.name]));
     assert!(table.contains("Insufficient memory"), "{table}");
+
+    // The OOM-killed coordinator's previous run, as the kubelet serves it: its
+    // last lines (10 by default) appear under the finding, escaped, credentials masked.
+    let coordinator_pod = kubectl(&[
+        "get",
+        "pods",
+        "-n",
+        &ns.name,
+        "-l",
+        "app.kubernetes.io/instance=analytics,app.kubernetes.io/component=coordinator",
+        "-o",
+        "jsonpath={.items[0].metadata.name}",
+    ]);
+    let mut previous: String = (1..=12)
+        .map(|i| format!("INFO startup step {i}\n"))
+        .collect();
+    previous.push_str("connecting to nessie with password=hunter2\n");
+    previous.push_str("\x1b[2J\x1b]0;pwned\x07 planted escape\n");
+    previous.push_str("Terminating due to java.lang.OutOfMemoryError: Java heap space\n");
+    set_logs(
+        &ns.name,
+        &coordinator_pod,
+        "trino-coordinator",
+        "",
+        Some(&previous),
+    );
+    let coordinator_run = |report: &Value| {
+        finding(report, "trino.not-ready", "analytics-trino-coordinator")
+            .map(|f| f["previousRun"].clone())
+            .unwrap_or(Value::Null)
+    };
+    eventually(30, "the coordinator's previous run in the report", || {
+        report = status_json(&["-n", &ns.name]).1;
+        coordinator_run(&report)["lines"].is_array()
+    });
+    let run = coordinator_run(&report);
+    assert_eq!(run["pod"], coordinator_pod.as_str());
+    assert_eq!(run["container"], "trino-coordinator");
+    assert_eq!(run["previous"], true);
+    let lines: Vec<&str> = run["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(lines.len(), 10, "{lines:#?}");
+    assert_eq!(lines[0], "INFO startup step 6");
+    assert_eq!(
+        lines[9],
+        "Terminating due to java.lang.OutOfMemoryError: Java heap space"
+    );
+    assert!(lines.contains(&"connecting to nessie with password=****"));
+    assert!(!run.to_string().contains("hunter2"), "{run}");
+    let table = stdout(&dp(STATUS, &["-n", &ns.name, "--log-lines", "3"]));
+    assert!(
+        table.contains(&format!(
+            "last lines of {coordinator_pod}/trino-coordinator (previous run):"
+        )),
+        "{table}"
+    );
+    assert!(
+        table.contains("│ connecting to nessie with password=****"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("startup step 12"),
+        "--log-lines 3 showed more: {table}"
+    );
+    assert!(
+        table.contains("\\x1b[2J\\x1b]0;pwned\\x07 planted escape"),
+        "{table}"
+    );
+    assert!(
+        !table.contains('\x1b') && !table.contains('\x07'),
+        "raw escape in: {table:?}"
+    );
+    assert!(!table.contains("hunter2"));
+    // --log-lines 0 reads no log.
+    let quiet = status_json(&["-n", &ns.name, "--log-lines", "0"]).1;
+    assert!(coordinator_run(&quiet).is_null(), "{quiet:#}");
 }
 
 /// `status` and `tune plan` agree on every config fault of both faulty platforms:

@@ -6,6 +6,7 @@ mod buckets;
 mod connect;
 pub mod engine;
 mod list;
+pub mod logs;
 pub mod metrics;
 mod objects;
 pub mod perf;

@@ -66,9 +66,100 @@ fn mask_line(line: &str) -> std::borrow::Cow<'_, str> {
     format!("{prefix}{MASK}{ending}").into()
 }
 
+/// Words that, as part of a key in free text (`password=`, `"apiToken": "…"`,
+/// `AWS_SECRET_ACCESS_KEY=`), announce a credential.
+const LOG_CREDENTIAL_WORDS: [&str; 7] = [
+    "password", "passwd", "secret", "token", "api-key", "api_key", "apikey",
+];
+
+/// A log line with the value after every credential-looking key (`password=x`,
+/// `token: x`, `"secret":"x"`) replaced by `****`. Applications log their
+/// configuration on start-up; a crash log shown by `status` must not carry it.
+pub fn mask_in_log(line: &str) -> String {
+    // Bytes, not str slices: a match may start anywhere, also inside a
+    // multi-byte character.
+    let lower = line.to_ascii_lowercase().into_bytes();
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(word_len) = LOG_CREDENTIAL_WORDS
+            .iter()
+            .find(|w| lower[at..].starts_with(w.as_bytes()))
+            .map(|w| w.len())
+        else {
+            at += 1;
+            continue;
+        };
+        // The rest of the key (`password_file`, `token.value`), then quotes and a
+        // separator, then the value up to a delimiter.
+        let mut i = at + word_len;
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || b"_-.".contains(&bytes[i])) {
+            i += 1;
+        }
+        while i < bytes.len() && b"\"' ".contains(&bytes[i]) {
+            i += 1;
+        }
+        if i >= bytes.len() || !b"=:".contains(&bytes[i]) {
+            at += word_len;
+            continue;
+        }
+        i += 1;
+        while i < bytes.len() && b"\"' ".contains(&bytes[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !b"\"' ,;&)}]\t".contains(&bytes[i]) {
+            i += 1;
+        }
+        if i > start {
+            out.push_str(&line[copied..start]);
+            out.push_str("****");
+            copied = i;
+        }
+        at = i.max(at + word_len);
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_lines_lose_credential_values_only() {
+        for (line, masked) in [
+            (
+                "connecting with password=hunter2 to db",
+                "connecting with password=**** to db",
+            ),
+            (
+                r#"{"apiToken": "abc.def", "user": "x"}"#,
+                r#"{"apiToken": "****", "user": "x"}"#,
+            ),
+            (
+                "AWS_SECRET_ACCESS_KEY=wJalr/K7 ok",
+                "AWS_SECRET_ACCESS_KEY=**** ok",
+            ),
+            ("s3.aws-secret-key: abc", "s3.aws-secret-key: ****"),
+            (
+                "url=jdbc:pg://h/db?user=a&password=p&ssl=1",
+                "url=jdbc:pg://h/db?user=a&password=****&ssl=1",
+            ),
+            ("Secret store is ready", "Secret store is ready"),
+            ("token expired", "token expired"),
+            (
+                "java.lang.OutOfMemoryError: Java heap space",
+                "java.lang.OutOfMemoryError: Java heap space",
+            ),
+            ("ünïcode password=ß tail", "ünïcode password=**** tail"),
+            ("password=", "password="),
+        ] {
+            assert_eq!(mask_in_log(line), masked, "{line}");
+        }
+    }
 
     #[test]
     fn credential_keys() {

@@ -99,6 +99,11 @@ fn escaped(finding: &Finding) -> Finding {
     f.object.kind = escape_line(&f.object.kind).into_owned();
     f.object.name = escape_line(&f.object.name).into_owned();
     f.object.namespace = f.object.namespace.map(|ns| escape_line(&ns).into_owned());
+    if let Some(run) = &mut f.previous_run {
+        for line in &mut run.lines {
+            *line = escape_line(line).into_owned();
+        }
+    }
     f
 }
 
@@ -134,6 +139,22 @@ fn write_group(out: &mut dyn Write, g: &Group<'_>, palette: &Palette) -> Result<
                 link.object,
                 link.problem
             )?;
+        }
+        if let Some(run) = first.previous_run.as_ref().filter(|r| !r.lines.is_empty()) {
+            writeln!(
+                out,
+                "{indent}{} {}",
+                palette.dim("last lines of"),
+                palette.dim(&format!(
+                    "{}/{} ({} run):",
+                    run.pod,
+                    run.container,
+                    if run.previous { "previous" } else { "ended" }
+                ))
+            )?;
+            for line in &run.lines {
+                writeln!(out, "{indent}  {} {line}", palette.dim("│"))?;
+            }
         }
         writeln!(out, "{indent}{} {}", palette.dim("fix:"), first.hint)?;
         return Ok(());

@@ -75,6 +75,11 @@ pub struct Args {
     #[arg(long, value_name = "URL", requires = "probe")]
     pub trino_url: Option<String>,
 
+    /// How many of a crashed container's last lines to show under its finding
+    /// (from its previous run, as `kubectl logs --previous`); 0 reads no logs
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=200), hide_short_help = true)]
+    pub log_lines: u16,
+
     /// How often --watch looks for changes
     #[arg(long, default_value = "5s", value_parser = crate::cli::parse_duration, requires = "watch", hide_short_help = true)]
     pub interval: Duration,
@@ -93,7 +98,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         if args.probe {
             snapshot.engine = Some(probe(&cluster, &snapshot, args.trino_url.as_deref()).await);
         }
-        let report = build_report(&snapshot, now);
+        let report = with_crash_logs(&cluster, &mut snapshot, now, args.log_lines).await;
         let metadata = Metadata::new(&cluster, &scope, now);
         write_report(&report, metadata, &args, &palette, out)?;
         return Ok(exit_for(&report, fail_on));
@@ -102,8 +107,8 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut exit = Exit::Ok;
     loop {
         let now = jiff::Timestamp::now();
-        let snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
-        let report = build_report(&snapshot, now);
+        let mut snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
+        let report = with_crash_logs(&cluster, &mut snapshot, now, args.log_lines).await;
         // Redraw only when what the report says changes, not on every poll and
         // not on churn in objects the report does not show.
         let content = content_hash(&report);
@@ -129,6 +134,27 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
             _ = tokio::signal::ctrl_c() => return Ok(exit),
         }
     }
+}
+
+/// The report, with the last `lines` lines of every crashed container it
+/// explains: a first analysis names them, their logs are read (concurrently,
+/// only those), and the report is made again with them.
+async fn with_crash_logs(
+    cluster: &Cluster,
+    snapshot: &mut Snapshot,
+    now: jiff::Timestamp,
+    lines: u16,
+) -> Report {
+    let report = build_report(snapshot, now);
+    let sources = analyse::crash_logs::sources(&report.findings);
+    if lines == 0 || sources.is_empty() {
+        return report;
+    }
+    snapshot.previous_runs = cluster.previous_runs(&sources, i64::from(lines)).await;
+    if snapshot.previous_runs.is_empty() {
+        return report;
+    }
+    build_report(snapshot, now)
 }
 
 /// Asks the coordinator at `url`, or through a port-forward over the API

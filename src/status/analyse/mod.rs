@@ -4,6 +4,7 @@
 mod buckets;
 mod chains;
 mod compliance;
+pub mod crash_logs;
 pub mod engine;
 mod nessie;
 mod network;

@@ -1,0 +1,194 @@
+//! What a pod reads that is not there: an unbound claim, a missing Secret,
+//! ConfigMap or key, or no pod at all (the controller's FailedCreate).
+
+use k8s_openapi::api::core::v1::{Pod, PodSpec};
+
+use crate::findings::{ChainLink, ObjectRef};
+use crate::platform::workload::{self as spec_refs, all_containers};
+use crate::snapshot::Snapshot;
+
+use super::super::workloads::Workload;
+use super::events::{describe_event, latest_event};
+use super::{Cause, pod_name, pod_object};
+
+/// A PersistentVolumeClaim of the pod that is not Bound, with what its events say.
+pub(super) fn unbound_claim(snapshot: &Snapshot, pod: &Pod, spec: &PodSpec) -> Option<Cause> {
+    if !snapshot.claims.is_available() {
+        return None;
+    }
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let scheduled = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .is_some_and(|n| !n.is_empty());
+    for volume in spec.volumes.iter().flatten() {
+        let Some(claim_name) = volume
+            .persistent_volume_claim
+            .as_ref()
+            .map(|c| &c.claim_name)
+        else {
+            continue;
+        };
+        let claim = snapshot.claims.items.iter().find(|c| {
+            c.metadata.namespace.as_deref() == Some(ns)
+                && c.metadata.name.as_deref() == Some(claim_name)
+        });
+        let (phase, class) = match claim {
+            Some(c) => (
+                c.status
+                    .as_ref()
+                    .and_then(|s| s.phase.clone())
+                    .unwrap_or_else(|| "Pending".into()),
+                c.spec.as_ref().and_then(|s| s.storage_class_name.clone()),
+            ),
+            None => ("missing".into(), None),
+        };
+        if phase == "Bound" || (scheduled && claim.is_some()) {
+            continue;
+        }
+        let object = ObjectRef::namespaced("PersistentVolumeClaim", ns, claim_name);
+        let mut problem = match (&claim, &class) {
+            (None, _) => "does not exist".to_string(),
+            (Some(_), Some(class)) => format!("is {phase} (storageClassName {class})"),
+            (Some(_), None) => format!("is {phase} (no storageClassName)"),
+        };
+        if let Some(e) = latest_event(snapshot, "PersistentVolumeClaim", ns, |n| n == claim_name) {
+            problem.push_str(&format!(": {}", describe_event(e)));
+        }
+        let name = pod_name(pod);
+        return Some(Cause {
+            code: "pod.claim-unbound",
+            crashed: None,
+            summary: format!("pod {name} waits for {object}, which {problem}"),
+            hint: match class {
+                Some(class) => format!(
+                    "make StorageClass {class} exist and provision (kubectl get storageclass), or set the claim's storageClassName to one that does"
+                ),
+                None => "give the claim a storageClassName that provisions, or create a PersistentVolume for it".into(),
+            },
+            links: vec![
+                ChainLink { object, problem },
+                ChainLink {
+                    object: pod_object(pod),
+                    problem: "cannot be scheduled until the claim is Bound".into(),
+                },
+            ],
+        });
+    }
+    None
+}
+
+/// A non-optional Secret, ConfigMap or key the spec reads that is not there.
+pub fn missing_reference(
+    snapshot: &Snapshot,
+    namespace: &str,
+    spec: &PodSpec,
+) -> Option<(ObjectRef, String)> {
+    for c in all_containers(spec) {
+        for env in c.env.iter().flatten() {
+            let Some(from) = env.value_from.as_ref() else {
+                continue;
+            };
+            if let Some(r) = &from.secret_key_ref
+                && !r.optional.unwrap_or(false)
+                && snapshot.secrets.is_available()
+            {
+                let object = ObjectRef::namespaced("Secret", namespace, &r.name);
+                match snapshot.secret(namespace, &r.name) {
+                    None => return Some((object, "does not exist".into())),
+                    Some(s) => {
+                        let has = s.data.as_ref().is_some_and(|d| d.contains_key(&r.key))
+                            || s.string_data
+                                .as_ref()
+                                .is_some_and(|d| d.contains_key(&r.key));
+                        if !has {
+                            return Some((
+                                object,
+                                format!(
+                                    "has no key {} (env {} of container {})",
+                                    r.key, env.name, c.name
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            if let Some(r) = &from.config_map_key_ref
+                && !r.optional.unwrap_or(false)
+                && snapshot.config_maps.is_available()
+            {
+                let object = ObjectRef::namespaced("ConfigMap", namespace, &r.name);
+                match snapshot.config_map(namespace, &r.name) {
+                    None => return Some((object, "does not exist".into())),
+                    Some(cm) => {
+                        let has = cm.data.as_ref().is_some_and(|d| d.contains_key(&r.key))
+                            || cm
+                                .binary_data
+                                .as_ref()
+                                .is_some_and(|d| d.contains_key(&r.key));
+                        if !has {
+                            return Some((
+                                object,
+                                format!(
+                                    "has no key {} (env {} of container {})",
+                                    r.key, env.name, c.name
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (secret, optional) in spec_refs::secrets(spec) {
+        if !optional
+            && snapshot.secrets.is_available()
+            && snapshot.secret(namespace, &secret).is_none()
+        {
+            return Some((
+                ObjectRef::namespaced("Secret", namespace, &secret),
+                "does not exist".into(),
+            ));
+        }
+    }
+    None
+}
+
+pub(super) fn config_hint(object: &ObjectRef) -> String {
+    format!(
+        "create {} {} in namespace {} with the key the pod reads (through its ExternalSecret when it is a credential), or fix the reference",
+        object.kind,
+        object.name,
+        object.namespace.as_deref().unwrap_or_default()
+    )
+}
+
+/// No pod at all: the controller's FailedCreate event says why (quota, admission).
+pub(super) fn not_created(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
+    if w.desired == 0 || !w.pods(snapshot).is_empty() {
+        return None;
+    }
+    let ns = w.namespace();
+    let name = w.name();
+    let event = if w.kind == "Deployment" {
+        let prefix = format!("{name}-");
+        latest_event(snapshot, "ReplicaSet", ns, |n| n.starts_with(&prefix))
+            .or_else(|| latest_event(snapshot, "Deployment", ns, |n| n == name))
+    } else {
+        latest_event(snapshot, w.kind, ns, |n| n == name)
+    }?;
+    let object = ObjectRef::namespaced(
+        event.involved_object.kind.as_deref().unwrap_or(w.kind),
+        ns,
+        event.involved_object.name.as_deref().unwrap_or(name),
+    );
+    let problem = describe_event(event);
+    Some(Cause {
+        code: "pod.not-created",
+        summary: format!("no pod exists: {object}: {problem}"),
+        hint: "fix what the controller reports (quota, LimitRange, admission policy); it retries by itself".into(),
+        links: vec![ChainLink { object, problem }],
+        crashed: None,
+    })
+}
