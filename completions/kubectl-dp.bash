@@ -1990,7 +1990,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__status)
-            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --watch --operator-namespace --probe --trino-url --interval --help --version"
+            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --watch --operator-namespace --probe --trino-url --log-lines --interval --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2073,6 +2073,10 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --trino-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-lines)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

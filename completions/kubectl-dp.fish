@@ -56,6 +56,7 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l operator-namespace -d 'Namespace of the Rook operator (where rook-ceph-operator-config says which bucket settings it accepts)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l trino-url -d 'The coordinator\'s HTTP URL for --probe (default: port-forward to its pod)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l log-lines -d 'How many of a crashed container\'s last lines to show under its finding (from its previous run, as `kubectl logs --previous`); 0 reads no logs' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l interval -d 'How often --watch looks for changes' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'

@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
             [CompletionResult]::new('--operator-namespace', '--operator-namespace', [CompletionResultType]::ParameterName, 'Namespace of the Rook operator (where rook-ceph-operator-config says which bucket settings it accepts)')
             [CompletionResult]::new('--trino-url', '--trino-url', [CompletionResultType]::ParameterName, 'The coordinator''s HTTP URL for --probe (default: port-forward to its pod)')
+            [CompletionResult]::new('--log-lines', '--log-lines', [CompletionResultType]::ParameterName, 'How many of a crashed container''s last lines to show under its finding (from its previous run, as `kubectl logs --previous`); 0 reads no logs')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often --watch looks for changes')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')

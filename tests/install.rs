@@ -149,6 +149,51 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
         "kubectl __complete dp status --namespace",
     );
     assert!(namespaces.lines().any(|l| l == ns.name), "{namespaces}");
+    // Contexts from the kubeconfig; claim names from the namespace typed with -n.
+    let context = check(&kubectl(&["config", "current-context"]), "current-context");
+    let contexts = check(
+        &kubectl(&["__complete", "dp", "status", "--context", ""]),
+        "kubectl __complete dp status --context",
+    );
+    assert!(contexts.lines().any(|l| l == context.trim()), "{contexts}");
+    apply(&format!(
+        "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata: {{name: completed-claim, namespace: {}}}\nspec: {{generateBucketName: completed, storageClassName: rook-ceph-bucket}}\n",
+        ns.name
+    ));
+    for words in [
+        vec![
+            "__complete",
+            "dp",
+            "buckets",
+            "describe",
+            "-n",
+            &ns.name,
+            "comp",
+        ],
+        vec![
+            "__complete",
+            "dp",
+            "buckets",
+            "--namespace",
+            &ns.name,
+            "check",
+            "",
+        ],
+        vec![
+            "__complete",
+            "dp",
+            &format!("--namespace={}", ns.name),
+            "buckets",
+            "delete",
+            "",
+        ],
+    ] {
+        let claims = check(&kubectl(&words), "kubectl __complete dp buckets");
+        assert!(
+            claims.lines().any(|l| l == "completed-claim"),
+            "{words:?}: {claims}"
+        );
+    }
     let words = check(&kubectl(&["__complete", "dp", ""]), "kubectl __complete dp");
     for word in [
         "status",

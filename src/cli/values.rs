@@ -2,7 +2,8 @@
 //! (`kubectl dp status -n <TAB>`). Each asks with a short timeout and offers
 //! nothing rather than hang the shell when the cluster cannot answer.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use clap_complete::engine::CompletionCandidate;
@@ -12,8 +13,61 @@ use super::{ClusterArgs, Timeout};
 /// How long a completion may wait for the API server.
 const COMPLETION_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Runs one short request against the default kubeconfig's cluster; `None` when
-/// it cannot answer in time.
+/// The connection flags typed before the word being completed
+/// (`kubectl dp buckets describe -n team-a --context prod <TAB>`): completers
+/// ask that cluster and namespace, as kubectl's own completion does.
+static TYPED: OnceLock<ClusterArgs> = OnceLock::new();
+
+/// Remembers the connection flags among `words` (every word but the last, the
+/// one being completed) for the completers of this process.
+pub fn use_typed_connection(words: &[OsString]) {
+    let _ = TYPED.set(typed_connection(words));
+}
+
+/// `--kubeconfig`, `--context`, `-n`/`--namespace` as kubectl accepts them:
+/// `-n X`, `-nX`, `--namespace X`, `--namespace=X`; the last one wins.
+fn typed_connection(words: &[OsString]) -> ClusterArgs {
+    let words: Vec<String> = words
+        .iter()
+        .take(words.len().saturating_sub(1))
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let mut args = ClusterArgs::default();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i].as_str();
+        let next = words.get(i + 1).cloned();
+        let (flag, value, used_next) = match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string()), false),
+            _ if word.starts_with("-n") && word.len() > 2 && !word.starts_with("--") => {
+                ("-n", Some(word[2..].to_string()), false)
+            }
+            _ => (word, next, true),
+        };
+        let slot = match flag {
+            "-n" | "--namespace" => Some(&mut args.namespace),
+            "--context" => Some(&mut args.context),
+            "--kubeconfig" => {
+                if let Some(path) = &value {
+                    args.kubeconfig = Some(path.into());
+                }
+                None
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if let Some(slot) = slot {
+            *slot = value.clone();
+        }
+        i += if used_next { 2 } else { 1 };
+    }
+    args
+}
+
+/// Runs one short request against the typed (else the default) kubeconfig's
+/// cluster; `None` when it cannot answer in time.
 fn ask_cluster<T, F, Fut>(request: F) -> Option<T>
 where
     F: FnOnce(crate::kube::Cluster) -> Fut,
@@ -25,7 +79,7 @@ where
         .ok()?;
     let args = ClusterArgs {
         request_timeout: Timeout(Some(COMPLETION_TIMEOUT)),
-        ..ClusterArgs::default()
+        ..TYPED.get().cloned().unwrap_or_default()
     };
     runtime.block_on(async {
         let cluster =
@@ -56,20 +110,33 @@ pub fn namespaces(current: &OsStr) -> Vec<CompletionCandidate> {
     starting_with(names.unwrap_or_default(), current)
 }
 
-/// `--context`: the contexts of the kubeconfig (`$KUBECONFIG` or ~/.kube/config);
-/// no cluster is asked.
+/// `--context`: the contexts of the kubeconfig (`--kubeconfig`, `$KUBECONFIG` or
+/// ~/.kube/config); no cluster is asked.
 pub fn contexts(current: &OsStr) -> Vec<CompletionCandidate> {
-    let names = kube::config::Kubeconfig::read()
+    let typed = TYPED.get().and_then(|args| args.kubeconfig.clone());
+    let config = match typed {
+        Some(path) => kube::config::Kubeconfig::read_from(path),
+        None => kube::config::Kubeconfig::read(),
+    };
+    let names = config
         .map(|config| config.contexts.into_iter().map(|c| c.name).collect())
         .unwrap_or_default();
     starting_with(names, current)
 }
 
+/// The namespace typed with `-n`, else the context's.
+fn typed_namespace(cluster: &crate::kube::Cluster) -> String {
+    TYPED
+        .get()
+        .and_then(|args| args.namespace.clone())
+        .unwrap_or_else(|| cluster.default_namespace().to_string())
+}
+
 /// A claim name (`kubectl dp buckets describe <TAB>`): ObjectBucketClaims in the
-/// context's namespace.
+/// typed or the context's namespace.
 pub fn bucket_claims(current: &OsStr) -> Vec<CompletionCandidate> {
     let names = ask_cluster(|cluster| async move {
-        let namespace = cluster.default_namespace().to_string();
+        let namespace = typed_namespace(&cluster);
         cluster
             .custom_object_names(&crate::kube::resources::object_bucket_claim(), &namespace)
             .await
@@ -78,10 +145,10 @@ pub fn bucket_claims(current: &OsStr) -> Vec<CompletionCandidate> {
     starting_with(names.unwrap_or_default(), current)
 }
 
-/// A SparkApplication name, in the context's namespace.
+/// A SparkApplication name, in the typed or the context's namespace.
 pub fn spark_applications(current: &OsStr) -> Vec<CompletionCandidate> {
     let names = ask_cluster(|cluster| async move {
-        let namespace = cluster.default_namespace().to_string();
+        let namespace = typed_namespace(&cluster);
         cluster
             .custom_object_names(&crate::kube::resources::spark_application(), &namespace)
             .await
@@ -102,5 +169,27 @@ mod tests {
             .map(|c| c.get_value().to_string_lossy().into_owned())
             .collect();
         assert_eq!(got, vec!["prod"]);
+    }
+
+    #[test]
+    fn typed_connection_flags_are_read_as_kubectl_writes_them() {
+        let words = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        let args = typed_connection(&words(&[
+            "describe",
+            "-n",
+            "team-a",
+            "--context=prod",
+            "--kubeconfig",
+            "/tmp/k",
+            "",
+        ]));
+        assert_eq!(args.namespace.as_deref(), Some("team-a"));
+        assert_eq!(args.context.as_deref(), Some("prod"));
+        assert_eq!(args.kubeconfig, Some("/tmp/k".into()));
+        let args = typed_connection(&words(&["-nteam-b", "--namespace", "team-c", "x"]));
+        assert_eq!(args.namespace.as_deref(), Some("team-c"));
+        // The word under the cursor is never a flag's value.
+        let args = typed_connection(&words(&["describe", "-n"]));
+        assert_eq!(args.namespace, None);
     }
 }

@@ -48,12 +48,29 @@ pub fn kubectl_protocol(args: Vec<OsString>) -> ExitCode {
 /// The candidates for the words typed after `kubectl dp`, the last being the one
 /// under the cursor.
 fn candidates(args: Vec<OsString>) -> (Vec<(String, String)>, u8) {
-    let mut args = args.into_iter();
-    let first = args
-        .next()
-        .map(|a| a.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let words: Vec<OsString> = args.collect();
+    // Connection flags may come before the command (`kubectl dp -n NS buckets …`,
+    // as the suite accepts them): they move behind it.
+    let mut args = args.into_iter().peekable();
+    let mut leading = Vec::new();
+    while let Some(word) = args.next_if(|w| w.len() > 1 && w.to_string_lossy().starts_with('-')) {
+        let text = word.to_string_lossy();
+        let takes_value = matches!(
+            text.as_ref(),
+            "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user"
+        );
+        leading.push(word);
+        if takes_value && let Some(value) = args.next() {
+            leading.push(value);
+        }
+    }
+    // `kubectl dp -n <TAB>`: the word under the cursor is that flag's value; any
+    // command's definition completes it.
+    let first = match args.next() {
+        Some(word) => word.to_string_lossy().into_owned(),
+        None if !leading.is_empty() => "status".to_string(),
+        None => String::new(),
+    };
+    let words: Vec<OsString> = leading.into_iter().chain(args).collect();
     let Some((_, mut command)) = command_definitions()
         .into_iter()
         .find(|(name, _)| *name == first)
@@ -70,6 +87,7 @@ fn candidates(args: Vec<OsString>) -> (Vec<(String, String)>, u8) {
         // Let the shell complete file and directory names the way it always does.
         return (Vec::new(), DIRECTIVE_DEFAULT);
     }
+    crate::cli::values::use_typed_connection(&argv[1..]);
     let index = argv.len() - 1;
     let candidates = clap_complete::engine::complete(&mut command, argv, index, None)
         .unwrap_or_default()
@@ -368,6 +386,21 @@ mod tests {
         let (candidates, directive) = candidates(words(&["quota", "--kubeconfig", ""]));
         assert!(candidates.is_empty());
         assert_eq!(directive, DIRECTIVE_DEFAULT);
+    }
+
+    #[test]
+    fn connection_flags_may_come_before_the_command() {
+        for (typed, offered) in [
+            (&["-n", "team-a", "qu"][..], "quota"),
+            (&["--namespace=team-a", "status", "--fail"][..], "--fail-on"),
+            (&["--kubeconfig", "/dev/null", "--conte"][..], "--context"),
+        ] {
+            let (found, _) = candidates(words(typed));
+            assert!(
+                found.iter().any(|(v, _)| v == offered),
+                "{typed:?}: {found:?}"
+            );
+        }
     }
 
     #[test]
