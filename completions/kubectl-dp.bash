@@ -1474,7 +1474,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__perf__subcmd__run)
-            opts="-n -A -s -o -v -h --suite --iterations --warmup --concurrency --timeout --save --baseline --max-regression --junit --scale --sql-file --trino-url --trino-user --trino-password-file --trino-password-env --bucket-claim --object-size --s3-endpoint --spark-app --history --spark-image --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
+            opts="-n -A -s -o -v -h --suite --iterations --warmup --concurrency --timeout --save --baseline --max-regression --junit --scale --sql-file --trino-url --trino-user --trino-password-file --trino-password-env --bucket-claim --object-size --multipart-threshold --s3-endpoint --spark-app --history --spark-image --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1545,6 +1545,10 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --object-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --multipart-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -78,14 +78,20 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// The output as JSON; a report (PerfReport, PerfComparison) must also match
+/// its schema in docs/schema/.
 fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",
             stdout(output),
             stderr(output)
         )
-    })
+    });
+    if value.get("apiVersion").is_some() {
+        common::schema::assert_valid(&value);
+    }
+    value
 }
 
 /// Tests that time queries take turns on the one Trino, so that they do not
@@ -434,7 +440,8 @@ fn compare_flags_a_slowdown_and_passes_an_unchanged_rerun() {
         .args(["compare", s(&old), s(&slow), "-o", "json"])
         .output()
         .unwrap();
-    let comparison: serde_json::Value = serde_json::from_slice(&as_json.stdout).unwrap();
+    let comparison = json(&as_json);
+    assert_eq!(comparison["kind"], "PerfComparison");
     let row = &comparison["rows"][0];
     assert_eq!(row["name"], "work");
     assert_eq!(row["significant"], true);
@@ -490,6 +497,14 @@ fn bound_claim(ns: &str, name: &str) -> common::s3env::Provisioned {
     provision(&env, ns, name, true)
 }
 
+fn unfinished_uploads(bucket: &str, provisioned: &common::s3env::Provisioned) -> usize {
+    let env = s3_env();
+    let owner = client(&env.endpoint, &provisioned.access, &provisioned.secret);
+    block_on(owner.multipart_uploads(bucket, ""))
+        .expect("list uploads")
+        .len()
+}
+
 fn objects_in(bucket: &str, provisioned: &common::s3env::Provisioned) -> u64 {
     let env = s3_env();
     let owner = client(&env.endpoint, &provisioned.access, &provisioned.secret);
@@ -511,7 +526,9 @@ fn storage_suite_measures_rgw_and_deletes_what_it_wrote() {
             "--suite",
             "storage",
             "--object-size",
-            "64KiB,1MiB",
+            "64KiB,1MiB,10MiB",
+            "--multipart-threshold",
+            "6MiB",
             "--iterations",
             "5",
             "--concurrency",
@@ -528,15 +545,21 @@ fn storage_suite_measures_rgw_and_deletes_what_it_wrote() {
     assert_eq!(storage["bucket"], claim.bucket.as_str());
     assert_eq!(storage["claim"], format!("{}/bench", ns.name));
     let ops = storage["operations"].as_array().unwrap();
-    assert_eq!(ops.len(), 4, "PUT and GET for each size");
+    assert_eq!(ops.len(), 6, "PUT and GET for each size");
     for op in ops {
         assert_eq!(op["samples"].as_array().unwrap().len(), 5, "{op}");
+        assert!(op["failures"].as_array().unwrap().is_empty(), "{op}");
         assert!(op["throughputBytesPerSecond"].as_f64().unwrap() > 0.0);
         assert!(op["latency"]["p99"].is_null());
+        // From the threshold up, objects go in parts (8MiB + 2MiB); GET checks
+        // that the whole object came back.
+        let large = op["objectSize"] == 10 << 20;
+        assert_eq!(op["multipart"], large, "{op}");
     }
     // 5 measured + 1 warm-up object per size, every one deleted again.
-    assert_eq!(storage["objectsWritten"], 12);
-    assert_eq!(storage["objectsDeleted"], 12);
+    assert_eq!(storage["objectsWritten"], 18);
+    assert_eq!(storage["objectsDeleted"], 18);
+    assert_eq!(unfinished_uploads(&claim.bucket, &claim), 0);
     assert_eq!(
         objects_in(&claim.bucket, &claim),
         0,
@@ -555,7 +578,18 @@ fn storage_suite_measures_rgw_and_deletes_what_it_wrote() {
 
 #[test]
 fn an_interrupted_storage_run_leaves_no_objects() {
-    let ns = TestNamespace::new("perf-interrupt");
+    interrupt_storage_run("perf-interrupt", "256KiB");
+}
+
+#[test]
+fn an_interrupted_multipart_run_leaves_no_objects_and_no_parts() {
+    interrupt_storage_run("perf-interrupt-parts", "10MiB");
+}
+
+/// Interrupts a storage run of `size` objects (multipart from 6MiB up) once
+/// it has written five, and checks that it cleaned up.
+fn interrupt_storage_run(prefix: &str, size: &str) {
+    let ns = TestNamespace::new(prefix);
     let claim = bound_claim(&ns.name, "bench");
     let mut child = Command::new(BIN)
         .args([
@@ -565,7 +599,9 @@ fn an_interrupted_storage_run_leaves_no_objects() {
             "--suite",
             "storage",
             "--object-size",
-            "256KiB",
+            size,
+            "--multipart-threshold",
+            "6MiB",
             "--iterations",
             "100000",
             "--warmup",
@@ -610,6 +646,11 @@ fn an_interrupted_storage_run_leaves_no_objects() {
         objects_in(&claim.bucket, &claim),
         0,
         "an interrupted run leaves no objects"
+    );
+    assert_eq!(
+        unfinished_uploads(&claim.bucket, &claim),
+        0,
+        "an interrupted run leaves no multipart upload"
     );
 }
 

@@ -144,9 +144,14 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME", help_heading = "Storage")]
     pub bucket_claim: Option<String>,
 
-    /// Storage: object sizes, comma-separated (objects from 16MiB up are uploaded in parts)
+    /// Storage: object sizes, comma-separated (from --multipart-threshold up, uploaded in parts)
     #[arg(long, value_delimiter = ',', default_value = "1MiB", value_parser = storage::parse_size, value_name = "SIZES", help_heading = "Storage")]
     pub object_size: Vec<u64>,
+
+    /// Storage: objects of this size or larger are written as multipart uploads
+    /// of 8MiB parts, as S3A and Trino write large files
+    #[arg(long, default_value = "16MiB", value_parser = storage::parse_size, value_name = "SIZE", help_heading = "Storage")]
+    pub multipart_threshold: u64,
 
     /// Storage: use this S3 endpoint instead of the claim's BUCKET_HOST:BUCKET_PORT
     #[arg(long, value_name = "URL", help_heading = "Storage")]

@@ -352,6 +352,7 @@ async fn run_suites(
                     concurrency: args.concurrency as usize,
                     timeout: args.timeout,
                     s3_endpoint: args.s3_endpoint.clone(),
+                    multipart_threshold: args.multipart_threshold,
                 };
                 let result = storage::run(c, &namespace, &claim, &plan, &progress).await?;
                 storage_result = Some(result);

@@ -1,7 +1,10 @@
 //! The storage suite: S3 PUT and GET latency and throughput in a claim's
 //! bucket, with the claim's own credentials (the S3 client and credential
-//! lookup of `kubectl dp buckets`). Every object written is deleted at the end,
-//! also on Ctrl-C: keys are recorded before their PUT is sent.
+//! lookup of `kubectl dp buckets`). Objects from `--multipart-threshold` up are
+//! written as multipart uploads of 8 MiB parts, as S3A and Trino write large
+//! files. Every object written is deleted at the end, also on Ctrl-C: keys are
+//! recorded before their PUT is sent, and uploads left unfinished under the
+//! run's prefix are aborted.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -34,6 +37,8 @@ pub struct Plan {
     pub timeout: Duration,
     /// `--s3-endpoint`.
     pub s3_endpoint: Option<String>,
+    /// Objects of this size or larger are written as multipart uploads.
+    pub multipart_threshold: u64,
 }
 
 /// `--object-size`: `1MiB`, `64MiB`, `512KiB`, `1GiB`, `100` (bytes).
@@ -121,6 +126,21 @@ fn body(size: u64) -> Bytes {
     Bytes::from(bytes)
 }
 
+/// One PUT: a plain one below the multipart threshold, else a multipart upload.
+async fn put(
+    client: &crate::s3::Client,
+    bucket: &str,
+    key: &str,
+    data: Bytes,
+    multipart: bool,
+) -> std::result::Result<(), crate::s3::S3Error> {
+    if multipart {
+        client.put_object_multipart(bucket, key, data, |_| {}).await
+    } else {
+        client.put_object(bucket, key, data).await
+    }
+}
+
 /// Measures PUT and GET per size in the claim's bucket, then deletes every object it wrote.
 pub async fn run(
     cluster: &Cluster,
@@ -180,6 +200,17 @@ pub async fn run(
             Err(e) => cleanup_errors.push(format!("{key}: {e}")),
         }
     }
+    // Multipart uploads cut off by an interruption keep their parts until aborted.
+    match client.multipart_uploads(bucket, &prefix).await {
+        Ok(unfinished) => {
+            for upload in unfinished {
+                if let Err(e) = client.abort_multipart_upload(bucket, &upload).await {
+                    cleanup_errors.push(format!("abort upload of {}: {e}", upload.key));
+                }
+            }
+        }
+        Err(e) => cleanup_errors.push(format!("list unfinished uploads: {e}")),
+    }
     let Some(operations) = outcome else {
         return Err(Error::Config(format!(
             "perf storage interrupted; deleted {deleted} of {} objects it wrote in bucket {}{}",
@@ -215,6 +246,7 @@ async fn measure(
     for &size in &plan.sizes {
         let label = size_label(size);
         let data = body(size);
+        let multipart = size >= plan.multipart_threshold;
         let record = |key: &str| {
             if let Ok(mut keys) = written.lock() {
                 keys.push(key.to_string());
@@ -228,8 +260,7 @@ async fn measure(
             ));
             let key = format!("{prefix}warmup-{label}-{i}");
             record(&key);
-            client
-                .put_object(bucket, &key, data.clone())
+            put(client, bucket, &key, data.clone(), multipart)
                 .await
                 .map_err(|e| Error::Config(format!("perf storage: PUT {bucket}/{key}: {e}")))?;
             let _ = client.get_object(bucket, &key).await;
@@ -254,7 +285,7 @@ async fn measure(
                             let t0 = Instant::now();
                             let result = if is_put {
                                 record(key);
-                                client.put_object(bucket, key, data).await.map(|_| ())
+                                put(client, bucket, key, data, multipart).await
                             } else {
                                 client.get_object(bucket, key).await.and_then(|b| {
                                     if b.len() as u64 == size {
@@ -285,7 +316,7 @@ async fn measure(
             operations.push(StorageOperation {
                 operation: operation.into(),
                 object_size: size,
-                multipart: false,
+                multipart,
                 latency: Distribution::of(&samples),
                 throughput_bytes_per_second: (phase > 0.0 && !samples.is_empty())
                     .then(|| samples.len() as f64 * size as f64 / phase),

@@ -6,6 +6,7 @@
 //! Every request runs under one timeout, so an endpoint that does not answer
 //! fails with a clear error instead of hanging.
 
+mod multipart;
 mod sigv4;
 mod xml;
 
@@ -19,6 +20,7 @@ use hyper_util::rt::TokioExecutor;
 
 use crate::platform::bucket::Lifecycle;
 
+pub use multipart::{PART_SIZE, Upload};
 pub use sigv4::Credentials;
 
 /// Why an S3 call failed, in words a person can act on.
@@ -103,6 +105,8 @@ struct Response {
     body: Bytes,
     /// Whether the answer carries S3's request id header (RGW and AWS send it).
     from_s3: bool,
+    /// The `ETag` header (an uploaded part's, for CompleteMultipartUpload).
+    etag: Option<String>,
 }
 
 impl Client {
@@ -324,6 +328,11 @@ impl Client {
                 .map_err(|e| self.transport(&e))?;
             let status = response.status().as_u16();
             let from_s3 = response.headers().contains_key("x-amz-request-id");
+            let etag = response
+                .headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
             let body = response
                 .into_body()
                 .collect()
@@ -334,6 +343,7 @@ impl Client {
                 status,
                 body,
                 from_s3,
+                etag,
             })
         };
         match tokio::time::timeout(self.timeout, exchange).await {

@@ -43,6 +43,47 @@ pub fn error(body: &[u8]) -> (String, String) {
     }
 }
 
+/// The `UploadId` of an InitiateMultipartUploadResult.
+pub fn upload_id(body: &[u8]) -> Result<String, String> {
+    let text_body = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+    let doc = Document::parse(text_body)
+        .map_err(|e| format!("CreateMultipartUpload answer is not XML: {e}"))?;
+    text(doc.root_element(), "UploadId")
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| "CreateMultipartUpload answer has no UploadId".to_string())
+}
+
+/// The uploads of a ListMultipartUploadsResult.
+pub fn uploads(body: &[u8]) -> Result<Vec<super::Upload>, String> {
+    let text_body = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+    let doc = Document::parse(text_body)
+        .map_err(|e| format!("ListMultipartUploads answer is not XML: {e}"))?;
+    Ok(doc
+        .root_element()
+        .children()
+        .filter(|n| n.is_element() && n.tag_name().name() == "Upload")
+        .filter_map(|n| {
+            Some(super::Upload {
+                key: text(n, "Key")?,
+                upload_id: text(n, "UploadId")?,
+            })
+        })
+        .collect())
+}
+
+/// The CompleteMultipartUpload document for `(part number, ETag)` pairs.
+pub fn complete_multipart_document(parts: &[(usize, String)]) -> String {
+    let mut doc = String::from("<CompleteMultipartUpload>");
+    for (number, etag) in parts {
+        doc.push_str(&format!(
+            "<Part><PartNumber>{number}</PartNumber><ETag>{}</ETag></Part>",
+            escape(etag)
+        ));
+    }
+    doc.push_str("</CompleteMultipartUpload>");
+    doc
+}
+
 pub struct ListPage {
     pub objects: u64,
     pub bytes: u64,
@@ -172,6 +213,25 @@ mod tests {
         let lifecycle = Lifecycle::parse(json).unwrap();
         let back = super::lifecycle(lifecycle_document(&lifecycle).as_bytes()).unwrap();
         assert_eq!(back, lifecycle);
+    }
+
+    #[test]
+    fn multipart_documents() {
+        let started = br#"<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>b</Bucket><Key>k</Key><UploadId>2~abc</UploadId></InitiateMultipartUploadResult>"#;
+        assert_eq!(upload_id(started).unwrap(), "2~abc");
+        assert!(upload_id(b"<InitiateMultipartUploadResult/>").is_err());
+        assert!(upload_id(b"not xml").is_err());
+        let listed = br#"<ListMultipartUploadsResult><Bucket>b</Bucket><Upload><Key>p/a</Key><UploadId>1</UploadId></Upload><Upload><Key>p/b</Key><UploadId>2</UploadId></Upload></ListMultipartUploadsResult>"#;
+        let found = uploads(listed).unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            (found[1].key.as_str(), found[1].upload_id.as_str()),
+            ("p/b", "2")
+        );
+        assert_eq!(
+            complete_multipart_document(&[(1, "\"e1\"".into()), (2, "\"e2\"".into())]),
+            "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"e1\"</ETag></Part><Part><PartNumber>2</PartNumber><ETag>\"e2\"</ETag></Part></CompleteMultipartUpload>"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! A small JSON Schema checker for the report schemas in docs/schema/: `type`
-//! (one or a list), `required`, `properties`, `additionalProperties` (as a schema),
-//! `items`, `enum`, `const` and local `$ref`s (`#/$defs/...`). That is every
+//! (one or a list), `required`, `properties`, `additionalProperties` (a schema or
+//! `false`), `items`, `minItems`, `minimum`, `enum`, `const`, `anyOf` and local
+//! `$ref`s (`#/$defs/...`). That is every
 //! keyword those files use; the full `jsonschema` crate would add minutes of build
 //! time on the test machines for keywords we do not use.
 
@@ -34,6 +35,30 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, found: &mut Ve
             .unwrap_or(&Value::Null);
         assert!(!target.is_null(), "schema: unresolved $ref {reference}");
         return check(root, target, value, path, found);
+    }
+    if let Some(choices) = schema.get("anyOf").and_then(Value::as_array) {
+        let fits = choices.iter().any(|choice| {
+            let mut problems = Vec::new();
+            check(root, choice, value, path, &mut problems);
+            problems.is_empty()
+        });
+        if !fits {
+            found.push(format!("{path}: {value} matches none of anyOf"));
+        }
+    }
+    if let (Some(minimum), Some(number)) = (
+        schema.get("minimum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) && number < minimum
+    {
+        found.push(format!("{path}: {number} is below the minimum {minimum}"));
+    }
+    if let (Some(least), Some(array)) = (
+        schema.get("minItems").and_then(Value::as_u64),
+        value.as_array(),
+    ) && (array.len() as u64) < least
+    {
+        found.push(format!("{path}: fewer than {least} items"));
     }
     if let Some(types) = schema.get("type") {
         let names: Vec<&str> = match types {
@@ -73,13 +98,11 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, found: &mut Ve
             let sub = format!("{path}.{key}");
             match properties.and_then(|p| p.get(key)) {
                 Some(field_schema) => check(root, field_schema, field, &sub, found),
-                None => {
-                    if let Some(extra) = schema.get("additionalProperties")
-                        && extra.is_object()
-                    {
-                        check(root, extra, field, &sub, found);
-                    }
-                }
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => found.push(format!("{sub}: unexpected field")),
+                    Some(extra) if extra.is_object() => check(root, extra, field, &sub, found),
+                    _ => {}
+                },
             }
         }
     }
