@@ -11,6 +11,7 @@ pub mod buckets;
 pub mod cli;
 pub mod error;
 pub mod findings;
+pub mod http;
 pub mod kube;
 pub mod perf;
 pub mod platform;

@@ -5,6 +5,7 @@
 mod buckets;
 mod connect;
 pub mod engine;
+mod forward;
 mod list;
 pub mod logs;
 pub mod metrics;
@@ -14,6 +15,7 @@ pub mod resources;
 pub mod tune;
 
 pub use connect::{Cluster, set_command_name};
+pub use forward::PortForward;
 
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";

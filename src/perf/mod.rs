@@ -478,7 +478,7 @@ async fn connect_trino(
 ) -> Result<(
     crate::trino::Client,
     String,
-    Option<crate::kube::perf::PortForward>,
+    Option<crate::kube::PortForward>,
 )> {
     // Each HTTP exchange of the protocol is short; the query deadline is --timeout.
     let exchange_timeout = args.timeout.min(Duration::from_secs(60));

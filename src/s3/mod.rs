@@ -14,9 +14,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 
 use crate::platform::bucket::Lifecycle;
 
@@ -97,7 +94,7 @@ pub struct Client {
     authority: String,
     credentials: Credentials,
     timeout: Duration,
-    http: HyperClient<HttpConnector, Full<Bytes>>,
+    http: crate::http::Http,
 }
 
 struct Response {
@@ -116,25 +113,14 @@ impl Client {
         credentials: Credentials,
         timeout: Duration,
     ) -> Result<Client, S3Error> {
-        let trimmed = endpoint.trim_end_matches('/');
-        let uri: http::Uri = trimmed
-            .parse()
-            .map_err(|_| S3Error::BadEndpoint(endpoint.to_string()))?;
-        match uri.scheme_str() {
-            Some("http") => {}
-            Some("https") => return Err(S3Error::Https(endpoint.to_string())),
-            _ => return Err(S3Error::BadEndpoint(endpoint.to_string())),
-        }
-        let authority = uri
-            .authority()
-            .map(|a| a.as_str().to_string())
-            .ok_or_else(|| S3Error::BadEndpoint(endpoint.to_string()))?;
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(timeout));
-        connector.enforce_http(true);
-        let http = HyperClient::builder(TokioExecutor::new()).build(connector);
+        let crate::http::Endpoint { base, authority } =
+            crate::http::endpoint(endpoint).map_err(|e| match e {
+                crate::http::EndpointError::Https => S3Error::Https(endpoint.to_string()),
+                crate::http::EndpointError::Malformed => S3Error::BadEndpoint(endpoint.to_string()),
+            })?;
+        let http = crate::http::client(timeout);
         Ok(Client {
-            endpoint: trimmed.to_string(),
+            endpoint: base,
             authority,
             credentials,
             timeout,
@@ -356,11 +342,7 @@ impl Client {
     }
 
     fn transport(&self, error: &(dyn std::error::Error + 'static)) -> S3Error {
-        let mut current = error;
-        while let Some(next) = current.source() {
-            current = next;
-        }
-        let reason = current.to_string();
+        let reason = crate::http::root_cause(error);
         if reason.to_lowercase().contains("timed out") {
             return S3Error::Timeout {
                 endpoint: self.endpoint.clone(),

@@ -167,22 +167,22 @@ async fn probe(
     use crate::kube::engine::{EngineProbe, probe_trino};
     let timeout = Duration::from_secs(10);
     if let Some(url) = url {
-        return probe_trino(url, timeout).await;
+        return probe_trino(url, timeout, false).await;
     }
     let Some((namespace, pod, port)) = analyse::engine::coordinator_target(snapshot) else {
         return EngineProbe::skipped("", "no Trino coordinator pod to port-forward to");
     };
-    match cluster.forward_to_pod(&namespace, &pod, port).await {
-        Ok((local, task)) => {
-            let mut probe = probe_trino(&local, timeout).await;
-            task.abort();
+    match cluster.port_forward(&namespace, &pod, port).await {
+        Ok(forward) => {
+            let local = format!("http://{}", forward.local_addr());
+            let mut probe = probe_trino(&local, timeout, true).await;
             probe.url = format!("pod/{pod}:{port} (port-forward)");
             if let Some(error) = &mut probe.error {
                 *error = format!("through a port-forward to pod {pod} port {port}: {error}");
             }
             probe
         }
-        Err(e) => EngineProbe::skipped("", format!("could not open a local port: {e}")),
+        Err(e) => EngineProbe::skipped("", format!("no port-forward to pod {pod}: {e}")),
     }
 }
 

@@ -11,9 +11,6 @@ use std::time::Duration;
 use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use serde::{Deserialize, Serialize};
 
 /// Why talking to Trino failed (not a failed query: that is [`Outcome::Failed`]).
@@ -43,6 +40,12 @@ pub enum TrinoError {
     },
     #[error("Trino at {url} sent an answer this client does not understand: {reason}")]
     Protocol { url: String, reason: String },
+    #[error("Trino at {url} failed the query ({error_name}): {message}")]
+    Query {
+        url: String,
+        error_name: String,
+        message: String,
+    },
 }
 
 /// `GET /v1/info`.
@@ -141,8 +144,10 @@ pub struct Client {
     /// Rewrite `nextUri` onto `base` (through a port-forward the coordinator
     /// names itself by an address only the cluster can reach).
     rebase: bool,
+    /// `X-Trino-Source`: which command asks (Trino's query list shows it).
+    source: &'static str,
     timeout: Duration,
-    http: HyperClient<HttpConnector, Full<Bytes>>,
+    http: crate::http::Http,
 }
 
 impl Client {
@@ -153,21 +158,12 @@ impl Client {
         password: Option<&str>,
         timeout: Duration,
     ) -> Result<Client, TrinoError> {
-        let base = url.trim_end_matches('/').to_string();
-        let uri: http::Uri = base.parse().map_err(|_| TrinoError::BadUrl(url.into()))?;
-        match uri.scheme_str() {
-            Some("http") => {}
-            Some("https") => return Err(TrinoError::Https(url.into())),
-            _ => return Err(TrinoError::BadUrl(url.into())),
-        }
-        let authority = uri
-            .authority()
-            .map(|a| a.as_str().to_string())
-            .ok_or_else(|| TrinoError::BadUrl(url.into()))?;
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(timeout));
-        connector.set_nodelay(true);
-        let http = HyperClient::builder(TokioExecutor::new()).build(connector);
+        let crate::http::Endpoint { base, authority } =
+            crate::http::endpoint(url).map_err(|e| match e {
+                crate::http::EndpointError::Https => TrinoError::Https(url.into()),
+                crate::http::EndpointError::Malformed => TrinoError::BadUrl(url.into()),
+            })?;
+        let http = crate::http::client(timeout);
         let authorization = password.map(|p| {
             format!(
                 "Basic {}",
@@ -180,9 +176,16 @@ impl Client {
             user: user.to_string(),
             authorization,
             rebase: false,
+            source: "kubectl-dp-perf",
             timeout,
             http,
         })
+    }
+
+    /// Names the asking command in `X-Trino-Source` (default `kubectl-dp-perf`).
+    pub fn source(mut self, source: &'static str) -> Client {
+        self.source = source;
+        self
     }
 
     /// Follow `nextUri` on this client's own address (for a port-forward).
@@ -214,6 +217,43 @@ impl Client {
     /// `deadline` is cancelled (`DELETE nextUri`) and reported as failed with
     /// `CLIENT_TIMEOUT`.
     pub async fn execute(&self, sql: &str, deadline: Duration) -> Result<Outcome, TrinoError> {
+        self.run(sql, deadline, |_| {}).await
+    }
+
+    /// Runs one statement and returns its rows (for small metadata queries:
+    /// every row is kept). A failed query is [`TrinoError::Query`].
+    pub async fn rows(
+        &self,
+        sql: &str,
+        deadline: Duration,
+    ) -> Result<Vec<Vec<serde_json::Value>>, TrinoError> {
+        let mut rows = Vec::new();
+        let outcome = self
+            .run(sql, deadline, |row| {
+                rows.push(row.as_array().cloned().unwrap_or_default())
+            })
+            .await?;
+        match outcome {
+            Outcome::Finished { .. } => Ok(rows),
+            Outcome::Failed {
+                error_name,
+                message,
+                ..
+            } => Err(TrinoError::Query {
+                url: self.base.clone(),
+                error_name,
+                message,
+            }),
+        }
+    }
+
+    /// [`Client::execute`], handing each row to `sink`.
+    async fn run(
+        &self,
+        sql: &str,
+        deadline: Duration,
+        mut sink: impl FnMut(&serde_json::Value),
+    ) -> Result<Outcome, TrinoError> {
         let started = tokio::time::Instant::now();
         let (status, body) = self
             .exchange_retrying("POST", &format!("{}/v1/statement", self.base), Some(sql))
@@ -224,7 +264,10 @@ impl Client {
         let mut rows = 0u64;
         let mut page = self.page(&body)?;
         loop {
-            rows += page.data.as_ref().map_or(0, |d| d.len() as u64);
+            for row in page.data.iter().flatten() {
+                rows += 1;
+                sink(row);
+            }
             if let Some(error) = page.error {
                 return Ok(Outcome::Failed {
                     query_id: page.id,
@@ -317,7 +360,7 @@ impl Client {
             .method(method)
             .uri(uri)
             .header("X-Trino-User", &self.user)
-            .header("X-Trino-Source", "kubectl-dp-perf")
+            .header("X-Trino-Source", self.source)
             .header(
                 "User-Agent",
                 concat!("kubectl-dp/", env!("CARGO_PKG_VERSION")),
@@ -356,13 +399,9 @@ impl Client {
     }
 
     fn transport(&self, error: &(dyn std::error::Error + 'static)) -> TrinoError {
-        let mut current = error;
-        while let Some(next) = current.source() {
-            current = next;
-        }
         TrinoError::Unreachable {
             url: self.base.clone(),
-            reason: current.to_string(),
+            reason: crate::http::root_cause(error),
         }
     }
 }
