@@ -131,8 +131,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l profile -d 'How hard to push (see `tune plan --help`)' -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
 throughput\t'Also switch on optional speed-ups; heap at 85%, more query memory per node'
 low-memory\t'Heap at 75%, less query memory per node'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l dry-run -d '`server`: validate everything with the API server, write nothing' -r -f -a "none\t'Do not dry-run: write'
-server\t'Send every change to the API server as a dry run; write nothing'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l timeout -d 'How long --restart waits' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l workers -d 'Number of Trino workers' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l worker-memory -d 'Container memory of each worker (requests = limits), e.g. 28Gi' -r
@@ -158,14 +158,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l force-conflicts -d 'Take fields another field manager (Flux, Argo CD, kubectl edit) owns; without it such a conflict stops the apply'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l restart -d 'Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l backup -d 'The backup to restore (default: the latest kubectl-dp-tune-backup-*)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l timeout -d 'How long --restart waits' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -186,7 +190,9 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Do not ask for confirmation'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l force -d 'Restore even over changes made since the apply (they are shown, then lost), taking fields other field managers own'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l restart -d 'Roll the Trino Deployments whose ConfigMaps are restored and wait until they are ready'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
@@ -316,6 +322,8 @@ info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l apply -d 'Server-side apply the proposal (field manager kubectl-dp) after showing the diff'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s y -l yes -d 'With --apply: do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l force-conflicts -d 'With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
@@ -392,8 +400,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l noncurrent-expire-days -d 'Expire noncurrent object versions after N days' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l max-size -d 'Bucket quota in bytes (e.g. 100Gi)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l max-objects -d 'Bucket quota in objects' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l dry-run -d '`server`: send to the API server without persisting' -r -f -a "none\t''
-server\t''"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l context -d 'The kubeconfig context to use' -r
@@ -416,6 +424,9 @@ info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l generate-name -d 'Treat NAME as a prefix and let the API server add a suffix'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l update -d 'Change the claim when it exists already (never its storage class or bucket name once Bound)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l force-conflicts -d 'Take fields another field manager (Flux, Argo CD, kubectl edit) owns'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the claim is Bound'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
@@ -477,6 +488,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l s3-endpoint -d 'Use this S3 endpoint instead of the claim ConfigMap\'s BUCKET_HOST:BUCKET_PORT' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l s3-timeout -d 'Timeout of each S3 request' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -500,7 +513,7 @@ info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l force -d 'Delete even though the bucket holds objects or pods use its credentials'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'

@@ -527,7 +527,9 @@ fn plan_prints_applicable_yaml_and_applies_server_side() {
 
     // --apply writes it with field manager kubectl-dp.
     let out = quota(
-        &["plan", "-n", n, "--memory", "16Gi", "--cpu", "8", "--apply"],
+        &[
+            "plan", "-n", n, "--memory", "16Gi", "--cpu", "8", "--apply", "--yes",
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -105,9 +105,15 @@ pub struct CreateArgs {
     /// Treat NAME as a prefix and let the API server add a suffix
     #[arg(long)]
     pub generate_name: bool,
-    /// `server`: send to the API server without persisting
-    #[arg(long, value_name = "MODE", value_parser = ["none", "server"], default_value = "none")]
-    pub dry_run: String,
+    /// `--yes` and `--dry-run`.
+    #[command(flatten)]
+    pub write: crate::cli::WriteArgs,
+    /// Change the claim when it exists already (never its storage class or bucket name once Bound)
+    #[arg(long)]
+    pub update: bool,
+    /// Take fields another field manager (Flux, Argo CD, kubectl edit) owns
+    #[arg(long)]
+    pub force_conflicts: bool,
     /// Wait until the claim is Bound
     #[arg(long)]
     pub wait: bool,
@@ -164,9 +170,9 @@ pub struct DeleteArgs {
     /// Delete even though the bucket holds objects or pods use its credentials
     #[arg(long)]
     pub force: bool,
-    /// Do not ask for confirmation
-    #[arg(short = 'y', long)]
-    pub yes: bool,
+    /// `--yes` and `--dry-run`.
+    #[command(flatten)]
+    pub write: crate::cli::WriteArgs,
     /// How to reach S3 (to count what the bucket holds).
     #[command(flatten)]
     pub s3: S3Args,
@@ -209,7 +215,8 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     if let Command::Create(create) = &args.command
         && matches!(args.output.format, OutputFormat::Yaml | OutputFormat::Json)
-        && create.dry_run == "none"
+        && !create.write.server_dry_run()
+        && !create.update
         && !create.wait
     {
         // Printing for the Git repo needs no cluster; without -n the manifest has
