@@ -163,7 +163,7 @@ pub enum Error {
 
     /// A server-side apply would take fields another field manager owns (409).
     #[error(
-        "{object} not applied: {fields} managed by {managers}; pass --force-conflicts to take them over (or change them where {managers} gets them from)"
+        "{object} not applied: {fields} managed by {managers}; pass --force-conflicts to take ownership (or change the value where {managers} sets it)"
     )]
     Conflict {
         /// The object (`ConfigMap ns/name`).

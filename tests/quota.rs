@@ -499,6 +499,8 @@ fn plan_prints_applicable_yaml_and_applies_server_side() {
             "--cpu",
             "8",
             "--dry-run=server",
+            // The quota was made by `kubectl apply`: kubectl-client-side-apply owns it.
+            "--force-conflicts",
         ],
         None,
     );
@@ -528,7 +530,16 @@ fn plan_prints_applicable_yaml_and_applies_server_side() {
     // --apply writes it with field manager kubectl-dp.
     let out = quota(
         &[
-            "plan", "-n", n, "--memory", "16Gi", "--cpu", "8", "--apply", "--yes",
+            "plan",
+            "-n",
+            n,
+            "--memory",
+            "16Gi",
+            "--cpu",
+            "8",
+            "--apply",
+            "--yes",
+            "--force-conflicts",
         ],
         None,
     );

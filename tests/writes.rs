@@ -229,9 +229,10 @@ fn tune_rollback_asks_dry_runs_and_restarts() {
     assert_eq!(dry.status.code(), Some(0), "{}", both(&dry));
     let text = stdout(&dry);
     assert!(
-        text.contains("-    -Xmx1638M") && text.contains("+    -Xmx4G"),
+        text.contains("-  -Xmx1638M\n") && text.contains("+  -Xmx4G\n"),
         "{text}"
     );
+    assert!(text.contains("(backup kubectl-dp-tune-backup-"), "{text}");
     assert!(text.contains("nothing written"), "{text}");
     assert_eq!(trino_data(n), after);
     assert_ne!(backups(n), "");

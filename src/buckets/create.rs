@@ -84,12 +84,17 @@ pub fn immutable_changes(
     changes
 }
 
-/// The claim's spec as YAML, for the diff (empty for no claim).
+/// The claim's spec as YAML without unset fields, for the diff (empty for no claim).
 fn spec_yaml(claim: Option<&ObjectBucketClaim>) -> Result<String> {
-    claim
-        .map(|c| crate::render::yaml_string(&c.spec))
-        .transpose()
-        .map(Option::unwrap_or_default)
+    let Some(claim) = claim else {
+        return Ok(String::new());
+    };
+    let mut spec = serde_json::to_value(&claim.spec)
+        .map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
+    if let Some(fields) = spec.as_object_mut() {
+        fields.retain(|_, v| !v.is_null() && v != &serde_json::json!({}));
+    }
+    crate::render::yaml_string(&spec)
 }
 
 /// Applies the claim (server-side) after showing the diff and asking; refuses to

@@ -228,13 +228,20 @@ pub(super) async fn rollback(
 
     // What the rollback changes.
     for (cm, restored) in &backup.config_maps {
-        crate::render::diff::write_change(
-            out,
-            palette,
-            &format!("ConfigMap {namespace}/{cm}"),
+        let title = format!("ConfigMap {namespace}/{cm}");
+        let diff = crate::render::diff::unified(
+            &format!("{title} (cluster)"),
+            &format!("{title} (backup {name})"),
             &crate::render::yaml_string(&data.get(cm).cloned().unwrap_or_default())?,
             &crate::render::yaml_string(restored)?,
-        )?;
+            crate::render::diff::CONTEXT,
+        );
+        writeln!(out)?;
+        if diff.is_empty() {
+            writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
+        } else {
+            crate::render::diff::write_painted(out, &diff, palette)?;
+        }
     }
     for (app, patch) in &backup.spark_applications {
         writeln!(
