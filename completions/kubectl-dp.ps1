@@ -102,8 +102,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what should change, with the rule and the numbers behind each change')
-            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup')
-            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the ConfigMaps and SparkApplications the last apply changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore what the last apply changed; refuses when it was edited since (see --force)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the plan''s result for Git: kustomize files or Trino chart values')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -252,8 +252,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;tune;help' {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what should change, with the rule and the numbers behind each change')
-            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup')
-            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the ConfigMaps and SparkApplications the last apply changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore what the last apply changed; refuses when it was edited since (see --force)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the plan''s result for Git: kustomize files or Trino chart values')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -425,7 +425,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List claims with phase, bucket, quota, lifecycle and warnings')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply) or print a claim with a lifecycle policy')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Everything about one claim')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Talk S3 to the bucket with the claim''s own credentials')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a claim, refusing while its bucket holds data or pods use it')
@@ -609,7 +609,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;buckets;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List claims with phase, bucket, quota, lifecycle and warnings')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply) or print a claim with a lifecycle policy')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Everything about one claim')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Talk S3 to the bucket with the claim''s own credentials')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a claim, refusing while its bucket holds data or pods use it')
@@ -790,8 +790,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;help;tune' {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what should change, with the rule and the numbers behind each change')
-            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup')
-            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the ConfigMaps and SparkApplications the last apply changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore what the last apply changed; refuses when it was edited since (see --force)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the plan''s result for Git: kustomize files or Trino chart values')
             break
         }
@@ -820,7 +820,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;help;buckets' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List claims with phase, bucket, quota, lifecycle and warnings')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply) or print a claim with a lifecycle policy')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Everything about one claim')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Talk S3 to the bucket with the claim''s own credentials')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a claim, refusing while its bucket holds data or pods use it')

@@ -34,7 +34,7 @@ use analyse::Preset;
     name = "kubectl-dp-buckets",
     bin_name = "kubectl dp buckets",
     version,
-    after_help = "Exit codes: 0 all good, 1 problems found (warnings, drift, refused delete), 2 could not run.\n\nExamples:\n  kubectl dp buckets list -A\n  kubectl dp buckets create scratch --storage-class ceph-bucket --lifecycle test -o yaml > obc.yaml\n  kubectl dp buckets check --all -n data-platform --s3-endpoint http://127.0.0.1:8080"
+    after_help = "Exit codes: 0 all good, 1 problems found (warnings, drift, refused delete), 2 could not run.\n\nExamples:\n  kubectl dp buckets list -A\n  kubectl dp buckets create scratch --storage-class ceph-bucket --lifecycle test -o yaml > obc.yaml\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --dry-run=server\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --update --max-size 50Gi --yes\n  kubectl dp buckets check --all -n data-platform --s3-endpoint http://127.0.0.1:8080"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -55,7 +55,7 @@ pub struct Args {
 pub enum Command {
     /// List claims with phase, bucket, quota, lifecycle and warnings
     List(ListArgs),
-    /// Create (server-side apply) or print a claim with a lifecycle policy
+    /// Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy
     Create(CreateArgs),
     /// Everything about one claim
     Describe(DescribeArgs),

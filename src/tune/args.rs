@@ -53,9 +53,9 @@ pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
 pub enum Command {
     /// Show what should change, with the rule and the numbers behind each change
     Plan(PlanArgs),
-    /// Apply the plan (server-side apply, field manager kubectl-dp) after a backup
+    /// Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup
     Apply(ApplyArgs),
-    /// Restore the ConfigMaps and SparkApplications the last apply changed
+    /// Restore what the last apply changed; refuses when it was edited since (see --force)
     Rollback(RollbackArgs),
     /// Write the plan's result for Git: kustomize files or Trino chart values
     Export(ExportArgs),
