@@ -517,3 +517,93 @@ fn quota_plan_apply_asks_and_respects_other_managers() {
     );
     assert_eq!(hard(), "16Gi");
 }
+
+/// Runs `args` on a pseudo-terminal (util-linux `script`) and types `answer`
+/// once the prompt had time to appear; returns what the terminal showed.
+fn on_terminal(binary: &str, args: &[&str], answer: &str) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let command_line = std::iter::once(binary)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new("script")
+        .args(["-qec", &command_line, "/dev/null"])
+        .env("KUBECONFIG", kubeconfig())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the command on a terminal");
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn on_a_terminal_every_write_asks_first() {
+    let ns = TestNamespace::new("writes-terminal");
+    let n = ns.name.as_str();
+    let kubeconfig = kubeconfig();
+    let kc = kubeconfig.to_str().unwrap();
+
+    // buckets create: "n" writes nothing, "y" writes.
+    let create = [
+        "create",
+        "asked",
+        "--storage-class",
+        "ceph-bucket",
+        "-n",
+        n,
+        "--kubeconfig",
+        kc,
+    ];
+    let screen = on_terminal(BUCKETS, &create, "n");
+    assert!(
+        screen.contains(&format!("Create ObjectBucketClaim {n}/asked? [y/N]")),
+        "{screen}"
+    );
+    assert!(screen.contains("not applied"), "{screen}");
+    assert!(
+        !kubectl_output(&["get", "obc", "asked", "-n", n], None)
+            .status
+            .success()
+    );
+    let screen = on_terminal(BUCKETS, &create, "y");
+    assert!(
+        screen.contains("objectbucketclaim.objectbucket.io/asked applied"),
+        "{screen}"
+    );
+    assert_eq!(claim_field(n, "asked", ".metadata.name"), "asked");
+
+    // tune apply: the same prompt after the diff.
+    small_trino(n, "gitops");
+    let before = trino_data(n);
+    let apply = ["apply", "-n", n, "--force-conflicts", "--kubeconfig", kc];
+    let screen = on_terminal(TUNE, &apply, "n");
+    assert!(
+        screen.contains(&format!("change(s) to namespace {n}? [y/N]")),
+        "{screen}"
+    );
+    assert!(screen.contains("not applied"), "{screen}");
+    assert_eq!(trino_data(n), before);
+    assert_eq!(backups(n), "");
+    let screen = on_terminal(TUNE, &apply, "y");
+    assert!(screen.contains("configmap/small-trino applied"), "{screen}");
+    assert_ne!(trino_data(n), before);
+
+    // quota plan --apply.
+    let plan = ["plan", "-n", n, "--apply", "--kubeconfig", kc];
+    let screen = on_terminal(QUOTA, &plan, "n");
+    assert!(
+        screen.contains("? [y/N]") && screen.contains("not applied"),
+        "{screen}"
+    );
+    assert_eq!(
+        kubectl(&["get", "resourcequota,limitrange", "-n", n, "-o", "name"]),
+        ""
+    );
+}
