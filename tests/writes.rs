@@ -139,11 +139,44 @@ fn tune_rollback_refuses_to_lose_an_edit_made_since_the_apply() {
     let ns = TestNamespace::new("writes-edited");
     let n = ns.name.as_str();
     small_trino(n, "gitops");
+    let app = format!(
+        r#"{{"apiVersion":"sparkoperator.k8s.io/v1beta2","kind":"SparkApplication","metadata":{{"name":"etl","namespace":"{n}"}},"spec":{{"type":"Scala","mode":"cluster","image":"spark:3.5.6","mainClass":"org.example.Etl","mainApplicationFile":"local:///opt/etl.jar","sparkVersion":"3.5.6","sparkConf":{{"spark.kryoserializer.buffer.max":"4096m"}},"driver":{{"cores":1,"memory":"2g"}},"executor":{{"instances":2,"cores":2,"memory":"4g"}}}}}}"#
+    );
+    apply(&app);
     let before = trino_data(n);
     let applied = dp(TUNE, &["apply", "-n", n, "--yes", "--force-conflicts"]);
     assert_eq!(applied.status.code(), Some(0), "{}", both(&applied));
+    assert!(
+        stdout(&applied).contains("sparkapplication/etl patched"),
+        "{}",
+        stdout(&applied)
+    );
+    let buffer = || {
+        kubectl(&[
+            "get",
+            "sparkapplication",
+            "etl",
+            "-n",
+            n,
+            "-o",
+            "jsonpath={.spec.sparkConf.spark\\.kryoserializer\\.buffer\\.max}",
+        ])
+    };
+    assert_eq!(buffer(), "512m");
 
-    // Someone edits a file and adds one after the apply.
+    // Someone changes a Spark setting the apply set...
+    kubectl(&[
+        "patch",
+        "sparkapplication",
+        "etl",
+        "-n",
+        n,
+        "--type",
+        "merge",
+        "-p",
+        r#"{"spec":{"sparkConf":{"spark.kryoserializer.buffer.max":"1024m"}}}"#,
+    ]);
+    // ... and edits a file and adds one.
     kubectl(&[
         "patch",
         "configmap",
@@ -161,10 +194,12 @@ fn tune_rollback_refuses_to_lose_an_edit_made_since_the_apply() {
     assert_eq!(refused.status.code(), Some(2), "{}", both(&refused));
     let line = stderr(&refused);
     assert!(
-        line.contains("ConfigMap small-trino changed since the apply"),
+        line.contains("ConfigMap small-trino, SparkApplication etl changed since the apply"),
         "{line}"
     );
+    assert!(line.contains("SparkApplication etl"), "{line}");
     assert!(line.contains("--force"), "{line}");
+    assert_eq!(buffer(), "1024m", "nothing written");
     // What would be lost is shown as a diff from what the apply left.
     let shown = stdout(&refused);
     assert!(shown.contains("(now: lost by the rollback)"), "{shown}");
@@ -178,6 +213,7 @@ fn tune_rollback_refuses_to_lose_an_edit_made_since_the_apply() {
 
     let forced = dp(TUNE, &["rollback", "-n", n, "--yes", "--force"]);
     assert_eq!(forced.status.code(), Some(0), "{}", both(&forced));
+    assert_eq!(buffer(), "4096m");
     assert!(
         stdout(&forced).contains("warning: --force"),
         "{}",
