@@ -93,8 +93,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fi
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s V -l version -d 'Print version'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "plan" -d 'Show what should change, with the rule and the numbers behind each change'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "apply" -d 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "rollback" -d 'Restore the ConfigMaps and SparkApplications the last apply changed'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "apply" -d 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "rollback" -d 'Restore what the last apply changed; refuses when it was edited since (see --force)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "export" -d 'Write the plan\'s result for Git: kustomize files or Trino chart values'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l profile -d 'How hard to push: balanced fixes what is wrong; throughput also enables optional speed-ups' -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
@@ -132,8 +132,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l profile -d 'How hard to push (see `tune plan --help`)' -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
 throughput\t'Also switch on optional speed-ups; heap at 85%, more query memory per node'
 low-memory\t'Heap at 75%, less query memory per node'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l dry-run -d '`server`: validate everything with the API server, write nothing' -r -f -a "none\t'Do not dry-run: write'
-server\t'Send every change to the API server as a dry run; write nothing'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l timeout -d 'How long --restart waits' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l workers -d 'Number of Trino workers' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l worker-memory -d 'Container memory of each worker (requests = limits), e.g. 28Gi' -r
@@ -159,14 +159,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l force-conflicts -d 'Take fields another field manager (Flux, Argo CD, kubectl edit) owns; without it such a conflict stops the apply'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l restart -d 'Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l backup -d 'The backup to restore (default: the latest kubectl-dp-tune-backup-*)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l timeout -d 'How long --restart waits' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -187,7 +191,9 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Do not ask for confirmation'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l force -d 'Restore even over changes made since the apply (they are shown, then lost), taking fields other field managers own'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l restart -d 'Roll the Trino Deployments whose ConfigMaps are restored and wait until they are ready'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
@@ -225,8 +231,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show what should change, with the rule and the numbers behind each change'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Restore the ConfigMaps and SparkApplications the last apply changed'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Restore what the last apply changed; refuses when it was edited since (see --force)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the plan\'s result for Git: kustomize files or Trino chart values'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -317,6 +323,8 @@ info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l apply -d 'Server-side apply the proposal (field manager kubectl-dp) after showing the diff'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s y -l yes -d 'With --apply: do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l force-conflicts -d 'With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
@@ -352,7 +360,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not _
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s V -l version -d 'Print version'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "list" -d 'List claims with phase, bucket, quota, lifecycle and warnings'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "create" -d 'Create (server-side apply) or print a claim with a lifecycle policy'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "create" -d 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "describe" -d 'Everything about one claim'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "check" -d 'Talk S3 to the bucket with the claim\'s own credentials'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "delete" -d 'Delete a claim, refusing while its bucket holds data or pods use it'
@@ -393,8 +401,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l noncurrent-expire-days -d 'Expire noncurrent object versions after N days' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l max-size -d 'Bucket quota in bytes (e.g. 100Gi)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l max-objects -d 'Bucket quota in objects' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l dry-run -d '`server`: send to the API server without persisting' -r -f -a "none\t''
-server\t''"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l context -d 'The kubeconfig context to use' -r
@@ -417,6 +425,9 @@ info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l generate-name -d 'Treat NAME as a prefix and let the API server add a suffix'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l update -d 'Change the claim when it exists already (never its storage class or bucket name once Bound)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l force-conflicts -d 'Take fields another field manager (Flux, Argo CD, kubectl edit) owns'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the claim is Bound'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
@@ -478,6 +489,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
+server\t'Send every write to the API server as a dry run (validation, admission); persist nothing'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l s3-endpoint -d 'Use this S3 endpoint instead of the claim ConfigMap\'s BUCKET_HOST:BUCKET_PORT' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l s3-timeout -d 'Timeout of each S3 request' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -501,14 +514,14 @@ info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l force -d 'Delete even though the bucket holds objects or pods use its credentials'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "list" -d 'List claims with phase, bucket, quota, lifecycle and warnings'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create (server-side apply) or print a claim with a lifecycle policy'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "describe" -d 'Everything about one claim'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "check" -d 'Talk S3 to the bucket with the claim\'s own credentials'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a claim, refusing while its bucket holds data or pods use it'
@@ -633,13 +646,13 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and not __fi
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and not __fish_seen_subcommand_from status tune quota buckets perf version completion help" -f -a "completion" -d 'shell completion: a script for bash|zsh|fish|powershell, or `install` for kubectl'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and not __fish_seen_subcommand_from status tune quota buckets perf version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "plan" -d 'Show what should change, with the rule and the numbers behind each change'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "apply" -d 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "rollback" -d 'Restore the ConfigMaps and SparkApplications the last apply changed'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "apply" -d 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "rollback" -d 'Restore what the last apply changed; refuses when it was edited since (see --force)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from tune" -f -a "export" -d 'Write the plan\'s result for Git: kustomize files or Trino chart values'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from quota" -f -a "check" -d 'Would applying these manifests fit the quotas, the LimitRange and the nodes?'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from quota" -f -a "plan" -d 'Propose a ResourceQuota and LimitRange for the namespace (YAML; --apply to apply)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from buckets" -f -a "list" -d 'List claims with phase, bucket, quota, lifecycle and warnings'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from buckets" -f -a "create" -d 'Create (server-side apply) or print a claim with a lifecycle policy'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from buckets" -f -a "create" -d 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from buckets" -f -a "describe" -d 'Everything about one claim'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from buckets" -f -a "check" -d 'Talk S3 to the bucket with the claim\'s own credentials'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand help; and __fish_seen_subcommand_from buckets" -f -a "delete" -d 'Delete a claim, refusing while its bucket holds data or pods use it'

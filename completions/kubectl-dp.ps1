@@ -103,8 +103,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what should change, with the rule and the numbers behind each change')
-            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup')
-            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the ConfigMaps and SparkApplications the last apply changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore what the last apply changed; refuses when it was edited since (see --force)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the plan''s result for Git: kustomize files or Trino chart values')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -145,7 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;tune;apply' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'How hard to push (see `tune plan --help`)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`server`: validate everything with the API server, write nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`server`: show the diff and send every write as a server-side dry run; nothing is persisted')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --restart waits')
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Number of Trino workers')
             [CompletionResult]::new('--worker-memory', '--worker-memory', [CompletionResultType]::ParameterName, 'Container memory of each worker (requests = limits), e.g. 28Gi')
@@ -169,8 +169,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take fields another field manager (Flux, Argo CD, kubectl edit) owns; without it such a conflict stops the apply')
             [CompletionResult]::new('--restart', '--restart', [CompletionResultType]::ParameterName, 'Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
@@ -183,7 +184,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             break
         }
         'kubectl-dp;tune;rollback' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`server`: show the diff and send every write as a server-side dry run; nothing is persisted')
             [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'The backup to restore (default: the latest kubectl-dp-tune-backup-*)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --restart waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
@@ -202,8 +205,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Restore even over changes made since the apply (they are shown, then lost), taking fields other field managers own')
+            [CompletionResult]::new('--restart', '--restart', [CompletionResultType]::ParameterName, 'Roll the Trino Deployments whose ConfigMaps are restored and wait until they are ready')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not verify the API server''s certificate (insecure)')
@@ -248,8 +253,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;tune;help' {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what should change, with the rule and the numbers behind each change')
-            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup')
-            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the ConfigMaps and SparkApplications the last apply changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore what the last apply changed; refuses when it was edited since (see --force)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the plan''s result for Git: kustomize files or Trino chart values')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -363,6 +368,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Server-side apply the proposal (field manager kubectl-dp) after showing the diff')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'With --apply: do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --apply: do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not verify the API server''s certificate (insecure)')
@@ -418,7 +426,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List claims with phase, bucket, quota, lifecycle and warnings')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply) or print a claim with a lifecycle policy')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Everything about one claim')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Talk S3 to the bucket with the claim''s own credentials')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a claim, refusing while its bucket holds data or pods use it')
@@ -465,7 +473,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--noncurrent-expire-days', '--noncurrent-expire-days', [CompletionResultType]::ParameterName, 'Expire noncurrent object versions after N days')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Bucket quota in bytes (e.g. 100Gi)')
             [CompletionResult]::new('--max-objects', '--max-objects', [CompletionResultType]::ParameterName, 'Bucket quota in objects')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`server`: send to the API server without persisting')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`server`: show the diff and send every write as a server-side dry run; nothing is persisted')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -486,6 +494,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
             [CompletionResult]::new('--generate-name', '--generate-name', [CompletionResultType]::ParameterName, 'Treat NAME as a prefix and let the API server add a suffix')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--update', '--update', [CompletionResultType]::ParameterName, 'Change the claim when it exists already (never its storage class or bucket name once Bound)')
+            [CompletionResult]::new('--force-conflicts', '--force-conflicts', [CompletionResultType]::ParameterName, 'Take fields another field manager (Flux, Argo CD, kubectl edit) owns')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the claim is Bound')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
@@ -562,6 +574,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             break
         }
         'kubectl-dp;buckets;delete' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`server`: show the diff and send every write as a server-side dry run; nothing is persisted')
             [CompletionResult]::new('--s3-endpoint', '--s3-endpoint', [CompletionResultType]::ParameterName, 'Use this S3 endpoint instead of the claim ConfigMap''s BUCKET_HOST:BUCKET_PORT')
             [CompletionResult]::new('--s3-timeout', '--s3-timeout', [CompletionResultType]::ParameterName, 'Timeout of each S3 request')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
@@ -583,8 +596,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Delete even though the bucket holds objects or pods use its credentials')
-            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed without a terminal)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not verify the API server''s certificate (insecure)')
@@ -597,7 +610,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;buckets;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List claims with phase, bucket, quota, lifecycle and warnings')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply) or print a claim with a lifecycle policy')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Everything about one claim')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Talk S3 to the bucket with the claim''s own credentials')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a claim, refusing while its bucket holds data or pods use it')
@@ -779,8 +792,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;help;tune' {
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what should change, with the rule and the numbers behind each change')
-            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp) after a backup')
-            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore the ConfigMaps and SparkApplications the last apply changed')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup')
+            [CompletionResult]::new('rollback', 'rollback', [CompletionResultType]::ParameterValue, 'Restore what the last apply changed; refuses when it was edited since (see --force)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the plan''s result for Git: kustomize files or Trino chart values')
             break
         }
@@ -809,7 +822,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
         }
         'kubectl-dp;help;buckets' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List claims with phase, bucket, quota, lifecycle and warnings')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply) or print a claim with a lifecycle policy')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Everything about one claim')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Talk S3 to the bucket with the claim''s own credentials')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a claim, refusing while its bucket holds data or pods use it')

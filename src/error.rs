@@ -161,6 +161,19 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// A server-side apply would take fields another field manager owns (409).
+    #[error(
+        "{object} not applied: {fields} managed by {managers}; pass --force-conflicts to take ownership (or change the value where {managers} sets it)"
+    )]
+    Conflict {
+        /// The object (`ConfigMap ns/name`).
+        object: String,
+        /// The other field managers, quoted and joined (`"flux"`).
+        managers: String,
+        /// The contested fields, joined (`.data.config.properties`).
+        fields: String,
+    },
+
     /// Writing the output failed (a closed pipe is not reported).
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),

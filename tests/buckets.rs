@@ -206,6 +206,7 @@ fn create_applies_with_server_side_apply_and_waits() {
             "analytics",
             "-n",
             &ns.name,
+            "--yes",
         ],
     );
     assert!(made.status.success(), "{}", stderr(&made));
@@ -243,6 +244,7 @@ fn create_applies_with_server_side_apply_and_waits() {
             "analytics",
             "-n",
             &ns.name,
+            "--update",
             "--wait",
             "--timeout",
             "2s",
@@ -277,6 +279,7 @@ fn create_applies_with_server_side_apply_and_waits() {
             "analytics",
             "-n",
             &ns.name,
+            "--update",
             "--wait",
             "--timeout",
             "20s",

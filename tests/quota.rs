@@ -499,6 +499,8 @@ fn plan_prints_applicable_yaml_and_applies_server_side() {
             "--cpu",
             "8",
             "--dry-run=server",
+            // The quota was made by `kubectl apply`: kubectl-client-side-apply owns it.
+            "--force-conflicts",
         ],
         None,
     );
@@ -527,7 +529,18 @@ fn plan_prints_applicable_yaml_and_applies_server_side() {
 
     // --apply writes it with field manager kubectl-dp.
     let out = quota(
-        &["plan", "-n", n, "--memory", "16Gi", "--cpu", "8", "--apply"],
+        &[
+            "plan",
+            "-n",
+            n,
+            "--memory",
+            "16Gi",
+            "--cpu",
+            "8",
+            "--apply",
+            "--yes",
+            "--force-conflicts",
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -263,7 +263,7 @@ fn what_status_calls_fatal_is_fatal_to_trino_and_tune_fixes_it() {
 
     // tune apply writes its proposals into the ConfigMaps; status is then quiet
     // about them and the same files start Trino, which answers a TPC-H query.
-    let applied = dp(TUNE, &["apply", "-n", &ns.name, "-y"]);
+    let applied = dp(TUNE, &["apply", "-n", &ns.name, "-y", "--force-conflicts"]);
     assert!(applied.status.success(), "tune apply: {}", stderr(&applied));
     let codes = status_codes(&ns.name);
     assert!(

@@ -203,18 +203,31 @@ fn apply_is_idempotent_and_rollback_restores_exact_bytes() {
     ]);
 
     // A server-side dry run writes nothing.
-    let dry = dp(BIN, &["apply", "-n", &ns.name, "--dry-run=server"]);
+    let dry = dp(
+        BIN,
+        &[
+            "apply",
+            "-n",
+            &ns.name,
+            "--dry-run=server",
+            "--force-conflicts",
+        ],
+    );
     assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
     assert!(stdout(&dry).contains("nothing written"), "{}", stdout(&dry));
     assert_eq!(config_maps(&ns.name), before);
 
     // Without a terminal and without --yes it refuses.
-    let refused = dp(BIN, &["apply", "-n", &ns.name]);
+    let refused = dp(BIN, &["apply", "-n", &ns.name, "--force-conflicts"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
     assert_eq!(config_maps(&ns.name), before);
 
-    let applied = dp(BIN, &["apply", "-n", &ns.name, "--yes"]);
+    // The example was created by `kubectl apply`: kubectl-client-side-apply owns its keys.
+    let applied = dp(
+        BIN,
+        &["apply", "-n", &ns.name, "--yes", "--force-conflicts"],
+    );
     assert_eq!(
         applied.status.code(),
         Some(0),
@@ -416,7 +429,16 @@ fn examples_broken_apply_and_export_agree_and_rollback_restores() {
         "{plan}"
     );
 
-    let applied = dp(BIN, &["apply", "-n", &applied_ns.name, "--yes"]);
+    let applied = dp(
+        BIN,
+        &[
+            "apply",
+            "-n",
+            &applied_ns.name,
+            "--yes",
+            "--force-conflicts",
+        ],
+    );
     assert_eq!(
         applied.status.code(),
         Some(0),
@@ -626,6 +648,7 @@ fn restart_rolls_the_affected_deployment_and_waits_until_ready() {
             "-n",
             &ns.name,
             "--yes",
+            "--force-conflicts",
             "--restart",
             "--timeout",
             "90s",

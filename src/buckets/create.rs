@@ -4,9 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use crate::cli::OutputFormat;
+use crate::cli::{Go, OutputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::kube::Cluster;
+use crate::platform::crds::ObjectBucketClaim;
 
 use super::analyse::{self, ClaimSpec, LifecycleChoice};
 use super::{Args, CreateArgs, print_value};
@@ -45,7 +46,59 @@ pub fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<serde_json
     }))
 }
 
-/// Applies the claim (server-side), optionally waiting until it is Bound.
+/// What `--update` must not change on a Bound claim (pure): its storage class and
+/// its bucket's name, which Rook fixed when it made the bucket. One line each.
+pub fn immutable_changes(
+    existing: &ObjectBucketClaim,
+    manifest: &serde_json::Value,
+) -> Vec<String> {
+    if existing.phase() != "Bound" {
+        return Vec::new();
+    }
+    let mut changes = Vec::new();
+    let wanted = |field: &str| manifest["spec"][field].as_str().map(str::to_string);
+    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+    let class = wanted("storageClassName");
+    if class.is_some() && class != existing.spec.storage_class_name {
+        changes.push(format!(
+            "storageClassName {} → {}",
+            shown(&existing.spec.storage_class_name),
+            shown(&class)
+        ));
+    }
+    let generate = wanted("generateBucketName");
+    let named = existing.spec.bucket_name.is_some() || existing.spec.generate_bucket_name.is_some();
+    if named && generate.is_some() && generate != existing.spec.generate_bucket_name {
+        changes.push(match &existing.spec.bucket_name {
+            Some(bucket) => format!(
+                "the bucket is named by bucketName {bucket}; generateBucketName would become {}",
+                shown(&generate)
+            ),
+            None => format!(
+                "generateBucketName {} → {}",
+                shown(&existing.spec.generate_bucket_name),
+                shown(&generate)
+            ),
+        });
+    }
+    changes
+}
+
+/// The claim's spec as YAML without unset fields, for the diff (empty for no claim).
+fn spec_yaml(claim: Option<&ObjectBucketClaim>) -> Result<String> {
+    let Some(claim) = claim else {
+        return Ok(String::new());
+    };
+    let mut spec = serde_json::to_value(&claim.spec)
+        .map_err(|e| Error::Output(std::io::Error::other(e.to_string())))?;
+    if let Some(fields) = spec.as_object_mut() {
+        fields.retain(|_, v| !v.is_null() && v != &serde_json::json!({}));
+    }
+    crate::render::yaml_string(&spec)
+}
+
+/// Applies the claim (server-side) after showing the diff and asking; refuses to
+/// touch an existing claim without `--update`; optionally waits until it is Bound.
 pub(super) async fn run(
     cluster: &Cluster,
     args: &Args,
@@ -54,14 +107,78 @@ pub(super) async fn run(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let manifest = claim_manifest(create, namespace)?;
-    let dry_run = create.dry_run == "server";
-    let written = cluster
-        .apply_bucket_claim(namespace, &manifest, dry_run)
-        .await?;
-    let name = written.metadata.name.clone().unwrap_or_default();
-    if matches!(args.output.format, OutputFormat::Json | OutputFormat::Yaml) {
-        print_value(out, &args.output.format, &written)?;
+    let dry_run = create.write.server_dry_run();
+    let force = create.force_conflicts;
+    let key = format!("{namespace}/{}", create.name);
+    let existing = if create.generate_name {
+        None
     } else {
+        cluster.bucket_claim(namespace, &create.name).await?
+    };
+    if let Some(claim) = &existing {
+        if !create.update {
+            return Err(Error::Usage(format!(
+                "ObjectBucketClaim {key} exists already ({}); nothing written; pass --update to change it",
+                claim.phase()
+            )));
+        }
+        let changes = immutable_changes(claim, &manifest);
+        if !changes.is_empty() {
+            return Err(Error::Usage(format!(
+                "ObjectBucketClaim {key} is Bound: refusing to change {} (Rook made its bucket from them); nothing written; create a new claim instead",
+                changes.join(", ")
+            )));
+        }
+    }
+    // The API server's dry run first: what the claim would become (and any conflict).
+    let preview = cluster
+        .apply_bucket_claim(namespace, &manifest, true, force)
+        .await?;
+    let table = !matches!(args.output.format, OutputFormat::Json | OutputFormat::Yaml);
+    // The diff is for the person deciding; with -o json/yaml it goes to stderr.
+    let mut stderr = std::io::stderr();
+    let diff_out: &mut dyn Write = if table { &mut *out } else { &mut stderr };
+    let palette = crate::cli::Palette::new(false);
+    let title = format!("ObjectBucketClaim {key}");
+    let (old, new) = (spec_yaml(existing.as_ref())?, spec_yaml(Some(&preview))?);
+    crate::render::diff::write_change(diff_out, &palette, &title, &old, &new)?;
+    diff_out.flush()?;
+    if existing.is_some() && old == new {
+        if table {
+            writeln!(
+                out,
+                "objectbucketclaim.objectbucket.io/{} unchanged",
+                create.name
+            )?;
+        }
+    } else {
+        let verb = if existing.is_some() {
+            "Update"
+        } else {
+            "Create"
+        };
+        match create
+            .write
+            .go_ahead(&format!("{verb} ObjectBucketClaim {key}?"))?
+        {
+            Go::Declined => {
+                writeln!(out, "not applied")?;
+                return Ok(Exit::Ok);
+            }
+            Go::DryRun | Go::Write => {}
+        }
+    }
+    let written = if dry_run || (existing.is_some() && old == new) {
+        preview
+    } else {
+        cluster
+            .apply_bucket_claim(namespace, &manifest, false, force)
+            .await?
+    };
+    let name = written.metadata.name.clone().unwrap_or_default();
+    if !table {
+        print_value(out, &args.output.format, &written)?;
+    } else if !(existing.is_some() && old == new) {
         let suffix = if dry_run { " (server dry run)" } else { "" };
         writeln!(
             out,
@@ -118,5 +235,56 @@ pub(super) async fn run(
             return Ok(Exit::Problems);
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(
+        phase: &str,
+        class: &str,
+        generate: Option<&str>,
+        bucket: Option<&str>,
+    ) -> ObjectBucketClaim {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "c", "namespace": "n"},
+            "spec": {"storageClassName": class, "generateBucketName": generate, "bucketName": bucket},
+            "status": {"phase": phase},
+        }))
+        .unwrap()
+    }
+
+    fn manifest(class: &str, generate: &str) -> serde_json::Value {
+        serde_json::json!({"spec": {"storageClassName": class, "generateBucketName": generate}})
+    }
+
+    #[test]
+    fn a_bound_claim_keeps_its_class_and_bucket_name() {
+        let bound = claim("Bound", "ceph-bucket", Some("c"), None);
+        assert_eq!(
+            immutable_changes(&bound, &manifest("ceph-bucket", "c")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            immutable_changes(&bound, &manifest("other", "c")),
+            ["storageClassName ceph-bucket → other"]
+        );
+        assert_eq!(
+            immutable_changes(&bound, &manifest("ceph-bucket", "d")),
+            ["generateBucketName c → d"]
+        );
+        let fixed = claim("Bound", "ceph-bucket", None, Some("warehouse"));
+        assert!(
+            immutable_changes(&fixed, &manifest("ceph-bucket", "c"))[0]
+                .contains("bucketName warehouse")
+        );
+    }
+
+    #[test]
+    fn a_pending_claim_may_change() {
+        let pending = claim("Pending", "ceph-bucket", Some("c"), None);
+        assert!(immutable_changes(&pending, &manifest("other", "d")).is_empty());
     }
 }

@@ -80,15 +80,27 @@ pub(super) async fn run(
         return Ok(Exit::Problems);
     }
     out.flush()?;
-    if !crate::cli::confirm_typed(
-        &format!("Type the claim name ({name}) to delete it:"),
-        name,
-        delete.yes,
-    )? {
+    let dry_run = delete.write.server_dry_run();
+    if !dry_run
+        && !crate::cli::confirm_typed(
+            &format!("Type the claim name ({name}) to delete it:"),
+            name,
+            delete.write.yes,
+        )?
+    {
         writeln!(out, "Not deleted.")?;
         return Ok(Exit::Problems);
     }
-    cluster.delete_bucket_claim(namespace, name).await?;
+    cluster
+        .delete_bucket_claim(namespace, name, dry_run)
+        .await?;
+    if dry_run {
+        writeln!(
+            out,
+            "objectbucketclaim.objectbucket.io/{name} deleted (server dry run); nothing deleted"
+        )?;
+        return Ok(Exit::Ok);
+    }
     writeln!(out, "objectbucketclaim.objectbucket.io/{name} deleted")?;
     if args.output.verbose > 0 {
         writeln!(

@@ -34,7 +34,7 @@ use analyse::Preset;
     name = "kubectl-dp-buckets",
     bin_name = "kubectl dp buckets",
     version,
-    after_help = "Exit codes: 0 all good, 1 problems found (warnings, drift, refused delete), 2 could not run.\n\nExamples:\n  kubectl dp buckets list -A\n  kubectl dp buckets create scratch --storage-class ceph-bucket --lifecycle test -o yaml > obc.yaml\n  kubectl dp buckets check --all -n data-platform --s3-endpoint http://127.0.0.1:8080"
+    after_help = "Exit codes: 0 all good, 1 problems found (warnings, drift, refused delete), 2 could not run.\n\nExamples:\n  kubectl dp buckets list -A\n  kubectl dp buckets create scratch --storage-class ceph-bucket --lifecycle test -o yaml > obc.yaml\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --dry-run=server\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --update --max-size 50Gi --yes\n  kubectl dp buckets check --all -n data-platform --s3-endpoint http://127.0.0.1:8080"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -55,7 +55,7 @@ pub struct Args {
 pub enum Command {
     /// List claims with phase, bucket, quota, lifecycle and warnings
     List(ListArgs),
-    /// Create (server-side apply) or print a claim with a lifecycle policy
+    /// Create (server-side apply, after a diff and a confirmation) or print a claim with a lifecycle policy
     Create(CreateArgs),
     /// Everything about one claim
     Describe(DescribeArgs),
@@ -105,9 +105,15 @@ pub struct CreateArgs {
     /// Treat NAME as a prefix and let the API server add a suffix
     #[arg(long)]
     pub generate_name: bool,
-    /// `server`: send to the API server without persisting
-    #[arg(long, value_name = "MODE", value_parser = ["none", "server"], default_value = "none")]
-    pub dry_run: String,
+    /// `--yes` and `--dry-run`.
+    #[command(flatten)]
+    pub write: crate::cli::WriteArgs,
+    /// Change the claim when it exists already (never its storage class or bucket name once Bound)
+    #[arg(long)]
+    pub update: bool,
+    /// Take fields another field manager (Flux, Argo CD, kubectl edit) owns
+    #[arg(long)]
+    pub force_conflicts: bool,
     /// Wait until the claim is Bound
     #[arg(long)]
     pub wait: bool,
@@ -164,9 +170,9 @@ pub struct DeleteArgs {
     /// Delete even though the bucket holds objects or pods use its credentials
     #[arg(long)]
     pub force: bool,
-    /// Do not ask for confirmation
-    #[arg(short = 'y', long)]
-    pub yes: bool,
+    /// `--yes` and `--dry-run`.
+    #[command(flatten)]
+    pub write: crate::cli::WriteArgs,
     /// How to reach S3 (to count what the bucket holds).
     #[command(flatten)]
     pub s3: S3Args,
@@ -209,7 +215,8 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     if let Command::Create(create) = &args.command
         && matches!(args.output.format, OutputFormat::Yaml | OutputFormat::Json)
-        && create.dry_run == "none"
+        && !create.write.server_dry_run()
+        && !create.update
         && !create.wait
     {
         // Printing for the Git repo needs no cluster; without -n the manifest has

@@ -2,10 +2,12 @@
 //! connection flags, the output flags, and how they resolve before any work starts.
 
 mod color;
+mod confirm;
 mod output;
 pub mod values;
 
 pub use color::{ColorChoice, Palette};
+pub use confirm::{DryRun, Go, WriteArgs, confirm, confirm_typed, go_ahead};
 pub use output::{FormatKind, OutputArgs, OutputFormat, normalize_args, parse};
 
 use std::time::Duration;
@@ -185,40 +187,6 @@ pub fn is_dns_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric())
-}
-
-/// Asks `question [y/N]` on stderr (stdout stays machine-readable) and reads the
-/// answer; `yes` (`--yes`) answers for the user. Without a terminal to ask on,
-/// refuses with one line that names `--yes`.
-pub fn confirm(question: &str, yes: bool) -> Result<bool> {
-    if yes {
-        return Ok(true);
-    }
-    let answer = ask(&format!("{question} [y/N] "))?;
-    Ok(matches!(answer.as_str(), "y" | "Y" | "yes"))
-}
-
-/// Asks the user to type `expected` (a name) to go ahead with something that
-/// loses data; the prompt goes to stderr. `yes` answers for the user.
-pub fn confirm_typed(question: &str, expected: &str, yes: bool) -> Result<bool> {
-    if yes {
-        return Ok(true);
-    }
-    Ok(ask(&format!("{question} "))? == expected)
-}
-
-fn ask(prompt: &str) -> Result<String> {
-    use std::io::{IsTerminal, Write};
-    if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(
-            "stdin is not a terminal, so I cannot ask for confirmation: pass --yes".into(),
-        ));
-    }
-    eprint!("{prompt}");
-    std::io::stderr().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    Ok(answer.trim().to_string())
 }
 
 /// The shared `main` of every binary: runs the command on a Tokio runtime, prints

@@ -2,12 +2,13 @@
 //! ObjectBucket, Secret and ConfigMap, server-side apply and delete of a claim.
 
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Secret};
-use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::platform::crds::{ObjectBucket, ObjectBucketClaim};
 
+use super::apply::apply_params;
 use super::{Cluster, FIELD_MANAGER, Listing, Scope, resources};
 
 impl Cluster {
@@ -93,18 +94,19 @@ impl Cluster {
         Ok(listing)
     }
 
-    /// Server-side apply of a claim (field manager `kubectl-dp`), optionally as a server dry run.
+    /// Server-side apply of a claim (field manager `kubectl-dp`), optionally as a
+    /// server dry run; `force` takes fields another field manager owns.
     pub async fn apply_bucket_claim(
         &self,
         namespace: &str,
         claim: &serde_json::Value,
         dry_run: bool,
+        force: bool,
     ) -> Result<ObjectBucketClaim> {
         let resource = resources::object_bucket_claim();
         let api: Api<DynamicObject> =
             Api::namespaced_with(self.client.clone(), namespace, &resource);
-        let mut params = PatchParams::apply(FIELD_MANAGER).force();
-        params.dry_run = dry_run;
+        let params = apply_params(dry_run, force);
         let name = claim["metadata"]["name"]
             .as_str()
             .unwrap_or_default()
@@ -140,6 +142,12 @@ impl Cluster {
                     status.message
                 ),
             }),
+            Err(kube::Error::Api(status)) if super::apply::conflict(&status).is_some() => Err(self
+                .write_error(
+                    "apply",
+                    &format!("ObjectBucketClaim {namespace}/{name}"),
+                    kube::Error::Api(status),
+                )),
             Err(other) => Err(Error::Api {
                 what: format!("applying objectbucketclaim {name} in namespace {namespace}"),
                 reason: other.to_string(),
@@ -147,15 +155,27 @@ impl Cluster {
         }
     }
 
-    /// Deletes an ObjectBucketClaim (Rook then deletes or keeps its bucket).
-    pub async fn delete_bucket_claim(&self, namespace: &str, name: &str) -> Result<()> {
+    /// Deletes an ObjectBucketClaim (Rook then deletes or keeps its bucket),
+    /// optionally as a server dry run.
+    pub async fn delete_bucket_claim(
+        &self,
+        namespace: &str,
+        name: &str,
+        dry_run: bool,
+    ) -> Result<()> {
         let api: Api<DynamicObject> = Api::namespaced_with(
             self.client.clone(),
             namespace,
             &resources::object_bucket_claim(),
         );
         match self
-            .call(api.delete(name, &DeleteParams::default()))
+            .call(api.delete(
+                name,
+                &DeleteParams {
+                    dry_run,
+                    ..DeleteParams::default()
+                },
+            ))
             .await?
         {
             Ok(_) => Ok(()),

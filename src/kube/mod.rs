@@ -2,6 +2,7 @@
 //! paginated lists, and the few writes the suite makes. Everything else in the
 //! crate works on the values these functions return.
 
+mod apply;
 mod buckets;
 mod connect;
 pub mod engine;

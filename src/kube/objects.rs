@@ -1,11 +1,12 @@
 //! Reads and server-side applies of single namespaced objects (field manager `kubectl-dp`), shared by the commands that write.
 
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Api, Patch};
 use serde::Serialize;
 
 use crate::error::Result;
 
-use super::{Cluster, FIELD_MANAGER, Namespaced};
+use super::apply::apply_params;
+use super::{Cluster, Namespaced};
 
 impl Cluster {
     /// One namespaced object, `None` when it does not exist.
@@ -22,28 +23,29 @@ impl Cluster {
         }
     }
 
-    /// Server-side applies `object` (forcing conflicts, as `kubectl apply
-    /// --server-side --force-conflicts`), optionally as a server dry run.
+    /// Server-side applies `object`, optionally as a server dry run; a field
+    /// another manager owns is a [`crate::error::Error::Conflict`] unless `force`
+    /// (`kubectl apply --server-side --force-conflicts`).
     pub async fn apply_namespaced_object<K>(
         &self,
         namespace: &str,
         name: &str,
         object: &K,
         dry_run: bool,
+        force: bool,
     ) -> Result<K>
     where
         K: Namespaced + Serialize,
     {
         let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
-        let mut params = PatchParams::apply(FIELD_MANAGER).force();
-        params.dry_run = dry_run;
+        let params = apply_params(dry_run, force);
         match self
             .call(api.patch(name, &params, &Patch::Apply(object)))
             .await?
         {
             Ok(applied) => Ok(applied),
             Err(e) => {
-                Err(self.object_error("apply", &format!("{} {namespace}/{name}", K::kind(&())), e))
+                Err(self.write_error("apply", &format!("{} {namespace}/{name}", K::kind(&())), e))
             }
         }
     }

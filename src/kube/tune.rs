@@ -9,25 +9,22 @@ use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams
 
 use crate::error::{Error, Result};
 
+use super::apply::apply_params;
 use super::{Cluster, FIELD_MANAGER, resources};
 
 /// The label that marks `tune apply`'s backup ConfigMaps.
 pub const BACKUP_LABEL: &str = "kubectl-dp.io/tune-backup";
 
-fn apply_params(dry_run: bool) -> PatchParams {
-    let mut params = PatchParams::apply(FIELD_MANAGER).force();
-    params.dry_run = dry_run;
-    params
-}
-
 impl Cluster {
-    /// Server-side applies `data` (only the keys given) to ConfigMap `name`.
+    /// Server-side applies `data` (only the keys given) to ConfigMap `name`;
+    /// `force` takes keys another field manager owns (`--force-conflicts`).
     pub async fn apply_config_map_data(
         &self,
         namespace: &str,
         name: &str,
         data: &BTreeMap<String, String>,
         dry_run: bool,
+        force: bool,
     ) -> Result<()> {
         let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), namespace);
         let body = serde_json::json!({
@@ -36,10 +33,10 @@ impl Cluster {
             "metadata": {"name": name, "namespace": namespace},
             "data": data,
         });
-        self.call(api.patch(name, &apply_params(dry_run), &Patch::Apply(&body)))
+        self.call(api.patch(name, &apply_params(dry_run, force), &Patch::Apply(&body)))
             .await?
             .map(|_| ())
-            .map_err(|e| self.object_error("apply", &format!("ConfigMap {namespace}/{name}"), e))
+            .map_err(|e| self.write_error("apply", &format!("ConfigMap {namespace}/{name}"), e))
     }
 
     /// JSON merge patch of a SparkApplication's spec (a `null` value removes a key).
@@ -64,6 +61,23 @@ impl Cluster {
             .map(|_| ())
             .map_err(|e| {
                 self.object_error("patch", &format!("SparkApplication {namespace}/{name}"), e)
+            })
+    }
+
+    /// A SparkApplication's `spec` as JSON, `None` when it does not exist.
+    pub async fn spark_application_spec(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<serde_json::Value>> {
+        let resource = resources::spark_application();
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, &resource);
+        self.call(api.get_opt(name))
+            .await?
+            .map(|found| found.map(|o| o.data["spec"].clone()))
+            .map_err(|e| {
+                self.object_error("get", &format!("SparkApplication {namespace}/{name}"), e)
             })
     }
 
@@ -116,13 +130,14 @@ impl Cluster {
         Ok(items)
     }
 
-    /// Replaces a ConfigMap (keeping its metadata and resourceVersion) with `data` exactly.
-    pub async fn replace_config_map(&self, cm: &ConfigMap) -> Result<()> {
+    /// Replaces a ConfigMap (keeping its metadata and resourceVersion, so a
+    /// change made since it was read fails with a conflict) with `data` exactly.
+    pub async fn replace_config_map(&self, cm: &ConfigMap, dry_run: bool) -> Result<()> {
         let namespace = cm.metadata.namespace.clone().unwrap_or_default();
         let name = cm.metadata.name.clone().unwrap_or_default();
         let api: Api<ConfigMap> = Api::namespaced(self.client.clone(), &namespace);
         let params = PostParams {
-            dry_run: false,
+            dry_run,
             field_manager: Some(FIELD_MANAGER.into()),
         };
         self.call(api.replace(&name, &params, cm))
@@ -164,18 +179,20 @@ impl Cluster {
 }
 
 impl Cluster {
-    /// Server-side applies a partial Deployment (replicas, container resources).
+    /// Server-side applies a partial Deployment (replicas, container resources);
+    /// `force` takes fields another field manager owns.
     pub async fn apply_deployment(
         &self,
         namespace: &str,
         name: &str,
         body: &serde_json::Value,
         dry_run: bool,
+        force: bool,
     ) -> Result<()> {
         let api: Api<Deployment> = Api::namespaced(self.client.clone(), namespace);
-        self.call(api.patch(name, &apply_params(dry_run), &Patch::Apply(body)))
+        self.call(api.patch(name, &apply_params(dry_run, force), &Patch::Apply(body)))
             .await?
             .map(|_| ())
-            .map_err(|e| self.object_error("apply", &format!("Deployment {namespace}/{name}"), e))
+            .map_err(|e| self.write_error("apply", &format!("Deployment {namespace}/{name}"), e))
     }
 }

@@ -1,6 +1,7 @@
 //! `kubectl dp quota`: where the capacity went (ResourceQuotas, LimitRanges,
 //! nodes) and, with `check`, whether a change about to be merged fits.
 
+mod apply;
 pub mod check;
 pub mod manifests;
 pub mod measured;

@@ -51,6 +51,14 @@ pub struct PlanArgs {
     /// server: ask the API server what it would do, without changing anything
     #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, default_missing_value = "server")]
     pub dry_run: Option<DryRun>,
+
+    /// With --apply: do not ask for confirmation (needed without a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns
+    #[arg(long)]
+    pub force_conflicts: bool,
 }
 
 /// The namespace's totals and the headroom asked for.
@@ -271,7 +279,7 @@ pub fn propose(
 }
 
 /// Only what the plan sets, so the diff shows the fields it would change.
-fn comparable_quota(q: &ResourceQuota) -> ResourceQuota {
+pub(super) fn comparable_quota(q: &ResourceQuota) -> ResourceQuota {
     let mut out = ResourceQuota::default();
     out.metadata.name = q.metadata.name.clone();
     out.metadata.namespace = q.metadata.namespace.clone();
@@ -279,7 +287,7 @@ fn comparable_quota(q: &ResourceQuota) -> ResourceQuota {
     out
 }
 
-fn comparable_limit_range(l: &LimitRange) -> LimitRange {
+pub(super) fn comparable_limit_range(l: &LimitRange) -> LimitRange {
     let mut out = LimitRange::default();
     out.metadata.name = l.metadata.name.clone();
     out.metadata.namespace = l.metadata.namespace.clone();
@@ -359,93 +367,7 @@ pub async fn run(
     if args.apply && args.dry_run == Some(DryRun::Client) {
         return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
     }
-    for line in &plan.summary {
-        writeln!(out, "# {line}")?;
-    }
-    let quota_name = plan.quota.metadata.name.clone().unwrap_or_default();
-    let range_name = plan.limit_range.metadata.name.clone().unwrap_or_default();
-    let (old_quota, old_range) = tokio::try_join!(
-        cluster.get_namespaced_object::<ResourceQuota>(&namespace, &quota_name),
-        cluster.get_namespaced_object::<LimitRange>(&namespace, &range_name),
-    )?;
-    if !server_dry_run {
-        // Both objects pass a server-side dry run before either is written, so a
-        // rejected LimitRange never leaves a new quota behind (no half-applied plan).
-        tokio::try_join!(
-            cluster.apply_namespaced_object(&namespace, &quota_name, &plan.quota, true),
-            cluster.apply_namespaced_object(&namespace, &range_name, &plan.limit_range, true),
-        )?;
-    }
-    let suffix = if server_dry_run {
-        " (server dry run)"
-    } else {
-        ""
-    };
-    let target = Target {
-        cluster: &cluster,
-        namespace: &namespace,
-        dry_run: server_dry_run,
-    };
-    target
-        .apply_with_diff(
-            &quota_name,
-            &plan.quota,
-            old_quota.as_ref(),
-            comparable_quota,
-            palette,
-            out,
-        )
-        .await?;
-    writeln!(out, "resourcequota/{quota_name} serverside-applied{suffix}")?;
-    target
-        .apply_with_diff(
-            &range_name,
-            &plan.limit_range,
-            old_range.as_ref(),
-            comparable_limit_range,
-            palette,
-            out,
-        )
-        .await?;
-    writeln!(out, "limitrange/{range_name} serverside-applied{suffix}")?;
-    Ok(Exit::Ok)
-}
-
-/// Where `--apply` writes: the namespace, and whether as a server dry run.
-struct Target<'a> {
-    cluster: &'a Cluster,
-    namespace: &'a str,
-    dry_run: bool,
-}
-
-impl Target<'_> {
-    /// Server-side applies `object` and shows the diff from `old` to what the API
-    /// server made of it, both reduced by `comparable` to the fields the plan sets.
-    async fn apply_with_diff<K>(
-        &self,
-        name: &str,
-        object: &K,
-        old: Option<&K>,
-        comparable: fn(&K) -> K,
-        palette: &Palette,
-        out: &mut dyn Write,
-    ) -> Result<()>
-    where
-        K: crate::kube::Namespaced + serde::Serialize,
-    {
-        let old = old
-            .map(comparable)
-            .map(|o| crate::render::yaml_string(&o))
-            .transpose()?
-            .unwrap_or_default();
-        let applied = self
-            .cluster
-            .apply_namespaced_object(self.namespace, name, object, self.dry_run)
-            .await?;
-        let title = format!("{} {}/{name}", K::kind(&()), self.namespace);
-        let new = crate::render::yaml_string(&comparable(&applied))?;
-        crate::render::diff::write_change(out, palette, &title, &old, &new)
-    }
+    super::apply::apply(&cluster, &namespace, &plan, &args, palette, out).await
 }
 
 /// The `-o` values of `quota plan`: the manifests as YAML (`table`, the default, and

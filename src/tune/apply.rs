@@ -3,11 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
 
-use crate::cli::OutputFormat;
+use crate::cli::{Go, OutputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::kube::Cluster;
 use crate::platform::crds::SparkApplication;
@@ -15,18 +14,8 @@ use crate::render::Metadata;
 
 use super::gather::{gather, sized_plan};
 use super::plan::{self, Inputs};
-use super::{ApplyArgs, DryRun, RollbackArgs, model, render, rules, write_failures};
-
-/// The backup's contents: the previous `data` of every changed ConfigMap and the
-/// previous value of every changed SparkApplication field.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Backup {
-    config_maps: BTreeMap<String, BTreeMap<String, String>>,
-    spark_applications: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    deployments: BTreeMap<String, serde_json::Value>,
-}
+use super::rollback::{Backup, affected_deployments, restart, restore};
+use super::{ApplyArgs, model, render, rules, write_failures};
 
 /// The server-side apply body that gives Deployment `d` the sizing of `changes`, and the one that restores it.
 fn deployment_bodies(
@@ -169,6 +158,8 @@ pub(super) async fn apply(
                 .insert(cm.clone(), c.data.clone().unwrap_or_default());
         }
     }
+    // What this apply writes, so that `rollback` sees edits made after it.
+    backup.applied_config_maps = cm_data.clone();
     let mut app_patches: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     for (name, new) in &apps {
         let Some(old) = inputs
@@ -179,6 +170,9 @@ pub(super) async fn apply(
             continue;
         };
         let (forward, backward) = spark_patches(old, new);
+        backup
+            .applied_spark_applications
+            .insert(name.clone(), forward.clone());
         app_patches.insert(name.clone(), forward);
         backup.spark_applications.insert(name.clone(), backward);
     }
@@ -199,15 +193,17 @@ pub(super) async fn apply(
         backup.deployments.insert(name, backward);
     }
 
-    // Everything through the API server's dry run first: never half-applied.
+    // Everything through the API server's dry run first: never half-applied, and
+    // a field another manager owns stops the apply here (unless --force-conflicts).
+    let force = args.force_conflicts;
     for (name, body) in &deployment_bodies_by_name {
         cluster
-            .apply_deployment(namespace, name, body, true)
+            .apply_deployment(namespace, name, body, true, force)
             .await?;
     }
     for (cm, data) in &cm_data {
         cluster
-            .apply_config_map_data(namespace, cm, data, true)
+            .apply_config_map_data(namespace, cm, data, true, force)
             .await?;
     }
     for (name, patch) in &app_patches {
@@ -225,24 +221,25 @@ pub(super) async fn apply(
     cluster
         .create_backup(namespace, &backup_name, backup_data.clone(), true)
         .await?;
-    if args.dry_run == DryRun::Server {
-        writeln!(
-            out,
-            "dry run (server): {} ConfigMap(s) and {} SparkApplication(s) would change in namespace {namespace}; nothing written",
-            cm_data.len(),
-            app_patches.len()
-        )?;
-        return Ok(Exit::Ok);
-    }
-    if !crate::cli::confirm(
-        &format!(
-            "Apply {} change(s) to namespace {namespace}?",
-            plan.changes.len()
-        ),
-        args.yes,
-    )? {
-        writeln!(out, "not applied")?;
-        return Ok(Exit::Ok);
+    match args.write.go_ahead(&format!(
+        "Apply {} change(s) to namespace {namespace}?",
+        plan.changes.len()
+    ))? {
+        Go::DryRun => {
+            writeln!(
+                out,
+                "dry run (server): {} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s) would change in namespace {namespace}; nothing written",
+                cm_data.len(),
+                app_patches.len(),
+                deployment_bodies_by_name.len()
+            )?;
+            return Ok(Exit::Ok);
+        }
+        Go::Declined => {
+            writeln!(out, "not applied")?;
+            return Ok(Exit::Ok);
+        }
+        Go::Write => {}
     }
     cluster
         .create_backup(namespace, &backup_name, backup_data, false)
@@ -250,7 +247,7 @@ pub(super) async fn apply(
     let written = async {
         for (cm, data) in &cm_data {
             cluster
-                .apply_config_map_data(namespace, cm, data, false)
+                .apply_config_map_data(namespace, cm, data, false, force)
                 .await?;
             writeln!(out, "configmap/{cm} applied ({} file(s))", data.len())?;
         }
@@ -262,7 +259,7 @@ pub(super) async fn apply(
         }
         for (name, body) in &deployment_bodies_by_name {
             cluster
-                .apply_deployment(namespace, name, body, false)
+                .apply_deployment(namespace, name, body, false, force)
                 .await?;
             writeln!(out, "deployment/{name} resized")?;
         }
@@ -273,7 +270,7 @@ pub(super) async fn apply(
         // A write failed after the dry run passed (a conflict, a webhook, a lost
         // connection): put back what went through, so nothing stays half applied.
         writeln!(out, "apply failed; restoring from configmap/{backup_name}")?;
-        return match restore(cluster, namespace, &backup, out).await {
+        return match restore(cluster, namespace, &backup, true, out).await {
             Ok(()) => {
                 cluster.delete_config_map(namespace, &backup_name).await?;
                 Err(error)
@@ -288,22 +285,7 @@ pub(super) async fn apply(
         "backup: configmap/{backup_name} (undo with `kubectl dp tune rollback -n {namespace}`)"
     )?;
     if args.restart {
-        let affected: Vec<String> = inputs
-            .deployments
-            .iter()
-            .filter(|d| plan::is_trino(d))
-            .filter(|d| {
-                d.spec
-                    .as_ref()
-                    .and_then(|s| s.template.spec.as_ref())
-                    .is_some_and(|s| {
-                        crate::platform::workload::config_maps(s)
-                            .iter()
-                            .any(|c| cm_data.contains_key(c))
-                    })
-            })
-            .filter_map(|d| d.metadata.name.clone())
-            .collect();
+        let affected = affected_deployments(&inputs.deployments, cm_data.keys());
         restart(cluster, namespace, &affected, args.timeout, out).await?;
     }
     Ok(Exit::Ok)
@@ -361,143 +343,6 @@ fn spark_patches(
         }
     }
     (Value::Object(forward), Value::Object(backward))
-}
-
-/// Rolls the named Deployments and waits until each is updated and ready.
-async fn restart(
-    cluster: &Cluster,
-    namespace: &str,
-    names: &[String],
-    timeout: Duration,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let at = jiff::Timestamp::now().to_string();
-    for name in names {
-        cluster.restart_deployment(namespace, name, &at).await?;
-        writeln!(out, "deployment/{name} restarting")?;
-    }
-    let deadline = tokio::time::Instant::now() + timeout;
-    for name in names {
-        loop {
-            let d = cluster.tune_deployment(namespace, name).await?;
-            let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-            let status = d.status.clone().unwrap_or_default();
-            let updated = status.updated_replicas.unwrap_or(0);
-            let ready = status.ready_replicas.unwrap_or(0);
-            let observed =
-                status.observed_generation.unwrap_or(0) >= d.metadata.generation.unwrap_or(0);
-            writeln!(
-                out,
-                "deployment/{name}: {updated}/{want} updated, {ready}/{want} ready"
-            )?;
-            out.flush()?;
-            if observed && updated >= want && ready >= want && status.replicas.unwrap_or(0) == want
-            {
-                break;
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(Error::Config(format!(
-                    "deployment/{name} was not ready within {timeout:?}; look at `kubectl rollout status deployment/{name} -n {namespace}` (undo with `kubectl dp tune rollback`)"
-                )));
-            }
-            tokio::time::sleep(Duration::from_secs(2)).await;
-        }
-    }
-    Ok(())
-}
-
-/// Restores the latest (or the named) backup and removes it.
-pub(super) async fn rollback(
-    cluster: &Cluster,
-    namespace: &str,
-    args: &RollbackArgs,
-    out: &mut dyn Write,
-) -> Result<Exit> {
-    let backups = cluster.backups(namespace).await?;
-    let chosen = match &args.backup {
-        Some(name) => backups
-            .iter()
-            .find(|b| b.metadata.name.as_ref() == Some(name)),
-        None => backups.last(),
-    };
-    let Some(chosen) = chosen else {
-        return Err(Error::NotFound {
-            kind: "tune backup".into(),
-            name: args
-                .backup
-                .clone()
-                .unwrap_or_else(|| "kubectl-dp-tune-backup-*".into()),
-            scope: format!(" in namespace {namespace}"),
-            hint: format!(
-                "kubectl get configmaps -n {namespace} -l kubectl-dp.io/tune-backup=true"
-            ),
-        });
-    };
-    let name = chosen.metadata.name.clone().unwrap_or_default();
-    let text = chosen
-        .data
-        .as_ref()
-        .and_then(|d| d.get("backup.json"))
-        .cloned()
-        .unwrap_or_default();
-    let backup: Backup = serde_json::from_str(&text).map_err(|e| {
-        Error::Config(format!(
-            "backup ConfigMap {name} is not readable: {e}; restore by hand"
-        ))
-    })?;
-    if !crate::cli::confirm(
-        &format!(
-            "Restore {} ConfigMap(s) and {} SparkApplication(s) from {name}?",
-            backup.config_maps.len(),
-            backup.spark_applications.len()
-        ),
-        args.yes,
-    )? {
-        writeln!(out, "not restored")?;
-        return Ok(Exit::Ok);
-    }
-    restore(cluster, namespace, &backup, out).await?;
-    cluster.delete_config_map(namespace, &name).await?;
-    writeln!(out, "backup configmap/{name} used and removed")?;
-    Ok(Exit::Ok)
-}
-
-/// Puts back every object a backup holds: ConfigMaps byte for byte, the Spark
-/// keys and Deployment sizes. Used by `rollback`, and by `apply` when a write fails.
-async fn restore(
-    cluster: &Cluster,
-    namespace: &str,
-    backup: &Backup,
-    out: &mut dyn Write,
-) -> Result<()> {
-    for (cm, data) in &backup.config_maps {
-        let mut current =
-            cluster
-                .config_map(namespace, cm)
-                .await?
-                .ok_or_else(|| Error::NotFound {
-                    kind: "ConfigMap".into(),
-                    name: cm.clone(),
-                    scope: format!(" in namespace {namespace}"),
-                    hint: format!("kubectl get configmaps -n {namespace}; the backup is kept"),
-                })?;
-        current.data = Some(data.clone());
-        cluster.replace_config_map(&current).await?;
-        writeln!(out, "configmap/{cm} restored")?;
-    }
-    for (app, patch) in &backup.spark_applications {
-        cluster
-            .patch_spark_application(namespace, app, patch, false)
-            .await?;
-        writeln!(out, "sparkapplication/{app} restored")?;
-    }
-    for (deployment, body) in &backup.deployments {
-        cluster
-            .apply_deployment(namespace, deployment, body, false)
-            .await?;
-        writeln!(out, "deployment/{deployment} restored")?;
-    }
-    Ok(())
 }
 
 /// Warnings for changed objects a GitOps controller manages (pure): it would

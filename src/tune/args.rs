@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
-use crate::cli::{ClusterArgs, FormatKind, OutputArgs};
+use crate::cli::{ClusterArgs, FormatKind, OutputArgs, WriteArgs};
 use crate::findings::Severity;
 
 use super::model::Profile;
@@ -17,7 +17,7 @@ use super::sizing;
     name = "kubectl-dp-tune",
     bin_name = "kubectl dp tune",
     version,
-    after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed; apply/rollback 0 done; 2 could not run.\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --yes"
+    after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed; apply/rollback 0 done; 2 could not run.\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --dry-run=server\n  kubectl dp tune rollback -n data-platform --yes --restart"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -53,9 +53,9 @@ pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
 pub enum Command {
     /// Show what should change, with the rule and the numbers behind each change
     Plan(PlanArgs),
-    /// Apply the plan (server-side apply, field manager kubectl-dp) after a backup
+    /// Apply the plan (server-side apply, field manager kubectl-dp, never forced) after a backup
     Apply(ApplyArgs),
-    /// Restore the ConfigMaps and SparkApplications the last apply changed
+    /// Restore what the last apply changed; refuses when it was edited since (see --force)
     Rollback(RollbackArgs),
     /// Write the plan's result for Git: kustomize files or Trino chart values
     Export(ExportArgs),
@@ -131,15 +131,6 @@ impl SizingArgs {
     }
 }
 
-/// `--dry-run`: how `tune apply` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DryRun {
-    /// Do not dry-run: write
-    None,
-    /// Send every change to the API server as a dry run; write nothing
-    Server,
-}
-
 /// Flags of `tune apply`.
 #[derive(Debug, ClapArgs)]
 pub struct ApplyArgs {
@@ -147,13 +138,13 @@ pub struct ApplyArgs {
     #[arg(long, value_enum, default_value_t = Profile::Balanced)]
     pub profile: Profile,
 
-    /// Do not ask for confirmation
-    #[arg(short = 'y', long)]
-    pub yes: bool,
+    /// `--yes` and `--dry-run`.
+    #[command(flatten)]
+    pub write: WriteArgs,
 
-    /// `server`: validate everything with the API server, write nothing
-    #[arg(long, value_enum, default_value_t = DryRun::None, num_args = 0..=1, default_missing_value = "server", require_equals = true)]
-    pub dry_run: DryRun,
+    /// Take fields another field manager (Flux, Argo CD, kubectl edit) owns; without it such a conflict stops the apply
+    #[arg(long)]
+    pub force_conflicts: bool,
 
     /// Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready
     #[arg(long)]
@@ -171,11 +162,23 @@ pub struct ApplyArgs {
 /// Flags of `tune rollback`.
 #[derive(Debug, ClapArgs)]
 pub struct RollbackArgs {
-    /// Do not ask for confirmation
-    #[arg(short = 'y', long)]
-    pub yes: bool,
+    /// `--yes` and `--dry-run`.
+    #[command(flatten)]
+    pub write: WriteArgs,
 
     /// The backup to restore (default: the latest kubectl-dp-tune-backup-*)
     #[arg(long, value_name = "NAME")]
     pub backup: Option<String>,
+
+    /// Restore even over changes made since the apply (they are shown, then lost), taking fields other field managers own
+    #[arg(long)]
+    pub force: bool,
+
+    /// Roll the Trino Deployments whose ConfigMaps are restored and wait until they are ready
+    #[arg(long)]
+    pub restart: bool,
+
+    /// How long --restart waits
+    #[arg(long, default_value = "5m", value_parser = crate::cli::parse_duration)]
+    pub timeout: Duration,
 }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod outcome;
 pub mod plan;
 mod render;
+pub mod rollback;
 pub mod rules;
 pub mod sizing;
 
@@ -78,7 +79,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         }
         Command::Apply(apply_args) => apply::apply(&cluster, &namespace, apply_args, out).await,
         Command::Rollback(rollback_args) => {
-            apply::rollback(&cluster, &namespace, rollback_args, out).await
+            rollback::rollback(&cluster, &namespace, rollback_args, &palette, out).await
         }
         Command::Export(export_args) => export(&cluster, &namespace, export_args, out).await,
     }
