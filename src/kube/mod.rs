@@ -5,6 +5,8 @@
 mod buckets;
 mod connect;
 pub mod engine;
+mod exec;
+pub mod limits;
 mod list;
 pub mod metrics;
 mod objects;
