@@ -198,8 +198,63 @@ fn every_command_with_the_read_role_the_write_role_and_no_rights() {
     assert!(!stderr(&output).contains("forbidden"), "{}", show(&output));
     assert_forbidden_read(&run_as(BUCKETS, &nobody, &["check", "analytics", "-n", n]));
 
+    // A no-op GitOps change fits: the platform as applied, checked against itself.
+    // Its two SparkApplications are COMPLETED: re-applied unchanged they do not start.
+    let output = run_as(
+        QUOTA,
+        &reader,
+        &["check", "-n", n, "-f", path_str(&manifests), "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", show(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["fits"], true, "{report:#}");
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("is finished and unchanged"), "{report:#}");
+    assert!(
+        !report["workloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["kind"] == "SparkApplication"),
+        "{report:#}"
+    );
+    // A changed application is submitted again: its pods count.
+    let changed =
+        std::fs::read_to_string(&manifests)
+            .unwrap()
+            .replacen("instances: 2", "instances: 3", 1);
+    let changed_path = std::env::temp_dir().join(format!("dp-roles-changed-{n}.yaml"));
+    std::fs::write(&changed_path, changed).unwrap();
+    let output = run_as(
+        QUOTA,
+        &reader,
+        &[
+            "check",
+            "-n",
+            n,
+            "-f",
+            path_str(&changed_path),
+            "-o",
+            "json",
+        ],
+    );
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", show(&output)));
+    assert!(
+        report["workloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["kind"] == "SparkApplication"),
+        "{report:#}"
+    );
+
     // Mutating commands with only the read role: one forbidden line naming the
-    // write role, and nothing written.
+    // write role, and nothing written. The hand-tuning mistakes of the tune tests
+    // give `tune apply` something to change.
+    let broken =
+        std::fs::read_to_string(repo_root().join("tests/fixtures/tune/broken.yaml")).unwrap();
+    apply(&retarget_namespace(&broken, n));
     apply(&format!(
         "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata: {{name: scratch-del, namespace: {n}}}\nspec: {{storageClassName: rook-ceph-bucket, generateBucketName: scratch}}\n"
     ));
@@ -251,57 +306,6 @@ fn every_command_with_the_read_role_the_write_role_and_no_rights() {
             show(&output)
         );
     }
-
-    // A no-op GitOps change fits: the platform as applied, checked against itself.
-    // Its two SparkApplications are COMPLETED: re-applied unchanged they do not start.
-    let output = run_as(
-        QUOTA,
-        &reader,
-        &["check", "-n", n, "-f", path_str(&manifests), "-o", "json"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", show(&output));
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["fits"], true, "{report:#}");
-    let notes = report["notes"].to_string();
-    assert!(notes.contains("is finished and unchanged"), "{report:#}");
-    assert!(
-        !report["workloads"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w["kind"] == "SparkApplication"),
-        "{report:#}"
-    );
-    // A changed application is submitted again: its pods count.
-    let changed =
-        std::fs::read_to_string(&manifests)
-            .unwrap()
-            .replacen("instances: 2", "instances: 3", 1);
-    let changed_path = std::env::temp_dir().join(format!("dp-roles-changed-{n}.yaml"));
-    std::fs::write(&changed_path, changed).unwrap();
-    let output = run_as(
-        QUOTA,
-        &reader,
-        &[
-            "check",
-            "-n",
-            n,
-            "-f",
-            path_str(&changed_path),
-            "-o",
-            "json",
-        ],
-    );
-    let report: Value =
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", show(&output)));
-    assert!(
-        report["workloads"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w["kind"] == "SparkApplication"),
-        "{report:#}"
-    );
 
     // A namespace `view` user (Kubernetes' own role: no SparkApplications) gets a
     // plan that says what it left out, never a silent "no Spark".

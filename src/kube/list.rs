@@ -205,7 +205,10 @@ impl<T> Listing<T> {
                 "the API server does not serve them (their CRD is not installed)".to_string(),
                 "install the operator that provides them, or check the cluster with `kubectl api-resources`".to_string(),
             ),
-            Availability::Forbidden(reason) => (reason, crate::error::rbac_hint("list")),
+            Availability::Forbidden(reason) => (
+                format!("forbidden: {reason}"),
+                crate::error::rbac_hint("list"),
+            ),
             Availability::Failed(reason) => (
                 reason,
                 "check the API server (`kubectl get --raw /readyz`) and retry".to_string(),
