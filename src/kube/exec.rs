@@ -86,10 +86,28 @@ async fn run(exec: &ExecConfig, program: &str, timeout: Option<Duration>) -> Res
         .api_version
         .clone()
         .unwrap_or_else(|| "client.authentication.k8s.io/v1".into());
+    let mut spec = serde_json::json!({"interactive": interactive});
+    // `provideClusterInfo: true`: the cluster as client-go describes it.
+    if exec.provide_cluster_info
+        && let Some(cluster) = &exec.cluster
+    {
+        use base64::Engine;
+        spec["cluster"] = serde_json::json!({
+            "server": cluster.server,
+            "tlsServerName": cluster.tls_server_name,
+            "insecureSkipTLSVerify": cluster.insecure_skip_tls_verify.unwrap_or(false),
+            "certificateAuthorityData": cluster
+                .certificate_authority_data
+                .as_ref()
+                .map(|d| base64::engine::general_purpose::STANDARD.encode(d)),
+            "proxyURL": cluster.proxy_url,
+            "config": cluster.config,
+        });
+    }
     let info = serde_json::json!({
         "apiVersion": api_version,
         "kind": "ExecCredential",
-        "spec": {"interactive": interactive},
+        "spec": spec,
     });
     command.env("KUBERNETES_EXEC_INFO", info.to_string());
     // Like kubectl: the plugin's prompts and errors go to our stderr; its stdout

@@ -304,8 +304,15 @@ pub async fn run(
     let has_daemonset = found
         .iter()
         .any(|m| m.value.get("kind").and_then(|k| k.as_str()) == Some("DaemonSet"));
+    let mut daemonset_note = None;
     let node_count = if has_daemonset {
         let nodes: Listing<Node> = cluster.list_cluster(&ListParams::default()).await?;
+        if !nodes.is_available() {
+            daemonset_note = Some(format!(
+                "DaemonSets: not checked, the nodes could not be read ({}): their pods are not counted",
+                nodes.availability.describe()
+            ));
+        }
         nodes.items.len() as i64
     } else {
         0
@@ -328,6 +335,7 @@ pub async fn run(
         spark::drop_finished_applications(&cluster, &found, targeted, &default_ns).await?;
     let mut live = read_live(&cluster, &namespaces).await?;
     live.notes.extend(spark_notes);
+    live.notes.extend(daemonset_note);
     let now = jiff::Timestamp::now();
     let report = evaluate(&targeted, &live, now);
     match &output.format {
