@@ -257,7 +257,17 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
         );
     }
     // Nothing needed could be read: a verdict would be a guess.
-    if !nodes_read && unread.len() > 2 * namespaces.len() - 1 {
+    // Per namespace: its quotas (unknown without its pods) and its LimitRanges.
+    let fences_unchecked: usize = namespaces
+        .iter()
+        .map(|ns| {
+            let quotas =
+                unread.contains(&format!("resourcequotas in {ns}")) || pods_unread.contains(ns);
+            let ranges = unread.contains(&format!("limitranges in {ns}"));
+            usize::from(quotas) + usize::from(ranges)
+        })
+        .sum();
+    if !nodes_read && fences_unchecked == 2 * namespaces.len() {
         return Err(Error::Forbidden {
             user: cluster.user_name().to_string(),
             verb: "list".into(),
