@@ -88,6 +88,28 @@ pub enum Error {
         timeout: Duration,
     },
 
+    /// A response was larger than the suite reads (see SECURITY.md, "Limits").
+    #[error("{what} was larger than {limit}, the most kubectl-dp reads; {hint}")]
+    TooLarge {
+        /// Which response.
+        what: String,
+        /// The cap, in words (`256 MiB`).
+        limit: String,
+        /// What to do about it.
+        hint: String,
+    },
+
+    /// The server answered 404 for a path every Kubernetes API server serves.
+    #[error(
+        "{server} answered 404 Not Found for {path}, which every Kubernetes API server serves: it is not a Kubernetes API server, or the server URL has a wrong path; check --server/--context and the kubeconfig's clusters[].cluster.server"
+    )]
+    NotKubernetes {
+        /// The server's URL.
+        server: String,
+        /// The path that was not found (`/api/v1/pods`).
+        path: String,
+    },
+
     /// The credentials were rejected (401).
     #[error(
         "the API server at {server} rejected our credentials (401 Unauthorized); refresh them (e.g. log in again) or pick another --context"
@@ -99,7 +121,8 @@ pub enum Error {
 
     /// RBAC forbade a request the command cannot do without (403).
     #[error(
-        "forbidden: {user} cannot {verb} {resource}{scope}; ask for read access (RBAC) or narrow the scope with -n"
+        "forbidden: {user} cannot {verb} {resource}{scope}; {}",
+        rbac_hint(verb)
     )]
     Forbidden {
         /// Who asked.
@@ -177,6 +200,16 @@ pub enum Error {
     /// Writing the output failed (a closed pipe is not reported).
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+/// The ClusterRole that grants `verb` (deploy/rbac/), as the end of a forbidden error.
+pub fn rbac_hint(verb: &str) -> String {
+    if matches!(verb, "get" | "list" | "watch") {
+        "needs deploy/rbac/kubectl-dp-read.yaml (the read-only role), or narrow the scope with -n"
+            .into()
+    } else {
+        "needs deploy/rbac/kubectl-dp-write.yaml (the role of the mutating commands)".into()
+    }
 }
 
 /// The suite's result type.

@@ -434,7 +434,8 @@ fn bad_input_is_one_line_and_exit_2() {
 }
 
 #[test]
-fn forbidden_sections_are_reported_not_fatal() {
+fn no_rights_is_one_forbidden_line_never_zeros() {
+    // Nothing readable: a report of zeros ("allocatable 0 CPU") would be wrong.
     let ns = fenced_namespace();
     let out = quota(
         &[
@@ -445,13 +446,14 @@ fn forbidden_sections_are_reported_not_fatal() {
         ],
         None,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
     assert!(
-        text.contains("not shown: resourcequotas: forbidden"),
-        "{text}"
+        err.contains("forbidden") && err.contains("deploy/rbac/kubectl-dp-read.yaml"),
+        "{err}"
     );
-    assert!(text.contains("not shown: nodes: forbidden"), "{text}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
 }
 
 /// Collapses runs of spaces, so table assertions do not depend on column widths.

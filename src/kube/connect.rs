@@ -8,6 +8,9 @@ use crate::error::{Error, Result};
 
 use super::Scope;
 
+/// How long connecting may take when `--request-timeout 0` lifts the request limit.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A connected API client plus what error messages and scoping need to know.
 #[derive(Clone)]
 pub struct Cluster {
@@ -27,10 +30,14 @@ impl Cluster {
         let (mut config, context) = load_config(args).await?;
         apply_overrides(&mut config, args)?;
         let timeout = args.request_timeout.0;
+        // An exec credential plugin runs under the same limit as every request.
+        super::exec::resolve(&mut config.auth_info, timeout).await?;
         config.read_timeout = timeout;
         config.write_timeout = timeout;
-        config.connect_timeout =
-            Some(timeout.map_or(Duration::from_secs(10), |t| t.min(Duration::from_secs(10))));
+        // The same limit for connecting, so that a timeout error states the limit
+        // that was applied (`--request-timeout 0`: no request limit, connecting
+        // still gives up after CONNECT_TIMEOUT).
+        config.connect_timeout = Some(timeout.unwrap_or(CONNECT_TIMEOUT));
         // Audit logs then tell which of our commands made a request.
         let agent = format!("{}/{}", command_name(), env!("CARGO_PKG_VERSION"));
         if let Ok(value) = http::HeaderValue::from_str(&agent) {
@@ -51,11 +58,16 @@ impl Cluster {
             .or_else(|| args.user.clone())
             .unwrap_or_else(|| "the current user".to_string());
         let default_namespace = config.default_namespace.clone();
-        let client = Client::try_from(config).map_err(|e| {
-            Error::Config(format!(
-                "could not build a client for {server}: {e}; check the kubeconfig's certificates"
+        let client = kube::client::ClientBuilder::try_from(config)
+            .map_err(|e| {
+                Error::Config(format!(
+                    "could not build a client for {server}: {e}; check the kubeconfig's certificates"
+                ))
+            })?
+            .with_layer(&super::limits::ResponseLimitLayer::new(
+                super::limits::MAX_API_RESPONSE,
             ))
-        })?;
+            .build();
         Ok(Cluster {
             client,
             server,
@@ -149,10 +161,18 @@ impl Cluster {
 
     fn transport_error(&self, error: kube::Error) -> Error {
         let reason = root_cause(&error);
+        if super::limits::is_over_limit(&reason) {
+            return Error::TooLarge {
+                what: format!("a response of the API server at {}", self.server),
+                limit: super::limits::describe(super::limits::MAX_API_RESPONSE),
+                hint: "narrow the request with -n or -l, or check that --server is the API server"
+                    .into(),
+            };
+        }
         if reason.contains("timed out") || reason.contains("deadline") {
             return Error::Timeout {
                 server: self.server.clone(),
-                timeout: self.timeout.unwrap_or_default(),
+                timeout: self.timeout.unwrap_or(CONNECT_TIMEOUT),
             };
         }
         Error::Unreachable {

@@ -206,8 +206,8 @@ impl<T> Listing<T> {
                 "install the operator that provides them, or check the cluster with `kubectl api-resources`".to_string(),
             ),
             Availability::Forbidden(reason) => (
-                reason,
-                "ask for list access (RBAC) or narrow the scope with -n".to_string(),
+                format!("forbidden: {reason}"),
+                crate::error::rbac_hint("list"),
             ),
             Availability::Failed(reason) => (
                 reason,
@@ -233,7 +233,7 @@ impl Cluster {
             Scope::All => Api::all(self.client.clone()),
             Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
         };
-        self.paginate::<K, K>(&api, params, K::plural(&()).as_ref())
+        self.paginate::<K, K>(&api, params, K::plural(&()).as_ref(), true)
             .await
     }
 
@@ -246,7 +246,7 @@ impl Cluster {
             + Debug,
     {
         let api: Api<K> = Api::all(self.client.clone());
-        self.paginate::<K, K>(&api, params, K::plural(&()).as_ref())
+        self.paginate::<K, K>(&api, params, K::plural(&()).as_ref(), true)
             .await
     }
 
@@ -263,7 +263,7 @@ impl Cluster {
             Some(Scope::All) | None => Api::all_with(self.client.clone(), resource),
         };
         let listing: Listing<serde_json::Value> =
-            self.paginate(&api, params, &resource.plural).await?;
+            self.paginate(&api, params, &resource.plural, false).await?;
         let mut items = Vec::with_capacity(listing.items.len());
         let mut undecodable = listing.undecodable;
         for value in listing.items {
@@ -298,11 +298,14 @@ impl Cluster {
     }
 
     /// Reads every page of `api`'s list and decodes each item on its own into `T`.
+    /// `builtin`: the kind is part of Kubernetes itself, so a 404 cannot mean "CRD
+    /// not installed": the server is not a Kubernetes API server.
     async fn paginate<K, T>(
         &self,
         api: &Api<K>,
         params: &ListParams,
         plural: &str,
+        builtin: bool,
     ) -> Result<Listing<T>>
     where
         K: kube::Resource,
@@ -338,6 +341,12 @@ impl Cluster {
                         Some(next) if !next.is_empty() => token = Some(next),
                         _ => break,
                     }
+                }
+                Err(kube::Error::Api(status)) if status.code == 404 && builtin => {
+                    return Err(crate::error::Error::NotKubernetes {
+                        server: self.server.clone(),
+                        path: api.resource_url().to_string(),
+                    });
                 }
                 Err(kube::Error::Api(status)) => {
                     let availability = match status.code {
@@ -383,6 +392,44 @@ impl Cluster {
             .collect())
     }
 
+    /// Whether a namespace exists: `Some(false)` only when the API server itself
+    /// says it does not (a Kubernetes `Status` with reason NotFound), `None` when
+    /// the user may not read namespaces (a namespaced Role) so it cannot be told.
+    pub async fn namespace_exists(&self, name: &str) -> Result<Option<bool>> {
+        let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.client.clone());
+        match self.call(api.get(name)).await? {
+            Ok(_) => Ok(Some(true)),
+            Err(kube::Error::Api(status)) if status.code == 404 && status.reason == "NotFound" => {
+                Ok(Some(false))
+            }
+            Err(kube::Error::Api(status)) if status.code == 404 => {
+                Err(crate::error::Error::NotKubernetes {
+                    server: self.server.clone(),
+                    path: format!("/api/v1/namespaces/{name}"),
+                })
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Fails with one line when `scope` is a namespace the API server says does
+    /// not exist (a report about it would be about nothing). A user who may not
+    /// read namespaces gets the benefit of the doubt.
+    pub async fn require_namespace(&self, scope: &Scope) -> Result<()> {
+        let Scope::Namespace(ns) = scope else {
+            return Ok(());
+        };
+        if self.namespace_exists(ns).await? == Some(false) {
+            return Err(crate::error::Error::NotFound {
+                kind: "namespace".into(),
+                name: ns.clone(),
+                scope: String::new(),
+                hint: "kubectl get namespaces".into(),
+            });
+        }
+        Ok(())
+    }
+
     /// Reads one namespaced object; `None` when it does not exist or may not be read
     /// (optional context such as Rook's operator settings: "not known", never a
     /// failure). `get_namespaced_object` is the strict form.
@@ -406,7 +453,7 @@ impl Cluster {
         let api: Api<DynamicObject> =
             Api::namespaced_with(self.client.clone(), namespace, resource);
         let listing: Listing<DynamicObject> = self
-            .paginate(&api, &ListParams::default(), &resource.plural)
+            .paginate(&api, &ListParams::default(), &resource.plural, false)
             .await?;
         Ok(listing
             .items

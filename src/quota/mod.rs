@@ -155,11 +155,20 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     args.output.accept("quota", &show::FORMATS)?;
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = cluster.scope(&args.cluster);
+    cluster.require_namespace(&scope).await?;
     let (gathered, metrics) = if args.usage {
         tokio::try_join!(gather(&cluster, &scope), gather_usage(&cluster, &scope))?
     } else {
         (gather(&cluster, &scope).await?, Listing::default())
     };
+    if gathered.nothing_readable() {
+        return Err(crate::error::Error::Forbidden {
+            user: cluster.user_name().to_string(),
+            verb: "list".into(),
+            resource: "resourcequotas, limitranges, pods or nodes".into(),
+            scope: format!(" in {}", scope.describe()),
+        });
+    }
     let now = jiff::Timestamp::now();
     let mut report = show::build(&gathered, args.by, now);
     if args.usage {

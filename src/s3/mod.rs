@@ -69,6 +69,16 @@ pub enum S3Error {
         /// The HTTP status.
         status: u16,
     },
+    /// A response body over the client's cap (see [`MAX_DOCUMENT_BODY`]).
+    #[error(
+        "S3 response from {endpoint} was larger than {limit}, the most kubectl-dp reads for it; check that the endpoint is the S3 gateway"
+    )]
+    TooLarge {
+        /// The endpoint.
+        endpoint: String,
+        /// The cap, in words.
+        limit: String,
+    },
     /// The endpoint is not a URL.
     #[error("'{0}' is not an http(s) URL like http://rgw.rook-ceph.svc:80")]
     BadEndpoint(String),
@@ -78,6 +88,14 @@ pub enum S3Error {
     )]
     Https(String),
 }
+
+/// The largest S3 response read for a listing, a lifecycle or an error
+/// document: 16 MiB (a ListObjectsV2 page of 1,000 keys is well under 1 MiB).
+pub const MAX_DOCUMENT_BODY: usize = 16 << 20;
+
+/// The largest object body read by `GET`: 5 GiB and 1 KiB, just above the largest
+/// object `perf --suite storage` writes (`--object-size` up to 5 GiB).
+pub const MAX_OBJECT_BODY: usize = (5 << 30) + 1024;
 
 /// What a ListObjectsV2 walk found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -319,11 +337,24 @@ impl Client {
                 .get("etag")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let body = response
-                .into_body()
+            let limit = if method == "GET" && !key.is_empty() {
+                MAX_OBJECT_BODY
+            } else {
+                MAX_DOCUMENT_BODY
+            };
+            let body = http_body_util::Limited::new(response.into_body(), limit)
                 .collect()
                 .await
-                .map_err(|e| self.transport(&e))?
+                .map_err(|e| {
+                    if e.is::<http_body_util::LengthLimitError>() {
+                        S3Error::TooLarge {
+                            endpoint: self.endpoint.clone(),
+                            limit: crate::kube::limits::describe(limit),
+                        }
+                    } else {
+                        self.transport(&*e)
+                    }
+                })?
                 .to_bytes();
             Ok(Response {
                 status,
@@ -373,4 +404,49 @@ fn check(response: Response) -> Result<Bytes, S3Error> {
         code,
         message,
     })
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A loopback server announcing a 64 MiB lifecycle document: the client stops
+    /// at its 16 MiB cap with one clear error instead of reading it all.
+    #[tokio::test]
+    async fn documents_over_the_cap_are_refused() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request).await;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nx-amz-request-id: 1\r\nContent-Length: {}\r\n\r\n",
+                64 << 20
+            );
+            let _ = stream.write_all(head.as_bytes()).await;
+            let chunk = vec![b' '; 1 << 20];
+            for _ in 0..64 {
+                if stream.write_all(&chunk).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let client = Client::new(
+            &format!("http://127.0.0.1:{port}"),
+            Credentials {
+                access_key: "a".into(),
+                secret_key: "s".into(),
+            },
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        let error = client.get_lifecycle("bucket").await.unwrap_err();
+        assert!(
+            matches!(&error, S3Error::TooLarge { limit, .. } if limit == "16 MiB"),
+            "{error}"
+        );
+        server.abort();
+    }
 }

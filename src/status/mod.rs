@@ -92,6 +92,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let fail_on = args.output.fail_on_or(DEFAULT_FAIL_ON);
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = cluster.scope(&args.cluster);
+    cluster.require_namespace(&scope).await?;
     if !args.watch {
         let now = jiff::Timestamp::now();
         let mut snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;

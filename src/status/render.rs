@@ -68,5 +68,6 @@ fn paint_state(palette: &Palette, state: State) -> String {
         State::Degraded => palette.warning(state.label()),
         State::Failing => palette.critical(state.label()),
         State::NotInstalled | State::NotFound | State::Forbidden => palette.dim(state.label()),
+        State::PartlyChecked => palette.warning(state.label()),
     }
 }

@@ -40,6 +40,9 @@ pub enum State {
     NotFound,
     /// RBAC forbade a read it needs.
     Forbidden,
+    /// Nothing wrong in what was read, but some of what it needs could not be
+    /// read (the summary names it): never reported healthy.
+    PartlyChecked,
 }
 
 impl State {
@@ -52,6 +55,7 @@ impl State {
             State::NotInstalled => "not installed",
             State::NotFound => "not found",
             State::Forbidden => "could not check (forbidden)",
+            State::PartlyChecked => "partly checked",
         }
     }
 }

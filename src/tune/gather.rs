@@ -25,8 +25,18 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     )?;
     let deployments = deployments.require("deployments", &scope)?;
     let config_maps = config_maps.require("configmaps", &scope)?;
-    // A missing SparkApplication CRD or a forbidden read means no Spark to tune;
-    // an object our model cannot read is named in the plan's notes.
+    // A missing SparkApplication CRD means no Spark to tune; a forbidden or failed
+    // read is named in the plan's notes (never a silent "no Spark"), and so is an
+    // object our model cannot read.
+    let unreadable = match &spark.availability {
+        crate::kube::Availability::Forbidden(_) | crate::kube::Availability::Failed(_) => {
+            vec![format!(
+                "sparkapplications ({})",
+                spark.availability.describe()
+            )]
+        }
+        _ => Vec::new(),
+    };
     let mut undecodable = spark.undecodable.clone();
     let mut spark_applications = Vec::new();
     for value in &spark.items {
@@ -49,6 +59,7 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
         deployments,
         config_maps,
         undecodable,
+        unreadable,
         spark_applications,
         spark_raw: spark
             .items

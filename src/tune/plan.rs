@@ -32,6 +32,9 @@ pub struct Inputs {
     pub spark_raw: BTreeMap<String, serde_json::Value>,
     /// Objects that could not be decoded (left out of the plan, named in its notes).
     pub undecodable: Vec<crate::kube::Undecodable>,
+    /// Lists that could not be read (`sparkapplications: forbidden …`): what
+    /// they hold is not tuned, and the plan's notes say so.
+    pub unreadable: Vec<String>,
 }
 
 const SERVER_FILES: &[&str] = &[
@@ -225,6 +228,15 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
             }
         })
         .collect();
+    notes.extend(inputs.unreadable.iter().map(|what| Note {
+        object: crate::findings::ObjectRef::new("Namespace", None, &inputs.namespace),
+        file: None,
+        line: None,
+        code: "cluster.not-checked".into(),
+        message: format!(
+            "{what}: not checked, so nothing of it is tuned; bind deploy/rbac/kubectl-dp-read.yaml to include it"
+        ),
+    }));
     let ns = inputs.namespace.as_str();
     let find_cm = |name: &str| {
         inputs
@@ -417,6 +429,7 @@ mod tests {
     fn the_hand_tuning_mistakes_are_fixed_and_the_result_validates() {
         let inputs = Inputs {
             undecodable: Vec::new(),
+            unreadable: Vec::new(),
             namespace: "dp".into(),
             deployments: vec![
                 deployment("trino-coordinator", "coordinator", 1, "10Gi", "coord"),

@@ -20,6 +20,11 @@ pub struct Live {
     pub pods: Vec<Pod>,
     /// The nodes (empty when they may not be read).
     pub nodes: Vec<Node>,
+    /// The nodes could be read: without them the node check is not made (a
+    /// cluster of no nodes would fit nothing).
+    pub nodes_read: bool,
+    /// What could not be read (`nodes`, `resourcequotas in NS`), for the report.
+    pub not_checked: Vec<String>,
     /// What could not be read, and so was not checked.
     pub notes: Vec<String>,
 }
@@ -192,8 +197,15 @@ pub fn evaluate(
         }
     }
 
-    let nodes = check_nodes(&shaped, live, &replaced_pods, now, &mut reasons);
+    let nodes = if live.nodes_read {
+        let mut nodes = check_nodes(&shaped, live, &replaced_pods, now, &mut reasons);
+        nodes.checked = true;
+        nodes
+    } else {
+        NodeCheck::default()
+    };
     CheckReport {
+        not_checked: live.not_checked.clone(),
         fits: reasons.is_empty(),
         reasons,
         workloads: rows,

@@ -5,6 +5,7 @@
 mod evaluate;
 mod limits;
 mod render;
+pub mod spark;
 
 pub use evaluate::{Live, evaluate};
 pub use limits::apply_limit_ranges;
@@ -74,6 +75,9 @@ pub struct CheckReport {
     pub defaults_applied: Vec<String>,
     /// Whether the pods fit on the nodes.
     pub nodes: NodeCheck,
+    /// What could not be read and so was not checked (`nodes`,
+    /// `resourcequotas in NS`): the verdict covers only the rest.
+    pub not_checked: Vec<String>,
     /// What could not be checked.
     pub notes: Vec<String>,
 }
@@ -180,6 +184,8 @@ pub struct NodeCheck {
     pub unplaced: Vec<String>,
     /// Every new pod has a node.
     pub fits: bool,
+    /// The nodes could be read and the check ran (false: `fits` says nothing).
+    pub checked: bool,
 }
 
 async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<Live> {
@@ -192,17 +198,29 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
     )?;
     let all_readable = pods.is_available();
     let mut pod_items = pods.items;
+    let mut unread = Vec::new();
+    // Namespaces whose pods cannot be read: their quota usage is unknown.
+    let mut pods_unread = BTreeSet::new();
     if !all_readable {
         notes.push("pods of other namespaces could not be read: node free space counts only the target namespaces".into());
         pod_items.clear();
         for ns in namespaces {
             let scope = Scope::Namespace(ns.clone());
             let listing: Listing<Pod> = cluster.list(&scope, &super::active_pods()).await?;
+            if !listing.is_available() {
+                unread.push(format!("pods in {ns}"));
+                pods_unread.insert(ns.clone());
+            }
             pod_items.extend(listing.items);
         }
     }
-    if !nodes.is_available() {
-        notes.push("nodes could not be read (forbidden?): the node check is skipped".into());
+    let nodes_read = nodes.is_available();
+    if !nodes_read {
+        unread.push("nodes".to_string());
+        notes.push(format!(
+            "nodes: not checked ({}): whether the pods fit on the nodes is unknown",
+            nodes.availability.describe()
+        ));
     }
     let mut states = BTreeMap::new();
     for ns in namespaces {
@@ -211,12 +229,21 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
             cluster.list::<ResourceQuota>(&scope, &all),
             cluster.list::<LimitRange>(&scope, &all)
         )?;
-        if !quotas.is_available() {
+        let quotas_read = quotas.is_available();
+        let mut quota_items = quotas.items;
+        if !quotas_read {
+            unread.push(format!("resourcequotas in {ns}"));
             notes.push(format!(
                 "resourcequotas in {ns} could not be read: quota not checked"
             ));
+        } else if pods_unread.contains(ns) {
+            notes.push(format!(
+                "pods in {ns} could not be read: what its quotas have left is unknown, quota not checked"
+            ));
+            quota_items.clear();
         }
         if !ranges.is_available() {
+            unread.push(format!("limitranges in {ns}"));
             notes.push(format!(
                 "limitranges in {ns} could not be read: LimitRange not checked"
             ));
@@ -224,15 +251,39 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
         states.insert(
             ns.clone(),
             NamespaceState {
-                quotas: quotas.items,
+                quotas: quota_items,
                 limit_ranges: ranges.items,
             },
         );
+    }
+    // Nothing needed could be read: a verdict would be a guess.
+    // Per namespace: its quotas (unknown without its pods) and its LimitRanges.
+    let fences_unchecked: usize = namespaces
+        .iter()
+        .map(|ns| {
+            let quotas =
+                unread.contains(&format!("resourcequotas in {ns}")) || pods_unread.contains(ns);
+            let ranges = unread.contains(&format!("limitranges in {ns}"));
+            usize::from(quotas) + usize::from(ranges)
+        })
+        .sum();
+    if !nodes_read && fences_unchecked == 2 * namespaces.len() {
+        return Err(Error::Forbidden {
+            user: cluster.user_name().to_string(),
+            verb: "list".into(),
+            resource: "resourcequotas, limitranges or nodes".into(),
+            scope: format!(
+                " in namespace {}",
+                namespaces.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        });
     }
     Ok(Live {
         namespaces: states,
         pods: pod_items,
         nodes: nodes.items,
+        nodes_read,
+        not_checked: unread,
         notes,
     })
 }
@@ -263,8 +314,15 @@ pub async fn run(
     let has_daemonset = found
         .iter()
         .any(|m| m.value.get("kind").and_then(|k| k.as_str()) == Some("DaemonSet"));
+    let mut daemonset_note = None;
     let node_count = if has_daemonset {
         let nodes: Listing<Node> = cluster.list_cluster(&ListParams::default()).await?;
+        if !nodes.is_available() {
+            daemonset_note = Some(format!(
+                "DaemonSets: not checked, the nodes could not be read ({}): their pods are not counted",
+                nodes.availability.describe()
+            ));
+        }
         nodes.items.len() as i64
     } else {
         0
@@ -283,7 +341,11 @@ pub async fn run(
         })
         .collect();
     let namespaces: BTreeSet<String> = targeted.iter().map(|(_, ns)| ns.clone()).collect();
-    let live = read_live(&cluster, &namespaces).await?;
+    let (targeted, spark_notes) =
+        spark::drop_finished_applications(&cluster, &found, targeted, &default_ns).await?;
+    let mut live = read_live(&cluster, &namespaces).await?;
+    live.notes.extend(spark_notes);
+    live.notes.extend(daemonset_note);
     let now = jiff::Timestamp::now();
     let report = evaluate(&targeted, &live, now);
     match &output.format {
@@ -383,6 +445,8 @@ mod tests {
             .into(),
             pods,
             nodes: vec![node],
+            nodes_read: true,
+            not_checked: vec![],
             notes: vec![],
         }
     }

@@ -15,8 +15,17 @@ fn res(map: &BTreeMap<String, Quantity>, k: &str) -> String {
 
 /// The verdict (fits or not, and why), then the workloads, quotas and nodes.
 pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Result<()> {
-    if report.fits {
+    if report.fits && report.not_checked.is_empty() {
         writeln!(out, "{}", palette.good("FITS: applying these manifests stays within the quotas, the LimitRange and the nodes"))?;
+    } else if report.fits {
+        writeln!(
+            out,
+            "{}",
+            palette.warning(&format!(
+                "FITS what could be read; not checked: {} (could not be read)",
+                report.not_checked.join(", ")
+            ))
+        )?;
     } else {
         writeln!(out, "{}", palette.critical("DOES NOT FIT:"))?;
         for reason in &report.reasons {
@@ -114,7 +123,13 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
     }
     let n = &report.nodes;
     writeln!(out, "\n{}", palette.bold("Nodes"))?;
-    if let Some(largest) = &n.largest_pod {
+    if !n.checked {
+        writeln!(
+            out,
+            "  {}",
+            palette.warning("not checked: the nodes could not be read (see the note below)")
+        )?;
+    } else if let Some(largest) = &n.largest_pod {
         let place = match &n.largest_pod_node {
             Some(node) => palette.good(&format!("fits on {node}")),
             None => palette.critical(&format!(
@@ -130,15 +145,17 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
             n.largest_pod_memory.display_bytes()
         )?;
     }
-    writeln!(
-        out,
-        "  {} new pods request {} CPU, {} memory; free allocatable {} CPU, {} memory",
-        n.pods,
-        n.requested_cpu.display_cpu(),
-        n.requested_memory.display_bytes(),
-        n.free_cpu.display_cpu(),
-        n.free_memory.display_bytes()
-    )?;
+    if n.checked {
+        writeln!(
+            out,
+            "  {} new pods request {} CPU, {} memory; free allocatable {} CPU, {} memory",
+            n.pods,
+            n.requested_cpu.display_cpu(),
+            n.requested_memory.display_bytes(),
+            n.free_cpu.display_cpu(),
+            n.free_memory.display_bytes()
+        )?;
+    }
     if !n.unplaced.is_empty() {
         writeln!(
             out,

@@ -55,6 +55,10 @@ pub struct QuotaReport {
     pub cluster: ClusterView,
     /// Sections that could not be read, and why.
     pub unavailable: Vec<String>,
+    /// The lists that could not be read (`nodes`, `resourcequotas`, ...): their
+    /// sections are "not checked", never zero or none (`cluster.allocatable` is
+    /// zero when `nodes` is here).
+    pub not_checked: Vec<String>,
     /// `--usage`: measured usage against requests and limits (see `measured`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<super::measured::UsageView>,
@@ -316,6 +320,21 @@ fn describe(what: &str, availability: &Availability) -> Option<String> {
     }
 }
 
+impl Gathered {
+    /// Nothing the report needs could be read (forbidden or failed everywhere):
+    /// a report of zeros would be wrong, so the command fails.
+    pub fn nothing_readable(&self) -> bool {
+        [
+            &self.quotas.availability,
+            &self.limit_ranges.availability,
+            &self.pods.availability,
+            &self.nodes.availability,
+        ]
+        .iter()
+        .all(|a| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
+    }
+}
+
 /// The report from what was read (pure).
 pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport {
     let scoped_pods: Vec<&Pod> = g
@@ -375,7 +394,18 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
                 .into(),
         );
     }
+    let not_checked = [
+        ("resourcequotas", &g.quotas.availability),
+        ("limitranges", &g.limit_ranges.availability),
+        ("pods", &g.pods.availability),
+        ("nodes", &g.nodes.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
+    .map(|(plural, _)| plural.to_string())
+    .collect();
     QuotaReport {
+        not_checked,
         scope: g.scope.clone(),
         quotas,
         limit_ranges,

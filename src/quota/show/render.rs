@@ -52,7 +52,15 @@ pub fn table(
         "{}",
         palette.bold(&format!("Resource quotas ({})", report.scope.describe()))
     )?;
-    if report.quotas.is_empty() {
+    let not_checked = |plural: &str| report.not_checked.iter().any(|p| p == plural);
+    let unread_line = |plural: &str| {
+        palette.warning(&format!(
+            "  not checked ({plural} could not be read; see below)"
+        ))
+    };
+    if not_checked("resourcequotas") {
+        writeln!(out, "{}", unread_line("resourcequotas"))?;
+    } else if report.quotas.is_empty() {
         writeln!(out, "  none")?;
     } else {
         let mut headers = vec![
@@ -90,7 +98,9 @@ pub fn table(
     }
 
     writeln!(out, "\n{}", palette.bold("Limit ranges"))?;
-    if report.limit_ranges.is_empty() {
+    if not_checked("limitranges") {
+        writeln!(out, "{}", unread_line("limitranges"))?;
+    } else if report.limit_ranges.is_empty() {
         writeln!(out, "  none")?;
     } else {
         let headers = [
@@ -126,7 +136,9 @@ pub fn table(
     }
 
     writeln!(out, "\n{}", palette.bold("Pods without requests or limits"))?;
-    if report.pods_without_resources.is_empty() {
+    if not_checked("pods") {
+        writeln!(out, "{}", unread_line("pods"))?;
+    } else if report.pods_without_resources.is_empty() {
         writeln!(out, "  none")?;
     } else {
         let rows = report
@@ -145,16 +157,40 @@ pub fn table(
     }
 
     let c = &report.cluster;
-    writeln!(
-        out,
-        "\n{}",
-        palette.bold(&format!(
-            "Nodes: allocatable {} CPU, {} memory, {} pods",
-            c.allocatable.cpu.display_cpu(),
-            c.allocatable.memory.display_bytes(),
-            c.allocatable.pods
-        ))
-    )?;
+    if not_checked("nodes") {
+        // Allocatable unknown: no zeros, no percentages against them.
+        writeln!(out, "\n{}\n{}", palette.bold("Nodes"), unread_line("nodes"))?;
+    } else {
+        writeln!(
+            out,
+            "\n{}",
+            palette.bold(&format!(
+                "Nodes: allocatable {} CPU, {} memory, {} pods",
+                c.allocatable.cpu.display_cpu(),
+                c.allocatable.memory.display_bytes(),
+                c.allocatable.pods
+            ))
+        )?;
+        node_table(report, palette, wide, out)?;
+    }
+    if let Some(usage) = &report.usage {
+        crate::quota::measured::table(usage, palette, out)?;
+    }
+
+    for line in &report.unavailable {
+        writeln!(out, "\n{}", palette.warning(&format!("not shown: {line}")))?;
+    }
+    Ok(())
+}
+
+/// The node view's table (totals against allocatable).
+fn node_table(
+    report: &QuotaReport,
+    palette: &Palette,
+    wide: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let c = &report.cluster;
     let by_node = c.by == Some(By::Node);
     let mut headers = vec![match c.by {
         None => "SCOPE",
@@ -215,13 +251,6 @@ pub fn table(
     }
     rows.push(row("(cluster total)", &c.total, &c.allocatable));
     crate::render::table(out, &headers, rows)?;
-    if let Some(usage) = &report.usage {
-        crate::quota::measured::table(usage, palette, out)?;
-    }
-
-    for line in &report.unavailable {
-        writeln!(out, "\n{}", palette.warning(&format!("not shown: {line}")))?;
-    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 mod buckets;
 mod chains;
 mod compliance;
+pub mod coverage;
 pub mod crash_logs;
 pub mod engine;
 mod nessie;
@@ -48,6 +49,8 @@ pub fn analyse(
         components.push(section.status);
         all_findings.extend(section.findings);
     }
+    coverage::mark(snapshot, &mut components);
+    all_findings.extend(coverage::finding(snapshot));
     all_findings.extend(snapshot.undecodable().into_iter().map(Finding::undecodable));
     let mut all_findings = chains::link(snapshot, all_findings);
     findings::sort(&mut all_findings);

@@ -97,8 +97,16 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     let found = store_count > 0
         || !snapshot.external_secrets.items.is_empty()
         || !snapshot.secrets.items.is_empty();
+    // Stores that could not be listed are not counted as none (coverage names them).
+    let stores = if super::coverage::unchecked(snapshot, Component::Secrets)
+        .contains(&"clustersecretstores")
+    {
+        format!("{stores_ready}/{store_count} SecretStores ready (ClusterSecretStores not checked)")
+    } else {
+        format!("{stores_ready}/{store_count} stores ready")
+    };
     let summary = format!(
-        "{synced}/{} external secrets synced, {stores_ready}/{store_count} stores ready, {hand_written} hand-written credential secrets",
+        "{synced}/{} external secrets synced, {stores}, {hand_written} hand-written credential secrets",
         snapshot.external_secrets.items.len()
     );
     let reads = [
