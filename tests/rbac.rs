@@ -103,15 +103,21 @@ fn versions(namespace: &str) -> String {
     ])
 }
 
-/// `--yes` where the command has it (the mutating commands ask on a terminal).
+/// `--yes` and `--force-conflicts` where the command has them (the mutating
+/// commands ask on a terminal, and apply without force).
 fn with_yes<'a>(binary: &str, sub: &str, args: &[&'a str]) -> Vec<&'a str> {
     let help = std::process::Command::new(binary)
         .args([sub, "--help"])
         .output()
         .expect("help");
     let mut all = args.to_vec();
-    if stdout(&help).contains("--yes") {
-        all.push("--yes");
+    // Unattended, and taking over fields the test's plain `kubectl apply` owns
+    // (the forbidden-write checks must reach the API server, not stop at a
+    // conflict).
+    for flag in ["--yes", "--force-conflicts"] {
+        if stdout(&help).contains(flag) {
+            all.push(flag);
+        }
     }
     all
 }
