@@ -18,6 +18,24 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
             report.generated_at
         ))
     )?;
+    if report.coverage.mode != crate::snapshot::coverage::Mode::Namespace {
+        writeln!(out, "{}", palette.dim(&report.coverage.describe()))?;
+    }
+    for reference in &report.coverage.references {
+        if reference.state == crate::snapshot::coverage::ReferenceState::NotChecked {
+            writeln!(
+                out,
+                "{}",
+                palette.warning(&format!(
+                    "Not checked: Service {}/{} ({}): {}",
+                    reference.namespace,
+                    reference.name,
+                    reference.referenced_by,
+                    reference.reason.as_deref().unwrap_or("not readable")
+                ))
+            )?;
+        }
+    }
     writeln!(out)?;
     let rows = report
         .components

@@ -1,0 +1,567 @@
+//! The platform as one snapshot: every list the analysis needs, read
+//! concurrently, one paginated call per kind and namespace, no per-object
+//! requests but the few Services the platform names in other namespaces.
+
+pub mod coverage;
+pub mod references;
+
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Event, LimitRange, Node, PersistentVolumeClaim, Pod, ResourceQuota, Secret, Service,
+};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+use kube::api::ListParams;
+
+use crate::error::{Error, Result};
+use crate::kube::{Availability, Cluster, Fetched, Listing, Scope, resources};
+use crate::platform::crds::{
+    ExternalSecret, ObjectBucketClaim, PrometheusRule, SecretStore, SparkApplication,
+};
+
+pub use coverage::Coverage;
+
+/// Pods per page: pods are the largest list, and fewer, larger pages save
+/// round trips (each page of 2,000 pods is a few MB).
+const POD_PAGE: u32 = 2000;
+
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub scope: Option<Scope>,
+    /// Which namespaces were read and why, and the Services read in others.
+    pub coverage: Coverage,
+    pub taken_at: Option<jiff::Timestamp>,
+    pub pods: Listing<Pod>,
+    pub deployments: Listing<Deployment>,
+    pub stateful_sets: Listing<StatefulSet>,
+    pub config_maps: Listing<ConfigMap>,
+    pub secrets: Listing<Secret>,
+    pub services: Listing<Service>,
+    pub jobs: Listing<Job>,
+    pub resource_quotas: Listing<ResourceQuota>,
+    pub limit_ranges: Listing<LimitRange>,
+    pub network_policies: Listing<NetworkPolicy>,
+    pub bucket_claims: Listing<ObjectBucketClaim>,
+    pub spark_applications: Listing<SparkApplication>,
+    pub external_secrets: Listing<ExternalSecret>,
+    pub secret_stores: Listing<SecretStore>,
+    pub cluster_secret_stores: Listing<SecretStore>,
+    pub prometheus_rules: Listing<PrometheusRule>,
+    pub claims: Listing<PersistentVolumeClaim>,
+    /// Warning events in the scope (one list, `type=Warning`); the analysis
+    /// keeps those of platform objects.
+    pub events: Listing<Event>,
+    /// Nodes and every active pod, read only when a platform pod is
+    /// unschedulable for cpu or memory (to say how much is missing).
+    pub nodes: Option<Listing<Node>>,
+    pub scheduled_pods: Option<Listing<Pod>>,
+    /// What the Trino coordinator itself said (`status --probe`).
+    pub engine: Option<crate::kube::engine::EngineProbe>,
+    /// Rook's operator settings (which `additionalConfig` fields it accepts), when readable.
+    pub rook_operator_config: Option<ConfigMap>,
+}
+
+/// Rook's operator settings ConfigMap.
+pub const ROOK_OPERATOR_CONFIG: &str = "rook-ceph-operator-config";
+
+/// The small kinds that tell where the platform is, read in the whole scope.
+struct Found {
+    deployments: Listing<Deployment>,
+    stateful_sets: Listing<StatefulSet>,
+    bucket_claims: Listing<ObjectBucketClaim>,
+    spark_applications: Listing<SparkApplication>,
+}
+
+impl Found {
+    async fn read(cluster: &Cluster, scope: &Scope) -> Result<Found> {
+        let all = ListParams::default();
+        let (claims, apps) = (
+            resources::object_bucket_claim(),
+            resources::spark_application(),
+        );
+        let (deployments, stateful_sets, bucket_claims, spark_applications) = tokio::try_join!(
+            cluster.list::<Deployment>(scope, &all),
+            cluster.list::<StatefulSet>(scope, &all),
+            cluster.list_custom(&claims, Some(scope), &all),
+            cluster.list_custom(&apps, Some(scope), &all),
+        )?;
+        Ok(Found {
+            deployments,
+            stateful_sets,
+            bucket_claims,
+            spark_applications,
+        })
+    }
+
+    /// Only the objects of the covered namespaces.
+    fn within(mut self, coverage: &Coverage) -> Found {
+        let keep = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+            meta.namespace
+                .as_deref()
+                .is_some_and(|ns| coverage.includes(ns))
+        };
+        self.deployments.items.retain(|o| keep(&o.metadata));
+        self.stateful_sets.items.retain(|o| keep(&o.metadata));
+        self.bucket_claims.items.retain(|o| keep(&o.metadata));
+        self.spark_applications.items.retain(|o| keep(&o.metadata));
+        let undecodable_in = |u: &crate::kube::Undecodable| {
+            u.namespace
+                .as_deref()
+                .is_none_or(|ns| coverage.includes(ns))
+        };
+        self.bucket_claims.undecodable.retain(undecodable_in);
+        self.spark_applications.undecodable.retain(undecodable_in);
+        self.deployments.undecodable.retain(undecodable_in);
+        self.stateful_sets.undecodable.retain(undecodable_in);
+        self
+    }
+}
+
+/// The kinds read only in the covered namespaces.
+struct Inside {
+    pods: Listing<Pod>,
+    config_maps: Listing<ConfigMap>,
+    secrets: Listing<Secret>,
+    services: Listing<Service>,
+    jobs: Listing<Job>,
+    resource_quotas: Listing<ResourceQuota>,
+    limit_ranges: Listing<LimitRange>,
+    network_policies: Listing<NetworkPolicy>,
+    volume_claims: Listing<PersistentVolumeClaim>,
+    events: Listing<Event>,
+    external_secrets: Listing<ExternalSecret>,
+    secret_stores: Listing<SecretStore>,
+}
+
+impl Inside {
+    async fn read(cluster: &Cluster, namespaces: &[String]) -> Result<Inside> {
+        let all = ListParams::default();
+        let pods = ListParams::default().limit(POD_PAGE);
+        let warnings = ListParams::default().fields("type=Warning");
+        // Helm's release records are the largest Secrets and never a finding.
+        let secrets = ListParams::default().fields("type!=helm.sh/release.v1");
+        let (externals, stores) = (resources::external_secret(), resources::secret_store());
+        let (
+            (pods, config_maps, secrets, services, jobs, resource_quotas),
+            (
+                limit_ranges,
+                network_policies,
+                volume_claims,
+                events,
+                external_secrets,
+                secret_stores,
+            ),
+        ) = tokio::try_join!(
+            async {
+                tokio::try_join!(
+                    cluster.list_in::<Pod>(namespaces, &pods),
+                    cluster.list_in::<ConfigMap>(namespaces, &all),
+                    cluster.list_in::<Secret>(namespaces, &secrets),
+                    cluster.list_in::<Service>(namespaces, &all),
+                    cluster.list_in::<Job>(namespaces, &all),
+                    cluster.list_in::<ResourceQuota>(namespaces, &all),
+                )
+            },
+            async {
+                tokio::try_join!(
+                    cluster.list_in::<LimitRange>(namespaces, &all),
+                    cluster.list_in::<NetworkPolicy>(namespaces, &all),
+                    cluster.list_in::<PersistentVolumeClaim>(namespaces, &all),
+                    cluster.list_in::<Event>(namespaces, &warnings),
+                    cluster.list_custom_in(&externals, namespaces, &all),
+                    cluster.list_custom_in(&stores, namespaces, &all),
+                )
+            },
+        )?;
+        Ok(Inside {
+            pods,
+            config_maps,
+            secrets,
+            services,
+            jobs,
+            resource_quotas,
+            limit_ranges,
+            network_policies,
+            volume_claims,
+            events,
+            external_secrets,
+            secret_stores,
+        })
+    }
+}
+
+/// Reads each referenced Service by name (at most [`references::MAX_REFERENCES`]).
+async fn read_references(
+    cluster: &Cluster,
+    wanted: std::collections::BTreeMap<(String, String), String>,
+) -> Result<Vec<coverage::Reference>> {
+    use coverage::{Reference, ReferenceState};
+    use futures::StreamExt;
+    let total = wanted.len();
+    let answers: Vec<Result<Reference>> = futures::stream::iter(wanted.into_iter().enumerate())
+        .map(|(i, ((namespace, name), referenced_by))| async move {
+            let (state, reason) = if i >= references::MAX_REFERENCES {
+                (
+                    ReferenceState::NotChecked,
+                    Some(format!(
+                        "{total} Services in other namespaces are referenced; only the first {} are read",
+                        references::MAX_REFERENCES
+                    )),
+                )
+            } else {
+                match cluster.fetch::<Service>(&namespace, &name).await? {
+                    Fetched::Found(_) => (ReferenceState::Found, None),
+                    Fetched::Absent => (ReferenceState::Absent, None),
+                    Fetched::Unknown(why) => (ReferenceState::NotChecked, Some(why)),
+                }
+            };
+            Ok(Reference {
+                kind: "Service".into(),
+                namespace,
+                name,
+                referenced_by,
+                state,
+                reason,
+            })
+        })
+        .buffered(8)
+        .collect()
+        .await;
+    answers.into_iter().collect()
+}
+
+/// A PrometheusRule in a covered namespace, or one about Trino, Nessie or Spark
+/// wherever it lives (the monitoring stack's namespace).
+fn is_platform_rule(rule: &PrometheusRule, coverage: &Coverage) -> bool {
+    if rule
+        .metadata
+        .namespace
+        .as_deref()
+        .is_some_and(|ns| coverage.includes(ns))
+    {
+        return true;
+    }
+    let text = serde_json::to_string(&rule.spec)
+        .unwrap_or_default()
+        .to_lowercase();
+    ["trino", "nessie", "spark"]
+        .iter()
+        .any(|c| text.contains(c))
+}
+
+impl Snapshot {
+    /// Reads everything in `scope` at once; [`Snapshot::gather_selected`] with no selector.
+    /// `rook_namespace` is where Rook's operator keeps `rook-ceph-operator-config`.
+    pub async fn gather(
+        cluster: &Cluster,
+        scope: &Scope,
+        rook_namespace: &str,
+    ) -> Result<Snapshot> {
+        Snapshot::gather_selected(cluster, scope, rook_namespace, None).await
+    }
+
+    /// Reads the platform. With `-n` every list is of that namespace. With
+    /// `-A` the small kinds (namespaces, Deployments, StatefulSets, claims,
+    /// SparkApplications) are listed first to find the platform's namespaces
+    /// ([`coverage::discover`]), or `selector`'s namespaces are taken; the
+    /// other kinds (pods, ConfigMaps, Secrets…) are then listed only there.
+    /// Services the platform names in other namespaces are read by name
+    /// ([`references::outside`], at most [`references::MAX_REFERENCES`]).
+    /// Fails only when the cluster cannot be reached or nothing at all may be
+    /// read; a missing CRD or one forbidden kind is recorded in its listing.
+    pub async fn gather_selected(
+        cluster: &Cluster,
+        scope: &Scope,
+        rook_namespace: &str,
+        selector: Option<&str>,
+    ) -> Result<Snapshot> {
+        let started = std::time::Instant::now();
+        let (found, coverage, inside) = match scope {
+            Scope::Namespace(ns) => {
+                let coverage = Coverage::named(ns);
+                let names = coverage.names();
+                let (found, inside) =
+                    tokio::try_join!(Found::read(cluster, scope), Inside::read(cluster, &names))?;
+                (found, coverage, inside)
+            }
+            Scope::All => {
+                let (found, namespaces, all_namespaces) = tokio::try_join!(
+                    Found::read(cluster, scope),
+                    cluster.namespaces(selector),
+                    async {
+                        // The selector's namespaces are counted against all of them.
+                        match selector {
+                            Some(_) => cluster.namespaces(None).await.map(Some),
+                            None => Ok(None),
+                        }
+                    },
+                )?;
+                let coverage = match selector {
+                    Some(selector) => {
+                        if !namespaces.is_available() {
+                            return Err(Error::Usage(format!(
+                                "--namespace-selector needs to list namespaces: {}",
+                                namespaces.availability.describe()
+                            )));
+                        }
+                        let total = all_namespaces
+                            .filter(|l| l.is_available())
+                            .map_or(namespaces.items.len(), |l| l.items.len());
+                        coverage::selected(&namespaces.items, selector, total, rook_namespace)
+                    }
+                    None => coverage::discover(&coverage::Discovery {
+                        namespaces: namespaces
+                            .is_available()
+                            .then_some(namespaces.items.as_slice()),
+                        deployments: &found.deployments.items,
+                        stateful_sets: &found.stateful_sets.items,
+                        bucket_claims: &found.bucket_claims.items,
+                        spark_applications: &found.spark_applications.items,
+                        operator_namespace: rook_namespace,
+                    }),
+                };
+                let inside = Inside::read(cluster, &coverage.names()).await?;
+                (found.within(&coverage), coverage, inside)
+            }
+        };
+        let all = ListParams::default();
+        let (stores, rules) = (
+            resources::cluster_secret_store(),
+            resources::prometheus_rule(),
+        );
+        let (cluster_secret_stores, mut prometheus_rules, rook_operator_config) = tokio::try_join!(
+            cluster.list_custom(&stores, None, &all),
+            // Alerting rules often live in the monitoring stack's namespace: with
+            // -A they are read everywhere and those about the platform kept.
+            cluster.list_custom::<PrometheusRule>(&rules, Some(scope), &all),
+            cluster.get_if_readable::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
+        )?;
+        prometheus_rules
+            .items
+            .retain(|r| is_platform_rule(r, &coverage));
+        let mut coverage = coverage;
+        coverage.references = read_references(
+            cluster,
+            references::outside(
+                &coverage,
+                &inside.config_maps.items,
+                &found.deployments.items,
+                &found.stateful_sets.items,
+            ),
+        )
+        .await?;
+        // Only an unschedulable pod needs the nodes: how much is missing.
+        let (nodes, scheduled_pods) = if inside.pods.items.iter().any(lacks_cpu_or_memory) {
+            let active = crate::quota::active_pods().limit(POD_PAGE);
+            let (nodes, scheduled) = tokio::try_join!(
+                cluster.list_cluster::<Node>(&all),
+                cluster.list::<Pod>(&Scope::All, &active),
+            )?;
+            (Some(nodes), Some(scheduled))
+        } else {
+            (None, None)
+        };
+        let mut snapshot = Snapshot {
+            scope: Some(scope.clone()),
+            coverage,
+            taken_at: Some(jiff::Timestamp::now()),
+            pods: inside.pods,
+            deployments: found.deployments,
+            stateful_sets: found.stateful_sets,
+            config_maps: inside.config_maps,
+            secrets: inside.secrets,
+            services: inside.services,
+            jobs: inside.jobs,
+            resource_quotas: inside.resource_quotas,
+            limit_ranges: inside.limit_ranges,
+            network_policies: inside.network_policies,
+            bucket_claims: found.bucket_claims,
+            spark_applications: found.spark_applications,
+            external_secrets: inside.external_secrets,
+            secret_stores: inside.secret_stores,
+            cluster_secret_stores,
+            prometheus_rules,
+            claims: inside.volume_claims,
+            events: inside.events,
+            nodes,
+            scheduled_pods,
+            engine: None,
+            rook_operator_config,
+        };
+        snapshot.events.items.retain(|e| {
+            // Only what the analysis can attach to a pod, workload or claim.
+            matches!(
+                e.involved_object.kind.as_deref(),
+                Some("Pod" | "Deployment" | "StatefulSet" | "ReplicaSet" | "PersistentVolumeClaim")
+            )
+        });
+        tracing::info!(
+            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} namespace(s) of {} ({} skipped) and {} referenced service(s) in {} ms",
+            snapshot.pods.items.len(),
+            snapshot.deployments.items.len(),
+            snapshot.stateful_sets.items.len(),
+            snapshot.config_maps.items.len(),
+            snapshot.secrets.items.len(),
+            snapshot.bucket_claims.items.len(),
+            snapshot.spark_applications.items.len(),
+            snapshot.coverage.namespaces.len(),
+            scope.describe(),
+            snapshot.coverage.skipped,
+            snapshot.coverage.references.len(),
+            started.elapsed().as_millis()
+        );
+        for (kind, availability) in snapshot.availabilities() {
+            if *availability != Availability::Available {
+                tracing::info!("{kind}: {availability:?}");
+            }
+        }
+        if snapshot.forbidden_everywhere() {
+            return Err(Error::Forbidden {
+                user: cluster.user_name().to_string(),
+                verb: "list".into(),
+                resource: "pods, deployments, configmaps or any other platform object".into(),
+                scope: format!(" in {}", scope.describe()),
+            });
+        }
+        Ok(snapshot)
+    }
+
+    /// Each list's plural and whether it could be read.
+    fn availabilities(&self) -> [(&'static str, &Availability); 18] {
+        [
+            ("pods", &self.pods.availability),
+            ("deployments", &self.deployments.availability),
+            ("statefulsets", &self.stateful_sets.availability),
+            ("configmaps", &self.config_maps.availability),
+            ("secrets", &self.secrets.availability),
+            ("services", &self.services.availability),
+            ("jobs", &self.jobs.availability),
+            ("resourcequotas", &self.resource_quotas.availability),
+            ("limitranges", &self.limit_ranges.availability),
+            ("networkpolicies", &self.network_policies.availability),
+            ("objectbucketclaims", &self.bucket_claims.availability),
+            ("sparkapplications", &self.spark_applications.availability),
+            ("externalsecrets", &self.external_secrets.availability),
+            ("secretstores", &self.secret_stores.availability),
+            (
+                "clustersecretstores",
+                &self.cluster_secret_stores.availability,
+            ),
+            ("prometheusrules", &self.prometheus_rules.availability),
+            ("persistentvolumeclaims", &self.claims.availability),
+            ("events", &self.events.availability),
+        ]
+    }
+
+    /// Every object of every list that could not be decoded (left out of the lists).
+    pub fn undecodable(&self) -> Vec<&crate::kube::Undecodable> {
+        [
+            &self.pods.undecodable,
+            &self.deployments.undecodable,
+            &self.stateful_sets.undecodable,
+            &self.config_maps.undecodable,
+            &self.secrets.undecodable,
+            &self.services.undecodable,
+            &self.jobs.undecodable,
+            &self.resource_quotas.undecodable,
+            &self.limit_ranges.undecodable,
+            &self.network_policies.undecodable,
+            &self.bucket_claims.undecodable,
+            &self.spark_applications.undecodable,
+            &self.external_secrets.undecodable,
+            &self.secret_stores.undecodable,
+            &self.cluster_secret_stores.undecodable,
+            &self.prometheus_rules.undecodable,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn forbidden_everywhere(&self) -> bool {
+        self.availabilities()
+            .iter()
+            .all(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::NotInstalled))
+    }
+
+    pub fn config_map(&self, namespace: &str, name: &str) -> Option<&ConfigMap> {
+        self.config_maps.items.iter().find(|c| {
+            c.metadata.namespace.as_deref() == Some(namespace)
+                && c.metadata.name.as_deref() == Some(name)
+        })
+    }
+
+    pub fn secret(&self, namespace: &str, name: &str) -> Option<&Secret> {
+        self.secrets.items.iter().find(|s| {
+            s.metadata.namespace.as_deref() == Some(namespace)
+                && s.metadata.name.as_deref() == Some(name)
+        })
+    }
+
+    /// Whether Service `namespace/name` exists: `None` when that is not known
+    /// (its namespace was not read and it was not among the referenced Services read by name).
+    pub fn service_exists(&self, namespace: &str, name: &str) -> Option<bool> {
+        if self.covers(namespace) {
+            return self
+                .services
+                .is_available()
+                .then(|| self.service(namespace, name).is_some());
+        }
+        self.coverage.referenced_service(namespace, name)
+    }
+
+    pub fn service(&self, namespace: &str, name: &str) -> Option<&Service> {
+        self.services.items.iter().find(|s| {
+            s.metadata.namespace.as_deref() == Some(namespace)
+                && s.metadata.name.as_deref() == Some(name)
+        })
+    }
+
+    /// Whether objects of `namespace` were read (so that "absent" means absent).
+    pub fn covers(&self, namespace: &str) -> bool {
+        if !self.coverage.namespaces.is_empty() {
+            return self.coverage.includes(namespace);
+        }
+        self.scope.as_ref().is_some_and(|s| s.includes(namespace))
+    }
+
+    /// Namespaces that need the platform's fences (quota, limits, default-deny):
+    /// the covered ones but system namespaces, else those holding platform workloads.
+    pub fn namespaces(&self) -> std::collections::BTreeSet<String> {
+        if !self.coverage.namespaces.is_empty() {
+            return self
+                .coverage
+                .namespaces
+                .iter()
+                .filter(|n| !self.coverage.is_system(&n.name))
+                .map(|n| n.name.clone())
+                .collect();
+        }
+        let mut set: std::collections::BTreeSet<String> = self
+            .deployments
+            .items
+            .iter()
+            .map(|d| &d.metadata)
+            .chain(self.stateful_sets.items.iter().map(|s| &s.metadata))
+            .filter_map(|m| m.namespace.clone())
+            .collect();
+        if let Some(Scope::Namespace(ns)) = &self.scope {
+            set.insert(ns.clone());
+        }
+        set
+    }
+}
+
+/// Whether the scheduler could not place a pod for lack of cpu or memory.
+pub fn lacks_cpu_or_memory(pod: &Pod) -> bool {
+    pod.status
+        .iter()
+        .flat_map(|s| s.conditions.iter().flatten())
+        .any(|c| {
+            c.type_ == "PodScheduled"
+                && c.status == "False"
+                && c.message.as_deref().is_some_and(|m| {
+                    m.contains("Insufficient memory") || m.contains("Insufficient cpu")
+                })
+        })
+}
