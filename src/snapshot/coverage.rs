@@ -318,8 +318,25 @@ pub fn discover(input: &Discovery) -> Coverage {
                 .any(|n| n.metadata.name.as_ref() == Some(name))
         });
     }
+    // One order whatever the lists' order: components first, then the label.
+    let rank = |reason: &String| {
+        [
+            "trino",
+            "nessie",
+            "postgres for nessie",
+            "sparkapplications",
+            "objectbucketclaims",
+        ]
+        .iter()
+        .position(|r| r == reason)
+        .unwrap_or(usize::MAX)
+    };
     let namespaces: Vec<CoveredNamespace> = reasons
         .into_iter()
+        .map(|(name, mut reasons)| {
+            reasons.sort_by_key(rank);
+            (name, reasons)
+        })
         .map(|(name, reasons)| CoveredNamespace {
             system: is_system_namespace(&name, input.operator_namespace),
             name,
@@ -429,7 +446,6 @@ mod tests {
     #[test]
     fn the_platform_is_found_from_its_components_and_the_label() {
         let deployments = [
-            deployment("data-platform", "trino-coordinator", "trino", &[]),
             deployment(
                 "data-platform",
                 "nessie",
@@ -439,6 +455,7 @@ mod tests {
                     "jdbc:postgresql://pg.catalog-db.svc:5432/nessie",
                 )],
             ),
+            deployment("data-platform", "trino-coordinator", "trino", &[]),
             // Ordinary applications: a web shop with its own Postgres.
             deployment("shop", "web", "web", &[]),
             deployment("kube-system", "coredns", "coredns", &[]),
