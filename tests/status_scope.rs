@@ -235,3 +235,55 @@ fn a_catalog_s3_endpoint_in_another_namespace_gets_one_verdict() {
     assert!(!missing(&status_json(&["-n", &platform.name])));
     assert!(!missing(&status_json(&["-A"])));
 }
+
+#[test]
+fn what_a_reader_of_one_namespace_cannot_read_is_not_checked() {
+    let ns = TestNamespace::new("dp-scope-rbac");
+    let n = &ns.name;
+    let user = format!("reader-{n}");
+    apply(&format!(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: reader, namespace: {n}}}
+rules:
+- apiGroups: ["", "apps", "batch", "networking.k8s.io", "objectbucket.io", "sparkoperator.k8s.io", "external-secrets.io", "monitoring.coreos.com"]
+  resources: ["*"]
+  verbs: ["get", "list", "watch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: reader, namespace: {n}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}}
+subjects: [{{kind: User, name: {user}, apiGroup: rbac.authorization.k8s.io}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: trino-catalog, namespace: {n}}}
+data:
+  iceberg.properties: |
+    connector.name=iceberg
+    s3.endpoint=http://rook-ceph-rgw-objectstore.rook-ceph.svc:80
+"#
+    ));
+    // The S3 Service in rook-ceph may not be read: "not checked", never "missing".
+    let report = status_json(&["-n", n, "--as", &user]);
+    let reference = &report["coverage"]["references"][0];
+    assert_eq!(reference["name"], "rook-ceph-rgw-objectstore", "{report:#}");
+    assert_eq!(reference["state"], "notChecked");
+    assert!(
+        reference["reason"].as_str().unwrap().contains(&user),
+        "{reference}"
+    );
+    let table = stdout(&dp(STATUS, &["-n", n, "--as", &user]));
+    assert!(
+        table.contains("Not checked: Service rook-ceph/rook-ceph-rgw-objectstore"),
+        "{table}"
+    );
+    // -A with nothing readable cluster-wide: one line, exit 2 (not an empty, healthy report).
+    let output = dp(STATUS, &["-A", "--as", &user]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(err.contains("forbidden") && err.contains(&user), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
