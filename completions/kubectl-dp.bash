@@ -1648,7 +1648,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__quota)
-            opts="-n -A -s -o -v -u -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --by --usage --help --version check plan help"
+            opts="-n -A -s -o -v -u -l -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --by --usage --node-selector --help --version check plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1728,6 +1728,14 @@ _kubectl__dp() {
                     ;;
                 --by)
                     COMPREPLY=($(compgen -W "node namespace component pod" -- "${cur}"))
+                    return 0
+                    ;;
+                --node-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1998,7 +2006,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__status)
-            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --watch --operator-namespace --probe --trino-url --log-lines --interval --help --version"
+            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --namespace-selector --watch --operator-namespace --probe --trino-url --log-lines --interval --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2074,6 +2082,10 @@ _kubectl__dp() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "ok info warning critical" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --operator-namespace)

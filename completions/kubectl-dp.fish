@@ -54,6 +54,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l fail-on
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l namespace-selector -d 'With -A: cover the namespaces whose labels match this selector (`team=data,env in (prod)`) instead of those holding platform components' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l operator-namespace -d 'Namespace of the Rook operator (where rook-ceph-operator-config says which bucket settings it accepts)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l trino-url -d 'The coordinator\'s HTTP URL for --probe (default: port-forward to its pod)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l log-lines -d 'How many of a crashed container\'s last lines to show under its finding (from its previous run, as `kubectl logs --previous`); 0 reads no logs' -r
@@ -259,6 +260,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __f
 namespace\t'One row per namespace'
 component\t'Trino coordinator/workers, Spark drivers/executors, Nessie, Postgres, other'
 pod\t'One row per pod'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s l -l node-selector -d 'Only the nodes whose labels match (a node pool: `pool=trino`); the node view then counts only the pods scheduled on them' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'

@@ -316,7 +316,8 @@ impl Cluster {
         let mut token: Option<String> = None;
         let request = kube::core::Request::new(api.resource_url());
         loop {
-            let mut page_params = params.clone().limit(PAGE_SIZE);
+            // A caller's own page size (pods: larger pages, fewer round trips) wins.
+            let mut page_params = params.clone().limit(params.limit.unwrap_or(PAGE_SIZE));
             if let Some(token) = &token {
                 page_params = page_params.continue_token(token);
             }

@@ -15,6 +15,7 @@ pub mod metrics;
 mod objects;
 pub mod perf;
 pub mod resources;
+mod scoped;
 pub mod tune;
 
 pub use connect::{Cluster, set_command_name};
@@ -24,6 +25,7 @@ pub use forward::PortForward;
 pub const FIELD_MANAGER: &str = "kubectl-dp";
 pub use list::reason_without_values as list_reason_without_values;
 pub use list::{Availability, Listing, Scope, Undecodable};
+pub use scoped::Fetched;
 
 /// A built-in namespaced kind the suite can list, read and apply (Pod, ConfigMap...).
 pub trait Namespaced:

@@ -40,7 +40,7 @@ pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
     name = "kubectl-dp-status",
     bin_name = "kubectl dp status",
     version,
-    after_help = "Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 could not run.\n\nExamples:\n  kubectl dp status -n data-platform\n  kubectl dp status -A -o json | jq '.findings[] | select(.severity==\"critical\")'\n  kubectl dp status --fail-on warning   # in CI"
+    after_help = "Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 could not run.\n\nExamples:\n  kubectl dp status -n data-platform\n  kubectl dp status -A -o json | jq '.findings[] | select(.severity==\"critical\")'\n  kubectl dp status -A -o json | jq '.coverage.namespaces'   # what -A covered and why\n  kubectl dp status --namespace-selector team=data\n  kubectl dp status --fail-on warning   # in CI"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -50,6 +50,11 @@ pub struct Args {
     /// The shared output flags.
     #[command(flatten)]
     pub output: OutputArgs,
+
+    /// With -A: cover the namespaces whose labels match this selector
+    /// (`team=data,env in (prod)`) instead of those holding platform components
+    #[arg(long, value_name = "SELECTOR", conflicts_with = "namespace")]
+    pub namespace_selector: Option<String>,
 
     /// Keep running and redraw when the platform changes
     #[arg(short = 'w', long)]
@@ -91,11 +96,16 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     args.output.accept("status", &FORMATS)?;
     let fail_on = args.output.fail_on_or(DEFAULT_FAIL_ON);
     let cluster = Cluster::connect(&args.cluster).await?;
-    let scope = cluster.scope(&args.cluster);
+    let scope = match &args.namespace_selector {
+        Some(_) => crate::kube::Scope::All,
+        None => cluster.scope(&args.cluster),
+    };
+    let selector = args.namespace_selector.as_deref();
     cluster.require_namespace(&scope).await?;
     if !args.watch {
         let now = jiff::Timestamp::now();
-        let mut snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
+        let mut snapshot =
+            Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector).await?;
         if args.probe {
             snapshot.engine = Some(probe(&cluster, &snapshot, args.trino_url.as_deref()).await);
         }
@@ -108,7 +118,8 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let mut exit = Exit::Ok;
     loop {
         let now = jiff::Timestamp::now();
-        let mut snapshot = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
+        let mut snapshot =
+            Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector).await?;
         let report = with_crash_logs(&cluster, &mut snapshot, now, args.log_lines).await;
         // Redraw only when what the report says changes, not on every poll and
         // not on churn in objects the report does not show.
@@ -191,9 +202,14 @@ async fn probe(
 fn content_hash(report: &Report) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_string(&(&report.components, &report.findings, &report.summary))
-        .unwrap_or_default()
-        .hash(&mut hasher);
+    serde_json::to_string(&(
+        &report.components,
+        &report.findings,
+        &report.summary,
+        &report.coverage,
+    ))
+    .unwrap_or_default()
+    .hash(&mut hasher);
     hasher.finish()
 }
 
@@ -203,6 +219,7 @@ pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
     Report {
         generated_at: now.to_string(),
         scope: snapshot.scope.clone().unwrap_or(crate::kube::Scope::All),
+        coverage: snapshot.coverage.clone(),
         components,
         findings,
         summary,

@@ -18,6 +18,24 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
             report.generated_at
         ))
     )?;
+    if report.coverage.mode != crate::snapshot::coverage::Mode::Namespace {
+        writeln!(out, "{}", palette.dim(&report.coverage.describe()))?;
+    }
+    for reference in &report.coverage.references {
+        if reference.state == crate::snapshot::coverage::ReferenceState::NotChecked {
+            writeln!(
+                out,
+                "{}",
+                palette.warning(&format!(
+                    "Not checked: Service {}/{} ({}): {}",
+                    reference.namespace,
+                    reference.name,
+                    reference.referenced_by,
+                    reference.reason.as_deref().unwrap_or("not readable")
+                ))
+            )?;
+        }
+    }
     writeln!(out)?;
     let rows = report
         .components
@@ -69,5 +87,45 @@ fn paint_state(palette: &Palette, state: State) -> String {
         State::Failing => palette.critical(state.label()),
         State::NotInstalled | State::NotFound | State::Forbidden => palette.dim(state.label()),
         State::PartlyChecked => palette.warning(state.label()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::coverage::{Coverage, Mode, Reference, ReferenceState};
+
+    #[test]
+    fn the_header_says_what_was_covered_and_what_was_not_checked() {
+        let snapshot = crate::snapshot::Snapshot {
+            scope: Some(crate::kube::Scope::All),
+            coverage: Coverage {
+                mode: Mode::Platform,
+                references: vec![Reference {
+                    kind: "Service".into(),
+                    namespace: "rook-ceph".into(),
+                    name: "rgw".into(),
+                    referenced_by: "ConfigMap dp/trino-catalog iceberg.properties s3.endpoint"
+                        .into(),
+                    state: ReferenceState::NotChecked,
+                    reason: Some("u cannot get services in namespace rook-ceph".into()),
+                }],
+                ..Coverage::named("dp")
+            },
+            ..Default::default()
+        };
+        let report = crate::status::build_report(&snapshot, jiff::Timestamp::UNIX_EPOCH);
+        let mut out = Vec::new();
+        table(&mut out, &report, &Palette::new(false), false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1],
+            "Covered: dp (named with -n); 0 other namespace(s) hold no platform component"
+        );
+        assert_eq!(
+            lines[2],
+            "Not checked: Service rook-ceph/rgw (ConfigMap dp/trino-catalog iceberg.properties s3.endpoint): u cannot get services in namespace rook-ceph"
+        );
     }
 }

@@ -16,6 +16,9 @@ pub struct Report {
     pub generated_at: String,
     /// The namespaces read (kept beside `metadata.scope` for compatibility).
     pub scope: Scope,
+    /// Which namespaces the report covers and why, and the Services it read
+    /// by name in others (`-A` covers the platform's namespaces, not every one).
+    pub coverage: crate::snapshot::Coverage,
     /// Every component's state, in a fixed order.
     pub components: Vec<ComponentStatus>,
     /// The findings, most severe first.

@@ -10,6 +10,7 @@ use crate::quota::manifests::{self, Workload};
 use crate::quota::usage::{self, PodResources};
 
 use super::limits::apply_limit_ranges;
+use super::placement;
 use super::{CheckReport, NamespaceState, NodeCheck, QuotaCheck, QuotaCheckRow, WorkloadRow};
 
 /// Everything `check` needs from the cluster, read once.
@@ -32,7 +33,11 @@ pub struct Live {
 struct Placed<'a> {
     label: String,
     requests: &'a PodResources,
+    spec: &'a PodSpec,
 }
+
+/// A new pod's shape: (object, namespace, label, count, resources after defaults, spec).
+type Shaped = (String, String, String, i64, PodResources, PodSpec);
 
 /// The analysis: workloads with their target namespace against the live state.
 pub fn evaluate(
@@ -45,7 +50,7 @@ pub fn evaluate(
     let mut violations = Vec::new();
     let mut applied = Vec::new();
     // Pod resources after defaults, per workload and shape.
-    let mut shaped: Vec<(String, String, String, i64, PodResources)> = Vec::new(); // (object, namespace, role, count, resources)
+    let mut shaped: Vec<Shaped> = Vec::new();
     let replaced_keys: BTreeSet<(String, String, String)> = workloads
         .iter()
         .map(|(w, ns)| (ns.clone(), w.kind.clone(), w.name.clone()))
@@ -92,7 +97,14 @@ pub fn evaluate(
                 limits: resources.limits.clone(),
                 replaces_pods: replaces,
             });
-            shaped.push((object.clone(), ns.clone(), label, shape.count, resources));
+            shaped.push((
+                object.clone(),
+                ns.clone(),
+                label,
+                shape.count,
+                resources,
+                spec,
+            ));
         }
     }
     applied.dedup();
@@ -152,7 +164,7 @@ pub fn evaluate(
                     .sum();
                 let mut added = Quantity::ZERO;
                 let mut by_object: BTreeMap<String, Quantity> = BTreeMap::new();
-                for (object, wns, _, count, resources) in &shaped {
+                for (object, wns, _, count, resources, _) in &shaped {
                     if wns != ns {
                         continue;
                     }
@@ -218,7 +230,7 @@ pub fn evaluate(
 }
 
 fn check_nodes(
-    shaped: &[(String, String, String, i64, PodResources)],
+    shaped: &[Shaped],
     live: &Live,
     replaced: &[&Pod],
     now: jiff::Timestamp,
@@ -247,11 +259,12 @@ fn check_nodes(
 
     let get = |r: &PodResources, k: &str| r.requests.get(k).copied().unwrap_or_default();
     let mut pods: Vec<Placed> = Vec::new();
-    for (_, _, label, count, resources) in shaped {
+    for (_, _, label, count, resources, spec) in shaped {
         for _ in 0..(*count).max(0) {
             pods.push(Placed {
                 label: label.clone(),
                 requests: resources,
+                spec,
             });
         }
     }
@@ -263,6 +276,18 @@ fn check_nodes(
         (get(b.requests, "memory"), get(b.requests, "cpu"))
             .cmp(&(get(a.requests, "memory"), get(a.requests, "cpu")))
     });
+    // Taints, nodeSelector and required affinity first: free capacity on a
+    // node pool the pod may not use is no capacity for it.
+    let by_name: BTreeMap<&str, &Node> = live
+        .nodes
+        .iter()
+        .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
+        .collect();
+    let admits = |spec: &PodSpec, node: &str| {
+        by_name
+            .get(node)
+            .is_none_or(|n| placement::refuses(spec, n).is_none())
+    };
     if let Some(largest) = pods.first() {
         let (cpu, memory) = (
             get(largest.requests, "cpu"),
@@ -273,17 +298,46 @@ fn check_nodes(
         check.largest_pod_memory = memory;
         check.largest_pod_node = free
             .iter()
-            .filter(|(_, f)| f.0 >= cpu && f.1 >= memory && f.2 >= 1)
+            .filter(|(n, f)| f.0 >= cpu && f.1 >= memory && f.2 >= 1 && admits(largest.spec, n))
             .max_by_key(|(_, f)| f.1)
             .map(|(n, _)| n.clone());
-        if check.largest_pod_node.is_none() {
+        let refusals: Vec<String> = free
+            .keys()
+            .filter_map(|n| {
+                let why = placement::refuses(largest.spec, by_name.get(n.as_str())?)?;
+                Some(format!("{n}: {why}"))
+            })
+            .collect();
+        if check.largest_pod_node.is_none() && !free.is_empty() && refusals.len() == free.len() {
             reasons.push(format!(
-                "nodes: the largest pod, {} ({} CPU, {} memory), fits on no node (most free: {} CPU, {} memory)",
+                "nodes: the largest pod, {}, may run on none of the {} nodes ({}{})",
+                largest.label,
+                free.len(),
+                refusals[0],
+                if refusals.len() > 1 {
+                    format!(", and {} more", refusals.len() - 1)
+                } else {
+                    String::new()
+                }
+            ));
+        } else if check.largest_pod_node.is_none() {
+            let eligible = free.iter().filter(|(n, _)| admits(largest.spec, n));
+            let (most_cpu, most_memory) = eligible
+                .fold((Quantity::ZERO, Quantity::ZERO), |(c, m), (_, f)| {
+                    (c.max(f.0), m.max(f.1))
+                });
+            reasons.push(format!(
+                "nodes: the largest pod, {} ({} CPU, {} memory), fits on no node (most free: {} CPU, {} memory{})",
                 largest.label,
                 cpu.display_cpu(),
                 memory.display_bytes(),
-                check.most_free_cpu.display_cpu(),
-                check.most_free_memory.display_bytes()
+                most_cpu.display_cpu(),
+                most_memory.display_bytes(),
+                if refusals.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} nodes excluded by taints, nodeSelector or affinity", refusals.len())
+                }
             ));
         }
     }
@@ -292,7 +346,7 @@ fn check_nodes(
         let (cpu, memory) = (get(pod.requests, "cpu"), get(pod.requests, "memory"));
         let target = free
             .iter_mut()
-            .filter(|(_, f)| f.0 >= cpu && f.1 >= memory && f.2 >= 1)
+            .filter(|(n, f)| f.0 >= cpu && f.1 >= memory && f.2 >= 1 && admits(pod.spec, n))
             .max_by_key(|(_, f)| f.1);
         match target {
             Some((_, f)) => {
@@ -322,4 +376,82 @@ fn check_nodes(
     check.fits = check.largest_pod_node.is_some() || pods.is_empty();
     check.fits = check.fits && unplaced.is_empty();
     check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quota::manifests::parse_documents;
+
+    fn node(name: &str, taint: Option<&str>) -> Node {
+        let taints = taint.map_or(
+            serde_json::json!([]),
+            |t| serde_json::json!([{"key": "dedicated", "value": t, "effect": "NoSchedule"}]),
+        );
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name, "labels": {"pool": taint.unwrap_or("general")}},
+            "spec": {"taints": taints},
+            "status": {"allocatable": {"cpu": "16", "memory": "64Gi", "pods": "110"}}
+        }))
+        .unwrap()
+    }
+
+    fn workers(replicas: i64, pod_spec_extra: &str) -> Vec<(Workload, String)> {
+        let yaml = format!(
+            "kind: Deployment\nmetadata: {{name: trino-worker}}\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n{pod_spec_extra}      containers:\n      - name: w\n        resources: {{requests: {{cpu: '4', memory: 40Gi}}, limits: {{memory: 40Gi}}}}\n"
+        );
+        let m = parse_documents(std::path::Path::new("t.yaml"), &yaml).unwrap();
+        manifests::workloads(&m, 1)
+            .unwrap()
+            .into_iter()
+            .map(|w| (w, "dp".to_string()))
+            .collect()
+    }
+
+    fn live(nodes: Vec<Node>) -> Live {
+        Live {
+            namespaces: BTreeMap::new(),
+            pods: Vec::new(),
+            nodes,
+            nodes_read: true,
+            notes: Vec::new(),
+            not_checked: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_tainted_pool_holds_only_the_pods_that_tolerate_it() {
+        let cluster = live(vec![
+            node("trino-1", Some("trino")),
+            node("general-1", None),
+        ]);
+        let now = jiff::Timestamp::now();
+        // Without the toleration only the general node is usable: one of two fits.
+        let plain = evaluate(&workers(2, ""), &cluster, now);
+        assert!(!plain.fits);
+        assert_eq!(plain.nodes.largest_pod_node.as_deref(), Some("general-1"));
+        assert_eq!(plain.nodes.unplaced, ["1 × Deployment/trino-worker"]);
+        // Tolerating the taint and selecting the pool: one fits, on trino-1 only.
+        let pool = "      tolerations: [{key: dedicated, value: trino, effect: NoSchedule}]\n      nodeSelector: {pool: trino}\n";
+        let pinned = evaluate(&workers(1, pool), &cluster, now);
+        assert!(pinned.fits, "{:?}", pinned.reasons);
+        assert_eq!(pinned.nodes.largest_pod_node.as_deref(), Some("trino-1"));
+        let two = evaluate(&workers(2, pool), &cluster, now);
+        assert!(!two.fits, "the general node's room is not the pool's");
+        // A selector no node matches: the reason names the refusal.
+        let nowhere = evaluate(
+            &workers(1, "      nodeSelector: {pool: spark}\n"),
+            &cluster,
+            now,
+        );
+        assert!(
+            nowhere
+                .reasons
+                .iter()
+                .any(|r| r.contains("may run on none of the 2 nodes")
+                    && r.contains("nodeSelector pool=spark does not match")),
+            "{:?}",
+            nowhere.reasons
+        );
+    }
 }

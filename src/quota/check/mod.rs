@@ -4,6 +4,7 @@
 
 mod evaluate;
 mod limits;
+pub mod placement;
 mod render;
 pub mod spark;
 

@@ -35,8 +35,10 @@ pub struct Gathered {
     pub pods: Listing<Pod>,
     /// `pods` holds every namespace's pods.
     pub pods_cluster_wide: bool,
-    /// The nodes.
+    /// The nodes (only those `node_selector` matches, when given).
     pub nodes: Listing<Node>,
+    /// `--node-selector`: the node view is of those nodes and their pods.
+    pub node_selector: Option<String>,
 }
 
 /// What `kubectl dp quota` reports (kind `QuotaReport`).
@@ -145,6 +147,9 @@ pub struct ClusterView {
     pub total: Totals,
     /// One row per group.
     pub rows: Vec<GroupRow>,
+    /// `--node-selector`: only the nodes it matches, and the pods on them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<String>,
 }
 
 /// One row of the node view.
@@ -308,6 +313,7 @@ pub fn cluster_view(
         allocatable,
         total,
         rows,
+        node_selector: None,
     }
 }
 
@@ -377,8 +383,29 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         }
     }
     pods_without_resources.sort_by(|a, b| (&a.namespace, &a.pod).cmp(&(&b.namespace, &b.pod)));
-    let all_pods: Vec<&Pod> = g.pods.items.iter().collect();
-    let cluster = cluster_view(&g.nodes.items, &all_pods, &g.scope, by, now);
+    // A node pool: its nodes' allocatable against the pods scheduled on them.
+    let pool: Option<std::collections::BTreeSet<&str>> = g.node_selector.as_ref().map(|_| {
+        g.nodes
+            .items
+            .iter()
+            .filter_map(|n| n.metadata.name.as_deref())
+            .collect()
+    });
+    let all_pods: Vec<&Pod> = g
+        .pods
+        .items
+        .iter()
+        .filter(|p| {
+            pool.as_ref().is_none_or(|pool| {
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| pool.contains(n))
+            })
+        })
+        .collect();
+    let mut cluster = cluster_view(&g.nodes.items, &all_pods, &g.scope, by, now);
+    cluster.node_selector = g.node_selector.clone();
     let mut unavailable: Vec<String> = [
         describe("resourcequotas", &g.quotas.availability),
         describe("limitranges", &g.limit_ranges.availability),
@@ -528,5 +555,37 @@ mod tests {
         );
         assert_eq!(by_ns.rows.len(), 1);
         assert_eq!(by_ns.total.memory_requests, q("4Gi"));
+    }
+
+    #[test]
+    fn a_node_pool_counts_only_the_pods_on_its_nodes() {
+        let mut node = Node::default();
+        node.metadata.name = Some("trino-1".into());
+        node.status = Some(NodeStatus {
+            allocatable: Some(k8s_map(&[
+                ("cpu", "16"),
+                ("memory", "32Gi"),
+                ("pods", "110"),
+            ])),
+            ..Default::default()
+        });
+        // The API server matched only trino-1; general-1 holds the other pod.
+        let gathered = Gathered {
+            scope: Scope::All,
+            quotas: Listing::available(Vec::new()),
+            limit_ranges: Listing::available(Vec::new()),
+            pods: Listing::available(vec![
+                pod("dp", "worker", Some("trino-1"), "3Gi", "Running"),
+                pod("shop", "web", Some("general-1"), "1Gi", "Running"),
+            ]),
+            pods_cluster_wide: true,
+            nodes: Listing::available(vec![node]),
+            node_selector: Some("pool=trino".into()),
+        };
+        let report = build(&gathered, Some(By::Node), jiff::Timestamp::now());
+        assert_eq!(report.cluster.total.memory_requests, q("3Gi"));
+        assert_eq!(report.cluster.rows.len(), 1);
+        assert_eq!(report.cluster.rows[0].name, "trino-1");
+        assert_eq!(report.cluster.node_selector.as_deref(), Some("pool=trino"));
     }
 }

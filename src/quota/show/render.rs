@@ -165,7 +165,11 @@ pub fn table(
             out,
             "\n{}",
             palette.bold(&format!(
-                "Nodes: allocatable {} CPU, {} memory, {} pods",
+                "Nodes{}: allocatable {} CPU, {} memory, {} pods",
+                c.node_selector
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default(),
                 c.allocatable.cpu.display_cpu(),
                 c.allocatable.memory.display_bytes(),
                 c.allocatable.pods

@@ -75,6 +75,13 @@ fn unmanaged_objects(snapshot: &Snapshot) -> Vec<Finding> {
             .items
             .iter()
             .filter(|c| c.metadata.name.as_deref() != Some("kube-root-ca.crt"))
+            // The suite's own objects: `tune apply`'s backups.
+            .filter(|c| {
+                c.metadata
+                    .labels
+                    .as_ref()
+                    .is_none_or(|l| !l.contains_key(crate::kube::tune::BACKUP_LABEL))
+            })
             .map(|o| ("ConfigMap", &o.metadata)),
     );
     objects.extend(

@@ -16,7 +16,7 @@ mod spark;
 pub mod trino;
 pub(crate) mod workloads;
 
-use crate::findings::{self, Finding};
+use crate::findings::{self, Component, Finding};
 use crate::snapshot::Snapshot;
 
 use super::report::{ComponentStatus, Summary};
@@ -52,6 +52,16 @@ pub fn analyse(
     coverage::mark(snapshot, &mut components);
     all_findings.extend(coverage::finding(snapshot));
     all_findings.extend(snapshot.undecodable().into_iter().map(Finding::undecodable));
+    // System namespaces (kube-*, operators') hold platform objects but answer
+    // to their operators, not to the platform's compliance rules (unless named with -n).
+    all_findings.retain(|f| {
+        let namespace = match (&f.object.namespace, f.object.kind.as_str()) {
+            (Some(ns), _) => ns.as_str(),
+            (None, "Namespace") => f.object.name.as_str(),
+            (None, _) => return true,
+        };
+        f.component != Component::Compliance || !snapshot.coverage.is_system(namespace)
+    });
     let mut all_findings = chains::link(snapshot, all_findings);
     findings::sort(&mut all_findings);
     let summary = Summary::of(&all_findings);
@@ -212,3 +222,6 @@ mod store_scope_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod scope_tests;

@@ -494,10 +494,9 @@ fn catalog_findings(snapshot: &Snapshot, namespace: &str, cm: &ConfigMap) -> Vec
             let Some((service, service_ns)) = service_of_host(host, namespace) else {
                 continue;
             };
-            if snapshot.covers(service_ns)
-                && snapshot.services.is_available()
-                && snapshot.service(service_ns, service).is_none()
-            {
+            // Known when its namespace was read or it was read by name
+            // (coverage.references): the same verdict with -n and -A.
+            if snapshot.service_exists(service_ns, service) == Some(false) {
                 out.push(Finding::new(
                     if what == "Nessie" { "trino.catalog-nessie-missing" } else { "trino.catalog-s3-missing" },
                     Severity::Critical,

@@ -1,5 +1,10 @@
 //! The platform as one snapshot: every list the analysis needs, read
-//! concurrently, one paginated call per kind and scope, no per-object requests.
+//! concurrently, one paginated call per kind and namespace, no per-object
+//! requests but the few Services the platform names in other namespaces.
+
+pub mod coverage;
+mod read;
+pub mod references;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
@@ -15,9 +20,18 @@ use crate::platform::crds::{
     ExternalSecret, ObjectBucketClaim, PrometheusRule, SecretStore, SparkApplication,
 };
 
+pub use coverage::Coverage;
+use read::{Found, Inside, is_platform_rule, read_references};
+
+/// Pods per page: pods are the largest list, and fewer, larger pages save
+/// round trips (each page of 2,000 pods is a few MB).
+const POD_PAGE: u32 = 2000;
+
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub scope: Option<Scope>,
+    /// Which namespaces were read and why, and the Services read in others.
+    pub coverage: Coverage,
     pub taken_at: Option<jiff::Timestamp>,
     pub pods: Listing<Pod>,
     pub deployments: Listing<Deployment>,
@@ -57,73 +71,117 @@ pub struct Snapshot {
 pub const ROOK_OPERATOR_CONFIG: &str = "rook-ceph-operator-config";
 
 impl Snapshot {
-    /// Reads everything in `scope` at once. Fails only when the cluster cannot be
-    /// reached or nothing at all may be read; a missing CRD or one forbidden kind
-    /// is recorded in its listing.
+    /// Reads everything in `scope` at once; [`Snapshot::gather_selected`] with no selector.
     /// `rook_namespace` is where Rook's operator keeps `rook-ceph-operator-config`.
     pub async fn gather(
         cluster: &Cluster,
         scope: &Scope,
         rook_namespace: &str,
     ) -> Result<Snapshot> {
+        Snapshot::gather_selected(cluster, scope, rook_namespace, None).await
+    }
+
+    /// Reads the platform. With `-n` every list is of that namespace. With
+    /// `-A` the small kinds (namespaces, Deployments, StatefulSets, claims,
+    /// SparkApplications) are listed first to find the platform's namespaces
+    /// ([`coverage::discover`]), or `selector`'s namespaces are taken; the
+    /// other kinds (pods, ConfigMaps, Secrets…) are then listed only there.
+    /// Services the platform names in other namespaces are read by name
+    /// ([`references::outside`], at most [`references::MAX_REFERENCES`]).
+    /// Fails only when the cluster cannot be reached or nothing at all may be
+    /// read; a missing CRD or one forbidden kind is recorded in its listing.
+    pub async fn gather_selected(
+        cluster: &Cluster,
+        scope: &Scope,
+        rook_namespace: &str,
+        selector: Option<&str>,
+    ) -> Result<Snapshot> {
         let started = std::time::Instant::now();
+        let (found, coverage, inside) = match scope {
+            Scope::Namespace(ns) => {
+                let coverage = Coverage::named(ns);
+                let names = coverage.names();
+                let (found, inside) =
+                    tokio::try_join!(Found::read(cluster, scope), Inside::read(cluster, &names))?;
+                (found, coverage, inside)
+            }
+            Scope::All => {
+                let (found, namespaces, all_namespaces) = tokio::try_join!(
+                    Found::read(cluster, scope),
+                    cluster.namespaces(selector),
+                    async {
+                        // The selector's namespaces are counted against all of them.
+                        match selector {
+                            Some(_) => cluster.namespaces(None).await.map(Some),
+                            None => Ok(None),
+                        }
+                    },
+                )?;
+                let coverage = match selector {
+                    Some(selector) => {
+                        if !namespaces.is_available() {
+                            return Err(Error::Usage(format!(
+                                "--namespace-selector needs to list namespaces: {}",
+                                namespaces.availability.describe()
+                            )));
+                        }
+                        let total = all_namespaces
+                            .filter(|l| l.is_available())
+                            .map_or(namespaces.items.len(), |l| l.items.len());
+                        coverage::selected(&namespaces.items, selector, total, rook_namespace)
+                    }
+                    None => coverage::discover(&coverage::Discovery {
+                        namespaces: namespaces
+                            .is_available()
+                            .then_some(namespaces.items.as_slice()),
+                        deployments: &found.deployments.items,
+                        stateful_sets: &found.stateful_sets.items,
+                        bucket_claims: &found.bucket_claims.items,
+                        spark_applications: &found.spark_applications.items,
+                        operator_namespace: rook_namespace,
+                    }),
+                };
+                // Nothing found because nothing could be read: say so rather
+                // than report an empty, healthy platform.
+                let discovery = &found.deployments.availability;
+                let inside =
+                    if coverage.namespaces.is_empty() && *discovery != Availability::Available {
+                        Inside::unread(discovery)
+                    } else {
+                        Inside::read(cluster, &coverage.names()).await?
+                    };
+                (found.within(&coverage), coverage, inside)
+            }
+        };
         let all = ListParams::default();
-        let warnings = ListParams::default().fields("type=Warning");
-        let (
-            pods,
-            deployments,
-            stateful_sets,
-            config_maps,
-            secrets,
-            services,
-            jobs,
-            resource_quotas,
-            limit_ranges,
-            network_policies,
-            volume_claims,
-            events,
-        ) = tokio::try_join!(
-            cluster.list::<Pod>(scope, &all),
-            cluster.list::<Deployment>(scope, &all),
-            cluster.list::<StatefulSet>(scope, &all),
-            cluster.list::<ConfigMap>(scope, &all),
-            cluster.list::<Secret>(scope, &all),
-            cluster.list::<Service>(scope, &all),
-            cluster.list::<Job>(scope, &all),
-            cluster.list::<ResourceQuota>(scope, &all),
-            cluster.list::<LimitRange>(scope, &all),
-            cluster.list::<NetworkPolicy>(scope, &all),
-            cluster.list::<PersistentVolumeClaim>(scope, &all),
-            cluster.list::<Event>(scope, &warnings),
-        )?;
-        let (claims, apps, externals, stores, cluster_stores, rules) = (
-            resources::object_bucket_claim(),
-            resources::spark_application(),
-            resources::external_secret(),
-            resources::secret_store(),
+        let (stores, rules) = (
             resources::cluster_secret_store(),
             resources::prometheus_rule(),
         );
-        let (
-            bucket_claims,
-            spark_applications,
-            external_secrets,
-            secret_stores,
-            cluster_secret_stores,
-            prometheus_rules,
-            rook_operator_config,
-        ) = tokio::try_join!(
-            cluster.list_custom(&claims, Some(scope), &all),
-            cluster.list_custom(&apps, Some(scope), &all),
-            cluster.list_custom(&externals, Some(scope), &all),
-            cluster.list_custom(&stores, Some(scope), &all),
-            cluster.list_custom(&cluster_stores, None, &all),
-            cluster.list_custom(&rules, Some(scope), &all),
+        let (cluster_secret_stores, mut prometheus_rules, rook_operator_config) = tokio::try_join!(
+            cluster.list_custom(&stores, None, &all),
+            // Alerting rules often live in the monitoring stack's namespace: with
+            // -A they are read everywhere and those about the platform kept.
+            cluster.list_custom::<PrometheusRule>(&rules, Some(scope), &all),
             cluster.get_if_readable::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
         )?;
+        prometheus_rules
+            .items
+            .retain(|r| is_platform_rule(r, &coverage));
+        let mut coverage = coverage;
+        coverage.references = read_references(
+            cluster,
+            references::outside(
+                &coverage,
+                &inside.config_maps.items,
+                &found.deployments.items,
+                &found.stateful_sets.items,
+            ),
+        )
+        .await?;
         // Only an unschedulable pod needs the nodes: how much is missing.
-        let (nodes, scheduled_pods) = if pods.items.iter().any(lacks_cpu_or_memory) {
-            let active = crate::quota::active_pods();
+        let (nodes, scheduled_pods) = if inside.pods.items.iter().any(lacks_cpu_or_memory) {
+            let active = crate::quota::active_pods().limit(POD_PAGE);
             let (nodes, scheduled) = tokio::try_join!(
                 cluster.list_cluster::<Node>(&all),
                 cluster.list::<Pod>(&Scope::All, &active),
@@ -134,25 +192,26 @@ impl Snapshot {
         };
         let mut snapshot = Snapshot {
             scope: Some(scope.clone()),
+            coverage,
             taken_at: Some(jiff::Timestamp::now()),
-            pods,
-            deployments,
-            stateful_sets,
-            config_maps,
-            secrets,
-            services,
-            jobs,
-            resource_quotas,
-            limit_ranges,
-            network_policies,
-            bucket_claims,
-            spark_applications,
-            external_secrets,
-            secret_stores,
+            pods: inside.pods,
+            deployments: found.deployments,
+            stateful_sets: found.stateful_sets,
+            config_maps: inside.config_maps,
+            secrets: inside.secrets,
+            services: inside.services,
+            jobs: inside.jobs,
+            resource_quotas: inside.resource_quotas,
+            limit_ranges: inside.limit_ranges,
+            network_policies: inside.network_policies,
+            bucket_claims: found.bucket_claims,
+            spark_applications: found.spark_applications,
+            external_secrets: inside.external_secrets,
+            secret_stores: inside.secret_stores,
             cluster_secret_stores,
             prometheus_rules,
-            claims: volume_claims,
-            events,
+            claims: inside.volume_claims,
+            events: inside.events,
             nodes,
             scheduled_pods,
             previous_runs: Default::default(),
@@ -167,7 +226,7 @@ impl Snapshot {
             )
         });
         tracing::info!(
-            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} in {} ms (18 lists and 1 get, concurrent)",
+            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} namespace(s) of {} ({} skipped) and {} referenced service(s) in {} ms",
             snapshot.pods.items.len(),
             snapshot.deployments.items.len(),
             snapshot.stateful_sets.items.len(),
@@ -175,7 +234,10 @@ impl Snapshot {
             snapshot.secrets.items.len(),
             snapshot.bucket_claims.items.len(),
             snapshot.spark_applications.items.len(),
+            snapshot.coverage.namespaces.len(),
             scope.describe(),
+            snapshot.coverage.skipped,
+            snapshot.coverage.references.len(),
             started.elapsed().as_millis()
         );
         for (kind, availability) in snapshot.availabilities() {
@@ -266,6 +328,18 @@ impl Snapshot {
         })
     }
 
+    /// Whether Service `namespace/name` exists: `None` when that is not known
+    /// (its namespace was not read and it was not among the referenced Services read by name).
+    pub fn service_exists(&self, namespace: &str, name: &str) -> Option<bool> {
+        if self.covers(namespace) {
+            return self
+                .services
+                .is_available()
+                .then(|| self.service(namespace, name).is_some());
+        }
+        self.coverage.referenced_service(namespace, name)
+    }
+
     pub fn service(&self, namespace: &str, name: &str) -> Option<&Service> {
         self.services.items.iter().find(|s| {
             s.metadata.namespace.as_deref() == Some(namespace)
@@ -275,11 +349,24 @@ impl Snapshot {
 
     /// Whether objects of `namespace` were read (so that "absent" means absent).
     pub fn covers(&self, namespace: &str) -> bool {
+        if !self.coverage.namespaces.is_empty() {
+            return self.coverage.includes(namespace);
+        }
         self.scope.as_ref().is_some_and(|s| s.includes(namespace))
     }
 
-    /// Namespaces that hold platform workloads (or the scoped namespace).
+    /// Namespaces that need the platform's fences (quota, limits, default-deny):
+    /// the covered ones but system namespaces, else those holding platform workloads.
     pub fn namespaces(&self) -> std::collections::BTreeSet<String> {
+        if !self.coverage.namespaces.is_empty() {
+            return self
+                .coverage
+                .namespaces
+                .iter()
+                .filter(|n| !self.coverage.is_system(&n.name))
+                .map(|n| n.name.clone())
+                .collect();
+        }
         let mut set: std::collections::BTreeSet<String> = self
             .deployments
             .items

@@ -1,0 +1,131 @@
+//! Reads limited to a set of namespaces (the platform's, as `status -A` finds
+//! them) and single reads whose outcome is an answer: found, absent, or why it
+//! could not be read.
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::Namespace;
+use kube::api::{Api, ListParams};
+use kube::discovery::ApiResource;
+use serde::de::DeserializeOwned;
+
+use crate::error::Result;
+
+use super::{Availability, Cluster, Listing, Namespaced, Scope};
+
+/// How many namespaced lists run at once when a kind is read namespace by
+/// namespace: enough to overlap round trips, few enough not to flood the API server.
+const CONCURRENT_LISTS: usize = 8;
+
+/// One object read by name, or why it is not known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched<K> {
+    /// It exists.
+    Found(K),
+    /// The API server says it does not exist.
+    Absent,
+    /// It could not be read (forbidden, an error): its existence is not known.
+    Unknown(String),
+}
+
+impl Cluster {
+    /// Lists a namespaced kind in each of `namespaces` (one paginated list per
+    /// namespace, a few at a time) and joins the pages into one listing. The
+    /// first namespace that could not be read sets the listing's availability.
+    pub async fn list_in<K>(&self, namespaces: &[String], params: &ListParams) -> Result<Listing<K>>
+    where
+        K: Namespaced,
+    {
+        let listings: Vec<Listing<K>> = futures::stream::iter(namespaces.iter())
+            .map(|ns| async move { self.list::<K>(&Scope::Namespace(ns.clone()), params).await })
+            .buffered(CONCURRENT_LISTS)
+            .try_collect()
+            .await?;
+        Ok(join(listings))
+    }
+
+    /// [`Cluster::list_in`] for a custom resource, converted into our model type.
+    pub async fn list_custom_in<T: DeserializeOwned>(
+        &self,
+        resource: &ApiResource,
+        namespaces: &[String],
+        params: &ListParams,
+    ) -> Result<Listing<T>> {
+        let listings: Vec<Listing<T>> = futures::stream::iter(namespaces.iter())
+            .map(|ns| async move {
+                let scope = Scope::Namespace(ns.clone());
+                self.list_custom::<T>(resource, Some(&scope), params).await
+            })
+            .buffered(CONCURRENT_LISTS)
+            .try_collect()
+            .await?;
+        Ok(join(listings))
+    }
+
+    /// The namespaces (their labels are what `kubectl-dp.io/platform=true` and
+    /// `--namespace-selector` look at); `selector` is a label selector the API
+    /// server applies.
+    pub async fn namespaces(&self, selector: Option<&str>) -> Result<Listing<Namespace>> {
+        let mut params = ListParams::default();
+        if let Some(selector) = selector {
+            params = params.labels(selector);
+        }
+        self.list_cluster::<Namespace>(&params).await
+    }
+
+    /// Reads one namespaced object by name: found, absent, or not known (and why).
+    pub async fn fetch<K>(&self, namespace: &str, name: &str) -> Result<Fetched<K>>
+    where
+        K: Namespaced,
+    {
+        let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
+        Ok(match self.call(api.get_opt(name)).await? {
+            Ok(Some(object)) => Fetched::Found(object),
+            Ok(None) => Fetched::Absent,
+            Err(kube::Error::Api(status)) if status.code == 403 => Fetched::Unknown(format!(
+                "{} cannot get {} in namespace {namespace}",
+                self.user,
+                K::plural(&())
+            )),
+            Err(e) => Fetched::Unknown(format!(
+                "reading {} {namespace}/{name}: {}",
+                K::kind(&()),
+                super::list::reason_without_values(&e.to_string())
+            )),
+        })
+    }
+}
+
+/// Joins per-namespace listings: every item, the first failure's availability.
+fn join<T>(listings: Vec<Listing<T>>) -> Listing<T> {
+    let mut joined = Listing::available(Vec::new());
+    for listing in listings {
+        joined.items.extend(listing.items);
+        joined.undecodable.extend(listing.undecodable);
+        if joined.availability == Availability::Available {
+            joined.availability = listing.availability;
+        }
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_namespace_marks_the_joined_listing() {
+        let ok = Listing::available(vec![1, 2]);
+        let forbidden = Listing {
+            items: vec![3],
+            availability: Availability::Forbidden("u cannot list pods".into()),
+            undecodable: Vec::new(),
+        };
+        let joined = join(vec![ok.clone(), forbidden, ok]);
+        assert_eq!(joined.items, vec![1, 2, 3, 1, 2]);
+        assert_eq!(
+            joined.availability,
+            Availability::Forbidden("u cannot list pods".into())
+        );
+        assert!(join::<u8>(Vec::new()).is_available());
+    }
+}
