@@ -153,8 +153,9 @@ mod tests {
         include_str!("catalog.rs"),
         include_str!("spark.rs"),
     ];
-    const STATUS_SOURCES: [&str; 3] = [
-        include_str!("../../status/analyse/trino.rs"),
+    const STATUS_SOURCES: [&str; 4] = [
+        include_str!("../../status/analyse/trino/mod.rs"),
+        include_str!("../../status/analyse/trino/catalog.rs"),
         include_str!("../../status/analyse/spark.rs"),
         include_str!("../../status/analyse/nessie.rs"),
     ];
