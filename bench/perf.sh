@@ -28,7 +28,7 @@ if [ "$profile" = release ]; then
 else
   cargo build --quiet --bin kubectl-dp-perf --manifest-path "$repo/Cargo.toml"
 fi
-perf="$repo/target/$profile/kubectl-dp-perf"
+perf="${CARGO_TARGET_DIR:-$repo/target}/$profile/kubectl-dp-perf"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

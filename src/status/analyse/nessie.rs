@@ -18,24 +18,16 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
     for w in &nessie {
         parts.push(format!("{} {}", w.name(), w.readiness()));
         if w.ready < w.desired {
-            let mut finding = Finding::new(
+            findings.push(pods::not_ready(
+                snapshot,
+                w,
                 "nessie.not-ready",
-                Severity::Critical,
                 Component::Nessie,
-                w.object(),
                 format!(
                     "Nessie {} ready: Iceberg tables cannot be read or committed",
                     w.readiness()
                 ),
-                format!(
-                    "kubectl describe {} {} -n {}",
-                    w.kind.to_lowercase(),
-                    w.name(),
-                    w.namespace()
-                ),
-            );
-            pods::explain(&mut finding, snapshot, w);
-            findings.push(finding);
+            ));
         }
         let Some(container) = w.template.spec.as_ref().and_then(|s| s.containers.first()) else {
             continue;
@@ -141,24 +133,16 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             parts.push(format!("postgres {}", workload::image_tag(image)));
         }
         if w.ready < w.desired {
-            let mut finding = Finding::new(
+            findings.push(pods::not_ready(
+                snapshot,
+                w,
                 "postgres.not-ready",
-                Severity::Critical,
                 Component::Postgres,
-                w.object(),
                 format!(
                     "Postgres {} ready: Nessie cannot read or write the catalog",
                     w.readiness()
                 ),
-                format!(
-                    "kubectl describe {} {} -n {}",
-                    w.kind.to_lowercase(),
-                    w.name(),
-                    w.namespace()
-                ),
-            );
-            pods::explain(&mut finding, snapshot, w);
-            findings.push(finding);
+            ));
         }
     }
     let found = !postgres.is_empty();

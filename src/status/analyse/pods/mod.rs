@@ -85,6 +85,32 @@ pub fn explain(finding: &mut Finding, snapshot: &Snapshot, w: &Workload) {
     });
 }
 
+/// The critical finding of a workload short of ready replicas, with its
+/// pod-level cause ([`explain`]); `message` says what that breaks.
+pub fn not_ready(
+    snapshot: &Snapshot,
+    w: &Workload,
+    code: &'static str,
+    component: crate::findings::Component,
+    message: String,
+) -> Finding {
+    let mut finding = Finding::new(
+        code,
+        crate::findings::Severity::Critical,
+        component,
+        w.object(),
+        message,
+        format!(
+            "kubectl describe {} {} -n {}",
+            w.kind.to_lowercase(),
+            w.name(),
+            w.namespace()
+        ),
+    );
+    explain(&mut finding, snapshot, w);
+    finding
+}
+
 /// The cause shared by most of the workload's not-ready pods (the first pod by
 /// name speaks for the others), or why no pod exists.
 pub fn workload_cause(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {

@@ -90,53 +90,49 @@ pub fn missing_reference(
             let Some(from) = env.value_from.as_ref() else {
                 continue;
             };
-            if let Some(r) = &from.secret_key_ref
-                && !r.optional.unwrap_or(false)
-                && snapshot.secrets.is_available()
-            {
-                let object = ObjectRef::namespaced("Secret", namespace, &r.name);
-                match snapshot.secret(namespace, &r.name) {
-                    None => return Some((object, "does not exist".into())),
-                    Some(s) => {
-                        let has = s.data.as_ref().is_some_and(|d| d.contains_key(&r.key))
+            // Each reference: the object's kind and name, the key, and whether
+            // the object exists and holds the key (`None`: no such object).
+            let secret = from
+                .secret_key_ref
+                .as_ref()
+                .filter(|r| !r.optional.unwrap_or(false) && snapshot.secrets.is_available())
+                .map(|r| {
+                    let has = snapshot.secret(namespace, &r.name).map(|s| {
+                        s.data.as_ref().is_some_and(|d| d.contains_key(&r.key))
                             || s.string_data
                                 .as_ref()
-                                .is_some_and(|d| d.contains_key(&r.key));
-                        if !has {
-                            return Some((
-                                object,
-                                format!(
-                                    "has no key {} (env {} of container {})",
-                                    r.key, env.name, c.name
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-            if let Some(r) = &from.config_map_key_ref
-                && !r.optional.unwrap_or(false)
-                && snapshot.config_maps.is_available()
-            {
-                let object = ObjectRef::namespaced("ConfigMap", namespace, &r.name);
-                match snapshot.config_map(namespace, &r.name) {
-                    None => return Some((object, "does not exist".into())),
-                    Some(cm) => {
-                        let has = cm.data.as_ref().is_some_and(|d| d.contains_key(&r.key))
+                                .is_some_and(|d| d.contains_key(&r.key))
+                    });
+                    ("Secret", &r.name, &r.key, has)
+                });
+            let config_map = from
+                .config_map_key_ref
+                .as_ref()
+                .filter(|r| !r.optional.unwrap_or(false) && snapshot.config_maps.is_available())
+                .map(|r| {
+                    let has = snapshot.config_map(namespace, &r.name).map(|cm| {
+                        cm.data.as_ref().is_some_and(|d| d.contains_key(&r.key))
                             || cm
                                 .binary_data
                                 .as_ref()
-                                .is_some_and(|d| d.contains_key(&r.key));
-                        if !has {
-                            return Some((
-                                object,
-                                format!(
-                                    "has no key {} (env {} of container {})",
-                                    r.key, env.name, c.name
-                                ),
-                            ));
-                        }
+                                .is_some_and(|d| d.contains_key(&r.key))
+                    });
+                    ("ConfigMap", &r.name, &r.key, has)
+                });
+            for (kind, name, key, has) in secret.into_iter().chain(config_map) {
+                let object = ObjectRef::namespaced(kind, namespace, name);
+                match has {
+                    None => return Some((object, "does not exist".into())),
+                    Some(false) => {
+                        return Some((
+                            object,
+                            format!(
+                                "has no key {key} (env {} of container {})",
+                                env.name, c.name
+                            ),
+                        ));
                     }
+                    Some(true) => {}
                 }
             }
         }
