@@ -154,10 +154,20 @@ impl Properties {
             }
             None => {
                 let eol = self.dominant_eol();
-                if let Some(last) = self.segments.last_mut()
-                    && !last.raw.ends_with('\n')
-                {
-                    last.raw.push_str(eol);
+                if let Some(last) = self.segments.last_mut() {
+                    if !last.raw.ends_with('\n') {
+                        last.raw.push_str(eol);
+                    }
+                    // A last line ending in a continuation backslash would swallow
+                    // the new line: a blank line ends it (its value is unchanged).
+                    let last_line = strip_eol(last.raw.lines().last().unwrap_or_default());
+                    if matches!(
+                        last.kind,
+                        SegmentKind::Entry { .. } | SegmentKind::Malformed { .. }
+                    ) && ends_with_continuation(last_line)
+                    {
+                        last.raw.push_str(eol);
+                    }
                 }
                 let line = self
                     .segments
@@ -318,7 +328,8 @@ fn escape(s: &str, is_key: bool) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\x0c' => out.push_str("\\f"),
-            '=' | ':' if is_key => {
+            // A value's leading '=' or ':' would read as a separator after `key `.
+            '=' | ':' if is_key || i == 0 => {
                 out.push('\\');
                 out.push(c);
             }
@@ -483,6 +494,26 @@ no-newline-at-end=yes";
         let mut crlf = Properties::parse("a=1\r\n");
         crlf.set("b", "2");
         assert_eq!(crlf.to_string(), "a=1\r\nb=2\r\n");
+    }
+
+    #[test]
+    fn set_reads_back_after_edge_cases() {
+        // Found while writing the fuzz targets: a last line ending in a
+        // continuation swallowed the appended key; a value starting with '='
+        // lost it after a `key value` line.
+        for (file, key, value, written) in [
+            ("a=b\\", "c", "d", "a=b\\\n\nc=d\n"),
+            ("a=b\\\n", "c", "d", "a=b\\\n\nc=d\n"),
+            ("k v", "k", "=x", "k \\=x"),
+            ("k v", "k", ":x", "k \\:x"),
+        ] {
+            let mut p = Properties::parse(file);
+            p.set(key, value);
+            assert_eq!(p.to_string(), written, "{file:?}");
+            let reread = Properties::parse(&p.to_string());
+            assert_eq!(reread.get(key), Some(value), "{file:?}");
+            assert_eq!(reread.get("a"), Properties::parse(file).get("a"));
+        }
     }
 
     #[test]
