@@ -14,9 +14,12 @@ use crate::platform::jvm::{JvmConfig, format_jvm_size, parse_jvm_size};
 use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
 use crate::platform::quantity::{Quantity, parse_positive};
 
+/// A check: panics when the parser panics or breaks an invariant on `data`.
+pub type Check = fn(data: &[u8]);
+
 /// Every target: its name (the file `fuzz/fuzz_targets/<name>.rs` and the corpus
 /// folder `fuzz/corpus/<name>/`) and its check.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("quantity", quantity),
     ("properties", properties),
     ("jvm_config", jvm_config),

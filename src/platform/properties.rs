@@ -328,8 +328,7 @@ fn escape(s: &str, is_key: bool) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\x0c' => out.push_str("\\f"),
-            // A value's leading '=' or ':' would read as a separator after `key `.
-            '=' | ':' if is_key || i == 0 => {
+            '=' | ':' if is_key => {
                 out.push('\\');
                 out.push(c);
             }
@@ -364,7 +363,8 @@ fn separator_of(raw: &str, _key: &str) -> String {
         }
     }
     let separator: String = chars[start..end].iter().collect();
-    if separator.is_empty() {
+    // Only white space (`key ` with an empty value): `key value` would be malformed.
+    if !separator.contains(['=', ':']) {
         "=".into()
     } else {
         separator
@@ -498,14 +498,20 @@ no-newline-at-end=yes";
 
     #[test]
     fn set_reads_back_after_edge_cases() {
-        // Found while writing the fuzz targets: a last line ending in a
-        // continuation swallowed the appended key; a value starting with '='
-        // lost it after a `key value` line.
+        // A last line ending in a continuation swallowed the appended key (found
+        // while writing the fuzz targets); `key ` (empty value, white space as
+        // separator) was rewritten as `key value`, a malformed line (found by
+        // the fuzzer, the last case is its input).
         for (file, key, value, written) in [
             ("a=b\\", "c", "d", "a=b\\\n\nc=d\n"),
             ("a=b\\\n", "c", "d", "a=b\\\n\nc=d\n"),
-            ("k v", "k", "=x", "k \\=x"),
-            ("k v", "k", ":x", "k \\:x"),
+            ("k \n", "k", "v", "k=v\n"),
+            (
+                "\r\n\r\n\u{1} ",
+                "\u{1}",
+                "\0\0\0\0\0\u{1} ",
+                "\r\n\r\n\u{1}=\0\0\0\0\0\u{1} ",
+            ),
         ] {
             let mut p = Properties::parse(file);
             p.set(key, value);
