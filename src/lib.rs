@@ -11,6 +11,9 @@ pub mod buckets;
 pub mod cli;
 pub mod error;
 pub mod findings;
+/// Checks for the cargo-fuzz targets in `fuzz/` (not an API: see the module).
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod kube;
 pub mod perf;

@@ -142,7 +142,10 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
                 ));
             }
         };
-        total += Duration::from_secs_f64(seconds);
+        // Checked: `Duration::from_secs_f64` and `+=` panic past u64::MAX seconds.
+        let too_long = || format!("'{text}' is too long a duration");
+        let part = Duration::try_from_secs_f64(seconds).map_err(|_| too_long())?;
+        total = total.checked_add(part).ok_or_else(too_long)?;
         rest = next;
     }
     Ok(total)
@@ -246,6 +249,18 @@ mod tests {
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("10x").is_err());
         assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
+    }
+
+    #[test]
+    fn absurd_durations_are_errors_not_panics() {
+        // Found while writing the fuzz targets: `from_secs_f64` and `+=` panicked.
+        for text in ["99999999999999999999h", "18446744073709551615s1h", "1e"] {
+            assert!(parse_duration(text).is_err(), "{text}");
+        }
+        assert_eq!(
+            parse_duration("18446744073709551615"),
+            Ok(Duration::from_secs(u64::MAX))
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod resources;
 mod scoped;
 pub mod tune;
 
+pub(crate) use connect::not_utf8 as kubeconfig_not_utf8;
 pub use connect::{Cluster, set_command_name};
 pub use forward::PortForward;
 

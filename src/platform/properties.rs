@@ -154,10 +154,20 @@ impl Properties {
             }
             None => {
                 let eol = self.dominant_eol();
-                if let Some(last) = self.segments.last_mut()
-                    && !last.raw.ends_with('\n')
-                {
-                    last.raw.push_str(eol);
+                if let Some(last) = self.segments.last_mut() {
+                    if !last.raw.ends_with('\n') {
+                        last.raw.push_str(eol);
+                    }
+                    // A last line ending in a continuation backslash would swallow
+                    // the new line: a blank line ends it (its value is unchanged).
+                    let last_line = strip_eol(last.raw.lines().last().unwrap_or_default());
+                    if matches!(
+                        last.kind,
+                        SegmentKind::Entry { .. } | SegmentKind::Malformed { .. }
+                    ) && ends_with_continuation(last_line)
+                    {
+                        last.raw.push_str(eol);
+                    }
                 }
                 let line = self
                     .segments
@@ -353,7 +363,8 @@ fn separator_of(raw: &str, _key: &str) -> String {
         }
     }
     let separator: String = chars[start..end].iter().collect();
-    if separator.is_empty() {
+    // Only white space (`key ` with an empty value): `key value` would be malformed.
+    if !separator.contains(['=', ':']) {
         "=".into()
     } else {
         separator
@@ -483,6 +494,32 @@ no-newline-at-end=yes";
         let mut crlf = Properties::parse("a=1\r\n");
         crlf.set("b", "2");
         assert_eq!(crlf.to_string(), "a=1\r\nb=2\r\n");
+    }
+
+    #[test]
+    fn set_reads_back_after_edge_cases() {
+        // A last line ending in a continuation swallowed the appended key (found
+        // while writing the fuzz targets); `key ` (empty value, white space as
+        // separator) was rewritten as `key value`, a malformed line (found by
+        // the fuzzer, the last case is its input).
+        for (file, key, value, written) in [
+            ("a=b\\", "c", "d", "a=b\\\n\nc=d\n"),
+            ("a=b\\\n", "c", "d", "a=b\\\n\nc=d\n"),
+            ("k \n", "k", "v", "k=v\n"),
+            (
+                "\r\n\r\n\u{1} ",
+                "\u{1}",
+                "\0\0\0\0\0\u{1} ",
+                "\r\n\r\n\u{1}=\0\0\0\0\0\u{1} ",
+            ),
+        ] {
+            let mut p = Properties::parse(file);
+            p.set(key, value);
+            assert_eq!(p.to_string(), written, "{file:?}");
+            let reread = Properties::parse(&p.to_string());
+            assert_eq!(reread.get(key), Some(value), "{file:?}");
+            assert_eq!(reread.get("a"), Properties::parse(file).get("a"));
+        }
     }
 
     #[test]

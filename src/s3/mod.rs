@@ -8,7 +8,7 @@
 
 mod multipart;
 mod sigv4;
-mod xml;
+pub(crate) mod xml;
 
 use std::time::Duration;
 
