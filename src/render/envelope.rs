@@ -36,7 +36,7 @@ impl Metadata {
     /// Metadata from its parts (for reports made without a connection, and tests).
     pub fn of(context: Option<String>, scope: &Scope, now: jiff::Timestamp) -> Self {
         Metadata {
-            generated_at: now.to_string(),
+            generated_at: timestamp(now),
             context,
             scope: scope.clone(),
             tool_version: env!("CARGO_PKG_VERSION"),
@@ -137,6 +137,12 @@ fn jsonpath<T: Serialize>(out: &mut dyn Write, expr: &str, value: &T) -> Result<
         .collect();
     writeln!(out, "{}", words.join(" "))?;
     Ok(())
+}
+
+/// A report's time as people read it and RFC 3339 parsers take it: whole
+/// seconds, UTC (`2026-12-02T05:14:48Z`, not nanoseconds).
+pub fn timestamp(now: jiff::Timestamp) -> String {
+    now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]

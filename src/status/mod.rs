@@ -217,7 +217,7 @@ fn content_hash(report: &Report) -> u64 {
 pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
     let (components, findings, summary) = analyse::analyse(snapshot, now);
     Report {
-        generated_at: now.to_string(),
+        generated_at: crate::render::envelope::timestamp(now),
         scope: snapshot.scope.clone().unwrap_or(crate::kube::Scope::All),
         coverage: snapshot.coverage.clone(),
         components,

@@ -49,28 +49,18 @@ pub fn kubectl_protocol(args: Vec<OsString>) -> ExitCode {
 /// under the cursor.
 fn candidates(args: Vec<OsString>) -> (Vec<(String, String)>, u8) {
     // Connection flags may come before the command (`kubectl dp -n NS buckets …`,
-    // as the suite accepts them): they move behind it.
-    let mut args = args.into_iter().peekable();
-    let mut leading = Vec::new();
-    while let Some(word) = args.next_if(|w| w.len() > 1 && w.to_string_lossy().starts_with('-')) {
-        let text = word.to_string_lossy();
-        let takes_value = matches!(
-            text.as_ref(),
-            "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user"
-        );
-        leading.push(word);
-        if takes_value && let Some(value) = args.next() {
-            leading.push(value);
-        }
-    }
-    // `kubectl dp -n <TAB>`: the word under the cursor is that flag's value; any
-    // command's definition completes it.
-    let first = match args.next() {
-        Some(word) => word.to_string_lossy().into_owned(),
-        None if !leading.is_empty() => "status".to_string(),
-        None => String::new(),
+    // as the suite accepts them): they move behind it. Without a command word the
+    // word under the cursor is a leading flag's value (`kubectl dp -n <TAB>`), which
+    // any command's definition completes.
+    let mut words = args;
+    let first = match super::command_position(&words) {
+        Some(at) => words.remove(at).to_string_lossy().into_owned(),
+        None if words.len() > 1 => "status".to_string(),
+        None => words
+            .pop()
+            .map(|w| w.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
-    let words: Vec<OsString> = leading.into_iter().chain(args).collect();
     let Some((_, mut command)) = command_definitions()
         .into_iter()
         .find(|(name, _)| *name == first)
