@@ -259,12 +259,26 @@ fn quota_usage_shows_the_configured_usage_against_requests_and_limits() {
     let namespace_row = &usage["namespaces"][0];
     assert_eq!(namespace_row["name"], ns.name.as_str());
     assert_eq!(namespace_row["memory"]["used"], row["memory"]["used"]);
+    // The node the pod runs on (other tests' pods, without usage, share the
+    // cluster and may sit alone on another node).
+    let node_name = kubectl(&[
+        "get",
+        "pod",
+        "-n",
+        &ns.name,
+        &pod,
+        "-o",
+        "jsonpath={.spec.nodeName}",
+    ]);
     let node = report["usage"]["nodes"]
         .as_array()
         .expect("nodes")
         .iter()
-        .find(|n| n["pods"].as_i64() > Some(0) && n["memory"]["allocatable"] == "34359738368")
-        .expect("a node with pods and 32Gi allocatable");
+        .find(|n| n["name"] == node_name.as_str())
+        .unwrap_or_else(|| panic!("no row for node {node_name:?}: {usage}"));
+    assert_eq!(node["memory"]["allocatable"], "34359738368", "{node}");
+    assert!(node["pods"].as_i64() >= Some(1), "{node}");
+    assert!(node["measuredPods"].as_i64() >= Some(1), "{node}");
     assert!(node["memory"]["used"].is_string(), "{node}");
 
     // The table: used, then the request and limit with the share used.
