@@ -8,9 +8,8 @@
 #
 # Needs: the local cluster (tests/cluster/up; started here when it is not up),
 # hyperfine (apt-get install hyperfine; falls back to a timing loop), and
-# kubectl-view-allocations, installed on first use with
-#   cargo install --locked kubectl-view-allocations --root ~/.cache/kubectl-dp/bench
-# (outside the repo). Both are release builds.
+# kubectl-view-allocations, installed on first use by tests/tools/kva (pinned in
+# tests/tools/versions.env, cached outside the repo). Both are release builds.
 #
 # What it creates is removed on exit: namespace dp-bench and the nodes labelled
 # dp-bench=true (dp-bench-node-1..N, kwok-managed).
@@ -21,7 +20,6 @@ NODES=${NODES:-30}
 PODS=${PODS:-3000}
 DEPLOYMENTS=${DEPLOYMENTS:-10}
 RUNS=${RUNS:-10}
-cache=${KUBECTL_DP_BENCH_CACHE:-$HOME/.cache/kubectl-dp/bench}
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -29,11 +27,7 @@ eval "$("$repo/tests/cluster/up")"
 kubectl="$(dirname "$KUBECONFIG")/bin/kubectl"
 k() { "$kubectl" --kubeconfig "$KUBECONFIG" "$@"; }
 
-if [ ! -x "$cache/bin/kubectl-view-allocations" ]; then
-  log "installing kubectl-view-allocations into $cache"
-  CARGO_TARGET_DIR="$cache/target" cargo install --locked kubectl-view-allocations --root "$cache" >&2
-fi
-kva="$cache/bin/kubectl-view-allocations"
+kva=$("$repo/tests/tools/kva" | tail -n 1)
 # Release build on both sides, so the comparison is like for like.
 (cd "$repo" && cargo build --release --bin kubectl-dp-quota >&2)
 dp="$repo/target/release/kubectl-dp-quota"

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -100,7 +101,8 @@ spec:
 
 #[test]
 fn usage_of_the_reference_platform_matches_the_quota_status() {
-    let ns = TestNamespace::new("quota-platform");
+    let _lock = common::platform_lock();
+    let ns = TestNamespace::waited("quota-platform");
     let manifests = common::render_example("examples/platform", &ns.name);
     let output = kubectl_output(&["apply", "-f", "-"], Some(&manifests));
     assert!(output.status.success(), "apply: {}", stderr(&output));
@@ -454,6 +456,128 @@ fn no_rights_is_one_forbidden_line_never_zeros() {
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+}
+
+/// Requests and limits of cpu and memory as `(requests, limits)` per name, from
+/// `kubectl dp quota -A --by <by> -o json` (cores and bytes).
+fn quota_totals(by: &str) -> BTreeMap<(String, String), (f64, f64)> {
+    let out = quota(&["-A", "--by", by, "-o", "json"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+    let mut totals = BTreeMap::new();
+    for row in report["cluster"]["rows"].as_array().expect("rows") {
+        let name = row["name"].as_str().expect("name").to_string();
+        let value = |field: &str| cores_or_bytes(row[field].as_str().unwrap_or("0"));
+        totals.insert(
+            (name.clone(), "cpu".into()),
+            (value("cpuRequests"), value("cpuLimits")),
+        );
+        totals.insert(
+            (name, "memory".into()),
+            (value("memoryRequests"), value("memoryLimits")),
+        );
+    }
+    totals
+}
+
+/// The same from kubectl-view-allocations' JSON (`-g resource -g <by>`).
+fn peer_totals(kva: &str, by: &str, extra: &[&str]) -> BTreeMap<(String, String), (f64, f64)> {
+    let output = Command::new(kva)
+        .args(["-g", "resource", "-g", by, "-o", "json"])
+        .args(extra)
+        .env("KUBECONFIG", common::kubeconfig())
+        .output()
+        .expect("run kubectl-view-allocations");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).expect("peer JSON");
+    let mut totals = BTreeMap::new();
+    for row in rows.as_array().expect("rows") {
+        let resource = row["resource"].as_str().unwrap_or_default();
+        if row["kind"] != by || !matches!(resource, "cpu" | "memory") {
+            continue;
+        }
+        let name = row[by].as_str().expect("group name").to_string();
+        let number = |field: &str| row[field].as_f64().unwrap_or(0.0);
+        totals.insert(
+            (name, resource.to_string()),
+            (number("requested"), number("limit")),
+        );
+    }
+    totals
+}
+
+/// `500m` → 0.5, `2` → 2.0, `1073741824` → 1073741824.0 (quota's JSON writes
+/// memory in bytes and cpu in cores or millicores).
+fn cores_or_bytes(quantity: &str) -> f64 {
+    match quantity.strip_suffix('m') {
+        Some(millis) => millis.parse::<f64>().expect("millicores") / 1000.0,
+        None => quantity.parse().expect("a number"),
+    }
+}
+
+/// The difference of two sets of totals, ignoring groups that ask for nothing
+/// (kubectl-view-allocations leaves those out).
+fn differences(
+    ours: &BTreeMap<(String, String), (f64, f64)>,
+    peer: &BTreeMap<(String, String), (f64, f64)>,
+) -> Vec<String> {
+    let keys: std::collections::BTreeSet<_> = ours.keys().chain(peer.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let a = ours.get(key).copied().unwrap_or_default();
+            let b = peer.get(key).copied().unwrap_or_default();
+            let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * x.abs().max(1.0);
+            (!(close(a.0, b.0) && close(a.1, b.1)))
+                .then(|| format!("{key:?}: quota {a:?}, kubectl-view-allocations {b:?}"))
+        })
+        .collect()
+}
+
+/// The peer users compare with: on the reference platform, `quota` (pods read
+/// in protobuf, `src/kube/protobuf.rs`) shows the same cpu and memory requests
+/// and limits as kubectl-view-allocations, per node and for the namespace.
+#[test]
+fn totals_match_kubectl_view_allocations() {
+    let kva = std::env::var("KUBECTL_DP_TEST_KVA")
+        .expect("KUBECTL_DP_TEST_KVA: tests/run installs the peer with tests/tools/kva");
+    let _lock = common::platform_lock();
+    let ns = TestNamespace::waited("quota-peer");
+    common::deploy_example("examples/platform", &ns.name);
+
+    let ours = quota_totals("namespace");
+    let ours: BTreeMap<_, _> = ours
+        .into_iter()
+        .filter(|((n, _), _)| *n == ns.name)
+        .collect();
+    let peer = peer_totals(&kva, "namespace", &["-n", &ns.name]);
+    assert_eq!(ours.len(), 2, "{ours:?}");
+    // The reference platform asks for 60Gi of memory.
+    assert_eq!(ours[&(ns.name.clone(), "memory".into())].0, 64424509440.0);
+    let diff = differences(&ours, &peer);
+    assert!(diff.is_empty(), "{diff:#?}");
+
+    // The pods came in protobuf (what the comparison is about).
+    let verbose = quota(&["-A", "--by", "node", "-vv"], None);
+    assert!(
+        stderr(&verbose).contains("pods in protobuf"),
+        "{}",
+        stderr(&verbose)
+    );
+
+    // Every node, against its allocatable too. Other tests start and stop pods
+    // meanwhile: the two reads must agree once in a quiet moment.
+    let mut last = Vec::new();
+    eventually(
+        60,
+        "quota and kubectl-view-allocations to agree on every node",
+        || {
+            let ours = quota_totals("node");
+            let peer = peer_totals(&kva, "node", &["--ignore-taints"]);
+            last = differences(&ours, &peer);
+            last.is_empty() && ours.len() >= 6
+        },
+    );
+    assert!(last.is_empty(), "{last:#?}");
 }
 
 /// Collapses runs of spaces, so table assertions do not depend on column widths.

@@ -14,6 +14,7 @@ pub mod logs;
 pub mod metrics;
 mod objects;
 pub mod perf;
+mod protobuf;
 pub mod resources;
 mod scoped;
 pub mod tune;

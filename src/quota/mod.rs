@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use k8s_openapi::api::core::v1::{LimitRange, Node, Pod, ResourceQuota};
+use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use kube::api::ListParams;
 use serde::Serialize;
 
@@ -130,11 +130,14 @@ pub async fn gather(
     let (quotas, limit_ranges, pods, nodes) = tokio::try_join!(
         cluster.list::<ResourceQuota>(scope, &all),
         cluster.list::<LimitRange>(scope, &all),
-        cluster.list::<Pod>(&Scope::All, &active),
+        cluster.list_pod_resources(&Scope::All, &active),
         cluster.list_cluster::<Node>(&node_params),
     )?;
     let (pods, pods_cluster_wide) = if pods.is_forbidden() && *scope != Scope::All {
-        (cluster.list::<Pod>(scope, &active_pods()).await?, false)
+        (
+            cluster.list_pod_resources(scope, &active_pods()).await?,
+            false,
+        )
     } else {
         (pods, true)
     };

@@ -323,7 +323,7 @@ pub async fn run(
         Listing<ResourceQuota>,
         Listing<LimitRange>,
     ) = tokio::try_join!(
-        cluster.list::<Pod>(&scope, &active),
+        cluster.list_pod_resources(&scope, &active),
         cluster.list_cluster::<Node>(&all),
         cluster.list::<ResourceQuota>(&scope, &all),
         cluster.list::<LimitRange>(&scope, &all),

@@ -184,7 +184,7 @@ impl Snapshot {
             let active = crate::quota::active_pods().limit(POD_PAGE);
             let (nodes, scheduled) = tokio::try_join!(
                 cluster.list_cluster::<Node>(&all),
-                cluster.list::<Pod>(&Scope::All, &active),
+                cluster.list_pod_resources(&Scope::All, &active),
             )?;
             (Some(nodes), Some(scheduled))
         } else {

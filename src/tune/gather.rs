@@ -125,7 +125,7 @@ async fn sizing_context(
     let scope = crate::kube::Scope::Namespace(ns.to_string());
     let (nodes, pods, quotas) = tokio::try_join!(
         cluster.list_cluster::<Node>(&all),
-        cluster.list::<Pod>(&crate::kube::Scope::All, &active),
+        cluster.list_pod_resources(&crate::kube::Scope::All, &active),
         cluster.list::<ResourceQuota>(&scope, &all),
     )?;
     let trino_usage =

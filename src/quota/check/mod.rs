@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
 
-use k8s_openapi::api::core::v1::{LimitRange, Node, Pod, ResourceQuota};
+use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use kube::api::ListParams;
 use serde::Serialize;
 
@@ -194,7 +194,7 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
     let active = super::active_pods();
     let mut notes = Vec::new();
     let (pods, nodes) = tokio::try_join!(
-        cluster.list::<Pod>(&Scope::All, &active),
+        cluster.list_pod_resources(&Scope::All, &active),
         cluster.list_cluster::<Node>(&all),
     )?;
     let all_readable = pods.is_available();
@@ -207,7 +207,9 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
         pod_items.clear();
         for ns in namespaces {
             let scope = Scope::Namespace(ns.clone());
-            let listing: Listing<Pod> = cluster.list(&scope, &super::active_pods()).await?;
+            let listing = cluster
+                .list_pod_resources(&scope, &super::active_pods())
+                .await?;
             if !listing.is_available() {
                 unread.push(format!("pods in {ns}"));
                 pods_unread.insert(ns.clone());

@@ -2,10 +2,10 @@ use super::*;
 use crate::quota::manifests::parse_documents;
 use crate::quota::usage;
 use crate::quota::usage::tests::{container, q};
-use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::core::v1::{
     LimitRangeItem, LimitRangeSpec, NodeStatus, PodStatus, ResourceQuotaSpec,
 };
+use k8s_openapi::api::core::v1::{Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use std::path::Path;
 
