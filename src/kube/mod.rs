@@ -13,6 +13,7 @@ mod list;
 pub mod logs;
 pub mod metrics;
 mod objects;
+mod pages;
 pub mod perf;
 mod protobuf;
 pub mod resources;

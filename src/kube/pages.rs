@@ -1,0 +1,241 @@
+//! The pagination loop every list shares: `continue` tokens, one decoded page at
+//! a time, and failures mapped to [`Availability`] (a forbidden or missing list
+//! is an answer about one section, not a failed command). Pages come as JSON
+//! (each item decoded on its own) or, for the cluster-wide pod list, as
+//! protobuf (`super::protobuf`).
+
+use http_body_util::BodyExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, ListParams};
+use serde::de::DeserializeOwned;
+
+use crate::error::Result;
+
+use super::list::{Availability, Listing, Scope, Undecodable};
+use super::{Cluster, protobuf};
+
+/// Items per page: large enough that a typical namespace is one request, small
+/// enough that a cluster with thousands of pods never sends one huge response.
+const PAGE_SIZE: u32 = 500;
+
+impl Cluster {
+    /// Reads every page of `api`'s list and decodes each item on its own into `T`.
+    /// `builtin`: the kind is part of Kubernetes itself, so a 404 cannot mean "CRD
+    /// not installed": the server is not a Kubernetes API server.
+    pub(super) async fn paginate<K, T>(
+        &self,
+        api: &Api<K>,
+        params: &ListParams,
+        plural: &str,
+        builtin: bool,
+    ) -> Result<Listing<T>>
+    where
+        K: kube::Resource,
+        T: DeserializeOwned,
+    {
+        self.paginate_with(api, params, plural, builtin, async |request| {
+            let page: RawPage = self.client.request(request).await?;
+            Ok(Page::from_json(plural, page))
+        })
+        .await
+    }
+
+    /// Lists pods for resource accounting: every page asked for in protobuf and
+    /// decoded into only what accounting reads (`crate::kube::protobuf`), or
+    /// decoded in full when the server answers JSON. A pod read this way carries
+    /// only these fields; every other field is `None` or empty:
+    ///
+    /// - `metadata`: `name`, `namespace`, `uid`, `creationTimestamp`, `labels`,
+    ///   `ownerReferences` (`apiVersion`, `kind`, `name`, `uid`, `controller`),
+    ///   `deletionTimestamp`, `deletionGracePeriodSeconds`;
+    /// - `spec`: `containers` and `initContainers` (`name`, `resources.requests`,
+    ///   `resources.limits`, `restartPolicy`), `overhead`, `nodeName`,
+    ///   `activeDeadlineSeconds`, `priorityClassName`;
+    /// - `status`: `phase`.
+    pub async fn list_pod_resources(
+        &self,
+        scope: &Scope,
+        params: &ListParams,
+    ) -> Result<Listing<Pod>> {
+        let api: Api<Pod> = match scope {
+            Scope::All => Api::all(self.client.clone()),
+            Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
+        };
+        self.paginate_with(&api, params, "pods", true, async |mut request| {
+            request.headers_mut().insert(
+                http::header::ACCEPT,
+                http::HeaderValue::from_static(protobuf::ACCEPT),
+            );
+            let response = self
+                .client
+                .send(request.map(kube::client::Body::from))
+                .await?;
+            let status = response.status();
+            let is_protobuf = response
+                .headers()
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(protobuf::CONTENT_TYPE));
+            let body = response.into_body().collect().await?.to_bytes();
+            if !status.is_success() {
+                return Err(kube::Error::Api(
+                    error_status(status.as_u16(), &body, is_protobuf).boxed(),
+                ));
+            }
+            if is_protobuf {
+                let page = protobuf::decode_pod_page(&body).map_err(|e| {
+                    kube::Error::Api(
+                        kube::core::Status::failure(&format!("decoding pods: {e}"), "Decode")
+                            .with_code(500)
+                            .boxed(),
+                    )
+                })?;
+                tracing::debug!(
+                    "listed {} pods in protobuf ({} bytes)",
+                    page.items.len(),
+                    body.len()
+                );
+                return Ok(Page {
+                    items: page.items,
+                    undecodable: Vec::new(),
+                    continue_token: page.continue_token,
+                });
+            }
+            tracing::debug!("the server answered the pod list in JSON, not protobuf");
+            let page: RawPage = serde_json::from_slice(&body).map_err(kube::Error::SerdeError)?;
+            Ok(Page::from_json("pods", page))
+        })
+        .await
+    }
+
+    /// The pagination loop: `fetch` reads and decodes one page for a request,
+    /// this follows the `continue` tokens and maps failures to availability.
+    async fn paginate_with<K, T>(
+        &self,
+        api: &Api<K>,
+        params: &ListParams,
+        plural: &str,
+        builtin: bool,
+        fetch: impl AsyncFn(http::Request<Vec<u8>>) -> kube::Result<Page<T>>,
+    ) -> Result<Listing<T>>
+    where
+        K: kube::Resource,
+    {
+        let mut items = Vec::new();
+        let mut undecodable = Vec::new();
+        let mut token: Option<String> = None;
+        let request = kube::core::Request::new(api.resource_url());
+        loop {
+            // A caller's own page size (pods: larger pages, fewer round trips) wins.
+            let mut page_params = params.clone().limit(params.limit.unwrap_or(PAGE_SIZE));
+            if let Some(token) = &token {
+                page_params = page_params.continue_token(token);
+            }
+            let http_request = request
+                .list(&page_params)
+                .map_err(|e| crate::error::Error::Usage(e.to_string()))?;
+            match self.call(fetch(http_request)).await? {
+                Ok(page) => {
+                    items.extend(page.items);
+                    undecodable.extend(page.undecodable);
+                    match page.continue_token {
+                        Some(next) => token = Some(next),
+                        None => break,
+                    }
+                }
+                Err(kube::Error::Api(status)) if status.code == 404 && builtin => {
+                    return Err(crate::error::Error::NotKubernetes {
+                        server: self.server.clone(),
+                        path: api.resource_url().to_string(),
+                    });
+                }
+                Err(kube::Error::Api(status)) => {
+                    let availability = match status.code {
+                        404 => Availability::NotInstalled,
+                        403 => {
+                            Availability::Forbidden(format!("{} cannot list {plural}", self.user))
+                        }
+                        _ => Availability::Failed(format!("listing {plural}: {}", status.message)),
+                    };
+                    return Ok(Listing {
+                        items,
+                        availability,
+                        undecodable,
+                    });
+                }
+                Err(other) => {
+                    return Ok(Listing {
+                        items,
+                        availability: Availability::Failed(other.to_string()),
+                        undecodable,
+                    });
+                }
+            }
+        }
+        Ok(Listing {
+            items,
+            availability: Availability::Available,
+            undecodable,
+        })
+    }
+}
+
+/// One decoded page: its items, those that could not be decoded, and the next
+/// page's token (`None` on the last page).
+struct Page<T> {
+    items: Vec<T>,
+    undecodable: Vec<Undecodable>,
+    continue_token: Option<String>,
+}
+
+impl<T: DeserializeOwned> Page<T> {
+    /// Decodes each item of a JSON page on its own.
+    fn from_json(plural: &str, page: RawPage) -> Self {
+        let mut items = Vec::with_capacity(page.items.len());
+        let mut undecodable = Vec::new();
+        for raw in &page.items {
+            match decode_item(plural, raw) {
+                Ok(item) => items.push(item),
+                Err(skipped) => {
+                    tracing::warn!("{}", skipped.message());
+                    undecodable.push(skipped);
+                }
+            }
+        }
+        Page {
+            items,
+            undecodable,
+            continue_token: page.metadata.continue_.filter(|next| !next.is_empty()),
+        }
+    }
+}
+
+/// The `Status` of an error answer, whether it came as protobuf, JSON or text.
+fn error_status(code: u16, body: &[u8], is_protobuf: bool) -> kube::core::Status {
+    if is_protobuf && let Some((message, reason)) = protobuf::decode_status(body) {
+        return kube::core::Status::failure(&message, &reason).with_code(code);
+    }
+    if let Ok(status) = serde_json::from_slice::<kube::core::Status>(body) {
+        return status.with_code(code);
+    }
+    let text = String::from_utf8_lossy(body);
+    kube::core::Status::failure(text.trim(), "Failed to parse error data").with_code(code)
+}
+
+/// One page of a list as the API server sends it, each item kept as raw JSON so
+/// that one undecodable object cannot fail the page.
+#[derive(serde::Deserialize)]
+struct RawPage {
+    #[serde(default)]
+    metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ListMeta,
+    #[serde(default)]
+    items: Vec<Box<serde_json::value::RawValue>>,
+}
+
+/// Decodes one raw item, or names it.
+fn decode_item<K: DeserializeOwned>(
+    resource: &str,
+    raw: &serde_json::value::RawValue,
+) -> std::result::Result<K, Undecodable> {
+    serde_json::from_str(raw.get()).map_err(|e| Undecodable::from_raw(resource, raw.get(), e))
+}
