@@ -1,7 +1,7 @@
 //! Plain HTTP to the platform's own services — the S3 gateway and the Trino
 //! coordinator — over hyper, which kube already brings. The two clients share
-//! how an endpoint is read, how connections are made and how a transport error
-//! is reduced to its cause.
+//! how an endpoint is read, how connections are made, how a transport error is
+//! reduced to its cause and how an exchange gives up after its timeout.
 
 use std::time::Duration;
 
@@ -60,6 +60,18 @@ pub fn client(connect_timeout: Duration) -> Http {
     connector.set_nodelay(true);
     connector.enforce_http(true);
     Client::builder(TokioExecutor::new()).build(connector)
+}
+
+/// Runs one exchange (a request and the reading of its answer) under `limit`;
+/// when that passes first, the answer is `timed_out()`.
+pub async fn within<T, E>(
+    limit: Duration,
+    exchange: impl Future<Output = Result<T, E>>,
+    timed_out: impl FnOnce() -> E,
+) -> Result<T, E> {
+    tokio::time::timeout(limit, exchange)
+        .await
+        .unwrap_or_else(|_| Err(timed_out()))
 }
 
 /// The innermost cause of a transport error (`Connection refused`), which is

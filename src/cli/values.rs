@@ -126,10 +126,7 @@ pub fn contexts(current: &OsStr) -> Vec<CompletionCandidate> {
 
 /// The namespace typed with `-n`, else the context's.
 fn typed_namespace(cluster: &crate::kube::Cluster) -> String {
-    TYPED
-        .get()
-        .and_then(|args| args.namespace.clone())
-        .unwrap_or_else(|| cluster.default_namespace().to_string())
+    cluster.namespace_or_default(TYPED.get().and_then(|args| args.namespace.as_deref()))
 }
 
 /// A claim name (`kubectl dp buckets describe <TAB>`): ObjectBucketClaims in the

@@ -106,6 +106,11 @@ impl Cluster {
         &self.default_namespace
     }
 
+    /// The namespace typed with `-n` when there is one, else the context's.
+    pub fn namespace_or_default(&self, typed: Option<&str>) -> String {
+        typed.unwrap_or(&self.default_namespace).to_string()
+    }
+
     /// The kubeconfig context in use (`--context`, else the current one); `None` in a pod.
     pub fn context(&self) -> Option<&str> {
         self.context.as_deref()

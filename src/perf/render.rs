@@ -21,6 +21,15 @@ fn p99(d: &Distribution) -> String {
     d.p99.map_or_else(|| "n too small".into(), ms)
 }
 
+/// The N, P50, P90, P99 and MAX columns of a latency in ms (`0` and dashes
+/// when nothing was measured).
+fn latency_cells(latency: Option<&Distribution>) -> [String; 5] {
+    match latency {
+        Some(d) => [d.n.to_string(), ms(d.p50), ms(d.p90), p99(d), ms(d.max)],
+        None => ["0".into(), "-".into(), "-".into(), "-".into(), "-".into()],
+    }
+}
+
 fn bytes(value: f64) -> String {
     let units = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
     for (unit, factor) in units {
@@ -63,14 +72,10 @@ pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
         )?;
         let mut rows = Vec::new();
         for q in &trino.queries {
+            let mut row = vec![q.name.clone()];
+            row.extend(latency_cells(q.summary.as_ref().map(|s| &s.wall)));
             match &q.summary {
-                Some(s) => rows.push(vec![
-                    q.name.clone(),
-                    s.wall.n.to_string(),
-                    ms(s.wall.p50),
-                    ms(s.wall.p90),
-                    p99(&s.wall),
-                    ms(s.wall.max),
+                Some(s) => row.extend([
                     ms(s.elapsed.p50),
                     ms(s.client_overhead.p50),
                     ms(s.queued.p50),
@@ -79,26 +84,11 @@ pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
                     ms(s.cpu.p50),
                     bytes(s.peak_memory_bytes as f64),
                     s.rows_per_second.map_or("-".into(), rate),
-                    q.failures.len().to_string(),
                 ]),
-                None => rows.push(vec![
-                    q.name.clone(),
-                    "0".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    "-".into(),
-                    q.failures.len().to_string(),
-                ]),
+                None => row.extend(std::iter::repeat_n("-".to_string(), 8)),
             }
+            row.push(q.failures.len().to_string());
+            rows.push(row);
         }
         table(
             out,
@@ -148,19 +138,14 @@ pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
             .operations
             .iter()
             .map(|o| {
-                let l = o.latency.as_ref();
-                vec![
-                    o.operation.clone(),
-                    size_label(o.object_size),
-                    l.map_or("0".into(), |l| l.n.to_string()),
-                    l.map_or("-".into(), |l| ms(l.p50)),
-                    l.map_or("-".into(), |l| ms(l.p90)),
-                    l.map_or("-".into(), p99),
-                    l.map_or("-".into(), |l| ms(l.max)),
+                let mut row = vec![o.operation.clone(), size_label(o.object_size)];
+                row.extend(latency_cells(o.latency.as_ref()));
+                row.push(
                     o.throughput_bytes_per_second
                         .map_or("-".into(), |b| format!("{}/s", bytes(b))),
-                    o.failures.len().to_string(),
-                ]
+                );
+                row.push(o.failures.len().to_string());
+                row
             })
             .collect();
         table(
@@ -359,4 +344,65 @@ pub fn comparison(out: &mut dyn Write, c: &Comparison) -> Result<()> {
         }
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report with a measured query and one that never succeeded, and a
+    /// storage operation with and one without latency.
+    fn sample() -> PerfReport {
+        let d = |n: usize, base: f64| {
+            serde_json::json!({"n": n, "min": base, "mean": base * 1.2, "p50": base * 1.1,
+                "p90": base * 1.5, "p99": if n >= 100 { Some(base * 2.0) } else { None }, "max": base * 3.0, "stddev": 1.0})
+        };
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "dp.io/v1", "kind": "PerfReport",
+            "metadata": {"generatedAt": "2026-12-01T00:00:00Z", "toolVersion": "0.1.0"},
+            "environment": {"clusterVersion": "v1.34.0", "nodeCount": 3, "trinoVersion": "476", "trinoEndpoint": "http://t:8080"},
+            "settings": {"suites": ["trino", "storage"], "iterations": 10, "warmup": 1, "concurrency": 2, "timeoutSeconds": 60.0},
+            "trino": {
+                "queries": [
+                    {"name": "q1", "sql": "", "samples": [], "failures": [], "summary": {
+                        "wall": d(120, 40.0), "elapsed": d(120, 30.0), "clientOverhead": d(120, 10.0),
+                        "queued": d(120, 1.0), "planning": d(120, 2.0), "execution": d(120, 25.0),
+                        "cpu": d(120, 50.0), "peakMemoryBytes": 3_000_000u64, "rowsPerSecond": 12_345.0, "bytesPerSecond": null}},
+                    {"name": "q2", "sql": "", "samples": [], "failures": [
+                        {"iteration": 1, "errorName": "SYNTAX_ERROR", "message": "bad"}], "summary": null}
+                ],
+                "throughput": {"concurrency": 2, "completed": 120, "failed": 1, "wallSeconds": 30.0, "queriesPerMinute": 240.0}
+            },
+            "storage": {
+                "claim": "c", "bucket": "b", "endpoint": "http://s3:80", "objectsWritten": 4, "objectsDeleted": 4,
+                "operations": [
+                    {"operation": "PUT", "objectSize": 1_048_576u64, "multipart": false, "samples": [], "failures": [],
+                        "latency": d(10, 12.0), "throughputBytesPerSecond": 80_000_000.0},
+                    {"operation": "GET", "objectSize": 1_048_576u64, "multipart": false, "samples": [], "failures": ["timeout"],
+                        "latency": null, "throughputBytesPerSecond": null}
+                ]
+            }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn latency_columns_of_measured_and_unmeasured_rows() {
+        let mut out = Vec::new();
+        report(&mut out, &sample()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for line in [
+            "QUERY  N    P50   P90   P99   MAX  TRINO  OVERHEAD  QUEUED  PLANNING  EXECUTION  CPU   PEAK MEM  ROWS/S  FAILED",
+            "q1     120  44.0  60.0  80.0  120  33.0   11.0      1.1     2.2       27.5       55.0  2.9MiB    12.3k   0",
+            "q2     0    -     -     -     -    -      -         -       -         -          -     -         -       1",
+            "OP   SIZE  N   P50   P90   P99          MAX   THROUGHPUT  FAILED",
+            "PUT  1MiB  10  13.2  18.0  n too small  36.0  76.3MiB/s   0",
+            "GET  1MiB  0   -     -     -            -     -           1",
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "{line:?} missing in\n{text}"
+            );
+        }
+    }
 }

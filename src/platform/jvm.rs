@@ -195,17 +195,8 @@ pub fn parse_jvm_size(text: &str) -> Option<u64> {
 
 /// Renders bytes as a JVM size, in the largest unit that keeps it exact (`24G`, `1536M`).
 pub fn format_jvm_size(bytes: u64) -> String {
-    for (unit, size) in [
-        ("T", 1u64 << 40),
-        ("G", 1 << 30),
-        ("M", 1 << 20),
-        ("K", 1 << 10),
-    ] {
-        if bytes >= size && bytes % size == 0 {
-            return format!("{}{unit}", bytes / size);
-        }
-    }
-    bytes.to_string()
+    super::quantity::exact_binary_size(bytes, ["T", "G", "M", "K"])
+        .unwrap_or_else(|| bytes.to_string())
 }
 
 #[cfg(test)]
@@ -260,5 +251,7 @@ mod tests {
         assert_eq!(parse_jvm_size("1.5G"), None);
         assert_eq!(format_jvm_size(24 << 30), "24G");
         assert_eq!(format_jvm_size(1536 << 20), "1536M");
+        assert_eq!(format_jvm_size(2 << 40), "2T");
+        assert_eq!(format_jvm_size(1500), "1500");
     }
 }

@@ -106,6 +106,22 @@ fn peer_matches(peer: &NetworkPolicyPeer, policy_namespace: &str, other: &Endpoi
     namespace_ok && pods_ok
 }
 
+/// Whether a rule's peers (`to` or `from`; none or empty is everyone) of a
+/// policy in `policy_namespace` cover `other`.
+fn peers_allow(
+    peers: Option<&Vec<NetworkPolicyPeer>>,
+    policy_namespace: &str,
+    other: &Endpoint,
+) -> bool {
+    match peers {
+        None => true,
+        Some(peers) if peers.is_empty() => true,
+        Some(peers) => peers
+            .iter()
+            .any(|peer| peer_matches(peer, policy_namespace, other)),
+    }
+}
+
 fn port_matches(ports: Option<&Vec<NetworkPolicyPort>>, port: &Port) -> bool {
     let Some(ports) = ports.filter(|p| !p.is_empty()) else {
         return true;
@@ -146,14 +162,8 @@ pub fn flow(
                 .into_iter()
                 .flat_map(|s| s.egress.iter().flatten())
                 .any(|rule| {
-                    let to_ok = match &rule.to {
-                        None => true,
-                        Some(peers) if peers.is_empty() => true,
-                        Some(peers) => peers
-                            .iter()
-                            .any(|peer| peer_matches(peer, from.namespace, to)),
-                    };
-                    to_ok && port_matches(rule.ports.as_ref(), port)
+                    peers_allow(rule.to.as_ref(), from.namespace, to)
+                        && port_matches(rule.ports.as_ref(), port)
                 })
         });
         if !allowed {
@@ -175,14 +185,8 @@ pub fn flow(
                     .into_iter()
                     .flat_map(|s| s.ingress.iter().flatten())
                     .any(|rule| {
-                        let from_ok = match &rule.from {
-                            None => true,
-                            Some(peers) if peers.is_empty() => true,
-                            Some(peers) => peers
-                                .iter()
-                                .any(|peer| peer_matches(peer, to.namespace, from)),
-                        };
-                        from_ok && port_matches(rule.ports.as_ref(), port)
+                        peers_allow(rule.from.as_ref(), to.namespace, from)
+                            && port_matches(rule.ports.as_ref(), port)
                     })
             });
             if !allowed {

@@ -398,17 +398,8 @@ pub fn parse_data_size(text: &str) -> Option<u64> {
 
 /// Renders bytes as a Trino data size, exact where the value allows (`8GB`, `1536MB`).
 pub fn format_data_size(bytes: u64) -> String {
-    for (unit, size) in [
-        ("TB", 1u64 << 40),
-        ("GB", 1 << 30),
-        ("MB", 1 << 20),
-        ("kB", 1 << 10),
-    ] {
-        if bytes >= size && bytes % size == 0 {
-            return format!("{}{unit}", bytes / size);
-        }
-    }
-    format!("{bytes}B")
+    super::quantity::exact_binary_size(bytes, ["TB", "GB", "MB", "kB"])
+        .unwrap_or_else(|| format!("{bytes}B"))
 }
 
 #[cfg(test)]
@@ -536,5 +527,8 @@ no-newline-at-end=yes";
         assert_eq!(parse_data_size("1e400GB"), None);
         assert_eq!(format_data_size(8 << 30), "8GB");
         assert_eq!(format_data_size(1536 << 20), "1536MB");
+        assert_eq!(format_data_size(3 << 10), "3kB");
+        assert_eq!(format_data_size(1500), "1500B");
+        assert_eq!(format_data_size(512), "512B");
     }
 }

@@ -141,6 +141,17 @@ impl Quantity {
     }
 }
 
+/// `bytes` in the largest binary unit that holds it exactly, with that unit's
+/// name from `names` (TiB, GiB, MiB, KiB, in that order): `24G` or `1536M` for
+/// `["T", "G", "M", "K"]`. `None` below 1KiB or when no unit divides it.
+pub fn exact_binary_size(bytes: u64, names: [&str; 4]) -> Option<String> {
+    names
+        .into_iter()
+        .zip([1u64 << 40, 1 << 30, 1 << 20, 1 << 10])
+        .find(|(_, size)| bytes >= *size && bytes % size == 0)
+        .map(|(name, size)| format!("{}{name}", bytes / size))
+}
+
 /// Whether a resource name counts bytes (memory, storage, hugepages).
 pub fn is_byte_resource(resource: &str) -> bool {
     resource.contains("memory") || resource.contains("storage") || resource.contains("hugepages")

@@ -393,9 +393,8 @@ pub fn csv_rows(view: &UsageView) -> Vec<Vec<String>> {
 mod tests {
     use super::*;
     use crate::kube::metrics::{ContainerUsage, UsageMeta};
-    use crate::quota::usage::tests::{container, q};
-    use k8s_openapi::api::core::v1::{NodeStatus, PodSpec, PodStatus};
-    use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+    use crate::quota::fixtures::{container, node, q};
+    use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
 
     fn pod(ns: &str, name: &str, node: &str, containers: usize) -> Pod {
         let mut p = Pod::default();
@@ -441,21 +440,6 @@ mod tests {
                 })
                 .collect(),
         }
-    }
-
-    fn node(name: &str) -> Node {
-        let mut n = Node::default();
-        n.metadata.name = Some(name.into());
-        n.status = Some(NodeStatus {
-            allocatable: Some(
-                [("cpu", "16"), ("memory", "32Gi"), ("pods", "110")]
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), K8sQuantity(v.into())))
-                    .collect(),
-            ),
-            ..Default::default()
-        });
-        n
     }
 
     #[test]

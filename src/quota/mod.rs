@@ -3,6 +3,8 @@
 
 mod apply;
 pub mod check;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod manifests;
 pub mod measured;
 pub mod plan;

@@ -310,10 +310,7 @@ pub async fn run(
         ));
     }
     let cluster = Cluster::connect(cluster_args).await?;
-    let namespace = cluster_args
-        .namespace
-        .clone()
-        .unwrap_or_else(|| cluster.default_namespace().to_string());
+    let namespace = cluster.namespace_or_default(cluster_args.namespace.as_deref());
     let scope = Scope::Namespace(namespace.clone());
     let all = ListParams::default();
     let active = super::active_pods();
@@ -396,7 +393,7 @@ fn print_plan(plan: &Plan, format: &OutputFormat, out: &mut dyn Write) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quota::usage::tests::{container, q};
+    use crate::quota::fixtures::{container, q};
     use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
 
     fn pod(requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Pod {
@@ -411,6 +408,27 @@ mod tests {
             ..Default::default()
         });
         p
+    }
+
+    /// A node of this CPU and memory (110 pods).
+    fn node(cpu: &str, memory: &str) -> Capacity {
+        Capacity {
+            cpu: q(cpu),
+            memory: q(memory),
+            pods: 110,
+        }
+    }
+
+    /// The plan for namespace `ns` running `pods` on `node`, under a budget of
+    /// 30 CPU and 80Gi with 20% headroom.
+    fn propose_on(pods: &[&Pod], node: Capacity) -> Plan {
+        let budget = Budget {
+            cpu: q("30"),
+            memory: q("80Gi"),
+            headroom: 20,
+        };
+        let names = ("a".into(), "b".into());
+        propose("ns", pods, &node, &budget, names, jiff::Timestamp::now())
     }
 
     fn item(plan: &Plan) -> &LimitRangeItem {
@@ -434,23 +452,7 @@ mod tests {
             ),
         ];
         let refs: Vec<&Pod> = pods.iter().collect();
-        let node = Capacity {
-            cpu: q("16"),
-            memory: q("32Gi"),
-            pods: 110,
-        };
-        let plan = propose(
-            "ns",
-            &refs,
-            &node,
-            &Budget {
-                cpu: q("30"),
-                memory: q("80Gi"),
-                headroom: 20,
-            },
-            ("a".into(), "b".into()),
-            jiff::Timestamp::now(),
-        );
+        let plan = propose_on(&refs, node("16", "32Gi"));
         let i = item(&plan);
         assert_eq!(i.default_request.as_ref().unwrap()["memory"].0, "1Gi");
         assert_eq!(i.default_request.as_ref().unwrap()["cpu"].0, "300m");
@@ -472,23 +474,7 @@ mod tests {
 
     #[test]
     fn empty_namespace_gets_sensible_defaults_capped_by_the_node() {
-        let node = Capacity {
-            cpu: q("4"),
-            memory: q("8Gi"),
-            pods: 110,
-        };
-        let plan = propose(
-            "ns",
-            &[],
-            &node,
-            &Budget {
-                cpu: q("30"),
-                memory: q("80Gi"),
-                headroom: 20,
-            },
-            ("a".into(), "b".into()),
-            jiff::Timestamp::now(),
-        );
+        let plan = propose_on(&[], node("4", "8Gi"));
         let i = item(&plan);
         assert_eq!(i.default_request.as_ref().unwrap()["memory"].0, "512Mi");
         assert_eq!(i.default.as_ref().unwrap()["cpu"].0, "1");

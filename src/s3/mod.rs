@@ -363,13 +363,11 @@ impl Client {
                 etag,
             })
         };
-        match tokio::time::timeout(self.timeout, exchange).await {
-            Ok(result) => result,
-            Err(_) => Err(S3Error::Timeout {
-                endpoint: self.endpoint.clone(),
-                timeout: self.timeout,
-            }),
-        }
+        crate::http::within(self.timeout, exchange, || S3Error::Timeout {
+            endpoint: self.endpoint.clone(),
+            timeout: self.timeout,
+        })
+        .await
     }
 
     fn transport(&self, error: &(dyn std::error::Error + 'static)) -> S3Error {

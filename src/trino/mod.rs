@@ -389,13 +389,11 @@ impl Client {
                 .to_bytes();
             Ok((status, body))
         };
-        match tokio::time::timeout(self.timeout, exchange).await {
-            Ok(result) => result,
-            Err(_) => Err(TrinoError::Timeout {
-                url: self.base.clone(),
-                timeout: self.timeout,
-            }),
-        }
+        crate::http::within(self.timeout, exchange, || TrinoError::Timeout {
+            url: self.base.clone(),
+            timeout: self.timeout,
+        })
+        .await
     }
 
     fn transport(&self, error: &(dyn std::error::Error + 'static)) -> TrinoError {

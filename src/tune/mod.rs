@@ -45,11 +45,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         ));
     }
     let cluster = Cluster::connect(&args.cluster).await?;
-    let namespace = args
-        .cluster
-        .namespace
-        .clone()
-        .unwrap_or_else(|| cluster.default_namespace().to_string());
+    let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
     match &args.command {
         Command::Plan(plan_args) => {
             let now = jiff::Timestamp::now();

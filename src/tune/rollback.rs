@@ -176,15 +176,8 @@ pub(super) async fn rollback(
     // What the objects hold now.
     let mut live: BTreeMap<String, ConfigMap> = BTreeMap::new();
     for cm in backup.config_maps.keys() {
-        let current = cluster
-            .config_map(namespace, cm)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                kind: "ConfigMap".into(),
-                name: cm.clone(),
-                scope: format!(" in namespace {namespace}"),
-                hint: format!("kubectl get configmaps -n {namespace}; the backup {name} is kept"),
-            })?;
+        let current =
+            backed_up_config_map(cluster, namespace, cm, &format!("the backup {name}")).await?;
         live.insert(cm.clone(), current);
     }
     let data: BTreeMap<String, BTreeMap<String, String>> = live
@@ -329,6 +322,25 @@ pub(super) async fn rollback(
     Ok(Exit::Ok)
 }
 
+/// Reads ConfigMap `name`, which a backup holds; when it is gone, the error's
+/// hint says that `backup` (how the message names it) is kept.
+async fn backed_up_config_map(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    backup: &str,
+) -> Result<ConfigMap> {
+    cluster
+        .config_map(namespace, name)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            kind: "ConfigMap".into(),
+            name: name.to_string(),
+            scope: format!(" in namespace {namespace}"),
+            hint: format!("kubectl get configmaps -n {namespace}; {backup} is kept"),
+        })
+}
+
 /// Puts back every object a backup holds: ConfigMaps byte for byte, the Spark
 /// keys and Deployment sizes (`force`: taking fields other managers own). Used
 /// by `rollback`, and by `apply` when a write fails.
@@ -340,16 +352,7 @@ pub(super) async fn restore(
     out: &mut dyn Write,
 ) -> Result<()> {
     for (cm, data) in &backup.config_maps {
-        let mut current =
-            cluster
-                .config_map(namespace, cm)
-                .await?
-                .ok_or_else(|| Error::NotFound {
-                    kind: "ConfigMap".into(),
-                    name: cm.clone(),
-                    scope: format!(" in namespace {namespace}"),
-                    hint: format!("kubectl get configmaps -n {namespace}; the backup is kept"),
-                })?;
+        let mut current = backed_up_config_map(cluster, namespace, cm, "the backup").await?;
         current.data = Some(data.clone());
         cluster.replace_config_map(&current, false).await?;
         writeln!(out, "configmap/{cm} restored")?;

@@ -235,6 +235,23 @@ mod tests {
         }]
     }
 
+    /// `--budget` alone.
+    fn budget(bytes: u64) -> Request {
+        Request {
+            budget: Some(bytes),
+            ..Default::default()
+        }
+    }
+
+    /// `--worker-memory`, with `--workers` when given.
+    fn workers(count: Option<u64>, memory: u64) -> Request {
+        Request {
+            workers: count,
+            worker_memory: Some(memory),
+            ..Default::default()
+        }
+    }
+
     const NOW: Shape = Shape {
         workers: 3,
         worker_memory: 16 * GI,
@@ -244,75 +261,28 @@ mod tests {
     #[test]
     fn budget_of_80gi_gives_the_reference_sizes_when_the_quota_allows() {
         // (80 - 10) / 3 = 23.3Gi -> 23Gi workers: within the budget...
-        let shape = size(
-            &Request {
-                budget: Some(80 * GI),
-                ..Default::default()
-            },
-            NOW,
-            &[],
-            &[],
-        )
-        .unwrap();
+        let shape = size(&budget(80 * GI), NOW, &[], &[]).unwrap();
         assert_eq!(shape.worker_memory, 23 * GI);
         // ...but three 23Gi workers leave no node with 10Gi for the coordinator.
-        let failures = size(
-            &Request {
-                budget: Some(80 * GI),
-                ..Default::default()
-            },
-            NOW,
-            &cluster(),
-            &[],
-        )
-        .unwrap_err();
+        let failures = size(&budget(80 * GI), NOW, &cluster(), &[]).unwrap_err();
         assert!(
             failures[0].contains("coordinator 10Gi") && failures[0].contains("short by 10Gi"),
             "{failures:?}"
         );
         // The reference platform: 2 workers of 28Gi and a 10Gi coordinator fit.
-        let two = size(
-            &Request {
-                workers: Some(2),
-                worker_memory: Some(28 * GI),
-                ..Default::default()
-            },
-            NOW,
-            &cluster(),
-            &quota(),
-        )
-        .unwrap();
+        let two = size(&workers(Some(2), 28 * GI), NOW, &cluster(), &quota()).unwrap();
         assert_eq!(two.total(), 66 * GI);
     }
 
     #[test]
     fn too_many_workers_say_which_constraint_fails_and_by_how_much() {
-        let failures = size(
-            &Request {
-                workers: Some(6),
-                worker_memory: Some(28 * GI),
-                ..Default::default()
-            },
-            NOW,
-            &cluster(),
-            &quota(),
-        )
-        .unwrap_err();
+        let failures = size(&workers(Some(6), 28 * GI), NOW, &cluster(), &quota()).unwrap_err();
         let text = failures.join("\n");
         // 10 + 6 x 28 = 178Gi against 72Gi left in the quota.
         assert!(text.contains("ResourceQuota data-platform-quota limits.memory: Trino would need 178Gi but only 72Gi is left"), "{text}");
         assert!(text.contains("short by 106Gi"), "{text}");
         assert!(text.contains("nodes: 4 pod(s)"), "{text}");
-        let failures = size(
-            &Request {
-                worker_memory: Some(40 * GI),
-                ..Default::default()
-            },
-            NOW,
-            &cluster(),
-            &[],
-        )
-        .unwrap_err();
+        let failures = size(&workers(None, 40 * GI), NOW, &cluster(), &[]).unwrap_err();
         assert!(
             failures[0].contains("larger than any node (32Gi allocatable at most): short by 8Gi"),
             "{failures:?}"
@@ -321,16 +291,7 @@ mod tests {
 
     #[test]
     fn a_budget_below_the_coordinator_is_refused() {
-        let failures = size(
-            &Request {
-                budget: Some(12 * GI),
-                ..Default::default()
-            },
-            NOW,
-            &[],
-            &[],
-        )
-        .unwrap_err();
+        let failures = size(&budget(12 * GI), NOW, &[], &[]).unwrap_err();
         assert!(
             failures[0].starts_with("workers: 0B per worker") || failures[0].contains("below"),
             "{failures:?}"

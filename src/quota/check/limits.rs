@@ -50,26 +50,21 @@ pub fn apply_limit_ranges(
                 .flat_map(|s| s.limits.iter())
                 .filter(|i| i.type_ == "Container")
             {
-                for (k, v) in crate::platform::quantity::parse_map(item.default.as_ref()) {
-                    if !limits.contains_key(&k) {
-                        limits.insert(k.clone(), v);
-                        applied.push(format!(
-                            "{object} container {}: limits.{k}={} from LimitRange {range_name}",
-                            container.name,
-                            v.display_for(&k)
-                        ));
+                // A default fills only what the container leaves unset.
+                let mut fill = |set: &mut BTreeMap<String, Quantity>, field: &str, defaults| {
+                    for (k, v) in crate::platform::quantity::parse_map(defaults) {
+                        if !set.contains_key(&k) {
+                            set.insert(k.clone(), v);
+                            applied.push(format!(
+                                "{object} container {}: {field}.{k}={} from LimitRange {range_name}",
+                                container.name,
+                                v.display_for(&k)
+                            ));
+                        }
                     }
-                }
-                for (k, v) in crate::platform::quantity::parse_map(item.default_request.as_ref()) {
-                    if !requests.contains_key(&k) {
-                        requests.insert(k.clone(), v);
-                        applied.push(format!(
-                            "{object} container {}: requests.{k}={} from LimitRange {range_name}",
-                            container.name,
-                            v.display_for(&k)
-                        ));
-                    }
-                }
+                };
+                fill(&mut limits, "limits", item.default.as_ref());
+                fill(&mut requests, "requests", item.default_request.as_ref());
                 let mut violate = |message: String| {
                     violations.push(Violation {
                         object: object.to_string(),

@@ -1,20 +1,10 @@
 use super::*;
+use crate::quota::fixtures::{container, k8s_map, node, q};
 use crate::quota::manifests::parse_documents;
 use crate::quota::usage;
-use crate::quota::usage::tests::{container, q};
-use k8s_openapi::api::core::v1::{
-    LimitRangeItem, LimitRangeSpec, NodeStatus, PodStatus, ResourceQuotaSpec,
-};
+use k8s_openapi::api::core::v1::{LimitRangeItem, LimitRangeSpec, PodStatus, ResourceQuotaSpec};
 use k8s_openapi::api::core::v1::{Pod, PodSpec};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use std::path::Path;
-
-fn k8s_map(pairs: &[(&str, &str)]) -> BTreeMap<String, K8sQuantity> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))
-        .collect()
-}
 
 fn limit_range() -> LimitRange {
     let mut lr = LimitRange::default();
@@ -32,16 +22,6 @@ fn limit_range() -> LimitRange {
 }
 
 fn live(pods: Vec<Pod>) -> Live {
-    let mut node = Node::default();
-    node.metadata.name = Some("n1".into());
-    node.status = Some(NodeStatus {
-        allocatable: Some(k8s_map(&[
-            ("cpu", "16"),
-            ("memory", "32Gi"),
-            ("pods", "110"),
-        ])),
-        ..Default::default()
-    });
     let mut quota = ResourceQuota::default();
     quota.metadata.name = Some("compute".into());
     quota.spec = Some(ResourceQuotaSpec {
@@ -61,7 +41,7 @@ fn live(pods: Vec<Pod>) -> Live {
         )]
         .into(),
         pods,
-        nodes: vec![node],
+        nodes: vec![node("n1")],
         nodes_read: true,
         not_checked: vec![],
         notes: vec![],

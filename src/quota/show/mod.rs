@@ -446,9 +446,8 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quota::usage::tests::{container, q};
-    use k8s_openapi::api::core::v1::{NodeStatus, PodSpec, PodStatus, ResourceQuotaSpec};
-    use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+    use crate::quota::fixtures::{container, k8s_map, node, q};
+    use k8s_openapi::api::core::v1::{PodSpec, PodStatus, ResourceQuotaSpec};
 
     fn pod(ns: &str, name: &str, node: Option<&str>, memory: &str, phase: &str) -> Pod {
         let mut p = Pod::default();
@@ -468,13 +467,6 @@ mod tests {
             ..Default::default()
         });
         p
-    }
-
-    fn k8s_map(pairs: &[(&str, &str)]) -> BTreeMap<String, K8sQuantity> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))
-            .collect()
     }
 
     #[test]
@@ -518,16 +510,6 @@ mod tests {
 
     #[test]
     fn cluster_by_node_counts_scheduled_pods_only() {
-        let mut node = Node::default();
-        node.metadata.name = Some("n1".into());
-        node.status = Some(NodeStatus {
-            allocatable: Some(k8s_map(&[
-                ("cpu", "16"),
-                ("memory", "32Gi"),
-                ("pods", "110"),
-            ])),
-            ..Default::default()
-        });
         let pods = [
             pod("a", "p1", Some("n1"), "3Gi", "Running"),
             pod("a", "pending", None, "4Gi", "Pending"),
@@ -535,7 +517,7 @@ mod tests {
         ];
         let refs: Vec<&Pod> = pods.iter().collect();
         let view = cluster_view(
-            &[node],
+            &[node("n1")],
             &refs,
             &Scope::All,
             Some(By::Node),
@@ -559,16 +541,6 @@ mod tests {
 
     #[test]
     fn a_node_pool_counts_only_the_pods_on_its_nodes() {
-        let mut node = Node::default();
-        node.metadata.name = Some("trino-1".into());
-        node.status = Some(NodeStatus {
-            allocatable: Some(k8s_map(&[
-                ("cpu", "16"),
-                ("memory", "32Gi"),
-                ("pods", "110"),
-            ])),
-            ..Default::default()
-        });
         // The API server matched only trino-1; general-1 holds the other pod.
         let gathered = Gathered {
             scope: Scope::All,
@@ -579,7 +551,7 @@ mod tests {
                 pod("shop", "web", Some("general-1"), "1Gi", "Running"),
             ]),
             pods_cluster_wide: true,
-            nodes: Listing::available(vec![node]),
+            nodes: Listing::available(vec![node("trino-1")]),
             node_selector: Some("pool=trino".into()),
         };
         let report = build(&gathered, Some(By::Node), jiff::Timestamp::now());

@@ -210,34 +210,9 @@ pub fn matches_scopes(quota: &ResourceQuota, spec: &PodSpec) -> Option<bool> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::ResourceRequirements;
-    use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
-
-    pub fn q(s: &str) -> Quantity {
-        s.parse().unwrap()
-    }
-
-    pub fn container(name: &str, requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Container {
-        let map = |pairs: &[(&str, &str)]| {
-            (!pairs.is_empty()).then(|| {
-                pairs
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))
-                    .collect()
-            })
-        };
-        Container {
-            name: name.into(),
-            resources: Some(ResourceRequirements {
-                requests: map(requests),
-                limits: map(limits),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
-    }
+    use crate::quota::fixtures::{container, k8s_map, q};
 
     #[test]
     fn init_containers_count_as_their_maximum_and_overhead_adds() {
@@ -259,7 +234,7 @@ pub(crate) mod tests {
                 &[("cpu", "2"), ("memory", "256Mi")],
                 &[],
             )]),
-            overhead: Some([("memory".to_string(), K8sQuantity("64Mi".into()))].into()),
+            overhead: Some(k8s_map(&[("memory", "64Mi")])),
             ..Default::default()
         };
         let r = pod_resources(&spec);

@@ -31,16 +31,12 @@ pub(super) fn catalog_findings(
             continue;
         };
         let catalog = file.trim_end_matches(".properties");
-        for problem in props.problems() {
-            out.push(Finding::new(
-                "trino.config-malformed",
-                Severity::Critical,
-                Component::Trino,
-                object.clone(),
-                format!("catalog {file} line {}: {}", problem.line, problem.reason),
-                format!("fix {file} in ConfigMap {}", object.name),
-            ));
-        }
+        out.extend(super::malformed_lines(
+            &props,
+            &object,
+            file,
+            &format!("catalog {file}"),
+        ));
         for (key, value, line) in props.entries() {
             if crate::platform::credentials::is_credential_key(key)
                 && crate::platform::credentials::is_literal(value)

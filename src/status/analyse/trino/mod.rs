@@ -318,6 +318,30 @@ fn jvm_findings(
     out
 }
 
+/// One `trino.config-malformed` finding per line of `file` that is not a
+/// property; `named` is how the message names the file.
+fn malformed_lines(
+    props: &Properties,
+    object: &ObjectRef,
+    file: &str,
+    named: &str,
+) -> Vec<Finding> {
+    props
+        .problems()
+        .into_iter()
+        .map(|problem| {
+            Finding::new(
+                "trino.config-malformed",
+                Severity::Critical,
+                Component::Trino,
+                object.clone(),
+                format!("{named} line {}: {}", problem.line, problem.reason),
+                format!("fix {file} in ConfigMap {}", object.name),
+            )
+        })
+        .collect()
+}
+
 fn server_findings(
     w: &Workload,
     role: &str,
@@ -326,20 +350,7 @@ fn server_findings(
     heap: Option<u64>,
 ) -> Vec<Finding> {
     let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
-    let mut out = Vec::new();
-    for problem in props.problems() {
-        out.push(Finding::new(
-            "trino.config-malformed",
-            Severity::Critical,
-            Component::Trino,
-            object.clone(),
-            format!(
-                "config.properties line {}: {}",
-                problem.line, problem.reason
-            ),
-            format!("fix config.properties in ConfigMap {}", object.name),
-        ));
-    }
+    let mut out = malformed_lines(props, &object, "config.properties", "config.properties");
     for (key, why) in REMOVED_SERVER_PROPERTIES {
         if let Some(line) = props.line_of(key) {
             out.push(Finding::new(
