@@ -18,6 +18,7 @@ pub mod perf;
 mod protobuf;
 pub mod resources;
 mod scoped;
+mod secret_keys;
 pub mod tune;
 
 pub(crate) use connect::not_utf8 as kubeconfig_not_utf8;

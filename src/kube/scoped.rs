@@ -14,7 +14,7 @@ use super::{Availability, Cluster, Listing, Namespaced, Scope};
 
 /// How many namespaced lists run at once when a kind is read namespace by
 /// namespace: enough to overlap round trips, few enough not to flood the API server.
-const CONCURRENT_LISTS: usize = 8;
+pub(super) const CONCURRENT_LISTS: usize = 8;
 
 /// One object read by name, or why it is not known.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +96,7 @@ impl Cluster {
 }
 
 /// Joins per-namespace listings: every item, the first failure's availability.
-fn join<T>(listings: Vec<Listing<T>>) -> Listing<T> {
+pub(super) fn join<T>(listings: Vec<Listing<T>>) -> Listing<T> {
     let mut joined = Listing::available(Vec::new());
     for listing in listings {
         joined.items.extend(listing.items);

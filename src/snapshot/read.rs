@@ -136,7 +136,7 @@ impl Inside {
                 tokio::try_join!(
                     cluster.list_in::<Pod>(namespaces, &pods),
                     cluster.list_in::<ConfigMap>(namespaces, &all),
-                    cluster.list_in::<Secret>(namespaces, &secrets),
+                    cluster.list_secret_keys_in(namespaces, &secrets),
                     cluster.list_in::<Service>(namespaces, &all),
                     cluster.list_in::<Job>(namespaces, &all),
                     cluster.list_in::<ResourceQuota>(namespaces, &all),
