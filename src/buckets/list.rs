@@ -78,7 +78,7 @@ pub(super) async fn run(
     let (claims, config_maps, secrets, (allowed, operator_config)) = tokio::join!(
         cluster.list_custom::<ObjectBucketClaim>(&claim_resource, Some(&scope), &selected),
         cluster.list::<ConfigMap>(&scope, &all),
-        cluster.list::<Secret>(&scope, &all),
+        cluster.list_metadata::<Secret>(&scope, &all),
         operator_allowed_fields(cluster, &list.operator_namespace),
     );
     let (claims, config_maps, secrets) = (claims?, config_maps?, secrets?);

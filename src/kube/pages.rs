@@ -6,17 +6,22 @@
 
 use http_body_util::BodyExt;
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams};
 use serde::de::DeserializeOwned;
 
 use crate::error::Result;
 
 use super::list::{Availability, Listing, Scope, Undecodable};
-use super::{Cluster, protobuf};
+use super::{Cluster, Namespaced, protobuf};
 
 /// Items per page: large enough that a typical namespace is one request, small
 /// enough that a cluster with thousands of pods never sends one huge response.
 const PAGE_SIZE: u32 = 500;
+
+/// Metadata only, or the full objects from a server that cannot.
+const METADATA_ONLY: &str =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json";
 
 impl Cluster {
     /// Reads every page of `api`'s list and decodes each item on its own into `T`.
@@ -108,6 +113,51 @@ impl Cluster {
         .await
     }
 
+    /// Lists a namespaced kind's metadata only (`PartialObjectMetadataList`: the
+    /// API server leaves out spec, data and status), for callers that need to
+    /// know which objects exist, never what they hold. Each item is a `K` with
+    /// only its metadata set; a server that answers with full objects is read
+    /// the same way.
+    pub async fn list_metadata<K>(&self, scope: &Scope, params: &ListParams) -> Result<Listing<K>>
+    where
+        K: Namespaced + Default,
+    {
+        /// An item of either answer: only its metadata is decoded.
+        #[derive(serde::Deserialize)]
+        struct MetadataOnly {
+            #[serde(default)]
+            metadata: ObjectMeta,
+        }
+        let api: Api<K> = match scope {
+            Scope::All => Api::all(self.client.clone()),
+            Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
+        };
+        let plural = K::plural(&());
+        let listing = self
+            .paginate_with(&api, params, &plural, true, async |mut request| {
+                request.headers_mut().insert(
+                    http::header::ACCEPT,
+                    http::HeaderValue::from_static(METADATA_ONLY),
+                );
+                let page: RawPage = self.client.request(request).await?;
+                Ok(Page::<MetadataOnly>::from_json(&plural, page))
+            })
+            .await?;
+        Ok(Listing {
+            items: listing
+                .items
+                .into_iter()
+                .map(|item| {
+                    let mut object = K::default();
+                    *object.meta_mut() = item.metadata;
+                    object
+                })
+                .collect(),
+            availability: listing.availability,
+            undecodable: listing.undecodable,
+        })
+    }
+
     /// The pagination loop: `fetch` reads and decodes one page for a request,
     /// this follows the `continue` tokens and maps failures to availability.
     async fn paginate_with<K, T>(
@@ -191,9 +241,10 @@ struct Page<T> {
 impl<T: DeserializeOwned> Page<T> {
     /// Decodes each item of a JSON page on its own.
     fn from_json(plural: &str, page: RawPage) -> Self {
-        let mut items = Vec::with_capacity(page.items.len());
+        let raw_items = page.items.unwrap_or_default();
+        let mut items = Vec::with_capacity(raw_items.len());
         let mut undecodable = Vec::new();
-        for raw in &page.items {
+        for raw in &raw_items {
             match decode_item(plural, raw) {
                 Ok(item) => items.push(item),
                 Err(skipped) => {
@@ -228,8 +279,9 @@ fn error_status(code: u16, body: &[u8], is_protobuf: bool) -> kube::core::Status
 struct RawPage {
     #[serde(default)]
     metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ListMeta,
+    /// `null` in an empty `PartialObjectMetadataList`.
     #[serde(default)]
-    items: Vec<Box<serde_json::value::RawValue>>,
+    items: Option<Vec<Box<serde_json::value::RawValue>>>,
 }
 
 /// Decodes one raw item, or names it.
@@ -238,4 +290,36 @@ fn decode_item<K: DeserializeOwned>(
     raw: &serde_json::value::RawValue,
 ) -> std::result::Result<K, Undecodable> {
     serde_json::from_str(raw.get()).map_err(|e| Undecodable::from_raw(resource, raw.get(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::Secret;
+
+    #[test]
+    fn an_empty_metadata_list_with_null_items_is_an_empty_page() {
+        let page: RawPage = serde_json::from_str(
+            r#"{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"7"},"items":null}"#,
+        )
+        .expect("decodes");
+        let page = Page::<Secret>::from_json("secrets", page);
+        assert!(page.items.is_empty() && page.undecodable.is_empty());
+        assert_eq!(page.continue_token, None);
+    }
+
+    #[test]
+    fn one_bad_item_is_named_and_the_rest_kept() {
+        let page: RawPage = serde_json::from_str(
+            r#"{"metadata":{"continue":"next"},"items":[
+                {"metadata":{"name":"good","namespace":"ns"},"data":{"k":"dg=="}},
+                {"metadata":{"name":"bad","namespace":"ns"},"data":"not-a-map"}]}"#,
+        )
+        .expect("decodes");
+        let page = Page::<Secret>::from_json("secrets", page);
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.undecodable[0].name, "bad");
+        assert!(!page.undecodable[0].reason.contains("not-a-map"));
+        assert_eq!(page.continue_token.as_deref(), Some("next"));
+    }
 }
