@@ -141,6 +141,69 @@ fn usage_of_the_reference_platform_matches_the_quota_status() {
     );
 }
 
+/// Pod-level resources (on by default since 1.34) replace the containers' cpu
+/// and memory: quota counts them as the API server's quota controller does,
+/// read through the protobuf pod list.
+#[test]
+fn pod_level_resources_count_as_the_quota_controller_counts_them() {
+    let ns = TestNamespace::new("quota-pod-level");
+    let n = &ns.name;
+    apply(&format!(
+        r#"
+apiVersion: v1
+kind: ResourceQuota
+metadata: {{name: compute, namespace: {n}}}
+spec:
+  hard: {{requests.memory: 10Gi, requests.cpu: "4", pods: "10"}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: pod-level, namespace: {n}}}
+spec:
+  nodeName: dp-node-1
+  resources: {{requests: {{cpu: "1", memory: 1Gi}}, limits: {{cpu: "2", memory: 2Gi}}}}
+  containers:
+  - {{name: a, image: x, resources: {{requests: {{cpu: 100m, memory: 100Mi}}}}}}
+  - {{name: b, image: x}}
+"#
+    ));
+    let mut last = String::new();
+    eventually(60, "quota's usage to equal the quota controller's", || {
+        let out = quota(&["-n", n, "-o", "json"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report = json(&out);
+        let rows = report["quotas"][0]["resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        last = serde_json::to_string(&rows).unwrap();
+        let used = |k: &str| {
+            rows.iter()
+                .find(|r| r["resource"] == k)
+                .map(|r| (r["used"].clone(), r["reportedUsed"].clone()))
+        };
+        used("requests.memory")
+            == Some((
+                (1u64 << 30).to_string().into(),
+                (1u64 << 30).to_string().into(),
+            ))
+            && used("requests.cpu") == Some(("1".into(), "1".into()))
+    });
+    assert!(last.contains("requests.memory"), "{last}");
+    // The node view counts the pod level too.
+    let out = quota(&["-n", n, "--by", "pod", "-o", "json"], None);
+    let report = json(&out);
+    let row = report["cluster"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"].as_str().is_some_and(|s| s.ends_with("pod-level")))
+        .cloned()
+        .unwrap_or_else(|| panic!("no pod row: {report}"));
+    assert_eq!(row["memoryLimits"], (2u64 << 30).to_string(), "{row}");
+    assert_eq!(row["cpuLimits"], "2", "{row}");
+}
+
 #[test]
 fn node_view_and_csv() {
     let ns = fenced_namespace();

@@ -54,7 +54,7 @@ impl Cluster {
     ///   `ownerReferences` (`apiVersion`, `kind`, `name`, `uid`, `controller`),
     ///   `deletionTimestamp`, `deletionGracePeriodSeconds`;
     /// - `spec`: `containers` and `initContainers` (`name`, `resources.requests`,
-    ///   `resources.limits`, `restartPolicy`), `overhead`, `nodeName`,
+    ///   `resources.limits`, `restartPolicy`), `resources` (pod-level), `overhead`, `nodeName`,
     ///   `activeDeadlineSeconds`, `priorityClassName`;
     /// - `status`: `phase`.
     pub async fn list_pod_resources(

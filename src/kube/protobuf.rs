@@ -146,6 +146,8 @@ struct PodSpecView {
     priority_class_name: Option<String>,
     #[prost(btree_map = "string, message", tag = "32")]
     overhead: BTreeMap<String, QuantityView>,
+    #[prost(message, optional, tag = "40")]
+    resources: Option<ResourcesView>,
 }
 
 /// `core/v1.Container`.
@@ -325,6 +327,7 @@ impl PodSpecView {
             node_name: non_empty(self.node_name),
             priority_class_name: non_empty(self.priority_class_name),
             overhead: quantities(self.overhead),
+            resources: self.resources.map(ResourcesView::into_requirements),
             ..PodSpec::default()
         }
     }
@@ -334,13 +337,19 @@ impl ContainerView {
     fn into_container(self) -> Container {
         Container {
             name: self.name.unwrap_or_default(),
-            resources: self.resources.map(|r| ResourceRequirements {
-                limits: quantities(r.limits),
-                requests: quantities(r.requests),
-                claims: None,
-            }),
+            resources: self.resources.map(ResourcesView::into_requirements),
             restart_policy: non_empty(self.restart_policy),
             ..Container::default()
+        }
+    }
+}
+
+impl ResourcesView {
+    fn into_requirements(self) -> ResourceRequirements {
+        ResourceRequirements {
+            limits: quantities(self.limits),
+            requests: quantities(self.requests),
+            claims: None,
         }
     }
 }
@@ -410,6 +419,10 @@ mod tests {
                 }],
                 priority_class_name: Some(String::new()),
                 overhead: BTreeMap::new(),
+                resources: Some(ResourcesView {
+                    limits: BTreeMap::from([("memory".into(), quantity("16Gi"))]),
+                    requests: BTreeMap::new(),
+                }),
             }),
             status: Some(PodStatusView {
                 phase: Some("Pending".into()),
@@ -446,6 +459,9 @@ mod tests {
         let resources = spec.containers[0].resources.as_ref().unwrap();
         assert_eq!(resources.limits.as_ref().unwrap()["memory"].0, "8Gi");
         assert_eq!(resources.requests.as_ref().unwrap()["cpu"].0, "500m");
+        let pod_level = spec.resources.as_ref().unwrap();
+        assert_eq!(pod_level.limits.as_ref().unwrap()["memory"].0, "16Gi");
+        assert_eq!(pod_level.requests, None);
         let init = &spec.init_containers.as_ref().unwrap()[0];
         assert_eq!(init.restart_policy.as_deref(), Some("Always"));
         assert_eq!(init.resources, None);

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, ResourceQuota};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, ResourceQuota, ResourceRequirements};
 use serde::Serialize;
 
 use crate::platform::quantity::Quantity;
@@ -28,7 +28,12 @@ pub struct PodResources {
 }
 
 pub(super) fn container_map(container: &Container, limits: bool) -> Resources {
-    let Some(resources) = container.resources.as_ref() else {
+    requirements_map(container.resources.as_ref(), limits)
+}
+
+/// The requests (or limits) of a container's or a pod's `resources`.
+fn requirements_map(resources: Option<&ResourceRequirements>, limits: bool) -> Resources {
+    let Some(resources) = resources else {
         return Resources::new();
     };
     let map = if limits {
@@ -73,8 +78,8 @@ fn max_into(total: &mut Resources, other: &Resources) {
 /// The effective requests (or limits) of a pod spec, as the scheduler and the
 /// quota controller compute them (k8s `resourcehelper.PodRequests`): the larger
 /// of the app containers' sum (plus restartable sidecar init containers) and
-/// each ordinary init container (plus the sidecars started before it), then the
-/// pod overhead on top.
+/// each ordinary init container (plus the sidecars started before it), or the
+/// pod-level `resources` where set, then the pod overhead on top.
 pub fn effective(spec: &PodSpec, limits: bool) -> Resources {
     let mut apps = Resources::new();
     for container in &spec.containers {
@@ -97,6 +102,15 @@ pub fn effective(spec: &PodSpec, limits: bool) -> Resources {
     add_into(&mut apps, &sidecars);
     let mut total = apps;
     max_into(&mut total, &init_peak);
+    // Pod-level resources (PodLevelResources, on by default since 1.34) replace
+    // the containers' figures for the resources they name (k8s supports cpu and
+    // memory there).
+    let pod_level = requirements_map(spec.resources.as_ref(), limits);
+    for name in ["cpu", "memory"] {
+        if let Some(q) = pod_level.get(name) {
+            total.insert(name.to_string(), *q);
+        }
+    }
     for (name, value) in spec.overhead.iter().flatten() {
         if let Ok(q) = value.0.parse::<Quantity>() {
             *total.entry(name.clone()).or_default() += q;
@@ -258,6 +272,35 @@ mod tests {
         };
         // migrate runs next to the sidecar: 1Gi + 100Mi either way.
         assert_eq!(effective(&spec, false)["memory"], q("1Gi") + q("100Mi"));
+    }
+
+    #[test]
+    fn pod_level_resources_replace_the_containers_cpu_and_memory() {
+        let mut spec = PodSpec {
+            containers: vec![
+                container(
+                    "a",
+                    &[("cpu", "1"), ("memory", "1Gi")],
+                    &[("memory", "2Gi")],
+                ),
+                container("b", &[("cpu", "1"), ("ephemeral-storage", "1Gi")], &[]),
+            ],
+            resources: Some(ResourceRequirements {
+                // Pod-level limits only: requests default to them.
+                limits: Some(k8s_map(&[("memory", "4Gi")])),
+                ..Default::default()
+            }),
+            overhead: Some(k8s_map(&[("memory", "128Mi")])),
+            ..Default::default()
+        };
+        let r = pod_resources(&spec);
+        assert_eq!(r.requests["memory"], q("4Gi") + q("128Mi"));
+        assert_eq!(r.limits["memory"], q("4Gi") + q("128Mi"));
+        // What the pod level does not name stays the containers' sum.
+        assert_eq!(r.requests["cpu"], q("2"));
+        assert_eq!(r.requests["ephemeral-storage"], q("1Gi"));
+        spec.resources.as_mut().unwrap().requests = Some(k8s_map(&[("cpu", "500m")]));
+        assert_eq!(pod_resources(&spec).requests["cpu"], q("500m"));
     }
 
     #[test]
