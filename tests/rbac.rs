@@ -729,3 +729,109 @@ fn request_timeout_bounds_exec_credential_plugins() {
     assert!(text.contains("noisy-plugin"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `status --watch` outlives an exec plugin's credential (EKS tokens last 15
+/// minutes): when the API server answers 401, the plugin runs again and the
+/// watch goes on. The credential here is a ServiceAccount token Secret, revoked
+/// by deleting the Secret.
+#[test]
+fn a_watch_outlives_an_exec_plugins_credential() {
+    let ns = TestNamespace::new("dp-watch-exec");
+    let n = &ns.name;
+    apply(&format!(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: watcher, namespace: {n}}}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: watcher, namespace: {n}}}\nroleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}}\nsubjects: [{{kind: ServiceAccount, name: watcher, namespace: {n}}}]\n"
+    ));
+    let token_of = |secret: &str| -> String {
+        apply(&format!(
+            "apiVersion: v1\nkind: Secret\nmetadata: {{name: {secret}, namespace: {n}, annotations: {{kubernetes.io/service-account.name: watcher}}}}\ntype: kubernetes.io/service-account-token\n"
+        ));
+        let mut token = String::new();
+        eventually(30, "the token controller to fill the Secret", || {
+            token = kubectl(&[
+                "get",
+                "secret",
+                secret,
+                "-n",
+                n,
+                "-o",
+                "jsonpath={.data.token}",
+            ]);
+            !token.trim().is_empty()
+        });
+        use base64::Engine;
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(token.trim())
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let dir = std::env::temp_dir().join(format!("dp-watch-exec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (token_file, runs) = (dir.join("token"), dir.join("runs"));
+    std::fs::write(&token_file, token_of("first")).unwrap();
+    let plugin = dir.join("plugin");
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\necho run >> {runs}\nprintf '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"%s\"}}}}' \"$(cat {token})\"\n",
+            runs = path_str(&runs),
+            token = path_str(&token_file)
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = kubectl(&[
+        "config",
+        "view",
+        "--minify",
+        "-o",
+        "jsonpath={.clusters[0].cluster.server}",
+    ]);
+    let config = plain_kubeconfig(
+        &server,
+        &format!(
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n",
+            path_str(&plugin)
+        ),
+    );
+    let (out_file, err_file) = (dir.join("stdout"), dir.join("stderr"));
+    let mut watch = std::process::Command::new(STATUS)
+        .args([
+            "--kubeconfig",
+            path_str(&config),
+            "--insecure-skip-tls-verify",
+        ])
+        .args(["-n", n, "--watch", "--interval", "1s", "-o", "json", "-v"])
+        .stdout(std::fs::File::create(&out_file).unwrap())
+        .stderr(std::fs::File::create(&err_file).unwrap())
+        .spawn()
+        .unwrap();
+    let runs_so_far = || {
+        std::fs::read_to_string(&runs)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    eventually(30, "the first report", || {
+        std::fs::metadata(&out_file).is_ok_and(|m| m.len() > 0)
+    });
+    assert_eq!(runs_so_far(), 1);
+
+    // A new credential is on offer, and the old one is revoked.
+    std::fs::write(&token_file, token_of("second")).unwrap();
+    kubectl(&["delete", "secret", "first", "-n", n]);
+    eventually(30, "the watch to run the plugin again", || {
+        runs_so_far() >= 2
+    });
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let still_running = watch.try_wait().unwrap().is_none();
+    let _ = watch.kill();
+    let _ = watch.wait();
+    let err = std::fs::read_to_string(&err_file).unwrap_or_default();
+    assert!(still_running, "the watch ended: {err}");
+    assert!(err.contains("running the exec plugin again"), "{err}");
+    assert!(!err.contains("401"), "{err}");
+    assert_eq!(runs_so_far(), 2, "one new credential is enough: {err}");
+}

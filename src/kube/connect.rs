@@ -20,6 +20,8 @@ pub struct Cluster {
     pub(super) default_namespace: String,
     pub(super) context: Option<String>,
     pub(super) timeout: Option<Duration>,
+    /// The credential came from an exec plugin (it expires; see `refreshable`).
+    pub(super) from_exec_plugin: bool,
 }
 
 impl Cluster {
@@ -31,7 +33,7 @@ impl Cluster {
         apply_overrides(&mut config, args)?;
         let timeout = args.request_timeout.0;
         // An exec credential plugin runs under the same limit as every request.
-        super::exec::resolve(&mut config.auth_info, timeout).await?;
+        let from_exec_plugin = super::exec::resolve(&mut config.auth_info, timeout).await?;
         config.read_timeout = timeout;
         config.write_timeout = timeout;
         // The same limit for connecting, so that a timeout error states the limit
@@ -75,7 +77,15 @@ impl Cluster {
             default_namespace,
             context,
             timeout,
+            from_exec_plugin,
         })
+    }
+
+    /// Whether connecting again can bring a new credential: the current one came
+    /// from an exec plugin (`aws eks get-token` tokens last 15 minutes), which a
+    /// long `status --watch` outlives.
+    pub fn refreshable(&self) -> bool {
+        self.from_exec_plugin
     }
 
     /// The namespaces a command looks at: `-A`, `-n`, else the context's namespace.

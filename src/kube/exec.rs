@@ -30,13 +30,14 @@ struct ExecStatus {
 
 /// Runs the exec plugin of `auth` (when it has one and no static token) within
 /// `timeout`, and puts the credential it returns into `auth` in place of the
-/// plugin. The plugin is killed when the limit passes.
-pub(super) async fn resolve(auth: &mut AuthInfo, timeout: Option<Duration>) -> Result<()> {
+/// plugin. The plugin is killed when the limit passes. Returns whether a plugin
+/// ran: its credential expires, and a long `--watch` connects again for a new one.
+pub(super) async fn resolve(auth: &mut AuthInfo, timeout: Option<Duration>) -> Result<bool> {
     if auth.token.is_some() || auth.token_file.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     let Some(exec) = auth.exec.take() else {
-        return Ok(());
+        return Ok(false);
     };
     let program = exec.command.clone().unwrap_or_default();
     if program.is_empty() {
@@ -53,14 +54,14 @@ pub(super) async fn resolve(auth: &mut AuthInfo, timeout: Option<Duration>) -> R
     })?;
     if let Some(token) = status.token.filter(|t| !t.is_empty()) {
         auth.token = Some(token.into());
-        return Ok(());
+        return Ok(true);
     }
     match (status.client_certificate_data, status.client_key_data) {
         (Some(cert), Some(key)) => {
             let encode = |pem: &str| base64::engine::general_purpose::STANDARD.encode(pem);
             auth.client_certificate_data = Some(encode(&cert));
             auth.client_key_data = Some(encode(&key).into());
-            Ok(())
+            Ok(true)
         }
         _ => Err(Error::Config(format!(
             "the exec credential plugin '{program}' returned neither a token nor a client certificate and key; run it by hand to check its login"

@@ -114,12 +114,25 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         write_report(&report, metadata, &args, &palette, out)?;
         return Ok(exit_for(&report, fail_on));
     }
+    let mut cluster = cluster;
     let mut last_shown: Option<u64> = None;
     let mut exit = Exit::Ok;
     loop {
         let now = jiff::Timestamp::now();
-        let mut snapshot =
-            Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector).await?;
+        let gathered =
+            Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector).await;
+        let mut snapshot = match gathered {
+            Ok(snapshot) => snapshot,
+            // An exec plugin's credential expired during the watch: run the
+            // plugin again (connect) and retry once; a second 401 is the error.
+            Err(crate::error::Error::Unauthorized { .. }) if cluster.refreshable() => {
+                tracing::info!("the credential expired; running the exec plugin again");
+                cluster = Cluster::connect(&args.cluster).await?;
+                Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector)
+                    .await?
+            }
+            Err(other) => return Err(other),
+        };
         let report = with_crash_logs(&cluster, &mut snapshot, now, args.log_lines).await;
         // Redraw only when what the report says changes, not on every poll and
         // not on churn in objects the report does not show.
