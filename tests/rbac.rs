@@ -479,6 +479,14 @@ subjects: [{{kind: User, name: {who}, apiGroup: rbac.authorization.k8s.io}}]
     let text = stdout(&output);
     assert!(!text.contains("allocatable 0"), "{}", show(&output));
     assert!(text.contains("not checked (nodes"), "{}", show(&output));
+    // ... and in JSON the allocatable is null, not zero.
+    let output = run_as(QUOTA, &who, &["-n", n, "-o", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["cluster"]["allocatable"], Value::Null, "{report:#}");
+    assert!(
+        report["notChecked"].to_string().contains("nodes"),
+        "{report:#}"
+    );
     // Nothing readable at all: exit 2, one line.
     let output = run_as(
         QUOTA,

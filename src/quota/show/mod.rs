@@ -59,7 +59,7 @@ pub struct QuotaReport {
     pub unavailable: Vec<String>,
     /// The lists that could not be read (`nodes`, `resourcequotas`, ...): their
     /// sections are "not checked", never zero or none (`cluster.allocatable` is
-    /// zero when `nodes` is here).
+    /// `null` when `nodes` is here).
     pub not_checked: Vec<String>,
     /// `--usage`: measured usage against requests and limits (see `measured`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,8 +141,9 @@ pub struct PodWithout {
 pub struct ClusterView {
     /// How rows are grouped (`--by`); none: the cluster as a whole.
     pub by: Option<By>,
-    /// All nodes' allocatable.
-    pub allocatable: Capacity,
+    /// All nodes' allocatable; `null` when the nodes could not be read (never
+    /// zero).
+    pub allocatable: Option<Capacity>,
     /// What all pods ask for.
     pub total: Totals,
     /// One row per group.
@@ -310,7 +311,7 @@ pub fn cluster_view(
         .collect();
     ClusterView {
         by,
-        allocatable,
+        allocatable: Some(allocatable),
         total,
         rows,
         node_selector: None,
@@ -406,6 +407,9 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         .collect();
     let mut cluster = cluster_view(&g.nodes.items, &all_pods, &g.scope, by, now);
     cluster.node_selector = g.node_selector.clone();
+    if !g.nodes.is_available() {
+        cluster.allocatable = None;
+    }
     let mut unavailable: Vec<String> = [
         describe("resourcequotas", &g.quotas.availability),
         describe("limitranges", &g.limit_ranges.availability),

@@ -157,6 +157,7 @@ pub fn table(
     }
 
     let c = &report.cluster;
+    let allocatable = c.allocatable.clone().unwrap_or_default();
     if not_checked("nodes") {
         // Allocatable unknown: no zeros, no percentages against them.
         writeln!(out, "\n{}\n{}", palette.bold("Nodes"), unread_line("nodes"))?;
@@ -170,9 +171,9 @@ pub fn table(
                     .as_deref()
                     .map(|s| format!(" ({s})"))
                     .unwrap_or_default(),
-                c.allocatable.cpu.display_cpu(),
-                c.allocatable.memory.display_bytes(),
-                c.allocatable.pods
+                allocatable.cpu.display_cpu(),
+                allocatable.memory.display_bytes(),
+                allocatable.pods
             ))
         )?;
         node_table(report, palette, wide, out)?;
@@ -195,6 +196,8 @@ fn node_table(
     out: &mut dyn Write,
 ) -> Result<()> {
     let c = &report.cluster;
+    // Unknown nodes: no node table is shown (see `render`), zeros never reach it.
+    let cluster_allocatable = c.allocatable.clone().unwrap_or_default();
     let by_node = c.by == Some(By::Node);
     let mut headers = vec![match c.by {
         None => "SCOPE",
@@ -237,7 +240,7 @@ fn node_table(
             row(
                 &r.name,
                 &r.totals,
-                r.allocatable.as_ref().unwrap_or(&c.allocatable),
+                r.allocatable.as_ref().unwrap_or(&cluster_allocatable),
             )
         })
         .collect();
@@ -250,10 +253,10 @@ fn node_table(
         rows.push(row(
             &format!("({})", report.scope.describe()),
             &scoped,
-            &c.allocatable,
+            &cluster_allocatable,
         ));
     }
-    rows.push(row("(cluster total)", &c.total, &c.allocatable));
+    rows.push(row("(cluster total)", &c.total, &cluster_allocatable));
     crate::render::table(out, &headers, rows)?;
     Ok(())
 }
@@ -328,6 +331,7 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
         ])?;
     }
     let c = &report.cluster;
+    let cluster_allocatable = c.allocatable.clone().unwrap_or_default();
     let mut groups: Vec<(String, &Totals, &Capacity)> = c
         .rows
         .iter()
@@ -335,11 +339,11 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
             (
                 r.name.clone(),
                 &r.totals,
-                r.allocatable.as_ref().unwrap_or(&c.allocatable),
+                r.allocatable.as_ref().unwrap_or(&cluster_allocatable),
             )
         })
         .collect();
-    groups.push(("(cluster total)".into(), &c.total, &c.allocatable));
+    groups.push(("(cluster total)".into(), &c.total, &cluster_allocatable));
     for row in report
         .usage
         .iter()
