@@ -110,10 +110,6 @@ impl By {
 
 pub use crate::kube::active_pods;
 
-/// Pods per page when every active pod of the cluster is read: fewer, larger
-/// pages (2,000 pods is a few MB) save round trips on a shared cluster.
-const POD_PAGE: u32 = 2000;
-
 /// Reads quotas, LimitRanges, active pods and nodes concurrently. Pods are
 /// read cluster-wide (node usage needs every pod) and fall back to the scope
 /// when that is forbidden.
@@ -124,7 +120,7 @@ pub async fn gather(
     node_selector: Option<&str>,
 ) -> Result<show::Gathered> {
     let all = ListParams::default();
-    let active = active_pods().limit(POD_PAGE);
+    let active = active_pods();
     let node_params = match node_selector {
         Some(selector) => ListParams::default().labels(selector),
         None => ListParams::default(),

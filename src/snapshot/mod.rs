@@ -181,7 +181,7 @@ impl Snapshot {
         .await?;
         // Only an unschedulable pod needs the nodes: how much is missing.
         let (nodes, scheduled_pods) = if inside.pods.items.iter().any(lacks_cpu_or_memory) {
-            let active = crate::quota::active_pods().limit(POD_PAGE);
+            let active = crate::quota::active_pods();
             let (nodes, scheduled) = tokio::try_join!(
                 cluster.list_cluster::<Node>(&all),
                 cluster.list_pod_resources(&Scope::All, &active),
