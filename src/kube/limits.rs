@@ -9,9 +9,10 @@ use std::task::{Context, Poll};
 use http_body_util::Limited;
 
 /// The largest response body read from the API server: 256 MiB. A list page
-/// holds at most 500 objects (`list.rs`), and etcd stores objects of at most
-/// 1.5 MiB, so a real page stays far below this unless it is 500 near-maximal
-/// objects; narrowing with `-n`/`-l` then helps.
+/// holds at most 500 objects (`pages.rs`; the protobuf pod list 10,000 pods of
+/// about 2 KiB, some 20 MiB), and etcd stores objects of at most 1.5 MiB, so a
+/// real page stays far below this unless it is 500 near-maximal objects;
+/// narrowing with `-n`/`-l` then helps.
 pub const MAX_API_RESPONSE: usize = 256 << 20;
 
 /// `256 MiB`, for messages.
