@@ -80,6 +80,11 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
+/// `1 finding`, `2 findings`, `0 findings`: a count with its noun.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// kubectl's age format: `45s`, `12m`, `3h`, `5d`.
 pub fn age(seconds: i64) -> String {
     match seconds {
@@ -99,6 +104,13 @@ pub fn bar(fraction: f64, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_right_noun() {
+        assert_eq!(count(1, "finding", "findings"), "1 finding");
+        assert_eq!(count(0, "finding", "findings"), "0 findings");
+        assert_eq!(count(2, "secret", "secrets"), "2 secrets");
+    }
 
     #[test]
     fn ages() {

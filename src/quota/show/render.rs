@@ -256,7 +256,7 @@ fn node_table(
             &cluster_allocatable,
         ));
     }
-    rows.push(row("(cluster total)", &c.total, &cluster_allocatable));
+    rows.push(row(total_label(c), &c.total, &cluster_allocatable));
     crate::render::table(out, &headers, rows)?;
     Ok(())
 }
@@ -343,7 +343,7 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
             )
         })
         .collect();
-    groups.push(("(cluster total)".into(), &c.total, &cluster_allocatable));
+    groups.push((total_label(c).into(), &c.total, &cluster_allocatable));
     for row in report
         .usage
         .iter()
@@ -387,5 +387,14 @@ pub fn render(
         }
         OutputFormat::Csv => csv(report, out),
         f => table(report, palette, f.is_wide(), out),
+    }
+}
+
+/// The last row's label: the whole cluster, or the node pool `-l` selected.
+fn total_label(c: &super::ClusterView) -> &'static str {
+    if c.node_selector.is_some() {
+        "(pool total)"
+    } else {
+        "(cluster total)"
     }
 }

@@ -38,7 +38,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 "all objects managed by GitOps; quota, limits, default-deny and alerts in place"
                     .into()
             } else {
-                format!("{problems} finding(s)")
+                crate::render::count(problems, "finding", "findings")
             },
             details: Vec::new(),
         },

@@ -105,8 +105,13 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     } else {
         format!("{stores_ready}/{store_count} stores ready")
     };
+    let hand_written = crate::render::count(
+        hand_written,
+        "hand-written credential secret",
+        "hand-written credential secrets",
+    );
     let summary = format!(
-        "{synced}/{} external secrets synced, {stores}, {hand_written} hand-written credential secrets",
+        "{synced}/{} external secrets synced, {stores}, {hand_written}",
         snapshot.external_secrets.items.len()
     );
     let reads = [
@@ -120,9 +125,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             summary: if snapshot.external_secrets.availability
                 == crate::kube::Availability::NotInstalled
             {
-                format!(
-                    "External Secrets CRDs not installed; {hand_written} hand-written credential secrets"
-                )
+                format!("External Secrets CRDs not installed; {hand_written}")
             } else {
                 summary
             },
