@@ -436,6 +436,19 @@ fn compare_flags_a_slowdown_and_passes_an_unchanged_rerun() {
         text.contains("regression") && text.contains("P-VALUE"),
         "{text}"
     );
+    assert!(!text.contains('\x1b'), "no colour into a pipe: {text}");
+    // --color always paints the regression red, into a pipe too.
+    let painted = Command::new(BIN)
+        .args(["compare", s(&old), s(&slow), "--max-regression", "10%"])
+        .args(["--color", "always"])
+        .output()
+        .unwrap();
+    let painted = stdout(&painted);
+    assert!(painted.contains("\x1b[31"), "{painted}");
+    assert!(
+        painted.contains("1 significant regression beyond 10%"),
+        "{painted}"
+    );
     let as_json = Command::new(BIN)
         .args(["compare", s(&old), s(&slow), "-o", "json"])
         .output()

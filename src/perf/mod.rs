@@ -22,7 +22,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat};
+use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat, Palette};
 use crate::error::{Error, Exit, Result};
 use crate::kube::Cluster;
 use crate::render::{Envelope, Metadata};
@@ -41,15 +41,20 @@ const FORMATS: [FormatKind; 4] = [
 
 /// Runs `perf run` or `perf compare` and writes the result into `out`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    args.output.start();
+    let palette = args.output.start();
     args.output.accept("perf", &FORMATS)?;
     match &args.command {
-        Command::Compare(c) => run_compare(c, &args.output, out),
-        Command::Run(r) => run_suites(r, &args.cluster, &args.output, out).await,
+        Command::Compare(c) => run_compare(c, &args.output, &palette, out),
+        Command::Run(r) => run_suites(r, &args.cluster, &args.output, &palette, out).await,
     }
 }
 
-fn run_compare(args: &CompareArgs, output: &OutputArgs, out: &mut dyn Write) -> Result<Exit> {
+fn run_compare(
+    args: &CompareArgs,
+    output: &OutputArgs,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
     let comparison = compare::compare(&old, &new, args.max_regression);
@@ -57,7 +62,7 @@ fn run_compare(args: &CompareArgs, output: &OutputArgs, out: &mut dyn Write) -> 
         write_file(path, &junit::comparison(&comparison))?;
     }
     match &output.format {
-        OutputFormat::Table => render::comparison(out, &comparison)?,
+        OutputFormat::Table => render::comparison(out, &comparison, palette)?,
         format => {
             let metadata = Metadata::of(None, &crate::kube::Scope::All, jiff::Timestamp::now());
             crate::render::structured(
@@ -169,6 +174,7 @@ async fn run_suites(
     args: &RunArgs,
     cluster_args: &ClusterArgs,
     output: &OutputArgs,
+    palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     // Everything the user typed is checked before any request.
@@ -434,7 +440,7 @@ async fn run_suites(
         write_file(path, &junit::report(&saved))?;
     }
     match &output.format {
-        OutputFormat::Table => render::report(out, &saved)?,
+        OutputFormat::Table => render::report(out, &saved, palette)?,
         format => crate::render::structured(out, format, &envelope)?,
     }
     Ok(exit_for(&saved))

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::cli::Palette;
 use crate::error::Result;
 use crate::render::table;
 
@@ -48,7 +49,7 @@ fn rate(value: f64) -> String {
     }
 }
 
-pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
+pub fn report(out: &mut dyn Write, report: &PerfReport, palette: &Palette) -> Result<()> {
     let env = &report.environment;
     writeln!(
         out,
@@ -121,8 +122,12 @@ pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
             for f in &q.failures {
                 writeln!(
                     out,
-                    "FAILED {} (iteration {}): {}: {}",
-                    q.name, f.iteration, f.error_name, f.message
+                    "{} {} (iteration {}): {}: {}",
+                    palette.critical("FAILED"),
+                    q.name,
+                    f.iteration,
+                    f.error_name,
+                    f.message
                 )?;
             }
         }
@@ -169,11 +174,11 @@ pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
             storage.objects_deleted, storage.objects_written
         )?;
         for e in &storage.cleanup_errors {
-            writeln!(out, "NOT DELETED {e}")?;
+            writeln!(out, "{} {e}", palette.critical("NOT DELETED"))?;
         }
         for o in &storage.operations {
             for f in o.failures.iter().take(3) {
-                writeln!(out, "FAILED {f}")?;
+                writeln!(out, "{} {f}", palette.critical("FAILED"))?;
             }
         }
     }
@@ -289,12 +294,12 @@ pub fn report(out: &mut dyn Write, report: &PerfReport) -> Result<()> {
     }
     if let Some(c) = &report.comparison {
         writeln!(out)?;
-        comparison(out, c)?;
+        comparison(out, c, palette)?;
     }
     Ok(())
 }
 
-pub fn comparison(out: &mut dyn Write, c: &Comparison) -> Result<()> {
+pub fn comparison(out: &mut dyn Write, c: &Comparison, palette: &Palette) -> Result<()> {
     writeln!(
         out,
         "Comparison {} -> {} (Mann-Whitney U, alpha {}, max regression {}%)",
@@ -314,7 +319,7 @@ pub fn comparison(out: &mut dyn Write, c: &Comparison) -> Result<()> {
                     .map_or("-".into(), |v| format!("{}{}", ms(v), r.unit)),
                 r.change_percent.map_or("-".into(), |v| format!("{v:+.1}%")),
                 r.p_value.map_or("-".into(), |p| format!("{p:.4}")),
-                r.verdict.clone(),
+                verdict(r, palette),
             ]
         })
         .collect();
@@ -336,14 +341,29 @@ pub fn comparison(out: &mut dyn Write, c: &Comparison) -> Result<()> {
         out,
         "{}",
         match c.regressions {
-            0 => "No significant regression.".to_string(),
-            n => format!(
-                "{n} significant regression(s) beyond {}%.",
+            0 => palette.good("No significant regression."),
+            n => palette.critical(&format!(
+                "{} beyond {}%.",
+                crate::render::count(n, "significant regression", "significant regressions"),
                 c.max_regression_percent
-            ),
+            )),
         }
     )?;
     Ok(())
+}
+
+/// A row's verdict, red for a regression, yellow for slower within the
+/// threshold, green for faster.
+fn verdict(row: &super::report::ComparisonRow, palette: &Palette) -> String {
+    if row.regression {
+        palette.critical(&row.verdict)
+    } else if row.verdict == "faster" {
+        palette.good(&row.verdict)
+    } else if row.verdict.starts_with("slower") {
+        palette.warning(&row.verdict)
+    } else {
+        row.verdict.clone()
+    }
 }
 
 #[cfg(test)]
@@ -389,7 +409,7 @@ mod tests {
     #[test]
     fn latency_columns_of_measured_and_unmeasured_rows() {
         let mut out = Vec::new();
-        report(&mut out, &sample()).unwrap();
+        report(&mut out, &sample(), &Palette::new(false)).unwrap();
         let text = String::from_utf8(out).unwrap();
         for line in [
             "QUERY  N    P50   P90   P99   MAX  TRINO  OVERHEAD  QUEUED  PLANNING  EXECUTION  CPU   PEAK MEM  ROWS/S  FAILED",
