@@ -207,12 +207,16 @@ impl Cluster {
     where
         K: Namespaced,
     {
-        let api: Api<K> = match scope {
+        self.paginate::<K, K>(&self.api_in(scope), params, K::plural(&()).as_ref(), true)
+            .await
+    }
+
+    /// The API of a namespaced built-in kind in the scope.
+    pub(super) fn api_in<K: Namespaced>(&self, scope: &Scope) -> Api<K> {
+        match scope {
             Scope::All => Api::all(self.client.clone()),
             Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
-        };
-        self.paginate::<K, K>(&api, params, K::plural(&()).as_ref(), true)
-            .await
+        }
     }
 
     /// Lists a cluster-scoped built-in kind (nodes, namespaces).

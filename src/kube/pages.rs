@@ -45,7 +45,8 @@ impl Cluster {
         T: DeserializeOwned,
     {
         self.paginate_with(api, params, plural, builtin, async |request| {
-            let page: RawPage = self.client.request(request).await?;
+            let text = self.client.request_text(request).await?;
+            let page: RawPage = serde_json::from_str(&text).map_err(undecodable_page)?;
             Ok(Page::from_json(plural, page))
         })
         .await
@@ -68,10 +69,7 @@ impl Cluster {
         scope: &Scope,
         params: &ListParams,
     ) -> Result<Listing<Pod>> {
-        let api: Api<Pod> = match scope {
-            Scope::All => Api::all(self.client.clone()),
-            Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
-        };
+        let api: Api<Pod> = self.api_in(scope);
         let params = params
             .clone()
             .limit(params.limit.unwrap_or(PROTOBUF_POD_PAGE));
@@ -97,13 +95,7 @@ impl Cluster {
                 ));
             }
             if is_protobuf {
-                let page = protobuf::decode_pod_page(&body).map_err(|e| {
-                    kube::Error::Api(
-                        kube::core::Status::failure(&format!("decoding pods: {e}"), "Decode")
-                            .with_code(500)
-                            .boxed(),
-                    )
-                })?;
+                let page = protobuf::decode_pod_page(&body).map_err(undecodable_page)?;
                 tracing::debug!(
                     "listed {} pods in protobuf ({} bytes)",
                     page.items.len(),
@@ -116,7 +108,7 @@ impl Cluster {
                 });
             }
             tracing::debug!("the server answered the pod list in JSON, not protobuf");
-            let page: RawPage = serde_json::from_slice(&body).map_err(kube::Error::SerdeError)?;
+            let page: RawPage = serde_json::from_slice(&body).map_err(undecodable_page)?;
             Ok(Page::from_json("pods", page))
         })
         .await
@@ -137,10 +129,7 @@ impl Cluster {
             #[serde(default)]
             metadata: ObjectMeta,
         }
-        let api: Api<K> = match scope {
-            Scope::All => Api::all(self.client.clone()),
-            Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
-        };
+        let api: Api<K> = self.api_in(scope);
         let plural = K::plural(&());
         let listing = self
             .paginate_with(&api, params, &plural, true, async |mut request| {
@@ -148,7 +137,8 @@ impl Cluster {
                     http::header::ACCEPT,
                     http::HeaderValue::from_static(METADATA_ONLY),
                 );
-                let page: RawPage = self.client.request(request).await?;
+                let text = self.client.request_text(request).await?;
+                let page: RawPage = serde_json::from_str(&text).map_err(undecodable_page)?;
                 Ok(Page::<MetadataOnly>::from_json(&plural, page))
             })
             .await?;
@@ -270,6 +260,21 @@ impl<T: DeserializeOwned> Page<T> {
     }
 }
 
+/// A page the server sent but we cannot decode: a failed list (its section says
+/// "listing <plural>: …" and is not checked), never "could not reach the API
+/// server", and without the values serde quotes.
+fn undecodable_page(error: impl std::fmt::Display) -> kube::Error {
+    let reason = super::list::reason_without_values(&error.to_string());
+    kube::Error::Api(
+        kube::core::Status::failure(
+            &format!("the page could not be decoded: {reason}"),
+            "Decode",
+        )
+        .with_code(500)
+        .boxed(),
+    )
+}
+
 /// The `Status` of an error answer, whether it came as protobuf, JSON or text.
 fn error_status(code: u16, body: &[u8], is_protobuf: bool) -> kube::core::Status {
     if is_protobuf && let Some((message, reason)) = protobuf::decode_status(body) {
@@ -315,6 +320,25 @@ mod tests {
         let page = Page::<Secret>::from_json("secrets", page);
         assert!(page.items.is_empty() && page.undecodable.is_empty());
         assert_eq!(page.continue_token, None);
+    }
+
+    #[test]
+    fn an_undecodable_page_is_a_failed_list_without_values() {
+        let Err(error) = serde_json::from_str::<RawPage>(r#"{"items": "hunter2"}"#) else {
+            panic!("a string is not a list of items");
+        };
+        match undecodable_page(error) {
+            kube::Error::Api(status) => {
+                assert_eq!(status.code, 500);
+                assert!(
+                    status.message.contains("could not be decoded"),
+                    "{}",
+                    status.message
+                );
+                assert!(!status.message.contains("hunter2"), "{}", status.message);
+            }
+            other => panic!("not an API status: {other:?}"),
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::{Availability, Cluster, Listing, Namespaced, Scope};
 
 /// How many namespaced lists run at once when a kind is read namespace by
 /// namespace: enough to overlap round trips, few enough not to flood the API server.
-pub(super) const CONCURRENT_LISTS: usize = 8;
+const CONCURRENT_LISTS: usize = 8;
 
 /// One object read by name, or why it is not known.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,8 +35,22 @@ impl Cluster {
     where
         K: Namespaced,
     {
-        let listings: Vec<Listing<K>> = futures::stream::iter(namespaces.iter())
-            .map(|ns| async move { self.list::<K>(&Scope::Namespace(ns.clone()), params).await })
+        self.in_each(namespaces, async |scope| {
+            self.list::<K>(&scope, params).await
+        })
+        .await
+    }
+
+    /// Runs `read` for each of `namespaces`, a few at a time, and joins the
+    /// listings: every item, the first failure's availability.
+    pub(super) async fn in_each<T>(
+        &self,
+        namespaces: &[String],
+        read: impl AsyncFn(Scope) -> Result<Listing<T>>,
+    ) -> Result<Listing<T>> {
+        let read = &read;
+        let listings: Vec<Listing<T>> = futures::stream::iter(namespaces.iter())
+            .map(|ns| async move { read(Scope::Namespace(ns.clone())).await })
             .buffered(CONCURRENT_LISTS)
             .try_collect()
             .await?;
@@ -50,15 +64,10 @@ impl Cluster {
         namespaces: &[String],
         params: &ListParams,
     ) -> Result<Listing<T>> {
-        let listings: Vec<Listing<T>> = futures::stream::iter(namespaces.iter())
-            .map(|ns| async move {
-                let scope = Scope::Namespace(ns.clone());
-                self.list_custom::<T>(resource, Some(&scope), params).await
-            })
-            .buffered(CONCURRENT_LISTS)
-            .try_collect()
-            .await?;
-        Ok(join(listings))
+        self.in_each(namespaces, async |scope| {
+            self.list_custom::<T>(resource, Some(&scope), params).await
+        })
+        .await
     }
 
     /// The namespaces (their labels are what `kubectl-dp.io/platform=true` and
@@ -96,7 +105,7 @@ impl Cluster {
 }
 
 /// Joins per-namespace listings: every item, the first failure's availability.
-pub(super) fn join<T>(listings: Vec<Listing<T>>) -> Listing<T> {
+fn join<T>(listings: Vec<Listing<T>>) -> Listing<T> {
     let mut joined = Listing::available(Vec::new());
     for listing in listings {
         joined.items.extend(listing.items);

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -58,16 +57,13 @@ impl Cluster {
         namespaces: &[String],
         params: &ListParams,
     ) -> Result<Listing<Secret>> {
-        let listings: Vec<Listing<SecretKeys>> = futures::stream::iter(namespaces.iter())
-            .map(|ns| async move {
-                let api: Api<Secret> = Api::namespaced(self.client.clone(), ns);
+        let joined = self
+            .in_each(namespaces, async |scope| {
+                let api: Api<Secret> = self.api_in(&scope);
                 self.paginate::<Secret, SecretKeys>(&api, params, "secrets", true)
                     .await
             })
-            .buffered(super::scoped::CONCURRENT_LISTS)
-            .try_collect()
             .await?;
-        let joined = super::scoped::join(listings);
         Ok(Listing {
             items: joined
                 .items
