@@ -43,7 +43,7 @@ pub fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
                 .unwrap_or_else(|| "the scope".into())
         ));
     };
-    let pods = w.pods(snapshot);
+    let pods = w.pods(&snapshot.pods.items);
     let Some(pod) = pods.iter().find(|p| is_ready(p)) else {
         return Err(format!(
             "{} {}/{} has no ready pod ({} ready)",
@@ -65,7 +65,7 @@ pub fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
         .and_then(|p| u16::try_from(p).ok())
         .unwrap_or(TRINO_PORT);
     Ok(Coordinator {
-        kind: w.kind,
+        kind: w.kind.as_str(),
         workload: w.name().to_string(),
         namespace: w.namespace().to_string(),
         pod: pod.metadata.name.clone().unwrap_or_default(),

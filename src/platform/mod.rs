@@ -6,6 +6,7 @@ pub mod bucket;
 pub mod crds;
 pub mod credentials;
 pub mod jvm;
+pub mod mounts;
 pub mod netpol;
 pub mod ownership;
 pub mod properties;

@@ -125,7 +125,7 @@ pub fn coordinator_target(snapshot: &Snapshot) -> Option<(String, String, u16)> 
             .or_else(|| w.label("component"))
             .map_or(w.name().contains("coordinator"), |c| c == "coordinator")
     })?;
-    let pods = coordinator.pods(snapshot);
+    let pods = coordinator.pods(&snapshot.pods.items);
     let ready = |p: &&&k8s_openapi::api::core::v1::Pod| {
         p.status
             .iter()

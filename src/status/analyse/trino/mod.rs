@@ -49,7 +49,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             pods::explain(&mut finding, snapshot, w);
             findings.push(finding);
         }
-        let pods = w.pods(snapshot);
+        let pods = w.pods(&snapshot.pods.items);
         let (restarts, ooms) = workloads::restarts_and_oom_kills(&pods);
         if ooms > 0 {
             findings.push(Finding::new(
