@@ -11,5 +11,7 @@ pub mod netpol;
 pub mod ownership;
 pub mod properties;
 pub mod quantity;
+pub mod resources;
+pub mod rules;
 pub mod trino;
 pub mod workload;

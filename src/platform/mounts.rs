@@ -97,12 +97,7 @@ pub fn config_map_files<'c>(
 ) -> BTreeMap<String, MountedFile> {
     let mut files = BTreeMap::new();
     for mount in container.volume_mounts.iter().flatten() {
-        let Some(volume) = spec
-            .volumes
-            .iter()
-            .flatten()
-            .find(|v| v.name == mount.name)
-        else {
+        let Some(volume) = spec.volumes.iter().flatten().find(|v| v.name == mount.name) else {
             continue;
         };
         let entries = volume_files(volume, lookup);
@@ -175,7 +170,8 @@ mod tests {
 
     fn files_of(spec: &PodSpec, c: &Container, cms: &[ConfigMap]) -> BTreeMap<String, String> {
         let lookup = |name: &str| -> Option<&ConfigMap> {
-            cms.iter().find(|c| c.metadata.name.as_deref() == Some(name))
+            cms.iter()
+                .find(|c| c.metadata.name.as_deref() == Some(name))
         };
         config_map_files(spec, c, &lookup)
             .into_iter()
@@ -189,7 +185,11 @@ mod tests {
             serde_json::json!([{"name": "cfg", "configMap": {"name": "coord"}}]),
             serde_json::json!([{"name": "cfg", "mountPath": "/etc/trino"}]),
         );
-        let files = files_of(&spec, &c, &[cm("coord", &["jvm.config", "config.properties"])]);
+        let files = files_of(
+            &spec,
+            &c,
+            &[cm("coord", &["jvm.config", "config.properties"])],
+        );
         assert_eq!(files["/etc/trino/jvm.config"], "coord:jvm.config");
         assert_eq!(files.len(), 2);
     }
@@ -226,7 +226,11 @@ mod tests {
         let files = files_of(
             &spec,
             &c,
-            &[cm("a", &["jvm.config", "other"]), cm("b", &["x"]), cm("c", &["y"])],
+            &[
+                cm("a", &["jvm.config", "other"]),
+                cm("b", &["x"]),
+                cm("c", &["y"]),
+            ],
         );
         assert_eq!(files["/etc/trino/jvm.config"], "a:jvm.config");
         assert_eq!(files["/etc/trino/catalog/lake.properties"], "b:x");

@@ -63,7 +63,11 @@ impl<'a> Workload<'a> {
             template: &spec.template,
             selector: spec.selector.match_labels.as_ref(),
             desired: spec.replicas.unwrap_or(1),
-            ready: d.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0),
+            ready: d
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
         })
     }
 
@@ -76,7 +80,11 @@ impl<'a> Workload<'a> {
             template: &spec.template,
             selector: spec.selector.match_labels.as_ref(),
             desired: spec.replicas.unwrap_or(1),
-            ready: s.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0),
+            ready: s
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
         })
     }
 
@@ -97,7 +105,11 @@ impl<'a> Workload<'a> {
 
     /// A label of its pod template, else of the object itself.
     pub fn label(&self, key: &str) -> Option<&'a str> {
-        let template = self.template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+        let template = self
+            .template
+            .metadata
+            .as_ref()
+            .and_then(|m| m.labels.as_ref());
         [template, self.meta.labels.as_ref()]
             .into_iter()
             .flatten()
@@ -107,7 +119,8 @@ impl<'a> Workload<'a> {
 
     /// The application it runs: `app.kubernetes.io/name`, else the older `app` label.
     pub fn app_name(&self) -> Option<&'a str> {
-        self.label("app.kubernetes.io/name").or_else(|| self.label("app"))
+        self.label("app.kubernetes.io/name")
+            .or_else(|| self.label("app"))
     }
 
     /// Its pod spec.

@@ -285,7 +285,10 @@ fn read_flags<'a>(options: &'a [JvmOption], refused: &mut Vec<Refusal>) -> Flags
         } else if let Some(value) = text.strip_prefix("-XX:MaxRAM=") {
             match strict_size(value) {
                 Some(bytes) => flags.max_ram = Some((option, bytes)),
-                None => refused.push(refuse(option, format!("Improperly specified VM option '{}'", &text[4..]))),
+                None => refused.push(refuse(
+                    option,
+                    format!("Improperly specified VM option '{}'", &text[4..]),
+                )),
             }
         } else if let Some((name, value)) = ram_percentage_flag(text) {
             match percentage(value) {
@@ -300,7 +303,10 @@ fn read_flags<'a>(options: &'a [JvmOption], refused: &mut Vec<Refusal>) -> Flags
                 )),
                 None => refused.push(refuse(
                     option,
-                    format!("Improperly specified VM option '{}' (a number without %)", &text[4..]),
+                    format!(
+                        "Improperly specified VM option '{}' (a number without %)",
+                        &text[4..]
+                    ),
                 )),
             }
         } else if text == "-XX:-UseContainerSupport" {
@@ -431,7 +437,11 @@ mod tests {
             ("-XX:MaxRAMPercentage=80", Some(12 * GI), 12 * GI / 10 * 8),
             ("-XX:MaxRAM=16g", None, 4 * GI),
             ("-XX:MaxRAM=16g -XX:MaxRAMPercentage=50", None, 8 * GI),
-            ("-XX:MaxRAMPercentage=80.5 -XX:MaxRAM=10g", None, 8_648_654_848),
+            (
+                "-XX:MaxRAMPercentage=80.5 -XX:MaxRAM=10g",
+                None,
+                8_648_654_848,
+            ),
             // MaxRAM replaces the container's memory, even above it.
             ("-XX:MaxRAM=16g", Some(8 * GI), 4 * GI),
             ("", Some(12 * GI), 3 * GI),
@@ -474,7 +484,9 @@ mod tests {
         }
         let heap = heap_of("-Xms8G -Xmx4G", None);
         assert!(
-            heap.refused[0].reason.contains("larger value than the maximum"),
+            heap.refused[0]
+                .reason
+                .contains("larger value than the maximum"),
             "{:?}",
             heap.refused
         );
@@ -490,7 +502,11 @@ mod tests {
         let options = options_in_order(Some("-XX:MaxRAMPercentage=75"), None, None);
         let heap = resolve(&options, Some(8 * GI));
         assert_eq!(heap.max, Some(6 * GI));
-        assert!(heap.describe().contains("env JAVA_TOOL_OPTIONS"), "{}", heap.describe());
+        assert!(
+            heap.describe().contains("env JAVA_TOOL_OPTIONS"),
+            "{}",
+            heap.describe()
+        );
     }
 
     #[test]

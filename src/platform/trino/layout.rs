@@ -232,10 +232,14 @@ fn role_of(w: &Workload, files: &TrinoFiles) -> Role {
                 .map(|v| v.trim().eq_ignore_ascii_case("true"))
         });
     match configured {
-        Some(true) => return Role::Coordinator,
-        Some(false) => return Role::Worker,
-        None => {}
+        Some(true) => Role::Coordinator,
+        Some(false) => Role::Worker,
+        None => role_by_labels(w),
     }
+}
+
+/// The role from the workload alone: the `component` label, else the name.
+pub fn role_by_labels(w: &Workload) -> Role {
     match w
         .label("app.kubernetes.io/component")
         .or_else(|| w.label("component"))
@@ -260,7 +264,7 @@ fn node<'a>(
         _ => TrinoFiles::default(),
     };
     let missing_config_maps = spec
-        .map(|s| required_config_maps(s))
+        .map(required_config_maps)
         .unwrap_or_default()
         .into_iter()
         .filter(|name| lookup(name).is_none())
@@ -324,7 +328,10 @@ fn etc_dir(container: &Container, paths: &[&str]) -> String {
         .to_string()
 }
 
-fn trino_file<'c>(source: MountedFile, lookup: &dyn Fn(&str) -> Option<&'c ConfigMap>) -> TrinoFile {
+fn trino_file<'c>(
+    source: MountedFile,
+    lookup: &dyn Fn(&str) -> Option<&'c ConfigMap>,
+) -> TrinoFile {
     let text = source.text(lookup).map(str::to_string);
     TrinoFile { source, text }
 }
@@ -485,7 +492,8 @@ mod tests {
         let workloads = workload::workloads(&deployments, &stateful_sets);
         let lookup = |ns: &str, name: &str| {
             cms.iter().find(|c| {
-                c.metadata.namespace.as_deref() == Some(ns) && c.metadata.name.as_deref() == Some(name)
+                c.metadata.namespace.as_deref() == Some(ns)
+                    && c.metadata.name.as_deref() == Some(name)
             })
         };
         let layout = TrinoLayout::read(&workloads, &lookup);
@@ -493,7 +501,12 @@ mod tests {
         let coordinator = &layout.nodes[0];
         assert_eq!(coordinator.role, Role::Coordinator);
         assert_eq!(coordinator.container.unwrap().name, "trino-coordinator");
-        let catalogs: Vec<&str> = coordinator.files.catalogs.iter().map(|c| c.catalog_name()).collect();
+        let catalogs: Vec<&str> = coordinator
+            .files
+            .catalogs
+            .iter()
+            .map(|c| c.catalog_name())
+            .collect();
         assert_eq!(catalogs, ["lake", "tpch"]);
         // 80% of 12Gi.
         assert_eq!(coordinator.heap().max, Some(10_307_921_510));
@@ -501,7 +514,10 @@ mod tests {
         assert_eq!(worker.role, Role::Worker);
         assert_eq!(worker.container.unwrap().name, "trino");
         // The decoy key `jvm.config` (-Xmx99G) is not what the JVM reads.
-        assert_eq!(worker.files.jvm_config.as_ref().unwrap().source.key, "jvm-prod");
+        assert_eq!(
+            worker.files.jvm_config.as_ref().unwrap().source.key,
+            "jvm-prod"
+        );
         assert_eq!(worker.heap().max, Some(12 << 30));
         assert_eq!(layout.worker_count("dp"), 4);
     }
@@ -516,7 +532,10 @@ mod tests {
         let container: Container =
             serde_json::from_value(serde_json::json!({"name": "trino"})).unwrap();
         assert_eq!(
-            etc_dir(&container, &["/usr/lib/trino/etc/jvm.config", "/x/jvm.config"]),
+            etc_dir(
+                &container,
+                &["/usr/lib/trino/etc/jvm.config", "/x/jvm.config"]
+            ),
             "/usr/lib/trino/etc"
         );
     }

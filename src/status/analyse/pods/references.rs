@@ -175,7 +175,11 @@ pub(super) fn not_created(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
         latest_event(snapshot, w.kind.as_str(), ns, |n| n == name)
     }?;
     let object = ObjectRef::namespaced(
-        event.involved_object.kind.as_deref().unwrap_or(w.kind.as_str()),
+        event
+            .involved_object
+            .kind
+            .as_deref()
+            .unwrap_or(w.kind.as_str()),
         ns,
         event.involved_object.name.as_deref().unwrap_or(name),
     );
