@@ -1,6 +1,7 @@
 //! Knowledge of the platform's parts, as pure types and functions: quantities,
 //! Trino's config files, bucket lifecycles, who manages what.
 
+pub mod admission;
 pub mod alerts;
 pub mod bucket;
 pub mod crds;
@@ -13,5 +14,6 @@ pub mod properties;
 pub mod quantity;
 pub mod resources;
 pub mod rules;
+pub mod spark;
 pub mod trino;
 pub mod workload;

@@ -49,6 +49,27 @@ pub enum State {
 }
 
 impl State {
+    /// The state after `severity` was found too: a healthy, degraded or partly
+    /// checked component gets no better than the finding says.
+    pub fn worsened_by(self, severity: Severity) -> State {
+        let rank = |s: State| match s {
+            State::Healthy | State::PartlyChecked => 0,
+            State::Degraded => 1,
+            State::Failing => 2,
+            _ => 3,
+        };
+        let by = match severity {
+            Severity::Critical => State::Failing,
+            Severity::Warning => State::Degraded,
+            _ => return self,
+        };
+        if rank(self) < 3 && rank(by) > rank(self) {
+            by
+        } else {
+            self
+        }
+    }
+
     /// The state as tables print it.
     pub fn label(self) -> &'static str {
         match self {

@@ -517,6 +517,20 @@ pub const RULES: &[Rule] = &[
         meaning: "a Trino, Nessie or Postgres pod template does not meet the Pod Security Standard \"restricted\" (runAsNonRoot, allowPrivilegeEscalation=false, capabilities.drop=[ALL], seccompProfile RuntimeDefault, no host namespaces/paths/ports): the message names each field to set",
     },
     Rule {
+        code: "resources.refused-by-limit-range",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a workload's or SparkApplication's pods break a LimitRange (container or pod `min`, `max`, `maxLimitRequestRatio`, after its defaults; Spark pods sized as the operator sizes them): admission refuses them",
+    },
+    Rule {
+        code: "resources.refused-by-quota",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a ResourceQuota constrains a compute resource (`limits.cpu`, `requests.memory`, …) that a container leaves unset and no LimitRange defaults: the quota refuses every such pod",
+    },
+    Rule {
         code: "resources.missing",
         severity: Severity::Warning,
         live_only: false,
