@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod bucket;
 pub mod crds;
 pub mod credentials;
+pub mod endpoint;
 pub mod jvm;
 pub mod mounts;
 pub mod netpol;

@@ -237,6 +237,22 @@ impl<'a> Settings<'a> {
     }
 }
 
+/// Spark states in which the operator still creates pods (`NEW` for one it has
+/// not picked up yet); a finished application creates none.
+pub fn creates_pods(state: &str) -> bool {
+    matches!(
+        state,
+        "NEW"
+            | "SUBMITTED"
+            | "RUNNING"
+            | "PENDING_RERUN"
+            | "UNKNOWN"
+            | "INVALIDATING"
+            | "SUCCEEDING"
+            | "FAILING"
+    )
+}
+
 /// The pods a SparkApplication's `spec` starts; `Err` says which field is wrong.
 pub fn pods(spec: &Value) -> Result<Vec<SparkPod>, String> {
     let settings = Settings { spec };

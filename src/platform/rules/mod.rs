@@ -503,6 +503,20 @@ pub const RULES: &[Rule] = &[
         meaning: "with NetworkPolicies in place, a flow the platform needs is not allowed (Trino → Nessie, Nessie → Postgres, Trino and Spark → the S3 endpoint, coordinator ↔ workers): names the policy set that isolates the pod, the direction and the missing rule; the chain leads from the policy to the component it breaks",
     },
     Rule {
+        code: "network.service-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::Cannot("a deployment fault (the Service), not a setting"),
+        meaning: "a URL in the platform's configuration (a catalog's REST or JDBC URL, a connector's `connection-url`) names a cluster Service that does not exist",
+    },
+    Rule {
+        code: "network.service-port-not-served",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::Cannot("the right port is a deployment fact, not a tuning choice"),
+        meaning: "a URL names a Service that exists, on a port the Service does not serve (the port written, or the scheme's default: http 80, https 443, postgresql 5432): connections are refused",
+    },
+    Rule {
         code: "policy.no-default-deny",
         severity: Severity::Warning,
         live_only: false,

@@ -23,21 +23,6 @@ fn component_of(app: Option<&str>) -> Component {
     }
 }
 
-/// Spark states in which the operator still creates pods.
-pub fn creates_pods(state: &str) -> bool {
-    matches!(
-        state,
-        "NEW"
-            | "SUBMITTED"
-            | "RUNNING"
-            | "PENDING_RERUN"
-            | "UNKNOWN"
-            | "INVALIDATING"
-            | "SUCCEEDING"
-            | "FAILING"
-    )
-}
-
 /// Every refusal, one finding per (object, pods, policy bound).
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -54,7 +39,7 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
         );
     }
     for app in &snapshot.spark_applications.items {
-        if !creates_pods(app.state()) {
+        if !spark::creates_pods(app.state()) {
             continue;
         }
         let object = ObjectRef::from_meta("SparkApplication", &app.metadata);
