@@ -7,12 +7,19 @@
 
 mod args;
 pub mod compare;
+#[cfg(test)]
+mod compare_tests;
+pub mod gate;
 mod junit;
+mod load;
 pub mod platform;
 pub mod queries;
 mod render;
+mod render_compare;
 pub mod report;
 mod resources;
+pub mod schedule;
+pub(crate) mod significance;
 mod spark;
 pub mod stats;
 pub mod storage;
@@ -29,11 +36,14 @@ use crate::render::{Envelope, Metadata};
 use crate::snapshot::Snapshot;
 
 pub use args::{Args, Command, CompareArgs, RunArgs, Suite};
-use report::{Environment, PerfBody, PerfReport, RunSettings, Skipped};
+use gate::Decision;
+use report::{Environment, PerfBody, PerfReport, RunSettings, SkipCause, Skipped};
+use schedule::Warmup;
 
 /// The `-o` values perf writes.
-const FORMATS: [FormatKind; 4] = [
+const FORMATS: [FormatKind; 5] = [
     FormatKind::Table,
+    FormatKind::Wide,
     FormatKind::Json,
     FormatKind::Yaml,
     FormatKind::JsonPath,
@@ -57,12 +67,19 @@ fn run_compare(
 ) -> Result<Exit> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
-    let comparison = compare::compare(&old, &new, args.max_regression);
+    let settings = compare::Settings {
+        metric: args.metric,
+        alpha: compare::ALPHA,
+        threshold_percent: args.threshold,
+    };
+    let comparison = compare::compare(&old, &new, settings);
     if let Some(path) = &args.junit {
         write_file(path, &junit::comparison(&comparison))?;
     }
     match &output.format {
-        OutputFormat::Table => render::comparison(out, &comparison, palette)?,
+        OutputFormat::Table | OutputFormat::Wide => {
+            render::comparison(out, &comparison, palette, output.format.is_wide())?
+        }
         format => {
             let metadata = Metadata::of(None, &crate::kube::Scope::All, jiff::Timestamp::now());
             crate::render::structured(
@@ -72,11 +89,21 @@ fn run_compare(
             )?
         }
     }
-    Ok(if comparison.regressions > 0 {
-        Exit::Problems
-    } else {
-        Exit::Ok
-    })
+    out.flush()?;
+    finish(gate::decide(
+        &gate::comparison_problems(&comparison),
+        &comparison.not_measured,
+        output.fail_on_or(gate::DEFAULT_FAIL_ON),
+        args.allow_missing,
+    ))
+}
+
+/// The exit for a decision: what was not measured is an error (exit 2), one line.
+fn finish(decision: Decision) -> Result<Exit> {
+    match decision {
+        Decision::Measured(exit) => Ok(exit),
+        Decision::NotMeasured(line) => Err(Error::Config(line)),
+    }
 }
 
 /// Reads a saved report, with one line naming the file when it is not one.
@@ -194,6 +221,10 @@ async fn run_suites(
     };
     let password = trino_password(args)?;
     let baseline = args.baseline.as_deref().map(load).transpose()?;
+    if let Some(old) = &baseline {
+        preflight(old, args)?;
+    }
+    let seed = args.seed.unwrap_or_else(schedule::fresh_seed);
     let explicit = !args.suite.is_empty();
     let mut wanted: Vec<Suite> = if explicit {
         args.suite.clone()
@@ -246,7 +277,9 @@ async fn run_suites(
         settings: RunSettings {
             suites: vec![],
             iterations: args.iterations as usize,
-            warmup: args.warmup as usize,
+            warmup: 0,
+            warmup_rule: args.warmup.label(),
+            seed: Some(seed),
             concurrency: args.concurrency as usize,
             timeout_seconds: args.timeout.as_secs_f64(),
             scale: args.sql_file.is_none().then(|| args.scale.clone()),
@@ -258,20 +291,29 @@ async fn run_suites(
         skipped: vec![],
         comparison: None,
     };
-    let no_cluster = |suite: Suite| -> String {
+    // A configured cluster that does not answer is unavailable; none configured is absent.
+    let cluster_cause = match &cluster_error {
+        Some(Error::Unreachable { .. } | Error::Timeout { .. }) => SkipCause::Unavailable,
+        _ => SkipCause::Absent,
+    };
+    let no_cluster = |suite: Suite| -> (String, SkipCause) {
         match &cluster_error {
-            Some(e) => format!("needs the cluster: {e}"),
-            None => format!("needs the cluster ({} suite)", suite.name()),
+            Some(e) => (format!("needs the cluster: {e}"), cluster_cause),
+            None => (
+                format!("needs the cluster ({} suite)", suite.name()),
+                SkipCause::Absent,
+            ),
         }
     };
     // A suite the user asked for that cannot run is an error; a default one is skipped.
-    let mut skip = |suite: Suite, reason: String| -> Result<()> {
+    let mut skip = |suite: Suite, (reason, cause): (String, SkipCause)| -> Result<()> {
         if explicit {
             return Err(Error::Usage(format!("perf {}: {reason}", suite.name())));
         }
         report.skipped.push(Skipped {
             suite: suite.name().into(),
             reason,
+            cause,
         });
         Ok(())
     };
@@ -292,7 +334,15 @@ async fn run_suites(
                         Ok(coordinator) => {
                             Ok(TrinoTarget::Forward(Box::new((c.clone(), coordinator))))
                         }
-                        Err(reason) => Err(format!("{reason}; pass --trino-url")),
+                        // platform.rs words "there is none" this way; anything
+                        // else (no ready pod) is a coordinator that is there but down.
+                        Err(reason) if reason.starts_with("no Trino coordinator") => {
+                            Err((format!("{reason}; pass --trino-url"), SkipCause::Absent))
+                        }
+                        Err(reason) => Err((
+                            format!("{reason}; pass --trino-url"),
+                            SkipCause::Unavailable,
+                        )),
                     },
                     (None, _, _) => Err(no_cluster(Suite::Trino)),
                 };
@@ -320,7 +370,7 @@ async fn run_suites(
                     // Asked for: the one-line error. By default: skipped, with why.
                     Err(e) if explicit => return Err(e),
                     Err(e) => {
-                        skip(Suite::Trino, e.to_string())?;
+                        skip(Suite::Trino, (e.to_string(), SkipCause::Unavailable))?;
                         continue;
                     }
                 };
@@ -329,13 +379,21 @@ async fn run_suites(
                 let plan = trino::Plan {
                     queries: query_set.clone(),
                     iterations: args.iterations as usize,
-                    warmup: args.warmup as usize,
+                    warmup: args.warmup,
                     concurrency: args.concurrency as usize,
                     timeout: args.timeout,
+                    seed,
+                    metric: args.metric,
                 };
                 let result = trino::run(&client, &plan, &progress)
                     .await
                     .map_err(|e| Error::Config(e.to_string()))?;
+                report.settings.warmup = result
+                    .queries
+                    .iter()
+                    .map(|q| q.warmup_runs)
+                    .max()
+                    .unwrap_or(0);
                 trino_result = Some(result);
                 ran.push(Suite::Trino);
             }
@@ -347,14 +405,18 @@ async fn run_suites(
                 let claim = match storage::pick_claim(s, &namespace, args.bucket_claim.as_deref()) {
                     Ok(claim) => claim,
                     Err(reason) => {
-                        skip(Suite::Storage, reason)?;
+                        skip(Suite::Storage, (reason, SkipCause::Absent))?;
                         continue;
                     }
                 };
                 let plan = storage::Plan {
                     sizes: args.object_size.clone(),
                     iterations: args.iterations as usize,
-                    warmup: args.warmup as usize,
+                    // Storage warms up by a fixed count; auto is one object per size.
+                    warmup: match args.warmup {
+                        Warmup::Auto => 1,
+                        Warmup::Rounds(n) => n,
+                    },
                     concurrency: args.concurrency as usize,
                     timeout: args.timeout,
                     s3_endpoint: args.s3_endpoint.clone(),
@@ -370,11 +432,18 @@ async fn run_suites(
                     continue;
                 };
                 if !s.spark_applications.is_available() {
+                    let cause = match s.spark_applications.availability {
+                        crate::kube::Availability::NotInstalled => SkipCause::Absent,
+                        _ => SkipCause::Unavailable,
+                    };
                     skip(
                         Suite::Spark,
-                        format!(
-                            "SparkApplications cannot be read ({}); is the spark-operator installed?",
-                            s.spark_applications.availability.describe()
+                        (
+                            format!(
+                                "SparkApplications cannot be read ({}); is the spark-operator installed?",
+                                s.spark_applications.availability.describe()
+                            ),
+                            cause,
                         ),
                     )?;
                     continue;
@@ -404,7 +473,7 @@ async fn run_suites(
                         resources_result = Some(result);
                         ran.push(Suite::Resources);
                     }
-                    Err(reason) => skip(Suite::Resources, reason)?,
+                    Err(reason) => skip(Suite::Resources, (reason, SkipCause::Absent))?,
                 }
             }
         }
@@ -428,7 +497,12 @@ async fn run_suites(
         .and_then(serde_json::from_value)
         .map_err(|e| Error::Output(e.into()))?;
     if let Some(old) = &baseline {
-        saved.body.comparison = Some(compare::compare(old, &saved, args.max_regression));
+        let settings = compare::Settings {
+            metric: args.metric,
+            alpha: compare::ALPHA,
+            threshold_percent: args.threshold,
+        };
+        saved.body.comparison = Some(compare::compare(old, &saved, settings));
     }
     let envelope = envelope(&saved.body);
 
@@ -440,35 +514,33 @@ async fn run_suites(
         write_file(path, &junit::report(&saved))?;
     }
     match &output.format {
-        OutputFormat::Table => render::report(out, &saved, palette)?,
+        OutputFormat::Table | OutputFormat::Wide => {
+            render::report(out, &saved, palette, output.format.is_wide())?
+        }
         format => crate::render::structured(out, format, &envelope)?,
     }
-    Ok(exit_for(&saved))
+    out.flush()?;
+    finish(gate::decide(
+        &gate::problems(&saved),
+        &gate::not_measured(&saved),
+        output.fail_on_or(gate::DEFAULT_FAIL_ON),
+        args.allow_missing,
+    ))
 }
 
-/// 1 when a query or S3 operation failed, a Spark job did not complete, clean-up
-/// left something behind, or a significant regression beyond the threshold.
-pub fn exit_for(report: &PerfReport) -> Exit {
-    let trino_failed = report
-        .trino
-        .as_ref()
-        .is_some_and(|t| t.queries.iter().any(|q| !q.failures.is_empty()));
-    let storage_failed = report.storage.as_ref().is_some_and(|s| {
-        !s.cleanup_errors.is_empty() || s.operations.iter().any(|o| !o.failures.is_empty())
-    });
-    let spark_failed = report
-        .spark
-        .as_ref()
-        .is_some_and(|s| s.runs.iter().any(|r| r.state != "COMPLETED"));
-    let regressed = report
-        .comparison
-        .as_ref()
-        .is_some_and(|c| c.regressions > 0);
-    if trino_failed || storage_failed || spark_failed || regressed {
-        Exit::Problems
-    } else {
-        Exit::Ok
+/// Refuses `--iterations` below what a significant change against `old` needs.
+fn preflight(old: &PerfReport, args: &RunArgs) -> Result<()> {
+    let comparisons = compare::series(old, args.metric).len().max(1);
+    let min = compare::min_runs(compare::ALPHA, comparisons);
+    if (args.iterations as usize) < min {
+        return Err(Error::Usage(format!(
+            "--iterations {} cannot show a significant change against the baseline's {}: the rank test needs at least {min} runs on each side (alpha {}, Holm); pass --iterations {min} or more",
+            args.iterations,
+            crate::render::count(comparisons, "measurement", "measurements"),
+            compare::ALPHA
+        )));
     }
+    Ok(())
 }
 
 enum TrinoTarget {
