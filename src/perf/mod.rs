@@ -247,13 +247,15 @@ async fn run_suites(
         (None, None)
     };
     let scope = cluster.as_ref().map(|c| c.scope(cluster_args));
-    let snapshot = match (&cluster, &scope) {
+    // Connecting is lazy: the first request (the snapshot) is where an
+    // unreachable API server shows; its error is every suite's reason.
+    let (snapshot, cluster_error) = match (&cluster, &scope) {
         (Some(c), Some(s)) => match Snapshot::gather(c, s, "rook-ceph").await {
-            Ok(snapshot) => Some(snapshot),
+            Ok(snapshot) => (Some(snapshot), cluster_error),
             Err(e) if explicit => return Err(e),
-            Err(_) => None,
+            Err(e) => (None, Some(e)),
         },
-        _ => None,
+        _ => (None, cluster_error),
     };
     let namespace = cluster_args
         .namespace
@@ -464,7 +466,7 @@ async fn run_suites(
                 ran.push(Suite::Spark);
             }
             Suite::Resources => {
-                let Some(c) = &cluster else {
+                let (Some(c), None) = (&cluster, &cluster_error) else {
                     skip(Suite::Resources, no_cluster(Suite::Resources))?;
                     continue;
                 };

@@ -225,12 +225,15 @@ fn trino(
     footnotes(out, trino, p99_shown)?;
     for q in &trino.queries {
         for f in &q.failures {
+            let when = match f.iteration {
+                0 => "warm-up".to_string(),
+                round => format!("round {round}"),
+            };
             writeln!(
                 out,
-                "{} {} (round {}): {}: {}",
+                "{} {} ({when}): {}: {}",
                 palette.critical("FAILED"),
                 q.name,
-                f.iteration,
                 f.error_name,
                 f.message
             )?;
