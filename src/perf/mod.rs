@@ -14,6 +14,7 @@ mod junit;
 mod load;
 pub mod platform;
 pub mod queries;
+mod reach;
 mod render;
 mod render_compare;
 pub mod report;
@@ -27,7 +28,6 @@ mod trino;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat, Palette};
 use crate::error::{Error, Exit, Result};
@@ -177,26 +177,13 @@ impl Default for Progress {
     }
 }
 
-/// Reads the Trino password from where the flags say; never from a flag value.
-fn trino_password(args: &RunArgs) -> Result<Option<String>> {
-    if let Some(path) = &args.trino_password_file {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Input {
-            path: path.clone(),
-            reason: format!("cannot read the Trino password file: {e}"),
-        })?;
-        return Ok(Some(text.trim_end_matches(['\n', '\r']).to_string()));
-    }
-    if let Some(var) = &args.trino_password_env {
-        return match std::env::var(var) {
-            Ok(value) if !value.is_empty() => Ok(Some(value)),
-            _ => Err(Error::Usage(format!(
-                "--trino-password-env {var}: the variable is not set (or empty)"
-            ))),
-        };
-    }
-    Ok(None)
-}
-
+/// `perf run`: checks every input before any request, connects, runs each
+/// suite in turn (a suite asked for with `--suite` that cannot run is an
+/// error, a default one is skipped with why and whether its target is absent
+/// or unavailable), compares against `--baseline`, writes the report and
+/// decides the exit ([`gate::decide`]). One long function on purpose: the
+/// suites share the skip bookkeeping and the connection state, and each
+/// branch is short and delegates to its module.
 async fn run_suites(
     args: &RunArgs,
     cluster_args: &ClusterArgs,
@@ -219,7 +206,7 @@ async fn run_suites(
         }
         None => queries::builtin(&schema),
     };
-    let password = trino_password(args)?;
+    let password = reach::trino_password(args)?;
     let baseline = args.baseline.as_deref().map(load).transpose()?;
     if let Some(old) = &baseline {
         preflight(old, args)?;
@@ -330,52 +317,27 @@ async fn run_suites(
     for suite in &wanted {
         match suite {
             Suite::Trino => {
-                let target = match (&args.trino_url, &cluster, &snapshot) {
-                    (Some(url), _, _) => Ok(TrinoTarget::Url(url.clone())),
-                    (None, Some(c), Some(s)) => match platform::find_coordinator(s) {
-                        Ok(coordinator) => {
-                            Ok(TrinoTarget::Forward(Box::new((c.clone(), coordinator))))
-                        }
-                        // platform.rs words "there is none" this way; anything
-                        // else (no ready pod) is a coordinator that is there but down.
-                        Err(reason) if reason.starts_with("no Trino coordinator") => {
-                            Err((format!("{reason}; pass --trino-url"), SkipCause::Absent))
-                        }
-                        Err(reason) => Err((
-                            format!("{reason}; pass --trino-url"),
-                            SkipCause::Unavailable,
-                        )),
-                    },
-                    (None, _, _) => Err(no_cluster(Suite::Trino)),
-                };
-                let target = match target {
+                let target = match reach::target(args, cluster.as_ref(), snapshot.as_ref()) {
                     Ok(t) => t,
-                    Err(reason) => {
+                    Err(None) => {
+                        skip(Suite::Trino, no_cluster(Suite::Trino))?;
+                        continue;
+                    }
+                    Err(Some(reason)) => {
                         skip(Suite::Trino, reason)?;
                         continue;
                     }
                 };
-                let connected = match connect_trino(target, args, password.as_deref()).await {
-                    Ok((client, endpoint, forward)) => match client.info().await {
-                        Ok(info) => Ok((client, endpoint, forward, info)),
-                        Err(e) if args.trino_url.is_some() => Err(Error::Config(format!(
-                            "{e}; is the coordinator up? (perf trino needs it)"
-                        ))),
-                        Err(e) => Err(Error::Config(format!(
-                            "{e} ({endpoint}); is the coordinator up? pass --trino-url to reach Trino another way"
-                        ))),
-                    },
-                    Err(e) => Err(e),
-                };
-                let (client, endpoint, _forward, info) = match connected {
-                    Ok(connected) => connected,
-                    // Asked for: the one-line error. By default: skipped, with why.
-                    Err(e) if explicit => return Err(e),
-                    Err(e) => {
-                        skip(Suite::Trino, (e.to_string(), SkipCause::Unavailable))?;
-                        continue;
-                    }
-                };
+                let (client, endpoint, _forward, info) =
+                    match reach::connect(target, args, password.as_deref()).await {
+                        Ok(connected) => connected,
+                        // Asked for: the one-line error. By default: skipped, with why.
+                        Err(e) if explicit => return Err(e),
+                        Err(e) => {
+                            skip(Suite::Trino, (e.to_string(), SkipCause::Unavailable))?;
+                            continue;
+                        }
+                    };
                 trino_version = Some(info.version);
                 trino_endpoint = Some(endpoint);
                 let plan = trino::Plan {
@@ -543,54 +505,4 @@ fn preflight(old: &PerfReport, args: &RunArgs) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-enum TrinoTarget {
-    Url(String),
-    Forward(Box<(Cluster, platform::Coordinator)>),
-}
-
-/// A Trino client for the target; the port-forward (if any) lives as long as the guard.
-async fn connect_trino(
-    target: TrinoTarget,
-    args: &RunArgs,
-    password: Option<&str>,
-) -> Result<(
-    crate::trino::Client,
-    String,
-    Option<crate::kube::PortForward>,
-)> {
-    // Each HTTP exchange of the protocol is short; the query deadline is --timeout.
-    let exchange_timeout = args.timeout.min(Duration::from_secs(60));
-    match target {
-        TrinoTarget::Url(url) => {
-            let client =
-                crate::trino::Client::new(&url, &args.trino_user, password, exchange_timeout)
-                    .map_err(|e| Error::Usage(format!("--trino-url: {e}")))?;
-            Ok((client, url, None))
-        }
-        TrinoTarget::Forward(target) => {
-            let (cluster, coordinator) = *target;
-            let forward = cluster
-                .port_forward(&coordinator.namespace, &coordinator.pod, coordinator.port)
-                .await
-                .map_err(|e| {
-                    Error::Config(format!("{e}; pass --trino-url to reach Trino another way"))
-                })?;
-            let url = format!("http://{}", forward.local_addr());
-            let client =
-                crate::trino::Client::new(&url, &args.trino_user, password, exchange_timeout)
-                    .map_err(|e| Error::Config(e.to_string()))?
-                    .rebasing();
-            let endpoint = format!(
-                "port-forward to pod {}/{}:{} ({} {})",
-                coordinator.namespace,
-                coordinator.pod,
-                coordinator.port,
-                coordinator.kind,
-                coordinator.workload
-            );
-            Ok((client, endpoint, Some(forward)))
-        }
-    }
 }
