@@ -1343,7 +1343,7 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --metric)
-                    COMPREPLY=($(compgen -W "cpu elapsed wall" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "cpu cpu-absolute elapsed wall" -- "${cur}"))
                     return 0
                     ;;
                 --junit)
@@ -1533,7 +1533,7 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --metric)
-                    COMPREPLY=($(compgen -W "cpu elapsed wall" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "cpu cpu-absolute elapsed wall" -- "${cur}"))
                     return 0
                     ;;
                 --junit)

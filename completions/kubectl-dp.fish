@@ -557,7 +557,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fi
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "run" -d 'Run the suites and report (and save) the figures'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "compare" -d 'Compare two saved reports: change per query and whether it is significant'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l suite -d 'Suites to run, comma-separated (default: every suite whose target is reachable)' -r -f -a "trino\t'Trino query latency through the client protocol'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l suite -d 'Suites to run, comma-separated (default: every suite whose target the platform has)' -r -f -a "trino\t'Trino query latency through the client protocol'
 spark\t'SparkApplication run time (submit a job, or --history)'
 storage\t'S3 PUT/GET latency and throughput in a claim\'s bucket'
 resources\t'CPU and memory use per component from metrics.k8s.io against requests and limits'"
@@ -569,7 +569,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l save -d 'Write the report as JSON to FILE (for a later --baseline or `perf compare`)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l baseline -d 'Compare against this saved report; exit 1 on a significant regression' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l threshold -l max-regression -d 'With --baseline: the smallest significant slowdown that is a regression' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l metric -d 'With --baseline: what is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`): the work the query took, least disturbed by other load on the machine'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l metric -d 'With --baseline: what is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`, the work the query took) relative to the yardstick query of the same round, which takes out how fast the machines were; absolute when a report has no yardstick'
+cpu-absolute\t'Trino\'s CPU time as it is, for a change that slows every query alike (a Trino release, JVM flags) on a quiet, dedicated machine'
 elapsed\t'Trino\'s elapsed time (`elapsedTimeMillis`): what a user waits, including queueing and waiting for CPU, I/O or other tasks'
 wall\t'The client\'s wall time: elapsed plus the client, network and polling'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l junit -d 'Write the results as JUnit XML to FILE (one test case per query / operation)' -r -F
@@ -613,7 +614,8 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l threshold -l max-regression -d 'The smallest significant slowdown that is a regression' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l metric -d 'What is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`): the work the query took, least disturbed by other load on the machine'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l metric -d 'What is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`, the work the query took) relative to the yardstick query of the same round, which takes out how fast the machines were; absolute when a report has no yardstick'
+cpu-absolute\t'Trino\'s CPU time as it is, for a change that slows every query alike (a Trino release, JVM flags) on a quiet, dedicated machine'
 elapsed\t'Trino\'s elapsed time (`elapsedTimeMillis`): what a user waits, including queueing and waiting for CPU, I/O or other tasks'
 wall\t'The client\'s wall time: elapsed plus the client, network and polling'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l junit -d 'Write the comparison as JUnit XML to FILE (one test case per measurement)' -r -F

@@ -673,7 +673,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             break
         }
         'kubectl-dp;perf;run' {
-            [CompletionResult]::new('--suite', '--suite', [CompletionResultType]::ParameterName, 'Suites to run, comma-separated (default: every suite whose target is reachable)')
+            [CompletionResult]::new('--suite', '--suite', [CompletionResultType]::ParameterName, 'Suites to run, comma-separated (default: every suite whose target the platform has)')
             [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'Measured rounds: each query (object size, Spark job) runs this many times, queries interleaved')
             [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Unmeasured rounds first: auto (until each query''s timings settle, 6 to 30 rounds) or a number')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the per-round query order (default: fresh, recorded in the report)')

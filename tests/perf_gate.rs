@@ -3,10 +3,10 @@
 //! measured is never a pass (exit 2, one line) unless `--allow-missing`.
 //!
 //! The timed tests are built with margin for a loaded 2-core machine: they
-//! compare Trino's CPU time (the default), which moved by a few percent between
-//! unchanged runs at a load of 15 (bench/perf-gate.sh, BENCHMARKS.md), against
-//! the default 10% threshold; the injected slowdown doubles the rows one query
-//! generates (about +130% CPU). Trino tests read KUBECTL_DP_TEST_TRINO_URL (or
+//! compare Trino's CPU time relative to the yardstick (the default), which
+//! moved by a few percent between unchanged runs at a load of 15 to 25
+//! (bench/perf-gate.sh, BENCHMARKS.md), against the default 10% threshold; the
+//! injected slowdown doubles the rows one query generates (about +130% CPU). Trino tests read KUBECTL_DP_TEST_TRINO_URL (or
 //! target/trino/env).
 
 mod common;
@@ -169,6 +169,9 @@ fn saved_run(url: &str, sql: &Path, save: &Path) {
         .collect();
     assert_eq!(rounds, (1..=10).collect::<Vec<u64>>());
     assert!(report["settings"]["seed"].is_u64());
+    // The yardstick ran in every measured round.
+    let yardstick = report["trino"]["yardstick"]["samples"].as_array().unwrap();
+    assert_eq!(yardstick.len(), 10, "{}", report["trino"]["yardstick"]);
     assert!(report["trino"]["client"]["cpus"].as_u64().unwrap() >= 1);
 }
 
@@ -209,6 +212,7 @@ fn unchanged_reruns_pass_and_a_real_slowdown_fails() {
         );
         assert_eq!(output.status.code(), Some(0), "{comparison}");
         assert_eq!(comparison["metric"], "cpu");
+        assert_eq!(comparison["basis"], "yardstick");
         assert_eq!(comparison["correction"], "holm");
         assert_eq!(comparison["minRuns"], 5, "three measurements at 5%, Holm");
     }

@@ -72,7 +72,7 @@ impl Suite {
 #[derive(Debug, Clone, clap::Args)]
 #[allow(missing_docs)] // each field's doc comment is its --help text
 pub struct RunArgs {
-    /// Suites to run, comma-separated (default: every suite whose target is reachable)
+    /// Suites to run, comma-separated (default: every suite whose target the platform has)
     #[arg(long, value_enum, value_delimiter = ',', value_name = "SUITES")]
     pub suite: Vec<Suite>,
 

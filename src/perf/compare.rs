@@ -10,6 +10,8 @@
 //! What the baseline measured and the new report did not is listed in
 //! `not_measured`: the caller turns it into exit 2 unless `--allow-missing`.
 
+use std::collections::BTreeMap;
+
 use clap::ValueEnum;
 
 use super::report::{Comparison, ComparisonRow, OtherChange, PerfReport};
@@ -22,10 +24,14 @@ pub const ALPHA: f64 = 0.05;
 /// What is compared for a Trino query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum Metric {
-    /// Trino's CPU time (`cpuTimeMillis`): the work the query took, least
-    /// disturbed by other load on the machine
+    /// Trino's CPU time (`cpuTimeMillis`, the work the query took) relative to
+    /// the yardstick query of the same round, which takes out how fast the
+    /// machines were; absolute when a report has no yardstick
     #[default]
     Cpu,
+    /// Trino's CPU time as it is, for a change that slows every query alike
+    /// (a Trino release, JVM flags) on a quiet, dedicated machine
+    CpuAbsolute,
     /// Trino's elapsed time (`elapsedTimeMillis`): what a user waits, including
     /// queueing and waiting for CPU, I/O or other tasks
     Elapsed,
@@ -38,6 +44,7 @@ impl Metric {
     pub fn name(self) -> &'static str {
         match self {
             Metric::Cpu => "cpu",
+            Metric::CpuAbsolute => "cpu-absolute",
             Metric::Elapsed => "elapsed",
             Metric::Wall => "wall",
         }
@@ -47,6 +54,7 @@ impl Metric {
     pub fn label(self) -> &'static str {
         match self {
             Metric::Cpu => "Trino CPU time",
+            Metric::CpuAbsolute => "Trino CPU time (absolute)",
             Metric::Elapsed => "Trino elapsed time",
             Metric::Wall => "client wall time",
         }
@@ -54,7 +62,7 @@ impl Metric {
 
     fn of(self, s: &super::report::QuerySample) -> f64 {
         match self {
-            Metric::Cpu => s.cpu_ms,
+            Metric::Cpu | Metric::CpuAbsolute => s.cpu_ms,
             Metric::Elapsed => s.elapsed_ms,
             Metric::Wall => s.wall_ms,
         }
@@ -63,8 +71,8 @@ impl Metric {
     /// The statistic shown beside this one (CPU beside elapsed or wall, elapsed beside CPU).
     fn other(self) -> Metric {
         match self {
-            Metric::Cpu => Metric::Elapsed,
-            Metric::Elapsed | Metric::Wall => Metric::Cpu,
+            Metric::Cpu | Metric::CpuAbsolute => Metric::Elapsed,
+            Metric::Elapsed | Metric::Wall => Metric::CpuAbsolute,
         }
     }
 }
@@ -91,29 +99,62 @@ pub struct Series {
     pub metric: &'static str,
     /// `ms` or `s`.
     pub unit: &'static str,
-    /// The raw measured samples.
+    /// The samples tested (relative to the yardstick where that is the basis).
     pub samples: Vec<f64>,
+    /// The samples as measured, for the medians people read.
+    pub display: Vec<f64>,
     /// Runs that failed.
     pub failures: usize,
     /// Trino: the other statistic's samples.
     pub other: Option<(&'static str, Vec<f64>)>,
 }
 
-/// Every comparable series a report holds.
-pub fn series(report: &PerfReport, metric: Metric) -> Vec<Series> {
+/// The yardstick's CPU time per measured round, when a report has one.
+pub fn yardstick_by_round(report: &PerfReport) -> Option<BTreeMap<usize, f64>> {
+    let yardstick = report.trino.as_ref()?.yardstick.as_ref()?;
+    let by_round: BTreeMap<usize, f64> = yardstick
+        .samples
+        .iter()
+        .filter(|s| s.round > 0 && s.cpu_ms > 0.0)
+        .map(|s| (s.round, s.cpu_ms))
+        .collect();
+    (!by_round.is_empty()).then_some(by_round)
+}
+
+/// Every comparable series a report holds; with `yardstick`, a query's CPU
+/// time in each round divided by the yardstick's in that round.
+pub fn series(
+    report: &PerfReport,
+    metric: Metric,
+    yardstick: Option<&BTreeMap<usize, f64>>,
+) -> Vec<Series> {
     let mut out = Vec::new();
     if let Some(trino) = &report.trino {
         for q in &trino.queries {
             let other = metric.other();
+            let samples = match yardstick {
+                Some(by_round) => q
+                    .samples
+                    .iter()
+                    .filter_map(|s| by_round.get(&s.round).map(|y| metric.of(s) / y))
+                    .collect(),
+                None => q.samples.iter().map(|s| metric.of(s)).collect(),
+            };
             out.push(Series {
                 suite: "trino",
                 name: q.name.clone(),
                 metric: metric.name(),
                 unit: "ms",
-                samples: q.samples.iter().map(|s| metric.of(s)).collect(),
+                samples,
+                display: q.samples.iter().map(|s| metric.of(s)).collect(),
                 failures: q.failures.len(),
                 other: Some((
-                    other.name(),
+                    // "cpu" beside elapsed or wall: what people call it.
+                    if other == Metric::CpuAbsolute {
+                        "cpu"
+                    } else {
+                        other.name()
+                    },
                     q.samples.iter().map(|s| other.of(s)).collect(),
                 )),
             });
@@ -131,6 +172,7 @@ pub fn series(report: &PerfReport, metric: Metric) -> Vec<Series> {
                 metric: "latency",
                 unit: "ms",
                 samples: op.samples.clone(),
+                display: op.samples.clone(),
                 failures: op.failures.len(),
                 other: None,
             });
@@ -145,6 +187,11 @@ pub fn series(report: &PerfReport, metric: Metric) -> Vec<Series> {
             metric: "duration",
             unit: "s",
             samples: spark
+                .runs
+                .iter()
+                .filter_map(|r| r.duration_seconds)
+                .collect(),
+            display: spark
                 .runs
                 .iter()
                 .filter_map(|r| r.duration_seconds)
@@ -203,7 +250,20 @@ fn skip_reason(new: &PerfReport, suite: &str) -> String {
 
 /// Every series of `old` against the same series of `new` (pure).
 pub fn compare(old: &PerfReport, new: &PerfReport, settings: Settings) -> Comparison {
-    let (old_series, new_series) = (series(old, settings.metric), series(new, settings.metric));
+    let (old_yardstick, new_yardstick) = (yardstick_by_round(old), yardstick_by_round(new));
+    let relative =
+        settings.metric == Metric::Cpu && old_yardstick.is_some() && new_yardstick.is_some();
+    let (old_series, new_series) = if relative {
+        (
+            series(old, settings.metric, old_yardstick.as_ref()),
+            series(new, settings.metric, new_yardstick.as_ref()),
+        )
+    } else {
+        (
+            series(old, settings.metric, None),
+            series(new, settings.metric, None),
+        )
+    };
     let find = |s: &Series, among: &[Series]| -> Option<usize> {
         among
             .iter()
@@ -220,14 +280,14 @@ pub fn compare(old: &PerfReport, new: &PerfReport, settings: Settings) -> Compar
     for o in &old_series {
         let mut row = empty_row(o, "not measured");
         row.old_n = o.samples.len();
-        row.old_median = median_of(&o.samples);
+        row.old_median = median_of(&o.display);
         let Some(n) = find(o, &new_series).map(|i| &new_series[i]) else {
             missing.push((o.suite, o.name.clone()));
             rows.push(row);
             continue;
         };
         row.new_n = n.samples.len();
-        row.new_median = median_of(&n.samples);
+        row.new_median = median_of(&n.display);
         row.new_failures = n.failures;
         if n.samples.is_empty() && n.failures > 0 {
             row.verdict = "failed".into();
@@ -243,7 +303,7 @@ pub fn compare(old: &PerfReport, new: &PerfReport, settings: Settings) -> Compar
         if find(n, &old_series).is_none() {
             let mut row = empty_row(n, "new");
             row.new_n = n.samples.len();
-            row.new_median = median_of(&n.samples);
+            row.new_median = median_of(&n.display);
             row.new_failures = n.failures;
             rows.push(row);
         }
@@ -275,6 +335,8 @@ pub fn compare(old: &PerfReport, new: &PerfReport, settings: Settings) -> Compar
         old_generated_at: old.metadata.generated_at.clone(),
         new_generated_at: new.metadata.generated_at.clone(),
         metric: settings.metric.name().into(),
+        basis: if relative { "yardstick" } else { "absolute" }.into(),
+        yardstick: yardstick_row(old, new, settings),
         test: format!(
             "Mann-Whitney rank-sum, two-sided, exact up to {} runs",
             super::significance::EXACT_LIMIT
@@ -289,6 +351,47 @@ pub fn compare(old: &PerfReport, new: &PerfReport, settings: Settings) -> Compar
         regressions,
         not_measured,
     }
+}
+
+/// The yardstick's own change (absolute CPU time): how much faster or slower
+/// the machines (or the engine as a whole) were. Never a regression by itself.
+fn yardstick_row(old: &PerfReport, new: &PerfReport, settings: Settings) -> Option<ComparisonRow> {
+    let cpu = |r: &PerfReport| -> Option<Vec<f64>> {
+        let y = r.trino.as_ref()?.yardstick.as_ref()?;
+        Some(y.samples.iter().map(|s| s.cpu_ms).collect())
+    };
+    let series = |samples: Vec<f64>| Series {
+        suite: "trino",
+        name: "yardstick".into(),
+        metric: "cpu-absolute",
+        unit: "ms",
+        display: samples.clone(),
+        samples,
+        failures: 0,
+        other: None,
+    };
+    let (o, n) = (series(cpu(old)?), series(cpu(new)?));
+    let mut row = empty_row(&o, "within noise");
+    row.old_n = o.samples.len();
+    row.new_n = n.samples.len();
+    row.old_median = median_of(&o.samples);
+    row.new_median = median_of(&n.samples);
+    let min = min_runs(settings.alpha, 1);
+    if row.old_n < min || row.new_n < min {
+        row.verdict = "too few runs".into();
+        return Some(row);
+    }
+    fill_test(&mut row, &o, &n, settings.alpha);
+    row.adjusted_p_value = row.p_value;
+    row.significant = row.p_value.is_some_and(|p| p <= settings.alpha);
+    let change = row.change_percent.unwrap_or(0.0);
+    row.verdict = match (row.significant, change > 0.0) {
+        (false, _) => "within noise",
+        (true, true) => "slower",
+        (true, false) => "faster",
+    }
+    .into();
+    Some(row)
 }
 
 /// The test, the estimate and its interval, and the other statistic's change.

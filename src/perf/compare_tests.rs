@@ -53,6 +53,7 @@ pub(crate) fn report(samples: &[(&str, Vec<f64>)]) -> PerfReport {
                     queries_per_minute: 0.0,
                 },
                 client: None,
+                yardstick: None,
             }),
             storage: None,
             spark: None,
@@ -231,11 +232,18 @@ fn a_query_that_only_failed_is_failed_not_missing() {
 #[test]
 fn the_metric_picks_the_samples() {
     let r = report(&[("q1", vec![10.0, 20.0])]);
-    assert_eq!(series(&r, Metric::Cpu)[0].samples, vec![10.0, 20.0]);
-    assert_eq!(series(&r, Metric::Elapsed)[0].samples, vec![20.0, 40.0]);
-    assert_eq!(series(&r, Metric::Wall)[0].samples, vec![21.0, 41.0]);
+    assert_eq!(series(&r, Metric::Cpu, None)[0].samples, vec![10.0, 20.0]);
     assert_eq!(
-        series(&r, Metric::Elapsed)[0].other.as_ref().unwrap().0,
+        series(&r, Metric::Elapsed, None)[0].samples,
+        vec![20.0, 40.0]
+    );
+    assert_eq!(series(&r, Metric::Wall, None)[0].samples, vec![21.0, 41.0]);
+    assert_eq!(
+        series(&r, Metric::Elapsed, None)[0]
+            .other
+            .as_ref()
+            .unwrap()
+            .0,
         "cpu"
     );
 }
@@ -246,4 +254,78 @@ fn percentages() {
     assert_eq!(parse_percent("7.5"), Ok(7.5));
     assert!(parse_percent("ten").is_err());
     assert!(parse_percent("-5%").is_err());
+}
+
+/// Gives `report` a yardstick whose CPU time per round is `cpu`, and numbers
+/// the rounds of every query's samples 1, 2, …
+fn with_yardstick(mut report: PerfReport, cpu: Vec<f64>) -> PerfReport {
+    let trino = report.body.trino.as_mut().unwrap();
+    for q in &mut trino.queries {
+        for (i, s) in q.samples.iter_mut().enumerate() {
+            s.round = i + 1;
+        }
+    }
+    let mut yardstick = super::compare_tests::report(&[("yardstick", cpu)]);
+    let mut y = yardstick.body.trino.as_mut().unwrap().queries.remove(0);
+    for (i, s) in y.samples.iter_mut().enumerate() {
+        s.round = i + 1;
+    }
+    trino.yardstick = Some(y);
+    report
+}
+
+#[test]
+fn the_yardstick_takes_out_how_fast_the_machine_was() {
+    // The machine is 30% slower in the new run: every query and the yardstick
+    // with it. Absolute CPU time calls that a regression of every query; relative
+    // to the yardstick nothing changed, and the yardstick row says the machine did.
+    let old_y = noisy(25.0, 10, 1);
+    let new_y: Vec<f64> = old_y.iter().map(|v| v * 1.3).collect();
+    let old_q = noisy(60.0, 10, 2);
+    let mut new_q: Vec<f64> = old_q.iter().map(|v| v * 1.3).collect();
+    let old = with_yardstick(
+        report(&[("q1", old_q.clone()), ("q2", old_q.clone())]),
+        old_y,
+    );
+    let new = with_yardstick(
+        report(&[("q1", new_q.clone()), ("q2", new_q.clone())]),
+        new_y.clone(),
+    );
+    let absolute = compare(
+        &old,
+        &new,
+        Settings {
+            metric: Metric::CpuAbsolute,
+            ..SETTINGS
+        },
+    );
+    assert_eq!(absolute.basis, "absolute");
+    assert_eq!(absolute.regressions, 2);
+    let relative = compare(&old, &new, SETTINGS);
+    assert_eq!(relative.basis, "yardstick");
+    assert_eq!(relative.regressions, 0, "{:?}", relative.rows);
+    let yardstick = relative.yardstick.as_ref().unwrap();
+    assert_eq!(yardstick.verdict, "slower");
+    assert!((25.0..35.0).contains(&yardstick.change_percent.unwrap()));
+    // Medians are shown as measured, not as ratios.
+    assert!(relative.rows[0].new_median.unwrap() > 70.0);
+    // q1 doing 40% more work on top of the slower machine is a regression of q1 alone.
+    for v in &mut new_q {
+        *v *= 1.4;
+    }
+    let new = with_yardstick(
+        report(&[
+            ("q1", new_q),
+            ("q2", old_q.iter().map(|v| v * 1.3).collect()),
+        ]),
+        new_y,
+    );
+    let c = compare(&old, &new, SETTINGS);
+    let verdicts: Vec<&str> = c.rows.iter().map(|r| r.verdict.as_str()).collect();
+    assert_eq!(verdicts, ["regression", "within noise"]);
+    assert!(
+        (30.0..50.0).contains(&c.rows[0].change_percent.unwrap()),
+        "{:?}",
+        c.rows[0]
+    );
 }

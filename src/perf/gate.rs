@@ -122,8 +122,22 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
 }
 
 /// A comparison's regressions (critical), smaller significant slowdowns
-/// (warning) and failed queries (critical).
+/// (warning), failed queries (critical), and a yardstick that is itself
+/// significantly slower beyond the threshold (warning: the machines, or a
+/// change that slows every query alike).
 pub fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
+    let yardstick = c.yardstick.as_ref().filter(|y| {
+        y.verdict == "slower" && y.change_percent.is_some_and(|p| p > c.threshold_percent)
+    });
+    let yardstick = yardstick.map(|y| {
+        problem(
+            Severity::Warning,
+            format!(
+                "the yardstick is {:+.0}% slower",
+                y.change_percent.unwrap_or(0.0)
+            ),
+        )
+    });
     c.rows
         .iter()
         .filter_map(|r| {
@@ -134,6 +148,7 @@ pub fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
                 _ => None,
             }
         })
+        .chain(yardstick)
         .collect()
 }
 

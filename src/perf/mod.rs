@@ -340,8 +340,14 @@ async fn run_suites(
                     };
                 trino_version = Some(info.version);
                 trino_endpoint = Some(endpoint);
+                let mut queries = query_set.clone();
+                queries.push(queries::Query {
+                    name: "yardstick".into(),
+                    sql: trino::YARDSTICK.into(),
+                });
                 let plan = trino::Plan {
-                    queries: query_set.clone(),
+                    queries,
+                    with_yardstick: true,
                     iterations: args.iterations as usize,
                     warmup: args.warmup,
                     concurrency: args.concurrency as usize,
@@ -494,7 +500,7 @@ async fn run_suites(
 
 /// Refuses `--iterations` below what a significant change against `old` needs.
 fn preflight(old: &PerfReport, args: &RunArgs) -> Result<()> {
-    let comparisons = compare::series(old, args.metric).len().max(1);
+    let comparisons = compare::series(old, args.metric, None).len().max(1);
     let min = compare::min_runs(compare::ALPHA, comparisons);
     if (args.iterations as usize) < min {
         return Err(Error::Usage(format!(

@@ -136,7 +136,7 @@ pub fn report(
     }
     if let Some(resources) = &report.resources {
         writeln!(out)?;
-        self::resources(out, resources)?;
+        self::resources(out, resources, wide)?;
     }
     for s in &report.skipped {
         writeln!(out, "Skipped {}: {}", s.suite, s.reason)?;
@@ -222,6 +222,23 @@ fn trino(
         rows.push(row);
     }
     table(out, &headers, rows)?;
+    if let Some(y) = &trino.yardstick {
+        let cpu: Vec<f64> = y.samples.iter().map(|s| s.cpu_ms).collect();
+        match y.failures.first() {
+            Some(f) => writeln!(
+                out,
+                "Yardstick: could not run ({}: {}); comparisons use absolute CPU time",
+                f.error_name, f.message
+            )?,
+            None if !cpu.is_empty() => writeln!(
+                out,
+                "Yardstick (how fast the machines were): CPU P50 {}ms over {}",
+                ms(super::stats::median(&cpu)),
+                count(cpu.len(), "round", "rounds")
+            )?,
+            None => {}
+        }
+    }
     footnotes(out, trino, p99_shown)?;
     for q in &trino.queries {
         for f in &q.failures {
@@ -332,8 +349,9 @@ fn storage(out: &mut dyn Write, storage: &StorageResult, palette: &Palette) -> R
     )?;
     writeln!(
         out,
-        "Clean-up: deleted {} of {} objects written",
-        storage.objects_deleted, storage.objects_written
+        "Clean-up: deleted {} of {} written",
+        storage.objects_deleted,
+        count(storage.objects_written, "object", "objects")
     )?;
     for e in &storage.cleanup_errors {
         writeln!(out, "{} {e}", palette.critical("NOT DELETED"))?;
@@ -412,7 +430,9 @@ fn spark(out: &mut dyn Write, spark: &SparkResult) -> Result<()> {
     Ok(())
 }
 
-fn resources(out: &mut dyn Write, resources: &ResourcesResult) -> Result<()> {
+/// Use against requests and limits; the flags go below the table (a column
+/// under `-o wide`), so that three flags do not push it past 100 columns.
+fn resources(out: &mut dyn Write, resources: &ResourcesResult, wide: bool) -> Result<()> {
     writeln!(
         out,
         "Resources (namespace {}, from metrics.k8s.io)",
@@ -424,8 +444,12 @@ fn resources(out: &mut dyn Write, resources: &ResourcesResult) -> Result<()> {
         .components
         .iter()
         .map(|c| {
-            vec![
-                c.component.clone(),
+            let mut row = vec![
+                if wide {
+                    c.component.clone()
+                } else {
+                    cut(&c.component, NAME_WIDTH)
+                },
                 c.pods.to_string(),
                 format!("{}m", c.cpu_millis),
                 opt_cpu(c.cpu_request_millis),
@@ -435,26 +459,33 @@ fn resources(out: &mut dyn Write, resources: &ResourcesResult) -> Result<()> {
                 opt_bytes(c.memory_limit_bytes),
                 c.memory_headroom
                     .map_or("-".into(), |h| format!("{:.0}%", h * 100.0)),
-                c.flags.join(","),
-            ]
+            ];
+            if wide {
+                row.push(c.flags.join(","));
+            }
+            row
         })
         .collect();
-    table(
-        out,
-        &[
-            "COMPONENT",
-            "PODS",
-            "CPU",
-            "CPU REQ",
-            "CPU LIM",
-            "MEMORY",
-            "MEM REQ",
-            "MEM LIM",
-            "HEADROOM",
-            "FLAGS",
-        ],
-        rows,
-    )?;
+    let mut headers = vec![
+        "COMPONENT",
+        "PODS",
+        "CPU",
+        "CPU REQ",
+        "CPU LIM",
+        "MEMORY",
+        "MEM REQ",
+        "MEM LIM",
+        "HEADROOM",
+    ];
+    if wide {
+        headers.push("FLAGS");
+    }
+    table(out, &headers, rows)?;
+    if !wide {
+        for c in resources.components.iter().filter(|c| !c.flags.is_empty()) {
+            writeln!(out, "Flags of {}: {}", c.component, c.flags.join(", "))?;
+        }
+    }
     Ok(())
 }
 

@@ -69,9 +69,14 @@ pub fn comparison(
     wide: bool,
 ) -> Result<()> {
     let tested = c.rows.iter().filter(|r| r.p_value.is_some()).count();
+    let basis = match (c.metric.as_str(), c.basis.as_str()) {
+        ("cpu", "yardstick") => " relative to the yardstick",
+        ("cpu", _) => ", absolute (no yardstick)",
+        _ => "",
+    };
     writeln!(
         out,
-        "Comparison {} -> {}, Trino queries by {}",
+        "Comparison {} -> {}: {}{basis}",
         c.old_generated_at,
         c.new_generated_at,
         metric_label(&c.metric)
@@ -124,6 +129,16 @@ pub fn comparison(
     }
     let rows = c.rows.iter().map(|r| row(r, palette, wide)).collect();
     table(out, &headers, rows)?;
+    if let Some(y) = &c.yardstick {
+        writeln!(
+            out,
+            "Yardstick (how fast the machines were): {} -> {}, {}: {}",
+            time(y.old_median, &y.unit),
+            time(y.new_median, &y.unit),
+            change(y),
+            y.verdict
+        )?;
+    }
     notes(out, c, palette)?;
     Ok(())
 }
@@ -131,6 +146,7 @@ pub fn comparison(
 fn metric_label(metric: &str) -> &str {
     match metric {
         "cpu" => "Trino CPU time",
+        "cpu-absolute" => "Trino CPU time (absolute)",
         "elapsed" => "Trino elapsed time",
         "wall" => "client wall time",
         other => other,

@@ -140,6 +140,11 @@ pub enum SkipCause {
 #[serde(rename_all = "camelCase")]
 pub struct TrinoResult {
     pub queries: Vec<QueryResult>,
+    /// The fixed query run in every round to measure the machines' speed
+    /// (`perf::trino::YARDSTICK`); its failure fails nothing, comparisons then
+    /// use absolute CPU time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yardstick: Option<QueryResult>,
     pub throughput: Throughput,
     /// The client machine while measuring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -356,6 +361,14 @@ pub struct Comparison {
     pub new_generated_at: String,
     /// What is compared for Trino queries: `cpu`, `elapsed` or `wall`.
     pub metric: String,
+    /// `yardstick`: Trino CPU time divided by the yardstick's in the same
+    /// round (both reports have one); `absolute` otherwise.
+    #[serde(default)]
+    pub basis: String,
+    /// The yardstick's own change in absolute CPU time: the machines' (or the
+    /// whole engine's) speed between the two runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yardstick: Option<ComparisonRow>,
     /// `Mann-Whitney rank-sum (two-sided, exact up to 60 runs)`.
     pub test: String,
     /// `holm`.

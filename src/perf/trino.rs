@@ -4,6 +4,12 @@
 //! timings settle. `concurrency` clients pull from the same interleaved
 //! schedule. A failed query is kept with Trino's error and never counted as a
 //! latency; one that fails in warm-up is not measured.
+//!
+//! Every round also runs the **yardstick** ([`YARDSTICK`]), a fixed query whose
+//! CPU time measures how fast the engine's machines are in that round: on a
+//! shared machine the CPU time of every query drifts together by ±30% from
+//! minute to minute, and a query's CPU time divided by the yardstick's in the
+//! same round does not (docs/perf.md, "What is compared").
 
 use std::time::{Duration, Instant};
 
@@ -21,8 +27,16 @@ use super::report::{
 use super::schedule::{Warmup, round_order, settled};
 use super::stats::{Distribution, median};
 
+/// The yardstick: the same work on every platform with the tpch catalog
+/// (60,175 generated rows filtered and summed), tens of ms of CPU time.
+pub const YARDSTICK: &str = "SELECT count(*), sum(quantity), sum(extendedprice * discount) \
+     FROM tpch.tiny.lineitem WHERE shipdate >= DATE '1994-01-01'";
+
 pub struct Plan {
+    /// The queries, the yardstick last when it runs.
     pub queries: Vec<Query>,
+    /// Whether the last query is the yardstick (reported apart).
+    pub with_yardstick: bool,
     /// Measured rounds.
     pub iterations: usize,
     pub warmup: Warmup,
@@ -143,7 +157,7 @@ async fn warm_up(
 impl Plan {
     fn metric_of(&self, stats: &QueryStats) -> f64 {
         match self.metric {
-            Metric::Cpu => stats.cpu_ms as f64,
+            Metric::Cpu | Metric::CpuAbsolute => stats.cpu_ms as f64,
             // The client's wall time is not known here; Trino's elapsed is close to it.
             Metric::Elapsed | Metric::Wall => stats.elapsed_ms as f64,
         }
@@ -201,7 +215,7 @@ pub async fn run(
             failed => states[q].failures.extend(failure(round + 1, failed)),
         }
     }
-    let queries: Vec<QueryResult> = plan
+    let mut queries: Vec<QueryResult> = plan
         .queries
         .iter()
         .zip(states)
@@ -216,11 +230,17 @@ pub async fn run(
             failures: state.failures,
         })
         .collect();
+    let yardstick = if plan.with_yardstick {
+        queries.pop()
+    } else {
+        None
+    };
     let completed: usize = queries.iter().map(|q| q.samples.len()).sum();
     let failed: usize = queries.iter().map(|q| q.failures.len()).sum();
     let wall_seconds = measured_wall.as_secs_f64();
     Ok(TrinoResult {
         queries,
+        yardstick,
         throughput: Throughput {
             concurrency: plan.concurrency.max(1),
             completed,
