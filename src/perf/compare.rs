@@ -308,26 +308,7 @@ pub fn compare(old: &PerfReport, new: &PerfReport, settings: Settings) -> Compar
             rows.push(row);
         }
     }
-    let adjusted = holm(
-        &tested
-            .iter()
-            .map(|&i| rows[i].p_value.unwrap_or(1.0))
-            .collect::<Vec<_>>(),
-    );
-    for (&i, adjusted) in tested.iter().zip(adjusted) {
-        let row = &mut rows[i];
-        row.adjusted_p_value = Some(adjusted);
-        row.significant = adjusted <= settings.alpha;
-        let change = row.change_percent.unwrap_or(0.0);
-        row.regression = row.significant && change > settings.threshold_percent;
-        row.verdict = match (row.significant, change > 0.0) {
-            (false, _) => "within noise",
-            (true, true) if row.regression => "regression",
-            (true, true) => "slower",
-            (true, false) => "faster",
-        }
-        .into();
-    }
+    apply_holm(&mut rows, &tested, settings);
     let not_measured = not_measured(&rows, &missing, new, min);
     let regressions = rows.iter().filter(|r| r.regression).count();
     let load = |r: &PerfReport| r.trino.as_ref()?.client.as_ref()?.load1_median;
@@ -350,6 +331,30 @@ pub fn compare(old: &PerfReport, new: &PerfReport, settings: Settings) -> Compar
         rows,
         regressions,
         not_measured,
+    }
+}
+
+/// Holm's adjustment over the tested rows, then each row's verdict.
+fn apply_holm(rows: &mut [ComparisonRow], tested: &[usize], settings: Settings) {
+    let adjusted = holm(
+        &tested
+            .iter()
+            .map(|&i| rows[i].p_value.unwrap_or(1.0))
+            .collect::<Vec<_>>(),
+    );
+    for (&i, adjusted) in tested.iter().zip(adjusted) {
+        let row = &mut rows[i];
+        row.adjusted_p_value = Some(adjusted);
+        row.significant = adjusted <= settings.alpha;
+        let change = row.change_percent.unwrap_or(0.0);
+        row.regression = row.significant && change > settings.threshold_percent;
+        row.verdict = match (row.significant, change > 0.0) {
+            (false, _) => "within noise",
+            (true, true) if row.regression => "regression",
+            (true, true) => "slower",
+            (true, false) => "faster",
+        }
+        .into();
     }
 }
 

@@ -179,66 +179,13 @@ fn trino(
         ]);
     }
     headers.extend(["OVERHEAD", "PEAK MEM", "FAILED"]);
-    let mut rows = Vec::new();
-    for q in &trino.queries {
-        let mut row = vec![
-            if wide {
-                q.name.clone()
-            } else {
-                cut(&q.name, NAME_WIDTH)
-            },
-            runs(q).to_string(),
-        ];
-        let Some(s) = &q.summary else {
-            row.extend(std::iter::repeat_n("-".to_string(), headers.len() - 3));
-            row.push(q.failures.len().to_string());
-            rows.push(row);
-            continue;
-        };
-        row.extend([ms(s.cpu.p50), ms(s.elapsed.p50), quantile(s.elapsed.p90)]);
-        if p99_shown {
-            row.push(quantile(s.elapsed.p99));
-        }
-        row.push(ms(s.elapsed.max));
-        if wide {
-            row.extend([
-                match q.settled {
-                    Some(false) => format!("{} (unsettled)", q.warmup_runs),
-                    _ => q.warmup_runs.to_string(),
-                },
-                quantile(s.cpu.p90),
-                ms(s.wall.p50),
-                ms(s.queued.p50),
-                s.planning.as_ref().map_or("-".into(), |p| ms(p.p50)),
-                ms(s.execution.p50),
-                s.rows_per_second.map_or("-".into(), rate),
-            ]);
-        }
-        row.extend([
-            ms(s.client_overhead.p50),
-            bytes(s.peak_memory_bytes as f64),
-            q.failures.len().to_string(),
-        ]);
-        rows.push(row);
-    }
+    let rows = trino
+        .queries
+        .iter()
+        .map(|q| trino_row(q, headers.len(), p99_shown, wide))
+        .collect();
     table(out, &headers, rows)?;
-    if let Some(y) = &trino.yardstick {
-        let cpu: Vec<f64> = y.samples.iter().map(|s| s.cpu_ms).collect();
-        match y.failures.first() {
-            Some(f) => writeln!(
-                out,
-                "Yardstick: could not run ({}: {}); comparisons use absolute CPU time",
-                f.error_name, f.message
-            )?,
-            None if !cpu.is_empty() => writeln!(
-                out,
-                "Yardstick (how fast the machines were): CPU P50 {}ms over {}",
-                ms(super::stats::median(&cpu)),
-                count(cpu.len(), "round", "rounds")
-            )?,
-            None => {}
-        }
-    }
+    yardstick(out, trino)?;
     footnotes(out, trino, p99_shown)?;
     for q in &trino.queries {
         for f in &q.failures {
@@ -254,6 +201,75 @@ fn trino(
                 f.error_name,
                 f.message
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// One query's cells, `columns` wide.
+fn trino_row(
+    q: &super::report::QueryResult,
+    columns: usize,
+    p99_shown: bool,
+    wide: bool,
+) -> Vec<String> {
+    let mut row = vec![
+        if wide {
+            q.name.clone()
+        } else {
+            cut(&q.name, NAME_WIDTH)
+        },
+        runs(q).to_string(),
+    ];
+    let Some(s) = &q.summary else {
+        row.extend(std::iter::repeat_n("-".to_string(), columns - 3));
+        row.push(q.failures.len().to_string());
+        return row;
+    };
+    row.extend([ms(s.cpu.p50), ms(s.elapsed.p50), quantile(s.elapsed.p90)]);
+    if p99_shown {
+        row.push(quantile(s.elapsed.p99));
+    }
+    row.push(ms(s.elapsed.max));
+    if wide {
+        row.extend([
+            match q.settled {
+                Some(false) => format!("{} (unsettled)", q.warmup_runs),
+                _ => q.warmup_runs.to_string(),
+            },
+            quantile(s.cpu.p90),
+            ms(s.wall.p50),
+            ms(s.queued.p50),
+            s.planning.as_ref().map_or("-".into(), |p| ms(p.p50)),
+            ms(s.execution.p50),
+            s.rows_per_second.map_or("-".into(), rate),
+        ]);
+    }
+    row.extend([
+        ms(s.client_overhead.p50),
+        bytes(s.peak_memory_bytes as f64),
+        q.failures.len().to_string(),
+    ]);
+    row
+}
+
+/// The yardstick's line: its CPU time, or why it could not run.
+fn yardstick(out: &mut dyn Write, trino: &TrinoResult) -> Result<()> {
+    if let Some(y) = &trino.yardstick {
+        let cpu: Vec<f64> = y.samples.iter().map(|s| s.cpu_ms).collect();
+        match y.failures.first() {
+            Some(f) => writeln!(
+                out,
+                "Yardstick: could not run ({}: {}); comparisons use absolute CPU time",
+                f.error_name, f.message
+            )?,
+            None if !cpu.is_empty() => writeln!(
+                out,
+                "Yardstick (how fast the machines were): CPU P50 {}ms over {}",
+                ms(super::stats::median(&cpu)),
+                count(cpu.len(), "round", "rounds")
+            )?,
+            None => {}
         }
     }
     Ok(())

@@ -96,6 +96,18 @@ struct State {
     warmup_runs: usize,
 }
 
+impl Default for State {
+    fn default() -> State {
+        State {
+            history: vec![],
+            failures: vec![],
+            settled: false,
+            active: true,
+            warmup_runs: 0,
+        }
+    }
+}
+
 fn failure(iteration: usize, outcome: Outcome) -> Option<QueryFailure> {
     match outcome {
         Outcome::Failed {
@@ -172,17 +184,7 @@ pub async fn run(
     progress: &Progress,
 ) -> Result<TrinoResult, TrinoError> {
     let load_before = load::load_average();
-    let mut states: Vec<State> = plan
-        .queries
-        .iter()
-        .map(|_| State {
-            history: vec![],
-            failures: vec![],
-            settled: false,
-            active: true,
-            warmup_runs: 0,
-        })
-        .collect();
+    let mut states: Vec<State> = plan.queries.iter().map(|_| State::default()).collect();
     warm_up(client, plan, &mut states, progress).await?;
 
     let cpu_before = load::process_cpu_ms();
@@ -235,23 +237,10 @@ pub async fn run(
     } else {
         None
     };
-    let completed: usize = queries.iter().map(|q| q.samples.len()).sum();
-    let failed: usize = queries.iter().map(|q| q.failures.len()).sum();
-    let wall_seconds = measured_wall.as_secs_f64();
     Ok(TrinoResult {
+        throughput: throughput(&queries, plan.concurrency, measured_wall),
         queries,
         yardstick,
-        throughput: Throughput {
-            concurrency: plan.concurrency.max(1),
-            completed,
-            failed,
-            wall_seconds,
-            queries_per_minute: if wall_seconds > 0.0 {
-                completed as f64 / wall_seconds * 60.0
-            } else {
-                0.0
-            },
-        },
         client: Some(ClientLoad {
             cpus: load::cpus(),
             load_before: load_before.map(|l| l.0),
@@ -260,6 +249,24 @@ pub async fn run(
             process_cpu_ms,
         }),
     })
+}
+
+/// Finished and failed measured runs per minute of the measured phase.
+fn throughput(queries: &[QueryResult], concurrency: usize, wall: Duration) -> Throughput {
+    let completed: usize = queries.iter().map(|q| q.samples.len()).sum();
+    let failed: usize = queries.iter().map(|q| q.failures.len()).sum();
+    let wall_seconds = wall.as_secs_f64();
+    Throughput {
+        concurrency: concurrency.max(1),
+        completed,
+        failed,
+        wall_seconds,
+        queries_per_minute: if wall_seconds > 0.0 {
+            completed as f64 / wall_seconds * 60.0
+        } else {
+            0.0
+        },
+    }
 }
 
 fn sample(
