@@ -173,11 +173,21 @@ pub fn not_measured(report: &PerfReport) -> Vec<String> {
             .as_ref()
             .is_some_and(|r| !r.components.is_empty());
     if !measured {
-        let reasons: Vec<String> = report
+        let mut reasons: Vec<String> = report
             .skipped
             .iter()
             .map(|s| format!("{}: {}", s.suite, s.reason))
             .collect();
+        // Suites that ran and found nothing to measure say so too.
+        if report.spark.is_some() {
+            reasons.push("spark: no SparkApplication ran or has ended here".into());
+        }
+        if let Some(r) = &report.resources {
+            reasons.push(format!(
+                "resources: no pod in namespace {} has metrics",
+                r.namespace
+            ));
+        }
         out.push(if reasons.is_empty() {
             "nothing was measured".to_string()
         } else {
