@@ -1328,14 +1328,22 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__perf__subcmd__compare)
-            opts="-n -A -s -o -v -h --max-regression --junit --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
+            opts="-n -A -s -o -v -h --max-regression --threshold --metric --allow-missing --junit --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-regression)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -W "cpu cpu-absolute elapsed wall" -- "${cur}"))
                     return 0
                     ;;
                 --junit)
@@ -1478,7 +1486,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__perf__subcmd__run)
-            opts="-n -A -s -o -v -h --suite --iterations --warmup --concurrency --timeout --save --baseline --max-regression --junit --scale --sql-file --trino-url --trino-user --trino-password-file --trino-password-env --bucket-claim --object-size --multipart-threshold --s3-endpoint --spark-app --history --spark-image --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
+            opts="-n -A -s -o -v -h --suite --iterations --warmup --seed --concurrency --timeout --save --baseline --max-regression --threshold --metric --allow-missing --junit --scale --sql-file --trino-url --trino-user --trino-password-file --trino-password-env --bucket-claim --object-size --multipart-threshold --s3-endpoint --spark-app --history --spark-image --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1493,6 +1501,10 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --warmup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1512,8 +1524,16 @@ _kubectl__dp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-regression)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -W "cpu cpu-absolute elapsed wall" -- "${cur}"))
                     return 0
                     ;;
                 --junit)

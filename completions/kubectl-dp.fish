@@ -557,17 +557,22 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fi
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "run" -d 'Run the suites and report (and save) the figures'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "compare" -d 'Compare two saved reports: change per query and whether it is significant'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l suite -d 'Suites to run, comma-separated (default: every suite whose target is reachable)' -r -f -a "trino\t'Trino query latency through the client protocol'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l suite -d 'Suites to run, comma-separated (default: every suite whose target the platform has)' -r -f -a "trino\t'Trino query latency through the client protocol'
 spark\t'SparkApplication run time (submit a job, or --history)'
 storage\t'S3 PUT/GET latency and throughput in a claim\'s bucket'
 resources\t'CPU and memory use per component from metrics.k8s.io against requests and limits'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l iterations -d 'Measured runs of each query / object size / Spark job' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l warmup -d 'Unmeasured runs first (JIT, caches)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l iterations -d 'Measured rounds: each query (object size, Spark job) runs this many times, queries interleaved' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l warmup -d 'Unmeasured rounds first: auto (until each query\'s timings settle, 6 to 30 rounds) or a number' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l seed -d 'Seed of the per-round query order (default: fresh, recorded in the report)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l concurrency -d 'Clients running at once' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l timeout -d 'Longest one query, S3 request or Spark job may take' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l save -d 'Write the report as JSON to FILE (for a later --baseline or `perf compare`)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l baseline -d 'Compare against this saved report; exit 1 on a significant regression' -r -F
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l max-regression -d 'A significant slowdown larger than this fails (with --baseline)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l threshold -l max-regression -d 'With --baseline: the smallest significant slowdown that is a regression' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l metric -d 'With --baseline: what is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`, the work the query took) relative to the yardstick query of the same round, which takes out how fast the machines were; absolute when a report has no yardstick'
+cpu-absolute\t'Trino\'s CPU time as it is, for a change that slows every query alike (a Trino release, JVM flags) on a quiet, dedicated machine'
+elapsed\t'Trino\'s elapsed time (`elapsedTimeMillis`): what a user waits, including queueing and waiting for CPU, I/O or other tasks'
+wall\t'The client\'s wall time: elapsed plus the client, network and polling'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l junit -d 'Write the results as JUnit XML to FILE (one test case per query / operation)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l scale -d 'Trino: tpch schema of the built-in query set (tiny, sf1, sf10, …)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l sql-file -d 'Trino: run the statements of this file instead (`;`-separated, `-- name: X` names the next)' -r -F
@@ -601,13 +606,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l allow-missing -d 'Exit 0 or 1 even when something was not measured (a suite skipped, a query the baseline has)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l history -d 'Spark: summarise recent SparkApplications (durations, failure rate) instead of submitting'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l max-regression -d 'A significant slowdown larger than this fails' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l threshold -l max-regression -d 'The smallest significant slowdown that is a regression' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l metric -d 'What is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`, the work the query took) relative to the yardstick query of the same round, which takes out how fast the machines were; absolute when a report has no yardstick'
+cpu-absolute\t'Trino\'s CPU time as it is, for a change that slows every query alike (a Trino release, JVM flags) on a quiet, dedicated machine'
+elapsed\t'Trino\'s elapsed time (`elapsedTimeMillis`): what a user waits, including queueing and waiting for CPU, I/O or other tasks'
+wall\t'The client\'s wall time: elapsed plus the client, network and polling'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l junit -d 'Write the comparison as JUnit XML to FILE (one test case per measurement)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l context -d 'The kubeconfig context to use' -r
@@ -629,6 +639,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l allow-missing -d 'Exit 0 or 1 even when a measurement of OLD is missing from NEW or has too few runs'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'

@@ -673,14 +673,17 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             break
         }
         'kubectl-dp;perf;run' {
-            [CompletionResult]::new('--suite', '--suite', [CompletionResultType]::ParameterName, 'Suites to run, comma-separated (default: every suite whose target is reachable)')
-            [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'Measured runs of each query / object size / Spark job')
-            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Unmeasured runs first (JIT, caches)')
+            [CompletionResult]::new('--suite', '--suite', [CompletionResultType]::ParameterName, 'Suites to run, comma-separated (default: every suite whose target the platform has)')
+            [CompletionResult]::new('--iterations', '--iterations', [CompletionResultType]::ParameterName, 'Measured rounds: each query (object size, Spark job) runs this many times, queries interleaved')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Unmeasured rounds first: auto (until each query''s timings settle, 6 to 30 rounds) or a number')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the per-round query order (default: fresh, recorded in the report)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Clients running at once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest one query, S3 request or Spark job may take')
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write the report as JSON to FILE (for a later --baseline or `perf compare`)')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Compare against this saved report; exit 1 on a significant regression')
-            [CompletionResult]::new('--max-regression', '--max-regression', [CompletionResultType]::ParameterName, 'A significant slowdown larger than this fails (with --baseline)')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'With --baseline: the smallest significant slowdown that is a regression')
+            [CompletionResult]::new('--max-regression', '--max-regression', [CompletionResultType]::ParameterName, 'With --baseline: the smallest significant slowdown that is a regression')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'With --baseline: what is compared for Trino queries')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write the results as JUnit XML to FILE (one test case per query / operation)')
             [CompletionResult]::new('--scale', '--scale', [CompletionResultType]::ParameterName, 'Trino: tpch schema of the built-in query set (tiny, sf1, sf10, …)')
             [CompletionResult]::new('--sql-file', '--sql-file', [CompletionResultType]::ParameterName, 'Trino: run the statements of this file instead (`;`-separated, `-- name: X` names the next)')
@@ -712,6 +715,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
+            [CompletionResult]::new('--allow-missing', '--allow-missing', [CompletionResultType]::ParameterName, 'Exit 0 or 1 even when something was not measured (a suite skipped, a query the baseline has)')
             [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'Spark: summarise recent SparkApplications (durations, failure rate) instead of submitting')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
@@ -724,7 +728,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             break
         }
         'kubectl-dp;perf;compare' {
-            [CompletionResult]::new('--max-regression', '--max-regression', [CompletionResultType]::ParameterName, 'A significant slowdown larger than this fails')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'The smallest significant slowdown that is a regression')
+            [CompletionResult]::new('--max-regression', '--max-regression', [CompletionResultType]::ParameterName, 'The smallest significant slowdown that is a regression')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'What is compared for Trino queries')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write the comparison as JUnit XML to FILE (one test case per measurement)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -744,6 +750,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-dp' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, yaml, csv, diff, name, jsonpath=EXPR (each command lists what it supports)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (auto: only on a terminal, never when NO_COLOR is set)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at least this severe (default depends on the command: see its help)')
+            [CompletionResult]::new('--allow-missing', '--allow-missing', [CompletionResultType]::ParameterName, 'Exit 0 or 1 even when a measurement of OLD is missing from NEW or has too few runs')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Look in every namespace')
             [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not verify the API server''s certificate (insecure)')
