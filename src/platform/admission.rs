@@ -363,6 +363,49 @@ fn quota_requirements(spec: &PodSpec, quotas: &[ResourceQuota]) -> Vec<Refusal> 
     out
 }
 
+/// A quota refusal's overrun, from the API server's message
+/// (`exceeded quota: q, requested: limits.memory=28Gi, used: limits.memory=70Gi,
+/// limited: limits.memory=80Gi`): `limits.memory: 70Gi used + 28Gi requested is
+/// 18Gi over the 80Gi of ResourceQuota q`.
+pub fn quota_overrun(message: &str) -> Option<String> {
+    let rest = message.split("exceeded quota: ").nth(1)?;
+    let quota = rest.split(',').next()?.trim();
+    let field = |label: &str| -> Vec<(String, Quantity)> {
+        rest.split(label)
+            .nth(1)
+            .map(|v| v.split(", ").next().unwrap_or(v))
+            .into_iter()
+            .flat_map(|v| v.split(','))
+            .filter_map(|pair| {
+                let (k, q) = pair.trim().split_once('=')?;
+                Some((k.to_string(), q.trim().parse().ok()?))
+            })
+            .collect()
+    };
+    let requested = field("requested: ");
+    let used = field("used: ");
+    let limited = field("limited: ");
+    let parts: Vec<String> = requested
+        .iter()
+        .filter_map(|(k, req)| {
+            let used = used
+                .iter()
+                .find(|(u, _)| u == k)
+                .map_or(Quantity::ZERO, |u| u.1);
+            let (_, hard) = limited.iter().find(|(l, _)| l == k)?;
+            let over = (used + *req).saturating_sub(*hard);
+            Some(format!(
+                "{k}: {} used + {} requested is {} over the {} of ResourceQuota {quota}",
+                used.display_for(k),
+                req.display_for(k),
+                over.display_for(k),
+                hard.display_for(k)
+            ))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,5 +502,20 @@ mod tests {
         );
         let bounds: Vec<&str> = admitted.refusals.iter().map(|r| r.bound.as_str()).collect();
         assert_eq!(bounds, ["min requests.memory", "maxLimitRequestRatio cpu"]);
+    }
+
+    #[test]
+    fn quota_messages_say_by_how_much() {
+        let message = "pods \"trino-worker-7d-x\" is forbidden: exceeded quota: platform, requested: limits.memory=28Gi, used: limits.memory=70Gi, limited: limits.memory=80Gi";
+        assert_eq!(
+            quota_overrun(message).as_deref(),
+            Some(
+                "limits.memory: 70Gi used + 28Gi requested is 18Gi over the 80Gi of ResourceQuota platform"
+            )
+        );
+        assert_eq!(
+            quota_overrun("failed quota: platform: must specify limits.cpu"),
+            None
+        );
     }
 }

@@ -11,6 +11,7 @@ pub mod jvm;
 pub mod mounts;
 pub mod netpol;
 pub mod ownership;
+pub mod placement;
 pub mod properties;
 pub mod quantity;
 pub mod resources;

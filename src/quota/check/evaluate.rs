@@ -10,8 +10,8 @@ use crate::platform::resources::{self, PodResources};
 use crate::quota::manifests::{self, Workload};
 
 use super::limits::apply_limit_ranges;
-use super::placement;
 use super::{CheckReport, NamespaceState, NodeCheck, QuotaCheck, QuotaCheckRow, WorkloadRow};
+use crate::platform::placement;
 
 /// Everything `check` needs from the cluster, read once.
 pub struct Live {

@@ -4,7 +4,6 @@
 
 mod evaluate;
 mod limits;
-pub mod placement;
 mod render;
 pub mod spark;
 
