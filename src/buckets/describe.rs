@@ -9,17 +9,16 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::ListParams;
 use serde::Serialize;
 
-use crate::cli::Palette;
-use crate::error::{Error, Exit, Result};
-use crate::findings::{Finding, exit_for};
+use crate::error::{Exit, Result};
+use crate::findings::Finding;
 use crate::kube::{Cluster, Scope};
 use crate::platform::bucket::{ClaimContext, Lifecycle, check_claim};
 use crate::platform::crds::ObjectBucketClaim;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Metadata, Output};
 
 use super::analyse::{self, ClaimRow};
 use super::list::operator_allowed_fields;
-use super::{Args, DEFAULT_FAIL_ON, DescribeArgs, age_of, render};
+use super::{DescribeArgs, age_of};
 
 /// The `kind` of `kubectl dp buckets describe -o json`.
 pub const KIND: &str = "BucketDescription";
@@ -60,15 +59,10 @@ pub(super) async fn load_claim(
     namespace: &str,
     name: &str,
 ) -> Result<ObjectBucketClaim> {
-    cluster
-        .bucket_claim(namespace, name)
-        .await?
-        .ok_or_else(|| Error::NotFound {
-            kind: "ObjectBucketClaim".into(),
-            name: name.to_string(),
-            scope: format!(" in namespace {namespace}"),
-            hint: format!("kubectl dp buckets list -n {namespace}"),
-        })
+    match cluster.bucket_claim(namespace, name).await? {
+        Some(claim) => Ok(claim),
+        None => Err(super::no_such_claim(cluster, namespace, name).await),
+    }
 }
 
 /// How a credential is shown: that it is there and how long, never its value.
@@ -79,10 +73,9 @@ pub fn masked(value: &[u8]) -> String {
 /// Reads the claim and everything around it, checks it, and writes the description.
 pub(super) async fn run(
     cluster: &Cluster,
-    args: &Args,
     namespace: &str,
     describe: &DescribeArgs,
-    palette: &Palette,
+    output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let name = describe.name.as_str();
@@ -170,23 +163,9 @@ pub(super) async fn run(
             .collect(),
         findings,
     };
-    let exit = exit_for(
-        &description.findings,
-        args.output.fail_on_or(DEFAULT_FAIL_ON),
-    );
-    if args.output.format.is_structured() {
-        let scope = Scope::Namespace(namespace.to_string());
-        let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
-        crate::render::structured(
-            out,
-            &args.output.format,
-            &Envelope::new(KIND, metadata, &description),
-        )?;
-        return Ok(exit);
-    }
-    let d = &description;
-    render::describe(out, d, palette, args.output.format.is_wide())?;
-    Ok(exit)
+    let scope = Scope::Namespace(namespace.to_string());
+    let metadata = Metadata::new(cluster, &scope, now);
+    crate::render::emit(out, output, metadata, &description)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 mod args;
 pub mod compare;
 mod junit;
+mod output;
 pub mod platform;
 pub mod queries;
 mod render;
@@ -22,61 +23,60 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat, Palette};
+use crate::cli::{ClusterArgs, FormatKind};
 use crate::error::{Error, Exit, Result};
 use crate::kube::Cluster;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Envelope, Metadata, Output};
 use crate::snapshot::Snapshot;
 
 pub use args::{Args, Command, CompareArgs, RunArgs, Suite};
 use report::{Environment, PerfBody, PerfReport, RunSettings, Skipped};
 
-/// The `-o` values perf writes.
-const FORMATS: [FormatKind; 4] = [
+/// The `-o` values perf writes (docs/flags.md).
+const FORMATS: [FormatKind; 5] = [
     FormatKind::Table,
     FormatKind::Json,
     FormatKind::Yaml,
+    FormatKind::Name,
     FormatKind::JsonPath,
 ];
 
-/// Runs `perf run` or `perf compare` and writes the result into `out`.
-pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    let palette = args.output.start();
+/// Refuses what the subcommand cannot honour, before any request (docs/flags.md).
+pub fn check_flags(args: &Args) -> Result<()> {
+    args.cluster.validate()?;
     args.output.accept("perf", &FORMATS)?;
     match &args.command {
-        Command::Compare(c) => run_compare(c, &args.output, &palette, out),
-        Command::Run(r) => run_suites(r, &args.cluster, &args.output, &palette, out).await,
+        Command::Run(_) => args
+            .cluster
+            .refuse_all_namespaces("perf run", "it measures the platform of one namespace"),
+        Command::Compare(_) => match args.cluster.first_given() {
+            Some(flag) => Err(Error::Usage(format!(
+                "`kubectl dp perf compare` cannot take {flag}: it compares two saved files and never reads the cluster"
+            ))),
+            None => Ok(()),
+        },
     }
 }
 
-fn run_compare(
-    args: &CompareArgs,
-    output: &OutputArgs,
-    palette: &Palette,
-    out: &mut dyn Write,
-) -> Result<Exit> {
+/// Runs `perf run` or `perf compare` and writes the result into `out`.
+pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
+    check_flags(&args)?;
+    let output = args.output.start(output::DEFAULT_FAIL_ON);
+    match &args.command {
+        Command::Compare(c) => run_compare(c, &output, out),
+        Command::Run(r) => run_suites(r, &args.cluster, &output, out).await,
+    }
+}
+
+fn run_compare(args: &CompareArgs, output: &Output, out: &mut dyn Write) -> Result<Exit> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
     let comparison = compare::compare(&old, &new, args.max_regression);
     if let Some(path) = &args.junit {
         write_file(path, &junit::comparison(&comparison))?;
     }
-    match &output.format {
-        OutputFormat::Table => render::comparison(out, &comparison, palette)?,
-        format => {
-            let metadata = Metadata::of(None, &crate::kube::Scope::All, jiff::Timestamp::now());
-            crate::render::structured(
-                out,
-                format,
-                &Envelope::new("PerfComparison", metadata, &comparison),
-            )?
-        }
-    }
-    Ok(if comparison.regressions > 0 {
-        Exit::Problems
-    } else {
-        Exit::Ok
-    })
+    let metadata = Metadata::of(None, &crate::kube::Scope::All, jiff::Timestamp::now());
+    crate::render::emit(out, output, metadata, &output::CompareView(&comparison))
 }
 
 /// Reads a saved report, with one line naming the file when it is not one.
@@ -173,8 +173,7 @@ fn trino_password(args: &RunArgs) -> Result<Option<String>> {
 async fn run_suites(
     args: &RunArgs,
     cluster_args: &ClusterArgs,
-    output: &OutputArgs,
-    palette: &Palette,
+    output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     // Everything the user typed is checked before any request.
@@ -216,6 +215,10 @@ async fn run_suites(
         (None, None)
     };
     let scope = cluster.as_ref().map(|c| c.scope(cluster_args));
+    // A mistyped -n is one line, not a run that measures nothing.
+    if let (Some(c), Some(s)) = (&cluster, &scope) {
+        crate::cli::namespace::require_existing(c, s).await?;
+    }
     let snapshot = match (&cluster, &scope) {
         (Some(c), Some(s)) => match Snapshot::gather(c, s, "rook-ceph").await {
             Ok(snapshot) => Some(snapshot),
@@ -409,6 +412,22 @@ async fn run_suites(
             }
         }
     }
+    if ran.is_empty() && !explicit {
+        let reasons: Vec<String> = report
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.suite, s.reason))
+            .collect();
+        return Err(crate::cli::namespace::nothing_here(
+            &namespace,
+            &format!(
+                "platform component perf can measure ({})",
+                reasons.join("; ")
+            ),
+            &[],
+            "kubectl dp status -A",
+        ));
+    }
     report.environment.trino_version = trino_version;
     report.environment.trino_endpoint = trino_endpoint;
     report.settings.suites = ran.iter().map(|s| s.name().to_string()).collect();
@@ -439,36 +458,7 @@ async fn run_suites(
     if let Some(path) = &args.junit {
         write_file(path, &junit::report(&saved))?;
     }
-    match &output.format {
-        OutputFormat::Table => render::report(out, &saved, palette)?,
-        format => crate::render::structured(out, format, &envelope)?,
-    }
-    Ok(exit_for(&saved))
-}
-
-/// 1 when a query or S3 operation failed, a Spark job did not complete, clean-up
-/// left something behind, or a significant regression beyond the threshold.
-pub fn exit_for(report: &PerfReport) -> Exit {
-    let trino_failed = report
-        .trino
-        .as_ref()
-        .is_some_and(|t| t.queries.iter().any(|q| !q.failures.is_empty()));
-    let storage_failed = report.storage.as_ref().is_some_and(|s| {
-        !s.cleanup_errors.is_empty() || s.operations.iter().any(|o| !o.failures.is_empty())
-    });
-    let spark_failed = report
-        .spark
-        .as_ref()
-        .is_some_and(|s| s.runs.iter().any(|r| r.state != "COMPLETED"));
-    let regressed = report
-        .comparison
-        .as_ref()
-        .is_some_and(|c| c.regressions > 0);
-    if trino_failed || storage_failed || spark_failed || regressed {
-        Exit::Problems
-    } else {
-        Exit::Ok
-    }
+    crate::render::emit(out, output, metadata, &output::RunView(&saved))
 }
 
 enum TrinoTarget {

@@ -150,3 +150,16 @@ pub fn state_of(
         _ => State::Healthy,
     }
 }
+
+/// Whether the report found none of the platform's components, and could read
+/// enough to say so (every component not found or not installed): the namespace
+/// is a typo or the wrong one.
+pub fn holds_nothing(report: &Report) -> bool {
+    let absent = |c: &ComponentStatus| matches!(c.state, State::NotFound | State::NotInstalled);
+    !report.components.is_empty()
+        && report
+            .components
+            .iter()
+            .filter(|c| c.component != Component::Compliance)
+            .all(absent)
+}

@@ -130,7 +130,7 @@ pub(super) async fn apply(
     })?;
     let files = plan::new_files(&inputs, &plan);
     let apps = plan::new_spark_applications(&inputs, &plan);
-    render::diff(out, &inputs, &plan)?;
+    render::diff(out, &inputs, &plan, &crate::render::Palette::default())?;
 
     // GitOps: the controller would revert us.
     for warning in gitops_warnings(&inputs, &files, &apps) {

@@ -15,13 +15,13 @@ use crate::cli::FormatKind;
 
 mod render;
 
-pub use render::{csv, render, table};
+pub use render::{csv, table};
 
 /// The `kind` of `kubectl dp quota -o json`.
 pub const KIND: &str = "QuotaReport";
 
 /// The `-o` values `kubectl dp quota` can write.
-pub const FORMATS: [FormatKind; 6] = super::TABLE_FORMATS;
+pub const FORMATS: [FormatKind; 7] = super::TABLE_FORMATS;
 
 /// Everything `quota show` read from the cluster.
 pub struct Gathered {
@@ -37,6 +37,8 @@ pub struct Gathered {
     pub pods_cluster_wide: bool,
     /// The nodes (only those `node_selector` matches, when given).
     pub nodes: Listing<Node>,
+    /// `-l`: the quotas and LimitRanges were listed with this label selector.
+    pub selector: Option<String>,
     /// `--node-selector`: the node view is of those nodes and their pods.
     pub node_selector: Option<String>,
 }
@@ -64,6 +66,38 @@ pub struct QuotaReport {
     /// `--usage`: measured usage against requests and limits (see `measured`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<super::measured::UsageView>,
+    /// `-l`: the label selector the quotas and LimitRanges were listed with.
+    #[serde(skip)]
+    pub selector: Option<String>,
+    /// The namespaces whose pods were read (for "holds nothing": where to look instead).
+    #[serde(skip)]
+    pub pod_namespaces: Vec<String>,
+    /// The scope holds pods (readable and present).
+    #[serde(skip)]
+    pub scope_has_pods: bool,
+}
+
+impl QuotaReport {
+    /// A namespace with no ResourceQuota, no LimitRange and no pod (all read) is
+    /// a typo or the wrong one: one line naming the namespaces that hold pods.
+    pub fn require_something(&self) -> crate::error::Result<()> {
+        let Scope::Namespace(namespace) = &self.scope else {
+            return Ok(());
+        };
+        let read_all = ["resourcequotas", "limitranges", "pods"]
+            .iter()
+            .all(|plural| !self.not_checked.iter().any(|n| n == plural));
+        let empty = self.quotas.is_empty() && self.limit_ranges.is_empty() && !self.scope_has_pods;
+        if self.selector.is_some() || !read_all || !empty {
+            return Ok(());
+        }
+        Err(crate::cli::namespace::nothing_here(
+            namespace,
+            "ResourceQuota, LimitRange or pod",
+            &self.pod_namespaces,
+            "kubectl get pods -A",
+        ))
+    }
 }
 
 /// One quota with its usage.
@@ -435,8 +469,19 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
     .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
     .map(|(plural, _)| plural.to_string())
     .collect();
+    let mut pod_namespaces: Vec<String> = g
+        .pods
+        .items
+        .iter()
+        .filter_map(|p| p.metadata.namespace.clone())
+        .collect();
+    pod_namespaces.sort();
+    pod_namespaces.dedup();
     QuotaReport {
         not_checked,
+        selector: g.selector.clone(),
+        scope_has_pods: !scoped_pods.is_empty(),
+        pod_namespaces,
         scope: g.scope.clone(),
         quotas,
         limit_ranges,
@@ -556,6 +601,7 @@ mod tests {
             ]),
             pods_cluster_wide: true,
             nodes: Listing::available(vec![node("trino-1")]),
+            selector: None,
             node_selector: Some("pool=trino".into()),
         };
         let report = build(&gathered, Some(By::Node), jiff::Timestamp::now());

@@ -1,11 +1,12 @@
 //! `kubectl dp quota` for people (tables with usage bars) and spreadsheets (CSV).
 
+use std::borrow::Cow;
 use std::io::Write;
 
-use crate::cli::{OutputArgs, OutputFormat, Palette};
 use crate::error::Result;
+use crate::findings::Finding;
 use crate::platform::quantity::Quantity;
-use crate::render::{Envelope, Metadata, csv_cell};
+use crate::render::{Palette, Unread, View, csv_cell};
 
 use crate::kube::Scope;
 use crate::quota::By;
@@ -61,7 +62,7 @@ pub fn table(
     if not_checked("resourcequotas") {
         writeln!(out, "{}", unread_line("resourcequotas"))?;
     } else if report.quotas.is_empty() {
-        writeln!(out, "  none")?;
+        writeln!(out, "  {}", none(report))?;
     } else {
         let mut headers = vec![
             "NAMESPACE",
@@ -101,7 +102,7 @@ pub fn table(
     if not_checked("limitranges") {
         writeln!(out, "{}", unread_line("limitranges"))?;
     } else if report.limit_ranges.is_empty() {
-        writeln!(out, "  none")?;
+        writeln!(out, "  {}", none(report))?;
     } else {
         let headers = [
             "NAMESPACE",
@@ -373,20 +374,64 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Writes the report in the format `-o` asks for (already checked against [`FORMATS`]).
-pub fn render(
-    report: &QuotaReport,
-    metadata: Metadata,
-    output: &OutputArgs,
-    palette: &Palette,
-    out: &mut dyn Write,
-) -> Result<()> {
-    match &output.format {
-        f if f.is_structured() => {
-            crate::render::structured(out, f, &Envelope::new(KIND, metadata, report))
+/// `none`, or `none with -l SELECTOR` when a selector narrowed the list.
+fn none(report: &QuotaReport) -> String {
+    match &report.selector {
+        Some(selector) => format!("none with -l {selector}"),
+        None => "none".into(),
+    }
+}
+
+impl crate::render::Report for QuotaReport {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    /// The quota view grades nothing; what it could not read counts (`unread`).
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        Cow::Borrowed(&[])
+    }
+
+    fn unread(&self) -> Vec<Unread> {
+        self.not_checked
+            .iter()
+            .map(|plural| {
+                Unread::new(
+                    plural.clone(),
+                    crate::kube::Availability::Failed(
+                        self.unavailable
+                            .iter()
+                            .find(|u| u.starts_with(plural.as_str()))
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    fn table(&self, out: &mut dyn Write, view: &View) -> Result<()> {
+        table(self, &view.palette, view.wide, out)
+    }
+
+    /// The ResourceQuotas and LimitRanges listed (what `-l` selects).
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .quotas
+            .iter()
+            .map(|q| format!("resourcequota/{}", q.name))
+            .collect();
+        for range in &self.limit_ranges {
+            let name = format!("limitrange/{}", range.name);
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
-        OutputFormat::Csv => csv(report, out),
-        f => table(report, palette, f.is_wide(), out),
+        names
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        csv(self, out)
     }
 }
 
