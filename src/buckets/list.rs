@@ -80,7 +80,8 @@ pub(super) async fn run(
     loop {
         let now = jiff::Timestamp::now();
         let report = read(cluster, &scope, list, now).await?;
-        if first && report.claims.is_empty() {
+        // --watch may wait for claims to come; a one-off list of none is a typo.
+        if first && !list.watch.watch && report.claims.is_empty() {
             super::require_claims(cluster, &scope, list.selector.as_deref()).await?;
         }
         first = false;

@@ -185,10 +185,19 @@ pub struct DeleteArgs {
 /// `--fail-on` of `buckets list` and `describe` when not given: warnings fail.
 pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
 
-/// The `-o` values of `list`, `describe` and `check` (docs/flags.md).
+/// The `-o` values of `list` and `describe` (docs/flags.md).
 pub const REPORT_FORMATS: [FormatKind; 6] = [
     FormatKind::Table,
     FormatKind::Wide,
+    FormatKind::Json,
+    FormatKind::Yaml,
+    FormatKind::Name,
+    FormatKind::JsonPath,
+];
+
+/// The `-o` values of `check`: its steps are one list, there is nothing to widen.
+pub const CHECK_FORMATS: [FormatKind; 5] = [
+    FormatKind::Table,
     FormatKind::Json,
     FormatKind::Yaml,
     FormatKind::Name,
@@ -205,7 +214,7 @@ pub fn check_flags(args: &Args) -> Result<()> {
     let (name, formats): (&str, &[FormatKind]) = match &args.command {
         Command::List(_) => ("buckets list", &REPORT_FORMATS),
         Command::Describe(_) => ("buckets describe", &REPORT_FORMATS),
-        Command::Check(_) => ("buckets check", &REPORT_FORMATS),
+        Command::Check(_) => ("buckets check", &CHECK_FORMATS),
         Command::Create(_) => ("buckets create", &CREATE_FORMATS),
         Command::Delete(_) => ("buckets delete", &[FormatKind::Table]),
     };

@@ -412,7 +412,17 @@ async fn run_suites(
             }
         }
     }
-    if ran.is_empty() && !explicit {
+    // Nothing measured (no coordinator, no claim, no Spark application, no pods):
+    // a mistyped or wrong namespace, not a report of nothing.
+    let measured_nothing = trino_result.is_none()
+        && storage_result.is_none()
+        && spark_result
+            .as_ref()
+            .is_none_or(|s| s.runs.is_empty() && s.history.is_empty())
+        && resources_result
+            .as_ref()
+            .is_none_or(|r| r.components.is_empty());
+    if measured_nothing && !explicit {
         let reasons: Vec<String> = report
             .skipped
             .iter()

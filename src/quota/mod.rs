@@ -227,10 +227,11 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     loop {
         let now = jiff::Timestamp::now();
         let report = show_report(&cluster, &scope, &args, now).await?;
-        if first {
+        // --watch may wait for a namespace to fill; a one-off view of an empty one is a typo.
+        if first && !args.watch.watch {
             report.require_something()?;
-            first = false;
         }
+        first = false;
         let metadata = crate::render::Metadata::new(&cluster, &scope, now);
         if !args.watch.watch {
             return crate::render::emit(out, &output, metadata, &report);

@@ -123,7 +123,9 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
             snapshot.engine = Some(probe(&cluster, &snapshot, args.trino_url.as_deref()).await);
         }
         let report = with_crash_logs(&cluster, &mut snapshot, now, args.log_lines).await;
-        if first && args.namespace_selector.is_none() {
+        // --watch may wait for a platform on its way; a one-off report of an
+        // empty namespace is a typo or the wrong context.
+        if first && !args.watch.watch && args.namespace_selector.is_none() {
             require_platform(&cluster, &scope, &report, &args.operator_namespace).await?;
         }
         first = false;

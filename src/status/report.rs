@@ -152,8 +152,10 @@ pub fn state_of(
 }
 
 /// Whether the report found none of the platform's components, and could read
-/// enough to say so (every component not found or not installed): the namespace
-/// is a typo or the wrong one.
+/// enough to say so: every component not found or not installed, no finding
+/// but compliance's (which any namespace can have), and no reference to another
+/// namespace (a catalog naming an S3 Service). The namespace is a typo or the
+/// wrong one.
 pub fn holds_nothing(report: &Report) -> bool {
     let absent = |c: &ComponentStatus| matches!(c.state, State::NotFound | State::NotInstalled);
     !report.components.is_empty()
@@ -162,4 +164,9 @@ pub fn holds_nothing(report: &Report) -> bool {
             .iter()
             .filter(|c| c.component != Component::Compliance)
             .all(absent)
+        && report
+            .findings
+            .iter()
+            .all(|f| f.component == Component::Compliance)
+        && report.coverage.references.is_empty()
 }

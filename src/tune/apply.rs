@@ -280,9 +280,12 @@ pub(super) async fn apply(
             ))),
         };
     }
+    // The exact undo: this backup (a later apply makes another the latest), and
+    // --restart when this apply restarted, so the pods run the old files again.
     writeln!(
         out,
-        "backup: configmap/{backup_name} (undo with `kubectl dp tune rollback -n {namespace}`)"
+        "backup: configmap/{backup_name} (undo with `kubectl dp tune rollback -n {namespace} --backup {backup_name}{}`)",
+        if args.restart { " --restart" } else { "" }
     )?;
     if args.restart {
         let affected = affected_deployments(&inputs.deployments, cm_data.keys());

@@ -127,27 +127,31 @@ fn holds(fields: &Value, path: &[String]) -> bool {
         .is_some()
 }
 
-/// The one paragraph `tune plan` prints about them, before anyone applies.
+/// What `tune plan` prints about them before anyone applies: one line per set
+/// of other managers, naming every field they hold.
 pub fn describe(owned: &[Owned]) -> Vec<String> {
-    owned
-        .iter()
-        .map(|o| {
-            let applied_with_kubectl = o.managers.iter().any(|m| m == "kubectl-client-side-apply");
+    let mut groups: Vec<(&[String], Vec<String>)> = Vec::new();
+    for o in owned {
+        let field = format!("{} {}", o.object, o.field);
+        match groups.iter_mut().find(|(m, _)| *m == o.managers.as_slice()) {
+            Some((_, fields)) => fields.push(field),
+            None => groups.push((&o.managers, vec![field])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(managers, mut fields)| {
+            fields.sort();
+            let why = if managers.iter().any(|m| m == "kubectl-client-side-apply") {
+                "the objects were applied with kubectl apply; change the values where you keep the manifests too, or the next kubectl apply sets them back"
+            } else {
+                "the other manager may set them back; change them where it takes them from"
+            };
             format!(
-                "{} {} is managed by {}{}: apply needs --force-conflicts to take it over{}",
-                o.object,
-                o.field,
-                o.managers.join(", "),
-                if applied_with_kubectl {
-                    " (the object was applied with kubectl apply)"
-                } else {
-                    ""
-                },
-                if applied_with_kubectl {
-                    "; change it where you keep the manifests too, or the next kubectl apply sets it back"
-                } else {
-                    "; the other manager may set it back"
-                }
+                "apply needs --force-conflicts: {} {} {} ({why})",
+                managers.join(", "),
+                if managers.len() == 1 { "manages" } else { "manage" },
+                fields.join(", ")
             )
         })
         .collect()
@@ -229,7 +233,7 @@ mod tests {
         assert_eq!(
             describe(&owned),
             [
-                "configmap/trino-worker .data.jvm.config is managed by kubectl-client-side-apply (the object was applied with kubectl apply): apply needs --force-conflicts to take it over; change it where you keep the manifests too, or the next kubectl apply sets it back"
+                "apply needs --force-conflicts: kubectl-client-side-apply manages configmap/trino-worker .data.jvm.config (the objects were applied with kubectl apply; change the values where you keep the manifests too, or the next kubectl apply sets them back)"
             ]
         );
     }

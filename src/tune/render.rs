@@ -195,6 +195,20 @@ pub fn table(
         }
         crate::render::table(out, &headers, rows)?;
     }
+    if !plan.changes.is_empty() {
+        if !report.conflicts.is_empty() {
+            writeln!(out)?;
+        }
+        for conflict in &report.conflicts {
+            writeln!(out, "{} {conflict}", palette.warning("warning:"))?;
+        }
+        writeln!(
+            out,
+            "\n{}; see them as a diff with -o diff, apply with `{}`",
+            crate::render::count(plan.changes.len(), "change", "changes"),
+            report.apply_command
+        )?;
+    }
     if !plan.notes.is_empty() {
         writeln!(out)?;
         for n in &plan.notes {
@@ -208,18 +222,6 @@ pub fn table(
             )?;
         }
     }
-    if plan.changes.is_empty() {
-        return Ok(());
-    }
-    for conflict in &report.conflicts {
-        writeln!(out, "\n{} {conflict}", palette.warning("warning:"))?;
-    }
-    writeln!(
-        out,
-        "\n{}; see them as a diff with -o diff, apply with `{}`",
-        crate::render::count(plan.changes.len(), "change", "changes"),
-        report.apply_command
-    )?;
     Ok(())
 }
 

@@ -406,7 +406,7 @@ pub(super) async fn restart(
             }
             if tokio::time::Instant::now() >= deadline {
                 return Err(Error::Config(format!(
-                    "deployment/{name} was not ready within {timeout:?}; look at `kubectl rollout status deployment/{name} -n {namespace}` (undo with `kubectl dp tune rollback`)"
+                    "deployment/{name} was not ready within {timeout:?}; look at `kubectl rollout status deployment/{name} -n {namespace}` (undo with `kubectl dp tune rollback -n {namespace}`)"
                 )));
             }
             tokio::time::sleep(Duration::from_secs(2)).await;
