@@ -70,7 +70,7 @@ impl Cluster {
                 super::limits::MAX_API_RESPONSE,
             ))
             // -v=6 and above: one line per request (and bodies at 8 and 9), redacted.
-            .with_layer(&super::trace::RequestLogLayer)
+            .with_layer(&super::trace::RequestLogLayer::new(&server))
             .build();
         Ok(Cluster {
             client,

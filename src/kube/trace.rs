@@ -158,14 +158,29 @@ pub fn shown(body: &[u8], content_type: Option<&str>, complete: bool, level: u8)
 }
 
 /// The tower layer that logs requests at `-v=6` and above.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RequestLogLayer;
+#[derive(Debug, Clone, Default)]
+pub struct RequestLogLayer {
+    server: String,
+}
+
+impl RequestLogLayer {
+    /// Logs requests to `server` (the API server's URL: requests carry only the
+    /// path this far out in the stack, the line shows the whole URL as kubectl does).
+    pub fn new(server: &str) -> RequestLogLayer {
+        RequestLogLayer {
+            server: server.trim_end_matches('/').to_string(),
+        }
+    }
+}
 
 impl<S> tower::Layer<S> for RequestLogLayer {
     type Service = RequestLog<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RequestLog { inner }
+        RequestLog {
+            inner,
+            server: self.server.clone(),
+        }
     }
 }
 
@@ -173,6 +188,7 @@ impl<S> tower::Layer<S> for RequestLogLayer {
 #[derive(Debug, Clone)]
 pub struct RequestLog<S> {
     inner: S,
+    server: String,
 }
 
 type Boxed<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
@@ -199,7 +215,12 @@ where
                 async move { response.await.map(|r| r.map(|b| LoggedBody::new(b, None))) },
             );
         }
-        let line = format!("{} {}", request.method(), request.uri());
+        let uri = request.uri();
+        let line = if uri.authority().is_some() {
+            format!("{} {uri}", request.method())
+        } else {
+            format!("{} {}{uri}", request.method(), self.server)
+        };
         // kube's request bodies are whole (`Once`): a copy shows without consuming it.
         let body = (level >= BODIES)
             .then(|| request.body().try_clone())

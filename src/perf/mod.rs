@@ -412,9 +412,17 @@ async fn run_suites(
             }
         }
     }
-    // Nothing measured (no coordinator, no claim, no Spark application, no pods):
-    // a mistyped or wrong namespace, not a report of nothing.
-    let measured_nothing = trino_result.is_none()
+    // Nothing measured, and nothing there to measure (no pod, no claim, no Spark
+    // application: an unreachable coordinator still counts as something): a
+    // mistyped or wrong namespace, not a report of nothing.
+    let holds_nothing = snapshot.as_ref().is_some_and(|s| {
+        s.pods.is_available()
+            && s.pods.items.is_empty()
+            && s.bucket_claims.items.is_empty()
+            && s.spark_applications.items.is_empty()
+    });
+    let measured_nothing = holds_nothing
+        && trino_result.is_none()
         && storage_result.is_none()
         && spark_result
             .as_ref()

@@ -248,6 +248,14 @@ spec:
       volumes: [{name: config, configMap: {name: trino-worker}}]
 ";
 
+/// A Pending claim and a LimitRange: something for `status` and for `quota` alike.
+pub fn claim_and_limits(namespace: &str) {
+    pending_claim(namespace, "scratch");
+    apply(&format!(
+        "apiVersion: v1\nkind: LimitRange\nmetadata: {{name: defaults, namespace: {namespace}}}\nspec:\n  limits:\n  - type: Container\n    default: {{memory: 256Mi}}\n"
+    ));
+}
+
 /// Runs one of the suite's binaries against the test cluster.
 pub fn dp(binary: &str, args: &[&str]) -> Output {
     let mut command = Command::new(binary);
