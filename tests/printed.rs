@@ -163,3 +163,49 @@ fn the_apply_command_of_the_default_profile_carries_no_flags_it_does_not_need() 
     );
     assert!(stdout(&dp(TUNE, &["plan", "-n", n])).contains("nothing to change"));
 }
+
+#[test]
+fn the_commands_in_hints_and_errors_do_what_they_say() {
+    let ns = TestNamespace::new("dp-printed-hints");
+    let n = ns.name.as_str();
+    pending_claim(n, "scratch");
+    // status: a namespace without a ResourceQuota; the fix names the command
+    // that proposes one, for this namespace.
+    const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
+    let report: serde_json::Value =
+        serde_json::from_slice(&dp(STATUS, &["-n", n, "-o", "json"]).stdout).unwrap();
+    let hints: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["hint"].as_str())
+        .filter(|h| h.contains("`kubectl dp quota plan"))
+        .map(str::to_string)
+        .collect();
+    assert!(!hints.is_empty(), "{report:#}");
+    let plan = printed_after(&hints[0], "`");
+    assert_eq!(plan, format!("kubectl dp quota plan -n {n}"));
+    let proposed = run_printed(&plan, "");
+    assert_eq!(proposed.status.code(), Some(0), "{}", stderr(&proposed));
+    let yaml = stdout(&proposed);
+    assert!(
+        yaml.contains("kind: ResourceQuota") && yaml.contains(&format!("namespace: {n}")),
+        "{yaml}"
+    );
+
+    // A mistyped claim: the error names the command that lists the real ones.
+    const BUCKETS: &str = env!("CARGO_BIN_EXE_kubectl-dp-buckets");
+    let missing = dp(BUCKETS, &["describe", "scratc", "-n", n]);
+    assert_eq!(missing.status.code(), Some(2));
+    let err = stderr(&missing);
+    assert!(err.contains("did you mean scratch?"), "{err}");
+    let list = printed_after(&err, "(`");
+    assert_eq!(list, format!("kubectl dp buckets list -n {n}"));
+    let listed = run_printed(&list, "-o name");
+    assert_eq!(
+        stdout(&listed),
+        "objectbucketclaim.objectbucket.io/scratch\n",
+        "{}",
+        stderr(&listed)
+    );
+}

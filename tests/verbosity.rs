@@ -35,8 +35,14 @@ data: {{AWS_ACCESS_KEY_ID: YWs=, AWS_SECRET_ACCESS_KEY: {SECRET_B64}}}
     .unwrap();
     for level in ["-v=6", "-v=8", "-v=9"] {
         let err = run(level);
-        assert!(!err.contains(SECRET_B64) && !err.contains("sekrit-4711"), "{level}: {err}");
-        assert!(!err.contains("TRACE"), "{level}: no HTTP-stack trace: {err}");
+        assert!(
+            !err.contains(SECRET_B64) && !err.contains("sekrit-4711"),
+            "{level}: {err}"
+        );
+        assert!(
+            !err.contains("TRACE"),
+            "{level}: no HTTP-stack trace: {err}"
+        );
         assert!(
             err.lines().any(|l| request_line.is_match(l)),
             "{level}: one line for the Secret's GET: {err}"
@@ -74,5 +80,8 @@ data: {{AWS_ACCESS_KEY_ID: YWs=, AWS_SECRET_ACCESS_KEY: {SECRET_B64}}}
             .any(|l| l.contains("Response Body: ") && l.len() > 1024 + 60),
         "a body longer than 1 KiB, whole: {nine}"
     );
-    assert!(nine.contains(r#""AWS_SECRET_ACCESS_KEY":"<redacted>""#), "{nine}");
+    assert!(
+        nine.contains(r#""AWS_SECRET_ACCESS_KEY":"<redacted>""#),
+        "{nine}"
+    );
 }

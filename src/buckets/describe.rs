@@ -70,6 +70,43 @@ pub fn masked(value: &[u8]) -> String {
     format!("present ({} bytes, ****)", value.len())
 }
 
+/// Whether each credential key is present, and how long, never its value.
+fn credentials_of(secret: Option<&k8s_openapi::api::core::v1::Secret>) -> BTreeMap<String, String> {
+    let mut credentials = BTreeMap::new();
+    for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        let state = match secret {
+            None => "Secret missing".to_string(),
+            Some(s) => match s.data.as_ref().and_then(|d| d.get(k)) {
+                Some(v) => masked(&v.0),
+                None => "missing".into(),
+            },
+        };
+        credentials.insert(k.to_string(), state);
+    }
+    credentials
+}
+
+/// The claim's lifecycle policy, or why its JSON could not be read.
+fn lifecycle_of(claim: &ObjectBucketClaim) -> (Option<Lifecycle>, Option<String>) {
+    match claim.config("bucketLifecycle") {
+        None => (None, None),
+        Some(json) => match Lifecycle::parse(&json) {
+            Ok(l) => (Some(l), None),
+            Err(e) => (None, Some(e)),
+        },
+    }
+}
+
+/// An event as one line: `Warning Reason: message`.
+fn event_line(e: &k8s_openapi::api::core::v1::Event) -> String {
+    format!(
+        "{} {}: {}",
+        e.type_.as_deref().unwrap_or("Normal"),
+        e.reason.as_deref().unwrap_or_default(),
+        e.message.as_deref().unwrap_or_default()
+    )
+}
+
 /// Reads the claim and everything around it, checks it, and writes the description.
 pub(super) async fn run(
     cluster: &Cluster,
@@ -119,24 +156,8 @@ pub(super) async fn run(
         let port = d.get("BUCKET_PORT").map(String::as_str).unwrap_or("80");
         Some(format!("http://{host}:{port}"))
     });
-    let mut credentials = BTreeMap::new();
-    for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
-        let state = match &secret {
-            None => "Secret missing".to_string(),
-            Some(s) => match s.data.as_ref().and_then(|d| d.get(k)) {
-                Some(v) => masked(&v.0),
-                None => "missing".into(),
-            },
-        };
-        credentials.insert(k.to_string(), state);
-    }
-    let (lifecycle, lifecycle_error) = match claim.config("bucketLifecycle") {
-        None => (None, None),
-        Some(json) => match Lifecycle::parse(&json) {
-            Ok(l) => (Some(l), None),
-            Err(e) => (None, Some(e)),
-        },
-    };
+    let credentials = credentials_of(secret.as_ref());
+    let (lifecycle, lifecycle_error) = lifecycle_of(&claim);
     let description = Description {
         claim: analyse::claim_row(&claim, cm.as_ref(), secret.is_some(), age),
         object_bucket: ob.as_ref().map(
@@ -149,18 +170,7 @@ pub(super) async fn run(
         lifecycle,
         lifecycle_error,
         pods: analyse::pods_using(&pods.items, namespace, name),
-        events: events
-            .items
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {}: {}",
-                    e.type_.as_deref().unwrap_or("Normal"),
-                    e.reason.as_deref().unwrap_or_default(),
-                    e.message.as_deref().unwrap_or_default()
-                )
-            })
-            .collect(),
+        events: events.items.iter().map(event_line).collect(),
         findings,
     };
     let scope = Scope::Namespace(namespace.to_string());

@@ -123,6 +123,15 @@ fn redact_value(value: &mut serde_json::Value, secret: bool) {
                 redact_value(item, secret);
             }
         }
+        // JSON inside a string (kubectl's last-applied annotation): redacted as JSON.
+        Value::String(text) if text.starts_with('{') => {
+            if let Ok(mut inner) = serde_json::from_str::<serde_json::Value>(text) {
+                redact_value(&mut inner, secret);
+                *text = inner.to_string();
+            } else {
+                *text = crate::platform::credentials::mask(text);
+            }
+        }
         Value::String(text) => {
             let masked = crate::platform::credentials::mask(text);
             if masked != *text {
@@ -372,6 +381,12 @@ mod tests {
             "{shown}"
         );
         let cm = r#"{"kind":"ConfigMap","data":{"iceberg.properties":"s3.aws-secret-key=SECRETVALUE\nconnector.name=iceberg\n"}}"#;
+        // The same inside kubectl's last-applied annotation (JSON in a string).
+        let applied = serde_json::json!({"kind": "ConfigMap", "metadata": {"annotations": {
+            "kubectl.kubernetes.io/last-applied-configuration": serde_json::json!({"data": {
+                "lake.properties": "s3.aws-secret-key=SECRETVALUE\n"}}).to_string()}}});
+        let shown = default_redactor(&applied.to_string());
+        assert!(!shown.contains("SECRETVALUE"), "{shown}");
         let shown = default_redactor(cm);
         assert!(
             !shown.contains("SECRETVALUE") && shown.contains("connector.name=iceberg"),

@@ -229,7 +229,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         let report = show_report(&cluster, &scope, &args, now).await?;
         // --watch may wait for a namespace to fill; a one-off view of an empty one is a typo.
         if first && !args.watch.watch {
-            report.require_something()?;
+            require_something(&report)?;
         }
         first = false;
         let metadata = crate::render::Metadata::new(&cluster, &scope, now);
@@ -241,6 +241,28 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
             return Ok(watch.exit());
         }
     }
+}
+
+/// A namespace with no ResourceQuota, no LimitRange and no pod (all read, no
+/// `-l`) is a typo or the wrong one: one line naming the namespaces that hold pods.
+fn require_something(report: &show::QuotaReport) -> Result<()> {
+    let Scope::Namespace(namespace) = &report.scope else {
+        return Ok(());
+    };
+    let read_all = ["resourcequotas", "limitranges", "pods"]
+        .iter()
+        .all(|plural| !report.not_checked.iter().any(|n| n == plural));
+    let empty =
+        report.quotas.is_empty() && report.limit_ranges.is_empty() && !report.scope_has_pods;
+    if report.selector.is_some() || !read_all || !empty {
+        return Ok(());
+    }
+    Err(crate::cli::namespace::nothing_here(
+        namespace,
+        "ResourceQuota, LimitRange or pod",
+        &report.pod_namespaces,
+        "kubectl get pods -A",
+    ))
 }
 
 /// Reads and builds the quota view once.

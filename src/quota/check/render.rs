@@ -141,6 +141,40 @@ pub fn table(
         ],
         rows,
     )?;
+    quota_tables(report, palette, wide, out)?;
+    if !report.limit_range_violations.is_empty() {
+        writeln!(out, "\n{}", palette.bold("LimitRange violations"))?;
+        for v in &report.limit_range_violations {
+            writeln!(
+                out,
+                "  {} container {}: {}",
+                v.object,
+                v.container,
+                palette.critical(&v.message)
+            )?;
+        }
+    }
+    if !report.defaults_applied.is_empty() {
+        writeln!(out, "\n{}", palette.bold("LimitRange defaults applied"))?;
+        for line in &report.defaults_applied {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    nodes_section(report, palette, out)?;
+    for note in &report.notes {
+        writeln!(out, "\n{}", palette.warning(&format!("note: {note}")))?;
+    }
+    Ok(())
+}
+
+/// Each quota of the target namespaces before and after the change (`wide`:
+/// and the object that adds most of each resource).
+fn quota_tables(
+    report: &CheckReport,
+    palette: &Palette,
+    wide: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     for quota in &report.quotas {
         writeln!(
             out,
@@ -179,24 +213,11 @@ pub fn table(
         }
         crate::render::table(out, &headers, rows)?;
     }
-    if !report.limit_range_violations.is_empty() {
-        writeln!(out, "\n{}", palette.bold("LimitRange violations"))?;
-        for v in &report.limit_range_violations {
-            writeln!(
-                out,
-                "  {} container {}: {}",
-                v.object,
-                v.container,
-                palette.critical(&v.message)
-            )?;
-        }
-    }
-    if !report.defaults_applied.is_empty() {
-        writeln!(out, "\n{}", palette.bold("LimitRange defaults applied"))?;
-        for line in &report.defaults_applied {
-            writeln!(out, "  {line}")?;
-        }
-    }
+    Ok(())
+}
+
+/// Whether the new pods fit on the nodes: the largest pod, the totals, what fits nowhere.
+fn nodes_section(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Result<()> {
     let n = &report.nodes;
     writeln!(out, "\n{}", palette.bold("Nodes"))?;
     if !n.checked {
@@ -238,9 +259,6 @@ pub fn table(
             "  {}",
             palette.critical(&format!("not placeable: {}", n.unplaced.join(", ")))
         )?;
-    }
-    for note in &report.notes {
-        writeln!(out, "\n{}", palette.warning(&format!("note: {note}")))?;
     }
     Ok(())
 }

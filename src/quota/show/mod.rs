@@ -77,29 +77,6 @@ pub struct QuotaReport {
     pub scope_has_pods: bool,
 }
 
-impl QuotaReport {
-    /// A namespace with no ResourceQuota, no LimitRange and no pod (all read) is
-    /// a typo or the wrong one: one line naming the namespaces that hold pods.
-    pub fn require_something(&self) -> crate::error::Result<()> {
-        let Scope::Namespace(namespace) = &self.scope else {
-            return Ok(());
-        };
-        let read_all = ["resourcequotas", "limitranges", "pods"]
-            .iter()
-            .all(|plural| !self.not_checked.iter().any(|n| n == plural));
-        let empty = self.quotas.is_empty() && self.limit_ranges.is_empty() && !self.scope_has_pods;
-        if self.selector.is_some() || !read_all || !empty {
-            return Ok(());
-        }
-        Err(crate::cli::namespace::nothing_here(
-            namespace,
-            "ResourceQuota, LimitRange or pod",
-            &self.pod_namespaces,
-            "kubectl get pods -A",
-        ))
-    }
-}
-
 /// One quota with its usage.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -376,6 +353,60 @@ impl Gathered {
     }
 }
 
+/// The active containers of `pods` without requests or limits, by namespace and pod.
+fn pods_without(pods: &[&Pod], now: jiff::Timestamp) -> Vec<PodWithout> {
+    let mut pods_without_resources = Vec::new();
+    for pod in pods {
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        if !usage::is_active(pod, now) {
+            continue;
+        }
+        for (container, missing) in usage::missing_resources(spec) {
+            pods_without_resources.push(PodWithout {
+                namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+                pod: pod.metadata.name.clone().unwrap_or_default(),
+                container,
+                missing,
+            });
+        }
+    }
+    pods_without_resources.sort_by(|a, b| (&a.namespace, &a.pod).cmp(&(&b.namespace, &b.pod)));
+    pods_without_resources
+}
+
+/// What could not be read: one line per section for people (`unavailable`) and
+/// the plurals of the lists (`not_checked`).
+fn unread_sections(g: &Gathered) -> (Vec<String>, Vec<String>) {
+    let mut unavailable: Vec<String> = [
+        describe("resourcequotas", &g.quotas.availability),
+        describe("limitranges", &g.limit_ranges.availability),
+        describe("pods", &g.pods.availability),
+        describe("nodes", &g.nodes.availability),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !g.pods_cluster_wide && g.pods.is_available() {
+        unavailable.push(
+            "pods of other namespaces: forbidden, so node usage counts only this scope's pods"
+                .into(),
+        );
+    }
+    let not_checked = [
+        ("resourcequotas", &g.quotas.availability),
+        ("limitranges", &g.limit_ranges.availability),
+        ("pods", &g.pods.availability),
+        ("nodes", &g.nodes.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
+    .map(|(plural, _)| plural.to_string())
+    .collect();
+    (unavailable, not_checked)
+}
+
 /// The report from what was read (pure).
 pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport {
     let scoped_pods: Vec<&Pod> = g
@@ -400,24 +431,7 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         .iter()
         .flat_map(limit_range_rows)
         .collect();
-    let mut pods_without_resources = Vec::new();
-    for pod in &scoped_pods {
-        let Some(spec) = pod.spec.as_ref() else {
-            continue;
-        };
-        if !usage::is_active(pod, now) {
-            continue;
-        }
-        for (container, missing) in usage::missing_resources(spec) {
-            pods_without_resources.push(PodWithout {
-                namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-                pod: pod.metadata.name.clone().unwrap_or_default(),
-                container,
-                missing,
-            });
-        }
-    }
-    pods_without_resources.sort_by(|a, b| (&a.namespace, &a.pod).cmp(&(&b.namespace, &b.pod)));
+    let pods_without_resources = pods_without(&scoped_pods, now);
     // A node pool: its nodes' allocatable against the pods scheduled on them.
     let pool: Option<std::collections::BTreeSet<&str>> = g.node_selector.as_ref().map(|_| {
         g.nodes
@@ -444,31 +458,7 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
     if !g.nodes.is_available() {
         cluster.allocatable = None;
     }
-    let mut unavailable: Vec<String> = [
-        describe("resourcequotas", &g.quotas.availability),
-        describe("limitranges", &g.limit_ranges.availability),
-        describe("pods", &g.pods.availability),
-        describe("nodes", &g.nodes.availability),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !g.pods_cluster_wide && g.pods.is_available() {
-        unavailable.push(
-            "pods of other namespaces: forbidden, so node usage counts only this scope's pods"
-                .into(),
-        );
-    }
-    let not_checked = [
-        ("resourcequotas", &g.quotas.availability),
-        ("limitranges", &g.limit_ranges.availability),
-        ("pods", &g.pods.availability),
-        ("nodes", &g.nodes.availability),
-    ]
-    .into_iter()
-    .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
-    .map(|(plural, _)| plural.to_string())
-    .collect();
+    let (unavailable, not_checked) = unread_sections(g);
     let mut pod_namespaces: Vec<String> = g
         .pods
         .items
