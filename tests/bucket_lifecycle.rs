@@ -1,0 +1,308 @@
+//! S3 lifecycle documents (`bucketLifecycle`) against the real RGW of
+//! tests/s3/up and through every command that reads them: the table of
+//! `platform::bucket::lifecycle::cases` sent to the gateway, and one invalid
+//! claim as `buckets list`, `check`, `describe`, `create` and `status` see it.
+//! Reads the environment of tests/s3/up (or target/s3/env) and the cluster of
+//! tests/cluster/up, like tests/buckets.rs.
+
+mod common;
+
+use common::s3env::{block_on, client, provision, s3_env};
+use common::{TestNamespace, apply, dp, kubectl_output, stderr, stdout};
+use kubectl_dp::platform::bucket::lifecycle::{self, cases::Gateway};
+use kubectl_dp::s3::S3Error;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+const BUCKETS: &str = env!("CARGO_BIN_EXE_kubectl-dp-buckets");
+const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
+
+/// A document Rook could not decode, written element for element as it
+/// stands (numbers as their text, a list's items under the singular name), to
+/// learn what the gateway alone would make of it. Not JSON: the text itself.
+fn literal_document(json: &str) -> String {
+    fn singular(name: &str) -> &str {
+        match name {
+            "Rules" => "Rule",
+            "Tags" => "Tag",
+            "Transitions" => "Transition",
+            "NoncurrentVersionTransitions" => "NoncurrentVersionTransition",
+            other => other,
+        }
+    }
+    fn escape(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+    /// An object's members, values as written (RGW does not mind their order).
+    fn members(text: &str) -> BTreeMap<String, Box<RawValue>> {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+    /// One member as element `name`; a list as one element per item.
+    fn element(name: &str, raw: &RawValue, xml: &mut String) {
+        let text = raw.get().trim();
+        if text.starts_with('{') {
+            xml.push_str(&format!("<{}>", singular(name)));
+            for (key, value) in members(text) {
+                element(&key, &value, xml);
+            }
+            xml.push_str(&format!("</{}>", singular(name)));
+        } else if text.starts_with('[') {
+            let items: Vec<Box<RawValue>> = serde_json::from_str(text).unwrap_or_default();
+            for item in items {
+                element(singular(name), &item, xml);
+            }
+        } else if text.starts_with('"') {
+            let value: String = serde_json::from_str(text).unwrap_or_default();
+            xml.push_str(&format!("<{name}>{}</{name}>", escape(&value)));
+        } else if text != "null" {
+            xml.push_str(&format!("<{name}>{text}</{name}>"));
+        }
+    }
+    if serde_json::from_str::<Value>(json).is_err() {
+        return json.to_string();
+    }
+    let mut xml =
+        String::from(r#"<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
+    if json.trim_start().starts_with('{') {
+        for (key, value) in members(json) {
+            element(&key, &value, &mut xml);
+        }
+    }
+    xml.push_str("</LifecycleConfiguration>");
+    xml
+}
+
+/// Every document of the table, sent to RGW the way Rook sends it (the
+/// suite's S3 client writes the XML of what Rook decodes; what Rook cannot
+/// decode goes as written): the gateway answers exactly what the table says,
+/// and takes every rule of an accepted document.
+#[test]
+fn lifecycle_cases_against_rgw() {
+    let env = s3_env();
+    let admin = client(&env.endpoint, &env.access_key, &env.secret_key);
+    let bucket = format!("lifecycle-cases-{}", std::process::id());
+    let mut wrong = Vec::new();
+    let mut sent = 0;
+    block_on(async {
+        admin.create_bucket(&bucket).await.unwrap();
+        for case in lifecycle::cases::cases() {
+            let reading = lifecycle::check(&case.document);
+            let readable = reading
+                .lifecycle
+                .as_ref()
+                .filter(|_| !reading.is_unreadable());
+            let answer = match readable {
+                Some(l) => admin.put_lifecycle(&bucket, l).await,
+                None => {
+                    let literal = literal_document(&case.document);
+                    admin.put_lifecycle_document(&bucket, literal).await
+                }
+            };
+            sent += 1;
+            let matches = match (&answer, case.rgw) {
+                (Ok(()), Gateway::Accepts) => true,
+                (
+                    Err(S3Error::Server {
+                        status: 400, code, ..
+                    }),
+                    Gateway::Refuses(expected),
+                ) => code == expected,
+                _ => false,
+            };
+            if !matches {
+                wrong.push(format!(
+                    "{}: table says {:?}, RGW answered {answer:?}",
+                    case.name, case.rgw
+                ));
+                continue;
+            }
+            if let (Ok(()), Some(l)) = (&answer, readable) {
+                let stored = admin
+                    .get_lifecycle(&bucket)
+                    .await
+                    .unwrap()
+                    .unwrap_or_default();
+                if stored.rules.len() != l.rules.len() {
+                    wrong.push(format!(
+                        "{}: sent {} rules, RGW holds {}",
+                        case.name,
+                        l.rules.len(),
+                        stored.rules.len()
+                    ));
+                }
+            }
+        }
+        admin.delete_lifecycle(&bucket).await.unwrap();
+        admin.delete_bucket(&bucket).await.unwrap();
+    });
+    assert!(sent > 80, "only {sent} cases");
+    assert!(
+        wrong.is_empty(),
+        "the table and RGW disagree:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// A claim as a user writes it.
+fn claim(ns: &str, name: &str, lifecycle: &str) -> String {
+    format!(
+        "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  generateBucketName: {name}\n  storageClassName: ceph-bucket\n  additionalConfig:\n    bucketLifecycle: '{lifecycle}'\n"
+    )
+}
+
+const DAYS_0: &str =
+    r#"{"Rules":[{"ID":"expire-0d","Status":"Enabled","Filter":{},"Expiration":{"Days":0}}]}"#;
+const DAYS_0_MESSAGE: &str = "bucketLifecycle rule 'expire-0d' Expiration.Days is 0, below 1; S3 and RGW refuse the whole document (InvalidArgument), so Rook applies none of it";
+
+/// The claim's bucket findings in a report, as (code, severity, message)
+/// (status also judges every object for GitOps: those are not this test's).
+fn findings_of(report: &Value, claim: &str) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["object"]["kind"] == "ObjectBucketClaim" && f["object"]["name"] == claim)
+        .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with("bucket.")))
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (text("code"), text("severity"), text("message"))
+        })
+        .collect()
+}
+
+/// The issue's fault (`Days: 0`) through every command: `list` no longer
+/// prints "expire 0d", `status` and `list` report the same exact finding,
+/// `describe` shows it, `check` fails the lifecycle step, and `create` refuses
+/// to write such a lifecycle.
+#[test]
+fn an_invalid_lifecycle_is_reported_by_every_command() {
+    let env = s3_env();
+    let ns = TestNamespace::new("bkt-lc");
+    let n = &ns.name;
+    let valid =
+        r#"{"Rules":[{"ID":"expire-7d","Status":"Enabled","Filter":{},"Expiration":{"Days":7}}]}"#;
+    apply(&claim(n, "zero", valid));
+    apply(&claim(
+        n,
+        "typo",
+        r#"{"Rules":[{"ID":"abort","Status":"Enabled","Filter":{},"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1},"Expiraton":{"Days":30}}]}"#,
+    ));
+    apply(&format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rook-ceph-operator-config\n  namespace: {n}\ndata:\n  ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS: maxObjects,maxSize,bucketLifecycle\n"
+    ));
+    provision(&env, n, "zero", true);
+    provision(&env, n, "typo", true);
+    // Then someone edits the Bound claim to expire after 0 days: Rook fails to
+    // set it (the gateway refuses it) and the bucket keeps the old lifecycle.
+    apply(&claim(n, "zero", DAYS_0));
+
+    let output = dp(BUCKETS, &["list", "-n", n, "--operator-namespace", n]);
+    let table = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{table}{}", stderr(&output));
+    assert!(!table.contains("expire 0d"), "{table}");
+    assert!(
+        table.contains("invalid: rule 'expire-0d' Expiration.Days"),
+        "{table}"
+    );
+    assert!(table.contains("1 rule: abort multipart 1d"), "{table}");
+
+    let output = dp(
+        BUCKETS,
+        &["list", "-n", n, "--operator-namespace", n, "-o", "json"],
+    );
+    let listed: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let zero_findings = vec![(
+        "bucket.lifecycle-invalid".to_string(),
+        "critical".to_string(),
+        DAYS_0_MESSAGE.to_string(),
+    )];
+    assert_eq!(findings_of(&listed, "zero"), zero_findings);
+    assert_eq!(
+        findings_of(&listed, "typo"),
+        vec![(
+            "bucket.lifecycle-ignored-field".to_string(),
+            "warning".to_string(),
+            "bucketLifecycle rule 'abort' Expiraton is not a field of an S3 lifecycle rule; Rook's decoder drops it without a word (it knows ID, Status, Prefix, Filter, Expiration, Transitions, NoncurrentVersionExpiration, NoncurrentVersionTransitions, AbortIncompleteMultipartUpload)".to_string()
+        )]
+    );
+    let zero = listed["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "zero")
+        .unwrap();
+    assert_eq!(zero["expireDays"], Value::Null);
+
+    // status reads the same claims through the same checks.
+    let output = dp(STATUS, &["-n", n, "-o", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        findings_of(&report, "zero"),
+        zero_findings,
+        "{}",
+        stderr(&output)
+    );
+
+    let output = dp(
+        BUCKETS,
+        &["describe", "zero", "-n", n, "--operator-namespace", n],
+    );
+    let text = stdout(&output);
+    assert!(text.contains(DAYS_0_MESSAGE), "{text}");
+    assert!(text.contains("set Expiration.Days to 1 or more"), "{text}");
+
+    let output = dp(BUCKETS, &["check", "zero", "-n", n]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
+    assert!(
+        text.contains("the claim's bucketLifecycle is not a valid S3 lifecycle document: Rules[0].Expiration.Days is 0, below 1"),
+        "{text}"
+    );
+
+    // create: one line, exit 2, nothing written, before the cluster is asked anything.
+    for (flag, value, field) in [
+        ("--expire-days", "0", "Expiration.Days is 0, below 1"),
+        (
+            "--abort-multipart-days",
+            "-1",
+            "DaysAfterInitiation is -1, below 1",
+        ),
+        (
+            "--noncurrent-expire-days",
+            "2147483648",
+            "NoncurrentDays is 2147483648, above S3's largest (2147483647)",
+        ),
+    ] {
+        let arg = format!("{flag}={value}");
+        let output = dp(
+            BUCKETS,
+            &[
+                "create",
+                "refused",
+                "--storage-class",
+                "ceph-bucket",
+                &arg,
+                "-n",
+                n,
+                "--yes",
+            ],
+        );
+        let err = stderr(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{flag}: {err}{}",
+            stdout(&output)
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(
+            err.contains(field) && err.contains("nothing written") && err.contains(flag),
+            "{err}"
+        );
+        let get = kubectl_output(&["get", "obc", "refused", "-n", n], None);
+        assert!(!get.status.success(), "{flag}: the claim was written");
+    }
+}
