@@ -19,6 +19,7 @@ use crate::platform::bucket::Lifecycle;
 
 pub use multipart::{PART_SIZE, Upload};
 pub use sigv4::Credentials;
+pub use xml::lifecycle_document;
 
 /// Why an S3 call failed, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -23,11 +23,15 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// Rules with a value Rook refuses: the gateway's rules are not judged on them.
+    /// Rules the gateway's rules are not judged on: those with a value Rook
+    /// refuses, and null ones (refused as they are).
     pub fn unreadable_rules(&self) -> BTreeSet<usize> {
         self.problems
             .iter()
-            .filter(|p| p.kind == ProblemKind::Unreadable)
+            .filter(|p| {
+                p.kind == ProblemKind::Unreadable
+                    || (p.kind == ProblemKind::Refused && p.field.is_empty())
+            })
             .filter_map(|p| p.rule)
             .collect()
     }
@@ -284,11 +288,17 @@ impl Decoder {
             // A rule Rook cannot read keeps its place, so every index stays the
             // document's; the gateway's rules skip it.
             let decoded = if rule.is_null() {
-                self.unreadable(
-                    "",
-                    "is null; Rook sends no rule for it".into(),
-                    "remove it or write the rule",
-                );
+                // aws-sdk-go skips a nil rule when it validates and writes it as
+                // an empty <Rule/>, which the gateway refuses.
+                self.problems.push(Problem {
+                    kind: ProblemKind::Refused,
+                    rule: Some(index),
+                    rule_id: None,
+                    field: String::new(),
+                    message: "is null; Rook sends it as an empty rule, and S3 and RGW refuse the whole document (MalformedXML), so Rook applies none of it".into(),
+                    fix: "remove it or write the rule".into(),
+                    rgw: Some("MalformedXML"),
+                });
                 None
             } else {
                 self.lifecycle_rule(rule)
