@@ -257,8 +257,7 @@ fn findings_of(report: &Value, claim: &str) -> Vec<(String, String, String)> {
 
 /// The fault (`Days: 0`) through every command: `list` no longer
 /// prints "expire 0d", `status` and `list` report the same exact finding,
-/// `describe` shows it, `check` fails the lifecycle step, and `create` refuses
-/// to write such a lifecycle.
+/// `describe` shows it, and `check` fails the lifecycle step.
 #[test]
 fn an_invalid_lifecycle_is_reported_by_every_command() {
     let env = s3_env();
@@ -343,8 +342,15 @@ fn an_invalid_lifecycle_is_reported_by_every_command() {
         text.contains("the claim's bucketLifecycle is not a valid S3 lifecycle document: Rules[0].Expiration.Days is 0, below 1"),
         "{text}"
     );
+}
 
-    // create: one line, exit 2, nothing written, before the cluster is asked anything.
+/// `buckets create` judges the lifecycle it builds like a claim's: one line
+/// naming the field and the flag, exit 2, and nothing written (the claim does
+/// not exist afterwards).
+#[test]
+fn create_refuses_an_invalid_lifecycle() {
+    let ns = TestNamespace::new("bkt-lc-create");
+    let n = &ns.name;
     for (flag, value, field) in [
         ("--expire-days", "0", "Expiration.Days is 0, below 1"),
         (

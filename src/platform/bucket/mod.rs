@@ -158,7 +158,7 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
 }
 
 /// The most lifecycle findings one claim gets; the last says how many more.
-pub const MAX_LIFECYCLE_FINDINGS: usize = 10;
+pub(crate) const MAX_LIFECYCLE_FINDINGS: usize = 10;
 
 /// The findings about a claim's `bucketLifecycle`: each problem Rook, S3 or
 /// RGW has with it (naming the rule, the field and the fix), and rules out of
@@ -312,6 +312,46 @@ mod tests {
         );
         assert!(
             codes(&check_claim(&unsorted, &ctx(true, true))).contains(&"bucket.lifecycle-unsorted")
+        );
+    }
+
+    /// The issue's fault: `Days: 0` is one critical finding naming the rule, the
+    /// field and the fix; many problems are capped, the last saying how many more.
+    #[test]
+    fn invalid_lifecycle_findings_are_exact_and_capped() {
+        let days_0 = r#"{"Rules":[{"ID":"expire-0d","Status":"Enabled","Filter":{},"Expiration":{"Days":0}}]}"#;
+        let findings = check_claim(
+            &claim("Bound", &[("bucketLifecycle", days_0)]),
+            &ctx(true, true),
+        );
+        let codes_only: Vec<_> = codes(&findings)
+            .into_iter()
+            .filter(|c| c.starts_with("bucket.lifecycle"))
+            .collect();
+        assert_eq!(codes_only, ["bucket.lifecycle-invalid"]);
+        let finding = &findings[0];
+        assert_eq!(finding.severity, Severity::Critical);
+        assert_eq!(
+            finding.message,
+            "bucketLifecycle rule 'expire-0d' Expiration.Days is 0, below 1; S3 and RGW refuse the whole document (InvalidArgument), so Rook applies none of it"
+        );
+        assert_eq!(
+            finding.hint,
+            "set Expiration.Days to 1 or more, or use an Expiration.Date at midnight UTC in spec.additionalConfig.bucketLifecycle"
+        );
+        let rules: Vec<String> = (0..15)
+            .map(|i| format!(r#"{{"ID":"r{i:02}","Status":"Enabled","Filter":{{}},"Expiration":{{"Days":0}}}}"#))
+            .collect();
+        let many = format!(r#"{{"Rules":[{}]}}"#, rules.join(","));
+        let object = ObjectRef::namespaced("ObjectBucketClaim", "ns", "c");
+        let findings = lifecycle_findings(&object, &many);
+        assert_eq!(findings.len(), MAX_LIFECYCLE_FINDINGS);
+        assert!(
+            findings[9]
+                .message
+                .ends_with("(5 more lifecycle problems not shown)"),
+            "{}",
+            findings[9].message
         );
     }
 

@@ -504,7 +504,7 @@ fn join(path: &str, name: &str) -> String {
 
 /// Go's strict RFC 3339 (`time.Time.UnmarshalJSON`): `2027-01-01T00:00:00Z`,
 /// an optional fraction, `Z` or `±hh:mm`; a capital `T`, no date alone.
-pub fn parse_rfc3339(text: &str) -> Option<jiff::Timestamp> {
+pub(crate) fn parse_rfc3339(text: &str) -> Option<jiff::Timestamp> {
     let bytes = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| {
         bytes

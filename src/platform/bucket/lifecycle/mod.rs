@@ -13,7 +13,8 @@ pub mod cases;
 mod decode;
 pub mod rules;
 
-pub use decode::{Reading, parse_rfc3339, read};
+pub(crate) use decode::parse_rfc3339;
+pub use decode::{Reading, read};
 
 use serde::Serialize;
 
@@ -332,7 +333,7 @@ impl Lifecycle {
 }
 
 /// A day as S3 writes it in a summary: `2027-01-01`.
-pub fn day(date: &jiff::Timestamp) -> String {
+pub(crate) fn day(date: &jiff::Timestamp) -> String {
     date.strftime("%Y-%m-%d").to_string()
 }
 

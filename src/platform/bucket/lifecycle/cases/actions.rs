@@ -2,6 +2,7 @@
 
 use super::{Accepts, Case, INVALID, MALFORMED, REQUEST, acting, case, one};
 
+/// Filter forms (a table: long because it has one entry per case).
 pub(super) fn filters() -> Vec<Case> {
     vec![
         case(
@@ -97,6 +98,7 @@ pub(super) fn filters() -> Vec<Case> {
     ]
 }
 
+/// Actions and their bounds (a table: long because it has one entry per case).
 pub(super) fn actions() -> Vec<Case> {
     vec![
         case(

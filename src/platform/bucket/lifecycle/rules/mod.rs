@@ -12,14 +12,14 @@ use std::collections::BTreeSet;
 use super::{Expiration, Lifecycle, LifecycleRule, NoncurrentExpiration, Problem, ProblemKind};
 
 /// The most rules in one configuration (S3; RGW's `rgw_lc_max_rules` default).
-pub const MAX_RULES: usize = 1000;
+pub(crate) const MAX_RULES: usize = 1000;
 /// The longest rule ID: 255 (S3 says characters, RGW counts bytes: bytes it is).
-pub const MAX_ID_BYTES: usize = 255;
+pub(crate) const MAX_ID_BYTES: usize = 255;
 /// S3's numbers of days are `Integer`s; RGW reads them with `atoi`, which keeps
 /// the low 32 bits of a larger one.
-pub const MAX_DAYS: i64 = i32::MAX as i64;
+pub(crate) const MAX_DAYS: i64 = i32::MAX as i64;
 /// `NewerNoncurrentVersions`: S3 keeps 1 to 100 versions.
-pub const MAX_NEWER_VERSIONS: i64 = 100;
+pub(crate) const MAX_NEWER_VERSIONS: i64 = 100;
 
 /// The problems of the rules not in `skip` (rules Rook could not read), then
 /// those of the whole document.
