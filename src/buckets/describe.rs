@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret};
 use kube::api::ListParams;
 use serde::Serialize;
 
@@ -14,7 +14,7 @@ use crate::error::{Error, Exit, Result};
 use crate::findings::{Finding, exit_for};
 use crate::kube::{Cluster, Scope};
 use crate::platform::bucket::{ClaimContext, Lifecycle, check_claim};
-use crate::platform::crds::ObjectBucketClaim;
+use crate::platform::crds::{ObjectBucket, ObjectBucketClaim};
 use crate::render::{Envelope, Metadata};
 
 use super::analyse::{self, ClaimRow};
@@ -61,7 +61,7 @@ pub(super) async fn load_claim(
     name: &str,
 ) -> Result<ObjectBucketClaim> {
     cluster
-        .bucket_claim(namespace, name)
+        .get_opt::<ObjectBucketClaim>(namespace, name)
         .await?
         .ok_or_else(|| Error::NotFound {
             kind: "ObjectBucketClaim".into(),
@@ -95,9 +95,9 @@ pub(super) async fn run(
     let scope = Scope::Namespace(namespace.to_string());
     let all = ListParams::default();
     let (cm, secret, ob, pods, events, (allowed, _)) = tokio::join!(
-        cluster.config_map(namespace, name),
-        cluster.secret(namespace, name),
-        cluster.object_bucket(&ob_name),
+        cluster.get_opt::<ConfigMap>(namespace, name),
+        cluster.get_opt::<Secret>(namespace, name),
+        cluster.get_opt::<ObjectBucket>(namespace, &ob_name),
         cluster.list::<Pod>(&scope, &all),
         cluster.events_for(namespace, "ObjectBucketClaim", name),
         operator_allowed_fields(cluster, &describe.operator_namespace),

@@ -41,7 +41,7 @@ pub(super) async fn operator_allowed_fields(
     namespace: &str,
 ) -> (Option<Vec<String>>, String) {
     match cluster
-        .config_map(namespace, "rook-ceph-operator-config")
+        .get_opt::<k8s_openapi::api::core::v1::ConfigMap>(namespace, "rook-ceph-operator-config")
         .await
     {
         Ok(Some(cm)) => (
@@ -71,7 +71,7 @@ pub(super) async fn run(
     palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let scope = cluster.scope(&args.cluster);
+    let scope = cluster.scope();
     let all = ListParams::default();
     let selected = selector_params(list.selector.as_deref());
     let claim_resource = resources::object_bucket_claim();

@@ -226,7 +226,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         return print_value(out, &args.output.format, &claim).map(|_| Exit::Ok);
     }
     let cluster = Cluster::connect(&args.cluster).await?;
-    let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
+    let namespace = cluster.namespace().to_string();
     match &args.command {
         Command::List(list) => list::run(&cluster, &args, list, &palette, out).await,
         Command::Create(c) => create::run(&cluster, &args, c, &namespace, out).await,

@@ -174,7 +174,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     args.output.accept("quota", &show::FORMATS)?;
     let cluster = Cluster::connect(&args.cluster).await?;
-    let scope = cluster.scope(&args.cluster);
+    let scope = cluster.scope();
     cluster.require_namespace(&scope).await?;
     let selector = args.node_selector.as_deref();
     let (gathered, metrics) = if args.usage {

@@ -310,7 +310,7 @@ pub async fn run(
         ));
     }
     let cluster = Cluster::connect(cluster_args).await?;
-    let namespace = cluster.namespace_or_default(cluster_args.namespace.as_deref());
+    let namespace = cluster.namespace().to_string();
     let scope = Scope::Namespace(namespace.clone());
     let all = ListParams::default();
     let active = super::active_pods();

@@ -98,7 +98,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let cluster = Cluster::connect(&args.cluster).await?;
     let scope = match &args.namespace_selector {
         Some(_) => crate::kube::Scope::All,
-        None => cluster.scope(&args.cluster),
+        None => cluster.scope(),
     };
     let selector = args.namespace_selector.as_deref();
     cluster.require_namespace(&scope).await?;
@@ -188,8 +188,8 @@ async fn probe(
     cluster: &Cluster,
     snapshot: &Snapshot,
     url: Option<&str>,
-) -> crate::kube::engine::EngineProbe {
-    use crate::kube::engine::{EngineProbe, probe_trino};
+) -> crate::trino::probe::EngineProbe {
+    use crate::trino::probe::{EngineProbe, probe_trino};
     let timeout = Duration::from_secs(10);
     if let Some(url) = url {
         return probe_trino(url, timeout, false).await;

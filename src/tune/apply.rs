@@ -4,13 +4,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
+use futures::TryFutureExt;
+
 use k8s_openapi::api::apps::v1::Deployment;
 
 use crate::cli::{Go, OutputFormat};
 use crate::error::{Error, Exit, Result};
-use crate::kube::Cluster;
+use crate::kube::{Cluster, WriteMode};
 use crate::platform::crds::SparkApplication;
 use crate::render::Metadata;
+use k8s_openapi::api::core::v1::ConfigMap;
 
 use super::gather::{gather, sized_plan};
 use super::plan::{self, Inputs};
@@ -195,20 +198,33 @@ pub(super) async fn apply(
 
     // Everything through the API server's dry run first: never half-applied, and
     // a field another manager owns stops the apply here (unless --force-conflicts).
-    let force = args.force_conflicts;
+    let mode = WriteMode::new(args.force_conflicts);
     for (name, body) in &deployment_bodies_by_name {
         cluster
-            .apply_deployment(namespace, name, body, true, force)
+            .apply::<Deployment>(namespace, name, body, mode.dry_run())
+            .map_ok(|_| ())
             .await?;
     }
     for (cm, data) in &cm_data {
         cluster
-            .apply_config_map_data(namespace, cm, data, true, force)
+            .apply::<ConfigMap>(
+                namespace,
+                cm,
+                &config_map_data(namespace, cm, data),
+                mode.dry_run(),
+            )
+            .map_ok(|_| ())
             .await?;
     }
     for (name, patch) in &app_patches {
         cluster
-            .patch_spark_application(namespace, name, patch, true)
+            .patch_merge::<SparkApplication>(
+                namespace,
+                name,
+                &serde_json::json!({"spec": patch}),
+                mode.dry_run(),
+            )
+            .map_ok(|_| ())
             .await?;
     }
     let backup_name = format!(
@@ -219,7 +235,12 @@ pub(super) async fn apply(
         serde_json::to_string_pretty(&backup).map_err(|e| Error::Config(e.to_string()))?;
     let backup_data = BTreeMap::from([("backup.json".to_string(), backup_json)]);
     cluster
-        .create_backup(namespace, &backup_name, backup_data.clone(), true)
+        .create::<ConfigMap>(
+            namespace,
+            &super::rollback::backup_config_map(namespace, &backup_name, &backup_data),
+            mode.dry_run(),
+        )
+        .map_ok(|_| ())
         .await?;
     match args.write.go_ahead(&format!(
         "Apply {} change(s) to namespace {namespace}?",
@@ -242,24 +263,37 @@ pub(super) async fn apply(
         Go::Write => {}
     }
     cluster
-        .create_backup(namespace, &backup_name, backup_data, false)
+        .create::<ConfigMap>(
+            namespace,
+            &super::rollback::backup_config_map(namespace, &backup_name, &backup_data),
+            mode,
+        )
+        .map_ok(|_| ())
         .await?;
     let written = async {
         for (cm, data) in &cm_data {
             cluster
-                .apply_config_map_data(namespace, cm, data, false, force)
+                .apply::<ConfigMap>(namespace, cm, &config_map_data(namespace, cm, data), mode)
+                .map_ok(|_| ())
                 .await?;
             writeln!(out, "configmap/{cm} applied ({} file(s))", data.len())?;
         }
         for (name, patch) in &app_patches {
             cluster
-                .patch_spark_application(namespace, name, patch, false)
+                .patch_merge::<SparkApplication>(
+                    namespace,
+                    name,
+                    &serde_json::json!({"spec": patch}),
+                    mode,
+                )
+                .map_ok(|_| ())
                 .await?;
             writeln!(out, "sparkapplication/{name} patched")?;
         }
         for (name, body) in &deployment_bodies_by_name {
             cluster
-                .apply_deployment(namespace, name, body, false, force)
+                .apply::<Deployment>(namespace, name, body, mode)
+                .map_ok(|_| ())
                 .await?;
             writeln!(out, "deployment/{name} resized")?;
         }
@@ -272,7 +306,9 @@ pub(super) async fn apply(
         writeln!(out, "apply failed; restoring from configmap/{backup_name}")?;
         return match restore(cluster, namespace, &backup, true, out).await {
             Ok(()) => {
-                cluster.delete_config_map(namespace, &backup_name).await?;
+                cluster
+                    .delete::<ConfigMap>(namespace, &backup_name, None, WriteMode::default())
+                    .await?;
                 Err(error)
             }
             Err(undo) => Err(Error::Config(format!(
@@ -289,6 +325,20 @@ pub(super) async fn apply(
         restart(cluster, namespace, &affected, args.timeout, out).await?;
     }
     Ok(Exit::Ok)
+}
+
+/// The server-side apply body of ConfigMap `name` that sets only `data`'s keys.
+fn config_map_data(
+    namespace: &str,
+    name: &str,
+    data: &BTreeMap<String, String>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": namespace},
+        "data": data,
+    })
 }
 
 /// A merge patch that turns `old` into `new`, and the one that turns it back.

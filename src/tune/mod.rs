@@ -45,7 +45,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         ));
     }
     let cluster = Cluster::connect(&args.cluster).await?;
-    let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
+    let namespace = cluster.namespace().to_string();
     match &args.command {
         Command::Plan(plan_args) => {
             let now = jiff::Timestamp::now();

@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use crate::cli::{Go, Palette};
 use crate::error::{Error, Exit, Result};
-use crate::kube::{Cluster, Scope};
+use crate::kube::{Cluster, Scope, TUNE_BACKUP_LABEL, WriteMode, resources};
+use crate::platform::crds::SparkApplication;
 
 use super::{RollbackArgs, plan};
 
@@ -140,7 +141,7 @@ pub(super) async fn rollback(
     palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let backups = cluster.backups(namespace).await?;
+    let backups = backups(cluster, namespace).await?;
     let chosen = match &args.backup {
         Some(name) => backups
             .iter()
@@ -186,8 +187,11 @@ pub(super) async fn rollback(
         .collect();
     let mut specs: BTreeMap<String, Value> = BTreeMap::new();
     for app in backup.applied_spark_applications.keys() {
-        if let Some(spec) = cluster.spark_application_spec(namespace, app).await? {
-            specs.insert(app.clone(), spec);
+        if let Some(found) = cluster
+            .get_opt_as::<Value>(&resources::spark_application(), namespace, app)
+            .await?
+        {
+            specs.insert(app.clone(), found["spec"].clone());
         }
     }
     let mut edits = config_map_edits(&backup, &data)?;
@@ -256,16 +260,33 @@ pub(super) async fn rollback(
         let mut restored = cm.clone();
         let cm_name = cm.metadata.name.clone().unwrap_or_default();
         restored.data = backup.config_maps.get(&cm_name).cloned();
-        cluster.replace_config_map(&restored, true).await?;
+        cluster
+            .replace::<ConfigMap>(
+                namespace,
+                &cm_name,
+                &restored,
+                WriteMode::default().dry_run(),
+            )
+            .await?;
     }
     for (app, patch) in &backup.spark_applications {
         cluster
-            .patch_spark_application(namespace, app, patch, true)
+            .patch_merge::<SparkApplication>(
+                namespace,
+                app,
+                &serde_json::json!({"spec": patch}),
+                WriteMode::default().dry_run(),
+            )
             .await?;
     }
     for (deployment, body) in &backup.deployments {
         cluster
-            .apply_deployment(namespace, deployment, body, true, args.force)
+            .apply::<Deployment>(
+                namespace,
+                deployment,
+                body,
+                WriteMode::new(args.force).dry_run(),
+            )
             .await?;
     }
     match args.write.go_ahead(&format!(
@@ -296,7 +317,9 @@ pub(super) async fn rollback(
         let mut restored = cm.clone();
         let cm_name = cm.metadata.name.clone().unwrap_or_default();
         restored.data = backup.config_maps.get(&cm_name).cloned();
-        cluster.replace_config_map(&restored, false).await?;
+        cluster
+            .replace::<ConfigMap>(namespace, &cm_name, &restored, WriteMode::default())
+            .await?;
         writeln!(out, "configmap/{cm_name} restored")?;
     }
     let rest = Backup {
@@ -306,7 +329,9 @@ pub(super) async fn rollback(
         ..Backup::default()
     };
     restore(cluster, namespace, &rest, args.force, out).await?;
-    cluster.delete_config_map(namespace, &name).await?;
+    cluster
+        .delete::<ConfigMap>(namespace, &name, None, WriteMode::default())
+        .await?;
     writeln!(out, "backup configmap/{name} used and removed")?;
     if args.restart {
         let deployments = cluster
@@ -322,6 +347,36 @@ pub(super) async fn rollback(
     Ok(Exit::Ok)
 }
 
+/// The tune backups in a namespace, oldest first.
+async fn backups(cluster: &Cluster, namespace: &str) -> Result<Vec<ConfigMap>> {
+    let scope = Scope::Namespace(namespace.to_string());
+    let params = ListParams::default().labels(&format!("{TUNE_BACKUP_LABEL}=true"));
+    let mut items = cluster
+        .list::<ConfigMap>(&scope, &params)
+        .await?
+        .require("configmaps", &scope)?;
+    items.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    Ok(items)
+}
+
+/// The backup ConfigMap that `tune rollback` restores from.
+pub(super) fn backup_config_map(
+    namespace: &str,
+    name: &str,
+    data: &BTreeMap<String, String>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "labels": {TUNE_BACKUP_LABEL: "true", "app.kubernetes.io/managed-by": crate::kube::FIELD_MANAGER},
+        },
+        "data": data,
+    })
+}
+
 /// Reads ConfigMap `name`, which a backup holds; when it is gone, the error's
 /// hint says that `backup` (how the message names it) is kept.
 async fn backed_up_config_map(
@@ -331,7 +386,7 @@ async fn backed_up_config_map(
     backup: &str,
 ) -> Result<ConfigMap> {
     cluster
-        .config_map(namespace, name)
+        .get_opt::<ConfigMap>(namespace, name)
         .await?
         .ok_or_else(|| Error::NotFound {
             kind: "ConfigMap".into(),
@@ -354,18 +409,25 @@ pub(super) async fn restore(
     for (cm, data) in &backup.config_maps {
         let mut current = backed_up_config_map(cluster, namespace, cm, "the backup").await?;
         current.data = Some(data.clone());
-        cluster.replace_config_map(&current, false).await?;
+        cluster
+            .replace::<ConfigMap>(namespace, cm, &current, WriteMode::default())
+            .await?;
         writeln!(out, "configmap/{cm} restored")?;
     }
     for (app, patch) in &backup.spark_applications {
         cluster
-            .patch_spark_application(namespace, app, patch, false)
+            .patch_merge::<SparkApplication>(
+                namespace,
+                app,
+                &serde_json::json!({"spec": patch}),
+                WriteMode::default(),
+            )
             .await?;
         writeln!(out, "sparkapplication/{app} restored")?;
     }
     for (deployment, body) in &backup.deployments {
         cluster
-            .apply_deployment(namespace, deployment, body, false, force)
+            .apply::<Deployment>(namespace, deployment, body, WriteMode::new(force))
             .await?;
         writeln!(out, "deployment/{deployment} restored")?;
     }
@@ -382,13 +444,16 @@ pub(super) async fn restart(
 ) -> Result<()> {
     let at = jiff::Timestamp::now().to_string();
     for name in names {
-        cluster.restart_deployment(namespace, name, &at).await?;
+        let body = serde_json::json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": at}}}}});
+        cluster
+            .patch_merge::<Deployment>(namespace, name, &body, WriteMode::default())
+            .await?;
         writeln!(out, "deployment/{name} restarting")?;
     }
     let deadline = tokio::time::Instant::now() + timeout;
     for name in names {
         loop {
-            let d = cluster.tune_deployment(namespace, name).await?;
+            let d: Deployment = cluster.get(namespace, name).await?;
             let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
             let status = d.status.clone().unwrap_or_default();
             let updated = status.updated_replicas.unwrap_or(0);
