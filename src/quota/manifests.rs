@@ -236,11 +236,42 @@ fn int_at(m: &Manifest, pointer: &str, default: i64) -> i64 {
         .unwrap_or(default)
 }
 
+/// The most pods the manifests may ask for, all workloads together: the
+/// 150,000 pods Kubernetes is tested to run in one cluster (its scalability
+/// thresholds). More can never fit, and the check places pods one by one, so a
+/// count is bounded here, before anything is allocated for it.
+pub const MAX_PODS: i64 = 150_000;
+
+/// Refuses a pod count no cluster can run (negative, or above [`MAX_PODS`]
+/// with what came before it), in one line naming the object.
+fn bounded_count(m: &Manifest, role: &str, count: i64, so_far: &mut i64) -> Result<()> {
+    let what = format!("{} {} ({role})", kind_of(m), name_of(m));
+    if count < 0 {
+        return Err(input_error(
+            m,
+            format!("{what}: a pod count of {count} is negative"),
+        ));
+    }
+    *so_far = so_far.saturating_add(count);
+    if *so_far > MAX_PODS {
+        return Err(input_error(
+            m,
+            format!(
+                "{what}: {count} pods ({} with the workloads before it) is more than a Kubernetes cluster runs ({MAX_PODS}, its scalability limit); nothing checked",
+                *so_far
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Turns the manifests into workloads. Objects that run no pods (ConfigMaps,
 /// Services...) are skipped, except ResourceQuota/LimitRange, returned apart.
-/// `node_count` is how many pods a DaemonSet makes.
+/// `node_count` is how many pods a DaemonSet makes. Pod counts are bounded
+/// ([`MAX_PODS`]).
 pub fn workloads(manifests: &[Manifest], node_count: i64) -> Result<Vec<Workload>> {
     let mut out = Vec::new();
+    let mut pods_so_far = 0i64;
     for m in manifests {
         let kind = kind_of(m).to_string();
         let shapes = match kind.as_str() {
@@ -279,6 +310,9 @@ pub fn workloads(manifests: &[Manifest], node_count: i64) -> Result<Vec<Workload
         if name_of(m).is_empty() {
             return Err(input_error(m, format!("a {kind} has no metadata.name")));
         }
+        for shape in &shapes {
+            bounded_count(m, &shape.role, shape.count, &mut pods_so_far)?;
+        }
         out.push(Workload {
             kind,
             name: name_of(m).to_string(),
@@ -315,7 +349,9 @@ pub fn spark_pod_memory_mib(
         None => {
             let factor: Quantity = factor.unwrap_or("0.1").parse().ok()?;
             // (factor × memory).toInt, exactly: factor in nano-units.
-            let scaled = (i128::from(memory_mib) * factor.nanos() / 1_000_000_000) as u64;
+            // Saturating: a manifest's factor or size may be absurd (bounded, not a panic).
+            let scaled = i128::from(memory_mib).saturating_mul(factor.nanos()) / 1_000_000_000;
+            let scaled = u64::try_from(scaled.max(0)).unwrap_or(u64::MAX);
             scaled.max(MIN_OVERHEAD_MIB)
         }
     };
@@ -323,7 +359,11 @@ pub fn spark_pod_memory_mib(
         Some(text) => spark_size_mib(text)?,
         None => 0,
     };
-    Some(memory_mib + overhead_mib + pyspark_mib)
+    Some(
+        memory_mib
+            .saturating_add(overhead_mib)
+            .saturating_add(pyspark_mib),
+    )
 }
 
 /// A Spark memory setting in MiB: JVM suffixes (`4g`, `512m`, also `4gb`), and a
@@ -509,6 +549,45 @@ mod tests {
         assert_eq!(r.limits["cpu"], "2".parse().unwrap());
         let driver = crate::quota::usage::pod_resources(&w[0].pods[0].spec);
         assert_eq!(driver.requests["memory"], "2432Mi".parse().unwrap());
+    }
+
+    #[test]
+    fn absurd_pod_counts_are_refused_before_anything_is_allocated() {
+        let manifest = |replicas: &str| {
+            Manifest {
+            source: "m.yaml".into(),
+            value: serde_saphyr::from_str(&format!(
+                "kind: Deployment\nmetadata: {{name: a}}\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n      containers: [{{name: c}}]\n"
+            ))
+            .unwrap(),
+        }
+        };
+        let error = workloads(&[manifest("2147483647")], 3)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("Deployment a (pod): 2147483647 pods"),
+            "{error}"
+        );
+        assert!(error.contains("150000"), "{error}");
+        let negative = workloads(&[manifest("-1")], 3).unwrap_err().to_string();
+        assert!(negative.contains("negative"), "{negative}");
+        // Together, too: two halves of too many.
+        let half = manifest("100000");
+        assert!(workloads(&[half.clone(), half], 3).is_err());
+        assert_eq!(
+            workloads(&[manifest("150000")], 3).unwrap()[0].pods[0].count,
+            150_000
+        );
+        assert_eq!(
+            spark_pod_memory_mib(
+                "9223372036854775807",
+                None,
+                Some("1e20"),
+                Some("9223372036854775807")
+            ),
+            Some(u64::MAX)
+        );
     }
 
     #[test]

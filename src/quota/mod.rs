@@ -189,6 +189,10 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         )
     };
     if gathered.nothing_readable() {
+        // A list that failed for another reason than RBAC says that reason.
+        if let crate::kube::Availability::Failed(_) = &gathered.pods.availability {
+            gathered.pods.clone().require("pods", &scope)?;
+        }
         return Err(crate::error::Error::Forbidden {
             user: cluster.user_name().to_string(),
             verb: "list".into(),

@@ -40,6 +40,14 @@ pub enum TrinoError {
     },
     #[error("Trino at {url} sent an answer this client does not understand: {reason}")]
     Protocol { url: String, reason: String },
+    #[error(
+        "Trino at {url} sent {what} larger than {limit}, the most kubectl-dp reads; check that --trino-url is a Trino coordinator"
+    )]
+    TooLarge {
+        url: String,
+        what: &'static str,
+        limit: String,
+    },
     #[error("Trino at {url} failed the query ({error_name}): {message}")]
     Query {
         url: String,
@@ -47,6 +55,15 @@ pub enum TrinoError {
         message: String,
     },
 }
+
+/// The largest answer read from Trino: one page of the client protocol. Trino
+/// sizes its pages by `protocol.v1.target-result-size` (16 MB by default, at
+/// most 128 MB when a client asks), and `/v1/info` is a few hundred bytes; the
+/// body is read through a cap, never collected whole first.
+pub const MAX_RESPONSE: usize = 128 << 20;
+
+/// The most rows [`Client::rows`] keeps (metadata queries: nodes, catalogs).
+pub const MAX_ROWS: usize = 100_000;
 
 /// `GET /v1/info`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,11 +245,23 @@ impl Client {
         deadline: Duration,
     ) -> Result<Vec<Vec<serde_json::Value>>, TrinoError> {
         let mut rows = Vec::new();
+        let mut over = false;
         let outcome = self
             .run(sql, deadline, |row| {
-                rows.push(row.as_array().cloned().unwrap_or_default())
+                if rows.len() < MAX_ROWS {
+                    rows.push(row.as_array().cloned().unwrap_or_default());
+                } else {
+                    over = true;
+                }
             })
             .await?;
+        if over {
+            return Err(TrinoError::TooLarge {
+                url: self.base.clone(),
+                what: "an answer of more rows",
+                limit: format!("{MAX_ROWS} rows"),
+            });
+        }
         match outcome {
             Outcome::Finished { .. } => Ok(rows),
             Outcome::Failed {
@@ -381,11 +410,22 @@ impl Client {
                 .await
                 .map_err(|e| self.transport(&e))?;
             let status = response.status().as_u16();
-            let body = response
-                .into_body()
+            let body = http_body_util::Limited::new(response.into_body(), MAX_RESPONSE)
                 .collect()
                 .await
-                .map_err(|e| self.transport(&e))?
+                .map_err(|e| {
+                    if e.downcast_ref::<http_body_util::LengthLimitError>()
+                        .is_some()
+                    {
+                        TrinoError::TooLarge {
+                            url: self.base.clone(),
+                            what: "an answer",
+                            limit: crate::kube::limits::describe(MAX_RESPONSE),
+                        }
+                    } else {
+                        self.transport(e.as_ref())
+                    }
+                })?
                 .to_bytes();
             Ok((status, body))
         };

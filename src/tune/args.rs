@@ -103,7 +103,7 @@ pub struct PlanArgs {
 #[command(next_help_heading = "Sizing")]
 pub struct SizingArgs {
     /// Number of Trino workers
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = sizing::parse_workers)]
     pub workers: Option<u64>,
 
     /// Container memory of each worker (requests = limits), e.g. 28Gi

@@ -88,7 +88,7 @@ pub async fn sized_plan(
 fn memory_of(d: &Deployment, kind: &str) -> u64 {
     plan::trino_container(d)
         .and_then(|c| crate::platform::workload::resource(c, kind, "memory"))
-        .map(|q| q.units_ceil().max(0) as u64)
+        .map(|q| u64::try_from(q.units_ceil().max(0)).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -116,7 +116,9 @@ async fn sizing_context(
     let workers: Vec<&&Deployment> = trino.iter().filter(|d| plan::role(d) == "worker").collect();
     let coordinator = trino.iter().find(|d| plan::role(d) == "coordinator");
     let current = sizing::Shape {
-        workers: workers.iter().map(|d| replicas(d)).sum(),
+        workers: workers
+            .iter()
+            .fold(0u64, |sum, d| sum.saturating_add(replicas(d))),
         worker_memory: workers.first().map(|d| memory_of(d, "limits")).unwrap_or(0),
         coordinator_memory: coordinator.map(|d| memory_of(d, "limits")).unwrap_or(0),
     };
@@ -128,8 +130,12 @@ async fn sizing_context(
         cluster.list_pod_resources(&crate::kube::Scope::All, &active),
         cluster.list::<ResourceQuota>(&scope, &all),
     )?;
-    let trino_usage =
-        |kind: &str| -> u64 { trino.iter().map(|d| replicas(d) * memory_of(d, kind)).sum() };
+    // Saturating: replicas and sizes come from the cluster and may be absurd.
+    let trino_usage = |kind: &str| -> u64 {
+        trino.iter().fold(0u64, |sum, d| {
+            sum.saturating_add(replicas(d).saturating_mul(memory_of(d, kind)))
+        })
+    };
     let rooms = node_rooms(&nodes.items, &pods.items, ns);
     let rooms_quota = quota_rooms(&quotas.items, &trino_usage);
     Ok((current, rooms, rooms_quota))
@@ -138,7 +144,7 @@ async fn sizing_context(
 /// A quantity in bytes (0 when absent or unreadable).
 fn bytes(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) -> u64 {
     q.and_then(|q| q.0.parse::<crate::platform::quantity::Quantity>().ok())
-        .map(|q| q.units_ceil().max(0) as u64)
+        .map(|q| u64::try_from(q.units_ceil().max(0)).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -184,7 +190,7 @@ pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoo
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
             continue;
         };
-        let requested: u64 = pod
+        let requested = pod
             .spec
             .iter()
             .flat_map(|s| s.containers.iter())
@@ -196,9 +202,9 @@ pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoo
                         .and_then(|r| r.get("memory")),
                 )
             })
-            .sum();
+            .fold(0u64, u64::saturating_add);
         if let Some(room) = rooms.iter_mut().find(|r| r.name == node) {
-            room.used += requested;
+            room.used = room.used.saturating_add(requested);
         }
     }
     rooms

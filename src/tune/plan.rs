@@ -135,7 +135,7 @@ pub fn build_sized(inputs: &Inputs, profile: Profile, shape: &super::sizing::Sha
                     super::rules::gib(shape.coordinator_memory),
                     shape.workers,
                     super::rules::gib(shape.worker_memory),
-                    super::rules::gib(shape.total())
+                    super::rules::gib(shape.total().unwrap_or(u64::MAX))
                 ),
                 edit: Some(Edit::Memory {
                     container: container.name.clone(),
