@@ -221,43 +221,6 @@ fn a_continue_token_sent_twice_ends_the_list_in_one_line() {
 }
 
 #[test]
-fn endless_pages_stop_at_the_page_cap() {
-    // A new token on every page, for ever.
-    let (port, requests) = serve(|path, n, stream| {
-        if path.contains("/namespaces/paging") && !path.contains("/paging/") {
-            json(
-                stream,
-                "200 OK",
-                r#"{"kind":"Namespace","apiVersion":"v1","metadata":{"name":"paging"}}"#,
-            );
-        } else {
-            json(
-                stream,
-                "200 OK",
-                &format!(
-                    r#"{{"kind":"List","apiVersion":"v1","metadata":{{"continue":"t{n}"}},"items":[]}}"#
-                ),
-            );
-        }
-    });
-    let kubeconfig = kubeconfig_for(port, "paging");
-    let output = run_bounded(
-        TUNE,
-        &["plan", "-n", "paging", "--kubeconfig", kubeconfig.as_str()],
-        &[],
-        120,
-    );
-    assert_eq!(code(&output, "tune plan"), 2, "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("more than 2000 pages"),
-        "{}",
-        stderr(&output)
-    );
-    // Three lists at most 2,000 pages each, not one more.
-    assert!(requests.load(Ordering::SeqCst) <= 3 * 2_000 + 5);
-}
-
-#[test]
 fn replicas_no_cluster_runs_are_refused_before_anything_is_allocated() {
     let ns = TestNamespace::new("hostile-replicas");
     let manifest = tempfile_path::write(&format!(

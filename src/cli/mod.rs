@@ -199,9 +199,10 @@ where
             return crate::error::Exit::Failed.into();
         }
     };
-    // Every byte a command writes passes the terminal guard (crate::render::terminal).
-    let stdout: Box<dyn std::io::Write> = Box::new(crate::render::terminal::SafeWriter::new(
-        std::io::BufWriter::new(std::io::stdout()),
+    // Every byte a command writes passes the secret mask (crate::redact) and the
+    // terminal guard (crate::render::terminal).
+    let stdout: Box<dyn std::io::Write> = Box::new(crate::redact::Redacting::new(
+        crate::render::terminal::SafeWriter::new(std::io::BufWriter::new(std::io::stdout())),
     ));
     exit_code(runtime.block_on(command(stdout)))
 }
@@ -215,7 +216,7 @@ pub fn exit_code(outcome: Result<crate::error::Exit>) -> std::process::ExitCode 
         Err(e) => {
             let line = format!(
                 "error: {}\n",
-                crate::render::terminal::escape(&e.to_string())
+                crate::render::terminal::escape(&crate::redact::text(&e.to_string()))
             );
             // A closed stderr must not turn the exit code into a panic's 101.
             let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());

@@ -108,7 +108,7 @@ pub fn load(path: &Path) -> Result<PerfReport> {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::Input {
+    crate::redact::write_file(path, text).map_err(|e| Error::Input {
         path: path.to_path_buf(),
         reason: format!("cannot write it: {e}"),
     })

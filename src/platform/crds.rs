@@ -143,6 +143,8 @@ pub struct SparkSpec {
     pub executor: SparkPod,
     /// `dynamicAllocation`, as given.
     pub dynamic_allocation: Option<Value>,
+    /// `arguments`, as given (read for literal secrets: `--password x`).
+    pub arguments: Option<Value>,
 }
 
 /// A driver or executor pod's sizing.
@@ -161,6 +163,8 @@ pub struct SparkPod {
     pub instances: Option<i64>,
     /// The application's labels.
     pub labels: BTreeMap<String, String>,
+    /// `env`, as given (read for literal secrets).
+    pub env: Option<Value>,
 }
 
 /// The application's status.

@@ -59,6 +59,10 @@ pub struct PlanArgs {
     /// With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns
     #[arg(long)]
     pub force_conflicts: bool,
+
+    /// With --apply: apply even when quotas, LimitRanges or nodes could not be read (RBAC)
+    #[arg(long)]
+    pub unchecked: bool,
 }
 
 /// The namespace's totals and the headroom asked for.
@@ -295,6 +299,24 @@ pub(super) fn comparable_limit_range(l: &LimitRange) -> LimitRange {
     out
 }
 
+/// What the proposal could not see (pure): each of `nodes`, `quotas` and
+/// `ranges` that was not read in full, with why.
+pub fn not_checked(
+    nodes: &Listing<Node>,
+    quotas: &Listing<ResourceQuota>,
+    ranges: &Listing<LimitRange>,
+) -> Vec<String> {
+    [
+        ("nodes", &nodes.availability),
+        ("resourcequotas", &quotas.availability),
+        ("limitranges", &ranges.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| **a != crate::kube::Availability::Available)
+    .map(|(what, a)| format!("{what} ({})", a.describe()))
+    .collect()
+}
+
 /// Runs `quota plan`: prints the proposal, or applies it with `--apply`.
 pub async fn run(
     cluster_args: &ClusterArgs,
@@ -343,8 +365,9 @@ pub async fn run(
             _ => format!("{namespace}-limits"),
         },
     );
+    let not_checked = not_checked(&nodes, &quotas, &ranges);
     let pod_refs: Vec<&Pod> = pods.iter().collect();
-    let plan = propose(
+    let mut plan = propose(
         &namespace,
         &pod_refs,
         &largest_node,
@@ -356,6 +379,9 @@ pub async fn run(
         names,
         jiff::Timestamp::now(),
     );
+    plan.summary.extend(not_checked.iter().map(|what| {
+        format!("not checked: {what}; the proposal cannot see it (bind deploy/rbac/kubectl-dp-read.yaml)")
+    }));
 
     let server_dry_run = args.dry_run == Some(DryRun::Server);
     if !args.apply && !server_dry_run {
@@ -363,6 +389,14 @@ pub async fn run(
     }
     if args.apply && args.dry_run == Some(DryRun::Client) {
         return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
+    }
+    // Not read is never "nothing there": a quota this cannot see may exist, and
+    // this one would stand beside it.
+    if !not_checked.is_empty() && !args.unchecked {
+        return Err(Error::Config(format!(
+            "not checked: {}; a ResourceQuota or LimitRange may already exist that the proposal would stand beside; nothing written; bind deploy/rbac/kubectl-dp-read.yaml, or pass --unchecked to apply anyway",
+            not_checked.join(", ")
+        )));
     }
     super::apply::apply(&cluster, &namespace, &plan, &args, palette, out).await
 }

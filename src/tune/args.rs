@@ -117,6 +117,10 @@ pub struct SizingArgs {
     /// Memory for all Trino pods together; sizes the workers when --worker-memory is not given
     #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
     pub budget: Option<u64>,
+
+    /// Size even when nodes, pods or quotas could not be read (RBAC): what was not read is not checked
+    #[arg(long)]
+    pub unchecked: bool,
 }
 
 impl SizingArgs {
@@ -127,6 +131,7 @@ impl SizingArgs {
             worker_memory: self.worker_memory,
             coordinator_memory: self.coordinator_memory,
             budget: self.budget,
+            unchecked: self.unchecked,
         }
     }
 }

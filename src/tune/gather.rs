@@ -79,9 +79,30 @@ pub async fn sized_plan(
     if request.is_empty() {
         return Ok(Ok(plan::build(inputs, profile)));
     }
-    let (current, nodes, quotas) = sizing_context(cluster, inputs).await?;
-    Ok(sizing::size(request, current, &nodes, &quotas)
-        .map(|shape| plan::build_sized(inputs, profile, &shape)))
+    let (current, nodes, quotas, not_checked) = sizing_context(cluster, inputs).await?;
+    // What RBAC hid is never "fits": refused, unless --unchecked (then named).
+    if !not_checked.is_empty() && !request.unchecked {
+        return Ok(Err(vec![format!(
+            "not checked: {}; without them the size cannot be said to fit; bind deploy/rbac/kubectl-dp-read.yaml, or pass --unchecked to size without them",
+            not_checked.join(", ")
+        )]));
+    }
+    Ok(
+        sizing::size(request, current, &nodes, &quotas).map(|shape| {
+            let mut plan = plan::build_sized(inputs, profile, &shape);
+            plan.notes
+                .extend(not_checked.iter().map(|what| super::model::Note {
+                    object: crate::findings::ObjectRef::new("Namespace", None, &inputs.namespace),
+                    file: None,
+                    line: None,
+                    code: "cluster.not-checked".into(),
+                    message: format!(
+                        "{what}: not checked (--unchecked): the size was not checked against it"
+                    ),
+                }));
+            plan
+        }),
+    )
 }
 
 /// A Trino Deployment's container memory (`limits` or `requests`), in bytes.
@@ -96,7 +117,12 @@ fn memory_of(d: &Deployment, kind: &str) -> u64 {
 async fn sizing_context(
     cluster: &Cluster,
     inputs: &Inputs,
-) -> Result<(sizing::Shape, Vec<sizing::NodeRoom>, Vec<sizing::QuotaRoom>)> {
+) -> Result<(
+    sizing::Shape,
+    Vec<sizing::NodeRoom>,
+    Vec<sizing::QuotaRoom>,
+    Vec<String>,
+)> {
     let ns = inputs.namespace.as_str();
     let trino: Vec<&Deployment> = inputs
         .deployments
@@ -138,7 +164,16 @@ async fn sizing_context(
     };
     let rooms = node_rooms(&nodes.items, &pods.items, ns);
     let rooms_quota = quota_rooms(&quotas.items, &trino_usage);
-    Ok((current, rooms, rooms_quota))
+    let not_checked: Vec<String> = [
+        ("nodes", &nodes.availability),
+        ("pods", &pods.availability),
+        ("resourcequotas", &quotas.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| **a != crate::kube::Availability::Available)
+    .map(|(what, a)| format!("{what} ({})", a.describe()))
+    .collect();
+    Ok((current, rooms, rooms_quota, not_checked))
 }
 
 /// A quantity in bytes (0 when absent or unreadable).

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod args;
+pub mod backup;
 pub mod export;
 pub mod gather;
 pub mod model;
@@ -123,11 +124,46 @@ async fn export(
         ExportFormat::Kustomize => export::kustomize(&inputs, &plan)?,
         ExportFormat::HelmValues => export::helm_values(&inputs, &plan)?,
     };
-    export::write(&args.dir, &files)?;
+    let placeholders = export::write(&args.dir, &files)?;
     for file in &files {
         writeln!(out, "wrote {}", args.dir.join(&file.path).display())?;
     }
+    write_placeholders(namespace, &placeholders, out)?;
     Ok(Exit::Ok)
+}
+
+/// Says which Secret the exported placeholders read from, and how to make it.
+fn write_placeholders(
+    namespace: &str,
+    placeholders: &[crate::redact::literals::Placeholder],
+    out: &mut dyn Write,
+) -> Result<()> {
+    if placeholders.is_empty() {
+        return Ok(());
+    }
+    let secret = export::secret_name(namespace);
+    writeln!(
+        out,
+        "{} written as placeholders, never copied:",
+        crate::render::count(placeholders.len(), "secret value was", "secret values were")
+    )?;
+    let mut keys: Vec<&str> = Vec::new();
+    for p in placeholders {
+        writeln!(out, "  {} -> {}", p.replaced, p.env)?;
+        if !keys.contains(&p.env.as_str()) {
+            keys.push(&p.env);
+        }
+    }
+    let literals: Vec<String> = keys
+        .iter()
+        .map(|k| format!("--from-literal={k}=..."))
+        .collect();
+    writeln!(
+        out,
+        "create Secret {secret} in namespace {namespace} with those keys (`kubectl create secret generic {secret} -n {namespace} {}`) and expose it to the Trino pods as environment variables (envFrom); jvm.config does not read the environment: pass such -D options through JAVA_TOOL_OPTIONS",
+        literals.join(" ")
+    )?;
+    Ok(())
 }
 
 /// Why a requested size does not fit, as text or the `TuneSizing` envelope.
@@ -143,7 +179,16 @@ fn write_failures(
             crate::render::structured(out, f, &Envelope::new("TuneSizing", metadata, body))
         }
         _ => {
-            writeln!(out, "the requested size does not fit:")?;
+            let unchecked = failures.iter().any(|f| f.starts_with("not checked"));
+            writeln!(
+                out,
+                "the requested size {}:",
+                if unchecked {
+                    "could not be checked"
+                } else {
+                    "does not fit"
+                }
+            )?;
             for failure in failures {
                 writeln!(out, "  {failure}")?;
             }

@@ -1,6 +1,14 @@
-//! `kubectl dp tune rollback`: restores exactly what an apply replaced, after
-//! checking that nobody changed those objects since (their edit would be lost),
-//! and the restart of the Trino Deployments both `apply` and `rollback` offer.
+//! `kubectl dp tune rollback`: restores what an apply changed, and nothing else.
+//!
+//! - The backup is trusted only when every object it covers carries its seal
+//!   (`backup.rs`): a ConfigMap that merely looks like a backup is refused.
+//! - Only tune's fields are written back (ConfigMap files tune rewrites, its
+//!   Spark settings, a Deployment's replicas and Trino memory), built from the
+//!   backup's types: never an image, command, security context or account.
+//! - An object changed since the apply is shown with what would be lost, and
+//!   kept unless `--force`.
+//! - Every write carries the resourceVersion read for the diff, and one that
+//!   fails undoes the ones before it.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -8,106 +16,269 @@ use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::ListParams;
 use serde_json::Value;
 
 use crate::cli::{Go, Palette};
 use crate::error::{Error, Exit, Result};
-use crate::kube::{Cluster, Scope, TUNE_BACKUP_LABEL, WriteMode, resources};
-use crate::platform::crds::SparkApplication;
+use crate::kube::{Cluster, Precondition, Scope, TUNE_BACKUP_LABEL, Undo, WriteMode, resources};
 
+use super::apply::{Read, write_all};
+use super::backup::{self, Backup, Direction};
 use super::{RollbackArgs, plan};
-
-/// The backup's contents: the previous `data` of every changed ConfigMap and the
-/// previous value of every changed SparkApplication field, and what the apply
-/// wrote (to see later edits; absent in backups of older versions).
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Backup {
-    /// ConfigMap name → its `data` before the apply.
-    pub config_maps: BTreeMap<String, BTreeMap<String, String>>,
-    /// SparkApplication name → the merge patch that restores it.
-    pub spark_applications: BTreeMap<String, Value>,
-    /// Deployment name → the server-side apply body that restores its size.
-    #[serde(default)]
-    pub deployments: BTreeMap<String, Value>,
-    /// ConfigMap name → the files (keys) the apply wrote.
-    #[serde(default)]
-    pub applied_config_maps: BTreeMap<String, BTreeMap<String, String>>,
-    /// SparkApplication name → the merge patch the apply made.
-    #[serde(default)]
-    pub applied_spark_applications: BTreeMap<String, Value>,
-}
 
 /// An object changed since the apply: restoring it would lose that change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
-    /// `ConfigMap x` or `SparkApplication y`.
+    /// `ConfigMap x file jvm.config`, `SparkApplication y sparkConf k`.
     pub object: String,
-    /// What the apply left, as YAML.
+    /// What the apply left.
     pub applied: String,
-    /// What the object holds now, as YAML.
+    /// What the object holds now.
     pub now: String,
 }
 
-/// The ConfigMap edits made since the apply (pure): a ConfigMap whose data is
-/// neither what the apply left nor what it had before was changed by someone
-/// else. Backups without the record of what the apply wrote show none.
-pub fn config_map_edits(
-    backup: &Backup,
-    current: &BTreeMap<String, BTreeMap<String, String>>,
-) -> Result<Vec<Edit>> {
-    let mut edits = Vec::new();
-    for (cm, written) in &backup.applied_config_maps {
-        let Some(before) = backup.config_maps.get(cm) else {
-            continue;
-        };
-        let mut after = before.clone();
-        after.extend(written.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let now = current.get(cm).cloned().unwrap_or_default();
-        if now != after && &now != before {
-            edits.push(Edit {
-                object: format!("ConfigMap {cm}"),
-                applied: crate::render::yaml_string(&after)?,
-                now: crate::render::yaml_string(&now)?,
-            });
-        }
-    }
-    Ok(edits)
+/// The objects a backup covers, as they are now.
+#[derive(Debug, Default)]
+pub struct Live {
+    /// ConfigMaps by name.
+    pub config_maps: BTreeMap<String, ConfigMap>,
+    /// SparkApplications by name (as JSON).
+    pub spark_applications: BTreeMap<String, Value>,
+    /// Deployments by name.
+    pub deployments: BTreeMap<String, Deployment>,
 }
 
-/// The SparkApplication edits made since the apply (pure): a patched field whose
-/// value is neither what the apply set nor what it had before.
-pub fn spark_edits(backup: &Backup, current: &BTreeMap<String, Value>) -> Result<Vec<Edit>> {
-    let mut edits = Vec::new();
-    for (app, forward) in &backup.applied_spark_applications {
-        let Some(backward) = backup.spark_applications.get(app) else {
-            continue;
-        };
-        let spec = current.get(app).cloned().unwrap_or(Value::Null);
-        let now = pick(&spec, forward);
-        if &now != forward && &now != backward {
-            edits.push(Edit {
-                object: format!("SparkApplication {app}"),
-                applied: crate::render::yaml_string(forward)?,
-                now: crate::render::yaml_string(&now)?,
-            });
-        }
-    }
-    Ok(edits)
-}
-
-/// The values of `spec` at the leaves of `patch` (a missing one as null).
-fn pick(spec: &Value, patch: &Value) -> Value {
-    match patch {
-        Value::Object(fields) => Value::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.clone(), pick(spec.get(k).unwrap_or(&Value::Null), v)))
-                .collect(),
+fn missing(kind: &str, namespace: &str, name: &str, backup: &str) -> Error {
+    Error::NotFound {
+        kind: kind.into(),
+        name: name.to_string(),
+        scope: format!(" in namespace {namespace}"),
+        hint: format!(
+            "kubectl get {}s -n {namespace}; backup {backup} is kept",
+            kind.to_ascii_lowercase()
         ),
-        _ => spec.clone(),
     }
+}
+
+impl Live {
+    /// Reads every object `backup` (stored as `name`) covers; a missing one is an error.
+    async fn read(cluster: &Cluster, backup: &Backup, name: &str) -> Result<Live> {
+        let ns = backup.namespace.as_str();
+        let mut live = Live::default();
+        for cm in backup.config_maps.keys() {
+            let found = cluster.get_opt::<ConfigMap>(ns, cm).await?;
+            live.config_maps.insert(
+                cm.clone(),
+                found.ok_or_else(|| missing("ConfigMap", ns, cm, name))?,
+            );
+        }
+        for app in backup.spark_applications.keys() {
+            let found = cluster
+                .get_opt_as::<Value>(&resources::spark_application(), ns, app)
+                .await?;
+            live.spark_applications.insert(
+                app.clone(),
+                found.ok_or_else(|| missing("SparkApplication", ns, app, name))?,
+            );
+        }
+        for d in backup.deployments.keys() {
+            let found = cluster.get_opt::<Deployment>(ns, d).await?;
+            live.deployments.insert(
+                d.clone(),
+                found.ok_or_else(|| missing("Deployment", ns, d, name))?,
+            );
+        }
+        Ok(live)
+    }
+
+    /// Every covered object with its metadata (for the seal check).
+    fn metas(&self) -> Vec<(String, ObjectMeta)> {
+        let mut out: Vec<(String, ObjectMeta)> = Vec::new();
+        for (name, cm) in &self.config_maps {
+            out.push((format!("ConfigMap {name}"), cm.metadata.clone()));
+        }
+        for (name, app) in &self.spark_applications {
+            let meta = serde_json::from_value(app["metadata"].clone()).unwrap_or_default();
+            out.push((format!("SparkApplication {name}"), meta));
+        }
+        for (name, d) in &self.deployments {
+            out.push((format!("Deployment {name}"), d.metadata.clone()));
+        }
+        out
+    }
+
+    /// What an undo of the rollback puts back, and the versions its writes need.
+    fn as_read(&self) -> Read {
+        let version = |meta: &ObjectMeta| meta.resource_version.clone().unwrap_or_default();
+        Read {
+            config_maps: self
+                .config_maps
+                .iter()
+                .map(|(n, c)| {
+                    (
+                        n.clone(),
+                        (
+                            version(&c.metadata),
+                            serde_json::to_value(c).unwrap_or_default(),
+                        ),
+                    )
+                })
+                .collect(),
+            spark_applications: self
+                .spark_applications
+                .iter()
+                .map(|(n, a)| {
+                    let rv = a
+                        .pointer("/metadata/resourceVersion")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    (n.clone(), (rv.to_string(), a.clone()))
+                })
+                .collect(),
+            deployments: self
+                .deployments
+                .iter()
+                .map(|(n, d)| {
+                    (
+                        n.clone(),
+                        (
+                            version(&d.metadata),
+                            serde_json::to_value(d).unwrap_or_default(),
+                        ),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why the backup cannot be trusted: each covered object that does not carry
+/// its seal (pure). Empty when every one does.
+pub fn unsealed(live: &Live, seal: &str) -> Vec<String> {
+    live.metas()
+        .into_iter()
+        .filter_map(|(object, meta)| {
+            backup::unsealed(&meta, seal).map(|why| format!("{object} {why}"))
+        })
+        .collect()
+}
+
+/// A Deployment's size now: replicas and the container's memory limit and request.
+fn size_now(
+    d: &Deployment,
+    container: Option<&str>,
+) -> (Option<i32>, Option<String>, Option<String>) {
+    let c = d
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+        .and_then(|s| {
+            s.containers
+                .iter()
+                .find(|c| Some(c.name.as_str()) == container)
+        })
+        .and_then(|c| c.resources.as_ref());
+    let memory = |m: Option<
+        &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    >| { m.and_then(|m| m.get("memory")).map(|q| q.0.clone()) };
+    (
+        d.spec.as_ref().and_then(|s| s.replicas),
+        memory(c.and_then(|r| r.limits.as_ref())),
+        memory(c.and_then(|r| r.requests.as_ref())),
+    )
+}
+
+/// The changes made since the apply (pure): a tuned field whose value is
+/// neither what the apply wrote nor what it had before.
+pub fn edits(backup: &Backup, live: &Live) -> Vec<Edit> {
+    let mut out = Vec::new();
+    let mut check =
+        |object: String, before: Option<&str>, after: Option<&str>, now: Option<&str>| {
+            if now != after && now != before {
+                let shown = |v: Option<&str>| v.unwrap_or("(unset)").to_string();
+                out.push(Edit {
+                    object,
+                    applied: shown(after),
+                    now: shown(now),
+                });
+            }
+        };
+    for (cm, files) in &backup.config_maps {
+        let data = live.config_maps.get(cm).and_then(|c| c.data.as_ref());
+        // A file as YAML (`jvm.config: |` and its lines), as the diffs show it.
+        let yaml = |file: &str, text: Option<&str>| {
+            text.map(|t| {
+                crate::render::yaml_string(&BTreeMap::from([(file, t)])).unwrap_or_default()
+            })
+        };
+        for (file, change) in files {
+            let now = yaml(file, data.and_then(|d| d.get(file)).map(String::as_str));
+            check(
+                format!("ConfigMap {cm} {file}"),
+                yaml(file, Some(&change.before)).as_deref(),
+                yaml(file, Some(&change.after)).as_deref(),
+                now.as_deref(),
+            );
+        }
+    }
+    for (app, change) in &backup.spark_applications {
+        let spec = live.spark_applications.get(app).map(|a| &a["spec"]);
+        for (map, keys) in [
+            ("sparkConf", &change.spark_conf),
+            ("hadoopConf", &change.hadoop_conf),
+        ] {
+            for (key, value) in keys {
+                let now = spec.and_then(|s| s[map].get(key)).and_then(Value::as_str);
+                check(
+                    format!("SparkApplication {app} {map} {key}"),
+                    value.before.as_deref(),
+                    value.after.as_deref(),
+                    now,
+                );
+            }
+        }
+        for (role, overhead) in [
+            ("driver", &change.driver_memory_overhead),
+            ("executor", &change.executor_memory_overhead),
+        ] {
+            if let Some(value) = overhead {
+                let now = spec.and_then(|s| s[role]["memoryOverhead"].as_str());
+                check(
+                    format!("SparkApplication {app} {role}.memoryOverhead"),
+                    value.before.as_deref(),
+                    value.after.as_deref(),
+                    now,
+                );
+            }
+        }
+    }
+    for (name, change) in &backup.deployments {
+        let Some(d) = live.deployments.get(name) else {
+            continue;
+        };
+        let container = change.memory.as_ref().map(|m| m.container.as_str());
+        let (replicas, limit, _) = size_now(d, container);
+        if let Some((before, after)) = change.replicas {
+            let text = |r: Option<i32>| r.map(|r| r.to_string());
+            check(
+                format!("Deployment {name} replicas"),
+                text(before).as_deref(),
+                Some(&after.to_string()),
+                text(replicas).as_deref(),
+            );
+        }
+        if let Some(memory) = &change.memory {
+            check(
+                format!("Deployment {name} {} memory limit", memory.container),
+                memory.limit_before.as_deref(),
+                Some(&memory.after),
+                limit.as_deref(),
+            );
+        }
+    }
+    out
 }
 
 /// The Trino Deployments whose pods mount one of `config_maps`.
@@ -132,221 +303,6 @@ pub fn affected_deployments<'a>(
         .collect()
 }
 
-/// Restores the latest (or the named) backup and removes it: refuses when the
-/// objects changed since the apply (unless `--force`), shows the diff, asks.
-pub(super) async fn rollback(
-    cluster: &Cluster,
-    namespace: &str,
-    args: &RollbackArgs,
-    palette: &Palette,
-    out: &mut dyn Write,
-) -> Result<Exit> {
-    let backups = backups(cluster, namespace).await?;
-    let chosen = match &args.backup {
-        Some(name) => backups
-            .iter()
-            .find(|b| b.metadata.name.as_ref() == Some(name)),
-        None => backups.last(),
-    };
-    let Some(chosen) = chosen else {
-        return Err(Error::NotFound {
-            kind: "tune backup".into(),
-            name: args
-                .backup
-                .clone()
-                .unwrap_or_else(|| "kubectl-dp-tune-backup-*".into()),
-            scope: format!(" in namespace {namespace}"),
-            hint: format!(
-                "kubectl get configmaps -n {namespace} -l kubectl-dp.io/tune-backup=true"
-            ),
-        });
-    };
-    let name = chosen.metadata.name.clone().unwrap_or_default();
-    let text = chosen
-        .data
-        .as_ref()
-        .and_then(|d| d.get("backup.json"))
-        .cloned()
-        .unwrap_or_default();
-    let backup: Backup = serde_json::from_str(&text).map_err(|e| {
-        Error::Config(format!(
-            "backup ConfigMap {name} is not readable: {e}; restore by hand"
-        ))
-    })?;
-
-    // What the objects hold now.
-    let mut live: BTreeMap<String, ConfigMap> = BTreeMap::new();
-    for cm in backup.config_maps.keys() {
-        let current =
-            backed_up_config_map(cluster, namespace, cm, &format!("the backup {name}")).await?;
-        live.insert(cm.clone(), current);
-    }
-    let data: BTreeMap<String, BTreeMap<String, String>> = live
-        .iter()
-        .map(|(n, c)| (n.clone(), c.data.clone().unwrap_or_default()))
-        .collect();
-    let mut specs: BTreeMap<String, Value> = BTreeMap::new();
-    for app in backup.applied_spark_applications.keys() {
-        if let Some(found) = cluster
-            .get_opt_as::<Value>(&resources::spark_application(), namespace, app)
-            .await?
-        {
-            specs.insert(app.clone(), found["spec"].clone());
-        }
-    }
-    let mut edits = config_map_edits(&backup, &data)?;
-    edits.extend(spark_edits(&backup, &specs)?);
-    if !edits.is_empty() {
-        for edit in &edits {
-            writeln!(out)?;
-            let diff = crate::render::diff::unified(
-                &format!("{} (as tune apply left it)", edit.object),
-                &format!("{} (now: lost by the rollback)", edit.object),
-                &edit.applied,
-                &edit.now,
-                crate::render::diff::CONTEXT,
-            );
-            crate::render::diff::write_painted(out, &diff, palette)?;
-        }
-        let names: Vec<&str> = edits.iter().map(|e| e.object.as_str()).collect();
-        if !args.force {
-            out.flush()?;
-            return Err(Error::Config(format!(
-                "{} changed since the apply (diff above): restoring {name} would lose those changes; nothing written; pass --force to restore anyway",
-                names.join(", ")
-            )));
-        }
-        writeln!(
-            out,
-            "warning: --force: restoring over the changes to {} shown above",
-            names.join(", ")
-        )?;
-    }
-
-    // What the rollback changes.
-    for (cm, restored) in &backup.config_maps {
-        let title = format!("ConfigMap {namespace}/{cm}");
-        let diff = crate::render::diff::unified(
-            &format!("{title} (cluster)"),
-            &format!("{title} (backup {name})"),
-            &crate::render::yaml_string(&data.get(cm).cloned().unwrap_or_default())?,
-            &crate::render::yaml_string(restored)?,
-            crate::render::diff::CONTEXT,
-        );
-        writeln!(out)?;
-        if diff.is_empty() {
-            writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
-        } else {
-            crate::render::diff::write_painted(out, &diff, palette)?;
-        }
-    }
-    for (app, patch) in &backup.spark_applications {
-        writeln!(
-            out,
-            "\nSparkApplication {namespace}/{app}: merge patch {patch}"
-        )?;
-    }
-    for (deployment, body) in &backup.deployments {
-        writeln!(
-            out,
-            "\nDeployment {namespace}/{deployment}: apply {}",
-            body["spec"]
-        )?;
-    }
-    out.flush()?;
-
-    // Every write through the API server's dry run first.
-    for cm in live.values() {
-        let mut restored = cm.clone();
-        let cm_name = cm.metadata.name.clone().unwrap_or_default();
-        restored.data = backup.config_maps.get(&cm_name).cloned();
-        cluster
-            .replace::<ConfigMap>(
-                namespace,
-                &cm_name,
-                &restored,
-                WriteMode::default().dry_run(),
-            )
-            .await?;
-    }
-    for (app, patch) in &backup.spark_applications {
-        cluster
-            .patch_merge::<SparkApplication>(
-                namespace,
-                app,
-                &serde_json::json!({"spec": patch}),
-                WriteMode::default().dry_run(),
-            )
-            .await?;
-    }
-    for (deployment, body) in &backup.deployments {
-        cluster
-            .apply::<Deployment>(
-                namespace,
-                deployment,
-                body,
-                WriteMode::new(args.force).dry_run(),
-            )
-            .await?;
-    }
-    match args.write.go_ahead(&format!(
-        "Restore {} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s) from {name}?",
-        backup.config_maps.len(),
-        backup.spark_applications.len(),
-        backup.deployments.len()
-    ))? {
-        Go::DryRun => {
-            writeln!(
-                out,
-                "dry run (server): {} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s) would be restored from {name}; nothing written",
-                backup.config_maps.len(),
-                backup.spark_applications.len(),
-                backup.deployments.len()
-            )?;
-            return Ok(Exit::Ok);
-        }
-        Go::Declined => {
-            writeln!(out, "not restored")?;
-            return Ok(Exit::Ok);
-        }
-        Go::Write => {}
-    }
-    // Replacing what was read (its resourceVersion): an edit made since then fails
-    // with a conflict instead of being lost.
-    for cm in live.values() {
-        let mut restored = cm.clone();
-        let cm_name = cm.metadata.name.clone().unwrap_or_default();
-        restored.data = backup.config_maps.get(&cm_name).cloned();
-        cluster
-            .replace::<ConfigMap>(namespace, &cm_name, &restored, WriteMode::default())
-            .await?;
-        writeln!(out, "configmap/{cm_name} restored")?;
-    }
-    let rest = Backup {
-        config_maps: BTreeMap::new(),
-        spark_applications: backup.spark_applications.clone(),
-        deployments: backup.deployments.clone(),
-        ..Backup::default()
-    };
-    restore(cluster, namespace, &rest, args.force, out).await?;
-    cluster
-        .delete::<ConfigMap>(namespace, &name, None, WriteMode::default())
-        .await?;
-    writeln!(out, "backup configmap/{name} used and removed")?;
-    if args.restart {
-        let deployments = cluster
-            .list::<Deployment>(
-                &Scope::Namespace(namespace.to_string()),
-                &ListParams::default().labels("app.kubernetes.io/name=trino"),
-            )
-            .await?
-            .require("deployments", &Scope::Namespace(namespace.to_string()))?;
-        let affected = affected_deployments(&deployments, backup.config_maps.keys());
-        restart(cluster, namespace, &affected, args.timeout, out).await?;
-    }
-    Ok(Exit::Ok)
-}
-
 /// The tune backups in a namespace, oldest first.
 async fn backups(cluster: &Cluster, namespace: &str) -> Result<Vec<ConfigMap>> {
     let scope = Scope::Namespace(namespace.to_string());
@@ -360,11 +316,7 @@ async fn backups(cluster: &Cluster, namespace: &str) -> Result<Vec<ConfigMap>> {
 }
 
 /// The backup ConfigMap that `tune rollback` restores from.
-pub(super) fn backup_config_map(
-    namespace: &str,
-    name: &str,
-    data: &BTreeMap<String, String>,
-) -> serde_json::Value {
+pub(super) fn backup_config_map(namespace: &str, name: &str, backup: &Backup) -> Value {
     serde_json::json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -373,65 +325,245 @@ pub(super) fn backup_config_map(
             "namespace": namespace,
             "labels": {TUNE_BACKUP_LABEL: "true", "app.kubernetes.io/managed-by": crate::kube::FIELD_MANAGER},
         },
-        "data": data,
+        "data": {backup::KEY: backup.to_text()},
     })
 }
 
-/// Reads ConfigMap `name`, which a backup holds; when it is gone, the error's
-/// hint says that `backup` (how the message names it) is kept.
-async fn backed_up_config_map(
+/// The backup to restore: `--backup NAME`, else the latest; read and checked.
+async fn chosen(
     cluster: &Cluster,
     namespace: &str,
-    name: &str,
-    backup: &str,
-) -> Result<ConfigMap> {
-    cluster
-        .get_opt::<ConfigMap>(namespace, name)
-        .await?
-        .ok_or_else(|| Error::NotFound {
-            kind: "ConfigMap".into(),
-            name: name.to_string(),
+    args: &RollbackArgs,
+) -> Result<(ConfigMap, Backup)> {
+    let backups = backups(cluster, namespace).await?;
+    let chosen = match &args.backup {
+        Some(name) => backups
+            .into_iter()
+            .find(|b| b.metadata.name.as_ref() == Some(name)),
+        None => backups.into_iter().last(),
+    };
+    let Some(chosen) = chosen else {
+        return Err(Error::NotFound {
+            kind: "tune backup".into(),
+            name: args
+                .backup
+                .clone()
+                .unwrap_or_else(|| "kubectl-dp-tune-backup-*".into()),
             scope: format!(" in namespace {namespace}"),
-            hint: format!("kubectl get configmaps -n {namespace}; {backup} is kept"),
-        })
+            hint: format!("kubectl get configmaps -n {namespace} -l {TUNE_BACKUP_LABEL}=true"),
+        });
+    };
+    let name = chosen.metadata.name.clone().unwrap_or_default();
+    let text = chosen
+        .data
+        .as_ref()
+        .and_then(|d| d.get(backup::KEY))
+        .cloned()
+        .unwrap_or_default();
+    let backup = Backup::parse(&name, &text).map_err(Error::Config)?;
+    if backup.namespace != namespace {
+        return Err(Error::Config(format!(
+            "backup ConfigMap {name} is about namespace {}, not {namespace}; nothing written",
+            backup.namespace
+        )));
+    }
+    Ok((chosen, backup))
 }
 
-/// Puts back every object a backup holds: ConfigMaps byte for byte, the Spark
-/// keys and Deployment sizes (`force`: taking fields other managers own). Used
-/// by `rollback`, and by `apply` when a write fails.
-pub(super) async fn restore(
-    cluster: &Cluster,
-    namespace: &str,
+/// Shows what the rollback restores: each tuned file's diff, Spark settings, sizes.
+fn write_restores(
     backup: &Backup,
-    force: bool,
+    live: &Live,
+    name: &str,
+    palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<()> {
-    for (cm, data) in &backup.config_maps {
-        let mut current = backed_up_config_map(cluster, namespace, cm, "the backup").await?;
-        current.data = Some(data.clone());
-        cluster
-            .replace::<ConfigMap>(namespace, cm, &current, WriteMode::default())
-            .await?;
-        writeln!(out, "configmap/{cm} restored")?;
+    let ns = &backup.namespace;
+    for (cm, files) in &backup.config_maps {
+        let data = live
+            .config_maps
+            .get(cm)
+            .and_then(|c| c.data.clone())
+            .unwrap_or_default();
+        // Only the files tune wrote, as YAML: what the rollback changes.
+        let now: BTreeMap<&String, String> = files
+            .keys()
+            .map(|f| (f, data.get(f).cloned().unwrap_or_default()))
+            .collect();
+        let before: BTreeMap<&String, &String> =
+            files.iter().map(|(f, c)| (f, &c.before)).collect();
+        let title = format!("ConfigMap {ns}/{cm}");
+        let diff = crate::render::diff::unified(
+            &format!("{title} (cluster)"),
+            &format!("{title} (backup {name})"),
+            &crate::render::yaml_string(&now)?,
+            &crate::render::yaml_string(&before)?,
+            crate::render::diff::CONTEXT,
+        );
+        writeln!(out)?;
+        if diff.is_empty() {
+            writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
+        } else {
+            crate::render::diff::write_painted(out, &diff, palette)?;
+        }
     }
-    for (app, patch) in &backup.spark_applications {
-        cluster
-            .patch_merge::<SparkApplication>(
-                namespace,
-                app,
-                &serde_json::json!({"spec": patch}),
-                WriteMode::default(),
-            )
-            .await?;
-        writeln!(out, "sparkapplication/{app} restored")?;
+    for app in backup.spark_applications.keys() {
+        let patch = backup.spark_patch(app, Direction::Backward, "", None);
+        writeln!(
+            out,
+            "\nSparkApplication {ns}/{app}: merge patch {}",
+            patch["spec"]
+        )?;
     }
-    for (deployment, body) in &backup.deployments {
-        cluster
-            .apply::<Deployment>(namespace, deployment, body, WriteMode::new(force))
-            .await?;
-        writeln!(out, "deployment/{deployment} restored")?;
+    for d in backup.deployments.keys() {
+        let body = backup.deployment_body(d, Direction::Backward, "", None);
+        writeln!(out, "\nDeployment {ns}/{d}: apply {}", body["spec"])?;
     }
     Ok(())
+}
+
+/// Shows the edits made since the apply; refuses (unless `--force`) to lose them.
+fn refuse_edits(
+    edits: &[Edit],
+    name: &str,
+    force: bool,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if edits.is_empty() {
+        return Ok(());
+    }
+    for edit in edits {
+        writeln!(out)?;
+        let line = |text: &str| {
+            if text.ends_with('\n') {
+                text.to_string()
+            } else {
+                format!("{text}\n")
+            }
+        };
+        let diff = crate::render::diff::unified(
+            &format!("{} (as tune apply left it)", edit.object),
+            &format!("{} (now: lost by the rollback)", edit.object),
+            &line(&edit.applied),
+            &line(&edit.now),
+            crate::render::diff::CONTEXT,
+        );
+        crate::render::diff::write_painted(out, &diff, palette)?;
+    }
+    let mut names: Vec<String> = edits
+        .iter()
+        .map(|e| e.object.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    names.dedup();
+    if !force {
+        out.flush()?;
+        return Err(Error::Config(format!(
+            "{} changed since the apply (diff above): restoring {name} would lose those changes; nothing written; pass --force to restore anyway",
+            names.join(", ")
+        )));
+    }
+    writeln!(
+        out,
+        "warning: --force: restoring over the changes to {} shown above",
+        names.join(", ")
+    )?;
+    Ok(())
+}
+
+/// Restores the latest (or the named) sealed backup and removes it: refuses a
+/// backup tune did not write, and changes made since the apply (unless
+/// `--force`); shows the diff, asks, writes at the versions read.
+pub(super) async fn rollback(
+    cluster: &Cluster,
+    namespace: &str,
+    args: &RollbackArgs,
+    palette: &Palette,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let (stored, backup) = chosen(cluster, namespace, args).await?;
+    let name = stored.metadata.name.clone().unwrap_or_default();
+    let live = Live::read(cluster, &backup, &name).await?;
+    let forged = unsealed(&live, &backup.seal(&name));
+    if !forged.is_empty() {
+        return Err(Error::Config(format!(
+            "backup ConfigMap {name} is refused: {}; a backup is restored only when every object it covers carries its seal (SECURITY.md, \"Tune backups\"); nothing written",
+            forged.join("; ")
+        )));
+    }
+    refuse_edits(&edits(&backup, &live), &name, args.force, palette, out)?;
+    write_restores(&backup, &live, &name, palette, out)?;
+    out.flush()?;
+    let read = live.as_read();
+    let mode = WriteMode::new(args.force);
+    write_all(
+        cluster,
+        &backup,
+        &read,
+        (Direction::Backward, None),
+        mode.dry_run(),
+        None,
+        out,
+    )
+    .await?;
+    let counts = format!(
+        "{} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s)",
+        read.config_maps.len(),
+        read.spark_applications.len(),
+        read.deployments.len()
+    );
+    match args
+        .write
+        .go_ahead(&format!("Restore {counts} from {name}?"))?
+    {
+        Go::DryRun => {
+            writeln!(
+                out,
+                "dry run (server): {counts} would be restored from {name}; nothing written"
+            )?;
+            return Ok(Exit::Ok);
+        }
+        Go::Declined => {
+            writeln!(out, "not restored")?;
+            return Ok(Exit::Ok);
+        }
+        Go::Write => {}
+    }
+    let mut undo = Undo::new();
+    if let Err(error) = write_all(
+        cluster,
+        &backup,
+        &read,
+        (Direction::Backward, None),
+        mode,
+        Some(&mut undo),
+        out,
+    )
+    .await
+    {
+        return Err(undo.fail(cluster, error).await);
+    }
+    let precondition = Precondition {
+        uid: stored.metadata.uid.clone(),
+        resource_version: stored.metadata.resource_version.clone(),
+    };
+    cluster
+        .delete::<ConfigMap>(namespace, &name, Some(precondition), WriteMode::default())
+        .await?;
+    writeln!(out, "backup configmap/{name} used and removed")?;
+    if args.restart {
+        let scope = Scope::Namespace(namespace.to_string());
+        let deployments = cluster
+            .list::<Deployment>(
+                &scope,
+                &ListParams::default().labels("app.kubernetes.io/name=trino"),
+            )
+            .await?
+            .require("deployments", &scope)?;
+        let affected = affected_deployments(&deployments, backup.config_maps.keys());
+        restart(cluster, namespace, &affected, args.timeout, out).await?;
+    }
+    Ok(Exit::Ok)
 }
 
 /// Rolls the named Deployments and waits until each is updated and ready.
@@ -483,80 +615,79 @@ pub(super) async fn restart(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::tune::backup::{FileChange, SparkChange, ValueChange};
 
     fn backup() -> Backup {
-        Backup {
-            config_maps: BTreeMap::from([(
-                "w".into(),
-                map(&[("jvm.config", "-Xmx9G\n"), ("log", "x")]),
+        let mut b = Backup::new("dp");
+        b.config_maps.insert(
+            "w".into(),
+            BTreeMap::from([(
+                "jvm.config".into(),
+                FileChange {
+                    before: "-Xmx9G\n".into(),
+                    after: "-Xmx6G\n".into(),
+                },
             )]),
-            applied_config_maps: BTreeMap::from([("w".into(), map(&[("jvm.config", "-Xmx6G\n")]))]),
-            spark_applications: BTreeMap::from([(
-                "app".into(),
-                serde_json::json!({"sparkConf": {"a": "1", "b": null}}),
-            )]),
-            applied_spark_applications: BTreeMap::from([(
-                "app".into(),
-                serde_json::json!({"sparkConf": {"a": "2", "b": "3"}}),
-            )]),
-            ..Backup::default()
+        );
+        b.spark_applications.insert(
+            "app".into(),
+            SparkChange {
+                spark_conf: BTreeMap::from([(
+                    "spark.serializer".into(),
+                    ValueChange {
+                        before: Some("java".into()),
+                        after: Some("kryo".into()),
+                    },
+                )]),
+                ..SparkChange::default()
+            },
+        );
+        b
+    }
+
+    fn live(jvm: &str, extra: Option<(&str, &str)>, serializer: &str) -> Live {
+        let mut data = BTreeMap::from([("jvm.config".to_string(), jvm.to_string())]);
+        if let Some((k, v)) = extra {
+            data.insert(k.into(), v.into());
         }
+        let mut live = Live::default();
+        live.config_maps.insert(
+            "w".into(),
+            ConfigMap {
+                data: Some(data),
+                ..ConfigMap::default()
+            },
+        );
+        live.spark_applications.insert(
+            "app".into(),
+            serde_json::json!({"spec": {"sparkConf": {"spark.serializer": serializer}}}),
+        );
+        live
     }
 
     #[test]
-    fn config_maps_as_applied_or_as_before_are_no_edit() {
+    fn as_applied_or_as_before_is_no_edit_and_other_keys_never_are() {
         let b = backup();
-        let applied = BTreeMap::from([(
-            "w".to_string(),
-            map(&[("jvm.config", "-Xmx6G\n"), ("log", "x")]),
-        )]);
-        assert_eq!(config_map_edits(&b, &applied).unwrap(), []);
-        let before = BTreeMap::from([("w".to_string(), b.config_maps["w"].clone())]);
-        assert_eq!(config_map_edits(&b, &before).unwrap(), []);
+        assert_eq!(edits(&b, &live("-Xmx6G\n", None, "kryo")), []);
+        assert_eq!(edits(&b, &live("-Xmx9G\n", None, "java")), []);
+        // A key tune does not manage is neither restored nor lost.
+        assert_eq!(
+            edits(&b, &live("-Xmx6G\n", Some(("extra", "theirs")), "kryo")),
+            []
+        );
     }
 
     #[test]
-    fn an_added_key_or_changed_line_is_an_edit_shown_as_lost() {
-        let b = backup();
-        let edited = BTreeMap::from([(
-            "w".to_string(),
-            map(&[
-                ("jvm.config", "-Xmx6G\n"),
-                ("log", "x"),
-                ("extra", "theirs"),
-            ]),
-        )]);
-        let edits = config_map_edits(&b, &edited).unwrap();
-        assert_eq!(edits.len(), 1);
-        assert_eq!(edits[0].object, "ConfigMap w");
-        assert!(edits[0].now.contains("extra: theirs"), "{}", edits[0].now);
-        assert!(!edits[0].applied.contains("extra"), "{}", edits[0].applied);
-    }
-
-    #[test]
-    fn spark_fields_changed_since_the_apply_are_edits() {
-        let b = backup();
-        let applied = BTreeMap::from([(
-            "app".to_string(),
-            serde_json::json!({"sparkConf": {"a": "2", "b": "3", "other": "x"}}),
-        )]);
-        assert_eq!(spark_edits(&b, &applied).unwrap(), []);
-        let before = BTreeMap::from([(
-            "app".to_string(),
-            serde_json::json!({"sparkConf": {"a": "1"}}),
-        )]);
-        assert_eq!(spark_edits(&b, &before).unwrap(), []);
-        let edited = BTreeMap::from([(
-            "app".to_string(),
-            serde_json::json!({"sparkConf": {"a": "5", "b": "3"}}),
-        )]);
-        assert_eq!(spark_edits(&b, &edited).unwrap().len(), 1);
+    fn a_tuned_field_changed_since_the_apply_is_an_edit() {
+        let found = edits(&backup(), &live("-Xmx7G\n", None, "other"));
+        let objects: Vec<&str> = found.iter().map(|e| e.object.as_str()).collect();
+        assert_eq!(
+            objects,
+            [
+                "ConfigMap w jvm.config",
+                "SparkApplication app sparkConf spark.serializer"
+            ]
+        );
+        assert_eq!(found[0].now, "jvm.config: |\n  -Xmx7G\n");
     }
 }

@@ -15,12 +15,17 @@ pub struct Request {
     pub coordinator_memory: Option<u64>,
     /// `--budget`, in bytes.
     pub budget: Option<u64>,
+    /// `--unchecked`: size even when a constraint could not be read.
+    pub unchecked: bool,
 }
 
 impl Request {
     /// No sizing flag was given.
     pub fn is_empty(&self) -> bool {
-        *self == Request::default()
+        Request {
+            unchecked: false,
+            ..*self
+        } == Request::default()
     }
 }
 
