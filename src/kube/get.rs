@@ -229,7 +229,10 @@ impl Cluster {
         }
     }
 
-    async fn get_opt_at<T: DeserializeOwned>(&self, target: &Target<'_>) -> Result<Option<T>> {
+    pub(crate) async fn get_opt_at<T: DeserializeOwned>(
+        &self,
+        target: &Target<'_>,
+    ) -> Result<Option<T>> {
         match self.read::<T>(target).await? {
             Ok(found) => Ok(found),
             Err(Refusal::Api(status)) => {

@@ -19,8 +19,11 @@ use super::{Cluster, Kind, Precondition, WriteMode};
 enum Revert {
     /// The run created it: delete it.
     Delete(Precondition),
-    /// The run changed it: put back `previous` (as it was read).
-    Restore(serde_json::Value),
+    /// The run changed it into `written`: put back `previous` (as it was read).
+    Restore {
+        previous: serde_json::Value,
+        written: serde_json::Value,
+    },
 }
 
 /// One write of the run.
@@ -47,6 +50,74 @@ impl Step {
 #[derive(Default)]
 pub struct Undo {
     steps: Vec<Step>,
+}
+
+/// The object without what the API server and controllers change on their
+/// own (status, resourceVersion, generation, managedFields, timestamps).
+fn content(object: &serde_json::Value) -> serde_json::Value {
+    let mut object = object.clone();
+    if let Some(fields) = object.as_object_mut() {
+        fields.remove("status");
+    }
+    if let Some(meta) = object.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        for field in [
+            "resourceVersion",
+            "generation",
+            "managedFields",
+            "creationTimestamp",
+            "uid",
+        ] {
+            meta.remove(field);
+        }
+    }
+    object
+}
+
+/// Whether `current` holds everything `written` says (a model of the object
+/// may leave fields out, or show them as null).
+fn holds(current: &serde_json::Value, written: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (current, written) {
+        (_, Value::Null) => true,
+        (Value::Object(have), Value::Object(want)) => want
+            .iter()
+            .all(|(k, v)| v.is_null() || have.get(k).is_some_and(|h| holds(h, v))),
+        (Value::Array(have), Value::Array(want)) => {
+            have.len() == want.len() && have.iter().zip(want).all(|(h, w)| holds(h, w))
+        }
+        (have, want) => have == want,
+    }
+}
+
+/// Puts `previous` back, conditional on the object being as this run wrote it.
+/// A controller that only wrote its status since (a Deployment's, a quota's)
+/// changed the resourceVersion, not the object: then the current version is used.
+async fn restore(
+    cluster: &Cluster,
+    target: &Target<'_>,
+    previous: &serde_json::Value,
+    written: &serde_json::Value,
+) -> Result<()> {
+    match cluster
+        .replace_at::<serde_json::Value>(target, previous, WriteMode::default())
+        .await
+    {
+        Err(Error::Changed { .. }) => {}
+        other => return other.map(|_| ()),
+    }
+    let current = cluster.get_opt_at::<serde_json::Value>(target).await?;
+    let Some(current) = current.filter(|c| holds(&content(c), &content(written))) else {
+        return Err(Error::Changed {
+            object: target.describe(),
+            hint: "someone changed it after this run wrote it; it was not put back".into(),
+        });
+    };
+    let mut previous = previous.clone();
+    previous["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"].clone();
+    cluster
+        .replace_at::<serde_json::Value>(target, &previous, WriteMode::default())
+        .await
+        .map(|_| ())
 }
 
 /// What undoing did.
@@ -89,7 +160,8 @@ impl Undo {
         self.steps.is_empty()
     }
 
-    /// `written` is an object of kind `K` this run created: undoing deletes it.
+    /// `written` is an object of kind `K` this run created: undoing deletes it
+    /// (that object: its uid; a controller may have written its status since).
     pub fn created<K: Kind>(&mut self, namespace: &str, written: &ObjectMeta) {
         self.steps.push(Step {
             resource: K::resource(),
@@ -98,18 +170,18 @@ impl Undo {
             name: written.name.clone().unwrap_or_default(),
             revert: Revert::Delete(Precondition {
                 uid: written.uid.clone(),
-                resource_version: written.resource_version.clone(),
+                resource_version: None,
             }),
         });
     }
 
     /// `previous` (an object of kind `K` as it was read) became `written`:
     /// undoing puts `previous` back.
-    pub fn changed<K: Kind>(
+    pub fn changed<K: Kind + Serialize>(
         &mut self,
         namespace: &str,
         previous: &impl Serialize,
-        written: &ObjectMeta,
+        written: &K,
     ) -> Result<()> {
         self.changed_as(&K::resource(), K::builtin(), namespace, previous, written)
     }
@@ -122,12 +194,16 @@ impl Undo {
         builtin: bool,
         namespace: &str,
         previous: &impl Serialize,
-        written: &ObjectMeta,
+        written: &impl Serialize,
     ) -> Result<()> {
-        let mut previous = serde_json::to_value(previous).map_err(|e| Error::Api {
+        let recorded = |e: serde_json::Error| Error::Api {
             what: "recording what to undo".into(),
             reason: e.to_string(),
-        })?;
+        };
+        let mut previous = serde_json::to_value(previous).map_err(recorded)?;
+        let written_value = serde_json::to_value(written).map_err(recorded)?;
+        let written: ObjectMeta =
+            serde_json::from_value(written_value["metadata"].clone()).unwrap_or_default();
         // The put-back is conditional on the object being as this run left it.
         previous["metadata"]["resourceVersion"] =
             serde_json::json!(written.resource_version.clone().unwrap_or_default());
@@ -139,7 +215,10 @@ impl Undo {
             builtin,
             namespace: namespace.to_string(),
             name: written.name.clone().unwrap_or_default(),
-            revert: Revert::Restore(previous),
+            revert: Revert::Restore {
+                previous,
+                written: written_value,
+            },
         });
         Ok(())
     }
@@ -155,10 +234,11 @@ impl Undo {
                     .delete_at(&target, Some(precondition.clone()), WriteMode::default())
                     .await
                     .map(|_| format!("{name} (deleted: it was new)")),
-                Revert::Restore(previous) => cluster
-                    .replace_at::<serde_json::Value>(&target, previous, WriteMode::default())
-                    .await
-                    .map(|_| format!("{name} (put back as it was)")),
+                Revert::Restore { previous, written } => {
+                    restore(cluster, &target, previous, written)
+                        .await
+                        .map(|_| format!("{name} (put back as it was)"))
+                }
             };
             match outcome {
                 Ok(line) => undone.undone.push(line),
@@ -182,6 +262,15 @@ impl Undo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_controller_writes_is_not_a_change() {
+        let written = serde_json::json!({"metadata": {"name": "d", "resourceVersion": "5", "labels": null}, "spec": {"replicas": 2, "paused": null}});
+        let current = serde_json::json!({"metadata": {"name": "d", "resourceVersion": "6", "generation": 2}, "spec": {"replicas": 2}, "status": {"readyReplicas": 1}});
+        assert!(holds(&content(&current), &content(&written)));
+        let edited = serde_json::json!({"metadata": {"name": "d"}, "spec": {"replicas": 3}});
+        assert!(!holds(&content(&edited), &content(&written)));
+    }
 
     #[test]
     fn undone_names_what_was_and_was_not_put_back() {
@@ -210,9 +299,13 @@ mod tests {
             resource_version: Some("9".into()),
             ..ObjectMeta::default()
         };
+        let written = k8s_openapi::api::core::v1::ConfigMap {
+            metadata: written,
+            ..Default::default()
+        };
         undo.changed::<k8s_openapi::api::core::v1::ConfigMap>("ns", &previous, &written)
             .unwrap();
-        let Revert::Restore(body) = &undo.steps[0].revert else {
+        let Revert::Restore { previous: body, .. } = &undo.steps[0].revert else {
             panic!("a restore");
         };
         assert_eq!(body["metadata"]["resourceVersion"], "9");

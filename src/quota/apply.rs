@@ -53,7 +53,7 @@ where
         if let Some(undo) = undo {
             match &self.existing {
                 None => undo.created::<K>(namespace, written.meta()),
-                Some(existing) => undo.changed::<K>(namespace, existing, written.meta())?,
+                Some(existing) => undo.changed::<K>(namespace, existing, &written)?,
             }
         }
         Ok(written)

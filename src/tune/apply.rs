@@ -219,7 +219,7 @@ pub(super) async fn write_all(
         let body = backup.config_map_body(name, direction, rv, seal);
         let written: ConfigMap = cluster.apply(ns, name, &body, mode).await?;
         if let Some(undo) = undo.as_deref_mut() {
-            undo.changed::<ConfigMap>(ns, previous, &written.metadata)?;
+            undo.changed::<ConfigMap>(ns, previous, &written)?;
         }
         if report {
             writeln!(
@@ -237,7 +237,7 @@ pub(super) async fn write_all(
         let patch = backup.spark_patch(name, direction, rv, seal);
         let written: SparkApplication = cluster.patch_merge(ns, name, &patch, mode).await?;
         if let Some(undo) = undo.as_deref_mut() {
-            undo.changed::<SparkApplication>(ns, previous, &written.metadata)?;
+            undo.changed::<SparkApplication>(ns, previous, &written)?;
         }
         if report {
             writeln!(
@@ -255,7 +255,7 @@ pub(super) async fn write_all(
         let body = backup.deployment_body(name, direction, rv, seal);
         let written: Deployment = cluster.apply(ns, name, &body, mode).await?;
         if let Some(undo) = undo.as_deref_mut() {
-            undo.changed::<Deployment>(ns, previous, &written.metadata)?;
+            undo.changed::<Deployment>(ns, previous, &written)?;
         }
         if report {
             writeln!(

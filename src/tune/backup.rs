@@ -449,6 +449,11 @@ pub fn unsealed(meta: &ObjectMeta, seal: &str) -> Option<String> {
         None => return Some("carries no seal of a tune apply".into()),
         Some(other) if other != seal => {
             let backup = other.split('/').next().unwrap_or_default();
+            if seal.split('/').next() == Some(backup) {
+                return Some(format!(
+                    "carries the seal of backup {backup} with another digest: the backup was changed after the apply"
+                ));
+            }
             return Some(format!(
                 "was last changed by the apply of backup {backup}, not this one (roll that one back first)"
             ));

@@ -129,7 +129,7 @@ pub fn size(
         )]);
     };
     let mut failures = Vec::new();
-    if worker_memory < MIN_WORKER {
+    if workers > 0 && worker_memory < MIN_WORKER {
         failures.push(format!(
             "workers: {} per worker is below the {} a Trino worker needs",
             gib(worker_memory),
