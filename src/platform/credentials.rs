@@ -36,7 +36,8 @@ mod tests {
             ),
             (
                 "AWS_SECRET_ACCESS_KEY=wJalr/K7 ok",
-                "AWS_SECRET_ACCESS_KEY=**** ok",
+                // At the start of a line the value runs to its end (a passphrase may hold spaces).
+                "AWS_SECRET_ACCESS_KEY=****",
             ),
             ("s3.aws-secret-key: abc", "s3.aws-secret-key: ****"),
             ("Secret store is ready", "Secret store is ready"),

@@ -141,6 +141,19 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
         .map(|p| p + from)
 }
 
+/// Whether the key ending before `at` starts a line of a file (after
+/// indentation or a diff's `+`/`-`): then an unquoted value runs to the end of
+/// the line, as `.properties` and YAML read it (a passphrase may hold spaces).
+fn starts_line(line: &[u8], key: &str, at: usize) -> bool {
+    let Some(start) = line[..at]
+        .windows(key.len())
+        .rposition(|w| w == key.as_bytes())
+    else {
+        return false;
+    };
+    line[..start].iter().all(|b| b" \t+-".contains(b))
+}
+
 /// The key just before a separator at `at` (skipping spaces and a closing
 /// quote); a leading JSON escape letter (`\npassword`) is not part of it.
 fn key_before(line: &[u8], at: usize) -> Option<&str> {
@@ -211,6 +224,9 @@ fn by_key(line: &[u8], state: &mut Lines, found: &mut Vec<Found>) {
             find(line, b"}", start).map_or(line.len(), |at| at + 1)
         } else if lower.ends_with("authorization") || lower.ends_with("cookie") {
             rest_end(line, start)
+        } else if starts_line(line, key, at) {
+            let end = rest_end(line, start);
+            start + line[start..end].trim_ascii_end().len()
         } else {
             value_end(line, start)
         };
@@ -286,20 +302,29 @@ fn by_url(line: &[u8], lower: &[u8], found: &mut Vec<Found>) {
     while let Some(at) = find(line, b"://", from) {
         let start = at + 3;
         from = start;
-        let mut end = start;
-        while end < line.len() && !b"/?#@ \t\"'\\<>".contains(&line[end]) {
-            end += 1;
+        // To the last `@` of the URL: a careless password may hold `/` or `@`.
+        let mut stop = start;
+        while stop < line.len() && !b" \t\r\n\"'\\<>".contains(&line[stop]) {
+            stop += 1;
         }
-        if line.get(end) != Some(&b'@') || end == start {
+        let Some(end) = line[start..stop]
+            .iter()
+            .rposition(|b| *b == b'@')
+            .map(|p| start + p)
+        else {
             continue;
-        }
+        };
         let userinfo = &line[start..end];
-        match userinfo.iter().position(|b| *b == b':') {
-            Some(colon) if colon + 1 < userinfo.len() => found.push(Found {
-                range: start + colon + 1..end,
-                kind: Kind::UrlPassword,
-            }),
-            None if userinfo.len() >= 20 => found.push(Found {
+        let colon = userinfo.iter().position(|b| *b == b':');
+        let user_has_slash = |upto: usize| userinfo[..upto].contains(&b'/');
+        match colon {
+            Some(colon) if colon + 1 < userinfo.len() && !user_has_slash(colon) => {
+                found.push(Found {
+                    range: start + colon + 1..end,
+                    kind: Kind::UrlPassword,
+                })
+            }
+            None if userinfo.len() >= 20 && !user_has_slash(userinfo.len()) => found.push(Found {
                 range: start..end,
                 kind: Kind::UrlPassword,
             }),
@@ -555,8 +580,12 @@ mod tests {
                 r#""jdbc.properties": "url=x\npassword=****\n""#,
             ),
             (
-                "-Djavax.net.ssl.keyStorePassword=hunter2 -Xmx1G",
-                "-Djavax.net.ssl.keyStorePassword=**** -Xmx1G",
+                "-Djavax.net.ssl.keyStorePassword=hunter2",
+                "-Djavax.net.ssl.keyStorePassword=****",
+            ),
+            (
+                "opts -Dssl.keyStorePassword=hunter2 -Xmx1G",
+                "opts -Dssl.keyStorePassword=**** -Xmx1G",
             ),
             ("+s3.sse.customer-key=c2VjcmV0", "+s3.sse.customer-key=****"),
             (
@@ -580,6 +609,11 @@ mod tests {
             ("handWrittenSecrets: 1", "handWrittenSecrets: 1"),
             ("s3.endpoint=http://rgw:80", "s3.endpoint=http://rgw:80"),
             ("token expired at 12:30", "token expired at 12:30"),
+            (
+                "ldap.bind-password=two words \r\n",
+                "ldap.bind-password=**** \r\n",
+            ),
+            ("+  password: two words", "+  password: ****"),
             (
                 r#""password": "correct horse battery""#,
                 r#""password": "****""#,

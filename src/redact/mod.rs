@@ -20,6 +20,8 @@
 pub mod keys;
 pub mod line;
 pub mod literals;
+#[cfg(test)]
+mod props;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
