@@ -22,6 +22,7 @@ pub mod line;
 pub mod literals;
 #[cfg(test)]
 mod props;
+mod shapes;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -7,12 +7,15 @@
 pub mod apply;
 pub mod args;
 pub mod backup;
+mod bodies;
 pub mod export;
 pub mod gather;
+mod live;
 pub mod model;
 pub mod outcome;
 pub mod plan;
 mod render;
+mod restart;
 pub mod rollback;
 pub mod rules;
 pub mod sizing;
