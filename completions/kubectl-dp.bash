@@ -1936,7 +1936,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__quota__subcmd__plan)
-            opts="-y -n -A -s -o -v -h --memory --cpu --headroom --apply --dry-run --yes --force-conflicts --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
+            opts="-y -n -A -s -o -v -h --memory --cpu --headroom --apply --dry-run --yes --force-conflicts --unchecked --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2230,7 +2230,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__tune__subcmd__apply)
-            opts="-y -n -A -s -o -v -h --profile --yes --dry-run --force-conflicts --restart --timeout --workers --worker-memory --coordinator-memory --budget --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
+            opts="-y -n -A -s -o -v -h --profile --yes --dry-run --force-conflicts --restart --timeout --workers --worker-memory --coordinator-memory --budget --unchecked --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2526,7 +2526,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__tune__subcmd__plan)
-            opts="-n -A -s -o -v -h --profile --workers --worker-memory --coordinator-memory --budget --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
+            opts="-n -A -s -o -v -h --profile --workers --worker-memory --coordinator-memory --budget --unchecked --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

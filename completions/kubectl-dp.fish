@@ -125,6 +125,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l unchecked -d 'Size even when nodes, pods or quotas could not be read (RBAC): what was not read is not checked'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
@@ -163,6 +164,7 @@ critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l force-conflicts -d 'Take fields another field manager (Flux, Argo CD, kubectl edit) owns; without it such a conflict stops the apply'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l restart -d 'Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l unchecked -d 'Size even when nodes, pods or quotas could not be read (RBAC): what was not read is not checked'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
@@ -330,6 +332,7 @@ critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l apply -d 'Server-side apply the proposal (field manager kubectl-dp) after showing the diff'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s y -l yes -d 'With --apply: do not ask for confirmation (needed without a terminal)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l force-conflicts -d 'With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l unchecked -d 'With --apply: apply even when quotas, LimitRanges or nodes could not be read (RBAC)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'

@@ -16,7 +16,7 @@ use crate::s3;
 
 use super::analyse::{self, Drift};
 use super::describe::load_claim;
-use super::{Args, CheckArgs, S3Args, selector_params};
+use super::{CheckArgs, S3Args, selector_params};
 
 /// The `kind` of `kubectl dp buckets check -o json`.
 pub const KIND: &str = "BucketCheck";
@@ -77,8 +77,8 @@ pub(crate) async fn target_for(
 ) -> std::result::Result<Target, String> {
     let name = claim.metadata.name.as_deref().unwrap_or_default();
     let (cm, secret) = tokio::join!(
-        cluster.config_map(namespace, name),
-        cluster.secret(namespace, name)
+        cluster.get_opt::<ConfigMap>(namespace, name),
+        cluster.get_opt::<Secret>(namespace, name)
     );
     let cm = cm.map_err(|e| e.to_string())?.ok_or_else(|| {
         format!(
@@ -286,7 +286,6 @@ fn claim_lifecycle(json: &str) -> std::result::Result<Lifecycle, String> {
 /// Checks one claim or every claim of the scope, and writes the results.
 pub(super) async fn run(
     cluster: &Cluster,
-    args: &Args,
     check: &CheckArgs,
     namespace: &str,
     output: &Output,
@@ -295,7 +294,7 @@ pub(super) async fn run(
     let claims: Vec<ObjectBucketClaim> = if let Some(name) = &check.name {
         vec![load_claim(cluster, namespace, name).await?]
     } else {
-        let scope = cluster.scope(&args.cluster);
+        let scope = cluster.scope();
         let listing = cluster
             .list_custom::<ObjectBucketClaim>(
                 &resources::object_bucket_claim(),
@@ -321,7 +320,7 @@ pub(super) async fn run(
     let scope = if check.name.is_some() {
         Scope::Namespace(namespace.to_string())
     } else {
-        cluster.scope(&args.cluster)
+        cluster.scope()
     };
     let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
     let report = CheckReport {

@@ -251,13 +251,13 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         return print_value(out, &args.output.format, &claim).map(|_| Exit::Ok);
     }
     let cluster = Cluster::connect(&args.cluster).await?;
-    let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
-    crate::cli::namespace::require_existing(&cluster, &cluster.scope(&args.cluster)).await?;
+    let namespace = cluster.namespace().to_string();
+    crate::cli::namespace::require_existing(&cluster, &cluster.scope()).await?;
     match &args.command {
-        Command::List(list) => list::run(&cluster, &args, list, &output, out).await,
+        Command::List(list) => list::run(&cluster, list, &output, out).await,
         Command::Create(c) => create::run(&cluster, &args, c, &namespace, out).await,
         Command::Describe(d) => describe::run(&cluster, &namespace, d, &output, out).await,
-        Command::Check(c) => check::run(&cluster, &args, c, &namespace, &output, out).await,
+        Command::Check(c) => check::run(&cluster, c, &namespace, &output, out).await,
         Command::Delete(d) => delete::run(&cluster, &args, d, &namespace, out).await,
     }
 }

@@ -138,7 +138,7 @@ pub fn load(path: &Path) -> Result<PerfReport> {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::Input {
+    crate::redact::write_file(path, text).map_err(|e| Error::Input {
         path: path.to_path_buf(),
         reason: format!("cannot write it: {e}"),
     })
@@ -235,7 +235,7 @@ async fn run_suites(
     } else {
         (None, None)
     };
-    let scope = cluster.as_ref().map(|c| c.scope(cluster_args));
+    let scope = cluster.as_ref().map(|c| c.scope());
     // A mistyped -n is one line, not a run that measures nothing.
     if let (Some(c), Some(s)) = (&cluster, &scope) {
         crate::cli::namespace::require_existing(c, s).await?;
@@ -259,7 +259,12 @@ async fn run_suites(
     let mut environment = Environment::default();
     if let Some(c) = &cluster {
         environment.cluster_version = c.server_version().await.ok();
-        environment.node_count = c.node_count().await.ok();
+        environment.node_count = c
+            .list_cluster::<k8s_openapi::api::core::v1::Node>(&Default::default())
+            .await
+            .ok()
+            .filter(|nodes| nodes.is_available())
+            .map(|nodes| nodes.items.len());
     }
     if let Some(s) = &snapshot {
         environment.tuned_settings = platform::tuned_settings(s);
@@ -465,7 +470,7 @@ async fn run_suites(
     let context = cluster
         .as_ref()
         .and_then(|c| c.context().map(str::to_string))
-        .or_else(|| crate::kube::perf::context_name(cluster_args));
+        .or_else(|| crate::kube::context_name(&cluster_args.into()));
     let scope = scope.unwrap_or_else(|| crate::kube::Scope::Namespace(namespace.clone()));
     let metadata = Metadata::of(context, &scope, started_at);
     let envelope = |body: &PerfBody| Envelope::new(report::KIND, metadata.clone(), body.clone());

@@ -93,16 +93,37 @@ pub async fn sized_plan(
     if request.is_empty() {
         return Ok(Ok(plan::build(inputs, profile)));
     }
-    let (current, nodes, quotas) = sizing_context(cluster, inputs).await?;
-    Ok(sizing::size(request, current, &nodes, &quotas)
-        .map(|shape| plan::build_sized(inputs, profile, &shape)))
+    let (current, nodes, quotas, not_checked) = sizing_context(cluster, inputs).await?;
+    // What RBAC hid is never "fits": refused, unless --unchecked (then named).
+    if !not_checked.is_empty() && !request.unchecked {
+        return Ok(Err(vec![format!(
+            "not checked: {}; without them the size cannot be said to fit; bind deploy/rbac/kubectl-dp-read.yaml, or pass --unchecked to size without them",
+            not_checked.join(", ")
+        )]));
+    }
+    Ok(
+        sizing::size(request, current, &nodes, &quotas).map(|shape| {
+            let mut plan = plan::build_sized(inputs, profile, &shape);
+            plan.notes
+                .extend(not_checked.iter().map(|what| super::model::Note {
+                    object: crate::findings::ObjectRef::new("Namespace", None, &inputs.namespace),
+                    file: None,
+                    line: None,
+                    code: "cluster.not-checked".into(),
+                    message: format!(
+                        "{what}: not checked (--unchecked): the size was not checked against it"
+                    ),
+                }));
+            plan
+        }),
+    )
 }
 
 /// A Trino Deployment's container memory (`limits` or `requests`), in bytes.
 fn memory_of(d: &Deployment, kind: &str) -> u64 {
     plan::trino_container(d)
         .and_then(|c| crate::platform::workload::resource(c, kind, "memory"))
-        .map(|q| q.units_ceil().max(0) as u64)
+        .map(|q| u64::try_from(q.units_ceil().max(0)).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -110,7 +131,12 @@ fn memory_of(d: &Deployment, kind: &str) -> u64 {
 async fn sizing_context(
     cluster: &Cluster,
     inputs: &Inputs,
-) -> Result<(sizing::Shape, Vec<sizing::NodeRoom>, Vec<sizing::QuotaRoom>)> {
+) -> Result<(
+    sizing::Shape,
+    Vec<sizing::NodeRoom>,
+    Vec<sizing::QuotaRoom>,
+    Vec<String>,
+)> {
     let ns = inputs.namespace.as_str();
     let trino: Vec<&Deployment> = inputs
         .deployments
@@ -130,7 +156,9 @@ async fn sizing_context(
     let workers: Vec<&&Deployment> = trino.iter().filter(|d| plan::role(d) == "worker").collect();
     let coordinator = trino.iter().find(|d| plan::role(d) == "coordinator");
     let current = sizing::Shape {
-        workers: workers.iter().map(|d| replicas(d)).sum(),
+        workers: workers
+            .iter()
+            .fold(0u64, |sum, d| sum.saturating_add(replicas(d))),
         worker_memory: workers.first().map(|d| memory_of(d, "limits")).unwrap_or(0),
         coordinator_memory: coordinator.map(|d| memory_of(d, "limits")).unwrap_or(0),
     };
@@ -142,17 +170,30 @@ async fn sizing_context(
         cluster.list_pod_resources(&crate::kube::Scope::All, &active),
         cluster.list::<ResourceQuota>(&scope, &all),
     )?;
-    let trino_usage =
-        |kind: &str| -> u64 { trino.iter().map(|d| replicas(d) * memory_of(d, kind)).sum() };
+    // Saturating: replicas and sizes come from the cluster and may be absurd.
+    let trino_usage = |kind: &str| -> u64 {
+        trino.iter().fold(0u64, |sum, d| {
+            sum.saturating_add(replicas(d).saturating_mul(memory_of(d, kind)))
+        })
+    };
     let rooms = node_rooms(&nodes.items, &pods.items, ns);
     let rooms_quota = quota_rooms(&quotas.items, &trino_usage);
-    Ok((current, rooms, rooms_quota))
+    let not_checked: Vec<String> = [
+        ("nodes", &nodes.availability),
+        ("pods", &pods.availability),
+        ("resourcequotas", &quotas.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| **a != crate::kube::Availability::Available)
+    .map(|(what, a)| format!("{what} ({})", a.describe()))
+    .collect();
+    Ok((current, rooms, rooms_quota, not_checked))
 }
 
 /// A quantity in bytes (0 when absent or unreadable).
 fn bytes(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) -> u64 {
     q.and_then(|q| q.0.parse::<crate::platform::quantity::Quantity>().ok())
-        .map(|q| q.units_ceil().max(0) as u64)
+        .map(|q| u64::try_from(q.units_ceil().max(0)).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -198,7 +239,7 @@ pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoo
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
             continue;
         };
-        let requested: u64 = pod
+        let requested = pod
             .spec
             .iter()
             .flat_map(|s| s.containers.iter())
@@ -210,9 +251,9 @@ pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoo
                         .and_then(|r| r.get("memory")),
                 )
             })
-            .sum();
+            .fold(0u64, u64::saturating_add);
         if let Some(room) = rooms.iter_mut().find(|r| r.name == node) {
-            room.used += requested;
+            room.used = room.used.saturating_add(requested);
         }
     }
     rooms

@@ -304,7 +304,7 @@ pub async fn run(
         found.extend(manifests::kustomize(dir)?);
     }
     let cluster = Cluster::connect(cluster_args).await?;
-    let default_ns = cluster.namespace_or_default(cluster_args.namespace.as_deref());
+    let default_ns = cluster.namespace().to_string();
     // DaemonSets make one pod per node; count nodes only when there is one.
     let has_daemonset = found
         .iter()

@@ -8,6 +8,7 @@ mod compliance;
 pub mod coverage;
 pub mod crash_logs;
 pub mod engine;
+mod literals;
 mod nessie;
 mod network;
 pub mod pods;
@@ -60,6 +61,7 @@ pub fn analyse(
     all_findings.extend(refused);
     coverage::mark(snapshot, &mut components);
     all_findings.extend(coverage::finding(snapshot));
+    all_findings.extend(literals::findings(snapshot));
     all_findings.extend(snapshot.undecodable().into_iter().map(Finding::undecodable));
     // System namespaces (kube-*, operators') hold platform objects but answer
     // to their operators, not to the platform's compliance rules (unless named with -n).
