@@ -236,9 +236,14 @@ async fn run_suites(
         (None, None)
     };
     let scope = cluster.as_ref().map(|c| c.scope());
-    // A mistyped -n is one line, not a run that measures nothing.
-    if let (Some(c), Some(s)) = (&cluster, &scope) {
-        crate::cli::namespace::require_existing(c, s).await?;
+    // A namespace that does not exist is a typo: one line, with the closest
+    // name. An API server that does not answer is the gate's to report: every
+    // suite then says what it could not measure.
+    if let (Some(c), Some(s)) = (&cluster, &scope)
+        && let Err(e @ Error::NoNamespace { .. }) =
+            crate::cli::namespace::require_existing(c, s).await
+    {
+        return Err(e);
     }
     // Connecting is lazy: the first request (the snapshot) is where an
     // unreachable API server shows; its error is every suite's reason.

@@ -10,16 +10,24 @@ use crate::redact::Kind;
 use crate::redact::literals::{Literal, in_config_map, in_spark_spec};
 use crate::snapshot::Snapshot;
 
-/// Whether `text` is a Trino catalog file (its own finding names its credentials).
-fn is_catalog(file: &str, text: &str) -> bool {
-    file.ends_with(".properties")
-        && text
-            .lines()
-            .any(|l| l.trim_start().starts_with("connector.name"))
-}
-
 /// One finding per literal secret.
 pub(super) fn findings(snapshot: &Snapshot) -> Vec<Finding> {
+    // The catalog files Trino really loads: their credentials have their own
+    // finding. A catalog-looking file no Trino mounts as a catalog is judged here.
+    let catalogs: std::collections::BTreeSet<(String, String, String)> =
+        super::trino::layout(snapshot)
+            .nodes
+            .iter()
+            .flat_map(|n| {
+                n.files.catalogs.iter().map(|f| {
+                    (
+                        n.workload.namespace().to_string(),
+                        f.source.config_map.clone(),
+                        f.source.key.clone(),
+                    )
+                })
+            })
+            .collect();
     let mut out = Vec::new();
     for cm in &snapshot.config_maps.items {
         let own_backup = cm
@@ -33,7 +41,11 @@ pub(super) fn findings(snapshot: &Snapshot) -> Vec<Finding> {
         let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
         for literal in in_config_map(data) {
             let file = literal.location.split(" line ").next().unwrap_or_default();
-            let catalog = data.get(file).is_some_and(|text| is_catalog(file, text));
+            let catalog = catalogs.contains(&(
+                object.namespace.clone().unwrap_or_default(),
+                object.name.clone(),
+                file.to_string(),
+            ));
             if catalog && matches!(literal.kind, Kind::Key(_)) {
                 continue;
             }
