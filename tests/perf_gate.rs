@@ -437,7 +437,8 @@ fn a_run_that_measures_nothing_exits_2() {
 fn a_mistyped_namespace_measures_nothing_and_exits_2() {
     // A namespace that exists but holds no platform: nothing measured.
     let empty = TestNamespace::new("perf-nothing");
-    for namespace in [empty.name.as_str()] {
+    {
+        let namespace = empty.name.as_str();
         let err = one_line_exit_2(&dp(BIN, &["run", "-n", namespace]));
         assert!(
             err.starts_with(

@@ -249,15 +249,15 @@ mod tests {
         let found = findings(&s);
         assert_eq!(
             codes(&found),
-            ["references.key-missing", "references.configmap-missing"],
+            ["references.configmap-missing", "references.key-missing"],
             "{found:#?}"
         );
         assert!(
-            found[0]
+            found[1]
                 .message
                 .contains("reads key user of Secret nessie-db (volume creds)"),
             "{}",
-            found[0].message
+            found[1].message
         );
         // Optional references are not required.
         let spec = s.deployments.items[0]
