@@ -507,12 +507,30 @@ fn man_pages_cover_every_command_and_subcommand() {
     }
 }
 
-/// A fresh directory under target/, removed when the test passes.
-fn tempdir(what: &str) -> PathBuf {
+/// A fresh directory under target/, removed when the test passes (kept for
+/// reading when it fails). An archive of the debug build is a few hundred MB.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn tempdir(what: &str) -> TempDir {
     let dir = repo_root()
         .join("target/test-tmp")
         .join(format!("{what}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
