@@ -70,54 +70,7 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
     let work = tempdir("krew");
     let (archive, manifest) = build_archive(&work.join("dist"));
 
-    // One binary (krew links only the one it runs), man pages where MANPATH finds
-    // them, the generated shell scripts and the committed kubectl helpers. No "./"
-    // member: unpacking must never change the mode of the directory it lands in.
-    let listing = check(
-        &run(Command::new("tar").args(["-tzf", path_str(&archive)])),
-        "tar -t",
-    );
-    let members: Vec<&str> = listing.lines().collect();
-    assert!(!members.contains(&"./"), "{listing}");
-    for member in [
-        "kubectl-dp",
-        "LICENSE",
-        "README.md",
-        "man/man1/kubectl-dp.1",
-        "man/man1/kubectl-dp-status.1",
-        "man/man1/kubectl-dp-tune-plan.1",
-        "completions/kubectl-dp.bash",
-        "completions/_kubectl-dp",
-        "completions/kubectl-dp.fish",
-        "completions/kubectl-dp.ps1",
-        "completions/kubectl_complete-dp",
-        "completions/kubectl_complete-dp-status",
-    ] {
-        assert!(
-            members.contains(&member),
-            "{member} missing from the archive:\n{listing}"
-        );
-    }
-    let executables_at_top: Vec<&&str> = members
-        .iter()
-        .filter(|m| m.starts_with("kubectl") && !m.contains('/'))
-        .collect();
-    assert_eq!(executables_at_top, [&"kubectl-dp"], "{listing}");
-    // The scripts are generated from this binary at packing time, not committed.
-    let unpacked = work.join("unpacked");
-    std::fs::create_dir_all(&unpacked).unwrap();
-    check(
-        &run(Command::new("tar").args(["-xzf", path_str(&archive), "-C", path_str(&unpacked)])),
-        "tar -x",
-    );
-    let bash = check(
-        &run(Command::new(SUITE).args(["completion", "bash"])),
-        "completion bash",
-    );
-    assert_eq!(
-        std::fs::read_to_string(unpacked.join("completions/kubectl-dp.bash")).unwrap(),
-        bash
-    );
+    check_archive_layout(&archive, &work);
 
     let krew_root = work.join("krew-root");
     let krew = |args: &[&str]| {
@@ -182,39 +135,7 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
         stderr(&quota)
     );
 
-    // The man pages: the MANPATH line of the caveats finds them.
-    let export = caveats
-        .iter()
-        .find(|l| l.trim().starts_with("export MANPATH="))
-        .expect("a MANPATH line in the caveats");
-    // In a POSIX shell with krew's bin directory and the usual tools on PATH.
-    let manpath = check(
-        &run(Command::new("/bin/sh")
-            .args(["-c", &format!("{}; printf %s \"$MANPATH\"", export.trim())])
-            .env("PATH", format!("{path}:/usr/bin:/bin"))),
-        "the caveats' MANPATH line",
-    );
-    let man_dir = PathBuf::from(manpath.trim_end_matches(':'));
-    assert!(
-        man_dir.join("man1/kubectl-dp-status.1").is_file(),
-        "{manpath}"
-    );
-    if Command::new("man")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        let found = check(
-            &run(Command::new("man")
-                .args(["-w", "kubectl-dp-status"])
-                .env("MANPATH", &manpath)),
-            "man -w kubectl-dp-status",
-        );
-        assert!(
-            found.trim().ends_with("man1/kubectl-dp-status.1"),
-            "{found}"
-        );
-    }
+    check_caveats_manpath(&caveats, &path);
 
     // Completion: krew cannot put the helpers on PATH; the caveats' command does.
     let before = kubectl(&["__complete", "dp", "status", "--namespace", ""]);
@@ -317,6 +238,96 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
         "left behind in {}: {left:?}",
         krew_root.display()
     );
+}
+
+/// The release archive: one binary (krew links only the one it runs), man pages
+/// where MANPATH finds them, the generated shell scripts and the committed kubectl
+/// helpers. No "./" member: unpacking must never change the mode of the directory
+/// it lands in. The scripts are generated from this binary at packing time.
+fn check_archive_layout(archive: &Path, work: &Path) {
+    let listing = check(
+        &run(Command::new("tar").args(["-tzf", path_str(archive)])),
+        "tar -t",
+    );
+    let members: Vec<&str> = listing.lines().collect();
+    assert!(!members.contains(&"./"), "{listing}");
+    for member in [
+        "kubectl-dp",
+        "LICENSE",
+        "README.md",
+        "man/man1/kubectl-dp.1",
+        "man/man1/kubectl-dp-status.1",
+        "man/man1/kubectl-dp-tune-plan.1",
+        "completions/kubectl-dp.bash",
+        "completions/_kubectl-dp",
+        "completions/kubectl-dp.fish",
+        "completions/kubectl-dp.ps1",
+        "completions/kubectl_complete-dp",
+        "completions/kubectl_complete-dp-status",
+    ] {
+        assert!(
+            members.contains(&member),
+            "{member} missing from the archive:\n{listing}"
+        );
+    }
+    let executables_at_top: Vec<&&str> = members
+        .iter()
+        .filter(|m| m.starts_with("kubectl") && !m.contains('/'))
+        .collect();
+    assert_eq!(executables_at_top, [&"kubectl-dp"], "{listing}");
+    // The scripts are generated from this binary at packing time, not committed.
+    let unpacked = work.join("unpacked");
+    std::fs::create_dir_all(&unpacked).unwrap();
+    check(
+        &run(Command::new("tar").args(["-xzf", path_str(archive), "-C", path_str(&unpacked)])),
+        "tar -x",
+    );
+    let bash = check(
+        &run(Command::new(SUITE).args(["completion", "bash"])),
+        "completion bash",
+    );
+    assert_eq!(
+        std::fs::read_to_string(unpacked.join("completions/kubectl-dp.bash")).unwrap(),
+        bash
+    );
+}
+
+/// The MANPATH line of krew's caveats, run in a POSIX shell with krew's bin
+/// directory and the usual tools on PATH, finds the man pages (`man -w` too,
+/// where man is installed).
+fn check_caveats_manpath(caveats: &[String], path: &str) {
+    let export = caveats
+        .iter()
+        .find(|l| l.trim().starts_with("export MANPATH="))
+        .expect("a MANPATH line in the caveats");
+    // In a POSIX shell with krew's bin directory and the usual tools on PATH.
+    let manpath = check(
+        &run(Command::new("/bin/sh")
+            .args(["-c", &format!("{}; printf %s \"$MANPATH\"", export.trim())])
+            .env("PATH", format!("{path}:/usr/bin:/bin"))),
+        "the caveats' MANPATH line",
+    );
+    let man_dir = PathBuf::from(manpath.trim_end_matches(':'));
+    assert!(
+        man_dir.join("man1/kubectl-dp-status.1").is_file(),
+        "{manpath}"
+    );
+    if Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let found = check(
+            &run(Command::new("man")
+                .args(["-w", "kubectl-dp-status"])
+                .env("MANPATH", &manpath)),
+            "man -w kubectl-dp-status",
+        );
+        assert!(
+            found.trim().ends_with("man1/kubectl-dp-status.1"),
+            "{found}"
+        );
+    }
 }
 
 /// The caveats krew printed, one line each, without krew's ` | ` indentation.

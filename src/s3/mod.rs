@@ -287,7 +287,8 @@ impl Client {
         check(response).map(|_| ())
     }
 
-    async fn send(
+    /// The signed request for one S3 call.
+    fn signed_request(
         &self,
         method: &str,
         bucket: &str,
@@ -295,7 +296,7 @@ impl Client {
         query: &[(&str, &str)],
         body: Bytes,
         content_md5: bool,
-    ) -> Result<Response, S3Error> {
+    ) -> Result<http::Request<Full<Bytes>>, S3Error> {
         let route = self.endpoint.route(bucket, self.addressing)?;
         let path = sigv4::canonical_path(&route.bucket_path, key);
         let query_string = sigv4::canonical_query(query);
@@ -328,9 +329,21 @@ impl Client {
         for (name, value) in &signed {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        let request = builder
+        builder
             .body(Full::new(body))
-            .map_err(|_| S3Error::BadEndpoint(self.display.clone()))?;
+            .map_err(|_| S3Error::BadEndpoint(self.display.clone()))
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        bucket: &str,
+        key: &str,
+        query: &[(&str, &str)],
+        body: Bytes,
+        content_md5: bool,
+    ) -> Result<Response, S3Error> {
+        let request = self.signed_request(method, bucket, key, query, body, content_md5)?;
         let exchange = async {
             let response = self
                 .http
