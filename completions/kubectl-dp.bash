@@ -822,7 +822,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__buckets__subcmd__list)
-            opts="-l -n -A -s -o -v -h --operator-namespace --selector --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
+            opts="-l -w -n -A -s -o -v -h --operator-namespace --selector --watch --interval --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,6 +837,10 @@ _kubectl__dp() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1668,7 +1672,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__quota)
-            opts="-n -A -s -o -v -u -l -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --by --usage --node-selector --help --version check plan help"
+            opts="-n -A -s -o -v -u -l -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --by --usage --selector --node-selector --watch --interval --help --version check plan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1750,11 +1754,19 @@ _kubectl__dp() {
                     COMPREPLY=($(compgen -W "node namespace component pod" -- "${cur}"))
                     return 0
                     ;;
-                --node-selector)
+                --selector)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2026,7 +2038,7 @@ _kubectl__dp() {
             return 0
             ;;
         kubectl__subcmd__dp__subcmd__status)
-            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --namespace-selector --watch --operator-namespace --probe --trino-url --log-lines --interval --help --version"
+            opts="-n -A -s -o -v -w -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --as --as-group --as-uid --request-timeout --insecure-skip-tls-verify --certificate-authority --token --server --output --color --verbose --fail-on --no-headers --namespace-selector --watch --interval --operator-namespace --probe --trino-url --log-lines --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2108,6 +2120,10 @@ _kubectl__dp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --operator-namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2117,10 +2133,6 @@ _kubectl__dp() {
                     return 0
                     ;;
                 --log-lines)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -710,6 +710,7 @@ fn request_timeout_bounds_exec_credential_plugins() {
     std::fs::set_permissions(&working, std::fs::Permissions::from_mode(0o755)).unwrap();
     let config = plain_kubeconfig(&server, &exec_user(&working));
     let ns = TestNamespace::new("dp-exec");
+    pending_claim(&ns.name, "scratch");
     let output = std::process::Command::new(STATUS)
         .args([
             "--kubeconfig",

@@ -10,27 +10,16 @@
 //! | warm-up hit its ceiling before settling; a component over-requested or without limits | info |
 
 use crate::error::Exit;
-use crate::findings::{Graded, Severity};
+use crate::findings::{Component, Finding, ObjectRef, Severity};
 
 use super::report::{PerfReport, SkipCause};
 
 /// perf's `--fail-on` when not given: what failed or regressed.
 pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
 
-/// Something the report found, graded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// How serious.
-    pub severity: Severity,
-    /// What, in a few words.
-    pub what: String,
-}
-
-impl Graded for Problem {
-    fn severity(&self) -> Severity {
-        self.severity
-    }
-}
+/// Something the report found, graded: a [`Finding`] on the measurement
+/// (`Measurement/trino q1`), with a catalogued `perf.*` code.
+pub type Problem = Finding;
 
 /// How a run or comparison ends: the exit for what was found, or the one line
 /// saying what was not measured (exit 2).
@@ -55,11 +44,30 @@ pub fn decide(
             not_measured.join("; ")
         ));
     }
-    Decision::Measured(crate::findings::exit_for(problems, fail_on))
+    let threshold = fail_on.max(Severity::Info);
+    Decision::Measured(if problems.iter().any(|p| p.severity >= threshold) {
+        Exit::Problems
+    } else {
+        Exit::Ok
+    })
 }
 
-fn problem(severity: Severity, what: String) -> Problem {
-    Problem { severity, what }
+/// A problem about the measurement `what` (`trino q1`).
+fn problem(code: &'static str, severity: Severity, what: String) -> Problem {
+    let component = match what.split(' ').next() {
+        Some("spark") => Component::Spark,
+        Some("storage") => Component::Buckets,
+        Some("trino") => Component::Trino,
+        _ => Component::Compliance,
+    };
+    Finding::new(
+        code,
+        severity,
+        component,
+        ObjectRef::new("Measurement", None, &what),
+        what.clone(),
+        "see the perf report (docs/perf.md)",
+    )
 }
 
 /// What a report found, graded (its comparison included).
@@ -69,12 +77,14 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
         for q in &trino.queries {
             if !q.failures.is_empty() {
                 out.push(problem(
+                    "perf.query-failed",
                     Severity::Critical,
                     format!("trino {} failed", q.name),
                 ));
             }
             if q.settled == Some(false) {
                 out.push(problem(
+                    "perf.warmup-unsettled",
                     Severity::Info,
                     format!("trino {} did not settle in warm-up", q.name),
                 ));
@@ -84,12 +94,14 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
     if let Some(storage) = &report.storage {
         if !storage.cleanup_errors.is_empty() {
             out.push(problem(
+                "perf.cleanup-failed",
                 Severity::Critical,
                 "storage clean-up left objects".into(),
             ));
         }
         for o in storage.operations.iter().filter(|o| !o.failures.is_empty()) {
             out.push(problem(
+                "perf.operation-failed",
                 Severity::Critical,
                 format!("storage {} failed", o.operation),
             ));
@@ -98,6 +110,7 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
     if let Some(spark) = &report.spark {
         for r in spark.runs.iter().filter(|r| r.state != "COMPLETED") {
             out.push(problem(
+                "perf.spark-run-failed",
                 Severity::Critical,
                 format!("spark {} {}", r.name, r.state),
             ));
@@ -106,12 +119,12 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
     if let Some(resources) = &report.resources {
         for c in &resources.components {
             for flag in &c.flags {
-                let severity = if flag == "near-memory-limit" {
-                    Severity::Warning
+                let (code, severity) = if flag == "near-memory-limit" {
+                    ("perf.near-memory-limit", Severity::Warning)
                 } else {
-                    Severity::Info
+                    ("perf.resource-flag", Severity::Info)
                 };
-                out.push(problem(severity, format!("{} {flag}", c.component)));
+                out.push(problem(code, severity, format!("resources {} {flag}", c.component)));
             }
         }
     }
@@ -131,9 +144,10 @@ pub fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
     });
     let yardstick = yardstick.map(|y| {
         problem(
+            "perf.yardstick-slower",
             Severity::Warning,
             format!(
-                "the yardstick is {:+.0}% slower",
+                "trino yardstick is {:+.0}% slower",
                 y.change_percent.unwrap_or(0.0)
             ),
         )
@@ -143,8 +157,8 @@ pub fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
         .filter_map(|r| {
             let what = format!("{} {} {}", r.suite, r.name, r.verdict);
             match r.verdict.as_str() {
-                "regression" | "failed" => Some(problem(Severity::Critical, what)),
-                "slower" => Some(problem(Severity::Warning, what)),
+                "regression" | "failed" => Some(problem("perf.regression", Severity::Critical, what)),
+                "slower" => Some(problem("perf.slower", Severity::Warning, what)),
                 _ => None,
             }
         })
@@ -230,7 +244,7 @@ mod tests {
 
     #[test]
     fn fail_on_decides_which_problems_fail() {
-        let slower = [problem(Severity::Warning, "trino q1 slower".into())];
+        let slower = [problem("perf.slower", Severity::Warning, "trino q1 slower".into())];
         assert_eq!(
             decide(&slower, &[], Severity::Critical, false),
             Decision::Measured(Exit::Ok)

@@ -12,6 +12,7 @@ mod compare_tests;
 pub mod gate;
 mod junit;
 mod load;
+mod output;
 pub mod platform;
 pub mod queries;
 mod reach;
@@ -29,10 +30,10 @@ mod trino;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat, Palette};
+use crate::cli::{ClusterArgs, FormatKind};
 use crate::error::{Error, Exit, Result};
 use crate::kube::Cluster;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Envelope, Metadata, Output};
 use crate::snapshot::Snapshot;
 
 pub use args::{Args, Command, CompareArgs, RunArgs, Suite};
@@ -40,31 +41,44 @@ use gate::Decision;
 use report::{Environment, PerfBody, PerfReport, RunSettings, SkipCause, Skipped};
 use schedule::Warmup;
 
-/// The `-o` values perf writes.
-const FORMATS: [FormatKind; 5] = [
+/// The `-o` values perf writes (docs/flags.md).
+const FORMATS: [FormatKind; 6] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
     FormatKind::Yaml,
+    FormatKind::Name,
     FormatKind::JsonPath,
 ];
 
-/// Runs `perf run` or `perf compare` and writes the result into `out`.
-pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    let palette = args.output.start();
+/// Refuses what the subcommand cannot honour, before any request (docs/flags.md).
+pub fn check_flags(args: &Args) -> Result<()> {
+    args.cluster.validate()?;
     args.output.accept("perf", &FORMATS)?;
     match &args.command {
-        Command::Compare(c) => run_compare(c, &args.output, &palette, out),
-        Command::Run(r) => run_suites(r, &args.cluster, &args.output, &palette, out).await,
+        Command::Run(_) => args
+            .cluster
+            .refuse_all_namespaces("perf run", "it measures the platform of one namespace"),
+        Command::Compare(_) => match args.cluster.first_given() {
+            Some(flag) => Err(Error::Usage(format!(
+                "`kubectl dp perf compare` cannot take {flag}: it compares two saved files and never reads the cluster"
+            ))),
+            None => Ok(()),
+        },
     }
 }
 
-fn run_compare(
-    args: &CompareArgs,
-    output: &OutputArgs,
-    palette: &Palette,
-    out: &mut dyn Write,
-) -> Result<Exit> {
+/// Runs `perf run` or `perf compare` and writes the result into `out`.
+pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
+    check_flags(&args)?;
+    let output = args.output.start(gate::DEFAULT_FAIL_ON);
+    match &args.command {
+        Command::Compare(c) => run_compare(c, &output, out),
+        Command::Run(r) => run_suites(r, &args.cluster, &output, out).await,
+    }
+}
+
+fn run_compare(args: &CompareArgs, output: &Output, out: &mut dyn Write) -> Result<Exit> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
     let settings = compare::Settings {
@@ -76,24 +90,13 @@ fn run_compare(
     if let Some(path) = &args.junit {
         write_file(path, &junit::comparison(&comparison))?;
     }
-    match &output.format {
-        OutputFormat::Table | OutputFormat::Wide => {
-            render::comparison(out, &comparison, palette, output.format.is_wide())?
-        }
-        format => {
-            let metadata = Metadata::of(None, &crate::kube::Scope::All, jiff::Timestamp::now());
-            crate::render::structured(
-                out,
-                format,
-                &Envelope::new("PerfComparison", metadata, &comparison),
-            )?
-        }
-    }
+    let metadata = Metadata::of(None, &crate::kube::Scope::All, jiff::Timestamp::now());
+    crate::render::write(out, output, metadata, &output::CompareView(&comparison))?;
     out.flush()?;
     finish(gate::decide(
         &gate::comparison_problems(&comparison),
         &comparison.not_measured,
-        output.fail_on_or(gate::DEFAULT_FAIL_ON),
+        output.fail_on,
         args.allow_missing,
     ))
 }
@@ -187,8 +190,7 @@ impl Default for Progress {
 async fn run_suites(
     args: &RunArgs,
     cluster_args: &ClusterArgs,
-    output: &OutputArgs,
-    palette: &Palette,
+    output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     // Everything the user typed is checked before any request.
@@ -234,6 +236,10 @@ async fn run_suites(
         (None, None)
     };
     let scope = cluster.as_ref().map(|c| c.scope(cluster_args));
+    // A mistyped -n is one line, not a run that measures nothing.
+    if let (Some(c), Some(s)) = (&cluster, &scope) {
+        crate::cli::namespace::require_existing(c, s).await?;
+    }
     // Connecting is lazy: the first request (the snapshot) is where an
     // unreachable API server shows; its error is every suite's reason.
     let (snapshot, cluster_error) = match (&cluster, &scope) {
@@ -483,17 +489,12 @@ async fn run_suites(
     if let Some(path) = &args.junit {
         write_file(path, &junit::report(&saved))?;
     }
-    match &output.format {
-        OutputFormat::Table | OutputFormat::Wide => {
-            render::report(out, &saved, palette, output.format.is_wide())?
-        }
-        format => crate::render::structured(out, format, &envelope)?,
-    }
+    crate::render::write(out, output, envelope.metadata.clone(), &output::RunView(&saved))?;
     out.flush()?;
     finish(gate::decide(
         &gate::problems(&saved),
         &gate::not_measured(&saved),
-        output.fail_on_or(gate::DEFAULT_FAIL_ON),
+        output.fail_on,
         args.allow_missing,
     ))
 }

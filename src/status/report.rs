@@ -171,3 +171,23 @@ pub fn state_of(
         _ => State::Healthy,
     }
 }
+
+/// Whether the report found none of the platform's components, and could read
+/// enough to say so: every component not found or not installed, no finding
+/// but compliance's (which any namespace can have), and no reference to another
+/// namespace (a catalog naming an S3 Service). The namespace is a typo or the
+/// wrong one.
+pub fn holds_nothing(report: &Report) -> bool {
+    let absent = |c: &ComponentStatus| matches!(c.state, State::NotFound | State::NotInstalled);
+    !report.components.is_empty()
+        && report
+            .components
+            .iter()
+            .filter(|c| c.component != Component::Compliance)
+            .all(absent)
+        && report
+            .findings
+            .iter()
+            .all(|f| f.component == Component::Compliance)
+        && report.coverage.references.is_empty()
+}

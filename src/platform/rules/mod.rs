@@ -551,6 +551,133 @@ pub const RULES: &[Rule] = &[
         tune: Tune::NotAConfigFile,
         meaning: "containers without cpu/memory requests or a memory limit",
     },
+    // What the other commands grade, so that --fail-on means the same everywhere.
+    Rule {
+        code: "quota.does-not-fit",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`quota check`: each reason the change does not fit",
+    },
+    Rule {
+        code: "quota.check-note",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`quota check`: each note (what could not be checked)",
+    },
+    Rule {
+        code: "bucket.check-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`buckets check`: an S3 step failed (credentials, bucket, probe object)",
+    },
+    Rule {
+        code: "bucket.check-not-bound",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`buckets check`: the claim is not Bound yet, there is no bucket to check",
+    },
+    Rule {
+        code: "bucket.check-lifecycle-drift",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`buckets check`: the bucket's lifecycle differs from the claim's",
+    },
+    Rule {
+        code: "tune.change",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`tune plan`: each proposed change",
+    },
+    Rule {
+        code: "tune.note",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`tune plan`: each note",
+    },
+    Rule {
+        code: "tune.size-does-not-fit",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`tune plan --workers/--worker-memory/...`: each reason the size does not fit",
+    },
+    Rule {
+        code: "perf.query-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: a query with failed runs",
+    },
+    Rule {
+        code: "perf.operation-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: an S3 operation with failures",
+    },
+    Rule {
+        code: "perf.cleanup-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: an object the storage suite could not delete",
+    },
+    Rule {
+        code: "perf.spark-run-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: a SparkApplication that did not complete",
+    },
+    Rule {
+        code: "perf.regression",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run --baseline`, `perf compare`: significantly slower beyond `--threshold`",
+    },
+    Rule {
+        code: "perf.slower",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "the same, significantly slower but within `--threshold`",
+    },
+    Rule {
+        code: "perf.yardstick-slower",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "the yardstick query itself is significantly slower beyond `--threshold`: the machines, or a change that slows every query alike",
+    },
+    Rule {
+        code: "perf.warmup-unsettled",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: a query's timings did not settle before the warm-up ceiling",
+    },
+    Rule {
+        code: "perf.near-memory-limit",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run --suite resources`: a component uses over 90% of its memory limit",
+    },
+    Rule {
+        code: "perf.resource-flag",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run --suite resources`: a component over-requests, or runs without limits",
+    },
 ];
 
 /// The rule of a code.
@@ -591,8 +718,13 @@ mod tests {
 
     #[test]
     fn every_documented_code_is_a_rule() {
-        let table = &DOCS[..DOCS.find("## Pod-level causes").unwrap_or(DOCS.len())];
-        for line in table.lines().filter(|l| l.starts_with("| `")) {
+        // Every code table: the main one and the other commands' (not the
+        // pod-level causes nor the tune-rule pairs, which are not findings).
+        let main = &DOCS[..DOCS.find("## Pod-level causes").unwrap_or(DOCS.len())];
+        let others = DOCS
+            .find("## What `--fail-on` grades")
+            .map_or("", |i| &DOCS[i..]);
+        for line in main.lines().chain(others.lines()).filter(|l| l.starts_with("| `")) {
             let code = line.split('`').nth(1).unwrap_or_default();
             assert!(
                 rule(code).is_some(),
