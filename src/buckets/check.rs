@@ -11,12 +11,12 @@ use crate::error::{Exit, Result};
 use crate::kube::{Cluster, Scope, resources};
 use crate::platform::bucket::Lifecycle;
 use crate::platform::crds::ObjectBucketClaim;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Metadata, Output};
 use crate::s3;
 
 use super::analyse::{self, Drift};
 use super::describe::load_claim;
-use super::{Args, CheckArgs, S3Args, render, selector_params};
+use super::{Args, CheckArgs, S3Args, selector_params};
 
 /// The `kind` of `kubectl dp buckets check -o json`.
 pub const KIND: &str = "BucketCheck";
@@ -198,6 +198,15 @@ pub(crate) async fn target_for(
     })
 }
 
+/// What `buckets check` reports (kind `BucketCheck`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// Every claim passed.
+    pub passed: bool,
+    /// One result per claim checked.
+    pub claims: Vec<CheckResult>,
+}
+
 /// One claim's S3 check (an item of the `BucketCheck` report).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -350,6 +359,7 @@ pub(super) async fn run(
     args: &Args,
     check: &CheckArgs,
     namespace: &str,
+    output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     flag_ca(&check.s3)?;
@@ -364,7 +374,11 @@ pub(super) async fn run(
                 &selector_params(check.selector.as_deref()),
             )
             .await?;
-        listing.require("objectbucketclaims", &scope)?
+        let claims = listing.require("objectbucketclaims", &scope)?;
+        if claims.is_empty() {
+            super::require_claims(cluster, &scope, check.selector.as_deref()).await?;
+        }
+        claims
     };
     let mut results = Vec::new();
     for claim in &claims {
@@ -375,24 +389,17 @@ pub(super) async fn run(
             .unwrap_or_else(|| namespace.to_string());
         results.push(check_one(cluster, &ns, claim, &check.s3).await);
     }
-    let passed = results.iter().all(|r| r.passed);
-    if args.output.format.is_structured() {
-        let scope = if check.name.is_some() {
-            Scope::Namespace(namespace.to_string())
-        } else {
-            cluster.scope(&args.cluster)
-        };
-        let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
-        let body = serde_json::json!({ "passed": passed, "claims": results });
-        crate::render::structured(
-            out,
-            &args.output.format,
-            &Envelope::new(KIND, metadata, body),
-        )?;
+    let scope = if check.name.is_some() {
+        Scope::Namespace(namespace.to_string())
     } else {
-        render::check(out, &results)?;
-    }
-    Ok(if passed { Exit::Ok } else { Exit::Problems })
+        cluster.scope(&args.cluster)
+    };
+    let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
+    let report = CheckReport {
+        passed: results.iter().all(|r| r.passed),
+        claims: results,
+    };
+    crate::render::emit(out, output, metadata, &report)
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! What `kubectl dp tune` reads: the namespace's Trino Deployments, ConfigMaps and
 //! SparkApplications, and for sizing the nodes, other pods and quotas.
 
-use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod, ResourceQuota};
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{ConfigMap, LimitRange, Node, Pod, ResourceQuota};
 use kube::api::ListParams;
 
 use crate::error::{Error, Result};
@@ -12,31 +12,42 @@ use super::model::{Plan, Profile};
 use super::plan::{self, Inputs};
 use super::sizing;
 
-/// Reads the Trino Deployments, ConfigMaps and SparkApplications of a namespace.
+/// Reads the Trino Deployments and StatefulSets, ConfigMaps and SparkApplications of a namespace.
 pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     let scope = crate::kube::Scope::Namespace(namespace.to_string());
-    let trino = ListParams::default().labels("app.kubernetes.io/name=trino");
+    // Every workload: the Trino model recognises both app.kubernetes.io/name=trino
+    // and the older app=trino, which one label selector cannot ask for.
+    let trino = ListParams::default();
     let apps = resources::spark_application();
     let all = ListParams::default();
-    let (deployments, config_maps, spark) = tokio::try_join!(
+    let (deployments, stateful_sets, config_maps, spark, limit_ranges, quotas) = tokio::try_join!(
         cluster.list::<Deployment>(&scope, &trino),
+        cluster.list::<StatefulSet>(&scope, &trino),
         cluster.list::<ConfigMap>(&scope, &all),
         cluster.list_custom::<serde_json::Value>(&apps, Some(&scope), &all),
+        cluster.list::<LimitRange>(&scope, &all),
+        cluster.list::<ResourceQuota>(&scope, &all),
     )?;
     let deployments = deployments.require("deployments", &scope)?;
+    let stateful_sets = stateful_sets.require("statefulsets", &scope)?;
     let config_maps = config_maps.require("configmaps", &scope)?;
     // A missing SparkApplication CRD means no Spark to tune; a forbidden or failed
     // read is named in the plan's notes (never a silent "no Spark"), and so is an
     // object our model cannot read.
-    let unreadable = match &spark.availability {
+    let unread = |what: &str, availability: &crate::kube::Availability| match availability {
         crate::kube::Availability::Forbidden(_) | crate::kube::Availability::Failed(_) => {
-            vec![format!(
-                "sparkapplications ({})",
-                spark.availability.describe()
-            )]
+            Some(format!("{what} ({})", availability.describe()))
         }
-        _ => Vec::new(),
+        _ => None,
     };
+    let unreadable: Vec<String> = [
+        unread("sparkapplications", &spark.availability),
+        unread("limitranges", &limit_ranges.availability),
+        unread("resourcequotas", &quotas.availability),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut undecodable = spark.undecodable.clone();
     let mut spark_applications = Vec::new();
     for value in &spark.items {
@@ -57,7 +68,10 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     Ok(Inputs {
         namespace: namespace.to_string(),
         deployments,
+        stateful_sets,
         config_maps,
+        limit_ranges: limit_ranges.items,
+        quotas: quotas.items,
         undecodable,
         unreadable,
         spark_applications,

@@ -1,7 +1,7 @@
 use super::*;
+use crate::platform::resources;
 use crate::quota::fixtures::{container, k8s_map, node, q};
 use crate::quota::manifests::parse_documents;
-use crate::quota::usage;
 use k8s_openapi::api::core::v1::{LimitRangeItem, LimitRangeSpec, PodStatus, ResourceQuotaSpec};
 use k8s_openapi::api::core::v1::{Pod, PodSpec};
 use std::path::Path;
@@ -146,6 +146,7 @@ fn a_defaulted_limit_below_the_request_is_a_violation() {
     let v = apply_limit_ranges(
         &mut spec,
         &[limit_range()],
+        &[],
         "SparkApplication/x executor",
         &mut Vec::new(),
     );
@@ -168,7 +169,13 @@ fn limit_range_defaults_and_max() {
         ..Default::default()
     };
     let mut applied = Vec::new();
-    let v = apply_limit_ranges(&mut spec, &[limit_range()], "Deployment/x", &mut applied);
+    let v = apply_limit_ranges(
+        &mut spec,
+        &[limit_range()],
+        &[],
+        "Deployment/x",
+        &mut applied,
+    );
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].container, "b");
     assert!(
@@ -177,7 +184,7 @@ fn limit_range_defaults_and_max() {
         "{}",
         v[0].message
     );
-    let r = usage::pod_resources(&spec);
+    let r = resources::pod_resources(&spec);
     // a: defaults 512Mi request; b: request copied from its limit.
     assert_eq!(r.requests["memory"], q("512Mi") + q("20Gi"));
     assert_eq!(r.limits["cpu"], q("2"));

@@ -10,18 +10,18 @@ use crate::kube::{Availability, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
 use super::By;
-use super::usage::{self, Capacity, Totals};
 use crate::cli::FormatKind;
+use crate::platform::resources::{self, Capacity, Totals};
 
 mod render;
 
-pub use render::{csv, render, table};
+pub use render::{csv, table};
 
 /// The `kind` of `kubectl dp quota -o json`.
 pub const KIND: &str = "QuotaReport";
 
 /// The `-o` values `kubectl dp quota` can write.
-pub const FORMATS: [FormatKind; 6] = super::TABLE_FORMATS;
+pub const FORMATS: [FormatKind; 7] = super::TABLE_FORMATS;
 
 /// Everything `quota show` read from the cluster.
 pub struct Gathered {
@@ -37,6 +37,8 @@ pub struct Gathered {
     pub pods_cluster_wide: bool,
     /// The nodes (only those `node_selector` matches, when given).
     pub nodes: Listing<Node>,
+    /// `-l`: the quotas and LimitRanges were listed with this label selector.
+    pub selector: Option<String>,
     /// `--node-selector`: the node view is of those nodes and their pods.
     pub node_selector: Option<String>,
 }
@@ -64,6 +66,15 @@ pub struct QuotaReport {
     /// `--usage`: measured usage against requests and limits (see `measured`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<super::measured::UsageView>,
+    /// `-l`: the label selector the quotas and LimitRanges were listed with.
+    #[serde(skip)]
+    pub selector: Option<String>,
+    /// The namespaces whose pods were read (for "holds nothing": where to look instead).
+    #[serde(skip)]
+    pub pod_namespaces: Vec<String>,
+    /// The scope holds pods (readable and present).
+    #[serde(skip)]
+    pub scope_has_pods: bool,
 }
 
 /// One quota with its usage.
@@ -176,7 +187,7 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
     let mut resources = Vec::new();
     for (key, hard_value) in &hard {
         let mut computed: Option<Quantity> = None;
-        if usage::quota_key_of_pods(key) {
+        if resources::quota_key_of_pods(key) {
             let mut sum = Quantity::ZERO;
             let mut computable = true;
             for pod in pods
@@ -186,10 +197,10 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
                 let Some(spec) = pod.spec.as_ref() else {
                     continue;
                 };
-                if !usage::is_active(pod, now) {
+                if !resources::is_active(pod, now) {
                     continue;
                 }
-                match usage::matches_scopes(quota, spec) {
+                match resources::matches_scopes(quota, spec) {
                     None => {
                         computable = false;
                         break;
@@ -197,8 +208,8 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
                     Some(false) => continue,
                     Some(true) => {}
                 }
-                let resources = usage::pod_resources(spec);
-                sum += usage::pod_quota_usage(&resources, key).unwrap_or_default();
+                let resources = resources::pod_resources(spec);
+                sum += resources::pod_quota_usage(&resources, key).unwrap_or_default();
             }
             if computable {
                 computed = Some(sum);
@@ -212,7 +223,7 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
             reported_used,
             hard: *hard_value,
             free: hard_value.saturating_sub(used),
-            percent: usage::percent(used, *hard_value),
+            percent: resources::percent(used, *hard_value),
         });
     }
     QuotaView {
@@ -264,7 +275,7 @@ pub fn cluster_view(
     let mut allocatable = Capacity::default();
     let mut per_node: BTreeMap<String, Capacity> = BTreeMap::new();
     for node in nodes {
-        let capacity = usage::node_allocatable(node);
+        let capacity = resources::node_allocatable(node);
         allocatable.add(&capacity);
         per_node.insert(node.metadata.name.clone().unwrap_or_default(), capacity);
     }
@@ -279,10 +290,10 @@ pub fn cluster_view(
         let Some(spec) = pod.spec.as_ref() else {
             continue;
         };
-        if !usage::is_scheduled(pod, now) {
+        if !resources::is_scheduled(pod, now) {
             continue;
         }
-        let resources = usage::pod_resources(spec);
+        let resources = resources::pod_resources(spec);
         total.add_pod(&resources);
         let namespace = pod.metadata.namespace.as_deref().unwrap_or("");
         let key = match by {
@@ -292,7 +303,7 @@ pub fn cluster_view(
             Some(By::Namespace) => namespace.to_string(),
             Some(By::Component) => {
                 let labels = pod.metadata.labels.clone().unwrap_or_default();
-                usage::component_of(&labels).label().to_string()
+                resources::component_of(&labels).label().to_string()
             }
             Some(By::Pod) => format!("{namespace}/{}", pod.metadata.name.as_deref().unwrap_or("")),
         };
@@ -342,6 +353,60 @@ impl Gathered {
     }
 }
 
+/// The active containers of `pods` without requests or limits, by namespace and pod.
+fn pods_without(pods: &[&Pod], now: jiff::Timestamp) -> Vec<PodWithout> {
+    let mut pods_without_resources = Vec::new();
+    for pod in pods {
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        if !resources::is_active(pod, now) {
+            continue;
+        }
+        for (container, missing) in resources::missing_resources(spec) {
+            pods_without_resources.push(PodWithout {
+                namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+                pod: pod.metadata.name.clone().unwrap_or_default(),
+                container,
+                missing,
+            });
+        }
+    }
+    pods_without_resources.sort_by(|a, b| (&a.namespace, &a.pod).cmp(&(&b.namespace, &b.pod)));
+    pods_without_resources
+}
+
+/// What could not be read: one line per section for people (`unavailable`) and
+/// the plurals of the lists (`not_checked`).
+fn unread_sections(g: &Gathered) -> (Vec<String>, Vec<String>) {
+    let mut unavailable: Vec<String> = [
+        describe("resourcequotas", &g.quotas.availability),
+        describe("limitranges", &g.limit_ranges.availability),
+        describe("pods", &g.pods.availability),
+        describe("nodes", &g.nodes.availability),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !g.pods_cluster_wide && g.pods.is_available() {
+        unavailable.push(
+            "pods of other namespaces: forbidden, so node usage counts only this scope's pods"
+                .into(),
+        );
+    }
+    let not_checked = [
+        ("resourcequotas", &g.quotas.availability),
+        ("limitranges", &g.limit_ranges.availability),
+        ("pods", &g.pods.availability),
+        ("nodes", &g.nodes.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
+    .map(|(plural, _)| plural.to_string())
+    .collect();
+    (unavailable, not_checked)
+}
+
 /// The report from what was read (pure).
 pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport {
     let scoped_pods: Vec<&Pod> = g
@@ -366,24 +431,7 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         .iter()
         .flat_map(limit_range_rows)
         .collect();
-    let mut pods_without_resources = Vec::new();
-    for pod in &scoped_pods {
-        let Some(spec) = pod.spec.as_ref() else {
-            continue;
-        };
-        if !usage::is_active(pod, now) {
-            continue;
-        }
-        for (container, missing) in usage::missing_resources(spec) {
-            pods_without_resources.push(PodWithout {
-                namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-                pod: pod.metadata.name.clone().unwrap_or_default(),
-                container,
-                missing,
-            });
-        }
-    }
-    pods_without_resources.sort_by(|a, b| (&a.namespace, &a.pod).cmp(&(&b.namespace, &b.pod)));
+    let pods_without_resources = pods_without(&scoped_pods, now);
     // A node pool: its nodes' allocatable against the pods scheduled on them.
     let pool: Option<std::collections::BTreeSet<&str>> = g.node_selector.as_ref().map(|_| {
         g.nodes
@@ -410,33 +458,20 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
     if !g.nodes.is_available() {
         cluster.allocatable = None;
     }
-    let mut unavailable: Vec<String> = [
-        describe("resourcequotas", &g.quotas.availability),
-        describe("limitranges", &g.limit_ranges.availability),
-        describe("pods", &g.pods.availability),
-        describe("nodes", &g.nodes.availability),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !g.pods_cluster_wide && g.pods.is_available() {
-        unavailable.push(
-            "pods of other namespaces: forbidden, so node usage counts only this scope's pods"
-                .into(),
-        );
-    }
-    let not_checked = [
-        ("resourcequotas", &g.quotas.availability),
-        ("limitranges", &g.limit_ranges.availability),
-        ("pods", &g.pods.availability),
-        ("nodes", &g.nodes.availability),
-    ]
-    .into_iter()
-    .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
-    .map(|(plural, _)| plural.to_string())
-    .collect();
+    let (unavailable, not_checked) = unread_sections(g);
+    let mut pod_namespaces: Vec<String> = g
+        .pods
+        .items
+        .iter()
+        .filter_map(|p| p.metadata.namespace.clone())
+        .collect();
+    pod_namespaces.sort();
+    pod_namespaces.dedup();
     QuotaReport {
         not_checked,
+        selector: g.selector.clone(),
+        scope_has_pods: !scoped_pods.is_empty(),
+        pod_namespaces,
         scope: g.scope.clone(),
         quotas,
         limit_ranges,
@@ -556,6 +591,7 @@ mod tests {
             ]),
             pods_cluster_wide: true,
             nodes: Listing::available(vec![node("trino-1")]),
+            selector: None,
             node_selector: Some("pool=trino".into()),
         };
         let report = build(&gathered, Some(By::Node), jiff::Timestamp::now());
