@@ -124,7 +124,11 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
                 } else {
                     ("perf.resource-flag", Severity::Info)
                 };
-                out.push(problem(code, severity, format!("resources {} {flag}", c.component)));
+                out.push(problem(
+                    code,
+                    severity,
+                    format!("resources {} {flag}", c.component),
+                ));
             }
         }
     }
@@ -157,7 +161,9 @@ pub fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
         .filter_map(|r| {
             let what = format!("{} {} {}", r.suite, r.name, r.verdict);
             match r.verdict.as_str() {
-                "regression" | "failed" => Some(problem("perf.regression", Severity::Critical, what)),
+                "regression" | "failed" => {
+                    Some(problem("perf.regression", Severity::Critical, what))
+                }
                 "slower" => Some(problem("perf.slower", Severity::Warning, what)),
                 _ => None,
             }
@@ -244,7 +250,11 @@ mod tests {
 
     #[test]
     fn fail_on_decides_which_problems_fail() {
-        let slower = [problem("perf.slower", Severity::Warning, "trino q1 slower".into())];
+        let slower = [problem(
+            "perf.slower",
+            Severity::Warning,
+            "trino q1 slower".into(),
+        )];
         assert_eq!(
             decide(&slower, &[], Severity::Critical, false),
             Decision::Measured(Exit::Ok)

@@ -492,7 +492,12 @@ async fn run_suites(
     if let Some(path) = &args.junit {
         write_file(path, &junit::report(&saved))?;
     }
-    crate::render::write(out, output, envelope.metadata.clone(), &output::RunView(&saved))?;
+    crate::render::write(
+        out,
+        output,
+        envelope.metadata.clone(),
+        &output::RunView(&saved),
+    )?;
     out.flush()?;
     finish(gate::decide(
         &gate::problems(&saved),

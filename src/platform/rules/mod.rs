@@ -724,7 +724,11 @@ mod tests {
         let others = DOCS
             .find("## What `--fail-on` grades")
             .map_or("", |i| &DOCS[i..]);
-        for line in main.lines().chain(others.lines()).filter(|l| l.starts_with("| `")) {
+        for line in main
+            .lines()
+            .chain(others.lines())
+            .filter(|l| l.starts_with("| `"))
+        {
             let code = line.split('`').nth(1).unwrap_or_default();
             assert!(
                 rule(code).is_some(),
