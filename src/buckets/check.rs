@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::{Exit, Result};
 use crate::kube::{Cluster, Scope, resources};
-use crate::platform::bucket::Lifecycle;
+use crate::platform::bucket::{Lifecycle, ProblemKind};
 use crate::platform::crds::ObjectBucketClaim;
 use crate::render::{Metadata, Output};
 use crate::s3;
@@ -326,7 +326,7 @@ async fn check_one(
     let probe_ok = step(&mut result, "probe object", probe);
     let wanted = claim
         .config("bucketLifecycle")
-        .map(|json| Lifecycle::parse(&json));
+        .map(|json| claim_lifecycle(&json));
     let lifecycle = match wanted {
         Some(Err(e)) => Err(e),
         wanted => match client.get_lifecycle(bucket).await {
@@ -351,6 +351,35 @@ async fn check_one(
     let lifecycle_ok = step(&mut result, "lifecycle", lifecycle);
     result.passed = probe_ok && lifecycle_ok;
     result
+}
+
+/// The claim's lifecycle as Rook reads it, or why the bucket cannot hold it:
+/// Rook cannot decode it, or the gateway refuses it (the first problem, with
+/// its rule and field; `buckets list` and `status` show them all).
+fn claim_lifecycle(json: &str) -> std::result::Result<Lifecycle, String> {
+    let reading = crate::platform::bucket::lifecycle::check(json);
+    let broken: Vec<_> = reading
+        .problems
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::Unreadable | ProblemKind::Refused | ProblemKind::DuplicateId
+            )
+        })
+        .collect();
+    match (broken.first(), reading.lifecycle) {
+        (Some(p), _) => Err(format!(
+            "the claim's bucketLifecycle is not a valid S3 lifecycle document: {} ({} problem{} in all; Rook cannot apply it)",
+            format!("{} {}", p.path(), p.message).trim_start(),
+            broken.len(),
+            if broken.len() == 1 { "" } else { "s" }
+        )),
+        (None, Some(lifecycle)) => Ok(lifecycle),
+        (None, None) => {
+            Err("the claim's bucketLifecycle is not a valid S3 lifecycle document".into())
+        }
+    }
 }
 
 /// Checks one claim or every claim of the scope, and writes the results.

@@ -92,14 +92,14 @@ pub struct CreateArgs {
     #[arg(long, value_enum, default_value_t = Preset::None)]
     pub lifecycle: Preset,
     /// Expire objects after N days
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub expire_days: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub expire_days: Option<i64>,
     /// Abort incomplete multipart uploads after N days
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub abort_multipart_days: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub abort_multipart_days: Option<i64>,
     /// Expire noncurrent object versions after N days
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub noncurrent_expire_days: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub noncurrent_expire_days: Option<i64>,
     /// Bucket quota in bytes (e.g. 100Gi)
     #[arg(long, value_name = "SIZE")]
     pub max_size: Option<String>,

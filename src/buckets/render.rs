@@ -309,26 +309,35 @@ pub fn describe(
 
 /// One lifecycle rule as a table row.
 fn lifecycle_row(rule: &bucket::LifecycleRule) -> Vec<String> {
-    let days = |d: Option<u32>| d.map(|d| format!("{d}d")).unwrap_or_else(|| "-".into());
+    let days = |d: Option<i64>| d.map(|d| format!("{d}d")).unwrap_or_else(|| "-".into());
     let prefix = rule.effective_prefix();
+    let expire = match &rule.expiration {
+        None => "-".to_string(),
+        Some(e) => match (e.days, &e.date, e.expired_object_delete_marker) {
+            (Some(d), _, _) => format!("{d}d"),
+            (None, Some(date), _) => bucket::lifecycle::day(date),
+            (None, None, Some(true)) => "delete markers".into(),
+            _ => "-".into(),
+        },
+    };
     vec![
-        rule.id.clone(),
-        rule.status.clone(),
+        rule.id.clone().unwrap_or_else(|| "(none)".into()),
+        rule.status.clone().unwrap_or_else(|| "-".into()),
         if prefix.is_empty() {
             "(all)".into()
         } else {
             prefix
         },
-        days(rule.expiration.as_ref().map(|e| e.days)),
+        expire,
         days(
             rule.abort_incomplete_multipart_upload
                 .as_ref()
-                .map(|a| a.days_after_initiation),
+                .and_then(|a| a.days_after_initiation),
         ),
         days(
             rule.noncurrent_version_expiration
                 .as_ref()
-                .map(|n| n.noncurrent_days),
+                .and_then(|n| n.noncurrent_days),
         ),
     ]
 }

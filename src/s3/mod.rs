@@ -26,6 +26,7 @@ pub use error::S3Error;
 pub use multipart::{PART_SIZE, Upload};
 pub use sigv4::Credentials;
 pub use transport::{CaBundle, Trust};
+pub use xml::lifecycle_document;
 
 /// The largest S3 response read for a listing, a lifecycle or an error
 /// document: 16 MiB (a ListObjectsV2 page of 1,000 keys is well under 1 MiB).
@@ -263,9 +264,20 @@ impl Client {
             })
     }
 
-    /// Sets a bucket's lifecycle configuration.
+    /// Sets a bucket's lifecycle configuration (the XML Rook sends for it).
     pub async fn put_lifecycle(&self, bucket: &str, lifecycle: &Lifecycle) -> Result<(), S3Error> {
-        let body = Bytes::from(xml::lifecycle_document(lifecycle));
+        self.put_lifecycle_document(bucket, xml::lifecycle_document(lifecycle))
+            .await
+    }
+
+    /// Sends a PutBucketLifecycleConfiguration document as given (the tests
+    /// send what Rook would not, to learn what the gateway does with it).
+    pub async fn put_lifecycle_document(
+        &self,
+        bucket: &str,
+        document: String,
+    ) -> Result<(), S3Error> {
+        let body = Bytes::from(document);
         let response = self
             .send("PUT", bucket, "", &[("lifecycle", "")], body, true)
             .await?;

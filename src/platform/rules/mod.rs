@@ -385,10 +385,10 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         code: "bucket.lifecycle-invalid",
-        severity: Severity::Warning,
+        severity: Severity::Critical,
         live_only: false,
         tune: Tune::NotAConfigFile,
-        meaning: "`bucketLifecycle` is not a valid S3 lifecycle document",
+        meaning: "`bucketLifecycle` breaks a rule of its readers (see [S3 lifecycle documents](#documents-s3-lifecycle)): Rook cannot decode it, or RGW refuses it, so Rook's provisioner fails at `failed to set bucket lifecycle` and applies none of it (critical); or S3 refuses it while RGW 16.2 accepts it with another meaning (warning). Names the rule ID, the field and the fix",
     },
     Rule {
         code: "bucket.lifecycle-unsorted",
@@ -399,10 +399,24 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         code: "bucket.lifecycle-duplicate-id",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "two lifecycle rules share an ID: S3 and RGW refuse the document (InvalidArgument)",
+    },
+    Rule {
+        code: "bucket.lifecycle-ignored-field",
         severity: Severity::Warning,
         live_only: false,
         tune: Tune::NotAConfigFile,
-        meaning: "two lifecycle rules share an ID",
+        meaning: "a key of `bucketLifecycle` that is not an S3 lifecycle field (`Expiraton`): Rook's decoder drops it without a word, so the rule does less than it says",
+    },
+    Rule {
+        code: "bucket.lifecycle-rule-without-id",
+        severity: Severity::Warning,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a lifecycle rule without an ID: valid, but RGW gives it a random one, so the bucket never matches the claim (Rook re-applies it on every reconcile, `buckets check` reports drift)",
     },
     Rule {
         code: "bucket.config-field-refused",
