@@ -406,6 +406,9 @@ async fn run_suites(
                     concurrency: args.concurrency as usize,
                     timeout: args.timeout,
                     s3_endpoint: args.s3_endpoint.clone(),
+                    s3_ca_file: args.s3_ca_file.clone(),
+                    s3_addressing: args.s3_addressing,
+                    s3_tls_server_name: args.s3_tls_server_name.clone(),
                     multipart_threshold: args.multipart_threshold,
                 };
                 let result = storage::run(c, &namespace, &claim, &plan, &progress).await?;
