@@ -141,7 +141,10 @@ mod tests {
             "query.max-memory-per-node=5GB\nmemory.heap-headroom-per-node=3GB\nquery.max-memory=10GB\nshutdown.grace-period=60s\n",
             factor,
         );
-        assert_eq!(scaled.jvm_config, "-server\n-XX:G1HeapRegionSize=2M\n-Xmx832M\n");
+        assert_eq!(
+            scaled.jvm_config,
+            "-server\n-XX:G1HeapRegionSize=2M\n-Xmx832M\n"
+        );
         assert_eq!(
             scaled.config_properties,
             "query.max-memory-per-node=320MB\nmemory.heap-headroom-per-node=192MB\nquery.max-memory=640MB\nshutdown.grace-period=60s\n"

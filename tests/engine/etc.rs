@@ -89,9 +89,15 @@ fn objects(list: &Value) -> Result<(Vec<Deployment>, Vec<StatefulSet>, Vec<Confi
     for item in list["items"].as_array().ok_or("not a list: no items")? {
         let fail = |e: serde_json::Error| format!("{}: {e}", item["metadata"]["name"]);
         match item["kind"].as_str() {
-            Some("Deployment") => deployments.push(serde_json::from_value(item.clone()).map_err(fail)?),
-            Some("StatefulSet") => stateful_sets.push(serde_json::from_value(item.clone()).map_err(fail)?),
-            Some("ConfigMap") => config_maps.push(serde_json::from_value(item.clone()).map_err(fail)?),
+            Some("Deployment") => {
+                deployments.push(serde_json::from_value(item.clone()).map_err(fail)?)
+            }
+            Some("StatefulSet") => {
+                stateful_sets.push(serde_json::from_value(item.clone()).map_err(fail)?)
+            }
+            Some("ConfigMap") => {
+                config_maps.push(serde_json::from_value(item.clone()).map_err(fail)?)
+            }
             _ => {}
         }
     }
@@ -102,7 +108,10 @@ fn objects(list: &Value) -> Result<(Vec<Deployment>, Vec<StatefulSet>, Vec<Confi
 /// files; returns how many.
 fn apply_rule(plan: &Value, rule: &str, config_maps: &mut [ConfigMap]) -> Result<usize, String> {
     let mut made = 0;
-    for change in plan["changes"].as_array().ok_or("the plan has no changes list")? {
+    for change in plan["changes"]
+        .as_array()
+        .ok_or("the plan has no changes list")?
+    {
         if change["rule"] != rule || change["object"]["kind"] != "ConfigMap" {
             continue;
         }
@@ -115,7 +124,9 @@ fn apply_rule(plan: &Value, rule: &str, config_maps: &mut [ConfigMap]) -> Result
             .find(|cm| cm.metadata.name.as_deref() == Some(name))
             .and_then(|cm| cm.data.as_mut())
             .and_then(|data| data.get_mut(file))
-            .ok_or(format!("the plan changes {name}/{file}, which the cluster file lacks"))?;
+            .ok_or(format!(
+                "the plan changes {name}/{file}, which the cluster file lacks"
+            ))?;
         *text = if setting.starts_with('-') {
             let mut jvm = JvmConfig::parse(text);
             match proposed {
@@ -138,7 +149,9 @@ fn apply_rule(plan: &Value, rule: &str, config_maps: &mut [ConfigMap]) -> Result
         made += 1;
     }
     if made == 0 {
-        return Err(format!("the plan proposes no ConfigMap change under rule {rule}"));
+        return Err(format!(
+            "the plan proposes no ConfigMap change under rule {rule}"
+        ));
     }
     Ok(made)
 }
@@ -167,7 +180,11 @@ fn write_node(node: &TrinoNode, dir: &Path, factor: Factor) -> Result<Vec<String
     let scaled = scale_node(&jvm, heap, &config, factor);
     write(&dir.join("jvm.config"), &scaled.jvm_config)?;
     write(&dir.join("config.properties"), &scaled.config_properties)?;
-    Ok(scaled.changes.iter().map(|c| format!("{name}: {c}")).collect())
+    Ok(scaled
+        .changes
+        .iter()
+        .map(|c| format!("{name}: {c}"))
+        .collect())
 }
 
 fn run() -> Result<(), String> {
@@ -179,21 +196,30 @@ fn run() -> Result<(), String> {
     let all = workloads(&deployments, &stateful_sets);
     let lookup = |ns: &str, name: &str| {
         config_maps.iter().find(|cm| {
-            cm.metadata.namespace.as_deref() == Some(ns) && cm.metadata.name.as_deref() == Some(name)
+            cm.metadata.namespace.as_deref() == Some(ns)
+                && cm.metadata.name.as_deref() == Some(name)
         })
     };
     let layout = TrinoLayout::read(&all, &lookup);
     let mut lines = vec![format!("factor {}", args.factor)];
     for role in [Role::Coordinator, Role::Worker] {
-        let node = layout
-            .with_role(role)
-            .next()
-            .ok_or(format!("no Trino {} in {}", role.as_str(), args.cluster.display()))?;
-        lines.extend(write_node(node, &args.out.join(role.as_str()), args.factor)?);
+        let node = layout.with_role(role).next().ok_or(format!(
+            "no Trino {} in {}",
+            role.as_str(),
+            args.cluster.display()
+        ))?;
+        lines.extend(write_node(
+            node,
+            &args.out.join(role.as_str()),
+            args.factor,
+        )?);
         if role == Role::Coordinator {
             for catalog in &node.files.catalogs {
                 if let Some(text) = &catalog.text {
-                    write(&args.out.join("catalog").join(catalog.source.file_name()), text)?;
+                    write(
+                        &args.out.join("catalog").join(catalog.source.file_name()),
+                        text,
+                    )?;
                 }
             }
         }
