@@ -186,6 +186,43 @@ fn setting<'a>(report: &'a Value, object: &str, key: &str) -> Option<&'a str> {
         .and_then(|s| s["value"].as_str())
 }
 
+/// Waits until every Deployment and StatefulSet of `ns` has its replicas ready
+/// (kwok plays the kubelets), naming the pods that are not when it gives up.
+fn workloads_ready(ns: &str) {
+    let ready = || {
+        let out = kubectl(&[
+            "get",
+            "deployments,statefulsets",
+            "-n",
+            ns,
+            "-o",
+            "jsonpath={range .items[*]}{.spec.replicas}/{.status.readyReplicas} {end}",
+        ]);
+        !out.trim().is_empty()
+            && out.split_whitespace().all(|pair| {
+                let (want, have) = pair.split_once('/').unwrap_or(("1", "0"));
+                want == have
+            })
+    };
+    for _ in 0..240 {
+        if ready() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    panic!(
+        "the workloads of {ns} are not ready after 120 s:\n{}",
+        kubectl(&[
+            "get",
+            "deployments,statefulsets,pods",
+            "-n",
+            ns,
+            "-o",
+            "wide"
+        ])
+    );
+}
+
 #[test]
 fn tune_then_perf_on_the_real_engine() {
     let _turn = common::platform_lock();
@@ -203,6 +240,7 @@ fn tune_then_perf_on_the_real_engine() {
         .output()
         .unwrap();
     assert!(set_status.status.success(), "{}", stderr(&set_status));
+    workloads_ready(&ns.name);
 
     // The plan: exactly the untuned platform's differences from the reference.
     let plan = dp(TUNE, &["plan", "-n", &ns.name, "-o", "json"]);
@@ -269,7 +307,7 @@ fn tune_then_perf_on_the_real_engine() {
         "{report}"
     );
     assert_eq!(
-        setting(&report, "trino-worker", "jvm.config -Xmx"),
+        setting(&report, "trino-worker", "heap"),
         Some("9G"),
         "{report}"
     );
@@ -301,6 +339,7 @@ fn tune_then_perf_on_the_real_engine() {
         ],
     );
     assert!(applied.status.success(), "tune apply: {}", stderr(&applied));
+    workloads_ready(&ns.name);
     let etc = restart_from_cluster(&ns.name, "after");
     assert!(read(etc.join("worker/jvm.config")).contains("-Xmx768M\n"));
     assert!(read(etc.join("coordinator/config.properties")).contains("query.max-memory=640MB"));
@@ -315,7 +354,7 @@ fn tune_then_perf_on_the_real_engine() {
     let (code, report) = perf(&ns.name, &sql, &["--baseline", before.to_str().unwrap()]);
     assert!(matches!(code, Some(0 | 1)), "exit {code:?}: {report}");
     assert_eq!(
-        setting(&report, "trino-worker", "jvm.config -Xmx"),
+        setting(&report, "trino-worker", "heap"),
         Some("12G"),
         "{report}"
     );
