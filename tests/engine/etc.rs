@@ -83,25 +83,33 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))
 }
 
-/// The objects of a `kubectl get ... -o json` list, by kind.
-fn objects(list: &Value) -> Result<(Vec<Deployment>, Vec<StatefulSet>, Vec<ConfigMap>), String> {
-    let (mut deployments, mut stateful_sets, mut config_maps) = (vec![], vec![], vec![]);
+/// The objects of a `kubectl get ... -o json` list that hold Trino's files.
+#[derive(Default)]
+struct Objects {
+    deployments: Vec<Deployment>,
+    stateful_sets: Vec<StatefulSet>,
+    config_maps: Vec<ConfigMap>,
+}
+
+fn objects(list: &Value) -> Result<Objects, String> {
+    let mut objects = Objects::default();
     for item in list["items"].as_array().ok_or("not a list: no items")? {
         let fail = |e: serde_json::Error| format!("{}: {e}", item["metadata"]["name"]);
+        let value = || item.clone();
         match item["kind"].as_str() {
-            Some("Deployment") => {
-                deployments.push(serde_json::from_value(item.clone()).map_err(fail)?)
-            }
-            Some("StatefulSet") => {
-                stateful_sets.push(serde_json::from_value(item.clone()).map_err(fail)?)
-            }
-            Some("ConfigMap") => {
-                config_maps.push(serde_json::from_value(item.clone()).map_err(fail)?)
-            }
+            Some("Deployment") => objects
+                .deployments
+                .push(serde_json::from_value(value()).map_err(fail)?),
+            Some("StatefulSet") => objects
+                .stateful_sets
+                .push(serde_json::from_value(value()).map_err(fail)?),
+            Some("ConfigMap") => objects
+                .config_maps
+                .push(serde_json::from_value(value()).map_err(fail)?),
             _ => {}
         }
     }
-    Ok((deployments, stateful_sets, config_maps))
+    Ok(objects)
 }
 
 /// Makes the changes a tune plan proposes under `rule` to the ConfigMaps'
@@ -189,7 +197,11 @@ fn write_node(node: &TrinoNode, dir: &Path, factor: Factor) -> Result<Vec<String
 
 fn run() -> Result<(), String> {
     let args = args()?;
-    let (deployments, stateful_sets, mut config_maps) = objects(&read_json(&args.cluster)?)?;
+    let Objects {
+        deployments,
+        stateful_sets,
+        mut config_maps,
+    } = objects(&read_json(&args.cluster)?)?;
     if let Some((plan, rule)) = &args.plan {
         apply_rule(&read_json(plan)?, rule, &mut config_maps)?;
     }
