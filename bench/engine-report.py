@@ -133,16 +133,28 @@ if rules:
     w("Setting by setting: each of tune's ConfigMap proposals alone against the untuned baseline (elapsed change [95% CI], verdict):")
     w("")
     names = list(rows_by_name(elapsed).keys())
-    w("| rule | " + " | ".join(names) + " |")
-    w("|---|" + "---|" * len(names))
+    def s3_total(name):
+        counts = load(f"{name}-s3.json")
+        return "-" if not counts else f"{sum(c['total'] for c in counts.values()):.0f}"
+
+    w("| rule | " + " | ".join(names) + " | S3 requests, all five queries once |")
+    w("|---|" + "---|" * (len(names) + 1))
+    w("| (untuned) | " + " | ".join("" for _ in names) + f" | {s3_total('before')} |")
     for rule in rules:
         r = rows_by_name(load(f"only-{rule}-vs-before-elapsed.json"))
-        w(f"| {rule} | " + " | ".join(f"{interval(r[n])} {r[n]['verdict']}" if n in r else "-" for n in names) + " |")
+        w(f"| {rule} | " + " | ".join(f"{interval(r[n])} {r[n]['verdict']}" if n in r else "-" for n in names)
+          + f" | {s3_total('only-' + rule)} |")
+    w(f"| (all, tuned) | " + " | ".join(f"{interval(r)} {r['verdict']}" for r in rows_by_name(elapsed).values())
+      + f" | {s3_total('after')} |")
     w("")
 
 faster = [r for r in rows_by_name(elapsed).values() if r["verdict"] == "faster"]
 slower = [r for r in rows_by_name(elapsed).values() if r["verdict"] in ("slower", "regression")]
 typical = median(changes)
+if not changes:
+    w("**Verdict.** Nothing was compared (too few runs or failed runs): no result.")
+    print("\n".join(out))
+    sys.exit(0)
 w("**Verdict.** " + (
     f"{len(faster)} of {len(changes)} queries significantly faster, {len(slower)} slower; the median change is {pct(typical)}. "
     + ("The claimed 20-30% does appear on this data." if typical is not None and typical <= -20 and len(faster) >= len(changes) / 2
