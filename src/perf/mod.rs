@@ -18,6 +18,7 @@ pub mod queries;
 mod reach;
 mod render;
 mod render_compare;
+mod render_engine;
 pub mod report;
 mod resources;
 pub mod schedule;
