@@ -589,6 +589,13 @@ pub const RULES: &[Rule] = &[
         meaning: "a probe (`httpGet`/`tcpSocket`) or a Service `targetPort` names a container port the container does not declare: the kubelet fails the probe (pods never ready, or restarted by liveness), the Service gets no endpoints",
     },
     Rule {
+        code: "references.secret-store-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "an ExternalSecret reads from a SecretStore (in its namespace) or ClusterSecretStore that does not exist: its Secret is never written",
+    },
+    Rule {
         code: "resources.missing",
         severity: Severity::Warning,
         live_only: false,
