@@ -121,49 +121,84 @@ pub fn propose(
     names: (String, String),
     now: jiff::Timestamp,
 ) -> Plan {
-    let Budget {
-        cpu: cpu_total,
-        memory: memory_total,
-        headroom,
-    } = *budget;
-    let active: Vec<&Pod> = pods
-        .iter()
-        .copied()
-        .filter(|p| resources::is_active(p, now))
-        .collect();
-    let mut used = resources::Totals::default();
-    let mut requests: BTreeMap<&str, Vec<Quantity>> = BTreeMap::new();
-    let mut limits: BTreeMap<&str, Vec<Quantity>> = BTreeMap::new();
-    for pod in &active {
+    let running = what_runs(pods, now);
+    let bounds = container_bounds(&running, largest_node, budget);
+    // Pods: what runs now plus headroom, or as many default-sized pods as the
+    // memory budget holds (Spark drivers and executors come and go), in tens.
+    let pods_now = i128::from(running.used.pods);
+    let by_headroom = (pods_now * i128::from(100 + budget.headroom) + 99) / 100;
+    let by_budget = budget.memory.nanos() / bounds.default_request[1].1.nanos().max(1);
+    let pods_hard = (by_headroom.max(by_budget).max(10) + 9) / 10 * 10;
+    Plan {
+        quota: quota_object(namespace, names.0, budget, pods_hard),
+        limit_range: limit_range_object(namespace, names.1, &bounds),
+        summary: summary(namespace, &running.used, budget),
+    }
+}
+
+/// The active pods' totals and every container's CPU and memory requests and limits.
+struct Running {
+    used: resources::Totals,
+    requests: BTreeMap<&'static str, Vec<Quantity>>,
+    limits: BTreeMap<&'static str, Vec<Quantity>>,
+}
+
+fn what_runs(pods: &[&Pod], now: jiff::Timestamp) -> Running {
+    let mut running = Running {
+        used: resources::Totals::default(),
+        requests: BTreeMap::new(),
+        limits: BTreeMap::new(),
+    };
+    for pod in pods.iter().filter(|p| resources::is_active(p, now)) {
         let Some(spec) = pod.spec.as_ref() else {
             continue;
         };
-        used.add_pod(&resources::pod_resources(spec));
+        running.used.add_pod(&resources::pod_resources(spec));
         for container in &spec.containers {
             for name in ["cpu", "memory"] {
                 if let Some(q) = crate::platform::workload::resource(container, "requests", name) {
-                    requests.entry(name).or_default().push(q);
+                    running.requests.entry(name).or_default().push(q);
                 }
                 if let Some(q) = crate::platform::workload::resource(container, "limits", name) {
-                    limits.entry(name).or_default().push(q);
+                    running.limits.entry(name).or_default().push(q);
                 }
             }
         }
     }
+    running
+}
+
+/// The LimitRange's per-container values, each a list of (resource, value) for cpu then memory.
+struct ContainerBounds {
+    default_request: Vec<(&'static str, Quantity)>,
+    default_limit: Vec<(&'static str, Quantity)>,
+    max: Vec<(&'static str, Quantity)>,
+}
+
+/// The rounding step per resource: small for defaults, big for the maximum.
+fn step(name: &str, big: bool) -> Quantity {
+    match (name, big) {
+        ("cpu", false) => Quantity::from_millis(50),
+        ("cpu", true) => Quantity::from_units(1),
+        (_, false) => Quantity::from_bytes(64 << 20),
+        (_, true) => Quantity::from_bytes(1 << 30),
+    }
+}
+
+fn container_bounds(
+    running: &Running,
+    largest_node: &Capacity,
+    budget: &Budget,
+) -> ContainerBounds {
     let scale = |q: Quantity| {
-        Quantity::from_millis((q.millis_ceil() * i128::from(100 + headroom) + 99) / 100)
+        Quantity::from_millis((q.millis_ceil() * i128::from(100 + budget.headroom) + 99) / 100)
     };
-    let step = |name: &str, big: bool| -> Quantity {
-        match (name, big) {
-            ("cpu", false) => Quantity::from_millis(50),
-            ("cpu", true) => Quantity::from_units(1),
-            (_, false) => Quantity::from_bytes(64 << 20),
-            (_, true) => Quantity::from_bytes(1 << 30),
-        }
+    let (requests, limits) = (&running.requests, &running.limits);
+    let mut bounds = ContainerBounds {
+        default_request: Vec::new(),
+        default_limit: Vec::new(),
+        max: Vec::new(),
     };
-    let mut default_request = Vec::new();
-    let mut default_limit = Vec::new();
-    let mut max = Vec::new();
     // Defaults are for containers that declare nothing (sidecars, small jobs):
     // the lower quartile of what runs, capped at 500m/1Gi requests and 1 CPU/2Gi limits.
     for (name, fallback, request_cap, limit_cap, total, node) in [
@@ -172,7 +207,7 @@ pub fn propose(
             Quantity::from_millis(250),
             Quantity::from_millis(500),
             Quantity::from_units(1),
-            cpu_total,
+            budget.cpu,
             largest_node.cpu,
         ),
         (
@@ -180,7 +215,7 @@ pub fn propose(
             Quantity::from_bytes(512 << 20),
             Quantity::from_bytes(1 << 30),
             Quantity::from_bytes(2 << 30),
-            memory_total,
+            budget.memory,
             largest_node.memory,
         ),
     ] {
@@ -204,44 +239,55 @@ pub fn propose(
             cap = cap.min(node);
         }
         let mx = round_up(scale(largest), step(name, true)).min(cap).max(dl);
-        default_request.push((name, dr));
-        default_limit.push((name, dl));
-        max.push((name, mx));
+        bounds.default_request.push((name, dr));
+        bounds.default_limit.push((name, dl));
+        bounds.max.push((name, mx));
     }
-    // Pods: what runs now plus headroom, or as many default-sized pods as the
-    // memory budget holds (Spark drivers and executors come and go), in tens.
-    let pods_now = i128::from(used.pods);
-    let by_headroom = (pods_now * i128::from(100 + headroom) + 99) / 100;
-    let by_budget = memory_total.nanos() / default_request[1].1.nanos().max(1);
-    let pods_hard = (by_headroom.max(by_budget).max(10) + 9) / 10 * 10;
+    bounds
+}
 
+fn quota_object(namespace: &str, name: String, budget: &Budget, pods_hard: i128) -> ResourceQuota {
     let mut quota = ResourceQuota::default();
-    quota.metadata.name = Some(names.0);
+    quota.metadata.name = Some(name);
     quota.metadata.namespace = Some(namespace.to_string());
     let mut hard = k8s(&[
-        ("requests.cpu", cpu_total),
-        ("limits.cpu", cpu_total),
-        ("requests.memory", memory_total),
-        ("limits.memory", memory_total),
+        ("requests.cpu", budget.cpu),
+        ("limits.cpu", budget.cpu),
+        ("requests.memory", budget.memory),
+        ("limits.memory", budget.memory),
     ]);
     hard.insert("pods".into(), K8sQuantity(pods_hard.to_string()));
     quota.spec = Some(ResourceQuotaSpec {
         hard: Some(hard),
         ..Default::default()
     });
+    quota
+}
+
+fn limit_range_object(namespace: &str, name: String, bounds: &ContainerBounds) -> LimitRange {
     let mut limit_range = LimitRange::default();
-    limit_range.metadata.name = Some(names.1);
+    limit_range.metadata.name = Some(name);
     limit_range.metadata.namespace = Some(namespace.to_string());
     limit_range.spec = Some(LimitRangeSpec {
         limits: vec![LimitRangeItem {
             type_: "Container".into(),
-            default_request: Some(k8s(&default_request)),
-            default: Some(k8s(&default_limit)),
-            max: Some(k8s(&max)),
+            default_request: Some(k8s(&bounds.default_request)),
+            default: Some(k8s(&bounds.default_limit)),
+            max: Some(k8s(&bounds.max)),
             ..Default::default()
         }],
     });
+    limit_range
+}
 
+/// What runs now against the budget: one line of totals, then one per quota
+/// resource with its headroom and a warning when it is short.
+fn summary(namespace: &str, used: &resources::Totals, budget: &Budget) -> Vec<String> {
+    let Budget {
+        cpu: cpu_total,
+        memory: memory_total,
+        headroom,
+    } = *budget;
     let mut summary = vec![format!(
         "{namespace} now: {} pods requesting {} CPU / {} memory, limits {} CPU / {} memory",
         used.pods,
@@ -276,11 +322,7 @@ pub fn propose(
         }
         summary.push(line);
     }
-    Plan {
-        quota,
-        limit_range,
-        summary,
-    }
+    summary
 }
 
 /// Only what the plan sets, so the diff shows the fields it would change.
