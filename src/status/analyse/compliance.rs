@@ -46,7 +46,31 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     }
 }
 
+/// `gitops.unmanaged` for every object that neither Flux nor Argo CD manages,
+/// in the order of [`workload_objects`] then [`fence_and_platform_objects`].
 fn unmanaged_objects(snapshot: &Snapshot) -> Vec<Finding> {
+    let mut objects = workload_objects(snapshot);
+    objects.extend(fence_and_platform_objects(snapshot));
+    objects
+        .into_iter()
+        // Objects another object owns are generated; their owner is what Git holds.
+        .filter(|(_, meta)| !is_owned(meta) && gitops_manager(meta).is_none())
+        .map(|(kind, meta)| {
+            Finding::new(
+                "gitops.unmanaged",
+                Severity::Warning,
+                Component::Compliance,
+                ObjectRef::from_meta(kind, meta),
+                "not managed by Flux or Argo CD: a change made by hand here drifts from Git",
+                "add it to the GitOps repository (or remove it if it is left over)",
+            )
+        })
+        .collect()
+}
+
+/// The workloads and what they read: Deployments, StatefulSets, Services,
+/// ConfigMaps and hand-written Secrets (not the generated ones).
+fn workload_objects(snapshot: &Snapshot) -> Vec<(&'static str, &ObjectMeta)> {
     let mut objects: Vec<(&str, &ObjectMeta)> = Vec::new();
     objects.extend(
         snapshot
@@ -92,6 +116,13 @@ fn unmanaged_objects(snapshot: &Snapshot) -> Vec<Finding> {
             .filter(|s| secret_source(s) == SecretSource::HandWritten)
             .map(|o| ("Secret", &o.metadata)),
     );
+    objects
+}
+
+/// The fences (quota, limits, network policy) and the platform's custom
+/// resources (bucket claims, Spark applications, ExternalSecrets, alert rules).
+fn fence_and_platform_objects(snapshot: &Snapshot) -> Vec<(&'static str, &ObjectMeta)> {
+    let mut objects: Vec<(&str, &ObjectMeta)> = Vec::new();
     objects.extend(
         snapshot
             .resource_quotas
@@ -142,20 +173,6 @@ fn unmanaged_objects(snapshot: &Snapshot) -> Vec<Finding> {
             .map(|o| ("PrometheusRule", &o.metadata)),
     );
     objects
-        .into_iter()
-        // Objects another object owns are generated; their owner is what Git holds.
-        .filter(|(_, meta)| !is_owned(meta) && gitops_manager(meta).is_none())
-        .map(|(kind, meta)| {
-            Finding::new(
-                "gitops.unmanaged",
-                Severity::Warning,
-                Component::Compliance,
-                ObjectRef::from_meta(kind, meta),
-                "not managed by Flux or Argo CD: a change made by hand here drifts from Git",
-                "add it to the GitOps repository (or remove it if it is left over)",
-            )
-        })
-        .collect()
 }
 
 fn orphan_jobs(snapshot: &Snapshot) -> Vec<Finding> {

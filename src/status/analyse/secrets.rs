@@ -10,90 +10,9 @@ use super::Section;
 
 pub fn analyse(snapshot: &Snapshot) -> Section {
     let mut findings = Vec::new();
-    // A ClusterSecretStore matters to a namespace only when its ExternalSecrets use it.
-    let all_namespaces = matches!(snapshot.scope, Some(crate::kube::Scope::All));
-    let used_cluster_store = |name: &str| {
-        snapshot.external_secrets.items.iter().any(|es| {
-            es.store_kind() == "ClusterSecretStore" && es.spec.secret_store_ref.name == name
-        })
-    };
-    let cluster_stores = snapshot.cluster_secret_stores.items.iter().filter(|s| {
-        all_namespaces || used_cluster_store(s.metadata.name.as_deref().unwrap_or_default())
-    });
-    let stores = snapshot.secret_stores.items.iter().chain(cluster_stores);
-    let mut stores_ready = 0;
-    let mut store_count = 0;
-    for store in stores {
-        store_count += 1;
-        let kind = if store.metadata.namespace.is_some() {
-            "SecretStore"
-        } else {
-            "ClusterSecretStore"
-        };
-        let (ready, why) = readiness(&store.status.conditions);
-        if ready {
-            stores_ready += 1;
-        } else {
-            findings.push(Finding::new(
-                "secrets.store-not-ready",
-                Severity::Critical,
-                Component::Secrets,
-                ObjectRef::from_meta(kind, &store.metadata),
-                format!(
-                    "{kind} ({}) is not Ready: {}",
-                    store.provider().unwrap_or_else(|| "no provider".into()),
-                    why.unwrap_or_default()
-                ),
-                "check the provider credentials (for 1Password: the Connect token or service-account Secret) and the operator logs",
-            ));
-        }
-    }
-    let mut synced = 0;
-    for es in &snapshot.external_secrets.items {
-        let (ready, why) = readiness(&es.status.conditions);
-        if ready {
-            synced += 1;
-            continue;
-        }
-        findings.push(Finding::new(
-            "secrets.external-secret-not-synced",
-            Severity::Critical,
-            Component::Secrets,
-            ObjectRef::from_meta("ExternalSecret", &es.metadata),
-            format!(
-                "not synced from {} {}: {}",
-                es.store_kind(),
-                es.spec.secret_store_ref.name,
-                why.unwrap_or_default()
-            ),
-            format!(
-                "kubectl describe externalsecret {} -n {}; check the item exists in the vault",
-                es.metadata.name.as_deref().unwrap_or_default(),
-                es.metadata.namespace.as_deref().unwrap_or_default()
-            ),
-        ));
-    }
-    let mut hand_written = 0;
-    for secret in &snapshot.secrets.items {
-        if secret_source(secret) != SecretSource::HandWritten {
-            continue;
-        }
-        let keys = credential_keys(secret);
-        if keys.is_empty() {
-            continue;
-        }
-        hand_written += 1;
-        let name = secret.metadata.name.as_deref().unwrap_or_default();
-        findings.push(Finding::new(
-            "secrets.hand-written",
-            Severity::Critical,
-            Component::Secrets,
-            ObjectRef::from_meta("Secret", &secret.metadata),
-            // Key names only: a value is never printed.
-            format!("holds credentials ({}) but is not managed by External Secrets, the bucket provisioner or a service account", keys.join(", ")),
-            format!("move the value to 1Password and replace Secret {name} with an ExternalSecret of the same target name; then rotate it"),
-        ));
-    }
+    let (stores_ready, store_count) = check_stores(snapshot, &mut findings);
+    let synced = check_external_secrets(snapshot, &mut findings);
+    let hand_written = check_hand_written(snapshot, &mut findings);
     let found = store_count > 0
         || !snapshot.external_secrets.items.is_empty()
         || !snapshot.secrets.items.is_empty();
@@ -133,4 +52,104 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
         },
         findings,
     }
+}
+
+/// `secrets.store-not-ready` per store that is not Ready; returns (ready, checked).
+/// A ClusterSecretStore counts only when this scope's ExternalSecrets use it.
+fn check_stores(snapshot: &Snapshot, findings: &mut Vec<Finding>) -> (usize, usize) {
+    // A ClusterSecretStore matters to a namespace only when its ExternalSecrets use it.
+    let all_namespaces = matches!(snapshot.scope, Some(crate::kube::Scope::All));
+    let used_cluster_store = |name: &str| {
+        snapshot.external_secrets.items.iter().any(|es| {
+            es.store_kind() == "ClusterSecretStore" && es.spec.secret_store_ref.name == name
+        })
+    };
+    let cluster_stores = snapshot.cluster_secret_stores.items.iter().filter(|s| {
+        all_namespaces || used_cluster_store(s.metadata.name.as_deref().unwrap_or_default())
+    });
+    let stores = snapshot.secret_stores.items.iter().chain(cluster_stores);
+    let mut stores_ready = 0;
+    let mut store_count = 0;
+    for store in stores {
+        store_count += 1;
+        let kind = if store.metadata.namespace.is_some() {
+            "SecretStore"
+        } else {
+            "ClusterSecretStore"
+        };
+        let (ready, why) = readiness(&store.status.conditions);
+        if ready {
+            stores_ready += 1;
+        } else {
+            findings.push(Finding::new(
+                "secrets.store-not-ready",
+                Severity::Critical,
+                Component::Secrets,
+                ObjectRef::from_meta(kind, &store.metadata),
+                format!(
+                    "{kind} ({}) is not Ready: {}",
+                    store.provider().unwrap_or_else(|| "no provider".into()),
+                    why.unwrap_or_default()
+                ),
+                "check the provider credentials (for 1Password: the Connect token or service-account Secret) and the operator logs",
+            ));
+        }
+    }
+    (stores_ready, store_count)
+}
+
+/// `secrets.external-secret-not-synced` per ExternalSecret not Ready; returns how many are.
+fn check_external_secrets(snapshot: &Snapshot, findings: &mut Vec<Finding>) -> usize {
+    let mut synced = 0;
+    for es in &snapshot.external_secrets.items {
+        let (ready, why) = readiness(&es.status.conditions);
+        if ready {
+            synced += 1;
+            continue;
+        }
+        findings.push(Finding::new(
+            "secrets.external-secret-not-synced",
+            Severity::Critical,
+            Component::Secrets,
+            ObjectRef::from_meta("ExternalSecret", &es.metadata),
+            format!(
+                "not synced from {} {}: {}",
+                es.store_kind(),
+                es.spec.secret_store_ref.name,
+                why.unwrap_or_default()
+            ),
+            format!(
+                "kubectl describe externalsecret {} -n {}; check the item exists in the vault",
+                es.metadata.name.as_deref().unwrap_or_default(),
+                es.metadata.namespace.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
+    synced
+}
+
+/// `secrets.hand-written` per credential Secret no controller manages; returns how many.
+fn check_hand_written(snapshot: &Snapshot, findings: &mut Vec<Finding>) -> usize {
+    let mut hand_written = 0;
+    for secret in &snapshot.secrets.items {
+        if secret_source(secret) != SecretSource::HandWritten {
+            continue;
+        }
+        let keys = credential_keys(secret);
+        if keys.is_empty() {
+            continue;
+        }
+        hand_written += 1;
+        let name = secret.metadata.name.as_deref().unwrap_or_default();
+        findings.push(Finding::new(
+            "secrets.hand-written",
+            Severity::Critical,
+            Component::Secrets,
+            ObjectRef::from_meta("Secret", &secret.metadata),
+            // Key names only: a value is never printed.
+            format!("holds credentials ({}) but is not managed by External Secrets, the bucket provisioner or a service account", keys.join(", ")),
+            format!("move the value to 1Password and replace Secret {name} with an ExternalSecret of the same target name; then rotate it"),
+        ));
+    }
+    hand_written
 }

@@ -19,130 +19,9 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
         let state = app.state();
         *by_state.entry(state).or_default() += 1;
         let object = ObjectRef::from_meta("SparkApplication", &app.metadata);
-        let name = object.name.clone();
-        let ns = object.namespace.clone().unwrap_or_default();
-        if matches!(state, "FAILED" | "SUBMISSION_FAILED") {
-            let error = app
-                .status
-                .as_ref()
-                .and_then(|s| s.application_state.error_message.clone())
-                .unwrap_or_else(|| "no error message recorded".into());
-            let mut finding = Finding::new(
-                "spark.application-failed",
-                Severity::Warning,
-                Component::Spark,
-                object.clone(),
-                // spark-submit's output is long: the line with the refusal says why.
-                format!(
-                    "{state}: {}",
-                    error
-                        .lines()
-                        .find(|l| is_admission_refusal(l))
-                        .map_or_else(|| first_line(&error), str::trim)
-                ),
-                format!(
-                    "driver logs: kubectl logs {name}-driver -n {ns}; rerun with kubectl delete sparkapp {name} -n {ns} && kubectl apply -f ..."
-                ),
-            );
-            // The operator could not create the driver pod: admission said why,
-            // and the fix is the refusal's, not the driver's logs (there are none).
-            if is_admission_refusal(&error) {
-                finding.hint = refusal_fix(&error);
-            }
-            if let Some(cause) = driver_cause(snapshot, app, &ns) {
-                finding.message = format!("{}: {}", finding.message, cause.summary);
-                finding.cause = Some(cause.code);
-                finding.chain = cause.links;
-                finding.chain.push(ChainLink {
-                    object: object.clone(),
-                    problem: state.to_string(),
-                });
-            }
-            findings.push(finding);
-        } else if matches!(state, "SUBMITTED" | "RUNNING" | "PENDING_RERUN" | "UNKNOWN")
-            && let Some(cause) = driver_cause(snapshot, app, &ns)
-        {
-            let mut finding = Finding::new(
-                "spark.driver-not-running",
-                Severity::Warning,
-                Component::Spark,
-                object.clone(),
-                format!("{state}, but the driver is not running: {}", cause.summary),
-                cause.hint,
-            );
-            finding.cause = Some(cause.code);
-            finding.chain = cause.links;
-            finding.chain.push(ChainLink {
-                object: object.clone(),
-                problem: format!("{state}; its driver cannot run"),
-            });
-            findings.push(finding);
-        }
-        // Faults the shared Spark rules find: reported under the catalogue's code
-        // for the rule, fixed by `tune plan` (src/platform/rules/spark.rs).
-        let (proposals, _) = crate::platform::rules::spark::rules(
-            app,
-            crate::platform::rules::proposal::Profile::Balanced,
-        );
-        for p in proposals {
-            let Some(rule) = crate::platform::rules::fixed_by(p.rule).find(|r| {
-                matches!(
-                    r.code,
-                    "spark.s3a-connections-below-threads" | "spark.driver-result-size-too-large"
-                )
-            }) else {
-                continue;
-            };
-            let code = rule.code;
-            findings.push(Finding::new(
-                code,
-                Severity::Warning,
-                Component::Spark,
-                object.clone(),
-                format!("{}: {}", p.setting, p.reason),
-                format!(
-                    "set {} to {}; `kubectl dp tune plan` proposes it",
-                    p.setting,
-                    p.proposed.unwrap_or_default()
-                ),
-            ));
-        }
-        if let Some(packages) = app
-            .conf("spark.jars.packages")
-            .filter(|p| !p.trim().is_empty())
-        {
-            findings.push(Finding::new(
-                "spark.packages-at-startup",
-                Severity::Warning,
-                Component::Spark,
-                object.clone(),
-                format!("spark.jars.packages downloads {packages} at every start (slow, and fails when Maven Central is unreachable)"),
-                "bake the jars into the image and drop spark.jars.packages",
-            ));
-        }
-        if app.conf("spark.sql.adaptive.enabled") == Some("false") {
-            findings.push(Finding::new(
-                "spark.aqe-disabled",
-                Severity::Warning,
-                Component::Spark,
-                object.clone(),
-                "adaptive query execution is switched off (spark.sql.adaptive.enabled=false)",
-                "remove the setting or set it to true; AQE is Spark's default since 3.2",
-            ));
-        }
-        if let Some(serializer) = app
-            .conf("spark.serializer")
-            .filter(|s| !s.contains("KryoSerializer"))
-        {
-            findings.push(Finding::new(
-                "spark.kryo-disabled",
-                Severity::Info,
-                Component::Spark,
-                object,
-                format!("spark.serializer is {serializer}, not Kryo"),
-                "set spark.serializer=org.apache.spark.serializer.KryoSerializer",
-            ));
-        }
+        findings.extend(run_finding(snapshot, app, state, &object));
+        findings.extend(tuning_rule_findings(app, &object));
+        findings.extend(conf_findings(app, object));
     }
     findings.extend(super::network::findings(snapshot, Component::Spark));
     let found = !apps.items.is_empty();
@@ -173,6 +52,162 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
         },
         findings,
     }
+}
+
+/// An application that failed, or that is running while its driver cannot run.
+fn run_finding(
+    snapshot: &Snapshot,
+    app: &SparkApplication,
+    state: &str,
+    object: &ObjectRef,
+) -> Option<Finding> {
+    let ns = object.namespace.clone().unwrap_or_default();
+    if matches!(state, "FAILED" | "SUBMISSION_FAILED") {
+        return Some(failed_finding(snapshot, app, state, object));
+    }
+    if !matches!(state, "SUBMITTED" | "RUNNING" | "PENDING_RERUN" | "UNKNOWN") {
+        return None;
+    }
+    let cause = driver_cause(snapshot, app, &ns)?;
+    let mut finding = Finding::new(
+        "spark.driver-not-running",
+        Severity::Warning,
+        Component::Spark,
+        object.clone(),
+        format!("{state}, but the driver is not running: {}", cause.summary),
+        cause.hint,
+    );
+    finding.cause = Some(cause.code);
+    finding.chain = cause.links;
+    finding.chain.push(ChainLink {
+        object: object.clone(),
+        problem: format!("{state}; its driver cannot run"),
+    });
+    Some(finding)
+}
+
+/// `spark.application-failed`, with the driver pod's cause when the pod is still there.
+fn failed_finding(
+    snapshot: &Snapshot,
+    app: &SparkApplication,
+    state: &str,
+    object: &ObjectRef,
+) -> Finding {
+    let name = object.name.clone();
+    let ns = object.namespace.clone().unwrap_or_default();
+    let error = app
+        .status
+        .as_ref()
+        .and_then(|s| s.application_state.error_message.clone())
+        .unwrap_or_else(|| "no error message recorded".into());
+    let mut finding = Finding::new(
+        "spark.application-failed",
+        Severity::Warning,
+        Component::Spark,
+        object.clone(),
+        // spark-submit's output is long: the line with the refusal says why.
+        format!(
+            "{state}: {}",
+            error
+                .lines()
+                .find(|l| is_admission_refusal(l))
+                .map_or_else(|| first_line(&error), str::trim)
+        ),
+        format!(
+            "driver logs: kubectl logs {name}-driver -n {ns}; rerun with kubectl delete sparkapp {name} -n {ns} && kubectl apply -f ..."
+        ),
+    );
+    // The operator could not create the driver pod: admission said why,
+    // and the fix is the refusal's, not the driver's logs (there are none).
+    if is_admission_refusal(&error) {
+        finding.hint = refusal_fix(&error);
+    }
+    if let Some(cause) = driver_cause(snapshot, app, &ns) {
+        finding.message = format!("{}: {}", finding.message, cause.summary);
+        finding.cause = Some(cause.code);
+        finding.chain = cause.links;
+        finding.chain.push(ChainLink {
+            object: object.clone(),
+            problem: state.to_string(),
+        });
+    }
+    finding
+}
+
+/// Faults the shared Spark rules find: reported under the catalogue's code
+/// for the rule, fixed by `tune plan` (src/platform/rules/spark.rs).
+fn tuning_rule_findings(app: &SparkApplication, object: &ObjectRef) -> Vec<Finding> {
+    let (proposals, _) = crate::platform::rules::spark::rules(
+        app,
+        crate::platform::rules::proposal::Profile::Balanced,
+    );
+    let mut findings = Vec::new();
+    for p in proposals {
+        let Some(rule) = crate::platform::rules::fixed_by(p.rule).find(|r| {
+            matches!(
+                r.code,
+                "spark.s3a-connections-below-threads" | "spark.driver-result-size-too-large"
+            )
+        }) else {
+            continue;
+        };
+        let code = rule.code;
+        findings.push(Finding::new(
+            code,
+            Severity::Warning,
+            Component::Spark,
+            object.clone(),
+            format!("{}: {}", p.setting, p.reason),
+            format!(
+                "set {} to {}; `kubectl dp tune plan` proposes it",
+                p.setting,
+                p.proposed.unwrap_or_default()
+            ),
+        ));
+    }
+    findings
+}
+
+/// Settings in the application's sparkConf that slow every run.
+fn conf_findings(app: &SparkApplication, object: ObjectRef) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(packages) = app
+        .conf("spark.jars.packages")
+        .filter(|p| !p.trim().is_empty())
+    {
+        findings.push(Finding::new(
+            "spark.packages-at-startup",
+            Severity::Warning,
+            Component::Spark,
+            object.clone(),
+            format!("spark.jars.packages downloads {packages} at every start (slow, and fails when Maven Central is unreachable)"),
+            "bake the jars into the image and drop spark.jars.packages",
+        ));
+    }
+    if app.conf("spark.sql.adaptive.enabled") == Some("false") {
+        findings.push(Finding::new(
+            "spark.aqe-disabled",
+            Severity::Warning,
+            Component::Spark,
+            object.clone(),
+            "adaptive query execution is switched off (spark.sql.adaptive.enabled=false)",
+            "remove the setting or set it to true; AQE is Spark's default since 3.2",
+        ));
+    }
+    if let Some(serializer) = app
+        .conf("spark.serializer")
+        .filter(|s| !s.contains("KryoSerializer"))
+    {
+        findings.push(Finding::new(
+            "spark.kryo-disabled",
+            Severity::Info,
+            Component::Spark,
+            object,
+            format!("spark.serializer is {serializer}, not Kryo"),
+            "set spark.serializer=org.apache.spark.serializer.KryoSerializer",
+        ));
+    }
+    findings
 }
 
 /// Why the application's driver pod is not running, when the pod is still there.

@@ -297,157 +297,198 @@ fn single(code: &'static str, pod: &Pod, summary: String, hint: String) -> Cause
     }
 }
 
+/// Why one container of the pod does not run: from its waiting reason, or from
+/// how its last run ended.
 fn container_cause(
     snapshot: &Snapshot,
     pod: &Pod,
     spec: Option<&PodSpec>,
     c: &ContainerStatus,
 ) -> Option<Cause> {
-    let name = pod_name(pod);
-    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
     let waiting = c.state.as_ref().and_then(|s| s.waiting.as_ref());
     let reason = waiting.and_then(|w| w.reason.as_deref()).unwrap_or("");
     let message = waiting.and_then(|w| w.message.as_deref()).unwrap_or("");
-    let last = c.last_state.as_ref().and_then(|s| s.terminated.as_ref());
-    let current = c.state.as_ref().and_then(|s| s.terminated.as_ref());
     match reason {
         "ErrImagePull" | "ImagePullBackOff" | "InvalidImageName" | "ErrImageNeverPull" => {
-            let image = spec
-                .and_then(|s| all_containers(s).find(|x| x.name == c.name))
-                .and_then(|x| x.image.clone())
-                .unwrap_or_else(|| c.image.clone());
-            let detail = if message.is_empty() {
-                latest_event(snapshot, "Pod", ns, |n| n == name)
-                    .map(|e| first_line(e.message.as_deref().unwrap_or("")).to_string())
-                    .unwrap_or_default()
-            } else {
-                first_line(message).to_string()
-            };
-            let mut summary = format!(
-                "pod {name}: container {} cannot pull image {image} ({reason})",
-                c.name
-            );
-            if !detail.is_empty() {
-                summary.push_str(&format!(": {detail}"));
-            }
-            Some(single(
-                "pod.image-pull-failed",
-                pod,
-                summary,
-                format!("fix the image reference {image} (tag, registry) or the imagePullSecrets"),
-            ))
+            Some(image_pull_cause(snapshot, pod, spec, c, reason, message))
         }
-        "CreateContainerConfigError" => {
-            let stated = (!message.is_empty()).then(|| first_line(message).to_string());
-            let found = spec.and_then(|s| missing_reference(snapshot, ns, s));
-            let (mut links, what) = match found {
-                Some((object, problem)) => {
-                    let what = stated.unwrap_or_else(|| format!("{object} {problem}"));
-                    (vec![ChainLink { object, problem }], what)
-                }
-                None => (
-                    Vec::new(),
-                    stated.unwrap_or_else(|| "a Secret or ConfigMap it reads is missing".into()),
-                ),
-            };
-            let hint = links
-                .first()
-                .map(|l| config_hint(&l.object))
-                .unwrap_or_else(|| "create the Secret or ConfigMap (and key) the pod reads".into());
-            let summary = format!(
-                "pod {name}: container {} cannot be created (CreateContainerConfigError): {what}",
-                c.name
-            );
-            links.push(ChainLink {
-                object: pod_object(pod),
-                problem: format!("container {} CreateContainerConfigError", c.name),
-            });
-            Some(Cause {
-                code: "pod.config-missing",
-                links,
-                summary,
-                hint,
-                crashed: None,
-            })
-        }
-        _ => {
-            let terminated = last.or(current);
-            let crashing = reason == "CrashLoopBackOff" || (current.is_some() && !c.ready);
-            if let Some(t) = terminated.filter(|_| crashing || reason.is_empty() && !c.ready) {
-                let why = t.reason.as_deref().unwrap_or("Error");
-                // The run that ended: the previous one when the container was
-                // restarted, else the current (terminated) one.
-                let crashed = ContainerRef {
-                    namespace: ns.to_string(),
-                    pod: name.to_string(),
-                    container: c.name.clone(),
-                    previous: last.is_some(),
-                };
-                if why == "OOMKilled" {
-                    return Some(with_crashed(
-                        crashed,
-                        single(
-                        "pod.oom-killed",
-                        pod,
-                        format!(
-                            "pod {name}: container {} was OOMKilled (exit code {}, {} restarts){}",
-                            c.name,
-                            t.exit_code,
-                            c.restart_count,
-                            memory_context(snapshot, pod, &c.name)
-                        ),
-                        "the process uses more than the container may: keep -Xmx at 70-85% of the limit or raise the limit; `kubectl dp tune plan` proposes both".into(),
-                    ),
-                    ));
-                }
-                let detail = t
-                    .message
-                    .as_deref()
-                    .map(|m| format!(": {}", first_line(m)))
-                    .unwrap_or_default();
-                return Some(with_crashed(
-                    crashed,
-                    single(
-                        "pod.crash-loop",
-                        pod,
-                        format!(
-                            "pod {name}: container {} {} (last exit: {why}, exit code {}, {} restarts){detail}",
-                            c.name,
-                            if reason == "CrashLoopBackOff" {
-                                "is in CrashLoopBackOff"
-                            } else {
-                                "terminated"
-                            },
-                            t.exit_code,
-                            c.restart_count
-                        ),
-                        format!(
-                            "read why it exits: kubectl logs {name} -c {} -n {ns}{}",
-                            c.name,
-                            if last.is_some() { " --previous" } else { "" }
-                        ),
-                    ),
-                ));
-            }
-            if matches!(
-                reason,
-                "CreateContainerError"
-                    | "RunContainerError"
-                    | "PreCreateHookError"
-                    | "PostStartHookError"
-            ) {
-                return Some(single(
-                    "pod.container-error",
-                    pod,
-                    format!(
-                        "pod {name}: container {} {reason}: {}",
-                        c.name,
-                        first_line(message)
-                    ),
-                    format!("kubectl describe pod {name} -n {ns}"),
-                ));
-            }
-            None
-        }
+        "CreateContainerConfigError" => Some(config_missing_cause(snapshot, pod, spec, c, message)),
+        _ => exit_cause(snapshot, pod, c, reason)
+            .or_else(|| container_error_cause(pod, c, reason, message)),
     }
+}
+
+/// `pod.image-pull-failed`: the image the spec names, with the kubelet's
+/// message (or the pod's latest event when the status has none).
+fn image_pull_cause(
+    snapshot: &Snapshot,
+    pod: &Pod,
+    spec: Option<&PodSpec>,
+    c: &ContainerStatus,
+    reason: &str,
+    message: &str,
+) -> Cause {
+    let name = pod_name(pod);
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let image = spec
+        .and_then(|s| all_containers(s).find(|x| x.name == c.name))
+        .and_then(|x| x.image.clone())
+        .unwrap_or_else(|| c.image.clone());
+    let detail = if message.is_empty() {
+        latest_event(snapshot, "Pod", ns, |n| n == name)
+            .map(|e| first_line(e.message.as_deref().unwrap_or("")).to_string())
+            .unwrap_or_default()
+    } else {
+        first_line(message).to_string()
+    };
+    let mut summary = format!(
+        "pod {name}: container {} cannot pull image {image} ({reason})",
+        c.name
+    );
+    if !detail.is_empty() {
+        summary.push_str(&format!(": {detail}"));
+    }
+    single(
+        "pod.image-pull-failed",
+        pod,
+        summary,
+        format!("fix the image reference {image} (tag, registry) or the imagePullSecrets"),
+    )
+}
+
+/// `pod.config-missing`: the Secret or ConfigMap (or key) the container reads
+/// that does not exist, linked before the pod in the chain when it is found.
+fn config_missing_cause(
+    snapshot: &Snapshot,
+    pod: &Pod,
+    spec: Option<&PodSpec>,
+    c: &ContainerStatus,
+    message: &str,
+) -> Cause {
+    let name = pod_name(pod);
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let stated = (!message.is_empty()).then(|| first_line(message).to_string());
+    let found = spec.and_then(|s| missing_reference(snapshot, ns, s));
+    let (mut links, what) = match found {
+        Some((object, problem)) => {
+            let what = stated.unwrap_or_else(|| format!("{object} {problem}"));
+            (vec![ChainLink { object, problem }], what)
+        }
+        None => (
+            Vec::new(),
+            stated.unwrap_or_else(|| "a Secret or ConfigMap it reads is missing".into()),
+        ),
+    };
+    let hint = links
+        .first()
+        .map(|l| config_hint(&l.object))
+        .unwrap_or_else(|| "create the Secret or ConfigMap (and key) the pod reads".into());
+    let summary = format!(
+        "pod {name}: container {} cannot be created (CreateContainerConfigError): {what}",
+        c.name
+    );
+    links.push(ChainLink {
+        object: pod_object(pod),
+        problem: format!("container {} CreateContainerConfigError", c.name),
+    });
+    Cause {
+        code: "pod.config-missing",
+        links,
+        summary,
+        hint,
+        crashed: None,
+    }
+}
+
+/// `pod.oom-killed` or `pod.crash-loop` for a container that keeps exiting
+/// (or has exited and is not ready), naming the run whose logs say why.
+fn exit_cause(snapshot: &Snapshot, pod: &Pod, c: &ContainerStatus, reason: &str) -> Option<Cause> {
+    let name = pod_name(pod);
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let last = c.last_state.as_ref().and_then(|s| s.terminated.as_ref());
+    let current = c.state.as_ref().and_then(|s| s.terminated.as_ref());
+    let terminated = last.or(current);
+    let crashing = reason == "CrashLoopBackOff" || (current.is_some() && !c.ready);
+    let t = terminated.filter(|_| crashing || reason.is_empty() && !c.ready)?;
+    let why = t.reason.as_deref().unwrap_or("Error");
+    // The run that ended: the previous one when the container was
+    // restarted, else the current (terminated) one.
+    let crashed = ContainerRef {
+        namespace: ns.to_string(),
+        pod: name.to_string(),
+        container: c.name.clone(),
+        previous: last.is_some(),
+    };
+    if why == "OOMKilled" {
+        return Some(with_crashed(
+            crashed,
+            single(
+                "pod.oom-killed",
+                pod,
+                format!(
+                    "pod {name}: container {} was OOMKilled (exit code {}, {} restarts){}",
+                    c.name,
+                    t.exit_code,
+                    c.restart_count,
+                    memory_context(snapshot, pod, &c.name)
+                ),
+                "the process uses more than the container may: keep -Xmx at 70-85% of the limit or raise the limit; `kubectl dp tune plan` proposes both".into(),
+            ),
+        ));
+    }
+    let detail = t
+        .message
+        .as_deref()
+        .map(|m| format!(": {}", first_line(m)))
+        .unwrap_or_default();
+    Some(with_crashed(
+        crashed,
+        single(
+            "pod.crash-loop",
+            pod,
+            format!(
+                "pod {name}: container {} {} (last exit: {why}, exit code {}, {} restarts){detail}",
+                c.name,
+                if reason == "CrashLoopBackOff" {
+                    "is in CrashLoopBackOff"
+                } else {
+                    "terminated"
+                },
+                t.exit_code,
+                c.restart_count
+            ),
+            format!(
+                "read why it exits: kubectl logs {name} -c {} -n {ns}{}",
+                c.name,
+                if last.is_some() { " --previous" } else { "" }
+            ),
+        ),
+    ))
+}
+
+/// `pod.container-error`: the runtime could not create or start the container.
+fn container_error_cause(
+    pod: &Pod,
+    c: &ContainerStatus,
+    reason: &str,
+    message: &str,
+) -> Option<Cause> {
+    if !matches!(
+        reason,
+        "CreateContainerError" | "RunContainerError" | "PreCreateHookError" | "PostStartHookError"
+    ) {
+        return None;
+    }
+    let name = pod_name(pod);
+    let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
+    Some(single(
+        "pod.container-error",
+        pod,
+        format!(
+            "pod {name}: container {} {reason}: {}",
+            c.name,
+            first_line(message)
+        ),
+        format!("kubectl describe pod {name} -n {ns}"),
+    ))
 }
