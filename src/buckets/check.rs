@@ -77,19 +77,8 @@ async fn check_one(
         drift: Vec::new(),
         passed: false,
     };
-    let step =
-        |result: &mut CheckResult, check: &str, outcome: std::result::Result<String, String>| {
-            let ok = outcome.is_ok();
-            result.steps.push(Step {
-                check: check.to_string(),
-                ok,
-                detail: outcome.unwrap_or_else(|e| e),
-            });
-            ok
-        };
     if claim.phase() != "Bound" {
-        step(
-            &mut result,
+        result.step(
             "phase",
             Err(format!(
                 "the claim is {}, so there is no bucket to check yet; see kubectl dp buckets describe {name} -n {namespace}",
@@ -101,62 +90,100 @@ async fn check_one(
     let target = match target_for(cluster, namespace, claim, access).await {
         Ok(t) => t,
         Err(e) => {
-            step(&mut result, "credentials", Err(e));
+            result.step("credentials", Err(e));
             return result;
         }
     };
     result.bucket = Some(target.bucket.clone());
     result.endpoint = Some(target.client.endpoint().to_string());
     let (client, bucket) = (&target.client, target.bucket.as_str());
-    let exists = match client.bucket_exists(bucket).await {
+    if !result.step("bucket", bucket_exists(client, bucket).await) {
+        return result;
+    }
+    let probe_ok = result.step("probe object", probe_object(client, bucket).await);
+    let lifecycle = lifecycle_matches(client, bucket, claim, &mut result.drift).await;
+    let lifecycle_ok = result.step("lifecycle", lifecycle);
+    result.passed = probe_ok && lifecycle_ok;
+    result
+}
+
+impl CheckResult {
+    /// Records one step's outcome (what was seen, or why it failed); returns whether it passed.
+    fn step(&mut self, check: &str, outcome: std::result::Result<String, String>) -> bool {
+        let ok = outcome.is_ok();
+        self.steps.push(Step {
+            check: check.to_string(),
+            ok,
+            detail: outcome.unwrap_or_else(|e| e),
+        });
+        ok
+    }
+}
+
+/// The bucket exists at the endpoint the claim's credentials reach.
+async fn bucket_exists(
+    client: &crate::s3::Client,
+    bucket: &str,
+) -> std::result::Result<String, String> {
+    match client.bucket_exists(bucket).await {
         Ok(true) => Ok(format!("bucket {bucket} exists")),
         Ok(false) => Err(format!(
             "bucket {bucket} does not exist at {}",
             client.endpoint()
         )),
         Err(e) => Err(e.to_string()),
-    };
-    if !step(&mut result, "bucket", exists) {
-        return result;
     }
+}
+
+/// Writes, reads back and deletes a probe object; the delete is tried even
+/// when the read failed, so no probe is left behind.
+async fn probe_object(
+    client: &crate::s3::Client,
+    bucket: &str,
+) -> std::result::Result<String, String> {
     let probe_key = format!(
         ".kubectl-dp-probe-{}",
         jiff::Timestamp::now().as_millisecond()
     );
     let payload = Bytes::from(format!("kubectl dp buckets check {probe_key}"));
-    let probe = async {
-        client
-            .put_object(bucket, &probe_key, payload.clone())
-            .await
-            .map_err(|e| format!("write: {e}"))?;
-        let read = client
-            .get_object(bucket, &probe_key)
-            .await
-            .map_err(|e| format!("read: {e}"));
-        let deleted = client
-            .delete_object(bucket, &probe_key)
-            .await
-            .map_err(|e| format!("delete: {e}"));
-        let read = read?;
-        deleted?;
-        if read != payload {
-            return Err("read back different bytes than written".to_string());
-        }
-        Ok(format!("wrote, read back and deleted {probe_key}"))
+    client
+        .put_object(bucket, &probe_key, payload.clone())
+        .await
+        .map_err(|e| format!("write: {e}"))?;
+    let read = client
+        .get_object(bucket, &probe_key)
+        .await
+        .map_err(|e| format!("read: {e}"));
+    let deleted = client
+        .delete_object(bucket, &probe_key)
+        .await
+        .map_err(|e| format!("delete: {e}"));
+    let read = read?;
+    deleted?;
+    if read != payload {
+        return Err("read back different bytes than written".to_string());
     }
-    .await;
-    let probe_ok = step(&mut result, "probe object", probe);
+    Ok(format!("wrote, read back and deleted {probe_key}"))
+}
+
+/// The bucket's lifecycle against the claim's; the differences go into `drift`.
+async fn lifecycle_matches(
+    client: &crate::s3::Client,
+    bucket: &str,
+    claim: &ObjectBucketClaim,
+    drift: &mut Vec<Drift>,
+) -> std::result::Result<String, String> {
     let wanted = claim
         .config("bucketLifecycle")
         .map(|json| claim_lifecycle(&json));
-    let lifecycle = match wanted {
+    match wanted {
         Some(Err(e)) => Err(e),
         wanted => match client.get_lifecycle(bucket).await {
             Err(e) => Err(format!("could not read the bucket's lifecycle: {e}")),
             Ok(actual) => {
                 let wanted = wanted.and_then(|w| w.ok());
-                result.drift = analyse::lifecycle_drift(wanted.as_ref(), actual.as_ref());
-                if result.drift.is_empty() {
+                *drift = analyse::lifecycle_drift(wanted.as_ref(), actual.as_ref());
+                if drift.is_empty() {
                     Ok(match &wanted {
                         Some(l) => format!("matches the claim ({})", l.summary()),
                         None => "none on the claim, none on the bucket".into(),
@@ -164,15 +191,12 @@ async fn check_one(
                 } else {
                     Err(format!(
                         "{} difference(s) between the claim and the bucket",
-                        result.drift.len()
+                        drift.len()
                     ))
                 }
             }
         },
-    };
-    let lifecycle_ok = step(&mut result, "lifecycle", lifecycle);
-    result.passed = probe_ok && lifecycle_ok;
-    result
+    }
 }
 
 /// The claim's lifecycle as Rook reads it, or why the bucket cannot hold it:

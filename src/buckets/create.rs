@@ -170,28 +170,7 @@ pub(super) async fn run(
     let dry_run = create.write.server_dry_run();
     let mode = WriteMode::new(create.force_conflicts);
     let key = format!("{namespace}/{}", create.name);
-    let existing = if create.generate_name {
-        None
-    } else {
-        cluster
-            .get_opt::<ObjectBucketClaim>(namespace, &create.name)
-            .await?
-    };
-    if let Some(claim) = &existing {
-        if !create.update {
-            return Err(Error::Usage(format!(
-                "ObjectBucketClaim {key} exists already ({}); nothing written; pass --update to change it",
-                claim.phase()
-            )));
-        }
-        let changes = immutable_changes(claim, &manifest);
-        if !changes.is_empty() {
-            return Err(Error::Usage(format!(
-                "ObjectBucketClaim {key} is Bound: refusing to change {} (Rook made its bucket from them); nothing written; create a new claim instead",
-                changes.join(", ")
-            )));
-        }
-    }
+    let existing = existing_claim(cluster, create, namespace, &key, &manifest).await?;
     // The API server's dry run first: what the claim would become (and any conflict).
     let preview = write_claim(
         cluster,
@@ -202,15 +181,10 @@ pub(super) async fn run(
     )
     .await?;
     let table = !matches!(args.output.format, OutputFormat::Json | OutputFormat::Yaml);
-    // The diff is for the person deciding; with -o json/yaml it goes to stderr.
-    let mut stderr = std::io::stderr();
-    let diff_out: &mut dyn Write = if table { &mut *out } else { &mut stderr };
-    let palette = crate::cli::Palette::new(false);
-    let title = format!("ObjectBucketClaim {key}");
     let (old, new) = (spec_yaml(existing.as_ref())?, spec_yaml(Some(&preview))?);
-    crate::render::diff::write_change(diff_out, &palette, &title, &old, &new)?;
-    diff_out.flush()?;
-    if existing.is_some() && old == new {
+    show_diff(table, out, &key, &old, &new)?;
+    let unchanged = existing.is_some() && old == new;
+    if unchanged {
         if table {
             writeln!(
                 out,
@@ -235,7 +209,7 @@ pub(super) async fn run(
             Go::DryRun | Go::Write => {}
         }
     }
-    let written = if dry_run || (existing.is_some() && old == new) {
+    let written = if dry_run || unchanged {
         preview
     } else {
         write_claim(cluster, namespace, &manifest, existing.as_ref(), mode).await?
@@ -243,7 +217,7 @@ pub(super) async fn run(
     let name = written.metadata.name.clone().unwrap_or_default();
     if !table {
         print_value(out, &args.output.format, &written)?;
-    } else if !(existing.is_some() && old == new) {
+    } else if !unchanged {
         let suffix = if dry_run { " (server dry run)" } else { "" };
         writeln!(
             out,
@@ -253,14 +227,70 @@ pub(super) async fn run(
     if !create.wait || dry_run {
         return Ok(Exit::Ok);
     }
-    let deadline = tokio::time::Instant::now() + create.timeout;
+    wait_until_bound(cluster, namespace, &name, create.timeout, out).await
+}
+
+/// The claim as it is now (none with `--generate-name`); refuses to go on
+/// without `--update`, or when the change touches what a Bound claim fixed.
+async fn existing_claim(
+    cluster: &Cluster,
+    create: &CreateArgs,
+    namespace: &str,
+    key: &str,
+    manifest: &serde_json::Value,
+) -> Result<Option<ObjectBucketClaim>> {
+    if create.generate_name {
+        return Ok(None);
+    }
+    let existing = cluster
+        .get_opt::<ObjectBucketClaim>(namespace, &create.name)
+        .await?;
+    if let Some(claim) = &existing {
+        if !create.update {
+            return Err(Error::Usage(format!(
+                "ObjectBucketClaim {key} exists already ({}); nothing written; pass --update to change it",
+                claim.phase()
+            )));
+        }
+        let changes = immutable_changes(claim, manifest);
+        if !changes.is_empty() {
+            return Err(Error::Usage(format!(
+                "ObjectBucketClaim {key} is Bound: refusing to change {} (Rook made its bucket from them); nothing written; create a new claim instead",
+                changes.join(", ")
+            )));
+        }
+    }
+    Ok(existing)
+}
+
+/// The diff is for the person deciding; with -o json/yaml it goes to stderr.
+fn show_diff(table: bool, out: &mut dyn Write, key: &str, old: &str, new: &str) -> Result<()> {
+    let mut stderr = std::io::stderr();
+    let diff_out: &mut dyn Write = if table { out } else { &mut stderr };
+    let palette = crate::cli::Palette::new(false);
+    let title = format!("ObjectBucketClaim {key}");
+    crate::render::diff::write_change(diff_out, &palette, &title, old, new)?;
+    diff_out.flush()?;
+    Ok(())
+}
+
+/// Polls the claim until it is Bound (exit 0), Failed or gone, or `timeout`
+/// passes (exit 1, naming the command that says why).
+async fn wait_until_bound(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    timeout: Duration,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let deadline = tokio::time::Instant::now() + timeout;
     let started = tokio::time::Instant::now();
     // The progress line is for a person watching; it is not part of the output.
     let mut stderr = std::io::stderr();
     let progress = stderr.is_terminal();
     loop {
         let phase = cluster
-            .get_opt::<ObjectBucketClaim>(namespace, &name)
+            .get_opt::<ObjectBucketClaim>(namespace, name)
             .await?
             .map(|c| c.phase().to_string())
             .unwrap_or_else(|| "Gone".into());
@@ -295,7 +325,7 @@ pub(super) async fn run(
             writeln!(
                 out,
                 "objectbucketclaim.objectbucket.io/{name} still {phase} after {:?}; see kubectl dp buckets describe {name} -n {namespace}",
-                create.timeout
+                timeout
             )?;
             return Ok(Exit::Problems);
         }

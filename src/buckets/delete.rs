@@ -13,6 +13,7 @@ use crate::platform::crds::ObjectBucketClaim;
 use super::analyse;
 use super::describe::load_claim;
 use super::{Args, DeleteArgs, key};
+use crate::s3::Usage;
 use crate::s3::claim::target_for;
 
 /// Deletes a claim after saying what is lost; refuses while its bucket holds
@@ -42,37 +43,8 @@ pub(super) async fn run(
             .map_err(|e| e.to_string()),
         Err(e) => Err(e),
     };
-    writeln!(
-        out,
-        "Deleting ObjectBucketClaim {} loses:",
-        key(namespace, name)
-    )?;
-    match &usage {
-        Ok(u) => writeln!(
-            out,
-            "  bucket contents: {} objects, {}",
-            u.objects,
-            crate::platform::quantity::Quantity::from_bytes(u.bytes as i128).display_bytes()
-        )?,
-        Err(e) => writeln!(out, "  bucket contents: unknown ({e})")?,
-    }
-    if users.is_empty() {
-        writeln!(out, "  pods using its credentials: none")?;
-    } else {
-        writeln!(out, "  pods using its credentials: {}", users.join(", "))?;
-    }
-    let mut reasons = Vec::new();
-    if let Ok(u) = &usage
-        && u.objects > 0
-    {
-        reasons.push(format!("the bucket holds {} objects", u.objects));
-    }
-    if usage.is_err() && claim.phase() == "Bound" {
-        reasons.push("the bucket's contents could not be counted".to_string());
-    }
-    if !users.is_empty() {
-        reasons.push(format!("{} pod(s) use its credentials", users.len()));
-    }
+    report_losses(out, namespace, name, &usage, &users)?;
+    let reasons = refusal_reasons(&usage, &claim, &users);
     if !reasons.is_empty() && !delete.force {
         writeln!(
             out,
@@ -93,7 +65,76 @@ pub(super) async fn run(
         writeln!(out, "Not deleted.")?;
         return Ok(Exit::Problems);
     }
-    // Only the claim that was counted and confirmed: one recreated since is not deleted.
+    delete_counted_claim(
+        cluster,
+        (namespace, name, &claim),
+        dry_run,
+        args.output.verbose > 0,
+        out,
+    )
+    .await
+}
+
+/// What deleting the claim loses: the bucket's contents and the pods that use it.
+fn report_losses(
+    out: &mut dyn Write,
+    namespace: &str,
+    name: &str,
+    usage: &std::result::Result<Usage, String>,
+    users: &[String],
+) -> Result<()> {
+    writeln!(
+        out,
+        "Deleting ObjectBucketClaim {} loses:",
+        key(namespace, name)
+    )?;
+    match usage {
+        Ok(u) => writeln!(
+            out,
+            "  bucket contents: {} objects, {}",
+            u.objects,
+            crate::platform::quantity::Quantity::from_bytes(u.bytes as i128).display_bytes()
+        )?,
+        Err(e) => writeln!(out, "  bucket contents: unknown ({e})")?,
+    }
+    if users.is_empty() {
+        writeln!(out, "  pods using its credentials: none")?;
+    } else {
+        writeln!(out, "  pods using its credentials: {}", users.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Why the claim should not be deleted without `--force` (none: go ahead).
+fn refusal_reasons(
+    usage: &std::result::Result<Usage, String>,
+    claim: &ObjectBucketClaim,
+    users: &[String],
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if let Ok(u) = usage
+        && u.objects > 0
+    {
+        reasons.push(format!("the bucket holds {} objects", u.objects));
+    }
+    if usage.is_err() && claim.phase() == "Bound" {
+        reasons.push("the bucket's contents could not be counted".to_string());
+    }
+    if !users.is_empty() {
+        reasons.push(format!("{} pod(s) use its credentials", users.len()));
+    }
+    reasons
+}
+
+/// Deletes exactly the claim that was counted and confirmed (a claim
+/// recreated since is left alone) and says what happened.
+async fn delete_counted_claim(
+    cluster: &Cluster,
+    (namespace, name, claim): (&str, &str, &ObjectBucketClaim),
+    dry_run: bool,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     let precondition = Precondition {
         uid: claim.metadata.uid.clone(),
         resource_version: claim.metadata.resource_version.clone(),
@@ -121,7 +162,7 @@ pub(super) async fn run(
         return Ok(Exit::Ok);
     }
     writeln!(out, "objectbucketclaim.objectbucket.io/{name} deleted")?;
-    if args.output.verbose > 0 {
+    if verbose {
         writeln!(
             out,
             "The Rook provisioner deletes or keeps the bucket according to the StorageClass reclaimPolicy."
