@@ -88,33 +88,7 @@ async fn run(exec: &ExecConfig, program: &str, timeout: Option<Duration>) -> Res
         command.env_remove(name);
     }
     let interactive = exec.interactive_mode != Some(ExecInteractiveMode::Never);
-    let api_version = exec
-        .api_version
-        .clone()
-        .unwrap_or_else(|| "client.authentication.k8s.io/v1".into());
-    let mut spec = serde_json::json!({"interactive": interactive});
-    // `provideClusterInfo: true`: the cluster as client-go describes it.
-    if exec.provide_cluster_info
-        && let Some(cluster) = &exec.cluster
-    {
-        use base64::Engine;
-        spec["cluster"] = serde_json::json!({
-            "server": cluster.server,
-            "tlsServerName": cluster.tls_server_name,
-            "insecureSkipTLSVerify": cluster.insecure_skip_tls_verify.unwrap_or(false),
-            "certificateAuthorityData": cluster
-                .certificate_authority_data
-                .as_ref()
-                .map(|d| base64::engine::general_purpose::STANDARD.encode(d)),
-            "proxyURL": cluster.proxy_url,
-            "config": cluster.config,
-        });
-    }
-    let info = serde_json::json!({
-        "apiVersion": api_version,
-        "kind": "ExecCredential",
-        "spec": spec,
-    });
+    let info = exec_info(exec, interactive);
     command.env("KUBERNETES_EXEC_INFO", info.to_string());
     // Like kubectl: the plugin's prompts and errors go to our stderr; its stdout
     // (the credential) is read, never shown.
@@ -179,6 +153,36 @@ async fn run(exec: &ExecConfig, program: &str, timeout: Option<Duration>) -> Res
         )));
     }
     Ok(output)
+}
+
+/// The `KUBERNETES_EXEC_INFO` a plugin reads, as kubectl writes it.
+fn exec_info(exec: &ExecConfig, interactive: bool) -> serde_json::Value {
+    let api_version = exec
+        .api_version
+        .clone()
+        .unwrap_or_else(|| "client.authentication.k8s.io/v1".into());
+    let mut spec = serde_json::json!({"interactive": interactive});
+    // `provideClusterInfo: true`: the cluster as client-go describes it.
+    if exec.provide_cluster_info
+        && let Some(cluster) = &exec.cluster
+    {
+        spec["cluster"] = serde_json::json!({
+            "server": cluster.server,
+            "tlsServerName": cluster.tls_server_name,
+            "insecureSkipTLSVerify": cluster.insecure_skip_tls_verify.unwrap_or(false),
+            "certificateAuthorityData": cluster
+                .certificate_authority_data
+                .as_ref()
+                .map(|d| base64::engine::general_purpose::STANDARD.encode(d)),
+            "proxyURL": cluster.proxy_url,
+            "config": cluster.config,
+        });
+    }
+    serde_json::json!({
+        "apiVersion": api_version,
+        "kind": "ExecCredential",
+        "spec": spec,
+    })
 }
 
 /// The credential in a plugin's output (JSON or YAML), or why there is none, in

@@ -282,46 +282,10 @@ pub(super) async fn apply(
     args: &ApplyArgs,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let inputs = gather(cluster, namespace).await?;
-    let plan = match sized_plan(cluster, &inputs, args.profile, &args.sizing.request()).await? {
-        Ok(plan) => plan,
-        Err(failures) => {
-            let metadata = Metadata::new(
-                cluster,
-                &crate::kube::Scope::Namespace(namespace.to_string()),
-                jiff::Timestamp::now(),
-            );
-            write_failures(&failures, metadata, &OutputFormat::Table, out)?;
-            return Err(Error::Config(
-                "refusing to apply a size that does not fit or could not be checked (see above)"
-                    .into(),
-            ));
-        }
-    };
-    for n in &plan.notes {
-        writeln!(
-            out,
-            "note: {} {}: {}",
-            n.object.kind, n.object.name, n.message
-        )?;
-    }
-    if plan.changes.is_empty() {
-        writeln!(out, "nothing to change in namespace {namespace}")?;
+    let Some((inputs, plan)) = checked_plan(cluster, namespace, args, out).await? else {
         return Ok(Exit::Ok);
-    }
-    plan::validate(&inputs, &plan).map_err(|reason| {
-        Error::Config(format!(
-            "refusing to apply a plan that fails its own validation: {reason}"
-        ))
-    })?;
-    render::diff(out, &inputs, &plan, &crate::render::Palette::default())?;
-    let files = plan::new_files(&inputs, &plan);
-    let apps = plan::new_spark_applications(&inputs, &plan);
-    // GitOps: the controller would revert us.
-    for warning in gitops_warnings(&inputs, &files, &apps) {
-        writeln!(out, "warning: {warning}")?;
-    }
-    out.flush()?;
+    };
+    show_plan(out, &inputs, &plan)?;
 
     let backup = backup_of(&inputs, &plan);
     backup
@@ -350,28 +314,8 @@ pub(super) async fn apply(
     cluster
         .create::<ConfigMap>(namespace, &backup_object, mode.dry_run())
         .await?;
-    let counts = format!(
-        "{} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s)",
-        read.config_maps.len(),
-        read.spark_applications.len(),
-        read.deployments.len()
-    );
-    match args.write.go_ahead(&format!(
-        "Apply {} change(s) to namespace {namespace}?",
-        plan.changes.len()
-    ))? {
-        Go::DryRun => {
-            writeln!(
-                out,
-                "dry run (server): {counts} would change in namespace {namespace}; nothing written"
-            )?;
-            return Ok(Exit::Ok);
-        }
-        Go::Declined => {
-            writeln!(out, "not applied")?;
-            return Ok(Exit::Ok);
-        }
-        Go::Write => {}
+    if !confirmed(args, namespace, &plan, &read, out)? {
+        return Ok(Exit::Ok);
     }
     let created: ConfigMap = cluster
         .create(namespace, &backup_object, WriteMode::default())
@@ -402,6 +346,97 @@ pub(super) async fn apply(
         restart(cluster, namespace, &affected, args.timeout, out).await?;
     }
     Ok(Exit::Ok)
+}
+
+/// The plan at the sizes asked for, after the notes; `None` when there is
+/// nothing to change. Refuses a size that does not fit and a plan that fails
+/// its own validation.
+async fn checked_plan(
+    cluster: &Cluster,
+    namespace: &str,
+    args: &ApplyArgs,
+    out: &mut dyn Write,
+) -> Result<Option<(Inputs, model::Plan)>> {
+    let inputs = gather(cluster, namespace).await?;
+    let plan = match sized_plan(cluster, &inputs, args.profile, &args.sizing.request()).await? {
+        Ok(plan) => plan,
+        Err(failures) => {
+            let metadata = Metadata::new(
+                cluster,
+                &crate::kube::Scope::Namespace(namespace.to_string()),
+                jiff::Timestamp::now(),
+            );
+            write_failures(&failures, metadata, &OutputFormat::Table, out)?;
+            return Err(Error::Config(
+                "refusing to apply a size that does not fit or could not be checked (see above)"
+                    .into(),
+            ));
+        }
+    };
+    for n in &plan.notes {
+        writeln!(
+            out,
+            "note: {} {}: {}",
+            n.object.kind, n.object.name, n.message
+        )?;
+    }
+    if plan.changes.is_empty() {
+        writeln!(out, "nothing to change in namespace {namespace}")?;
+        return Ok(None);
+    }
+    plan::validate(&inputs, &plan).map_err(|reason| {
+        Error::Config(format!(
+            "refusing to apply a plan that fails its own validation: {reason}"
+        ))
+    })?;
+    Ok(Some((inputs, plan)))
+}
+
+/// The diff, and a warning for each object a GitOps controller would revert.
+fn show_plan(out: &mut dyn Write, inputs: &Inputs, plan: &model::Plan) -> Result<()> {
+    render::diff(out, inputs, plan, &crate::render::Palette::default())?;
+    let files = plan::new_files(inputs, plan);
+    let apps = plan::new_spark_applications(inputs, plan);
+    // GitOps: the controller would revert us.
+    for warning in gitops_warnings(inputs, &files, &apps) {
+        writeln!(out, "warning: {warning}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Asks before writing; `false` (after saying why) for a dry run or a no.
+fn confirmed(
+    args: &ApplyArgs,
+    namespace: &str,
+    plan: &model::Plan,
+    read: &Read,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    let counts = format!(
+        "{} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s)",
+        read.config_maps.len(),
+        read.spark_applications.len(),
+        read.deployments.len()
+    );
+    match args.write.go_ahead(&format!(
+        "Apply {} change(s) to namespace {namespace}?",
+        plan.changes.len()
+    ))? {
+        Go::DryRun => {
+            writeln!(
+                out,
+                "dry run (server): {counts} would change in namespace {namespace}; nothing written"
+            )?;
+            return Ok(false);
+        }
+        Go::Declined => {
+            writeln!(out, "not applied")?;
+            return Ok(false);
+        }
+        Go::Write => {}
+    }
+    Ok(true)
 }
 
 /// A write failed after the confirmation: takes back what went through and
