@@ -237,15 +237,49 @@ fn jdbc_namespaces(namespace: &str, template: &PodTemplateSpec) -> Vec<String> {
 /// The namespaces `-A` covers: those holding platform components or labelled
 /// `kubectl-dp.io/platform=true`, each with its reasons, sorted by name.
 pub fn discover(input: &Discovery) -> Coverage {
-    let mut reasons: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut add = |meta: &ObjectMeta, reason: &str| {
-        if let Some(ns) = &meta.namespace {
-            let list = reasons.entry(ns.clone()).or_default();
-            if !list.iter().any(|r| r == reason) {
-                list.push(reason.to_string());
-            }
+    let mut reasons = component_reasons(input);
+    let mut total = reasons.len();
+    if let Some(namespaces) = input.namespaces {
+        total = namespaces.len();
+        apply_platform_labels(&mut reasons, namespaces);
+    }
+    let namespaces: Vec<CoveredNamespace> = reasons
+        .into_iter()
+        .map(|(name, mut reasons)| {
+            reasons.sort_by_key(|r| reason_rank(r));
+            (name, reasons)
+        })
+        .map(|(name, reasons)| CoveredNamespace {
+            system: is_system_namespace(&name, input.operator_namespace),
+            name,
+            reasons,
+        })
+        .collect();
+    Coverage {
+        mode: Mode::Platform,
+        skipped: total.saturating_sub(namespaces.len()),
+        namespaces,
+        references: Vec::new(),
+    }
+}
+
+/// Each namespace's reasons to be covered, by name.
+type Reasons = BTreeMap<String, Vec<String>>;
+
+/// Adds `reason` to the object's namespace once.
+fn add_reason(reasons: &mut Reasons, meta: &ObjectMeta, reason: &str) {
+    if let Some(ns) = &meta.namespace {
+        let list = reasons.entry(ns.clone()).or_default();
+        if !list.iter().any(|r| r == reason) {
+            list.push(reason.to_string());
         }
-    };
+    }
+}
+
+/// The namespaces that hold a platform component: Trino, Nessie, the
+/// Postgres Nessie uses, SparkApplications, ObjectBucketClaims.
+fn component_reasons(input: &Discovery) -> Reasons {
+    let mut reasons = Reasons::new();
     let workloads = input
         .deployments
         .iter()
@@ -260,9 +294,9 @@ pub fn discover(input: &Discovery) -> Coverage {
     let mut nessie_databases: Vec<String> = Vec::new();
     for (meta, template) in workloads {
         match app_name(template) {
-            Some("trino") => add(meta, "trino"),
+            Some("trino") => add_reason(&mut reasons, meta, "trino"),
             Some("nessie") => {
-                add(meta, "nessie");
+                add_reason(&mut reasons, meta, "nessie");
                 let ns = meta.namespace.as_deref().unwrap_or_default();
                 nessie_databases.push(ns.to_string());
                 nessie_databases.extend(jdbc_namespaces(ns, template));
@@ -278,77 +312,61 @@ pub fn discover(input: &Discovery) -> Coverage {
             .as_ref()
             .is_some_and(|ns| nessie_databases.contains(ns))
         {
-            add(meta, "postgres for nessie");
+            add_reason(&mut reasons, meta, "postgres for nessie");
         }
     }
     for app in input.spark_applications {
-        add(&app.metadata, "sparkapplications");
+        add_reason(&mut reasons, &app.metadata, "sparkapplications");
     }
     for claim in input.bucket_claims {
-        add(&claim.metadata, "objectbucketclaims");
+        add_reason(&mut reasons, &claim.metadata, "objectbucketclaims");
     }
-    let mut total = reasons.len();
-    if let Some(namespaces) = input.namespaces {
-        total = namespaces.len();
-        for ns in namespaces {
-            let Some(name) = &ns.metadata.name else {
-                continue;
-            };
-            let label = ns
-                .metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(PLATFORM_LABEL))
-                .map(String::as_str);
-            match label {
-                Some("true") => reasons
-                    .entry(name.clone())
-                    .or_default()
-                    .push(format!("label {PLATFORM_LABEL}=true")),
-                Some("false") => {
-                    reasons.remove(name);
-                }
-                _ => {}
+    reasons
+}
+
+/// `kubectl-dp.io/platform=true` adds a namespace, `=false` removes it; a
+/// namespace that is gone (or terminating away) between the two reads is not reported.
+fn apply_platform_labels(reasons: &mut Reasons, namespaces: &[Namespace]) {
+    for ns in namespaces {
+        let Some(name) = &ns.metadata.name else {
+            continue;
+        };
+        let label = ns
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(PLATFORM_LABEL))
+            .map(String::as_str);
+        match label {
+            Some("true") => reasons
+                .entry(name.clone())
+                .or_default()
+                .push(format!("label {PLATFORM_LABEL}=true")),
+            Some("false") => {
+                reasons.remove(name);
             }
+            _ => {}
         }
-        // A namespace that is gone (or terminating away) between the two reads is not reported.
-        reasons.retain(|name, _| {
-            namespaces
-                .iter()
-                .any(|n| n.metadata.name.as_ref() == Some(name))
-        });
     }
-    // One order whatever the lists' order: components first, then the label.
-    let rank = |reason: &String| {
-        [
-            "trino",
-            "nessie",
-            "postgres for nessie",
-            "sparkapplications",
-            "objectbucketclaims",
-        ]
-        .iter()
-        .position(|r| r == reason)
-        .unwrap_or(usize::MAX)
-    };
-    let namespaces: Vec<CoveredNamespace> = reasons
-        .into_iter()
-        .map(|(name, mut reasons)| {
-            reasons.sort_by_key(rank);
-            (name, reasons)
-        })
-        .map(|(name, reasons)| CoveredNamespace {
-            system: is_system_namespace(&name, input.operator_namespace),
-            name,
-            reasons,
-        })
-        .collect();
-    Coverage {
-        mode: Mode::Platform,
-        skipped: total.saturating_sub(namespaces.len()),
-        namespaces,
-        references: Vec::new(),
-    }
+    reasons.retain(|name, _| {
+        namespaces
+            .iter()
+            .any(|n| n.metadata.name.as_ref() == Some(name))
+    });
+}
+
+/// One order whatever the lists' order: components first, then the label.
+fn reason_rank(reason: &str) -> usize {
+    [
+        "trino",
+        "nessie",
+        "postgres for nessie",
+        "sparkapplications",
+        "objectbucketclaims",
+    ]
+    .iter()
+    .position(|r| *r == reason)
+    .unwrap_or(usize::MAX)
 }
 
 /// `--namespace-selector`: the namespaces the API server matched, each covered.

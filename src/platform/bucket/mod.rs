@@ -52,6 +52,21 @@ pub const PENDING_TOO_LONG_SECONDS: i64 = 300;
 /// The findings about one claim.
 pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding> {
     let object = ObjectRef::from_meta("ObjectBucketClaim", &claim.metadata);
+    let mut findings = phase_findings(claim, ctx, &object);
+    if let Some(json) = claim.config("bucketLifecycle") {
+        findings.extend(lifecycle_findings(&object, &json));
+    }
+    findings.extend(refused_config_finding(claim, ctx, &object));
+    findings
+}
+
+/// What the claim's phase says: Pending (too long), Failed, or Bound without
+/// its Secret or ConfigMap.
+fn phase_findings(
+    claim: &ObjectBucketClaim,
+    ctx: &ClaimContext,
+    object: &ObjectRef,
+) -> Vec<Finding> {
     let name = claim.metadata.name.clone().unwrap_or_default();
     let ns = claim.metadata.namespace.clone().unwrap_or_default();
     let mut findings = Vec::new();
@@ -114,9 +129,17 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
         }
         _ => {}
     }
-    if let Some(json) = claim.config("bucketLifecycle") {
-        findings.extend(lifecycle_findings(&object, &json));
-    }
+    findings
+}
+
+/// `bucket.config-field-refused`: additionalConfig keys Rook's operator does
+/// not accept (it ignores them); a warning when its ConfigMap was read, else
+/// information against Rook's defaults.
+fn refused_config_finding(
+    claim: &ObjectBucketClaim,
+    ctx: &ClaimContext,
+    object: &ObjectRef,
+) -> Option<Finding> {
     let default_allowed: Vec<String> = ROOK_DEFAULT_ALLOWED_FIELDS
         .iter()
         .map(|s| s.to_string())
@@ -133,7 +156,7 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
         .collect();
     if !refused.is_empty() {
         let keys: Vec<&str> = refused.iter().map(|k| k.as_str()).collect();
-        findings.push(Finding::new(
+        return Some(Finding::new(
             "bucket.config-field-refused",
             if ctx.allowed_fields.is_some() {
                 Severity::Warning
@@ -154,7 +177,7 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
             ),
         ));
     }
-    findings
+    None
 }
 
 /// The most lifecycle findings one claim gets; the last says how many more.

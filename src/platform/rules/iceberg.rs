@@ -53,6 +53,16 @@ pub fn rules(props: &Properties, profile: Profile) -> Vec<Proposal> {
     if props.get("connector.name") != Some("iceberg") {
         return out;
     }
+    invented_properties(props, &mut out);
+    storage_format(props, &mut out);
+    native_s3(props, &mut out);
+    caching_and_decoding(props, profile, &mut out);
+    out
+}
+
+/// Names Trino does not know (the catalog fails to load): removed, and set
+/// under the real name when there is one and it is not set already.
+fn invented_properties(props: &Properties, out: &mut Vec<Proposal>) {
     let mut seen = std::collections::BTreeSet::new();
     for (key, _, _) in props.entries() {
         if let Some(why) = invented_property(key)
@@ -79,6 +89,10 @@ pub fn rules(props: &Properties, profile: Profile) -> Vec<Proposal> {
             }
         }
     }
+}
+
+/// Columnar PARQUET (or ORC) files, compressed with ZSTD, SNAPPY or LZ4.
+fn storage_format(props: &Properties, out: &mut Vec<Proposal>) {
     if let Some(format) = props.get("iceberg.file-format")
         && !matches!(format.to_ascii_uppercase().as_str(), "PARQUET" | "ORC")
     {
@@ -104,6 +118,11 @@ pub fn rules(props: &Properties, profile: Profile) -> Vec<Proposal> {
             format!("{codec} is slow or uncompressed; ZSTD is Trino's default and compresses best per CPU"),
         ));
     }
+}
+
+/// Native S3 on, legacy `hive.s3.*` names moved to their native names, and a
+/// connection pool large enough for parallel split reads.
+fn native_s3(props: &Properties, out: &mut Vec<Proposal>) {
     let native = ["fs.native-s3.enabled", "fs.s3.enabled"]
         .iter()
         .any(|k| props.get(k).is_some_and(|v| v.eq_ignore_ascii_case("true")));
@@ -158,6 +177,11 @@ pub fn rules(props: &Properties, profile: Profile) -> Vec<Proposal> {
             format!("a pool of {current} connections throttles parallel split reads (minimum {MIN_S3_CONNECTIONS}, Trino's default 500)"),
         ));
     }
+}
+
+/// The metadata cache on, and vectorised Parquet decoding (on by request
+/// with the `throughput` profile).
+fn caching_and_decoding(props: &Properties, profile: Profile, out: &mut Vec<Proposal>) {
     if props
         .get("iceberg.metadata-cache.enabled")
         .is_some_and(|v| v.eq_ignore_ascii_case("false"))
@@ -183,7 +207,6 @@ pub fn rules(props: &Properties, profile: Profile) -> Vec<Proposal> {
                 .into(),
         ));
     }
-    out
 }
 
 #[cfg(test)]

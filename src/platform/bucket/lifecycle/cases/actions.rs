@@ -2,8 +2,15 @@
 
 use super::{Accepts, Case, INVALID, MALFORMED, REQUEST, acting, case, one};
 
-/// Filter forms (a table: long because it has one entry per case).
+/// Filters: their forms, then tags and sizes.
 pub(super) fn filters() -> Vec<Case> {
+    let mut all = filter_forms();
+    all.extend(tag_and_size_filters());
+    all
+}
+
+/// Filter forms beside or in place of a Prefix (a table: one entry per case).
+fn filter_forms() -> Vec<Case> {
     vec![
         case(
             "filter-beside-prefix",
@@ -39,6 +46,12 @@ pub(super) fn filters() -> Vec<Case> {
             &["Rules[0].Filter"],
             Accepts,
         ),
+    ]
+}
+
+/// Tag and object-size filters (a table: one entry per case).
+fn tag_and_size_filters() -> Vec<Case> {
+    vec![
         case(
             "filter-tag-without-key",
             one(r#""Filter":{"Tag":{"Value":"v"}},"Expiration":{"Days":1}"#),
@@ -98,8 +111,17 @@ pub(super) fn filters() -> Vec<Case> {
     ]
 }
 
-/// Actions and their bounds (a table: long because it has one entry per case).
+/// Actions and their bounds, by action.
 pub(super) fn actions() -> Vec<Case> {
+    let mut all = expiration();
+    all.extend(noncurrent_and_multipart());
+    all.extend(transitions());
+    all.extend(noncurrent_transitions());
+    all
+}
+
+/// Expiration: days, date and delete markers (a table: one entry per case).
+fn expiration() -> Vec<Case> {
     vec![
         case(
             "expiration-days-0",
@@ -161,6 +183,13 @@ pub(super) fn actions() -> Vec<Case> {
             &["Rules[0].Expiration.ExpiredObjectDeleteMarker"],
             INVALID,
         ),
+    ]
+}
+
+/// Noncurrent-version expiration and incomplete multipart uploads (a table:
+/// one entry per case).
+fn noncurrent_and_multipart() -> Vec<Case> {
+    vec![
         case(
             "noncurrent-days-0",
             acting(r#""NoncurrentVersionExpiration":{"NoncurrentDays":0}"#),
@@ -207,6 +236,12 @@ pub(super) fn actions() -> Vec<Case> {
             &["Rules[0].AbortIncompleteMultipartUpload.DaysAfterInitiation"],
             MALFORMED,
         ),
+    ]
+}
+
+/// Transitions of current versions (a table: one entry per case).
+fn transitions() -> Vec<Case> {
+    vec![
         case(
             "transition-days-negative",
             acting(r#""Transitions":[{"Days":-1,"StorageClass":"STANDARD"}]"#),
@@ -269,6 +304,12 @@ pub(super) fn actions() -> Vec<Case> {
             &["Rules[0].Transitions[0]"],
             Accepts,
         ),
+    ]
+}
+
+/// Transitions of noncurrent versions (a table: one entry per case).
+fn noncurrent_transitions() -> Vec<Case> {
+    vec![
         case(
             "noncurrent-transition-days-missing",
             acting(r#""NoncurrentVersionTransitions":[{"StorageClass":"STANDARD"}]"#),
