@@ -1,9 +1,11 @@
 //! What kubectl-dp knows about Trino: where an installation's parts are
-//! ([`layout`]), its memory arithmetic ([`memory`]), and its property names
-//! (REFERENCE.md, "Trino" and "Iceberg catalog in Trino").
+//! ([`layout`]), its memory arithmetic ([`memory`]), its property names
+//! (REFERENCE.md, "Trino" and "Iceberg catalog in Trino") and the types and
+//! bounds of their values ([`values`]).
 
 pub mod layout;
 pub mod memory;
+pub(crate) mod values;
 
 pub use layout::{Role, TrinoLayout, TrinoNode};
 
