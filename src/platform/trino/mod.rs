@@ -48,6 +48,20 @@ pub const REMOVED_SERVER_PROPERTIES: &[(&str, &str)] = &[(
     "removed from Trino (memory is now capped by query.max-memory-per-node and the heap headroom)",
 )];
 
+/// Why `key` in config.properties is a property Trino removed: the list above,
+/// then every name Trino 476 declares defunct (`@DefunctConfig`, from
+/// [`values`]). Trino refuses to start with any of them.
+pub fn removed_server_property(key: &str) -> Option<&'static str> {
+    REMOVED_SERVER_PROPERTIES
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, why)| *why)
+        .or_else(|| {
+            values::defunct(values::Table::Server, key)
+                .then_some("removed from Trino (a defunct property in Trino 476)")
+        })
+}
+
 /// Iceberg-connector property names known to be real.
 pub const KNOWN_ICEBERG_PROPERTIES: &[&str] = &[
     "connector.name",

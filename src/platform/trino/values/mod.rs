@@ -92,6 +92,13 @@ impl Table {
         }
     }
 
+    fn defunct(self) -> &'static [&'static str] {
+        match self {
+            Table::Server => server_476::DEFUNCT,
+            Table::Iceberg => iceberg_476::DEFUNCT,
+        }
+    }
+
     /// The property of that name.
     pub(crate) fn property(self, name: &str) -> Option<&'static Property> {
         let table = self.properties();
@@ -100,6 +107,11 @@ impl Table {
             .ok()
             .map(|i| &table[i])
     }
+}
+
+/// Whether Trino declares `name` defunct: it refuses to start when it is set.
+pub(crate) fn defunct(table: Table, name: &str) -> bool {
+    table.defunct().contains(&name)
 }
 
 /// A value Trino refuses.
@@ -117,6 +129,18 @@ pub(crate) struct Refusal {
     pub(crate) accepts: String,
     /// The config class that binds it.
     pub(crate) class: &'static str,
+}
+
+impl Refusal {
+    /// `task.concurrency=12 is not a power of two` (a long value is cut).
+    pub(crate) fn describe(&self) -> String {
+        let value: String = if self.value.chars().count() > 60 {
+            self.value.chars().take(57).chain("...".chars()).collect()
+        } else {
+            self.value.clone()
+        };
+        format!("{}={value} {} ({})", self.key, self.why, self.class)
+    }
 }
 
 /// The value Trino reads for a property: Java's `String.trim()`.
@@ -153,7 +177,34 @@ pub(crate) fn check(props: &Properties, table: Table, skip: &[&str]) -> Vec<Refu
             });
         }
     }
+    out.extend(legacy_conflicts(props, table));
     out.sort_by_key(|r| r.line);
+    out
+}
+
+/// A legacy name set beside its current name: the binder refuses both
+/// (`Configuration property 'old' (=…) conflicts with property 'new' (=…)`).
+fn legacy_conflicts(props: &Properties, table: Table) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (key, _, _) in props.entries() {
+        let Some(property) = table.property(key) else {
+            continue;
+        };
+        let Some(current) = property.legacy_of.filter(|c| props.get(c).is_some()) else {
+            continue;
+        };
+        if seen.insert(key) {
+            out.push(Refusal {
+                key: key.to_string(),
+                value: trimmed(props.get(key).unwrap_or_default()).to_string(),
+                line: props.line_of(key).unwrap_or_default(),
+                why: format!("is the legacy name of {current}, which is set too"),
+                accepts: format!("only one of them (keep {current}, remove {key})"),
+                class: property.class,
+            });
+        }
+    }
     out
 }
 

@@ -56,6 +56,9 @@ fn data_sizes_as_airlift_reads_them() {
         // cast down to 2^63 - 1, while the whole 8192PB overflows multiplyExact.
         ("8192.0PB", Some(i64::MAX as u64)),
         ("9000.0PB", None),
+        // a multi-byte character before the unit (from the fuzz corpus)
+        ("\u{462b}B", None),
+        ("1\u{462b}GB", None),
     ];
     for (text, bytes) in cases {
         assert_eq!(ok(units::data_size(text)), *bytes, "{text:?}");

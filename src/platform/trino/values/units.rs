@@ -38,16 +38,6 @@ pub(crate) enum Reading<T> {
     Unjudged,
 }
 
-impl<T> Reading<T> {
-    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Reading<U> {
-        match self {
-            Reading::Value(v) => Reading::Value(f(v)),
-            Reading::Refused(why) => Reading::Refused(why),
-            Reading::Unjudged => Reading::Unjudged,
-        }
-    }
-}
-
 fn has_foreign_digit(text: &str) -> bool {
     text.chars().any(|c| !c.is_ascii() && c.is_numeric())
 }
@@ -60,8 +50,10 @@ fn is_java_space(c: char) -> bool {
 /// airlift's `^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$`: the number and the unit.
 fn number_and_unit(text: &str) -> Option<(&str, &str)> {
     let text = text.trim_matches(is_java_space);
-    let unit_start = text.rfind(|c: char| !c.is_ascii_alphabetic())? + 1;
-    let (number, unit) = text.split_at(unit_start);
+    // The unit is the trailing ASCII letters; what precedes them may hold any
+    // character (cut on a character boundary, never inside one).
+    let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &text[number.len()..];
     let number = number.trim_end_matches(is_java_space);
     if unit.is_empty() || number.is_empty() {
         return None;

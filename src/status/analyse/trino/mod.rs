@@ -348,10 +348,13 @@ mod tests {
                 .find(|f| f.code == "trino.config-invalid-size")
                 .unwrap_or_else(|| panic!("{extra}: {:#?}", section.findings));
             assert!(
-                finding.message.contains("not a data size"),
+                finding
+                    .message
+                    .contains("is too large (more than 2^63 − 1 bytes)"),
                 "{}",
                 finding.message
             );
+            assert!(finding.hint.contains("a data size"), "{}", finding.hint);
         }
     }
 
