@@ -17,5 +17,6 @@ pub mod quantity;
 pub mod resources;
 pub mod rules;
 pub mod spark;
+pub(crate) mod spark_conf;
 pub mod trino;
 pub mod workload;
