@@ -62,11 +62,12 @@ pub struct SparkPod {
 
 /// A Spark memory setting in MiB, read as Spark reads it
 /// ([`crate::platform::spark_conf::byte_string`]: `4g`, `512m`, `4gb`, any
-/// case; a bare number means MiB). `None` for text Spark refuses or a
-/// negative size.
+/// case; a bare number means MiB). `None` for text Spark refuses, a
+/// negative size, or one of 2^63 bytes or more (no pod can hold it).
 pub fn size_mib(text: &str) -> Option<u64> {
     crate::platform::spark_conf::byte_string(text, crate::platform::spark_conf::ByteUnit::MiB)
         .ok()
+        .filter(|mib| mib.checked_mul(1 << 20).is_some())
         .and_then(|mib| u64::try_from(mib).ok())
 }
 

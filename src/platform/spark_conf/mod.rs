@@ -445,6 +445,21 @@ pub(crate) struct SparkRefusal {
     pub(crate) accepts: String,
 }
 
+impl SparkRefusal {
+    /// What `status` says and `tune plan` notes.
+    pub(crate) fn message(&self) -> String {
+        format!(
+            "{}={} {} (as {}); Spark refuses it and the application fails to start",
+            self.setting, self.value, self.why, self.key
+        )
+    }
+
+    /// The fix: `set executor.memory to a whole number of MiB…`.
+    pub(crate) fn fix(&self) -> String {
+        format!("set {} to {}", self.setting, self.accepts)
+    }
+}
+
 /// Every value of the application Spark refuses: `sparkConf`, then the
 /// fields the operator passes as conf (`driver`/`executor` `memory` and
 /// `memoryOverhead`, `memoryOverheadFactor`).

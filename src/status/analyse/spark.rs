@@ -174,14 +174,8 @@ fn conf_values(app: &SparkApplication, object: &ObjectRef) -> Vec<Finding> {
                 Severity::Critical,
                 Component::Spark,
                 object.clone(),
-                format!(
-                    "{}={} {} (as {}); Spark refuses it and the application fails to start",
-                    r.setting, r.value, r.why, r.key
-                ),
-                format!(
-                    "set {} to {} in SparkApplication {}",
-                    r.setting, r.accepts, object.name
-                ),
+                r.message(),
+                format!("{} in SparkApplication {}", r.fix(), object.name),
             )
         })
         .collect()

@@ -143,6 +143,34 @@ impl Refusal {
     }
 }
 
+impl Refusal {
+    /// Its finding code: the memory sizes keep `trino.config-invalid-size`.
+    pub(crate) fn code(&self) -> &'static str {
+        use crate::platform::trino::memory::{HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE};
+        if [PER_NODE, HEADROOM, MAX_MEMORY, MAX_TOTAL].contains(&self.key.as_str()) {
+            "trino.config-invalid-size"
+        } else {
+            "trino.config-invalid-value"
+        }
+    }
+
+    /// What `status` says and `tune plan` notes: `config.properties line 4:
+    /// task.concurrency=12 is not a power of two (TaskManagerConfig)`, then
+    /// what follows (`Trino refuses to start`).
+    pub(crate) fn message(&self, file: &str, consequence: &str) -> String {
+        format!(
+            "{file} line {}: {}; {consequence}",
+            self.line,
+            self.describe()
+        )
+    }
+
+    /// The fix: `set task.concurrency to a whole number…`.
+    pub(crate) fn fix(&self) -> String {
+        format!("set {} to {}", self.key, self.accepts)
+    }
+}
+
 /// The value Trino reads for a property: Java's `String.trim()`.
 pub(crate) fn trimmed(value: &str) -> &str {
     value.trim_matches(|c: char| c <= ' ')

@@ -279,7 +279,7 @@ pub(crate) fn enum_constant<'a>(text: &str, constants: &[&'a str]) -> Reading<&'
         .collect();
     match matches.as_slice() {
         [one] => Reading::Value(one),
-        [] => Reading::Refused("is not one of the names".into()),
-        _ => Reading::Refused("matches more than one name".into()),
+        [] => Reading::Refused(format!("is not one of {}", constants.join(", "))),
+        _ => Reading::Refused(format!("matches more than one of {}", constants.join(", "))),
     }
 }

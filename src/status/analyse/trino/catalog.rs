@@ -78,12 +78,8 @@ pub(super) fn catalog_findings(
                 Severity::Critical,
                 Component::Trino,
                 object.clone(),
-                format!(
-                    "catalog {catalog} line {}: {}; the catalog fails to load",
-                    refusal.line,
-                    refusal.describe()
-                ),
-                format!("set {} to {} in {file}", refusal.key, refusal.accepts),
+                refusal.message(&format!("catalog {catalog}"), "the catalog fails to load"),
+                format!("{} in {file}", refusal.fix()),
             ));
         }
         out.extend(service_references(

@@ -63,27 +63,14 @@ pub(super) fn findings(
             ));
         }
     }
-    let memory = [PER_NODE, HEADROOM, MAX_MEMORY, MAX_TOTAL];
     for refusal in values::check(props, Table::Server, &[]) {
-        let memory_size = memory.contains(&refusal.key.as_str());
         out.push(Finding::new(
-            if memory_size {
-                "trino.config-invalid-size"
-            } else {
-                "trino.config-invalid-value"
-            },
+            refusal.code(),
             Severity::Critical,
             Component::Trino,
             object.clone(),
-            format!(
-                "config.properties line {}: {}; Trino refuses to start",
-                refusal.line,
-                refusal.describe()
-            ),
-            format!(
-                "set {} to {} in ConfigMap {}",
-                refusal.key, refusal.accepts, object.name
-            ),
+            refusal.message("config.properties", "Trino refuses to start"),
+            format!("{} in ConfigMap {}", refusal.fix(), object.name),
         ));
     }
     if let Some(heap) = heap {
