@@ -83,6 +83,9 @@ pub(crate) enum SparkKind {
     Time(i64),
 }
 
+/// A bound: whether a value (in the entry's unit) holds, and the bound in words.
+pub(crate) type Bound = (fn(f64) -> bool, &'static str);
+
 /// One entry Spark declares: the key, its type, its bound.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SparkEntry {
@@ -92,7 +95,7 @@ pub(crate) struct SparkEntry {
     pub(crate) kind: SparkKind,
     /// The bound (`checkValue`, or the start-up check that reads it): whether
     /// the value (in the entry's unit) holds, and the bound in words.
-    pub(crate) bound: Option<(fn(f64) -> bool, &'static str)>,
+    pub(crate) bound: Option<Bound>,
 }
 
 const fn entry(key: &'static str, kind: SparkKind) -> SparkEntry {

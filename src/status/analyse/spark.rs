@@ -201,8 +201,8 @@ mod tests {
 
     #[test]
     fn values_spark_refuses_are_findings_naming_setting_value_and_fix() {
-        let mut snapshot = Snapshot::default();
-        snapshot.spark_applications = Listing::available(vec![
+        let snapshot = Snapshot {
+            spark_applications: Listing::available(vec![
             serde_json::from_value(serde_json::json!({
                 "metadata": {"name": "nightly", "namespace": "dp"},
                 "spec": {
@@ -212,7 +212,9 @@ mod tests {
                 "status": {"applicationState": {"state": "COMPLETED"}}
             }))
             .unwrap(),
-        ]);
+            ]),
+            ..Snapshot::default()
+        };
         let found: Vec<(&str, String, String)> = analyse(&snapshot)
             .findings
             .into_iter()
