@@ -79,7 +79,7 @@ pub(super) fn catalog_findings(
                 Component::Trino,
                 object.clone(),
                 refusal.message(&format!("catalog {catalog}"), "the catalog fails to load"),
-                format!("{} in {file}", refusal.fix()),
+                format!("{} in {file} of ConfigMap {}", refusal.fix(), object.name),
             ));
         }
         out.extend(service_references(
