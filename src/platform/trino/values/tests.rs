@@ -26,6 +26,8 @@ fn data_sizes_as_airlift_reads_them() {
         ("0B", Some(0)),
         ("-0B", Some(0)), // the fast path: Long.parseLong("-0")
         ("123B", Some(123)),
+        ("1024B", Some(1024)),
+        ("1GB", Some(1 << 30)),
         ("0.5kB", Some(512)),
         ("0.0001kB", Some(0)),    // rounded half up: 0.1024 bytes
         ("1.0005kB", Some(1025)), // 1024.512 rounds to 1025
@@ -74,6 +76,9 @@ fn durations_as_airlift_reads_them() {
         ("100ms", Some(100.0)),
         ("30s", Some(30_000.0)),
         ("2d", Some(172_800_000.0)),
+        ("1d", Some(86_400_000.0)),
+        ("10s", Some(10_000.0)),
+        ("1.5m", Some(90_000.0)),
         ("1000000ns", Some(1.0)),
         ("5 s", Some(5000.0)),
         ("0s", Some(0.0)),
