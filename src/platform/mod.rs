@@ -19,4 +19,5 @@ pub mod rules;
 pub mod spark;
 pub(crate) mod spark_conf;
 pub mod trino;
+pub mod urls;
 pub mod workload;

@@ -12,11 +12,13 @@ mod literals;
 mod nessie;
 mod network;
 pub mod pods;
+mod ports;
 mod pss;
 mod references;
 mod secrets;
 mod spark;
 pub mod trino;
+mod urls;
 pub(crate) mod workloads;
 
 use crate::findings::{self, Component, Finding};
@@ -56,6 +58,8 @@ pub fn analyse(
     // component's section.
     let mut refused = admission::findings(snapshot);
     refused.extend(references::findings(snapshot));
+    refused.extend(urls::findings(snapshot));
+    refused.extend(ports::findings(snapshot));
     for status in &mut components {
         for f in refused.iter().filter(|f| f.component == status.component) {
             status.state = status.state.worsened_by(f.severity);
