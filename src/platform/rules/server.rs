@@ -122,6 +122,10 @@ pub fn cluster_rules(
     worker_per_node: Option<u64>,
 ) -> Vec<Proposal> {
     let mut out = Vec::new();
+    if !memory::cluster_sizes_readable(props) {
+        // Noted as refused values (`tune::values`), as status reports them.
+        return out;
+    }
     let mut max_memory = memory::effective_max_memory(props);
     if let Some(per_node) = worker_per_node
         && workers > 0
@@ -187,6 +191,17 @@ mod tests {
         assert!(proposals.is_empty(), "{proposals:#?}");
         assert_eq!(per_node, Some(7 << 30));
         assert!(cluster_rules(&props, 3, per_node).is_empty());
+    }
+
+    #[test]
+    fn a_refused_cluster_size_gets_no_proposal_from_a_default() {
+        // 50gb is refused (noted by tune::values); 20GB in its place would
+        // propose a total nobody needs.
+        let props = Properties::parse("query.max-memory=50gb\nquery.max-total-memory=15GB\n");
+        assert!(cluster_rules(&props, 3, Some(7 << 30)).is_empty());
+        let props = Properties::parse("query.max-memory=50GB\nquery.max-total-memory=15GB\n");
+        // Written as Trino reads it: cut to 3 x 7GB, and the total raised to it.
+        assert_eq!(cluster_rules(&props, 3, Some(7 << 30)).len(), 2);
     }
 
     #[test]

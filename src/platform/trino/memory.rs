@@ -88,11 +88,22 @@ pub fn effective_max_total(props: &Properties) -> u64 {
         .unwrap_or(effective_max_memory(props).saturating_mul(2))
 }
 
+/// Whether the cluster-wide settings (`query.max-memory`,
+/// `query.max-total-memory`) are unset or sizes Trino accepts. When one is
+/// not, Trino refuses that value itself (`trino.config-invalid-size`), and the
+/// relations between them and the workers are not judged: a default put in
+/// its place would give numbers nobody wrote.
+pub fn cluster_sizes_readable(props: &Properties) -> bool {
+    [MAX_MEMORY, MAX_TOTAL]
+        .iter()
+        .all(|key| props.get(key).is_none_or(|v| parse_data_size(v).is_some()))
+}
+
 /// Whether the coordinator refuses to start because `query.max-memory` is above
 /// `query.max-total-memory` (`ClusterMemoryManager` verifies it, counting the
 /// defaults: `query.max-total-memory=10GB` alone is below the 20GB default).
 pub fn total_below_max(props: &Properties) -> bool {
-    effective_max_total(props) < effective_max_memory(props)
+    cluster_sizes_readable(props) && effective_max_total(props) < effective_max_memory(props)
 }
 
 /// What the workers can hold of one query: workers x per-node query memory,

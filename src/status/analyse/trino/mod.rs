@@ -216,6 +216,9 @@ fn node_findings(
 fn cluster_findings(layout: &TrinoLayout, cluster: &Cluster) -> Option<Finding> {
     let (object, props, namespace) = cluster.coordinator.as_ref()?;
     let per_node = cluster.worker_per_node?;
+    if !memory::cluster_sizes_readable(props) {
+        return None;
+    }
     let workers = layout.worker_count(namespace);
     if workers == 0 {
         return None;

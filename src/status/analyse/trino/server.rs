@@ -200,6 +200,27 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_cluster_size_is_reported_once_not_through_defaults() {
+        // query.max-memory=50gb is refused; a 20GB default in its place would
+        // give "15GB below 20GB" and "20GB above the workers": neither is said.
+        let mut snapshot = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
+        let coordinator = &mut snapshot.config_maps.items[0];
+        coordinator.data.as_mut().unwrap().insert(
+            "config.properties".into(),
+            "coordinator=true\nquery.max-memory=50gb\nquery.max-total-memory=15GB\n".into(),
+        );
+        let found = analyse(&snapshot).findings;
+        assert_eq!(codes(&found), ["trino.config-invalid-size"], "{found:#?}");
+        assert!(
+            found[0]
+                .message
+                .contains("query.max-memory=50gb has the unknown unit 'gb'"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
     fn every_defunct_property_is_removed() {
         let got = findings("task.max-memory=1GB\n");
         assert_eq!(got.len(), 1, "{got:#?}");
