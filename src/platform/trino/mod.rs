@@ -107,10 +107,13 @@ pub fn invented_property(key: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-/// An `iceberg.*` name we do not know: Trino refuses unknown catalog properties at start-up.
+/// An `iceberg.*` name we do not know (neither in the list above nor among
+/// Trino 476's Iceberg-catalog properties, [`values`]): Trino refuses unknown
+/// catalog properties at start-up.
 pub fn unknown_iceberg_property(key: &str) -> bool {
     key.starts_with("iceberg.")
         && !KNOWN_ICEBERG_PROPERTIES.contains(&key)
+        && values::Table::Iceberg.property(key).is_none()
         && invented_property(key).is_none()
 }
 
@@ -177,5 +180,7 @@ mod tests {
         assert!(unknown_iceberg_property("iceberg.made-up"));
         assert!(!unknown_iceberg_property("iceberg.file-format"));
         assert!(!unknown_iceberg_property("iceberg.split-size"));
+        // Known from Trino 476's own config classes (values::iceberg_476).
+        assert!(!unknown_iceberg_property("iceberg.bucket-execution"));
     }
 }
