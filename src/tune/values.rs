@@ -87,11 +87,12 @@ pub(crate) fn refused_write(plan: &Plan) -> Option<String> {
                     values::check_value(&property.kind, value).err()?,
                 )
             }
+            // sparkConf keys, and hadoopConf's S3A keys (the tables share none).
             Edit::SparkConf {
-                map,
                 key,
                 value: Some(value),
-            } if map == "sparkConf" => (
+                ..
+            } => (
                 key.clone(),
                 value,
                 spark_conf::check_value(key, value).err()?,
@@ -290,6 +291,20 @@ mod tests {
                 ),
                 Some(
                     "the plan would write spark.network.timeout=10sec to SparkApplication x, which has the unknown unit 'sec'",
+                ),
+            ),
+            (
+                change(
+                    "spec",
+                    "SparkApplication",
+                    Edit::SparkConf {
+                        map: "hadoopConf".into(),
+                        key: "fs.s3a.multipart.size".into(),
+                        value: Some("64MB".into()),
+                    },
+                ),
+                Some(
+                    "the plan would write fs.s3a.multipart.size=64MB to SparkApplication x, which has the unknown unit 'B' (Hadoop takes one letter: k, m, g, t, p or e)",
                 ),
             ),
             (

@@ -350,7 +350,7 @@ pub const RULES: &[Rule] = &[
         tune: Tune::Cannot(
             "a value of the wrong type has no meaning tune could keep: the finding names what Spark accepts",
         ),
-        meaning: "a `sparkConf` value (or a `driver`/`executor` `memory`/`memoryOverhead`, `memoryOverheadFactor` the operator passes as conf) that Spark 4.0 refuses: a byte string with a fraction or a unit Spark does not have (`1.5g`, `4gib`), a time string likewise (`10sec`), a boolean other than true/false, a number that is not one, or outside the entry's bound (`spark.sql.shuffle.partitions` above 0, memory at least 450m, Kryo buffers below 2048m…): the application fails to start. See [values by type](#values-trino-properties-by-type)",
+        meaning: "a `sparkConf` or S3A `hadoopConf` value (or a `driver`/`executor` `memory`/`memoryOverhead`, `memoryOverheadFactor` the operator passes as conf) that Spark 4.0 refuses: a byte string with a fraction or a unit Spark does not have (`1.5g`, `4gib`), a time string likewise (`10sec`), a boolean other than true/false, a number that is not one, or outside the entry's bound (`spark.sql.shuffle.partitions` above 0, memory at least 450m, Kryo buffers below 2048m…): the application fails to start. See [values by type](#values-trino-properties-by-type)",
     },
     Rule {
         code: "spark.driver-result-size-too-large",

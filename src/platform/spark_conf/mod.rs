@@ -81,6 +81,12 @@ pub(crate) enum SparkKind {
     /// `timeConf`: a whole number (a sign allowed) and an optional suffix;
     /// bare numbers are in this many microseconds.
     Time(i64),
+    /// Hadoop's `Configuration.getInt`: trimmed, `0x` hexadecimal or `Integer.parseInt`.
+    HadoopInt,
+    /// Hadoop's `Configuration.getLongBytes`
+    /// (`StringUtils.TraditionalBinaryPrefix.string2long`): a whole number and
+    /// at most one letter `k`, `m`, `g`, `t`, `p`, `e`, any case.
+    HadoopBytes,
 }
 
 /// A bound: whether a value (in the entry's unit) holds, and the bound in words.
@@ -273,12 +279,120 @@ pub(crate) const ENTRIES: &[SparkEntry] = &[
     entry("spark.task.cpus", SparkKind::Int),
 ];
 
-/// The entry of a key.
+/// The Hadoop (S3A) keys judged, as `hadoopConf` names them (`sparkConf`
+/// writes them `spark.hadoop.<key>`), sorted: how `S3AFileSystem` reads them
+/// (Hadoop 3.3/3.4: `intOption(conf, key, default, min)` refuses a value
+/// below its minimum; `getMultipartSizeProperty` and the block size read
+/// `getLongBytes`).
+pub(crate) const HADOOP_ENTRIES: &[SparkEntry] = &[
+    bounded(
+        "fs.s3a.attempts.maximum",
+        SparkKind::HadoopInt,
+        |v| v >= 0.0,
+        "at least 0 (S3AUtils.intOption)",
+    ),
+    entry("fs.s3a.block.size", SparkKind::HadoopBytes),
+    bounded(
+        "fs.s3a.connection.maximum",
+        SparkKind::HadoopInt,
+        |v| v >= 1.0,
+        "at least 1 (S3AUtils.intOption)",
+    ),
+    bounded(
+        "fs.s3a.fast.upload.active.blocks",
+        SparkKind::HadoopInt,
+        |v| v >= 1.0,
+        "at least 1 (S3AUtils.intOption)",
+    ),
+    entry("fs.s3a.multipart.size", SparkKind::HadoopBytes),
+    entry("fs.s3a.multipart.threshold", SparkKind::HadoopBytes),
+    entry("fs.s3a.threads.max", SparkKind::HadoopInt),
+];
+
+/// The entry of a Hadoop key as `hadoopConf` names it.
+pub(crate) fn hadoop_entry_of(key: &str) -> Option<&'static SparkEntry> {
+    HADOOP_ENTRIES
+        .binary_search_by(|e| e.key.cmp(key))
+        .ok()
+        .map(|i| &HADOOP_ENTRIES[i])
+}
+
+/// Hadoop's `Configuration.getInt`: trimmed; `0x…` (or `-0x…`) hexadecimal,
+/// else `Integer.parseInt`.
+pub(crate) fn hadoop_int(text: &str) -> Result<Option<i64>, String> {
+    let text = java_trim(text);
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if let Some(hex) = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X")) {
+        let signed = if negative {
+            format!("-{hex}")
+        } else {
+            hex.to_string()
+        };
+        let digits = hex.bytes().all(|b| b.is_ascii_hexdigit()) && !hex.is_empty();
+        return match i32::from_str_radix(&signed, 16) {
+            Ok(v) if digits => Ok(Some(i64::from(v))),
+            _ => Err("is not a whole number (int)".into()),
+        };
+    }
+    match units::java_int(text) {
+        Reading::Value(v) => Ok(Some(v)),
+        Reading::Refused(why) => Err(why),
+        Reading::Unjudged => Ok(None),
+    }
+}
+
+/// Hadoop's `getLongBytes` (`TraditionalBinaryPrefix.string2long`): trimmed;
+/// ending in a digit, `Long.parseLong`; else the last character is one of
+/// `k m g t p e` (any case, powers of 1024) after a `Long.parseLong` number.
+pub(crate) fn hadoop_bytes(text: &str) -> Result<Option<i64>, String> {
+    let text = java_trim(text);
+    let Some(last) = text.chars().last() else {
+        return Err("is empty".into());
+    };
+    let long = |t: &str| match units::java_long(t) {
+        Reading::Value(v) => Ok(Some(v)),
+        Reading::Refused(why) => Err(why),
+        Reading::Unjudged => Ok(None),
+    };
+    if last.is_ascii_digit() {
+        return long(text);
+    }
+    let power = match last.to_ascii_lowercase() {
+        'k' => 1,
+        'm' => 2,
+        'g' => 3,
+        't' => 4,
+        'p' => 5,
+        'e' => 6,
+        _ => {
+            return Err(format!(
+                "has the unknown unit '{last}' (Hadoop takes one letter: k, m, g, t, p or e)"
+            ));
+        }
+    };
+    let Some(number) = long(&text[..text.len() - last.len_utf8()])? else {
+        return Ok(None);
+    };
+    number
+        .checked_mul(1_i64 << (10 * power))
+        .map(Some)
+        .ok_or_else(|| "does not fit in a long".into())
+}
+
+/// The entry of a key: a Spark key, `spark.hadoop.` and a Hadoop key, or a
+/// Hadoop key as `hadoopConf` names it (the two tables share no key).
 pub(crate) fn entry_of(key: &str) -> Option<&'static SparkEntry> {
+    if let Some(hadoop) = key.strip_prefix("spark.hadoop.") {
+        return hadoop_entry_of(hadoop);
+    }
     ENTRIES
         .binary_search_by(|e| e.key.cmp(key))
         .ok()
         .map(|i| &ENTRIES[i])
+        .or_else(|| hadoop_entry_of(key))
 }
 
 /// Java's `String.trim()`.
@@ -390,6 +504,8 @@ pub(crate) fn read(kind: SparkKind, text: &str) -> Result<Option<f64>, String> {
         SparkKind::Double => judged(units::java_double(text)),
         SparkKind::Bytes(unit) => byte_string(text, unit).map(|v| Some(v as f64)),
         SparkKind::Time(unit) => time_string(text, unit).map(|v| Some(v as f64)),
+        SparkKind::HadoopInt => hadoop_int(text).map(|v| v.map(|v| v as f64)),
+        SparkKind::HadoopBytes => hadoop_bytes(text).map(|v| v.map(|v| v as f64)),
     }
 }
 
@@ -426,6 +542,11 @@ pub(crate) fn accepts(entry: &SparkEntry) -> String {
                 "seconds"
             }
         ),
+        SparkKind::HadoopInt => "a whole number (int)".to_string(),
+        SparkKind::HadoopBytes => {
+            "a whole number of bytes, or with one letter k, m, g, t, p or e, such as 64M (not 64MB)"
+                .to_string()
+        }
     };
     match entry.bound {
         Some((_, words)) => format!("{kind}, {words}"),
@@ -451,8 +572,15 @@ pub(crate) struct SparkRefusal {
 impl SparkRefusal {
     /// What `status` says and `tune plan` notes.
     pub(crate) fn message(&self) -> String {
+        let hadoop = entry_of(self.key)
+            .is_some_and(|e| matches!(e.kind, SparkKind::HadoopInt | SparkKind::HadoopBytes));
+        let consequence = if hadoop {
+            "Hadoop S3A refuses it and the application fails when it opens s3a://"
+        } else {
+            "Spark refuses it and the application fails to start"
+        };
         format!(
-            "{}={} {} (as {}); Spark refuses it and the application fails to start",
+            "{}={} {} (as {}); {consequence}",
             self.setting, self.value, self.why, self.key
         )
     }
@@ -471,6 +599,11 @@ pub(crate) fn check(app: &SparkApplication) -> Vec<SparkRefusal> {
     for (key, value) in &app.spec.spark_conf {
         if let Some(entry) = entry_of(key) {
             written.push((format!("sparkConf.{key}"), entry.key, value.clone()));
+        }
+    }
+    for (key, value) in &app.spec.hadoop_conf {
+        if let Some(entry) = hadoop_entry_of(key) {
+            written.push((format!("hadoopConf.{key}"), entry.key, value.clone()));
         }
     }
     for (role, pod) in [

@@ -336,3 +336,78 @@ proptest! {
         prop_assert_eq!(byte_string(&text, ByteUnit::MiB), Ok((mib as i64) * sign));
     }
 }
+
+#[test]
+fn hadoop_values_as_s3a_reads_them() {
+    let bytes: &[(&str, Result<Option<i64>, &str>)] = &[
+        ("64M", Ok(Some(64 * MIB))),
+        ("64m", Ok(Some(64 * MIB))),
+        (" 1g ", Ok(Some(1 << 30))),
+        ("104857600", Ok(Some(100 * MIB))),
+        ("-1k", Ok(Some(-1024))),
+        ("1e", Ok(Some(1 << 60))),
+        ("8e", Err("does not fit in a long")),
+        (
+            "64MB",
+            Err("has the unknown unit 'B' (Hadoop takes one letter: k, m, g, t, p or e)"),
+        ),
+        (
+            "64Mi",
+            Err("has the unknown unit 'i' (Hadoop takes one letter: k, m, g, t, p or e)"),
+        ),
+        ("64 M", Err("is not a whole number")),
+        ("1.5G", Err("is not a whole number")),
+        ("", Err("is empty")),
+    ];
+    for (text, want) in bytes {
+        assert_eq!(hadoop_bytes(text), want.map_err(str::to_string), "{text:?}");
+    }
+    let ints: &[(&str, Result<Option<i64>, &str>)] = &[
+        ("200", Ok(Some(200))),
+        (" 200 ", Ok(Some(200))),
+        ("0x10", Ok(Some(16))),
+        ("-0x10", Ok(Some(-16))),
+        ("0x", Err("is not a whole number (int)")),
+        ("0x1G", Err("is not a whole number (int)")),
+        ("200.0", Err("is not a whole number")),
+        (
+            "3000000000",
+            Err("is out of range for an int (−2147483648 to 2147483647)"),
+        ),
+    ];
+    for (text, want) in ints {
+        assert_eq!(hadoop_int(text), want.map_err(str::to_string), "{text:?}");
+    }
+    for (key, value, want) in [
+        (
+            "spark.hadoop.fs.s3a.connection.maximum",
+            "0",
+            Some("is not at least 1 (S3AUtils.intOption)"),
+        ),
+        (
+            "fs.s3a.connection.maximum",
+            "0",
+            Some("is not at least 1 (S3AUtils.intOption)"),
+        ),
+        ("fs.s3a.threads.max", "0", None),
+        (
+            "fs.s3a.multipart.size",
+            "128MB",
+            Some("has the unknown unit 'B' (Hadoop takes one letter: k, m, g, t, p or e)"),
+        ),
+        ("fs.s3a.multipart.size", "64M", None),
+        ("fs.s3a.endpoint", "anything", None),
+    ] {
+        assert_eq!(
+            check_value(key, value).err().as_deref(),
+            want,
+            "{key}={value}"
+        );
+    }
+    assert!(HADOOP_ENTRIES.windows(2).all(|w| w[0].key < w[1].key));
+    assert!(
+        HADOOP_ENTRIES
+            .iter()
+            .all(|h| ENTRIES.iter().all(|e| e.key != h.key))
+    );
+}
