@@ -614,6 +614,13 @@ pub const RULES: &[Rule] = &[
         meaning: "an ExternalSecret reads from a SecretStore (in its namespace) or ClusterSecretStore that does not exist: its Secret is never written",
     },
     Rule {
+        code: "references.object-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a pod template names a ServiceAccount, PriorityClass or PersistentVolumeClaim that does not exist, or a claim (template) names a StorageClass that does not exist or none when the cluster has no default class: the pods are not created, or stay Pending",
+    },
+    Rule {
         code: "resources.missing",
         severity: Severity::Warning,
         live_only: false,

@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod crash_logs;
 pub mod engine;
 mod literals;
+mod named_objects;
 mod nessie;
 mod network;
 pub mod pods;
@@ -60,6 +61,7 @@ pub fn analyse(
     refused.extend(references::findings(snapshot));
     refused.extend(urls::findings(snapshot));
     refused.extend(ports::findings(snapshot));
+    refused.extend(named_objects::findings(snapshot));
     for status in &mut components {
         for f in refused.iter().filter(|f| f.component == status.component) {
             status.state = status.state.worsened_by(f.severity);
