@@ -83,13 +83,11 @@ pub fn evaluate(
             } else {
                 format!("{object} {}", shape.role)
             };
-            violations.extend(apply_limit_ranges(
-                &mut spec,
-                ranges,
-                ns_quotas,
-                &label,
-                &mut applied,
-            ));
+            let refused = apply_limit_ranges(&mut spec, ranges, ns_quotas, &label, &mut applied);
+            // A pod admission refuses is never created: it takes no quota and no
+            // node (its refusal is the reason), as `status` sees it.
+            let admitted = refused.is_empty();
+            violations.extend(refused);
             let resources = resources::pod_resources(&spec);
             rows.push(WorkloadRow {
                 kind: w.kind.clone(),
@@ -101,14 +99,16 @@ pub fn evaluate(
                 limits: resources.limits.clone(),
                 replaces_pods: replaces,
             });
-            shaped.push((
-                object.clone(),
-                ns.clone(),
-                label,
-                shape.count,
-                resources,
-                spec,
-            ));
+            if admitted {
+                shaped.push((
+                    object.clone(),
+                    ns.clone(),
+                    label,
+                    shape.count,
+                    resources,
+                    spec,
+                ));
+            }
         }
     }
     applied.dedup();

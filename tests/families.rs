@@ -1,0 +1,382 @@
+//! One faulty platform per rule family (tests/families/<family>/), applied to
+//! the real test cluster: `status` must report exactly the planted faults
+//! (README.md of each platform; a false positive fails like a miss), and
+//! `status`, `tune plan` and `quota check -f <the platform's manifests>` must
+//! agree on every size violation.
+//!
+//! `tests/run families`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use serde_json::Value;
+
+const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
+const TUNE: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
+const QUOTA: &str = env!("CARGO_BIN_EXE_kubectl-dp-quota");
+
+/// `(code, kind, name)` of a finding or note.
+type Found = (String, String, String);
+
+/// A platform of tests/families, with its namespace moved to a test's own.
+struct Platform {
+    family: &'static str,
+    namespace: String,
+    manifests: String,
+}
+
+impl Platform {
+    fn read(family: &'static str, namespace: &str) -> Platform {
+        let path = repo_root()
+            .join("tests/families")
+            .join(family)
+            .join("platform.yaml");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        Platform {
+            family,
+            namespace: namespace.to_string(),
+            manifests: text
+                .replace("namespace: lakehouse", &format!("namespace: {namespace}"))
+                .replace(".lakehouse.svc", &format!(".{namespace}.svc"))
+                .replace(
+                    "namespace=\"lakehouse\"",
+                    &format!("namespace=\"{namespace}\""),
+                ),
+        }
+    }
+
+    /// Applies the platform (the bounds first, as Argo CD's sync waves would),
+    /// then plays the controllers with its set-status script, if any.
+    fn apply(&self) {
+        apply(&self.manifests);
+        let script = repo_root()
+            .join("tests/families")
+            .join(self.family)
+            .join("set-status");
+        if script.exists() {
+            let output = std::process::Command::new(&script)
+                .args([
+                    "-n",
+                    &self.namespace,
+                    "--kubeconfig",
+                    path_str(&kubeconfig()),
+                ])
+                .env("KUBECTL", kubectl_path())
+                .output()
+                .expect("run set-status");
+            assert!(
+                output.status.success(),
+                "set-status failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+
+    /// The expected findings: `expected-findings.txt`, one `code kind name` a line.
+    fn expected(&self) -> BTreeSet<Found> {
+        let path = repo_root()
+            .join("tests/families")
+            .join(self.family)
+            .join("expected-findings.txt");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path:?}: {e}"))
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let parts: Vec<&str> = l.split_whitespace().collect();
+                assert_eq!(parts.len(), 3, "{path:?}: '{l}' is not `code kind name`");
+                let name = if parts[2] == "$NAMESPACE" {
+                    self.namespace.clone()
+                } else {
+                    parts[2].to_string()
+                };
+                (parts[0].to_string(), parts[1].to_string(), name)
+            })
+            .collect()
+    }
+
+    fn manifest_file(&self) -> tempfile_path::TempManifest {
+        tempfile_path::TempManifest::new(&self.manifests)
+    }
+}
+
+/// A manifest written to a file for `quota check -f`, removed when dropped.
+mod tempfile_path {
+    pub struct TempManifest {
+        pub path: std::path::PathBuf,
+    }
+    impl TempManifest {
+        pub fn new(text: &str) -> TempManifest {
+            let path = std::env::temp_dir().join(format!(
+                "kubectl-dp-families-{}-{}.yaml",
+                std::process::id(),
+                super::common_counter()
+            ));
+            std::fs::write(&path, text).expect("write manifest");
+            TempManifest { path }
+        }
+    }
+    impl Drop for TempManifest {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn common_counter() -> u32 {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+}
+
+fn json_of(binary: &str, args: &[&str]) -> Value {
+    let output = dp(binary, args);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{binary} {args:?} -o json is not JSON ({e}); stderr: {}",
+            stderr(&output)
+        )
+    })
+}
+
+fn object_of(item: &Value) -> (String, String) {
+    (
+        item["object"]["kind"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        item["object"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+/// Every finding of `status -o json`, as `(code, kind, name)`.
+fn status_findings(report: &Value) -> BTreeSet<Found> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let (kind, name) = object_of(f);
+            (f["code"].as_str().unwrap().to_string(), kind, name)
+        })
+        .collect()
+}
+
+fn message_of<'a>(report: &'a Value, code: &str, name: &str) -> &'a str {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code && f["object"]["name"] == name)
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("no {code} on {name}"))
+}
+
+/// Admission refusals: `status`, `tune plan` (a note) and `quota check` (a reason).
+const REFUSALS: &[&str] = &[
+    "resources.refused-by-limit-range",
+    "resources.refused-by-quota",
+];
+
+/// Heap sizes `status` reports on a workload and the `tune plan` rules that fix
+/// them in the ConfigMap it mounts (`quota check` sizes pods, not heaps).
+const HEAP_SIZES: &[(&str, &[&str])] = &[
+    ("trino.heap-above-limit", &["trino.heap-share"]),
+    (
+        "trino.query-memory-exceeds-heap",
+        &["trino.query-memory-per-node", "trino.heap-headroom"],
+    ),
+];
+
+/// The ConfigMaps a workload's pods mount (volumes and projected sources).
+fn mounted_config_maps(namespace: &str, kind: &str, name: &str) -> BTreeSet<String> {
+    let spec: Value = serde_json::from_str(&kubectl(&[
+        "get",
+        &kind.to_lowercase(),
+        name,
+        "-n",
+        namespace,
+        "-o",
+        "json",
+    ]))
+    .expect("workload JSON");
+    let mut out = BTreeSet::new();
+    for volume in spec["spec"]["template"]["spec"]["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(n) = volume["configMap"]["name"].as_str() {
+            out.insert(n.to_string());
+        }
+        for source in volume["projected"]["sources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(n) = source["configMap"]["name"].as_str() {
+                out.insert(n.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Asserts that `status`, `tune plan` and `quota check -f` agree on every size
+/// violation of the platform, both ways:
+/// - a refusal `status` reports is a note of `tune plan` with the same code on
+///   the same object, and a reason of `quota check` naming the object; every
+///   refusal `tune plan` notes and every reason `quota check` gives is one
+///   `status` reports;
+/// - a heap `status` finds too large for its container or its query memory is
+///   a change of `tune plan` (by the rule that fixes it) in a ConfigMap the
+///   workload mounts; every such change fixes a finding of `status`.
+fn assert_sizes_agree(platform: &Platform, status: &BTreeSet<Found>) {
+    let ns = platform.namespace.as_str();
+    let plan = json_of(TUNE, &["plan", "-n", ns, "-o", "json"]);
+    let tune_refusals: BTreeSet<Found> = plan["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| REFUSALS.contains(&n["code"].as_str().unwrap_or_default()))
+        .map(|n| {
+            let (kind, name) = object_of(n);
+            (n["code"].as_str().unwrap().to_string(), kind, name)
+        })
+        .collect();
+    // (rule, ConfigMap) of each change that fixes a size.
+    let tune_fixes: BTreeSet<(String, String)> = plan["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| {
+            let rule = c["rule"].as_str().unwrap_or_default();
+            let reason = c["reason"].as_str().unwrap_or_default();
+            match rule {
+                // heap-share also proposes a heap for one that is not set or
+                // near its limit: only the one above the limit is a violation.
+                "trino.heap-share" => reason.contains("above the container memory limit"),
+                _ => HEAP_SIZES.iter().any(|(_, rules)| rules.contains(&rule)),
+            }
+        })
+        .map(|c| (c["rule"].as_str().unwrap().to_string(), object_of(c).1))
+        .collect();
+
+    let manifests = platform.manifest_file();
+    let check = json_of(
+        QUOTA,
+        &[
+            "check",
+            "-n",
+            ns,
+            "-f",
+            path_str(&manifests.path),
+            "-o",
+            "json",
+        ],
+    );
+    let reasons: Vec<String> = check["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .map(|r| r.as_str().unwrap_or_default().to_string())
+        .collect();
+
+    let status_refusals: BTreeSet<Found> = status
+        .iter()
+        .filter(|(code, _, _)| REFUSALS.contains(&code.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(
+        tune_refusals, status_refusals,
+        "tune plan's refusal notes differ from status's"
+    );
+    assert_eq!(
+        check["fits"],
+        status_refusals.is_empty(),
+        "quota check's verdict; status's refusals: {status_refusals:#?}; reasons {reasons:#?}"
+    );
+    for (code, kind, name) in &status_refusals {
+        let object = format!("{kind}/{name} ");
+        assert!(
+            reasons.iter().any(|r| r.starts_with(&object)),
+            "status: {code} on {kind} {name}; quota check gives no reason for it: {reasons:#?}"
+        );
+    }
+    for reason in &reasons {
+        assert!(
+            status_refusals
+                .iter()
+                .any(|(_, kind, name)| reason.starts_with(&format!("{kind}/{name} "))),
+            "quota check: '{reason}'; status reports no refusal of that object: {status_refusals:#?}"
+        );
+    }
+
+    let mut fixed: BTreeSet<(String, String)> = BTreeSet::new();
+    for (code, kind, name) in status {
+        let Some((_, rules)) = HEAP_SIZES.iter().find(|(c, _)| c == code) else {
+            continue;
+        };
+        let mounted = mounted_config_maps(ns, kind, name);
+        let fix = tune_fixes
+            .iter()
+            .find(|(rule, cm)| rules.contains(&rule.as_str()) && mounted.contains(cm));
+        assert!(
+            fix.is_some(),
+            "status: {code} on {kind} {name} (ConfigMaps {mounted:?}); tune plan does not fix it: {tune_fixes:#?}"
+        );
+        fixed.extend(
+            tune_fixes
+                .iter()
+                .filter(|(rule, cm)| rules.contains(&rule.as_str()) && mounted.contains(cm))
+                .cloned(),
+        );
+    }
+    assert_eq!(
+        fixed, tune_fixes,
+        "tune plan fixes sizes status does not report"
+    );
+}
+
+fn assert_exact(platform: &Platform, found: &BTreeSet<Found>) {
+    let expected = platform.expected();
+    let missed: Vec<_> = expected.difference(found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "{}: missed {missed:#?}\nnot planted (false positives) {extra:#?}",
+        platform.family
+    );
+}
+
+/// tests/families/sizes: every way a size is written, against every bound.
+#[test]
+fn families_sizes_platform() {
+    let _lock = platform_lock();
+    let ns = TestNamespace::waited("lakehouse-sizes");
+    let platform = Platform::read("sizes", &ns.name);
+    platform.apply();
+
+    let report = json_of(STATUS, &["-n", &ns.name, "-o", "json"]);
+    let found = status_findings(&report);
+    assert_exact(&platform, &found);
+
+    // Each heap is read from where the JVM reads it.
+    let worker = message_of(&report, "trino.heap-above-limit", "lh-trino-worker");
+    assert!(worker.contains("-XX:MaxRAM"), "{worker}");
+    let etl = message_of(&report, "trino.heap-above-limit", "lh-trino-worker-etl");
+    assert!(etl.contains("JAVA_TOOL_OPTIONS"), "{etl}");
+    let coordinator = message_of(
+        &report,
+        "trino.query-memory-exceeds-heap",
+        "lh-trino-coordinator",
+    );
+    assert!(coordinator.contains("MaxRAMPercentage"), "{coordinator}");
+
+    assert_sizes_agree(&platform, &found);
+}
