@@ -2,7 +2,7 @@
 //! Nessie and S3 Services it points at, and credentials written as literals.
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
-use crate::platform::endpoint::{serves, service_target};
+use crate::platform::endpoint::{serves, service_target, undeclared_target_port};
 use crate::platform::properties::Properties;
 use crate::platform::trino::layout::TrinoFile;
 use crate::platform::trino::{invented_property, unknown_iceberg_property};
@@ -47,6 +47,10 @@ pub(super) fn catalog_findings(
             }
         }
         if connector != "iceberg" {
+            // Every connector's URLs (a PostgreSQL catalog's connection-url) must resolve.
+            out.extend(service_references(
+                snapshot, namespace, &object, catalog, file, &props,
+            ));
             return out;
         }
         for (key, _, line) in props.entries() {
@@ -127,7 +131,23 @@ fn service_references(
                 let Some(svc) = snapshot.service(service_ns, service) else {
                     continue;
                 };
-                if let Err(served) = serves(svc, port) {
+                let templates: Vec<_> = crate::status::analyse::workloads::all(snapshot)
+                    .into_iter()
+                    .filter(|w| w.namespace() == service_ns)
+                    .map(|w| w.template)
+                    .collect();
+                if let Some(name) = undeclared_target_port(svc, port, &templates) {
+                    out.push(Finding::new(
+                        "network.service-port-not-served",
+                        Severity::Critical,
+                        Component::Trino,
+                        object.clone(),
+                        format!(
+                            "catalog {catalog}: {key} uses port {port} of Service {service} in namespace {service_ns}, whose targetPort {name} no pod it selects declares: the connection is refused"
+                        ),
+                        format!("name the container port {name} in the pods of Service {service}, or set its targetPort to the port they declare"),
+                    ));
+                } else if let Err(served) = serves(svc, port) {
                     let served: Vec<String> = served.iter().map(i32::to_string).collect();
                     let how = if target.port_written { "" } else { " (the scheme's default)" };
                     out.push(Finding::new(
@@ -156,6 +176,12 @@ mod tests {
     use crate::kube::Listing;
 
     fn with_catalog(uri: &str) -> Vec<&'static str> {
+        with_catalog_file(&format!(
+            "connector.name=iceberg\niceberg.catalog.type=nessie\niceberg.nessie-catalog.uri={uri}\n"
+        ))
+    }
+
+    fn with_catalog_file(text: &str) -> Vec<&'static str> {
         let mut s = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
         s.services = Listing::available(vec![
             serde_json::from_value(serde_json::json!({
@@ -170,10 +196,10 @@ mod tests {
             .iter_mut()
             .find(|c| c.metadata.name.as_deref() == Some("trino-catalog"))
             .unwrap();
-        catalog.data.get_or_insert_default().insert(
-            "iceberg.properties".into(),
-            format!("connector.name=iceberg\niceberg.catalog.type=nessie\niceberg.nessie-catalog.uri={uri}\n"),
-        );
+        catalog
+            .data
+            .get_or_insert_default()
+            .insert("iceberg.properties".into(), text.to_string());
         codes(&analyse(&s).findings)
     }
 
@@ -194,5 +220,24 @@ mod tests {
             with_catalog("http://nessy:19120/api/v2"),
             ["trino.catalog-nessie-missing"]
         );
+    }
+
+    /// Not only Iceberg's: every connector's URL names a Service that must exist.
+    #[test]
+    fn a_jdbc_connector_url_must_resolve() {
+        let postgres = |url: &str| {
+            with_catalog_file(&format!(
+                "connector.name=postgresql\nconnection-url={url}\nconnection-user=trino\n"
+            ))
+        };
+        assert_eq!(
+            postgres("jdbc:postgresql://billing-db:5432/billing"),
+            ["network.service-missing"]
+        );
+        assert_eq!(
+            postgres("jdbc:postgresql://nessie:5432/billing"),
+            ["network.service-port-not-served"]
+        );
+        assert!(postgres("jdbc:postgresql://db.example.com:5432/billing").is_empty());
     }
 }
