@@ -271,7 +271,7 @@ fn mounted_config_maps(namespace: &str, kind: &str, name: &str) -> BTreeSet<Stri
 /// - a heap `status` finds too large for its container or its query memory is
 ///   a change of `tune plan` (by the rule that fixes it) in a ConfigMap the
 ///   workload mounts; every such change fixes a finding of `status`.
-fn assert_sizes_agree(platform: &Platform, status: &[Found]) {
+fn assert_sizes_agree(platform: &Platform, report: &Value, status: &[Found]) {
     let ns = platform.namespace.as_str();
     let plan = json_of(TUNE, &["plan", "-n", ns, "-o", "json"]);
     let tune_refusals: BTreeSet<Found> = plan["notes"]
@@ -331,11 +331,6 @@ fn assert_sizes_agree(platform: &Platform, status: &[Found]) {
         tune_refusals, status_refusals,
         "tune plan's refusal notes differ from status's"
     );
-    assert_eq!(
-        check["fits"],
-        status_refusals.is_empty(),
-        "quota check's verdict; status's refusals: {status_refusals:#?}; reasons {reasons:#?}"
-    );
     for (code, kind, name) in &status_refusals {
         let object = format!("{kind}/{name} ");
         assert!(
@@ -343,14 +338,70 @@ fn assert_sizes_agree(platform: &Platform, status: &[Found]) {
             "status: {code} on {kind} {name}; quota check gives no reason for it: {reasons:#?}"
         );
     }
-    for reason in &reasons {
+    // What the controllers and the scheduler refused (status reads it from
+    // FailedCreate events and pod conditions): a quota overrun, a pod no node admits.
+    let caused = |cause: &str| -> Vec<(String, String, String)> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["cause"] == cause)
+            .map(|f| {
+                let (kind, name) = object_of(f);
+                (
+                    kind,
+                    name,
+                    f["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let over_quota: Vec<_> = caused("pod.not-created")
+        .into_iter()
+        .filter(|(_, _, m)| m.contains("exceeded quota"))
+        .collect();
+    let nowhere: Vec<_> = caused("pod.unschedulable")
+        .into_iter()
+        .filter(|(_, _, m)| m.contains("no node"))
+        .collect();
+    for (kind, name, message) in &over_quota {
         assert!(
-            status_refusals
+            reasons
                 .iter()
-                .any(|(_, kind, name)| reason.starts_with(&format!("{kind}/{name} "))),
-            "quota check: '{reason}'; status reports no refusal of that object: {status_refusals:#?}"
+                .any(|r| r.starts_with("quota ") && r.contains(&format!("{kind}/{name}"))),
+            "status: {kind} {name} over its quota ({message}); quota check does not say so: {reasons:#?}"
         );
     }
+    for (kind, name, message) in &nowhere {
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with(&format!("nodes: {kind}/{name} may run on none"))),
+            "status: {kind} {name} fits no node ({message}); quota check does not say so: {reasons:#?}"
+        );
+    }
+    for reason in &reasons {
+        let known = if reason.starts_with("quota ") {
+            !over_quota.is_empty()
+        } else if let Some(rest) = reason.strip_prefix("nodes: ") {
+            nowhere
+                .iter()
+                .any(|(kind, name, _)| rest.starts_with(&format!("{kind}/{name} ")))
+        } else {
+            status_refusals
+                .iter()
+                .any(|(_, kind, name)| reason.starts_with(&format!("{kind}/{name} ")))
+        };
+        assert!(
+            known,
+            "quota check: '{reason}'; status reports no such size violation: {status_refusals:#?} {over_quota:#?} {nowhere:#?}"
+        );
+    }
+    assert_eq!(
+        check["fits"],
+        status_refusals.is_empty() && over_quota.is_empty() && nowhere.is_empty(),
+        "quota check's verdict: {reasons:#?}"
+    );
 
     let mut fixed: BTreeSet<(String, String)> = BTreeSet::new();
     for (code, kind, name) in status {
@@ -428,7 +479,7 @@ fn families_sizes_platform() {
     );
     assert!(coordinator.contains("MaxRAMPercentage"), "{coordinator}");
 
-    assert_sizes_agree(&platform, &found);
+    assert_sizes_agree(&platform, &report, &found);
 }
 
 /// tests/families/references: every reference resolves completely (Service
@@ -473,5 +524,91 @@ fn families_references_platform() {
         );
     }
     // No size violation here: the three commands agree on none.
-    assert_sizes_agree(&platform, &found);
+    assert_sizes_agree(&platform, &report, &found);
+}
+
+/// tests/families/refusals: every workload below its desired count says why,
+/// with the fix that matches the cause (a quota, a LimitRange, a nodeSelector,
+/// a required affinity), and quota check sees the same refusals.
+#[test]
+fn families_refusals_platform() {
+    let _lock = platform_lock();
+    let ns = TestNamespace::waited("lakehouse-refusals");
+    let platform = Platform::read("refusals", &ns.name);
+    platform.apply();
+    platform.wait_ready(&["deployment/lh-trino-coordinator"]);
+    // The controllers' refusals are events: wait for each before reading.
+    eventually(
+        120,
+        "the StatefulSet's FailedCreate and two pending pools",
+        || {
+            let events = kubectl(&[
+                "get",
+                "events",
+                "-n",
+                &ns.name,
+                "--field-selector",
+                "reason=FailedCreate",
+                "-o",
+                "jsonpath={range .items[*]}{.involvedObject.name} {end}",
+            ]);
+            let pending = kubectl(&[
+                "get",
+                "pods",
+                "-n",
+                &ns.name,
+                "--field-selector",
+                "status.phase=Pending",
+                "-o",
+                "jsonpath={range .items[*]}{.status.conditions[0].reason} {end}",
+            ]);
+            events.contains("lh-trino-worker ")
+                && events.contains("lh-trino-worker-large-")
+                && pending.matches("Unschedulable").count() == 2
+        },
+    );
+
+    let report = json_of(STATUS, &["-n", &ns.name, "-o", "json"]);
+    let found = status_findings(&report);
+    assert_exact(&platform, &found);
+    let message = |name: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["object"]["name"] == name && f["cause"].is_string())
+            .map(|f| {
+                format!(
+                    "{} || {}",
+                    f["message"].as_str().unwrap(),
+                    f["hint"].as_str().unwrap()
+                )
+            })
+            .next()
+            .unwrap_or_else(|| panic!("no caused finding on {name}"))
+    };
+    let quota = message("lh-trino-worker");
+    assert!(
+        quota.contains("1 of 3 pods not created")
+            && quota.contains("over the 2.75Gi of ResourceQuota lh-compute"),
+        "{quota}"
+    );
+    let gpu = message("lh-trino-worker-gpu");
+    assert!(
+        gpu.contains("no node has the label nvidia.com/gpu.present=true")
+            && gpu.contains("lowering requests does not help"),
+        "{gpu}"
+    );
+    let zone = message("lh-trino-worker-zone-d");
+    assert!(
+        zone.contains("topology.kubernetes.io/zone In [eu-west-1d]")
+            && zone.contains("nodes have eu-west-1a"),
+        "{zone}"
+    );
+    let large = message("lh-trino-worker-large");
+    assert!(
+        large.contains("maximum memory usage per Container is 12Gi, but limit is 16Gi"),
+        "{large}"
+    );
+    assert_sizes_agree(&platform, &report, &found);
 }
