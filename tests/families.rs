@@ -511,7 +511,7 @@ fn families_references_platform() {
         .collect();
     for expected in [
         "uses port 19121 of Service lh-nessie",
-        "whose targetPort s3-api no pod it selects declares",
+        "sends to targetPort s3-api, which no container of Deployment/lh-s3-gateway",
         "connection-url points at Service lh-billing-db",
         "reads key password of Secret lh-catalog-db (env BILLING_DB_PASSWORD",
         "reads key ca.crt of Secret lh-catalog-db (volume tls)",

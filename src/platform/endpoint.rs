@@ -4,8 +4,7 @@
 //! Service serves that port. A catalog whose Service exists but listens on
 //! another port fails just as surely as one whose Service is gone.
 
-use k8s_openapi::api::core::v1::{PodTemplateSpec, Service};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use k8s_openapi::api::core::v1::Service;
 
 use crate::platform::trino::{service_of_host, url_host};
 
@@ -81,48 +80,6 @@ pub fn serves(service: &Service, port: i32) -> Result<(), Vec<i32>> {
     }
 }
 
-/// The named `targetPort` of `port` on `service` that none of the pods the
-/// Service selects declares (`ports[].name` of a container): the Service
-/// serves the port but forwards it nowhere, so the connection is refused.
-/// `templates` are the pod templates of the Service's namespace; `None` when
-/// the target is a number, is declared, or no template is selected (then the
-/// Service has no backend at all, which is another finding).
-pub fn undeclared_target_port(
-    service: &Service,
-    port: i32,
-    templates: &[&PodTemplateSpec],
-) -> Option<String> {
-    let spec = service.spec.as_ref()?;
-    let target = spec
-        .ports
-        .iter()
-        .flatten()
-        .find(|p| p.port == port)?
-        .target_port
-        .as_ref()?;
-    let IntOrString::String(name) = target else {
-        return None;
-    };
-    let selector = spec.selector.as_ref().filter(|s| !s.is_empty())?;
-    let selected: Vec<&&PodTemplateSpec> = templates
-        .iter()
-        .filter(|t| {
-            let labels = t.metadata.as_ref().and_then(|m| m.labels.as_ref());
-            selector
-                .iter()
-                .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
-        })
-        .collect();
-    let declared = selected.iter().any(|t| {
-        t.spec
-            .iter()
-            .flat_map(|s| &s.containers)
-            .flat_map(|c| c.ports.iter().flatten())
-            .any(|p| p.name.as_deref() == Some(name.as_str()))
-    });
-    (!selected.is_empty() && !declared).then(|| name.clone())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,33 +115,5 @@ mod tests {
         .unwrap();
         assert_eq!(serves(&svc, 19120), Ok(()));
         assert_eq!(serves(&svc, 19121), Err(vec![19120, 9000]));
-    }
-
-    #[test]
-    fn a_named_target_port_must_be_declared_by_the_selected_pods() {
-        let svc: Service = serde_json::from_value(serde_json::json!({
-            "metadata": {"name": "s3"},
-            "spec": {"selector": {"app": "gw"}, "ports": [
-                {"port": 80, "targetPort": "s3-api"}, {"port": 81, "targetPort": 8080}]}
-        }))
-        .unwrap();
-        let template = |app: &str, port: &str| -> PodTemplateSpec {
-            serde_json::from_value(serde_json::json!({
-                "metadata": {"labels": {"app": app}},
-                "spec": {"containers": [{"name": "gw", "ports": [{"name": port, "containerPort": 7480}]}]}
-            }))
-            .unwrap()
-        };
-        let http = template("gw", "http");
-        let s3_api = template("gw", "s3-api");
-        let other = template("other", "s3-api");
-        assert_eq!(
-            undeclared_target_port(&svc, 80, &[&http, &other]),
-            Some("s3-api".into())
-        );
-        assert_eq!(undeclared_target_port(&svc, 80, &[&http, &s3_api]), None);
-        // A number is not checked; nothing selected is another finding.
-        assert_eq!(undeclared_target_port(&svc, 81, &[&http]), None);
-        assert_eq!(undeclared_target_port(&svc, 80, &[&other]), None);
     }
 }
