@@ -296,7 +296,12 @@ fn assert_sizes_agree(platform: &Platform, report: &Value, status: &[Found]) {
                 // heap-share also proposes a heap for one that is not set or
                 // near its limit: only the one above the limit is a violation.
                 "trino.heap-share" => reason.contains("above the container memory limit"),
-                _ => HEAP_SIZES.iter().any(|(_, rules)| rules.contains(&rule)),
+                // These rules also replace a value that is no size at all
+                // (trino.config-invalid-size): only the sum above the heap is a size violation.
+                _ => {
+                    HEAP_SIZES.iter().any(|(_, rules)| rules.contains(&rule))
+                        && reason.contains("is more than the")
+                }
             }
         })
         .map(|c| (c["rule"].as_str().unwrap().to_string(), object_of(c).1))
@@ -610,5 +615,35 @@ fn families_refusals_platform() {
         large.contains("maximum memory usage per Container is 12Gi, but limit is 16Gi"),
         "{large}"
     );
+    assert_sizes_agree(&platform, &report, &found);
+}
+
+/// tests/families/documents: documents checked by the rules of whoever reads
+/// them (S3 lifecycles in claims, a Trino data size).
+#[test]
+fn families_documents_platform() {
+    let ns = TestNamespace::new("lakehouse-documents");
+    // The storage team's operator config (as examples/platform ships it) lets
+    // claims set bucketLifecycle; applied here so that the verdict does not
+    // depend on which test applied it first.
+    let operator_config =
+        repo_root().join("examples/platform/buckets/rook-ceph-operator-config.yaml");
+    kubectl(&["apply", "-f", path_str(&operator_config)]);
+    let platform = Platform::read("documents", &ns.name);
+    platform.apply();
+    platform.wait_ready(&["deployment/lh-trino-coordinator"]);
+
+    let report = json_of(STATUS, &["-n", &ns.name, "-o", "json"]);
+    let found = status_findings(&report);
+    assert_exact(&platform, &found);
+    let messages = report["findings"].to_string();
+    for expected in [
+        "rule 'expire-0d' Expiration.Days is 0, below 1",
+        "rule 'drop-tmp' Expiraton is not a field",
+        "rule 'expire' ID is also the ID of Rules[0]",
+        "query.max-memory-per-node is not a data size Trino accepts",
+    ] {
+        assert!(messages.contains(expected), "no finding says '{expected}'");
+    }
     assert_sizes_agree(&platform, &report, &found);
 }
