@@ -199,9 +199,10 @@ fn families_documents_platform() {
         "rule 'expire-0d' Expiration.Days is 0, below 1",
         "rule 'drop-tmp' Expiraton is not a field",
         "rule 'expire' ID is also the ID of Rules[0]",
-        "query.max-memory-per-node is not a data size Trino accepts",
     ] {
         assert!(messages.contains(expected), "no finding says '{expected}'");
     }
+    let size = message_of(&report, "trino.config-invalid-size", "lh-trino-coordinator");
+    assert!(size.contains("query.max-memory-per-node"), "{size}");
     assert_sizes_agree(&platform, &report, &found);
 }
