@@ -7,9 +7,11 @@ mod compliance;
 pub mod coverage;
 pub mod crash_logs;
 pub mod engine;
+mod env;
 mod nessie;
 mod network;
 pub mod pods;
+mod postgres;
 mod pss;
 mod secrets;
 mod spark;
@@ -37,7 +39,7 @@ pub fn analyse(
     let sections = [
         trino::analyse(snapshot),
         nessie::analyse_nessie(snapshot),
-        nessie::analyse_postgres(snapshot),
+        postgres::analyse_postgres(snapshot),
         spark::analyse(snapshot),
         buckets::analyse(snapshot, now),
         secrets::analyse(snapshot),

@@ -157,7 +157,7 @@ mod tests {
         include_str!("../../status/analyse/trino/mod.rs"),
         include_str!("../../status/analyse/trino/catalog.rs"),
         include_str!("../../status/analyse/spark.rs"),
-        include_str!("../../status/analyse/nessie.rs"),
+        include_str!("../../status/analyse/nessie/mod.rs"),
     ];
 
     /// Setting names that look like rule names (`spark.serializer` is both).
