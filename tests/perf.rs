@@ -751,7 +751,7 @@ fn spark_history_summarises_durations_and_failures() {
         ("compaction-29301", "COMPLETED", "2026-12-01T10:30:00Z"),
     ] {
         apply(&format!(
-            "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n  name: {name}\n  namespace: {}\nspec:\n  type: Scala\n  mode: cluster\n",
+            "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n  name: {name}\n  namespace: {}\nspec:\n  type: Scala\n  mode: cluster\n  sparkVersion: 3.5.3\n  mainApplicationFile: local:///opt/spark/examples/jars/spark-examples.jar\n  driver: {{cores: 1, memory: 512m}}\n  executor: {{cores: 1, instances: 1, memory: 512m}}\n",
             ns.name
         ));
         kubectl(&[

@@ -5,6 +5,7 @@
 mod apply;
 mod buckets;
 mod connect;
+mod dry_run;
 pub mod engine;
 mod exec;
 mod forward;
@@ -23,6 +24,7 @@ pub mod tune;
 
 pub(crate) use connect::not_utf8 as kubeconfig_not_utf8;
 pub use connect::{Cluster, set_command_name};
+pub use dry_run::DryRun;
 pub use forward::PortForward;
 
 /// The field manager of every write the suite makes (server-side apply).

@@ -175,7 +175,10 @@ pub(crate) fn mounted_file<'a>(
             FileKind::Secret => match snapshot.secret(namespace, name) {
                 Some(s) => Some(
                     s.data.iter().flat_map(|d| d.keys()).any(|k| k == key)
-                        || s.string_data.iter().flat_map(|d| d.keys()).any(|k| k == key),
+                        || s.string_data
+                            .iter()
+                            .flat_map(|d| d.keys())
+                            .any(|k| k == key),
                 ),
                 None => snapshot.secrets.is_available().then_some(false),
             },
@@ -247,22 +250,23 @@ mod tests {
     use serde_json::json;
 
     fn snapshot() -> Snapshot {
-        let mut s = Snapshot::default();
-        s.secrets = Listing::available(vec![
-            serde_json::from_value(json!({
-                "metadata": {"name": "db", "namespace": "ns"},
-                "data": {"password": "", "postgres-password": ""}
-            }))
-            .unwrap(),
-        ]);
-        s.config_maps = Listing::available(vec![
-            serde_json::from_value(json!({
-                "metadata": {"name": "settings", "namespace": "ns"},
-                "data": {"A": "from-configmap", "application.properties": "x=1\n"}
-            }))
-            .unwrap(),
-        ]);
-        s
+        Snapshot {
+            secrets: Listing::available(vec![
+                serde_json::from_value(json!({
+                    "metadata": {"name": "db", "namespace": "ns"},
+                    "data": {"password": "", "postgres-password": ""}
+                }))
+                .unwrap(),
+            ]),
+            config_maps: Listing::available(vec![
+                serde_json::from_value(json!({
+                    "metadata": {"name": "settings", "namespace": "ns"},
+                    "data": {"A": "from-configmap", "application.properties": "x=1\n"}
+                }))
+                .unwrap(),
+            ]),
+            ..Snapshot::default()
+        }
     }
 
     fn container(value: serde_json::Value) -> Container {
@@ -313,8 +317,7 @@ mod tests {
     fn pod(volumes: serde_json::Value, mounts: serde_json::Value) -> (PodSpec, Container) {
         let c = container(json!({"name": "c", "volumeMounts": mounts}));
         let spec: PodSpec =
-            serde_json::from_value(json!({"containers": [c.clone()], "volumes": volumes}))
-                .unwrap();
+            serde_json::from_value(json!({"containers": [c.clone()], "volumes": volumes})).unwrap();
         (spec, c)
     }
 
@@ -376,6 +379,9 @@ mod tests {
             mounted_file(&s, "ns", &spec, &c, "/etc/all/password").map(|f| f.kind),
             Some(FileKind::Secret)
         );
-        assert_eq!(mounted_file(&s, "ns", &spec, &c, "/etc/other/password"), None);
+        assert_eq!(
+            mounted_file(&s, "ns", &spec, &c, "/etc/other/password"),
+            None
+        );
     }
 }

@@ -87,9 +87,7 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
         let env = env::environment(snapshot, w.namespace(), container);
         let literal = |names: &[&str]| match first(&env, names).map(|v| &v.source) {
             Some(EnvSource::Literal(v)) if !v.is_empty() => Some(v.to_string()),
-            Some(EnvSource::ConfigMap {
-                value: Some(v), ..
-            }) => Some(v.to_string()),
+            Some(EnvSource::ConfigMap { value: Some(v), .. }) => Some(v.to_string()),
             _ => None,
         };
         if let Some(database) = literal(DATABASE) {
@@ -226,10 +224,7 @@ impl<'a> Reader<'_, 'a> {
             }),
             Some(file) => Some(self.exposed(
                 what,
-                format!(
-                    "{name}={path}, key {} of ConfigMap {}",
-                    file.key, file.name
-                ),
+                format!("{name}={path}, key {} of ConfigMap {}", file.key, file.name),
                 Some(file.name),
             )),
             None => {
@@ -294,7 +289,9 @@ fn missing_file(
             .find(|v| v.name == m.name)?;
         volume.secret.as_ref()?.secret_name.as_deref()
     });
-    let (why, hint) = match secret.and_then(|name| Some((name, snapshot.secret(w.namespace(), name)?))) {
+    let (why, hint) = match secret
+        .and_then(|name| Some((name, snapshot.secret(w.namespace(), name)?)))
+    {
         Some((name, s)) => {
             let mut keys: Vec<&str> = s
                 .data
@@ -308,7 +305,11 @@ fn missing_file(
             (
                 format!(
                     "Secret {name} mounted at {dir} has no key {file} (it has {})",
-                    if keys.is_empty() { "none".to_string() } else { keys.join(", ") }
+                    if keys.is_empty() {
+                        "none".to_string()
+                    } else {
+                        keys.join(", ")
+                    }
                 ),
                 format!(
                     "add key {file} to Secret {name}, or name one of its keys in the chart's auth.secretKeys.* (userPasswordKey, adminPasswordKey)"

@@ -206,7 +206,11 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
 /// `nessie.in-memory-store`, naming what set the store (or that nothing did).
 fn in_memory(w: &Workload, store: Option<&Setting>) -> Finding {
     let why = match store {
-        Some(s) => format!("{STORE}={} in {}", s.value().unwrap_or("IN_MEMORY"), s.describe()),
+        Some(s) => format!(
+            "{STORE}={} in {}",
+            s.value().unwrap_or("IN_MEMORY"),
+            s.describe()
+        ),
         None => format!("nothing sets {STORE}, and IN_MEMORY is the default"),
     };
     Finding::new(

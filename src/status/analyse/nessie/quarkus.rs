@@ -126,10 +126,13 @@ impl<'a> QuarkusConfig<'a> {
             .trim_end_matches('/');
         let mut paths = vec![format!("{workdir}/config/application.properties")];
         for var in ["QUARKUS_CONFIG_LOCATIONS", "SMALLRYE_CONFIG_LOCATIONS"] {
-            let value = env.iter().find(|v| v.name == var).and_then(|v| match v.source {
-                EnvSource::Literal(value) => Some(value),
-                _ => None,
-            });
+            let value = env
+                .iter()
+                .find(|v| v.name == var)
+                .and_then(|v| match v.source {
+                    EnvSource::Literal(value) => Some(value),
+                    _ => None,
+                });
             for location in value.into_iter().flat_map(|v| v.split(',')) {
                 let location = location.trim().trim_start_matches("file:");
                 if location.is_empty() {
@@ -177,7 +180,7 @@ impl<'a> QuarkusConfig<'a> {
     }
 
     fn lookup(&self, property: &str, depth: usize) -> Option<Setting<'a>> {
-        let found = self.from_env(property).or_else(|| self.from_files(property))?;
+        let found = self.in_env(property).or_else(|| self.in_files(property))?;
         // `${NAME}` / `${NAME:default}`: the value is another setting's.
         if depth < 4
             && let Some(value) = found.value()
@@ -194,7 +197,7 @@ impl<'a> QuarkusConfig<'a> {
         Some(found)
     }
 
-    fn from_env(&self, property: &str) -> Option<Setting<'a>> {
+    fn in_env(&self, property: &str) -> Option<Setting<'a>> {
         let profiled = format!("_PROD_{}", sanitize(property).to_uppercase());
         let names = [
             profiled,
@@ -209,7 +212,7 @@ impl<'a> QuarkusConfig<'a> {
         })
     }
 
-    fn from_files(&self, property: &str) -> Option<Setting<'a>> {
+    fn in_files(&self, property: &str) -> Option<Setting<'a>> {
         let profiled = format!("%prod.{property}");
         self.files.iter().find_map(|(config_map, key, props)| {
             [profiled.as_str(), property].iter().find_map(|name| {
@@ -247,14 +250,16 @@ mod tests {
     }
 
     fn fixture(properties: &str, env: serde_json::Value) -> (Snapshot, PodSpec) {
-        let mut s = Snapshot::default();
-        s.config_maps = Listing::available(vec![
-            serde_json::from_value(json!({
-                "metadata": {"name": "nessie", "namespace": "ns"},
-                "data": {"application.properties": properties}
-            }))
-            .unwrap(),
-        ]);
+        let s = Snapshot {
+            config_maps: Listing::available(vec![
+                serde_json::from_value(json!({
+                    "metadata": {"name": "nessie", "namespace": "ns"},
+                    "data": {"application.properties": properties}
+                }))
+                .unwrap(),
+            ]),
+            ..Snapshot::default()
+        };
         let spec = serde_json::from_value(json!({
             "containers": [{
                 "name": "nessie",
@@ -318,7 +323,10 @@ mod tests {
             Some("ROCKSDB")
         );
         // Mixed case is no spelling SmallRye reads.
-        let (s, spec) = fixture("", json!([{"name": "Nessie_Version_Store_Type", "value": "JDBC2"}]));
+        let (s, spec) = fixture(
+            "",
+            json!([{"name": "Nessie_Version_Store_Type", "value": "JDBC2"}]),
+        );
         assert_eq!(read(&s, &spec).get("nessie.version.store.type"), None);
     }
 
@@ -332,10 +340,7 @@ mod tests {
         let password = config
             .get("quarkus.datasource.postgresql.password")
             .unwrap();
-        assert_eq!(
-            password.describe(),
-            "env DB_PASSWORD from Secret db key pw"
-        );
+        assert_eq!(password.describe(), "env DB_PASSWORD from Secret db key pw");
         // Unset: the reference itself is what is known.
         let user = config
             .get("quarkus.datasource.postgresql.username")
@@ -345,14 +350,16 @@ mod tests {
 
     #[test]
     fn config_locations_and_unmounted_files() {
-        let mut s = Snapshot::default();
-        s.config_maps = Listing::available(vec![
-            serde_json::from_value(json!({
-                "metadata": {"name": "extra", "namespace": "ns"},
-                "data": {"application.properties": "nessie.version.store.type=JDBC2\n"}
-            }))
-            .unwrap(),
-        ]);
+        let s = Snapshot {
+            config_maps: Listing::available(vec![
+                serde_json::from_value(json!({
+                    "metadata": {"name": "extra", "namespace": "ns"},
+                    "data": {"application.properties": "nessie.version.store.type=JDBC2\n"}
+                }))
+                .unwrap(),
+            ]),
+            ..Snapshot::default()
+        };
         let spec: PodSpec = serde_json::from_value(json!({
             "containers": [{
                 "name": "nessie",

@@ -235,9 +235,17 @@ fn the_unnamed_datasource_and_other_stores() {
     // A JDBC store without any password says so.
     let env = json!([{"name": "NESSIE_VERSION_STORE_TYPE", "value": "JDBC2"}]);
     let section = analyse_nessie(&snapshot(None, env));
-    assert!(section.status.summary.contains("credentials from none configured"));
+    assert!(
+        section
+            .status
+            .summary
+            .contains("credentials from none configured")
+    );
     // RocksDB: persistent, no database credentials.
-    let section = analyse_nessie(&snapshot(Some("nessie.version.store.type=ROCKSDB\n"), json!([])));
+    let section = analyse_nessie(&snapshot(
+        Some("nessie.version.store.type=ROCKSDB\n"),
+        json!([]),
+    ));
     assert_eq!(codes(&section.findings), Vec::<&str>::new());
     assert!(!section.status.summary.contains("credentials"));
 }

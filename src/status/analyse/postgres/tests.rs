@@ -66,7 +66,10 @@ fn codes(section: &Section) -> Vec<&'static str> {
 
 #[test]
 fn bitnami_password_files_from_an_existing_secret() {
-    let section = analyse_postgres(&bitnami_files("password", &["password", "postgres-password"]));
+    let section = analyse_postgres(&bitnami_files(
+        "password",
+        &["password", "postgres-password"],
+    ));
     assert_eq!(codes(&section), Vec::<&str>::new());
     assert_eq!(
         section.status.summary,
@@ -87,7 +90,10 @@ fn a_key_name_the_secret_lacks_is_critical() {
     let section = analyse_postgres(&bitnami_files("pw", &["password"]));
     assert_eq!(
         codes(&section),
-        ["postgres.password-file-missing", "postgres.password-file-missing"]
+        [
+            "postgres.password-file-missing",
+            "postgres.password-file-missing"
+        ]
     );
 }
 
@@ -114,7 +120,13 @@ fn bitnami_env_from_the_secret_and_the_official_image() {
         {"name": "POSTGRES_USER", "valueFrom": {"secretKeyRef": {"name": "nessie-db", "key": "username"}}},
         {"name": "POSTGRES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "nessie-db", "key": "password"}}}
     ]);
-    let section = analyse_postgres(&snapshot("postgres:16.9", env, json!([]), json!([]), &["password"]));
+    let section = analyse_postgres(&snapshot(
+        "postgres:16.9",
+        env,
+        json!([]),
+        json!([]),
+        &["password"],
+    ));
     assert_eq!(
         section.status.summary,
         "postgres-postgresql 1/1, postgres 16.9, database nessie, user from Secret nessie-db, credentials from Secret nessie-db (External Secrets), settings from env"
@@ -127,12 +139,22 @@ fn a_literal_password_or_one_in_a_configmap_is_critical_and_never_printed() {
     let section = analyse_postgres(&snapshot(BITNAMI, env, json!([]), json!([]), &[]));
     assert_eq!(codes(&section), ["postgres.password-in-env"]);
     assert!(!section.findings[0].message.contains("hunter2"));
-    assert!(section.status.summary.contains("credentials from literal env value"));
+    assert!(
+        section
+            .status
+            .summary
+            .contains("credentials from literal env value")
+    );
     let env = json!([{"name": "POSTGRES_PASSWORD", "valueFrom": {"configMapKeyRef": {"name": "pg", "key": "pw"}}}]);
     let section = analyse_postgres(&snapshot(BITNAMI, env, json!([]), json!([]), &[]));
     assert_eq!(codes(&section), ["postgres.password-in-configmap"]);
     // No password at all (trust auth): said, not judged.
     let section = analyse_postgres(&snapshot(BITNAMI, json!([]), json!([]), json!([]), &[]));
     assert_eq!(codes(&section), Vec::<&str>::new());
-    assert!(section.status.summary.contains("user postgres, no password set"));
+    assert!(
+        section
+            .status
+            .summary
+            .contains("user postgres, no password set")
+    );
 }
