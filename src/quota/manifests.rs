@@ -359,7 +359,15 @@ fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
             .unwrap_or_else(|| "1g".into());
         let overhead =
             text("memoryOverhead").or_else(|| conf(&format!("spark.{role}.memoryOverhead")));
+        // spark-operator v2 passes spec.memoryOverheadFactor on as
+        // spark.kubernetes.memoryOverheadFactor; the per-role key beats both.
         let factor = conf(&format!("spark.{role}.memoryOverheadFactor"))
+            .or_else(|| {
+                spec.get("memoryOverheadFactor")
+                    .and_then(Value::as_str)
+                    .filter(|f| !f.is_empty())
+                    .map(String::from)
+            })
             .or_else(|| conf("spark.kubernetes.memoryOverheadFactor"));
         let pyspark = if role == "executor" {
             conf("spark.executor.pyspark.memory")
@@ -388,15 +396,36 @@ fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
             ("cpu".to_string(), K8sQuantity(cores)),
             ("memory".to_string(), memory_q.clone()),
         ]);
-        let mut limits = BTreeMap::from([("memory".to_string(), memory_q)]);
+        // v2's memoryLimit: the operator's webhook sets it as the container's
+        // limit (the request stays memory + overhead).
+        let memory_limit = match text("memoryLimit") {
+            Some(limit) => {
+                let mib = spark_size_mib(&limit).ok_or_else(|| {
+                    input_error(m, format!("SparkApplication {}: {role} memoryLimit '{limit}' is not a JVM size (e.g. 4g, 512m)", name_of(m)))
+                })?;
+                K8sQuantity(format!("{mib}Mi"))
+            }
+            None => memory_q,
+        };
+        let mut limits = BTreeMap::from([("memory".to_string(), memory_limit)]);
         if let Some(core_limit) = text("coreLimit") {
             limits.insert("cpu".into(), K8sQuantity(core_limit));
+        }
+        // gpu {name, quantity}: an extended resource limit (its request is the same).
+        if let (Some(name), Some(quantity)) = (
+            part.pointer("/gpu/name").and_then(Value::as_str),
+            part.pointer("/gpu/quantity").and_then(Value::as_i64),
+        ) && !name.is_empty()
+            && quantity > 0
+        {
+            limits.insert(name.into(), K8sQuantity(quantity.to_string()));
+            requests.insert(name.into(), K8sQuantity(quantity.to_string()));
         }
         requests.retain(|_, v| !v.0.is_empty());
         let count = if role == "driver" {
             1
         } else {
-            part.get("instances").and_then(Value::as_i64).unwrap_or(1)
+            executor_count(&spec, &part, &conf)
         };
         shapes.push(PodShape {
             role: role.into(),
@@ -416,6 +445,34 @@ fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
         });
     }
     Ok(shapes)
+}
+
+/// How many executors may run at once: with dynamic allocation (v2's
+/// `spec.dynamicAllocation`, or `spark.dynamicAllocation.*` in sparkConf) its
+/// maximum, else its initial count; without it `executor.instances`, else
+/// `spark.executor.instances`, else 1.
+fn executor_count(spec: &Value, executor: &Value, conf: &dyn Fn(&str) -> Option<String>) -> i64 {
+    let field = |path: &str| spec.pointer(path).and_then(Value::as_i64);
+    let conf_count = |key: &str| conf(key).and_then(|v| v.trim().parse::<i64>().ok());
+    let dynamic = spec
+        .pointer("/dynamicAllocation/enabled")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+        || conf("spark.dynamicAllocation.enabled").is_some_and(|v| v.trim() == "true");
+    let instances = executor
+        .get("instances")
+        .and_then(Value::as_i64)
+        .or_else(|| conf_count("spark.executor.instances"));
+    if dynamic {
+        field("/dynamicAllocation/maxExecutors")
+            .or_else(|| conf_count("spark.dynamicAllocation.maxExecutors"))
+            .or_else(|| field("/dynamicAllocation/initialExecutors"))
+            .or_else(|| conf_count("spark.dynamicAllocation.initialExecutors"))
+            .or(instances)
+            .unwrap_or(1)
+    } else {
+        instances.unwrap_or(1)
+    }
 }
 
 /// Which workload (kind, name) a live pod belongs to, from its labels and owner.
@@ -509,6 +566,36 @@ mod tests {
         assert_eq!(r.limits["cpu"], "2".parse().unwrap());
         let driver = crate::quota::usage::pod_resources(&w[0].pods[0].spec);
         assert_eq!(driver.requests["memory"], "2432Mi".parse().unwrap());
+    }
+
+    #[test]
+    fn spark_operator_v2_fields() {
+        let w = workloads(
+            &manifest(
+                "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: etl}\nspec:\n  memoryOverheadFactor: '0.2'\n  dynamicAllocation: {enabled: true, initialExecutors: 2, maxExecutors: 6}\n  driver: {coreRequest: 500m, cores: 1, memory: 2g, memoryLimit: 3g}\n  executor: {cores: 2, memory: 10g, instances: 2, gpu: {name: nvidia.com/gpu, quantity: 1}}\n",
+            ),
+            3,
+        )
+        .unwrap();
+        let driver = crate::quota::usage::pod_resources(&w[0].pods[0].spec);
+        // 2048 + max(0.2 x 2048, 384) = 2457; the limit is memoryLimit.
+        assert_eq!(driver.requests["memory"], "2457Mi".parse().unwrap());
+        assert_eq!(driver.limits["memory"], "3072Mi".parse().unwrap());
+        assert_eq!(driver.requests["cpu"], "500m".parse().unwrap());
+        let exec = &w[0].pods[1];
+        assert_eq!(exec.count, 6, "dynamic allocation may reach maxExecutors");
+        let r = crate::quota::usage::pod_resources(&exec.spec);
+        assert_eq!(r.requests["memory"], "12288Mi".parse().unwrap());
+        assert_eq!(r.limits["nvidia.com/gpu"], "1".parse().unwrap());
+        // Counts from sparkConf when the fields are absent.
+        let w = workloads(
+            &manifest(
+                "kind: SparkApplication\nmetadata: {name: etl}\nspec:\n  sparkConf: {spark.executor.instances: '5'}\n  driver: {memory: 1g}\n  executor: {memory: 1g}\n",
+            ),
+            3,
+        )
+        .unwrap();
+        assert_eq!(w[0].pods[1].count, 5);
     }
 
     #[test]
