@@ -236,6 +236,10 @@ impl Finding {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
+        debug_assert!(
+            crate::platform::rules::rule(code).is_some(),
+            "finding code {code} is not in the rule catalogue (src/platform/rules.rs)"
+        );
         Finding {
             code,
             severity,
@@ -302,7 +306,7 @@ mod tests {
 
     fn at(severity: Severity) -> Finding {
         Finding::new(
-            "X",
+            "trino.heap-near-limit",
             severity,
             Component::Trino,
             ObjectRef::namespaced("Pod", "ns", "p"),

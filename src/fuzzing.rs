@@ -202,10 +202,10 @@ pub fn duration(data: &[u8]) {
     }
 }
 
-/// Spark sizes in `sparkConf` (`tune::rules::spark::parse_size`): never panics;
+/// Spark sizes in `sparkConf` (`platform::rules::spark::parse_size`): never panics;
 /// a suffix multiplies the bare number.
 pub fn spark_size(data: &[u8]) {
-    use crate::tune::rules::spark::parse_size;
+    use crate::platform::rules::spark::parse_size;
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

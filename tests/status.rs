@@ -753,12 +753,12 @@ fn analytics_release_states_every_pod_level_cause() {
 }
 
 /// `status` and `tune plan` agree on every config fault of both faulty platforms:
-/// each status finding paired with a tune rule (src/tune/rules/problems.rs) has
+/// each status finding the rule catalogue says tune fixes (src/platform/rules/mod.rs) has
 /// that rule's proposal, and each proposal of a fault-detecting rule has its
 /// finding. Only objects are read, so the pods are kept off the nodes.
 #[test]
 fn status_and_tune_agree_on_every_config_fault() {
-    use kubectl_dp::tune::rules::problems::{PROBLEMS, status_code_of, tune_rules_of};
+    use kubectl_dp::platform::rules::{RULES, Tune, fixed_by};
     const TUNE: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
     let broken = TestNamespace::new("dp-agree-broken");
     let manifests = render_example("examples/broken", &broken.name).replace(
@@ -820,9 +820,12 @@ fn status_and_tune_agree_on_every_config_fault() {
                 "{ns}: status lacks {code}: {status:?}"
             );
         }
-        for (_, code) in PROBLEMS {
+        for rule in RULES {
+            let Tune::Fixes(rules) = rule.tune else {
+                continue;
+            };
+            let code = rule.code;
             if status.iter().any(|c| c == code) {
-                let rules = tune_rules_of(code);
                 assert!(
                     rules.iter().any(|r| tune.iter().any(|t| t == r)),
                     "{ns}: status reports {code} but tune plan has none of {rules:?}: {tune:?}"
@@ -830,7 +833,7 @@ fn status_and_tune_agree_on_every_config_fault() {
             }
         }
         for rule in &tune {
-            let codes = status_code_of(rule);
+            let codes: Vec<&str> = fixed_by(rule).map(|r| r.code).collect();
             if !codes.is_empty() {
                 assert!(
                     codes.iter().any(|c| status.iter().any(|s| s == c)),

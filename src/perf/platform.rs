@@ -3,12 +3,10 @@
 
 use k8s_openapi::api::core::v1::Pod;
 
-use crate::platform::jvm::JvmConfig;
-use crate::platform::properties::Properties;
+use crate::platform::jvm::format_jvm_size;
+use crate::platform::trino::{Role, TrinoLayout};
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
-use crate::status::analyse::trino::{role_of, trino_container};
-use crate::status::analyse::workloads;
 
 use super::report::Setting;
 
@@ -32,8 +30,12 @@ pub struct Coordinator {
 
 /// The coordinator's ready pod, or why there is none.
 pub fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
-    let trino = workloads::named(snapshot, &["trino"]);
-    let Some(w) = trino.iter().find(|w| role_of(w) == "coordinator") else {
+    let layout = layout(snapshot);
+    let Some(w) = layout
+        .with_role(Role::Coordinator)
+        .next()
+        .map(|n| n.workload)
+    else {
         return Err(format!(
             "no Trino coordinator (a Deployment or StatefulSet labelled app.kubernetes.io/name=trino, component coordinator) in {}",
             snapshot
@@ -43,7 +45,7 @@ pub fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
                 .unwrap_or_else(|| "the scope".into())
         ));
     };
-    let pods = w.pods(snapshot);
+    let pods = w.pods(&snapshot.pods.items);
     let Some(pod) = pods.iter().find(|p| is_ready(p)) else {
         return Err(format!(
             "{} {}/{} has no ready pod ({} ready)",
@@ -53,7 +55,9 @@ pub fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
             w.readiness()
         ));
     };
-    let port = trino_container(w)
+    let port = w
+        .pod_spec()
+        .and_then(crate::platform::trino::layout::trino_container)
         .and_then(|c| {
             let ports = c.ports.as_ref()?;
             ports
@@ -65,7 +69,7 @@ pub fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
         .and_then(|p| u16::try_from(p).ok())
         .unwrap_or(TRINO_PORT);
     Ok(Coordinator {
-        kind: w.kind,
+        kind: w.kind.as_str(),
         workload: w.name().to_string(),
         namespace: w.namespace().to_string(),
         pod: pod.metadata.name.clone().unwrap_or_default(),
@@ -91,51 +95,49 @@ const TUNED_PROPERTIES: &[&str] = &[
     "task.concurrency",
 ];
 
+/// The Trino installation of the snapshot.
+fn layout(snapshot: &Snapshot) -> TrinoLayout<'_> {
+    let workloads = workload::workloads(&snapshot.deployments.items, &snapshot.stateful_sets.items);
+    TrinoLayout::read(&workloads, &|ns, name| snapshot.config_map(ns, name))
+}
+
 /// Heap, memory limit and the tuned properties of each Trino workload, read
-/// from the ConfigMaps its pods mount.
+/// from the files its Trino container reads.
 pub fn tuned_settings(snapshot: &Snapshot) -> Vec<Setting> {
     let mut settings = Vec::new();
-    for w in workloads::named(snapshot, &["trino"]) {
+    for node in &layout(snapshot).nodes {
+        let w = &node.workload;
         let object = format!("{} {}/{}", w.kind, w.namespace(), w.name());
-        if let Some(container) = trino_container(&w)
-            && let Some(limit) = workload::memory_limit(container)
-        {
+        if let Some(limit) = node.container.and_then(workload::memory_limit) {
             settings.push(Setting {
                 object: object.clone(),
                 key: "resources.limits.memory".into(),
                 value: limit.to_string(),
             });
         }
-        let Some(spec) = w.template.spec.as_ref() else {
+        let heap = node.heap();
+        if let Some(max) = heap.max.filter(|_| heap.is_set()) {
+            settings.push(Setting {
+                object: object.clone(),
+                key: "heap".into(),
+                value: format_jvm_size(max),
+            });
+        }
+        let Some(file) = &node.files.config_properties else {
             continue;
         };
-        for name in workload::config_maps(spec) {
-            let Some(cm) = snapshot.config_map(w.namespace(), &name) else {
-                continue;
-            };
-            let cm_object = format!("ConfigMap {}/{name}", w.namespace());
-            let data = cm.data.clone().unwrap_or_default();
-            if let Some(jvm) = data.get("jvm.config") {
-                let jvm = JvmConfig::parse(jvm);
-                if let Some(xmx) = jvm.options().find(|(o, _)| o.starts_with("-Xmx")) {
-                    settings.push(Setting {
-                        object: cm_object.clone(),
-                        key: "jvm.config -Xmx".into(),
-                        value: xmx.0.trim_start_matches("-Xmx").to_string(),
-                    });
-                }
-            }
-            if let Some(config) = data.get("config.properties") {
-                let properties = Properties::parse(config);
-                for key in TUNED_PROPERTIES {
-                    if let Some(value) = properties.get(key) {
-                        settings.push(Setting {
-                            object: cm_object.clone(),
-                            key: format!("config.properties {key}"),
-                            value: value.to_string(),
-                        });
-                    }
-                }
+        let cm_object = format!("ConfigMap {}/{}", w.namespace(), file.source.config_map);
+        for key in TUNED_PROPERTIES {
+            if let Some(value) = node
+                .config_properties()
+                .as_ref()
+                .and_then(|p| p.get(key).map(str::to_string))
+            {
+                settings.push(Setting {
+                    object: cm_object.clone(),
+                    key: format!("config.properties {key}"),
+                    value,
+                });
             }
         }
     }

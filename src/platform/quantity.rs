@@ -152,6 +152,30 @@ pub fn exact_binary_size(bytes: u64, names: [&str; 4]) -> Option<String> {
         .map(|(name, size)| format!("{}{name}", bytes / size))
 }
 
+/// Bytes for a person: the largest binary unit, to one decimal, the decimal
+/// dropped when it is zero (`9.6Gi`, `12Gi`, `384Mi`, `900B`). For messages,
+/// where `10307921510` would be unreadable; use [`Quantity::display_bytes`]
+/// where the exact value matters.
+pub fn readable_bytes(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 6] = [
+        ("Ei", 1 << 60),
+        ("Pi", 1 << 50),
+        ("Ti", 1 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ];
+    let Some((name, size)) = UNITS.into_iter().find(|(_, size)| bytes >= *size) else {
+        return format!("{bytes}B");
+    };
+    let tenths = (u128::from(bytes) * 10 + u128::from(size) / 2) / u128::from(size);
+    if tenths % 10 == 0 {
+        format!("{}{name}", tenths / 10)
+    } else {
+        format!("{}.{}{name}", tenths / 10, tenths % 10)
+    }
+}
+
 /// Whether a resource name counts bytes (memory, storage, hugepages).
 pub fn is_byte_resource(resource: &str) -> bool {
     resource.contains("memory") || resource.contains("storage") || resource.contains("hugepages")
@@ -327,6 +351,22 @@ pub fn parse_positive(text: &str) -> Result<Quantity, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readable_bytes_round_to_a_tenth() {
+        for (bytes, text) in [
+            (900u64, "900B"),
+            (384 << 20, "384Mi"),
+            (12 << 30, "12Gi"),
+            ((12u64 << 30) / 10 * 8, "9.6Gi"),
+            (7_730_941_132, "7.2Gi"),
+            (29_205_777_612, "27.2Gi"),
+            ((10u64 << 30) - 1, "10Gi"),
+            (u64::MAX, "16Ei"),
+        ] {
+            assert_eq!(readable_bytes(bytes), text, "{bytes}");
+        }
+    }
 
     #[test]
     fn arithmetic_on_extreme_quantities_saturates() {

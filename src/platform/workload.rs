@@ -1,10 +1,171 @@
-//! Pod templates and pods: what they mount, reference and ask for.
+//! Workloads (Deployments and StatefulSets seen the same way), their pod
+//! templates and pods: what they mount, reference and ask for.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::quantity::Quantity;
+use crate::findings::ObjectRef;
+
+/// The controllers the platform's components run under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WorkloadKind {
+    /// `apps/v1` Deployment.
+    Deployment,
+    /// `apps/v1` StatefulSet.
+    StatefulSet,
+}
+
+impl WorkloadKind {
+    /// The Kubernetes kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+        }
+    }
+}
+
+impl fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A Deployment or StatefulSet, seen the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct Workload<'a> {
+    /// Which controller.
+    pub kind: WorkloadKind,
+    /// Its metadata.
+    pub meta: &'a ObjectMeta,
+    /// Its pod template.
+    pub template: &'a PodTemplateSpec,
+    /// `spec.selector.matchLabels`.
+    pub selector: Option<&'a BTreeMap<String, String>>,
+    /// `spec.replicas` (1 when absent, as the API server defaults it).
+    pub desired: i32,
+    /// `status.readyReplicas`.
+    pub ready: i32,
+}
+
+impl<'a> Workload<'a> {
+    /// A Deployment's view.
+    pub fn of_deployment(d: &'a Deployment) -> Option<Workload<'a>> {
+        let spec = d.spec.as_ref()?;
+        Some(Workload {
+            kind: WorkloadKind::Deployment,
+            meta: &d.metadata,
+            template: &spec.template,
+            selector: spec.selector.match_labels.as_ref(),
+            desired: spec.replicas.unwrap_or(1),
+            ready: d
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
+        })
+    }
+
+    /// A StatefulSet's view.
+    pub fn of_stateful_set(s: &'a StatefulSet) -> Option<Workload<'a>> {
+        let spec = s.spec.as_ref()?;
+        Some(Workload {
+            kind: WorkloadKind::StatefulSet,
+            meta: &s.metadata,
+            template: &spec.template,
+            selector: spec.selector.match_labels.as_ref(),
+            desired: spec.replicas.unwrap_or(1),
+            ready: s
+                .status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0),
+        })
+    }
+
+    /// Its namespace.
+    pub fn namespace(&self) -> &'a str {
+        self.meta.namespace.as_deref().unwrap_or_default()
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &'a str {
+        self.meta.name.as_deref().unwrap_or_default()
+    }
+
+    /// A reference for findings.
+    pub fn object(&self) -> ObjectRef {
+        ObjectRef::namespaced(self.kind.as_str(), self.namespace(), self.name())
+    }
+
+    /// A label of its pod template, else of the object itself.
+    pub fn label(&self, key: &str) -> Option<&'a str> {
+        let template = self
+            .template
+            .metadata
+            .as_ref()
+            .and_then(|m| m.labels.as_ref());
+        [template, self.meta.labels.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|labels| labels.get(key))
+            .map(String::as_str)
+    }
+
+    /// The application it runs: `app.kubernetes.io/name`, else the older `app` label.
+    pub fn app_name(&self) -> Option<&'a str> {
+        self.label("app.kubernetes.io/name")
+            .or_else(|| self.label("app"))
+    }
+
+    /// Its pod spec.
+    pub fn pod_spec(&self) -> Option<&'a PodSpec> {
+        self.template.spec.as_ref()
+    }
+
+    /// The desired replica count, never negative.
+    pub fn replicas(&self) -> u64 {
+        u64::try_from(self.desired).unwrap_or(0)
+    }
+
+    /// Its pods among `pods`, by namespace and selector (none without a selector).
+    pub fn pods<'s>(&self, pods: &'s [Pod]) -> Vec<&'s Pod> {
+        let Some(selector) = self.selector.filter(|s| !s.is_empty()) else {
+            return Vec::new();
+        };
+        pods.iter()
+            .filter(|p| p.metadata.namespace.as_deref() == Some(self.namespace()))
+            .filter(|p| {
+                let labels = p.metadata.labels.as_ref();
+                selector
+                    .iter()
+                    .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+            })
+            .collect()
+    }
+
+    /// `ready/desired`.
+    pub fn readiness(&self) -> String {
+        format!("{}/{}", self.ready, self.desired)
+    }
+}
+
+/// Every Deployment and StatefulSet, Deployments first.
+pub fn workloads<'a>(
+    deployments: &'a [Deployment],
+    stateful_sets: &'a [StatefulSet],
+) -> Vec<Workload<'a>> {
+    deployments
+        .iter()
+        .filter_map(Workload::of_deployment)
+        .chain(stateful_sets.iter().filter_map(Workload::of_stateful_set))
+        .collect()
+}
 
 /// ConfigMaps a pod spec mounts as volumes or reads through env.
 pub fn config_maps(spec: &PodSpec) -> BTreeSet<String> {

@@ -560,11 +560,11 @@ mod tests {
         assert_eq!(w.len(), 1);
         let exec = &w[0].pods[1];
         assert_eq!(exec.count, 4);
-        let r = crate::quota::usage::pod_resources(&exec.spec);
+        let r = crate::platform::resources::pod_resources(&exec.spec);
         assert_eq!(r.requests["memory"], "9011Mi".parse().unwrap()); // 8192 + 819
         assert_eq!(r.requests["cpu"], "2".parse().unwrap());
         assert_eq!(r.limits["cpu"], "2".parse().unwrap());
-        let driver = crate::quota::usage::pod_resources(&w[0].pods[0].spec);
+        let driver = crate::platform::resources::pod_resources(&w[0].pods[0].spec);
         assert_eq!(driver.requests["memory"], "2432Mi".parse().unwrap());
     }
 
@@ -577,14 +577,14 @@ mod tests {
             3,
         )
         .unwrap();
-        let driver = crate::quota::usage::pod_resources(&w[0].pods[0].spec);
+        let driver = crate::platform::resources::pod_resources(&w[0].pods[0].spec);
         // 2048 + max(0.2 x 2048, 384) = 2457; the limit is memoryLimit.
         assert_eq!(driver.requests["memory"], "2457Mi".parse().unwrap());
         assert_eq!(driver.limits["memory"], "3072Mi".parse().unwrap());
         assert_eq!(driver.requests["cpu"], "500m".parse().unwrap());
         let exec = &w[0].pods[1];
         assert_eq!(exec.count, 6, "dynamic allocation may reach maxExecutors");
-        let r = crate::quota::usage::pod_resources(&exec.spec);
+        let r = crate::platform::resources::pod_resources(&exec.spec);
         assert_eq!(r.requests["memory"], "12288Mi".parse().unwrap());
         assert_eq!(r.limits["nvidia.com/gpu"], "1".parse().unwrap());
         // Counts from sparkConf when the fields are absent.

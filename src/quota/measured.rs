@@ -15,7 +15,7 @@ use crate::kube::metrics::PodUsage;
 use crate::kube::{Availability, Scope};
 use crate::platform::quantity::Quantity;
 
-use super::usage::{self, Totals};
+use crate::platform::resources::{self, Totals};
 
 /// The usage section of the report.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -80,7 +80,7 @@ pub struct Measured {
 
 impl Measured {
     fn new(used: Option<Quantity>, requests: Quantity, limits: Quantity) -> Measured {
-        let of = |whole| used.and_then(|u| usage::percent(u, whole));
+        let of = |whole| used.and_then(|u| resources::percent(u, whole));
         Measured {
             used,
             requests,
@@ -94,7 +94,7 @@ impl Measured {
 
     fn with_allocatable(mut self, allocatable: Quantity) -> Measured {
         self.allocatable = Some(allocatable);
-        self.percent_of_allocatable = self.used.and_then(|u| usage::percent(u, allocatable));
+        self.percent_of_allocatable = self.used.and_then(|u| resources::percent(u, allocatable));
         self
     }
 }
@@ -130,7 +130,7 @@ struct Accumulator {
 impl Accumulator {
     fn add(&mut self, pod: &Pod, used: Option<(Quantity, Quantity)>) {
         if let Some(spec) = pod.spec.as_ref() {
-            self.totals.add_pod(&usage::pod_resources(spec));
+            self.totals.add_pod(&resources::pod_resources(spec));
         }
         if let Some((cpu, memory)) = used {
             self.measured += 1;
@@ -192,7 +192,7 @@ pub fn view(
     let mut namespaces: BTreeMap<String, Accumulator> = BTreeMap::new();
     let mut pod_rows = Vec::new();
     for pod in pods {
-        if !usage::is_scheduled(pod, now) {
+        if !resources::is_scheduled(pod, now) {
             continue;
         }
         let namespace = pod.metadata.namespace.as_deref().unwrap_or("");
@@ -212,12 +212,12 @@ pub fn view(
         one.add(pod, used);
         pod_rows.push(one.row(format!("{namespace}/{name}")));
     }
-    let allocatable: BTreeMap<String, usage::Capacity> = nodes
+    let allocatable: BTreeMap<String, resources::Capacity> = nodes
         .iter()
         .map(|n| {
             (
                 n.metadata.name.clone().unwrap_or_default(),
-                usage::node_allocatable(n),
+                resources::node_allocatable(n),
             )
         })
         .collect();

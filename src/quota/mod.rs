@@ -9,7 +9,6 @@ pub mod manifests;
 pub mod measured;
 pub mod plan;
 pub mod show;
-pub mod usage;
 
 use std::io::Write;
 use std::path::PathBuf;

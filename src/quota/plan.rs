@@ -15,8 +15,8 @@ use crate::error::{Error, Exit, Result};
 use crate::kube::{Cluster, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
-use super::usage::{self, Capacity};
 use crate::cli::{FormatKind, OutputArgs, OutputFormat};
+use crate::platform::resources::{self, Capacity};
 
 /// `--dry-run`: how `--apply` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -124,16 +124,16 @@ pub fn propose(
     let active: Vec<&Pod> = pods
         .iter()
         .copied()
-        .filter(|p| usage::is_active(p, now))
+        .filter(|p| resources::is_active(p, now))
         .collect();
-    let mut used = usage::Totals::default();
+    let mut used = resources::Totals::default();
     let mut requests: BTreeMap<&str, Vec<Quantity>> = BTreeMap::new();
     let mut limits: BTreeMap<&str, Vec<Quantity>> = BTreeMap::new();
     for pod in &active {
         let Some(spec) = pod.spec.as_ref() else {
             continue;
         };
-        used.add_pod(&usage::pod_resources(spec));
+        used.add_pod(&resources::pod_resources(spec));
         for container in &spec.containers {
             for name in ["cpu", "memory"] {
                 if let Some(q) = crate::platform::workload::resource(container, "requests", name) {
@@ -257,7 +257,7 @@ pub fn propose(
         ("limits.cpu", used.cpu_limits, cpu_total, "cpu"),
     ] {
         let left = total - now_used;
-        let pct = usage::percent(left, total).unwrap_or(0.0);
+        let pct = resources::percent(left, total).unwrap_or(0.0);
         let mut line = format!(
             "{what}: {} of {} used, headroom {} ({pct:.0}%)",
             now_used.display_for(name),
@@ -330,7 +330,7 @@ pub async fn run(
     let largest_node = nodes
         .items
         .iter()
-        .map(usage::node_allocatable)
+        .map(resources::node_allocatable)
         .max_by_key(|c| (c.memory, c.cpu))
         .unwrap_or_default();
     let names = (

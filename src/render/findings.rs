@@ -220,25 +220,31 @@ mod tests {
     fn same_code_on_many_objects_is_one_entry() {
         let findings: Vec<Finding> = ["a", "b", "c", "d", "e"]
             .iter()
-            .map(|n| finding("X", n))
-            .chain([finding("Y", "z")])
+            .map(|n| finding("bucket.lifecycle-unsorted", n))
+            .chain([finding("bucket.claim-pending", "z")])
             .collect();
         assert_eq!(group(&findings).len(), 2);
         let mut out = Vec::new();
         write(&mut out, &findings, &Palette::new(false), false).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("WARNING  5 objects  X"), "{text}");
+        assert!(
+            text.contains("WARNING  5 objects  bucket.lifecycle-unsorted"),
+            "{text}"
+        );
         assert!(
             text.contains("ObjectBucketClaim/c -n data, and 2 more (-o wide lists them all)"),
             "{text}"
         );
         assert!(!text.contains("ObjectBucketClaim/d"), "{text}");
         assert!(
-            text.contains("WARNING  ObjectBucketClaim/z -n data  Y"),
+            text.contains("WARNING  ObjectBucketClaim/z -n data  bucket.claim-pending"),
             "{text}"
         );
         // Two findings with one code on one object stay two entries.
-        let same_object = [finding("X", "a"), finding("X", "a")];
+        let same_object = [
+            finding("bucket.lifecycle-unsorted", "a"),
+            finding("bucket.lifecycle-unsorted", "a"),
+        ];
         assert_eq!(group(&same_object).len(), 2);
         let mut wide = Vec::new();
         write(&mut wide, &findings, &Palette::new(false), true).unwrap();

@@ -15,7 +15,8 @@ use crate::render::Metadata;
 use super::gather::{gather, sized_plan};
 use super::plan::{self, Inputs};
 use super::rollback::{Backup, affected_deployments, restart, restore};
-use super::{ApplyArgs, model, render, rules, write_failures};
+use super::{ApplyArgs, model, render, write_failures};
+use crate::platform::rules;
 
 /// The server-side apply body that gives Deployment `d` the sizing of `changes`, and the one that restores it.
 fn deployment_bodies(

@@ -199,8 +199,8 @@ pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             if let Some(text) = data.get("config.properties") {
                 let props = crate::platform::properties::Properties::parse(text);
                 let per_node: Vec<String> = [
-                    super::rules::server::PER_NODE,
-                    super::rules::server::HEADROOM,
+                    crate::platform::rules::server::PER_NODE,
+                    crate::platform::rules::server::HEADROOM,
                 ]
                 .iter()
                 .filter_map(|key| props.get(key).map(|v| format!("{key}={v}")))
@@ -210,8 +210,8 @@ pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
                 }
                 if role == "coordinator" {
                     for key in [
-                        super::rules::server::MAX_MEMORY,
-                        super::rules::server::MAX_TOTAL,
+                        crate::platform::rules::server::MAX_MEMORY,
+                        crate::platform::rules::server::MAX_TOTAL,
                     ] {
                         if let Some(v) = props.get(key) {
                             config_properties.push(format!("{key}={v}"));

@@ -1,7 +1,7 @@
 //! What `kubectl dp tune` reads: the namespace's Trino Deployments, ConfigMaps and
 //! SparkApplications, and for sizing the nodes, other pods and quotas.
 
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod, ResourceQuota};
 use kube::api::ListParams;
 
@@ -12,18 +12,22 @@ use super::model::{Plan, Profile};
 use super::plan::{self, Inputs};
 use super::sizing;
 
-/// Reads the Trino Deployments, ConfigMaps and SparkApplications of a namespace.
+/// Reads the Trino Deployments and StatefulSets, ConfigMaps and SparkApplications of a namespace.
 pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     let scope = crate::kube::Scope::Namespace(namespace.to_string());
-    let trino = ListParams::default().labels("app.kubernetes.io/name=trino");
+    // Every workload: the Trino model recognises both app.kubernetes.io/name=trino
+    // and the older app=trino, which one label selector cannot ask for.
+    let trino = ListParams::default();
     let apps = resources::spark_application();
     let all = ListParams::default();
-    let (deployments, config_maps, spark) = tokio::try_join!(
+    let (deployments, stateful_sets, config_maps, spark) = tokio::try_join!(
         cluster.list::<Deployment>(&scope, &trino),
+        cluster.list::<StatefulSet>(&scope, &trino),
         cluster.list::<ConfigMap>(&scope, &all),
         cluster.list_custom::<serde_json::Value>(&apps, Some(&scope), &all),
     )?;
     let deployments = deployments.require("deployments", &scope)?;
+    let stateful_sets = stateful_sets.require("statefulsets", &scope)?;
     let config_maps = config_maps.require("configmaps", &scope)?;
     // A missing SparkApplication CRD means no Spark to tune; a forbidden or failed
     // read is named in the plan's notes (never a silent "no Spark"), and so is an
@@ -57,6 +61,7 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     Ok(Inputs {
         namespace: namespace.to_string(),
         deployments,
+        stateful_sets,
         config_maps,
         undecodable,
         unreadable,

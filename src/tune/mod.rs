@@ -13,7 +13,6 @@ pub mod outcome;
 pub mod plan;
 mod render;
 pub mod rollback;
-pub mod rules;
 pub mod sizing;
 
 pub use args::*;

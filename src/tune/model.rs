@@ -4,68 +4,10 @@
 use serde::Serialize;
 
 use crate::findings::ObjectRef;
+pub use crate::platform::rules::proposal::{Edit, Profile, Proposal};
 
 /// The `kind` of `kubectl dp tune plan -o json`.
 pub const KIND: &str = "TunePlan";
-
-/// How a change is made to the text of a file or to an object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Edit {
-    /// jvm.config: replace the last option starting with `prefix`, or append `option`.
-    JvmSet {
-        /// The option's prefix (`-Xmx`).
-        prefix: String,
-        /// The whole option (`-Xmx22G`).
-        option: String,
-    },
-    /// jvm.config: remove the line holding exactly `option`.
-    JvmRemove {
-        /// The option.
-        option: String,
-    },
-    /// A properties file: set `key` (rewriting its line in place) or append it.
-    PropSet {
-        /// The property.
-        key: String,
-        /// Its new value.
-        value: String,
-    },
-    /// A properties file: remove every line defining `key`.
-    PropRemove {
-        /// The property.
-        key: String,
-    },
-    /// A SparkApplication map (`sparkConf` or `hadoopConf`): set or remove (`None`) a key.
-    SparkConf {
-        /// `sparkConf` or `hadoopConf`.
-        map: String,
-        /// The key.
-        key: String,
-        /// Its new value (`None`: remove).
-        value: Option<String>,
-    },
-    /// A SparkApplication pod field (`driver`/`executor`, `memoryOverhead`).
-    SparkPod {
-        /// `driver` or `executor`.
-        role: String,
-        /// The field (`memoryOverhead`).
-        field: String,
-        /// Its new value.
-        value: String,
-    },
-    /// A Deployment container's memory request and limit (sizing).
-    Memory {
-        /// The container.
-        container: String,
-        /// Request and limit, in bytes.
-        bytes: u64,
-    },
-    /// A Deployment's replicas (sizing).
-    Replicas {
-        /// The new replica count.
-        replicas: i32,
-    },
-}
 
 /// One proposed setting.
 #[derive(Debug, Clone, Serialize)]
@@ -111,28 +53,19 @@ pub struct Note {
     pub message: String,
 }
 
-/// A rule's answer before it is attached to an object and file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Proposal {
-    /// The setting.
-    pub setting: String,
-    /// The line in the file, when it already has the setting.
-    pub line: Option<usize>,
-    /// The value now.
-    pub current: Option<String>,
-    /// The value proposed (`None`: remove it).
-    pub proposed: Option<String>,
-    /// The rule's name.
-    pub rule: &'static str,
-    /// Why, with the numbers.
-    pub reason: String,
-    /// How to make the change.
-    pub edit: Edit,
+/// Attaches a rule's proposal to an object and a file.
+pub trait IntoChange {
+    /// The change `tune` shows and applies.
+    fn into_change(self, object: &ObjectRef, file: &str) -> Change;
 }
 
-impl Proposal {
-    /// Attaches the proposal to an object and a file.
-    pub fn into_change(self, object: &ObjectRef, file: &str) -> Change {
+impl IntoChange for Proposal {
+    fn into_change(self, object: &ObjectRef, file: &str) -> Change {
+        debug_assert!(
+            crate::platform::rules::is_tune_rule(self.rule),
+            "tune rule {} is not in the rule catalogue (src/platform/rules/mod.rs)",
+            self.rule
+        );
         Change {
             object: object.clone(),
             file: file.to_string(),
@@ -143,39 +76,6 @@ impl Proposal {
             rule: self.rule.to_string(),
             reason: self.reason,
             edit: Some(self.edit),
-        }
-    }
-}
-
-/// How hard the plan pushes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Profile {
-    /// Fix what is wrong; heap at 80% of the container limit
-    #[default]
-    Balanced,
-    /// Also switch on optional speed-ups; heap at 85%, more query memory per node
-    Throughput,
-    /// Heap at 75%, less query memory per node
-    LowMemory,
-}
-
-impl Profile {
-    /// Target share of the container memory limit for -Xmx.
-    pub fn heap_share(self) -> (u64, u64) {
-        match self {
-            Profile::Balanced => (8, 10),
-            Profile::Throughput => (85, 100),
-            Profile::LowMemory => (75, 100),
-        }
-    }
-
-    /// Target share of the heap for query.max-memory-per-node.
-    pub fn query_share(self) -> (u64, u64) {
-        match self {
-            Profile::Balanced => (3, 10),
-            Profile::Throughput => (4, 10),
-            Profile::LowMemory => (25, 100),
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::platform::properties::Properties;
 
 use super::model::{Edit, Plan};
 use super::plan::{Inputs, build, resized};
-use super::rules::{jvm, server};
+use crate::platform::rules::{jvm, server};
 
 /// The new text of every ConfigMap file the plan changes: (ConfigMap, key) → (old, new).
 pub fn new_files(inputs: &Inputs, plan: &Plan) -> BTreeMap<(String, String), (String, String)> {

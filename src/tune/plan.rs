@@ -3,17 +3,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Container};
 
 use crate::findings::ObjectRef;
 use crate::platform::crds::SparkApplication;
-use crate::platform::jvm::JvmConfig;
 use crate::platform::properties::Properties;
-use crate::platform::workload;
+use crate::platform::trino::layout::{self, TrinoFile};
+use crate::platform::trino::{Role, TrinoLayout, TrinoNode};
+use crate::platform::workload::{self, Workload};
 
-use super::model::{Change, Edit, Note, Plan, Profile};
-use super::rules::{catalog, jvm, server, spark};
+use super::model::{Change, Edit, IntoChange, Note, Plan, Profile};
+use crate::platform::rules::{iceberg as catalog, jvm, server, spark};
 
 pub use super::outcome::{after, new_files, new_spark_applications, validate};
 
@@ -24,6 +25,9 @@ pub struct Inputs {
     pub namespace: String,
     /// Its Trino Deployments (`app.kubernetes.io/name=trino`).
     pub deployments: Vec<Deployment>,
+    /// Its Trino StatefulSets (read and tuned like Deployments; sizing edits
+    /// only Deployments).
+    pub stateful_sets: Vec<StatefulSet>,
     /// Its ConfigMaps (Trino's files among them).
     pub config_maps: Vec<ConfigMap>,
     /// Its SparkApplications our model can read.
@@ -37,66 +41,35 @@ pub struct Inputs {
     pub unreadable: Vec<String>,
 }
 
-const SERVER_FILES: &[&str] = &[
-    "config.properties",
-    "node.properties",
-    "log.properties",
-    "jvm.config",
-];
-
-/// `coordinator` or `worker`, from the Deployment's labels.
+/// `coordinator` or `worker`, for a Deployment whose config is not at hand
+/// (labels, then name: [`layout`] decides the same way when config.properties
+/// does not say).
 pub fn role(d: &Deployment) -> &'static str {
-    let labels = d.metadata.labels.as_ref();
-    let template = d
-        .spec
-        .as_ref()
-        .and_then(|s| s.template.metadata.as_ref())
-        .and_then(|m| m.labels.as_ref());
-    let component = [labels, template].into_iter().flatten().find_map(|l| {
-        l.get("app.kubernetes.io/component")
-            .or_else(|| l.get("component"))
-    });
-    match component.map(String::as_str) {
-        Some("coordinator") => "coordinator",
-        Some("worker") => "worker",
-        _ if d
-            .metadata
-            .name
-            .as_deref()
-            .unwrap_or_default()
-            .contains("coordinator") =>
-        {
-            "coordinator"
-        }
-        _ => "worker",
-    }
+    Workload::of_deployment(d)
+        .map(|w| layout::role_by_labels(&w))
+        .unwrap_or(Role::Worker)
+        .as_str()
 }
 
 /// The Trino container of a Deployment.
 pub fn trino_container(d: &Deployment) -> Option<&Container> {
-    let containers = &d.spec.as_ref()?.template.spec.as_ref()?.containers;
-    containers
-        .iter()
-        .find(|c| c.name.starts_with("trino"))
-        .or_else(|| containers.first())
-}
-
-fn mounted(d: &Deployment) -> BTreeSet<String> {
-    d.spec
-        .as_ref()
-        .and_then(|s| s.template.spec.as_ref())
-        .map(workload::config_maps)
-        .unwrap_or_default()
+    layout::trino_container(d.spec.as_ref()?.template.spec.as_ref()?)
 }
 
 /// Whether a Deployment runs Trino.
 pub fn is_trino(d: &Deployment) -> bool {
-    d.metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get("app.kubernetes.io/name"))
-        .map(String::as_str)
-        == Some("trino")
+    Workload::of_deployment(d).is_some_and(|w| layout::is_trino(&w))
+}
+
+/// The Trino layout of the inputs.
+pub fn trino_layout(inputs: &Inputs) -> TrinoLayout<'_> {
+    let workloads = workload::workloads(&inputs.deployments, &inputs.stateful_sets);
+    TrinoLayout::read(&workloads, &|_, name| {
+        inputs
+            .config_maps
+            .iter()
+            .find(|c| c.metadata.name.as_deref() == Some(name))
+    })
 }
 
 /// The plan with Trino resized to `shape`: Deployment changes first, then every
@@ -127,15 +100,15 @@ pub fn build_sized(inputs: &Inputs, profile: Profile, shape: &super::sizing::Sha
                 file: format!("spec.template.spec.containers[{}]", container.name),
                 setting: "resources.memory".into(),
                 line: None,
-                current: current.map(super::rules::gib),
-                proposed: Some(super::rules::gib(memory)),
+                current: current.map(crate::platform::rules::gib),
+                proposed: Some(crate::platform::rules::gib(memory)),
                 rule: "trino.sizing".into(),
                 reason: format!(
                     "sizing: coordinator {} + {} workers x {} = {} (requests = limits)",
-                    super::rules::gib(shape.coordinator_memory),
+                    crate::platform::rules::gib(shape.coordinator_memory),
                     shape.workers,
-                    super::rules::gib(shape.worker_memory),
-                    super::rules::gib(shape.total())
+                    crate::platform::rules::gib(shape.worker_memory),
+                    crate::platform::rules::gib(shape.total())
                 ),
                 edit: Some(Edit::Memory {
                     container: container.name.clone(),
@@ -194,7 +167,7 @@ pub fn resized(deployments: &[Deployment], changes: &[Change]) -> Vec<Deployment
                 };
                 if let Some(c) = pod.containers.iter_mut().find(|c| &c.name == container) {
                     let resources = c.resources.get_or_insert_with(Default::default);
-                    let value = K8sQuantity(super::rules::gib(*bytes));
+                    let value = K8sQuantity(crate::platform::rules::gib(*bytes));
                     resources
                         .limits
                         .get_or_insert_with(Default::default)
@@ -211,9 +184,8 @@ pub fn resized(deployments: &[Deployment], changes: &[Change]) -> Vec<Deployment
     out
 }
 
-/// The plan for `inputs`.
-pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
-    let mut changes: Vec<Change> = Vec::new();
+/// Notes for what the plan could not read: undecodable objects, forbidden lists.
+fn unread_notes(inputs: &Inputs) -> Vec<Note> {
     let mut notes: Vec<Note> = inputs
         .undecodable
         .iter()
@@ -229,7 +201,7 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
         })
         .collect();
     notes.extend(inputs.unreadable.iter().map(|what| Note {
-        object: crate::findings::ObjectRef::new("Namespace", None, &inputs.namespace),
+        object: ObjectRef::new("Namespace", None, &inputs.namespace),
         file: None,
         line: None,
         code: "cluster.not-checked".into(),
@@ -237,132 +209,41 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
             "{what}: not checked, so nothing of it is tuned; bind deploy/rbac/kubectl-dp-read.yaml to include it"
         ),
     }));
+    notes
+}
+
+/// What planning one namespace carries from node to node.
+struct Planner {
+    profile: Profile,
+    changes: Vec<Change>,
+    notes: Vec<Note>,
+    /// (ConfigMap, key) already planned: a file shared by several nodes is edited once.
+    done: BTreeSet<(String, String)>,
+    workers: u64,
+    worker_per_node: Option<u64>,
+}
+
+/// The plan for `inputs`.
+pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
     let ns = inputs.namespace.as_str();
-    let find_cm = |name: &str| {
-        inputs
-            .config_maps
-            .iter()
-            .find(|c| c.metadata.name.as_deref() == Some(name))
+    let layout = trino_layout(inputs);
+    let mut planner = Planner {
+        profile,
+        changes: Vec::new(),
+        notes: unread_notes(inputs),
+        done: BTreeSet::new(),
+        // The inputs are one namespace's: every worker counts.
+        workers: layout
+            .with_role(Role::Worker)
+            .map(|n| n.workload.replicas())
+            .sum(),
+        worker_per_node: None,
     };
-    let mut trino: Vec<&Deployment> = inputs.deployments.iter().filter(|d| is_trino(d)).collect();
     // Workers first: the coordinator's cluster-wide memory depends on theirs.
-    trino.sort_by_key(|d| (role(d) == "coordinator", d.metadata.name.clone()));
-    let workers: u64 = trino
-        .iter()
-        .filter(|d| role(d) == "worker")
-        .map(|d| d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(0) as u64)
-        .sum();
-    let mut worker_per_node: Option<u64> = None;
-    let mut done: BTreeSet<(String, String)> = BTreeSet::new();
-    for d in &trino {
-        let deployment = ObjectRef::namespaced(
-            "Deployment",
-            ns,
-            d.metadata.name.as_deref().unwrap_or_default(),
-        );
-        let limit = trino_container(d)
-            .and_then(workload::memory_limit)
-            .map(|q| q.units_ceil().max(0) as u64);
-        if limit.is_none() {
-            notes.push(Note {
-                object: deployment.clone(),
-                file: None,
-                line: None,
-                code: "trino.no-memory-limit".into(),
-                message: format!("{} has no container memory limit: the heap cannot be sized against it; set resources.limits.memory", deployment.name),
-            });
-        }
-        let mut heap = None;
-        for cm_name in mounted(d) {
-            let Some(cm) = find_cm(&cm_name) else {
-                notes.push(Note {
-                    object: deployment.clone(),
-                    file: None,
-                    line: None,
-                    code: "trino.configmap-missing".into(),
-                    message: format!(
-                        "{} mounts ConfigMap {cm_name}, which does not exist",
-                        deployment.name
-                    ),
-                });
-                continue;
-            };
-            let object = ObjectRef::namespaced("ConfigMap", ns, &cm_name);
-            let data = cm.data.clone().unwrap_or_default();
-            if let Some(text) = data.get("jvm.config")
-                && done.insert((cm_name.clone(), "jvm.config".into()))
-            {
-                let parsed = JvmConfig::parse(text);
-                for (line, reason) in parsed.problems() {
-                    notes.push(note(
-                        &object,
-                        "jvm.config",
-                        line,
-                        "trino.config-malformed",
-                        reason,
-                    ));
-                }
-                let (proposals, after) = jvm::rules(&parsed, limit, profile);
-                heap = after;
-                changes.extend(
-                    proposals
-                        .into_iter()
-                        .map(|p| p.into_change(&object, "jvm.config")),
-                );
-            }
-            if let Some(text) = data.get("config.properties")
-                && done.insert((cm_name.clone(), "config.properties".into()))
-            {
-                let props = Properties::parse(text);
-                for problem in props.problems() {
-                    notes.push(note(
-                        &object,
-                        "config.properties",
-                        problem.line,
-                        "trino.config-malformed",
-                        problem.reason,
-                    ));
-                }
-                let (proposals, per_node) = server::node_rules(&props, heap, profile);
-                changes.extend(
-                    proposals
-                        .into_iter()
-                        .map(|p| p.into_change(&object, "config.properties")),
-                );
-                if role(d) == "worker" {
-                    worker_per_node = worker_per_node.max(per_node);
-                }
-                let cluster = server::cluster_rules(&props, workers, worker_per_node);
-                changes.extend(
-                    cluster
-                        .into_iter()
-                        .map(|p| p.into_change(&object, "config.properties")),
-                );
-            }
-            for (file, text) in &data {
-                if !file.ends_with(".properties")
-                    || SERVER_FILES.contains(&file.as_str())
-                    || !done.insert((cm_name.clone(), file.clone()))
-                {
-                    continue;
-                }
-                let props = Properties::parse(text);
-                for problem in props.problems() {
-                    notes.push(note(
-                        &object,
-                        file,
-                        problem.line,
-                        "trino.config-malformed",
-                        problem.reason,
-                    ));
-                }
-                changes.extend(
-                    catalog::rules(&props, profile)
-                        .into_iter()
-                        .map(|p| p.into_change(&object, file)),
-                );
-            }
-        }
+    let mut nodes: Vec<&TrinoNode> = layout.nodes.iter().collect();
+    nodes.sort_by_key(|n| (n.role == Role::Coordinator, n.workload.name()));
+    for node in nodes {
+        planner.node(ns, node);
     }
     for app in &inputs.spark_applications {
         let object = ObjectRef::namespaced(
@@ -371,12 +252,12 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
             app.metadata.name.as_deref().unwrap_or_default(),
         );
         let (proposals, spark_notes) = spark::rules(app, profile);
-        changes.extend(
+        planner.changes.extend(
             proposals
                 .into_iter()
                 .map(|p| p.into_change(&object, "spec")),
         );
-        notes.extend(spark_notes.into_iter().map(|n| Note {
+        planner.notes.extend(spark_notes.into_iter().map(|n| Note {
             object: object.clone(),
             file: None,
             line: None,
@@ -387,8 +268,113 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
     Plan {
         namespace: ns.to_string(),
         profile,
-        changes,
-        notes,
+        changes: planner.changes,
+        notes: planner.notes,
+    }
+}
+
+impl Planner {
+    /// The node's files, each planned once: jvm.config, config.properties, catalogs.
+    fn node(&mut self, ns: &str, node: &TrinoNode) {
+        let object = node.workload.object();
+        let limit = node.memory_limit();
+        if limit.is_none() {
+            self.notes.push(Note {
+                object: object.clone(),
+                file: None,
+                line: None,
+                code: "trino.no-memory-limit".into(),
+                message: format!("{} has no container memory limit: the heap cannot be sized against it; set resources.limits.memory", object.name),
+            });
+        }
+        for name in &node.missing_config_maps {
+            self.notes.push(Note {
+                object: object.clone(),
+                file: None,
+                line: None,
+                code: "trino.configmap-missing".into(),
+                message: format!(
+                    "{} mounts ConfigMap {name}, which does not exist",
+                    object.name
+                ),
+            });
+        }
+        let heap = node.heap_with_limit(limit);
+        let mut heap_after = heap.max.filter(|_| heap.refused.is_empty());
+        if let Some((file, text)) = self.first_time(&node.files.jvm_config) {
+            let parsed = crate::platform::jvm::JvmConfig::parse(&text);
+            let (proposals, after) = jvm::rules(&parsed, &heap, limit, self.profile);
+            heap_after = after;
+            let cm = ObjectRef::namespaced("ConfigMap", ns, &file.source.config_map);
+            self.changes.extend(
+                proposals
+                    .into_iter()
+                    .map(|p| p.into_change(&cm, &file.source.key)),
+            );
+        }
+        if let Some((file, text)) = self.first_time(&node.files.config_properties) {
+            self.server_file(ns, node.role, &file, &text, heap_after);
+        }
+        for file in &node.files.catalogs {
+            if let Some((file, text)) = self.first_time(&Some(file.clone())) {
+                let props = self.parsed(ns, &file, &text);
+                let cm = ObjectRef::namespaced("ConfigMap", ns, &file.source.config_map);
+                self.changes.extend(
+                    catalog::rules(&props, self.profile)
+                        .into_iter()
+                        .map(|p| p.into_change(&cm, &file.source.key)),
+                );
+            }
+        }
+    }
+
+    /// The file and its text, the first time it is seen.
+    fn first_time(&mut self, file: &Option<TrinoFile>) -> Option<(TrinoFile, String)> {
+        let file = file.as_ref()?;
+        let text = file.text.clone()?;
+        self.done
+            .insert((file.source.config_map.clone(), file.source.key.clone()))
+            .then(|| (file.clone(), text))
+    }
+
+    /// A properties file parsed, its malformed lines noted.
+    fn parsed(&mut self, ns: &str, file: &TrinoFile, text: &str) -> Properties {
+        let props = Properties::parse(text);
+        let cm = ObjectRef::namespaced("ConfigMap", ns, &file.source.config_map);
+        for problem in props.problems() {
+            self.notes.push(note(
+                &cm,
+                &file.source.key,
+                problem.line,
+                "trino.config-malformed",
+                problem.reason,
+            ));
+        }
+        props
+    }
+
+    fn server_file(
+        &mut self,
+        ns: &str,
+        role: Role,
+        file: &TrinoFile,
+        text: &str,
+        heap: Option<u64>,
+    ) {
+        let props = self.parsed(ns, file, text);
+        let cm = ObjectRef::namespaced("ConfigMap", ns, &file.source.config_map);
+        let key = &file.source.key;
+        let (proposals, per_node) = server::node_rules(&props, heap, self.profile);
+        self.changes
+            .extend(proposals.into_iter().map(|p| p.into_change(&cm, key)));
+        match role {
+            Role::Worker => self.worker_per_node = self.worker_per_node.max(per_node),
+            Role::Coordinator => {
+                let cluster = server::cluster_rules(&props, self.workers, self.worker_per_node);
+                self.changes
+                    .extend(cluster.into_iter().map(|p| p.into_change(&cm, key)));
+            }
+        }
     }
 }
 
@@ -431,6 +417,7 @@ mod tests {
             undecodable: Vec::new(),
             unreadable: Vec::new(),
             namespace: "dp".into(),
+            stateful_sets: vec![],
             deployments: vec![
                 deployment("trino-coordinator", "coordinator", 1, "10Gi", "coord"),
                 deployment("trino-worker", "worker", 3, "28Gi", "worker"),

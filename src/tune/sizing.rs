@@ -2,7 +2,7 @@
 //! `--budget`): container memory that fits the budget, the namespace quota and
 //! the nodes, or the constraint that fails and by how much.
 
-use super::rules::gib;
+use crate::platform::rules::gib;
 
 /// What the user asked for; `None` keeps the current value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

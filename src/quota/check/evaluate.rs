@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec};
 
 use crate::platform::quantity::Quantity;
+use crate::platform::resources::{self, PodResources};
 use crate::quota::manifests::{self, Workload};
-use crate::quota::usage::{self, PodResources};
 
 use super::limits::apply_limit_ranges;
 use super::placement;
@@ -58,7 +58,7 @@ pub fn evaluate(
     let replaced_pods: Vec<&Pod> = live
         .pods
         .iter()
-        .filter(|p| usage::is_active(p, now))
+        .filter(|p| resources::is_active(p, now))
         .filter(|p| {
             let (kind, name) = manifests::owner_of(p);
             replaced_keys.contains(&(p.metadata.namespace.clone().unwrap_or_default(), kind, name))
@@ -86,7 +86,7 @@ pub fn evaluate(
                 format!("{object} {}", shape.role)
             };
             violations.extend(apply_limit_ranges(&mut spec, ranges, &label, &mut applied));
-            let resources = usage::pod_resources(&spec);
+            let resources = resources::pod_resources(&spec);
             rows.push(WorkloadRow {
                 kind: w.kind.clone(),
                 name: w.name.clone(),
@@ -123,7 +123,7 @@ pub fn evaluate(
             .pods
             .iter()
             .filter(|p| {
-                p.metadata.namespace.as_deref() == Some(ns.as_str()) && usage::is_active(p, now)
+                p.metadata.namespace.as_deref() == Some(ns.as_str()) && resources::is_active(p, now)
             })
             .collect();
         for quota in &state.quotas {
@@ -133,10 +133,10 @@ pub fn evaluate(
             );
             let mut resources = Vec::new();
             for (key, hard_value) in &hard {
-                if !usage::quota_key_of_pods(key) {
+                if !resources::quota_key_of_pods(key) {
                     continue;
                 }
-                let counts = |spec: &PodSpec| usage::matches_scopes(quota, spec);
+                let counts = |spec: &PodSpec| resources::matches_scopes(quota, spec);
                 if ns_pods
                     .iter()
                     .filter_map(|p| p.spec.as_ref())
@@ -154,7 +154,8 @@ pub fn evaluate(
                     if counts(spec) != Some(true) {
                         return Quantity::ZERO;
                     }
-                    usage::pod_quota_usage(&usage::pod_resources(spec), key).unwrap_or_default()
+                    resources::pod_quota_usage(&resources::pod_resources(spec), key)
+                        .unwrap_or_default()
                 };
                 let used: Quantity = ns_pods.iter().map(pod_usage).sum();
                 let replaced: Quantity = replaced_pods
@@ -168,7 +169,7 @@ pub fn evaluate(
                     if wns != ns {
                         continue;
                     }
-                    let per_pod = usage::pod_quota_usage(resources, key).unwrap_or_default();
+                    let per_pod = resources::pod_quota_usage(resources, key).unwrap_or_default();
                     added += per_pod * i128::from(*count);
                     *by_object.entry(object.clone()).or_default() += per_pod * i128::from(*count);
                 }
@@ -245,7 +246,7 @@ fn check_nodes(
         .map(|p| (p.metadata.namespace.as_deref(), p.metadata.name.as_deref()))
         .collect();
     let mut free: BTreeMap<String, (Quantity, Quantity, i64)> =
-        usage::free_per_node(&live.nodes, &live.pods, now, |pod| {
+        resources::free_per_node(&live.nodes, &live.pods, now, |pod| {
             replaced_names.contains(&(
                 pod.metadata.namespace.as_deref(),
                 pod.metadata.name.as_deref(),

@@ -1,7 +1,7 @@
 use super::*;
+use crate::platform::resources;
 use crate::quota::fixtures::{container, k8s_map, node, q};
 use crate::quota::manifests::parse_documents;
-use crate::quota::usage;
 use k8s_openapi::api::core::v1::{LimitRangeItem, LimitRangeSpec, PodStatus, ResourceQuotaSpec};
 use k8s_openapi::api::core::v1::{Pod, PodSpec};
 use std::path::Path;
@@ -177,7 +177,7 @@ fn limit_range_defaults_and_max() {
         "{}",
         v[0].message
     );
-    let r = usage::pod_resources(&spec);
+    let r = resources::pod_resources(&spec);
     // a: defaults 512Mi request; b: request copied from its limit.
     assert_eq!(r.requests["memory"], q("512Mi") + q("20Gi"));
     assert_eq!(r.limits["cpu"], q("2"));

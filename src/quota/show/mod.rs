@@ -10,8 +10,8 @@ use crate::kube::{Availability, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
 use super::By;
-use super::usage::{self, Capacity, Totals};
 use crate::cli::FormatKind;
+use crate::platform::resources::{self, Capacity, Totals};
 
 mod render;
 
@@ -176,7 +176,7 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
     let mut resources = Vec::new();
     for (key, hard_value) in &hard {
         let mut computed: Option<Quantity> = None;
-        if usage::quota_key_of_pods(key) {
+        if resources::quota_key_of_pods(key) {
             let mut sum = Quantity::ZERO;
             let mut computable = true;
             for pod in pods
@@ -186,10 +186,10 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
                 let Some(spec) = pod.spec.as_ref() else {
                     continue;
                 };
-                if !usage::is_active(pod, now) {
+                if !resources::is_active(pod, now) {
                     continue;
                 }
-                match usage::matches_scopes(quota, spec) {
+                match resources::matches_scopes(quota, spec) {
                     None => {
                         computable = false;
                         break;
@@ -197,8 +197,8 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
                     Some(false) => continue,
                     Some(true) => {}
                 }
-                let resources = usage::pod_resources(spec);
-                sum += usage::pod_quota_usage(&resources, key).unwrap_or_default();
+                let resources = resources::pod_resources(spec);
+                sum += resources::pod_quota_usage(&resources, key).unwrap_or_default();
             }
             if computable {
                 computed = Some(sum);
@@ -212,7 +212,7 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
             reported_used,
             hard: *hard_value,
             free: hard_value.saturating_sub(used),
-            percent: usage::percent(used, *hard_value),
+            percent: resources::percent(used, *hard_value),
         });
     }
     QuotaView {
@@ -264,7 +264,7 @@ pub fn cluster_view(
     let mut allocatable = Capacity::default();
     let mut per_node: BTreeMap<String, Capacity> = BTreeMap::new();
     for node in nodes {
-        let capacity = usage::node_allocatable(node);
+        let capacity = resources::node_allocatable(node);
         allocatable.add(&capacity);
         per_node.insert(node.metadata.name.clone().unwrap_or_default(), capacity);
     }
@@ -279,10 +279,10 @@ pub fn cluster_view(
         let Some(spec) = pod.spec.as_ref() else {
             continue;
         };
-        if !usage::is_scheduled(pod, now) {
+        if !resources::is_scheduled(pod, now) {
             continue;
         }
-        let resources = usage::pod_resources(spec);
+        let resources = resources::pod_resources(spec);
         total.add_pod(&resources);
         let namespace = pod.metadata.namespace.as_deref().unwrap_or("");
         let key = match by {
@@ -292,7 +292,7 @@ pub fn cluster_view(
             Some(By::Namespace) => namespace.to_string(),
             Some(By::Component) => {
                 let labels = pod.metadata.labels.clone().unwrap_or_default();
-                usage::component_of(&labels).label().to_string()
+                resources::component_of(&labels).label().to_string()
             }
             Some(By::Pod) => format!("{namespace}/{}", pod.metadata.name.as_deref().unwrap_or("")),
         };
@@ -371,10 +371,10 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         let Some(spec) = pod.spec.as_ref() else {
             continue;
         };
-        if !usage::is_active(pod, now) {
+        if !resources::is_active(pod, now) {
             continue;
         }
-        for (container, missing) in usage::missing_resources(spec) {
+        for (container, missing) in resources::missing_resources(spec) {
             pods_without_resources.push(PodWithout {
                 namespace: pod.metadata.namespace.clone().unwrap_or_default(),
                 pod: pod.metadata.name.clone().unwrap_or_default(),

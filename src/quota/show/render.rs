@@ -8,8 +8,8 @@ use crate::platform::quantity::Quantity;
 use crate::render::{Envelope, Metadata, csv_cell};
 
 use crate::kube::Scope;
+use crate::platform::resources::{self, Capacity, Totals};
 use crate::quota::By;
-use crate::quota::usage::{self, Capacity, Totals};
 
 use super::{KIND, QuotaReport};
 
@@ -32,7 +32,7 @@ fn opt(q: Option<Quantity>, resource: &str) -> String {
 }
 
 fn with_pct(palette: &Palette, used: Quantity, whole: Quantity, resource: &str) -> String {
-    let p = usage::percent(used, whole);
+    let p = resources::percent(used, whole);
     let text = match p {
         Some(_) => format!("{} ({})", used.display_for(resource), pct(p)),
         None => used.display_for(resource),
@@ -366,7 +366,7 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
                 used.to_string(),
                 whole.to_string(),
                 whole.saturating_sub(used).to_string(),
-                p(usage::percent(used, whole)),
+                p(resources::percent(used, whole)),
             ])?;
         }
     }

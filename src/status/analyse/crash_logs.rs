@@ -91,7 +91,7 @@ mod tests {
             f
         };
         let plain = Finding::new(
-            "x",
+            "trino.heap-near-limit",
             Severity::Warning,
             Component::Trino,
             ObjectRef::namespaced("Pod", "dp", "p"),

@@ -7,26 +7,17 @@ use std::collections::BTreeSet;
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::kube::engine::EngineProbe;
 use crate::platform::properties::Properties;
-use crate::platform::workload;
+use crate::platform::trino::{Role, TrinoLayout};
 use crate::snapshot::Snapshot;
 
-use super::workloads::Workload;
-
-const SERVER_FILES: [&str; 4] = [
-    "config.properties",
-    "node.properties",
-    "log.properties",
-    "jvm.config",
-];
-
-/// Findings from the probe, for the Trino workloads `trino` (roles by name).
-pub fn findings(snapshot: &Snapshot, trino: &[(&Workload, &str)]) -> Vec<Finding> {
+/// Findings from the probe, for the Trino installation `layout`.
+pub fn findings(snapshot: &Snapshot, layout: &TrinoLayout) -> Vec<Finding> {
     let Some(probe) = &snapshot.engine else {
         return Vec::new();
     };
-    let coordinator = trino.iter().find(|(_, role)| *role == "coordinator");
+    let coordinator = layout.with_role(Role::Coordinator).next();
     let object = coordinator
-        .map(|(w, _)| w.object())
+        .map(|n| n.workload.object())
         .unwrap_or_else(|| ObjectRef::new("Service", None, &probe.url));
     let mut out = Vec::new();
     if let Some(error) = &probe.error
@@ -61,10 +52,9 @@ pub fn findings(snapshot: &Snapshot, trino: &[(&Workload, &str)]) -> Vec<Finding
             .iter()
             .filter(|n| !n.coordinator && n.state == "active")
             .count() as i32;
-        let ready: i32 = trino
-            .iter()
-            .filter(|(_, role)| *role != "coordinator")
-            .map(|(w, _)| w.ready)
+        let ready: i32 = layout
+            .with_role(Role::Worker)
+            .map(|n| n.workload.ready)
             .sum();
         if registered < ready {
             out.push(Finding::new(
@@ -79,36 +69,28 @@ pub fn findings(snapshot: &Snapshot, trino: &[(&Workload, &str)]) -> Vec<Finding
             ));
         }
     }
-    if let (Some(loaded), Some((w, _))) = (&probe.catalogs, coordinator) {
+    if let (Some(loaded), Some(node)) = (&probe.catalogs, coordinator) {
         let loaded: BTreeSet<&str> = loaded.iter().map(String::as_str).collect();
-        let Some(spec) = &w.template.spec else {
-            return out;
-        };
-        for cm_name in workload::config_maps(spec) {
-            let Some(cm) = snapshot.config_map(w.namespace(), &cm_name) else {
-                continue;
-            };
-            for (file, text) in cm.data.iter().flatten() {
-                if !file.ends_with(".properties") || SERVER_FILES.contains(&file.as_str()) {
-                    continue;
-                }
-                if Properties::parse(text).get("connector.name").is_none() {
-                    continue;
-                }
-                let catalog = file.trim_end_matches(".properties");
-                if !loaded.contains(catalog) {
-                    out.push(Finding::new(
-                        "trino.catalog-not-loaded",
-                        Severity::Critical,
-                        Component::Trino,
-                        ObjectRef::from_meta("ConfigMap", &cm.metadata),
-                        format!(
-                            "catalog {catalog} ({file}) is in ConfigMap {cm_name}, but the coordinator did not load it (loaded: {})",
-                            loaded.iter().copied().collect::<Vec<_>>().join(", ")
-                        ),
-                        format!("read the coordinator's log for catalog {catalog}: a wrong property or a missing plugin fails it"),
-                    ));
-                }
+        for file in &node.files.catalogs {
+            let catalog = file.catalog_name();
+            let declared = file
+                .text
+                .as_deref()
+                .is_some_and(|t| Properties::parse(t).get("connector.name").is_some());
+            if declared && !loaded.contains(catalog) {
+                let cm_name = &file.source.config_map;
+                out.push(Finding::new(
+                    "trino.catalog-not-loaded",
+                    Severity::Critical,
+                    Component::Trino,
+                    ObjectRef::namespaced("ConfigMap", node.workload.namespace(), cm_name),
+                    format!(
+                        "catalog {catalog} ({}) is in ConfigMap {cm_name}, but the coordinator did not load it (loaded: {})",
+                        file.source.key,
+                        loaded.iter().copied().collect::<Vec<_>>().join(", ")
+                    ),
+                    format!("read the coordinator's log for catalog {catalog}: a wrong property or a missing plugin fails it"),
+                ));
             }
         }
     }
@@ -119,13 +101,9 @@ pub fn findings(snapshot: &Snapshot, trino: &[(&Workload, &str)]) -> Vec<Finding
 /// coordinator pod (else any), and its HTTP port (named `http`, else the first,
 /// else 8080).
 pub fn coordinator_target(snapshot: &Snapshot) -> Option<(String, String, u16)> {
-    let trino = super::workloads::named(snapshot, &["trino"]);
-    let coordinator = trino.iter().find(|w| {
-        w.label("app.kubernetes.io/component")
-            .or_else(|| w.label("component"))
-            .map_or(w.name().contains("coordinator"), |c| c == "coordinator")
-    })?;
-    let pods = coordinator.pods(snapshot);
+    let layout = super::trino::layout(snapshot);
+    let coordinator = &layout.with_role(Role::Coordinator).next()?.workload;
+    let pods = coordinator.pods(&snapshot.pods.items);
     let ready = |p: &&&k8s_openapi::api::core::v1::Pod| {
         p.status
             .iter()
@@ -166,24 +144,11 @@ mod tests {
     use super::*;
     use crate::kube::engine::EngineNode;
     use crate::status::analyse::fixtures::trino_snapshot;
-    use crate::status::analyse::workloads;
 
     fn run(probe: EngineProbe) -> Vec<Finding> {
         let mut s = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
         s.engine = Some(probe);
-        let ws = workloads::named(&s, &["trino"]);
-        let roles: Vec<(&Workload, &str)> = ws
-            .iter()
-            .map(|w| {
-                let role = if w.name().contains("coordinator") {
-                    "coordinator"
-                } else {
-                    "workers"
-                };
-                (w, role)
-            })
-            .collect();
-        findings(&s, &roles)
+        findings(&s, &crate::status::analyse::trino::layout(&s))
     }
 
     #[test]

@@ -66,15 +66,22 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             });
             findings.push(finding);
         }
-        // Faults found by `tune`'s own Spark rules (src/tune/rules/problems.rs).
-        let (proposals, _) =
-            crate::tune::rules::spark::rules(app, crate::tune::model::Profile::Balanced);
+        // Faults the shared Spark rules find: reported under the catalogue's code
+        // for the rule, fixed by `tune plan` (src/platform/rules/spark.rs).
+        let (proposals, _) = crate::platform::rules::spark::rules(
+            app,
+            crate::platform::rules::proposal::Profile::Balanced,
+        );
         for p in proposals {
-            let code = match p.rule {
-                "spark.s3a-connections" => "spark.s3a-connections-below-threads",
-                "spark.driver-result-size" => "spark.driver-result-size-too-large",
-                _ => continue,
+            let Some(rule) = crate::platform::rules::fixed_by(p.rule).find(|r| {
+                matches!(
+                    r.code,
+                    "spark.s3a-connections-below-threads" | "spark.driver-result-size-too-large"
+                )
+            }) else {
+                continue;
             };
+            let code = rule.code;
             findings.push(Finding::new(
                 code,
                 Severity::Warning,

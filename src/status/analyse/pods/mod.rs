@@ -102,7 +102,7 @@ pub fn not_ready(
         message,
         format!(
             "kubectl describe {} {} -n {}",
-            w.kind.to_lowercase(),
+            w.kind.as_str().to_lowercase(),
             w.name(),
             w.namespace()
         ),
@@ -114,7 +114,7 @@ pub fn not_ready(
 /// The cause shared by most of the workload's not-ready pods (the first pod by
 /// name speaks for the others), or why no pod exists.
 pub fn workload_cause(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
-    let mut pods = w.pods(snapshot);
+    let mut pods = w.pods(&snapshot.pods.items);
     pods.sort_by_key(|p| (is_evicted(p), p.metadata.name.clone()));
     let not_ready: Vec<&Pod> = pods.into_iter().filter(|p| !is_ready(p)).collect();
     let mut causes: Vec<Cause> = not_ready

@@ -162,20 +162,24 @@ pub(super) fn config_hint(object: &ObjectRef) -> String {
 
 /// No pod at all: the controller's FailedCreate event says why (quota, admission).
 pub(super) fn not_created(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
-    if w.desired == 0 || !w.pods(snapshot).is_empty() {
+    if w.desired == 0 || !w.pods(&snapshot.pods.items).is_empty() {
         return None;
     }
     let ns = w.namespace();
     let name = w.name();
-    let event = if w.kind == "Deployment" {
+    let event = if w.kind == crate::platform::workload::WorkloadKind::Deployment {
         let prefix = format!("{name}-");
         latest_event(snapshot, "ReplicaSet", ns, |n| n.starts_with(&prefix))
             .or_else(|| latest_event(snapshot, "Deployment", ns, |n| n == name))
     } else {
-        latest_event(snapshot, w.kind, ns, |n| n == name)
+        latest_event(snapshot, w.kind.as_str(), ns, |n| n == name)
     }?;
     let object = ObjectRef::namespaced(
-        event.involved_object.kind.as_deref().unwrap_or(w.kind),
+        event
+            .involved_object
+            .kind
+            .as_deref()
+            .unwrap_or(w.kind.as_str()),
         ns,
         event.involved_object.name.as_deref().unwrap_or(name),
     );

@@ -4,8 +4,8 @@
 use k8s_openapi::api::core::v1::{Pod, PodSpec};
 
 use crate::platform::jvm::{JvmConfig, format_jvm_size};
+use crate::platform::resources;
 use crate::platform::workload::{self as spec_refs, all_containers};
-use crate::quota::usage;
 use crate::snapshot::Snapshot;
 
 /// ` (needs 40Gi memory; the node with the most free memory, n1, has 3Gi: 37Gi missing)`
@@ -18,8 +18,8 @@ pub(super) fn missing_capacity(snapshot: &Snapshot, spec: &PodSpec, message: &st
         return " (node capacity not readable, so the shortfall is not known)".into();
     }
     let now = snapshot.taken_at.unwrap_or_else(jiff::Timestamp::now);
-    let free = usage::free_per_node(&nodes.items, &pods.items, now, |_| false);
-    let requests = usage::effective(spec, false);
+    let free = resources::free_per_node(&nodes.items, &pods.items, now, |_| false);
+    let requests = resources::effective(spec, false);
     let mut parts = Vec::new();
     for (resource, words) in [
         ("memory", "Insufficient memory"),
@@ -28,7 +28,7 @@ pub(super) fn missing_capacity(snapshot: &Snapshot, spec: &PodSpec, message: &st
         if !message.contains(words) {
             continue;
         }
-        let Some((node, has, missing)) = usage::shortfall(&free, &requests, resource) else {
+        let Some((node, has, missing)) = resources::shortfall(&free, &requests, resource) else {
             continue;
         };
         let wanted = requests.get(resource).copied().unwrap_or_default();

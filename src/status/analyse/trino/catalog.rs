@@ -1,10 +1,9 @@
 //! A Trino catalog file's findings: property names Trino does not have, the
 //! Nessie and S3 Services it points at, and credentials written as literals.
 
-use k8s_openapi::api::core::v1::ConfigMap;
-
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::platform::properties::Properties;
+use crate::platform::trino::layout::TrinoFile;
 use crate::platform::trino::{
     invented_property, service_of_host, unknown_iceberg_property, url_host,
 };
@@ -13,24 +12,21 @@ use crate::snapshot::Snapshot;
 pub(super) fn catalog_findings(
     snapshot: &Snapshot,
     namespace: &str,
-    cm: &ConfigMap,
+    catalog_file: &TrinoFile,
 ) -> Vec<Finding> {
-    let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
+    let object = ObjectRef::namespaced("ConfigMap", namespace, &catalog_file.source.config_map);
     let mut out = Vec::new();
-    for (file, text) in cm.data.iter().flatten() {
-        if !file.ends_with(".properties")
-            || matches!(
-                file.as_str(),
-                "config.properties" | "node.properties" | "log.properties"
-            )
-        {
-            continue;
-        }
+    // The ConfigMap key: what a user edits, and what messages name.
+    let file = &catalog_file.source.key;
+    {
+        let Some(text) = catalog_file.text.as_deref() else {
+            return out;
+        };
         let props = Properties::parse(text);
         let Some(connector) = props.get("connector.name") else {
-            continue;
+            return out;
         };
-        let catalog = file.trim_end_matches(".properties");
+        let catalog = catalog_file.catalog_name();
         out.extend(super::malformed_lines(
             &props,
             &object,
@@ -52,7 +48,7 @@ pub(super) fn catalog_findings(
             }
         }
         if connector != "iceberg" {
-            continue;
+            return out;
         }
         for (key, _, line) in props.entries() {
             if let Some(why) = invented_property(key) {

@@ -1,156 +1,73 @@
 //! Trino: coordinator and workers, their JVM against the container, their memory
-//! properties against the heap, and the catalogs they load.
+//! properties against the heap, and the catalogs they load. Where everything is
+//! comes from the one model, [`crate::platform::trino::TrinoLayout`].
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::{ConfigMap, Container};
-
 use crate::findings::{Component, Finding, ObjectRef, Severity};
-use crate::platform::jvm::{JvmConfig, format_jvm_size};
-use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
-use crate::platform::trino::REMOVED_SERVER_PROPERTIES;
+use crate::platform::properties::{Properties, format_data_size};
+use crate::platform::quantity::readable_bytes;
+use crate::platform::trino::memory::{self, MAX_MEMORY, PER_NODE};
+use crate::platform::trino::{Role, TrinoLayout, TrinoNode};
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
-use crate::tune::rules::server;
 
 use super::Section;
 use super::pods;
-use super::workloads::{self, Workload};
+use super::workloads;
 
 mod catalog;
+mod jvm;
+mod server;
 
 use catalog::catalog_findings;
+use server::malformed_lines;
 
-/// -Xmx above about 85% of the container limit leaves too little for off-heap
-/// memory (thread stacks, direct buffers, code cache) and the kernel OOM-kills.
-/// 0.86 lets whole-GiB heaps at the top of the range pass: the reference
-/// platform's 24G in 28Gi is 85.7%.
-pub const HEAP_SHARE_MAX: f64 = 0.86;
+/// The Trino layout of the snapshot.
+pub fn layout(snapshot: &Snapshot) -> TrinoLayout<'_> {
+    TrinoLayout::read(&workloads::all(snapshot), &|ns, name| {
+        snapshot.config_map(ns, name)
+    })
+}
+
+/// What one node contributes to the cluster-wide rule.
+#[derive(Default)]
+struct Cluster {
+    coordinator: Option<(ObjectRef, Properties, String)>,
+    worker_per_node: Option<u64>,
+}
 
 /// Trino's state and findings from the snapshot.
 pub fn analyse(snapshot: &Snapshot) -> Section {
-    let trino = workloads::named(snapshot, &["trino"]);
+    let layout = layout(snapshot);
     let mut findings = Vec::new();
     let mut details = Vec::new();
     let mut parts = Vec::new();
     let mut catalogs_seen = BTreeSet::new();
     let mut versions = BTreeSet::new();
-    // For the cluster-wide rule: the coordinator's config.properties, and the
-    // workers with their per-node query memory.
-    let mut coordinator_config: Option<(ObjectRef, Properties)> = None;
-    let mut workers: u64 = 0;
-    let mut worker_per_node: Option<u64> = None;
-
-    for w in &trino {
-        let role = role_of(w);
-        parts.push(format!("{role} {}", w.readiness()));
-        if let Some(mut finding) = readiness_findings(w, role) {
-            pods::explain(&mut finding, snapshot, w);
-            findings.push(finding);
+    let mut cluster = Cluster::default();
+    for node in &layout.nodes {
+        parts.push(format!("{} {}", node.role, node.workload.readiness()));
+        findings.extend(runtime_findings(snapshot, node));
+        if let Some(image) = node.container.and_then(|c| c.image.as_deref()) {
+            versions.insert(workload::image_tag(image).to_string());
         }
-        let pods = w.pods(snapshot);
-        let (restarts, ooms) = workloads::restarts_and_oom_kills(&pods);
-        if ooms > 0 {
-            findings.push(Finding::new(
-                "trino.oom-killed",
-                Severity::Warning,
-                Component::Trino,
-                w.object(),
-                format!("{ooms} container(s) of the {role} were OOM-killed recently ({restarts} restarts)"),
-                "the heap plus off-heap memory exceeds the container limit: `kubectl dp tune plan` proposes a safe -Xmx",
-            ));
-        }
-        let Some(container) = trino_container(w) else {
-            continue;
-        };
-        versions.insert(
-            workload::image_tag(container.image.as_deref().unwrap_or_default()).to_string(),
-        );
-        let limit = workload::memory_limit(container);
-        details.push(Detail {
-            label: format!("{role} memory limit"),
-            value: limit
-                .map(|l| l.display_bytes())
-                .unwrap_or_else(|| "none".into()),
-        });
-        for cm_name in workload::config_maps(&w.template.spec.clone().unwrap_or_default()) {
-            let Some(cm) = snapshot.config_map(w.namespace(), &cm_name) else {
-                if snapshot.config_maps.is_available() {
-                    findings.push(Finding::new(
-                        "trino.configmap-missing",
-                        Severity::Critical,
-                        Component::Trino,
-                        w.object(),
-                        format!("the {role} mounts ConfigMap {cm_name}, which does not exist"),
-                        format!("create ConfigMap {cm_name} in namespace {} (it holds Trino's config files)", w.namespace()),
-                    ));
-                }
-                continue;
-            };
-            let data = cm.data.clone().unwrap_or_default();
-            if let Some(text) = data.get("jvm.config") {
-                let jvm = JvmConfig::parse(text);
-                details.push(Detail {
-                    label: format!("{role} heap"),
-                    value: jvm
-                        .max_heap()
-                        .map(|h| format_jvm_size(h.0))
-                        .unwrap_or_else(|| "not set".into()),
-                });
-                findings.extend(jvm_findings(
-                    w,
-                    role,
-                    cm,
-                    &jvm,
-                    limit.map(|l| l.units_ceil() as u64),
-                ));
-                if let Some(text) = data.get("config.properties") {
-                    let props = Properties::parse(text);
-                    let heap = jvm.max_heap().map(|h| h.0);
-                    findings.extend(server_findings(w, role, cm, &props, heap));
-                    if role == "coordinator" {
-                        coordinator_config =
-                            Some((ObjectRef::from_meta("ConfigMap", &cm.metadata), props));
-                    } else if let Some(heap) = heap {
-                        workers += w.desired.max(0) as u64;
-                        worker_per_node =
-                            worker_per_node.max(Some(server::effective_per_node(&props, heap)));
-                    }
-                }
-            } else if let Some(text) = data.get("config.properties") {
-                findings.extend(server_findings(w, role, cm, &Properties::parse(text), None));
-            }
-            if catalogs_seen.insert((w.namespace().to_string(), cm_name.clone())) {
-                findings.extend(catalog_findings(snapshot, w.namespace(), cm));
+        findings.extend(node_findings(snapshot, node, &mut details, &mut cluster));
+        for file in &node.files.catalogs {
+            let key = (
+                node.workload.namespace().to_string(),
+                file.source.path.clone(),
+                file.source.config_map.clone(),
+            );
+            if catalogs_seen.insert(key) {
+                findings.extend(catalog_findings(snapshot, node.workload.namespace(), file));
             }
         }
     }
-    if let Some((object, props)) = &coordinator_config
-        && workers > 0
-    {
-        // The rule `tune` fixes, called as is.
-        for p in server::cluster_rules(props, workers, worker_per_node)
-            .into_iter()
-            .filter(|p| p.rule == "trino.query-max-memory")
-        {
-            findings.push(Finding::new(
-                "trino.query-memory-above-workers",
-                Severity::Warning,
-                Component::Trino,
-                object.clone(),
-                format!("query.max-memory {}", p.reason),
-                format!(
-                    "set query.max-memory={} in ConfigMap {} or add workers; `kubectl dp tune plan` proposes it",
-                    p.proposed.unwrap_or_default(),
-                    object.name
-                ),
-            ));
-        }
-    }
+    findings.extend(cluster_findings(&layout, &cluster));
     findings.extend(super::network::findings(snapshot, Component::Trino));
-    let roles: Vec<(&Workload, &str)> = trino.iter().map(|w| (w, role_of(w))).collect();
-    findings.extend(super::engine::findings(snapshot, &roles));
+    findings.extend(super::engine::findings(snapshot, &layout));
     if let Some(engine) = snapshot.engine.as_ref().and_then(super::engine::summary) {
         parts.push(engine);
     }
@@ -160,7 +77,10 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             versions.into_iter().collect::<Vec<_>>().join(",")
         ));
     }
-    let found = !trino.is_empty();
+    if let Some(source) = settings_source(&layout) {
+        parts.push(source);
+    }
+    let found = !layout.is_empty();
     let reads = [
         &snapshot.deployments.availability,
         &snapshot.config_maps.availability,
@@ -180,38 +100,153 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     }
 }
 
-/// 80% of the container limit, rounded down to a whole GiB (MiB below 4GiB).
-pub fn suggested_heap(limit_bytes: u64) -> u64 {
-    let target = limit_bytes / 10 * 8;
-    let unit = if target >= 4 << 30 { 1 << 30 } else { 1 << 20 };
-    target / unit * unit
-}
-
-pub(crate) fn role_of(w: &Workload) -> &'static str {
-    let component = w
-        .label("app.kubernetes.io/component")
-        .or_else(|| w.label("component"));
-    match component {
-        Some("coordinator") => "coordinator",
-        Some("worker") => "workers",
-        _ if w.name().contains("coordinator") => "coordinator",
-        _ => "workers",
-    }
-}
-
-pub(crate) fn trino_container<'a>(w: &Workload<'a>) -> Option<&'a Container> {
-    let containers = &w.template.spec.as_ref()?.containers;
-    containers
+/// Where the settings were read from, for the summary: `config from ConfigMaps
+/// trino-coordinator, trino-worker, trino-catalog`.
+fn settings_source(layout: &TrinoLayout) -> Option<String> {
+    let maps: BTreeSet<&str> = layout
+        .nodes
         .iter()
-        .find(|c| c.name.starts_with("trino"))
-        .or_else(|| containers.first())
+        .flat_map(|n| {
+            n.files
+                .jvm_config
+                .iter()
+                .chain(&n.files.config_properties)
+                .chain(&n.files.catalogs)
+        })
+        .map(|f| f.source.config_map.as_str())
+        .collect();
+    (!maps.is_empty()).then(|| {
+        format!(
+            "config from ConfigMap{} {}",
+            if maps.len() == 1 { "" } else { "s" },
+            maps.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    })
 }
 
-fn readiness_findings(w: &Workload, role: &str) -> Option<Finding> {
+/// Not ready, OOM kills: what the pods say.
+fn runtime_findings(snapshot: &Snapshot, node: &TrinoNode) -> Vec<Finding> {
+    let w = &node.workload;
+    let mut out = Vec::new();
+    if let Some(mut finding) = readiness_finding(node) {
+        pods::explain(&mut finding, snapshot, w);
+        out.push(finding);
+    }
+    let pods = w.pods(&snapshot.pods.items);
+    let (restarts, ooms) = workloads::restarts_and_oom_kills(&pods);
+    if ooms > 0 {
+        out.push(Finding::new(
+            "trino.oom-killed",
+            Severity::Warning,
+            Component::Trino,
+            w.object(),
+            format!("{ooms} container(s) of the {} were OOM-killed recently ({restarts} restarts)", node.role),
+            "the heap plus off-heap memory exceeds the container limit: `kubectl dp tune plan` proposes a safe -Xmx",
+        ));
+    }
+    out
+}
+
+/// The node's configuration: ConfigMaps it needs, its JVM, its config.properties.
+fn node_findings(
+    snapshot: &Snapshot,
+    node: &TrinoNode,
+    details: &mut Vec<Detail>,
+    cluster: &mut Cluster,
+) -> Vec<Finding> {
+    let w = &node.workload;
+    let mut out = Vec::new();
+    if snapshot.config_maps.is_available() {
+        for name in &node.missing_config_maps {
+            out.push(Finding::new(
+                "trino.configmap-missing",
+                Severity::Critical,
+                Component::Trino,
+                w.object(),
+                format!(
+                    "the {} mounts ConfigMap {name}, which does not exist",
+                    node.role
+                ),
+                format!(
+                    "create ConfigMap {name} in namespace {} (it holds Trino's config files)",
+                    w.namespace()
+                ),
+            ));
+        }
+    }
+    let Some(container) = node.container else {
+        return out;
+    };
+    let limit =
+        workload::memory_limit(container).map(|q| u64::try_from(q.units_ceil()).unwrap_or(0));
+    details.push(Detail {
+        label: format!("{} memory limit", node.role),
+        value: limit.map(readable_bytes).unwrap_or_else(|| "none".into()),
+    });
+    let heap = node.heap_with_limit(limit);
+    if node.files.jvm_config.is_some() || heap.is_set() {
+        details.push(Detail {
+            label: format!("{} heap", node.role),
+            value: heap.describe(),
+        });
+        out.extend(jvm::findings(node, &heap, limit));
+    }
+    let Some(file) = &node.files.config_properties else {
+        return out;
+    };
+    let Some(props) = node.config_properties() else {
+        return out;
+    };
+    let object = ObjectRef::namespaced("ConfigMap", w.namespace(), &file.source.config_map);
+    let heap_bytes = heap.max.filter(|_| heap.refused.is_empty());
+    out.extend(server::findings(node, &object, &props, heap_bytes));
+    match node.role {
+        Role::Coordinator => cluster.coordinator = Some((object, props, w.namespace().to_string())),
+        Role::Worker => {
+            if let Some(heap) = heap_bytes {
+                let per_node = memory::effective_per_node(&props, heap);
+                cluster.worker_per_node = cluster.worker_per_node.max(Some(per_node));
+            }
+        }
+    }
+    out
+}
+
+/// `query.max-memory` against what the workers can hold.
+fn cluster_findings(layout: &TrinoLayout, cluster: &Cluster) -> Option<Finding> {
+    let (object, props, namespace) = cluster.coordinator.as_ref()?;
+    let per_node = cluster.worker_per_node?;
+    let workers = layout.worker_count(namespace);
+    if workers == 0 {
+        return None;
+    }
+    let max_memory = memory::effective_max_memory(props);
+    let capacity = memory::workers_capacity(workers, per_node);
+    (max_memory > capacity).then(|| Finding::new(
+        "trino.query-memory-above-workers",
+        Severity::Warning,
+        Component::Trino,
+        object.clone(),
+        format!(
+            "{MAX_MEMORY} {} is more than the workers can hold: {workers} workers x {} {PER_NODE} = {}",
+            format_data_size(max_memory),
+            format_data_size(per_node),
+            format_data_size(capacity)
+        ),
+        format!(
+            "set {MAX_MEMORY}={} in ConfigMap {} or add workers; `kubectl dp tune plan` proposes it",
+            format_data_size(capacity),
+            object.name
+        ),
+    ))
+}
+
+fn readiness_finding(node: &TrinoNode) -> Option<Finding> {
+    let w = &node.workload;
     if w.ready >= w.desired {
         return None;
     }
-    let (code, severity) = if role == "coordinator" || w.ready == 0 {
+    let (code, severity) = if node.role == Role::Coordinator || w.ready == 0 {
         ("trino.not-ready", Severity::Critical)
     } else {
         ("trino.degraded", Severity::Warning)
@@ -221,213 +256,12 @@ fn readiness_findings(w: &Workload, role: &str) -> Option<Finding> {
         severity,
         Component::Trino,
         w.object(),
-        format!("{role} {} ready", w.readiness()),
+        format!("{} {} ready", node.role, w.readiness()),
         format!(
             "look at the pods: kubectl get pods -n {} -l app.kubernetes.io/name=trino",
             w.namespace()
         ),
     ))
-}
-
-fn jvm_findings(
-    w: &Workload,
-    role: &str,
-    cm: &ConfigMap,
-    jvm: &JvmConfig,
-    limit_bytes: Option<u64>,
-) -> Vec<Finding> {
-    let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
-    let cm_name = object.name.clone();
-    let mut out = Vec::new();
-    for (line, reason) in jvm.problems() {
-        out.push(Finding::new(
-            "trino.config-malformed",
-            Severity::Critical,
-            Component::Trino,
-            object.clone(),
-            format!("jvm.config line {line}: {reason}"),
-            format!("fix jvm.config in ConfigMap {cm_name}; the JVM will not start"),
-        ));
-    }
-    match (jvm.max_heap(), limit_bytes) {
-        (Some((heap, line)), Some(limit)) => {
-            let share = heap as f64 / limit as f64;
-            let safe = format_jvm_size(suggested_heap(limit));
-            if heap > limit {
-                out.push(Finding::new(
-                    "trino.heap-above-limit",
-                    Severity::Critical,
-                    Component::Trino,
-                    w.object(),
-                    format!(
-                        "{role} -Xmx{} (jvm.config line {line}) exceeds its container memory limit {}: the kernel will OOM-kill it",
-                        format_jvm_size(heap),
-                        crate::platform::quantity::Quantity::from_bytes(limit as i128).display_bytes()
-                    ),
-                    format!("set -Xmx to 70-85% of the limit (about -Xmx{safe}) or raise the limit; `kubectl dp tune plan` does the arithmetic"),
-                ));
-            } else if share > HEAP_SHARE_MAX {
-                out.push(Finding::new(
-                    "trino.heap-near-limit",
-                    Severity::Warning,
-                    Component::Trino,
-                    w.object(),
-                    format!(
-                        "{role} -Xmx{} is {:.0}% of its container limit {} (keep it at 70-85% for off-heap memory)",
-                        format_jvm_size(heap),
-                        share * 100.0,
-                        crate::platform::quantity::Quantity::from_bytes(limit as i128).display_bytes()
-                    ),
-                    format!("lower -Xmx to about {safe} or raise the limit"),
-                ));
-            }
-        }
-        (Some(_), None) => out.push(Finding::new(
-            "trino.no-memory-limit",
-            Severity::Warning,
-            Component::Trino,
-            w.object(),
-            format!("{role} has a fixed -Xmx but no container memory limit"),
-            "set resources.limits.memory so the heap share can be checked and the quota can count it",
-        )),
-        (None, _) if jvm.max_ram_percentage().is_none() => out.push(Finding::new(
-            "trino.heap-not-set",
-            Severity::Warning,
-            Component::Trino,
-            object.clone(),
-            format!("jvm.config of the {role} sets no -Xmx: the JVM picks 25% of the container memory"),
-            "set -Xmx to 70-85% of the container memory limit",
-        )),
-        _ => {}
-    }
-    let legacy = jvm.legacy_flags();
-    if !legacy.is_empty() {
-        let list: Vec<String> = legacy
-            .iter()
-            .map(|(flag, why, line)| format!("{flag} (line {line}: {why})"))
-            .collect();
-        out.push(Finding::new(
-            "trino.legacy-jvm-flag",
-            Severity::Warning,
-            Component::Trino,
-            object.clone(),
-            format!("jvm.config uses legacy JVM flags: {}", list.join("; ")),
-            "remove them; `kubectl dp tune plan` proposes the documented flag set",
-        ));
-    }
-    out
-}
-
-/// One `trino.config-malformed` finding per line of `file` that is not a
-/// property; `named` is how the message names the file.
-fn malformed_lines(
-    props: &Properties,
-    object: &ObjectRef,
-    file: &str,
-    named: &str,
-) -> Vec<Finding> {
-    props
-        .problems()
-        .into_iter()
-        .map(|problem| {
-            Finding::new(
-                "trino.config-malformed",
-                Severity::Critical,
-                Component::Trino,
-                object.clone(),
-                format!("{named} line {}: {}", problem.line, problem.reason),
-                format!("fix {file} in ConfigMap {}", object.name),
-            )
-        })
-        .collect()
-}
-
-fn server_findings(
-    w: &Workload,
-    role: &str,
-    cm: &ConfigMap,
-    props: &Properties,
-    heap: Option<u64>,
-) -> Vec<Finding> {
-    let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
-    let mut out = malformed_lines(props, &object, "config.properties", "config.properties");
-    for (key, why) in REMOVED_SERVER_PROPERTIES {
-        if let Some(line) = props.line_of(key) {
-            out.push(Finding::new(
-                "trino.removed-property",
-                Severity::Critical,
-                Component::Trino,
-                object.clone(),
-                format!("config.properties line {line}: {key} is {why}; Trino refuses to start"),
-                format!("remove {key} from ConfigMap {}", object.name),
-            ));
-        }
-    }
-    for key in [
-        "query.max-memory-per-node",
-        "memory.heap-headroom-per-node",
-        "query.max-memory",
-        "query.max-total-memory",
-    ] {
-        if let Some(value) = props.get(key)
-            && parse_data_size(value).is_none()
-        {
-            out.push(Finding::new(
-                "trino.config-invalid-size",
-                Severity::Critical,
-                Component::Trino,
-                object.clone(),
-                format!(
-                    "config.properties line {}: {key} is not a data size Trino accepts (at most {}); Trino refuses to start",
-                    props.line_of(key).unwrap_or_default(),
-                    format_data_size(MAX_DATA_SIZE)
-                ),
-                format!("set {key} to a size such as 8GB in ConfigMap {}", object.name),
-            ));
-        }
-    }
-    if let Some(heap) = heap {
-        // The same arithmetic as `tune` (src/tune/rules/server.rs).
-        let per_node = server::effective_per_node(props, heap);
-        let headroom = server::effective_headroom(props, heap);
-        if server::memory_exceeds_heap(per_node, headroom, heap) {
-            out.push(Finding::new(
-                "trino.query-memory-exceeds-heap",
-                Severity::Critical,
-                Component::Trino,
-                w.object(),
-                format!(
-                    "{role}: query.max-memory-per-node {} + memory.heap-headroom-per-node {} = {} is more than -Xmx{}; Trino refuses to start",
-                    format_data_size(per_node),
-                    format_data_size(headroom),
-                    format_data_size(per_node.saturating_add(headroom)),
-                    format_jvm_size(heap)
-                ),
-                "keep their sum below the heap (e.g. 30% + 30%); `kubectl dp tune plan` proposes values",
-            ));
-        }
-    }
-    let max_memory = props.get("query.max-memory").and_then(parse_data_size);
-    let max_total = props
-        .get("query.max-total-memory")
-        .and_then(parse_data_size);
-    if let (Some(max_memory), Some(max_total)) = (max_memory, max_total)
-        && max_total < max_memory
-    {
-        out.push(Finding::new(
-            "trino.query-total-below-max",
-            Severity::Warning,
-            Component::Trino,
-            object.clone(),
-            format!(
-                "query.max-total-memory {} is below query.max-memory {}",
-                format_data_size(max_total),
-                format_data_size(max_memory)
-            ),
-            "query.max-total-memory must be at least query.max-memory",
-        ));
-    }
-    out
 }
 
 #[cfg(test)]

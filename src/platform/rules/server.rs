@@ -1,42 +1,19 @@
 //! config.properties: per-node query memory and headroom below the heap, cluster
 //! query memory consistent with the workers, removed properties.
 
+use super::proposal::{Edit, Profile, Proposal};
 use crate::platform::jvm::format_jvm_size;
 use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
 use crate::platform::trino::REMOVED_SERVER_PROPERTIES;
-use crate::tune::model::{Edit, Profile, Proposal};
+use crate::platform::trino::memory::{self, workers_capacity};
+pub use crate::platform::trino::memory::{
+    DEFAULT_MAX_MEMORY, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom,
+    effective_per_node, memory_exceeds_heap,
+};
 
 use super::round_size;
 
-/// Query memory per node.
-pub const PER_NODE: &str = "query.max-memory-per-node";
-/// Heap kept free of queries per node.
-pub const HEADROOM: &str = "memory.heap-headroom-per-node";
-/// User memory per query, cluster-wide.
-pub const MAX_MEMORY: &str = "query.max-memory";
-/// Total memory per query, cluster-wide.
-pub const MAX_TOTAL: &str = "query.max-total-memory";
-
-/// Trino's default for query.max-memory.
-pub const DEFAULT_MAX_MEMORY: u64 = 20 << 30;
-
-/// The per-node query memory Trino uses (set, or its default of 30% of the heap).
-pub fn effective_per_node(props: &Properties, heap: u64) -> u64 {
-    props
-        .get(PER_NODE)
-        .and_then(parse_data_size)
-        .unwrap_or((u128::from(heap) * 3 / 10) as u64)
-}
-
-/// The heap headroom Trino keeps (set, or its default of 30% of the heap).
-pub fn effective_headroom(props: &Properties, heap: u64) -> u64 {
-    props
-        .get(HEADROOM)
-        .and_then(parse_data_size)
-        .unwrap_or((u128::from(heap) * 3 / 10) as u64)
-}
-
-/// Sets `key` to `value` in a properties file ([`super::catalog::proposal`]).
+/// Sets `key` to `value` in a properties file ([`super::iceberg::proposal`]).
 fn set(
     props: &Properties,
     key: &str,
@@ -44,15 +21,7 @@ fn set(
     rule: &'static str,
     reason: String,
 ) -> Proposal {
-    super::catalog::proposal(props, key, Some(&value), rule, reason)
-}
-
-/// Whether Trino refuses to start: it checks that query memory per node plus
-/// the heap headroom fit the heap the JVM reports (`Runtime.maxMemory()`, which
-/// is -Xmx under G1). A sum equal to the heap starts (proven against Trino 476 by
-/// tests/trino_rules.rs); only a larger one is fatal.
-pub fn memory_exceeds_heap(per_node: u64, headroom: u64, heap: u64) -> bool {
-    per_node.saturating_add(headroom) > heap
+    super::iceberg::proposal(props, key, Some(&value), rule, reason)
 }
 
 /// Per-node rules; returns the proposals and the per-node query memory after them.
@@ -145,12 +114,11 @@ pub fn cluster_rules(
     worker_per_node: Option<u64>,
 ) -> Vec<Proposal> {
     let mut out = Vec::new();
-    let current = props.get(MAX_MEMORY).and_then(parse_data_size);
-    let mut max_memory = current.unwrap_or(DEFAULT_MAX_MEMORY);
+    let mut max_memory = memory::effective_max_memory(props);
     if let Some(per_node) = worker_per_node
         && workers > 0
     {
-        let capacity = round_size(per_node.saturating_mul(workers));
+        let capacity = workers_capacity(workers, per_node);
         if max_memory > capacity {
             out.push(set(
                 props,
@@ -167,10 +135,10 @@ pub fn cluster_rules(
             max_memory = capacity;
         }
     }
-    let total = props.get(MAX_TOTAL).and_then(parse_data_size);
-    if let Some(total) = total
-        && total < max_memory
-    {
+    // Trino's default total is twice query.max-memory: only a total that is
+    // set (or a query.max-memory raised above twice its default) can be short.
+    let total = memory::effective_max_total(props);
+    if total < max_memory {
         out.push(set(
             props,
             MAX_TOTAL,

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub mod heap;
+
 /// Options the Trino documentation no longer recommends, with the reason.
 pub const LEGACY_FLAGS: &[(&str, &str)] = &[
     (

@@ -1,5 +1,11 @@
-//! What kubectl-dp knows about Trino's configuration (REFERENCE.md, "Trino" and
-//! "Iceberg catalog in Trino").
+//! What kubectl-dp knows about Trino: where an installation's parts are
+//! ([`layout`]), its memory arithmetic ([`memory`]), and its property names
+//! (REFERENCE.md, "Trino" and "Iceberg catalog in Trino").
+
+pub mod layout;
+pub mod memory;
+
+pub use layout::{Role, TrinoLayout, TrinoNode};
 
 /// Property names that circulate in blog posts and generated configs but do not
 /// exist in Trino, with what was probably meant.

@@ -1,9 +1,9 @@
 //! Iceberg catalog files: real property names only, Parquet with ZSTD, native S3
 //! with a connection pool, the metadata cache and vectorised Parquet decoding.
 
+use super::proposal::{Edit, Profile, Proposal};
 use crate::platform::properties::Properties;
 use crate::platform::trino::invented_property;
-use crate::tune::model::{Edit, Profile, Proposal};
 
 /// Legacy `hive.s3.*` names and their native-S3 equivalents.
 pub const LEGACY_S3: &[(&str, &str)] = &[
@@ -189,7 +189,7 @@ pub fn rules(props: &Properties, profile: Profile) -> Vec<Proposal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tune::rules::server::apply;
+    use crate::platform::rules::server::apply;
 
     const REFERENCE: &str = "connector.name=iceberg\niceberg.catalog.type=nessie\niceberg.file-format=PARQUET\niceberg.compression-codec=ZSTD\nfs.native-s3.enabled=true\ns3.endpoint=http://rgw:80\n";
 

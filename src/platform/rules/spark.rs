@@ -1,8 +1,8 @@
 //! SparkApplication `sparkConf`/`hadoopConf` and pod memory: AQE, Kryo, Arrow, S3A
 //! connection pool and uploads, memory overhead, and no downloads at start.
 
+use super::proposal::{Edit, Profile, Proposal};
 use crate::platform::crds::SparkApplication;
-use crate::tune::model::{Edit, Profile, Proposal};
 
 /// Spark's Kryo serializer class.
 pub const KRYO: &str = "org.apache.spark.serializer.KryoSerializer";
