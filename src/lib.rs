@@ -21,6 +21,8 @@ pub mod platform;
 pub mod quota;
 pub mod render;
 pub mod s3;
+#[cfg(test)]
+mod sizes_in_messages;
 pub(crate) mod snapshot;
 pub mod status;
 pub mod suite;

@@ -2,8 +2,10 @@
 //! query memory consistent with the workers, removed properties.
 
 use super::proposal::{Edit, Profile, Proposal};
-use crate::platform::jvm::format_jvm_size;
-use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
+use crate::platform::jvm::readable_jvm_size;
+use crate::platform::properties::{
+    MAX_DATA_SIZE, Properties, format_data_size, parse_data_size, readable_data_size,
+};
 use crate::platform::trino::REMOVED_SERVER_PROPERTIES;
 use crate::platform::trino::memory::{self, workers_capacity};
 pub use crate::platform::trino::memory::{
@@ -65,11 +67,11 @@ pub fn node_rules(
     let new_headroom = round_size(heap / 10 * 3);
     let why = if invalid.is_empty() {
         format!(
-            "{PER_NODE} {} + {HEADROOM} {} = {} is more than -Xmx{} (Trino refuses to start)",
-            format_data_size(per_node),
-            format_data_size(headroom),
-            format_data_size(per_node.saturating_add(headroom)),
-            format_jvm_size(heap)
+            "{PER_NODE} {} + {HEADROOM} {} = {} is more than the heap {} (Trino refuses to start)",
+            readable_data_size(per_node),
+            readable_data_size(headroom),
+            readable_data_size(per_node.saturating_add(headroom)),
+            readable_jvm_size(heap)
         )
     } else {
         format!(
@@ -87,7 +89,7 @@ pub fn node_rules(
             format!(
                 "{why}; {}% of the heap = {}",
                 num * 100 / den,
-                format_data_size(new_per_node)
+                readable_data_size(new_per_node)
             ),
         ));
     }
@@ -99,7 +101,7 @@ pub fn node_rules(
             "trino.heap-headroom",
             format!(
                 "{why}; 30% of the heap = {}",
-                format_data_size(new_headroom)
+                readable_data_size(new_headroom)
             ),
         ));
     }
@@ -127,9 +129,9 @@ pub fn cluster_rules(
                 "trino.query-max-memory",
                 format!(
                     "{} is more than the workers can hold: {workers} workers x {} per node = {}",
-                    format_data_size(max_memory),
-                    format_data_size(per_node),
-                    format_data_size(capacity)
+                    readable_data_size(max_memory),
+                    readable_data_size(per_node),
+                    readable_data_size(capacity)
                 ),
             ));
             max_memory = capacity;
@@ -146,8 +148,8 @@ pub fn cluster_rules(
             "trino.query-max-total-memory",
             format!(
                 "{} is below {MAX_MEMORY} {}; it must be at least as large",
-                format_data_size(total),
-                format_data_size(max_memory)
+                readable_data_size(total),
+                readable_data_size(max_memory)
             ),
         ));
     }
