@@ -9,7 +9,6 @@
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 
 use crate::findings::{Component, Finding, Severity};
-use crate::platform::ownership::secret_source;
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
@@ -120,7 +119,7 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
                 None => continue,
                 Some(PasswordSource::Secret { secret, file }) => {
                     let origin = match snapshot.secret(w.namespace(), secret) {
-                        Some(s) => secret_source(s).describe(),
+                        Some(s) => super::env::secret_origin(s),
                         None if snapshot.secrets.is_available() => "missing",
                         None => "not read",
                     };

@@ -9,7 +9,6 @@ mod quarkus;
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 
 use crate::findings::{Component, Finding, Severity};
-use crate::platform::ownership::secret_source;
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
@@ -57,6 +56,8 @@ struct NessieSettings<'a> {
     datasource: Option<Setting<'a>>,
     url: Option<Setting<'a>>,
     password: Option<Setting<'a>>,
+    /// Every place a password is written, the one in effect and those it hides.
+    passwords: Vec<Setting<'a>>,
 }
 
 impl<'a> NessieSettings<'a> {
@@ -81,12 +82,17 @@ impl<'a> NessieSettings<'a> {
         };
         let url = lookup("jdbc.url");
         let password = lookup("password");
+        let passwords = datasource_properties(&name, "password")
+            .iter()
+            .flat_map(|p| config.everywhere(p))
+            .collect();
         NessieSettings {
             config,
             store,
             datasource,
             url,
             password,
+            passwords,
         }
     }
 
@@ -223,47 +229,72 @@ fn in_memory(w: &Workload, store: Option<&Setting>) -> Finding {
     )
 }
 
-/// Where the JDBC password comes from, in words; a password written into the pod
-/// spec or a ConfigMap is a finding.
+/// Where the JDBC password comes from, in words; a password written into the
+/// pod spec or a ConfigMap is a finding, also where another setting hides it.
 fn credentials(
     snapshot: &Snapshot,
     w: &Workload,
     settings: &NessieSettings,
     findings: &mut Vec<Finding>,
 ) -> String {
+    for written in &settings.passwords {
+        if let Some(finding) = exposed(w, written) {
+            if !findings
+                .iter()
+                .any(|f| f.code == finding.code && f.object == finding.object)
+            {
+                findings.push(finding);
+            }
+        }
+    }
     let Some(password) = &settings.password else {
         return "none configured".into();
     };
     match &password.origin {
         Origin::Env(var) => match &var.source {
             EnvSource::Secret { secret, .. } => match snapshot.secret(w.namespace(), secret) {
-                Some(s) => format!("Secret {secret} ({})", secret_source(s).describe()),
+                Some(s) => format!("Secret {secret} ({})", super::env::secret_origin(s)),
                 None if snapshot.secrets.is_available() => format!("Secret {secret} (missing)"),
                 None => format!("Secret {secret}"),
             },
-            EnvSource::Literal(_) => {
-                findings.push(Finding::new(
-                    "nessie.password-in-env",
-                    Severity::Critical,
-                    Component::Nessie,
-                    w.object(),
-                    format!(
-                        "the database password is written into the pod spec as a literal env value ({})",
-                        var.name
-                    ),
-                    "move it to a Secret synced by an ExternalSecret and use secretKeyRef (the chart's jdbc.secret)",
-                ));
-                "literal env value".into()
-            }
-            EnvSource::ConfigMap { config_map, .. } => {
-                findings.push(password_in_config_map(w, config_map, &password.describe()));
-                format!("ConfigMap {config_map}")
-            }
+            EnvSource::Literal(_) => "literal env value".into(),
+            EnvSource::ConfigMap { config_map, .. } => format!("ConfigMap {config_map}"),
             EnvSource::Downward => "the pod's own fields".into(),
         },
+        Origin::File { config_map, .. } => format!("ConfigMap {config_map}"),
+    }
+}
+
+/// The finding for a password written where it should not be: a literal env
+/// value, or a ConfigMap (through env or application.properties).
+fn exposed(w: &Workload, written: &Setting) -> Option<Finding> {
+    // `${NAME}` names another setting (followed by the lookup); empty is no password.
+    if written
+        .value()
+        .is_some_and(|v| v.trim().is_empty() || v.trim().starts_with("${"))
+    {
+        return None;
+    }
+    match &written.origin {
+        Origin::Env(var) => match &var.source {
+            EnvSource::Literal(_) => Some(Finding::new(
+                "nessie.password-in-env",
+                Severity::Critical,
+                Component::Nessie,
+                w.object(),
+                format!(
+                    "the database password is written into the pod spec as a literal env value ({})",
+                    var.name
+                ),
+                "move it to a Secret synced by an ExternalSecret and use secretKeyRef (the chart's jdbc.secret)",
+            )),
+            EnvSource::ConfigMap { config_map, .. } => {
+                Some(password_in_config_map(w, config_map, &written.describe()))
+            }
+            EnvSource::Secret { .. } | EnvSource::Downward => None,
+        },
         Origin::File { config_map, .. } => {
-            findings.push(password_in_config_map(w, config_map, &password.describe()));
-            format!("ConfigMap {config_map}")
+            Some(password_in_config_map(w, config_map, &written.describe()))
         }
     }
 }

@@ -197,7 +197,23 @@ impl<'a> QuarkusConfig<'a> {
         Some(found)
     }
 
+    /// Every place that sets `property`, strongest first: the one that wins
+    /// and those it hides (a password hidden by an env var is still written down).
+    pub fn everywhere(&self, property: &str) -> Vec<Setting<'a>> {
+        let mut all = self.env_settings(property);
+        all.extend(self.file_settings(property));
+        all
+    }
+
     fn in_env(&self, property: &str) -> Option<Setting<'a>> {
+        self.env_settings(property).into_iter().next()
+    }
+
+    fn in_files(&self, property: &str) -> Option<Setting<'a>> {
+        self.file_settings(property).into_iter().next()
+    }
+
+    fn env_settings(&self, property: &str) -> Vec<Setting<'a>> {
         let profiled = format!("_PROD_{}", sanitize(property).to_uppercase());
         let names = [
             profiled,
@@ -205,28 +221,39 @@ impl<'a> QuarkusConfig<'a> {
             sanitize(property),
             sanitize(property).to_uppercase(),
         ];
-        names.iter().find_map(|name| {
-            self.env.iter().find(|v| &v.name == name).map(|v| Setting {
-                origin: Origin::Env(v.clone()),
-            })
-        })
+        let mut found: Vec<Setting<'a>> = Vec::new();
+        for name in &names {
+            if let Some(v) = self.env.iter().find(|v| &v.name == name)
+                && !found
+                    .iter()
+                    .any(|s| matches!(&s.origin, Origin::Env(e) if e.name == v.name))
+            {
+                found.push(Setting {
+                    origin: Origin::Env(v.clone()),
+                });
+            }
+        }
+        found
     }
 
-    fn in_files(&self, property: &str) -> Option<Setting<'a>> {
+    fn file_settings(&self, property: &str) -> Vec<Setting<'a>> {
         let profiled = format!("%prod.{property}");
-        self.files.iter().find_map(|(config_map, key, props)| {
-            [profiled.as_str(), property].iter().find_map(|name| {
-                let value = props.get(name)?;
-                Some(Setting {
-                    origin: Origin::File {
-                        config_map,
-                        key: key.clone(),
-                        line: props.line_of(name).unwrap_or(0),
-                        value: value.to_string(),
-                    },
-                })
-            })
-        })
+        let mut found = Vec::new();
+        for (config_map, key, props) in &self.files {
+            for name in [profiled.as_str(), property] {
+                if let Some(value) = props.get(name) {
+                    found.push(Setting {
+                        origin: Origin::File {
+                            config_map,
+                            key: key.clone(),
+                            line: props.line_of(name).unwrap_or(0),
+                            value: value.to_string(),
+                        },
+                    });
+                }
+            }
+        }
+        found
     }
 }
 

@@ -205,6 +205,18 @@ fn a_password_in_the_configmap_or_the_pod_spec_is_critical() {
     let section = analyse_nessie(&snapshot(Some(CHART_JDBC2), env));
     assert_eq!(codes(&section.findings), ["nessie.password-in-env"]);
     assert!(!section.findings[0].message.contains("hunter2"));
+    // Hidden by an env var from the Secret (env wins), still written down.
+    let file = format!("{CHART_JDBC2}quarkus.datasource.postgresql.password=changeme\n");
+    let section = analyse_nessie(&snapshot(Some(&file), chart_env()));
+    assert_eq!(codes(&section.findings), ["nessie.password-in-configmap"]);
+    assert!(
+        section
+            .status
+            .summary
+            .contains("credentials from Secret nessie-db (External Secrets)"),
+        "{}",
+        section.status.summary
+    );
     // The file names an env var that a Secret fills: fine.
     let file = format!("{CHART_JDBC2}quarkus.datasource.postgresql.password=${{DB_PASSWORD}}\n");
     let env = json!([{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "nessie-db", "key": "password"}}}]);
