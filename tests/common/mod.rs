@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod golden;
+pub mod local_trino;
 pub mod platforms;
 pub mod s3env;
 pub mod schema;

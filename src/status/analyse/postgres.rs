@@ -101,7 +101,8 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             (None, None) => parts.push("user postgres".into()),
             (None, Some(_)) => {}
         }
-        let mut secrets: Vec<String> = Vec::new();
+        // (what, where from) of each password set.
+        let mut sources: Vec<(&str, String)> = Vec::new();
         let mut reader = Reader {
             snapshot,
             w,
@@ -110,11 +111,11 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             env: &env,
             findings: &mut findings,
         };
-        let mut sources = Vec::new();
+        let mut read = Vec::new();
         for (what, names) in PASSWORDS {
-            sources.push((*what, reader.password(what, names)));
+            read.push((*what, reader.password(what, names)));
         }
-        for (what, source) in sources {
+        for (what, source) in read {
             let described = match source {
                 None => continue,
                 Some(PasswordSource::Secret { secret, file }) => {
@@ -133,15 +134,9 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
                 label: what.into(),
                 value: described.clone(),
             });
-            if !secrets.contains(&described) {
-                secrets.push(described);
-            }
+            sources.push((what, described));
         }
-        parts.push(if secrets.is_empty() {
-            "no password set".into()
-        } else {
-            format!("credentials from {}", secrets.join(" and "))
-        });
+        parts.push(credentials_summary(&sources));
         parts.push(if image.contains("bitnami/") {
             "settings from env (Bitnami image)".into()
         } else {
@@ -166,6 +161,22 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             details,
         },
         findings,
+    }
+}
+
+/// `credentials from X` when every password comes from the same place, else
+/// each password with its place; `no password set` when none is.
+fn credentials_summary(sources: &[(&str, String)]) -> String {
+    match sources {
+        [] => "no password set".into(),
+        [(_, first), rest @ ..] if rest.iter().all(|(_, s)| s == first) => {
+            format!("credentials from {first}")
+        }
+        _ => sources
+            .iter()
+            .map(|(what, from)| format!("{what} from {from}"))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

@@ -288,25 +288,22 @@ fn exposed(w: &Workload, written: &Setting) -> Option<Finding> {
                 ),
                 "move it to a Secret synced by an ExternalSecret and use secretKeyRef (the chart's jdbc.secret)",
             )),
-            EnvSource::ConfigMap { config_map, .. } => {
-                Some(password_in_config_map(w, config_map, &written.describe()))
-            }
+            EnvSource::ConfigMap { .. } => Some(password_in_config_map(w, &written.describe())),
             EnvSource::Secret { .. } | EnvSource::Downward => None,
         },
-        Origin::File { config_map, .. } => {
-            Some(password_in_config_map(w, config_map, &written.describe()))
-        }
+        Origin::File { .. } => Some(password_in_config_map(w, &written.describe())),
     }
 }
 
-fn password_in_config_map(w: &Workload, config_map: &str, place: &str) -> Finding {
+/// `nessie.password-in-configmap`; `place` names the ConfigMap and where in it.
+fn password_in_config_map(w: &Workload, place: &str) -> Finding {
     Finding::new(
         "nessie.password-in-configmap",
         Severity::Critical,
         Component::Nessie,
         w.object(),
         format!(
-            "the database password is written in ConfigMap {config_map} ({place}): anyone who may read ConfigMaps can read it"
+            "the database password is written in {place}: anyone who may read ConfigMaps can read it"
         ),
         "move it to a Secret synced by an ExternalSecret and read it through env secretKeyRef (the chart's jdbc.secret)",
     )
