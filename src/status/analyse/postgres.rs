@@ -93,11 +93,10 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             parts.push(format!("database {database}"));
         }
         // The user the image creates: named, read from a Secret, or `postgres`.
+        let mut user_secret = None;
         match (literal(USER), first(&env, USER).map(|v| &v.source)) {
             (Some(user), _) => parts.push(format!("user {user}")),
-            (None, Some(EnvSource::Secret { secret, .. })) => {
-                parts.push(format!("user from Secret {secret}"));
-            }
+            (None, Some(EnvSource::Secret { secret, .. })) => user_secret = Some(*secret),
             (None, None) => parts.push("user postgres".into()),
             (None, Some(_)) => {}
         }
@@ -136,7 +135,17 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             });
             sources.push((what, described));
         }
-        parts.push(credentials_summary(&sources));
+        let credentials = credentials_summary(&sources);
+        parts.push(match user_secret {
+            // The user's name from the Secret that holds the passwords: said once.
+            Some(secret)
+                if credentials.starts_with(&format!("credentials from Secret {secret} ")) =>
+            {
+                credentials.replacen("credentials from", "user and credentials from", 1)
+            }
+            Some(secret) => format!("user from Secret {secret}, {credentials}"),
+            None => credentials,
+        });
         parts.push(if image.contains("bitnami/") {
             "settings from env (Bitnami image)".into()
         } else {

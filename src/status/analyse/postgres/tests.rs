@@ -129,7 +129,7 @@ fn bitnami_env_from_the_secret_and_the_official_image() {
     ));
     assert_eq!(
         section.status.summary,
-        "postgres-postgresql 1/1, postgres 16.9, database nessie, user from Secret nessie-db, credentials from Secret nessie-db (External Secrets), settings from env"
+        "postgres-postgresql 1/1, postgres 16.9, database nessie, user and credentials from Secret nessie-db (External Secrets), settings from env"
     );
 }
 
