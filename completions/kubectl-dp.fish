@@ -55,15 +55,15 @@ info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l namespace-selector -d 'With -A: cover the namespaces whose labels match this selector (`team=data,env in (prod)`) instead of those holding platform components' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l interval -d 'How often --watch reads again' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l operator-namespace -d 'Namespace of the Rook operator (where rook-ceph-operator-config says which bucket settings it accepts)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l trino-url -d 'The coordinator\'s HTTP URL for --probe (default: port-forward to its pod)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l log-lines -d 'How many of a crashed container\'s last lines to show under its finding (from its previous run, as `kubectl logs --previous`); 0 reads no logs' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l interval -d 'How often --watch looks for changes' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l no-headers -d 'Do not print table headers (as kubectl)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s w -l watch -d 'Keep running and redraw when the platform changes'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s w -l watch -d 'Keep running and redraw when what the report says changes (Ctrl-C ends it)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -l probe -d 'Also ask the Trino coordinator what it sees (version, starting, registered workers, loaded catalogs) and compare it with the cluster: at --trino-url, else through a port-forward over the API server to a coordinator pod'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand status" -s V -l version -d 'Print version'
@@ -89,7 +89,7 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and not __fish_seen_subcommand_from plan apply rollback export help" -s V -l version -d 'Print version'
@@ -127,7 +127,7 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l profile -d 'How hard to push (see `tune plan --help`)' -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
@@ -165,7 +165,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l restart -d 'Roll the Trino Deployments whose ConfigMaps changed and wait until they are ready'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
@@ -197,7 +197,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_s
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l restart -d 'Roll the Trino Deployments whose ConfigMaps are restored and wait until they are ready'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l profile -d 'How hard to push (see `tune plan --help`)' -r -f -a "balanced\t'Fix what is wrong; heap at 80% of the container limit'
@@ -228,7 +228,7 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand tune; and __fish_seen_subcommand_from help" -f -a "plan" -d 'Show what should change, with the rule and the numbers behind each change'
@@ -260,12 +260,15 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __f
 namespace\t'One row per namespace'
 component\t'Trino coordinator/workers, Spark drivers/executors, Nessie, Postgres, other'
 pod\t'One row per pod'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s l -l node-selector -d 'Only the nodes whose labels match (a node pool: `pool=trino`); the node view then counts only the pods scheduled on them' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s l -l selector -d 'Only the ResourceQuotas and LimitRanges with these labels (kubectl\'s label selector, e.g. team=data); the node view still counts every pod' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l node-selector -d 'Only the nodes whose labels match (a node pool: `pool=trino`); the node view then counts only the pods scheduled on them' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l interval -d 'How often --watch reads again' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s u -l usage -d 'Also show what pods use now (metrics.k8s.io, from metrics-server) against their requests and limits, per node, namespace and pod'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s w -l watch -d 'Keep running and redraw when what the report says changes (Ctrl-C ends it)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -s V -l version -d 'Print version'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and not __fish_seen_subcommand_from check plan help" -f -a "check" -d 'Would applying these manifests fit the quotas, the LimitRange and the nodes?'
@@ -295,7 +298,7 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l memory -d 'The namespace\'s memory budget (quota requests.memory and limits.memory)' -r
@@ -329,7 +332,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l force-conflicts -d 'With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from plan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand quota; and __fish_seen_subcommand_from help" -f -a "check" -d 'Would applying these manifests fit the quotas, the LimitRange and the nodes?'
@@ -357,7 +360,7 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -s V -l version -d 'Print version'
@@ -369,6 +372,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not _
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and not __fish_seen_subcommand_from list create describe check delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l operator-namespace -d 'Namespace of the Rook operator (for rook-ceph-operator-config)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s l -l selector -d 'Only claims with these labels (kubectl\'s label selector, e.g. team=data,tier!=test)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l interval -d 'How often --watch reads again' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -389,9 +393,10 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s w -l watch -d 'Keep running and redraw when what the report says changes (Ctrl-C ends it)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l storage-class -d 'StorageClass of the Rook object store' -r
@@ -433,7 +438,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l wait -d 'Wait until the claim is Bound'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l operator-namespace -d 'Namespace of the Rook operator (for rook-ceph-operator-config)' -r
@@ -459,7 +464,7 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s l -l selector -d 'With --all: only claims with these labels (kubectl\'s label selector)' -r
@@ -488,7 +493,7 @@ critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l all -d 'Check every claim in the namespace (or all with -A)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l dry-run -d '`server`: show the diff and send every write as a server-side dry run; nothing is persisted' -r -f -a "none\t'Do not dry-run: write (after the diff and the confirmation)'
@@ -519,7 +524,7 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fis
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand buckets; and __fish_seen_subcommand_from help" -f -a "list" -d 'List claims with phase, bucket, quota, lifecycle and warnings'
@@ -550,24 +555,29 @@ warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -s V -l version -d 'Print version'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "run" -d 'Run the suites and report (and save) the figures'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "compare" -d 'Compare two saved reports: change per query and whether it is significant'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and not __fish_seen_subcommand_from run compare help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l suite -d 'Suites to run, comma-separated (default: every suite whose target is reachable)' -r -f -a "trino\t'Trino query latency through the client protocol'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l suite -d 'Suites to run, comma-separated (default: every suite whose target the platform has)' -r -f -a "trino\t'Trino query latency through the client protocol'
 spark\t'SparkApplication run time (submit a job, or --history)'
 storage\t'S3 PUT/GET latency and throughput in a claim\'s bucket'
 resources\t'CPU and memory use per component from metrics.k8s.io against requests and limits'"
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l iterations -d 'Measured runs of each query / object size / Spark job' -r
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l warmup -d 'Unmeasured runs first (JIT, caches)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l iterations -d 'Measured rounds: each query (object size, Spark job) runs this many times, queries interleaved' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l warmup -d 'Unmeasured rounds first: auto (until each query\'s timings settle, 6 to 30 rounds) or a number' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l seed -d 'Seed of the per-round query order (default: fresh, recorded in the report)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l concurrency -d 'Clients running at once' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l timeout -d 'Longest one query, S3 request or Spark job may take' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l save -d 'Write the report as JSON to FILE (for a later --baseline or `perf compare`)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l baseline -d 'Compare against this saved report; exit 1 on a significant regression' -r -F
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l max-regression -d 'A significant slowdown larger than this fails (with --baseline)' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l threshold -l max-regression -d 'With --baseline: the smallest significant slowdown that is a regression' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l metric -d 'With --baseline: what is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`, the work the query took) relative to the yardstick query of the same round, which takes out how fast the machines were; absolute when a report has no yardstick'
+cpu-absolute\t'Trino\'s CPU time as it is, for a change that slows every query alike (a Trino release, JVM flags) on a quiet, dedicated machine'
+elapsed\t'Trino\'s elapsed time (`elapsedTimeMillis`): what a user waits, including queueing and waiting for CPU, I/O or other tasks'
+wall\t'The client\'s wall time: elapsed plus the client, network and polling'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l junit -d 'Write the results as JUnit XML to FILE (one test case per query / operation)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l scale -d 'Trino: tpch schema of the built-in query set (tiny, sf1, sf10, …)' -r
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l sql-file -d 'Trino: run the statements of this file instead (`;`-separated, `-- name: X` names the next)' -r -F
@@ -601,13 +611,18 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l allow-missing -d 'Exit 0 or 1 even when something was not measured (a suite skipped, a query the baseline has)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l history -d 'Spark: summarise recent SparkApplications (durations, failure rate) instead of submitting'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l max-regression -d 'A significant slowdown larger than this fails' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l threshold -l max-regression -d 'The smallest significant slowdown that is a regression' -r
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l metric -d 'What is compared for Trino queries' -r -f -a "cpu\t'Trino\'s CPU time (`cpuTimeMillis`, the work the query took) relative to the yardstick query of the same round, which takes out how fast the machines were; absolute when a report has no yardstick'
+cpu-absolute\t'Trino\'s CPU time as it is, for a change that slows every query alike (a Trino release, JVM flags) on a quiet, dedicated machine'
+elapsed\t'Trino\'s elapsed time (`elapsedTimeMillis`): what a user waits, including queueing and waiting for CPU, I/O or other tasks'
+wall\t'The client\'s wall time: elapsed plus the client, network and polling'"
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l junit -d 'Write the comparison as JUnit XML to FILE (one test case per measurement)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l context -d 'The kubeconfig context to use' -r
@@ -629,9 +644,10 @@ complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_s
 info\t'Worth knowing; fails only with `--fail-on info`'
 warning\t'Degraded or risky: fix soon'
 critical\t'Broken now, or will break: fix first'"
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l allow-missing -d 'Exit 0 or 1 even when a measurement of OLD is missing from NEW or has too few runs'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -s A -l all-namespaces -d 'Look in every namespace'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l insecure-skip-tls-verify -d 'Do not verify the API server\'s certificate (insecure)'
-complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl\'s -v=N works too)'
+complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -s v -l verbose -d 'Say more on stderr, at kubectl\'s levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -l no-headers -d 'Do not print table headers (as kubectl)'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-dp -n "__fish_kubectl_dp_using_subcommand perf; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run the suites and report (and save) the figures'

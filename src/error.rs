@@ -148,6 +148,41 @@ pub enum Error {
         hint: String,
     },
 
+    /// A namespace that does not exist (often a typo).
+    #[error("namespace {name} not found; {}", did_you_mean(suggestion.as_deref(), "`kubectl get namespaces` lists them"))]
+    NoNamespace {
+        /// What was typed (or the context's namespace).
+        name: String,
+        /// The closest existing namespace, when one is close.
+        suggestion: Option<String>,
+    },
+
+    /// A named object does not exist, with the closest existing name when one is close.
+    #[error("{kind} {name} not found in namespace {namespace}; {}", did_you_mean(suggestion.as_deref(), list))]
+    NoSuchObject {
+        /// Its kind (`ObjectBucketClaim`).
+        kind: String,
+        /// What was typed.
+        name: String,
+        /// Where it was looked for.
+        namespace: String,
+        /// The closest existing name, when one is close.
+        suggestion: Option<String>,
+        /// How to list what exists (`` `kubectl dp buckets list -n x` lists them ``).
+        list: String,
+    },
+
+    /// The namespace exists but holds none of what the command works on.
+    #[error("namespace {namespace} holds no {what}; {hint}")]
+    NothingHere {
+        /// The namespace.
+        namespace: String,
+        /// What the command works on (`ObjectBucketClaims`).
+        what: String,
+        /// What to do, naming the namespace that holds it when one is known.
+        hint: String,
+    },
+
     /// The API server refused or failed one request.
     #[error("{what} failed: {reason}")]
     Api {
@@ -200,6 +235,14 @@ pub enum Error {
     /// Writing the output failed (a closed pipe is not reported).
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+/// `did you mean x? (how to list them)`, or just how to list them.
+fn did_you_mean(suggestion: Option<&str>, list: &str) -> String {
+    match suggestion {
+        Some(name) => format!("did you mean {name}? ({list})"),
+        None => list.to_string(),
+    }
 }
 
 /// The ClusterRole that grants `verb` (deploy/rbac/), as the end of a forbidden error.

@@ -236,10 +236,6 @@ impl Finding {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        debug_assert!(
-            crate::platform::rules::rule(code).is_some(),
-            "finding code {code} is not in the rule catalogue (src/platform/rules.rs)"
-        );
         Finding {
             code,
             severity,
@@ -254,40 +250,6 @@ impl Finding {
     }
 }
 
-/// Anything with a severity that can fail a command: findings, and the changes and
-/// notes of a tune plan.
-pub trait Graded {
-    /// How serious it is.
-    fn severity(&self) -> Severity;
-}
-
-impl Graded for Finding {
-    fn severity(&self) -> Severity {
-        self.severity
-    }
-}
-
-/// A bare severity, for commands whose results are not findings (quota check's
-/// reasons and notes).
-impl Graded for Severity {
-    fn severity(&self) -> Severity {
-        *self
-    }
-}
-
-/// The suite's one exit rule for commands that report findings: 1 (problems)
-/// when anything is at least as severe as `fail_on` (and worse than ok), else 0.
-pub fn exit_for<T: Graded>(items: &[T], fail_on: Severity) -> crate::error::Exit {
-    if items
-        .iter()
-        .any(|i| i.severity() >= fail_on && i.severity() > Severity::Ok)
-    {
-        crate::error::Exit::Problems
-    } else {
-        crate::error::Exit::Ok
-    }
-}
-
 /// Problems first, then by component and object, so output is stable.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -297,31 +259,4 @@ pub fn sort(findings: &mut [Finding]) {
             .then(a.code.cmp(b.code))
             .then(a.object.cmp(&b.object))
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::Exit;
-
-    fn at(severity: Severity) -> Finding {
-        Finding::new(
-            "trino.heap-near-limit",
-            severity,
-            Component::Trino,
-            ObjectRef::namespaced("Pod", "ns", "p"),
-            "m",
-            "h",
-        )
-    }
-
-    #[test]
-    fn exit_follows_fail_on() {
-        let warn = [at(Severity::Info), at(Severity::Warning)];
-        assert_eq!(exit_for(&warn, Severity::Critical), Exit::Ok);
-        assert_eq!(exit_for(&warn, Severity::Warning), Exit::Problems);
-        assert_eq!(exit_for(&warn, Severity::Info), Exit::Problems);
-        assert_eq!(exit_for(&[at(Severity::Ok)], Severity::Ok), Exit::Ok);
-        assert_eq!(exit_for::<Finding>(&[], Severity::Info), Exit::Ok);
-    }
 }

@@ -345,7 +345,7 @@ fn list_and_describe_claims_in_every_phase() {
         "Released",
         "invalid JSON",
         "claim is Bound but its ConfigMap no-cm (the endpoint) is missing",
-        "bucketLifecycle is not a valid S3 lifecycle document",
+        "bucketLifecycle is not JSON",
         "claim is Failed",
     ] {
         assert!(text.contains(expected), "missing '{expected}' in:\n{text}");

@@ -67,6 +67,7 @@ fn build_archive(dist: &Path) -> (PathBuf, PathBuf) {
 fn krew_installs_the_archive_and_kubectl_finds_everything() {
     let tools = tools_dir();
     let ns = TestNamespace::new("dp-krew");
+    claim_and_limits(&ns.name);
     let work = tempdir("krew");
     let (archive, manifest) = build_archive(&work.join("dist"));
 

@@ -3,7 +3,8 @@
 //! (tests/s3/up). Spark has no operator here: the spark test writes the status
 //! the spark-operator would write, as examples/platform/set-status does.
 //!
-//! Trino tests read KUBECTL_DP_TEST_TRINO_URL (or target/trino/env).
+//! Trino tests read KUBECTL_DP_TEST_TRINO_URL (or target/trino/env). The
+//! regression gate (compare, nothing measured) is tested in tests/perf_gate.rs.
 
 mod common;
 
@@ -187,7 +188,7 @@ fn trino_suite_measures_real_queries() {
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     let text = stdout(&table);
     assert!(
-        text.contains("OVERHEAD") && text.contains("n too small"),
+        text.contains("OVERHEAD") && text.contains("'-': too few runs for the percentile"),
         "{text}"
     );
     assert!(text.contains("nations") && text.contains("orders-by-status"));
@@ -359,127 +360,6 @@ fn the_password_is_never_printed() {
         "{}",
         stderr(&missing)
     );
-}
-
-/// One query, `copies` times the same scan of sf1.orders (1.5M rows): the work grows with `copies`.
-fn workload(copies: usize) -> String {
-    let scans: Vec<&str> =
-        std::iter::repeat_n("SELECT totalprice AS p FROM tpch.sf1.orders", copies).collect();
-    format!(
-        "-- name: work\nSELECT sum(p) FROM ({});\n",
-        scans.join(" UNION ALL ")
-    )
-}
-
-#[test]
-fn compare_flags_a_slowdown_and_passes_an_unchanged_rerun() {
-    let _turn = trino_lock();
-    let url = trino_url();
-    let scratch = Scratch::new("compare");
-    let base = scratch.file("base.sql", &workload(1));
-    // Three scans instead of one: slower by far more than 20% even when Trino runs
-    // the branches side by side on both cores.
-    let heavier = scratch.file("heavier.sql", &workload(3));
-    let run = |sql: &Path, save: &str| {
-        let path = scratch.path(save);
-        let output = perf_without_cluster(&[
-            "run",
-            "--suite",
-            "trino",
-            "--trino-url",
-            &url,
-            "--sql-file",
-            s(sql),
-            "--iterations",
-            "10",
-            "--warmup",
-            "1",
-            "--save",
-            s(&path),
-            "-o",
-            "json",
-        ]);
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-        path
-    };
-    let old = run(&base, "old.json");
-    let same = run(&base, "same.json");
-    let slow = run(&heavier, "slow.json");
-
-    let unchanged = Command::new(BIN)
-        .args(["compare", s(&old), s(&same), "--max-regression", "10%"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        unchanged.status.code(),
-        Some(0),
-        "an unchanged rerun passes: {}",
-        stdout(&unchanged)
-    );
-
-    let junit = scratch.path("compare.xml");
-    let slower = Command::new(BIN)
-        .args([
-            "compare",
-            s(&old),
-            s(&slow),
-            "--max-regression",
-            "10%",
-            "--junit",
-            s(&junit),
-        ])
-        .output()
-        .unwrap();
-    let text = stdout(&slower);
-    assert_eq!(slower.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains("regression") && text.contains("P-VALUE"),
-        "{text}"
-    );
-    assert!(!text.contains('\x1b'), "no colour into a pipe: {text}");
-    // --color always paints the regression red, into a pipe too.
-    let painted = Command::new(BIN)
-        .args(["compare", s(&old), s(&slow), "--max-regression", "10%"])
-        .args(["--color", "always"])
-        .output()
-        .unwrap();
-    let painted = stdout(&painted);
-    assert!(painted.contains("\x1b[31"), "{painted}");
-    assert!(
-        painted.contains("1 significant regression beyond 10%"),
-        "{painted}"
-    );
-    let as_json = Command::new(BIN)
-        .args(["compare", s(&old), s(&slow), "-o", "json"])
-        .output()
-        .unwrap();
-    let comparison = json(&as_json);
-    assert_eq!(comparison["kind"], "PerfComparison");
-    let row = &comparison["rows"][0];
-    assert_eq!(row["name"], "work");
-    assert_eq!(row["significant"], true);
-    assert!(row["pValue"].as_f64().unwrap() < 0.05);
-    assert!(row["changePercent"].as_f64().unwrap() > 20.0, "{row}");
-    let xml = std::fs::read_to_string(&junit).unwrap();
-    let doc = roxmltree::Document::parse(&xml).expect("valid JUnit XML");
-    assert!(doc.descendants().any(|n| n.has_tag_name("failure")));
-
-    // --baseline in run does the same comparison and exits 1.
-    let again = perf_without_cluster(&[
-        "run",
-        "--suite",
-        "trino",
-        "--trino-url",
-        &url,
-        "--sql-file",
-        s(&heavier),
-        "--iterations",
-        "6",
-        "--baseline",
-        s(&old),
-    ]);
-    assert_eq!(again.status.code(), Some(1), "{}", stdout(&again));
-    assert!(stdout(&again).contains("significant regression"));
 }
 
 #[test]
@@ -891,8 +771,21 @@ fn the_default_path_names_the_coordinator_pod_it_cannot_reach() {
     );
     assert!(err.contains("--trino-url"), "{err}");
 
-    // Without --suite the unreachable coordinator is a skipped suite, and the run goes on.
+    // Without --suite the unreachable coordinator is Trino down: not measured,
+    // which is never a pass (exit 2, one line naming the pod).
     let default = dp(BIN, &["run", "-n", &ns.name, "-o", "json"]);
+    assert_eq!(default.status.code(), Some(2), "{}", stdout(&default));
+    let err = stderr(&default);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: not measured: ") && err.contains(&pod),
+        "{err}"
+    );
+    // --allow-missing: the run goes on and lists the skipped suites.
+    let default = dp(
+        BIN,
+        &["run", "-n", &ns.name, "-o", "json", "--allow-missing"],
+    );
     assert_eq!(default.status.code(), Some(0), "{}", stderr(&default));
     let report = json(&default);
     let skipped = report["skipped"].as_array().unwrap();
@@ -901,6 +794,7 @@ fn the_default_path_names_the_coordinator_pod_it_cannot_reach() {
         .find(|s| s["suite"] == "trino")
         .expect("trino skipped");
     assert!(trino["reason"].as_str().unwrap().contains(&pod), "{trino}");
+    assert_eq!(trino["cause"], "unavailable");
     assert!(
         skipped.iter().any(|s| s["suite"] == "storage"),
         "no claim here: {skipped:?}"

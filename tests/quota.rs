@@ -700,7 +700,7 @@ fn totals_match_kubectl_view_allocations() {
     assert!(diff.is_empty(), "{diff:#?}");
 
     // The pods came in protobuf (what the comparison is about).
-    let verbose = quota(&["-A", "--by", "node", "-vv"], None);
+    let verbose = quota(&["-A", "--by", "node", "-v=4"], None);
     assert!(
         stderr(&verbose).contains("pods in protobuf"),
         "{}",

@@ -41,7 +41,7 @@ fn a_node_selector_shows_one_pool() {
         !expected.is_empty(),
         "the test cluster labels its nodes by zone"
     );
-    let (code, pool) = quota_json(&["-A", "--by", "node", "-l", zone], None);
+    let (code, pool) = quota_json(&["-A", "--by", "node", "--node-selector", zone], None);
     assert_eq!(code, 0);
     let rows: Vec<String> = pool["cluster"]["rows"]
         .as_array()
@@ -79,7 +79,7 @@ fn a_node_selector_shows_one_pool() {
             .sum();
         (report["cluster"]["total"]["pods"].as_u64().unwrap(), rows)
     };
-    let (_, pool_a) = quota_json(&["-A", "--by", "node", "-l", zone], None);
+    let (_, pool_a) = quota_json(&["-A", "--by", "node", "--node-selector", zone], None);
     let (total, rows) = pods_of(&pool_a);
     assert_eq!(
         total, rows,
@@ -90,7 +90,7 @@ fn a_node_selector_shows_one_pool() {
             "-A",
             "--by",
             "node",
-            "-l",
+            "--node-selector",
             "topology.kubernetes.io/zone=eu-west-1b",
         ],
         None,

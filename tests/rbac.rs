@@ -179,7 +179,11 @@ fn every_command_with_the_read_role_the_write_role_and_no_rights() {
             TUNE,
             vec!["export", "-n", n, "--dir", path_str(&export_dir)],
         ),
-        (PERF, vec!["run", "-n", n, "--suite", "resources"]),
+        // No pod here has metrics: nothing measured, accepted (the test is about RBAC).
+        (
+            PERF,
+            vec!["run", "-n", n, "--suite", "resources", "--allow-missing"],
+        ),
     ];
     for (binary, args) in &reads {
         let output = run_as(binary, &reader, args);
@@ -715,6 +719,7 @@ fn request_timeout_bounds_exec_credential_plugins() {
     std::fs::set_permissions(&working, std::fs::Permissions::from_mode(0o755)).unwrap();
     let config = plain_kubeconfig(&server, &exec_user(&working));
     let ns = TestNamespace::new("dp-exec");
+    pending_claim(&ns.name, "scratch");
     let output = std::process::Command::new(STATUS)
         .args([
             "--kubeconfig",

@@ -266,6 +266,7 @@ roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}}
 subjects: [{{kind: User, name: dp-reader, apiGroup: rbac.authorization.k8s.io}}]
 "#
     ));
+    pending_claim(n, "scratch");
     // Cluster-scoped ClusterSecretStores are forbidden to this user: the report still comes.
     let (code, report) = status_json(&["-n", n, "--as", "dp-reader"]);
     assert_ne!(code, 2, "{report:#}");
@@ -376,6 +377,7 @@ fn bad_flags_and_contexts_exit_two() {
 #[test]
 fn kubectl_finds_the_plugins_on_path() {
     let ns = TestNamespace::new("dp-plugin");
+    pending_claim(&ns.name, "scratch");
     let bin_dir = std::path::Path::new(STATUS).parent().unwrap();
     let path = format!(
         "{}:{}",

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 use serde::Serialize;
 
+use crate::platform::bucket::lifecycle::{self, ProblemKind};
 use crate::platform::bucket::{
     AbortMultipart, Expiration, Lifecycle, LifecycleRule, NoncurrentExpiration,
 };
@@ -23,21 +24,22 @@ pub enum Preset {
     None,
 }
 
-/// The explicit day counts, on top of a preset.
+/// The explicit day counts, on top of a preset (any number: the lifecycle's
+/// own checks judge them, as they judge a claim's).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LifecycleChoice {
     /// `--expire-days`: expire objects after N days.
-    pub expire_days: Option<u32>,
+    pub expire_days: Option<i64>,
     /// `--abort-multipart-days`: abort incomplete uploads after N days.
-    pub abort_multipart_days: Option<u32>,
+    pub abort_multipart_days: Option<i64>,
     /// `--noncurrent-expire-days`: expire old versions after N days.
-    pub noncurrent_expire_days: Option<u32>,
+    pub noncurrent_expire_days: Option<i64>,
 }
 
 fn rule(id: &str) -> LifecycleRule {
     LifecycleRule {
-        id: id.to_string(),
-        status: "Enabled".into(),
+        id: Some(id.to_string()),
+        status: Some("Enabled".into()),
         prefix: Some(String::new()),
         ..Default::default()
     }
@@ -57,21 +59,25 @@ pub fn build_lifecycle(preset: Preset, choice: LifecycleChoice) -> Option<Lifecy
     if let Some(days) = abort {
         rules.push(LifecycleRule {
             abort_incomplete_multipart_upload: Some(AbortMultipart {
-                days_after_initiation: days,
+                days_after_initiation: Some(days),
             }),
             ..rule("abort-multipart")
         });
     }
     if let Some(days) = expire {
         rules.push(LifecycleRule {
-            expiration: Some(Expiration { days }),
+            expiration: Some(Expiration {
+                days: Some(days),
+                ..Default::default()
+            }),
             ..rule(&format!("expire-{days}d"))
         });
     }
     if let Some(days) = noncurrent {
         rules.push(LifecycleRule {
             noncurrent_version_expiration: Some(NoncurrentExpiration {
-                noncurrent_days: days,
+                noncurrent_days: Some(days),
+                ..Default::default()
             }),
             ..rule(&format!("noncurrent-expire-{days}d"))
         });
@@ -160,8 +166,8 @@ pub struct ClaimRow {
     pub lifecycle: String,
     /// How many lifecycle rules.
     pub lifecycle_rules: usize,
-    /// Days until objects expire, when a rule says so.
-    pub expire_days: Option<u32>,
+    /// Days until objects expire, when a valid rule says so.
+    pub expire_days: Option<i64>,
     /// Its Secret (S3 credentials) exists.
     pub has_secret: bool,
     /// Its ConfigMap (endpoint, bucket name) exists.
@@ -183,17 +189,7 @@ pub fn claim_row(
         .or_else(|| claim.spec.bucket_name.clone());
     let (lifecycle, rules, expire) = match claim.config("bucketLifecycle") {
         None => ("-".to_string(), 0, None),
-        Some(json) => match Lifecycle::parse(&json) {
-            Err(_) => ("invalid JSON".to_string(), 0, None),
-            Ok(l) => (
-                l.summary(),
-                l.rules.len(),
-                l.rules
-                    .iter()
-                    .filter_map(|r| r.expiration.as_ref().map(|e| e.days))
-                    .min(),
-            ),
-        },
+        Some(json) => lifecycle_cell(&json),
     };
     ClaimRow {
         namespace: claim.metadata.namespace.clone().unwrap_or_default(),
@@ -215,6 +211,46 @@ pub fn claim_row(
         has_config_map: config_map.is_some(),
         age_seconds,
     }
+}
+
+/// The LIFECYCLE cell, the rule count and the days to expiry. A lifecycle
+/// Rook or the gateway refuses is never summarised as if it worked
+/// (`expire 0d`): the cell says `invalid:` and where.
+fn lifecycle_cell(json: &str) -> (String, usize, Option<i64>) {
+    let reading = lifecycle::check(json);
+    let Some(l) = reading.lifecycle.as_ref() else {
+        return ("invalid JSON".to_string(), 0, None);
+    };
+    let broken: Vec<&lifecycle::Problem> = reading
+        .problems
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::Unreadable | ProblemKind::Refused | ProblemKind::DuplicateId
+            )
+        })
+        .collect();
+    if let Some(first) = broken.first() {
+        let more = match broken.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        let place = first.place();
+        let place = if place.is_empty() {
+            first.path()
+        } else {
+            place
+        };
+        return (format!("invalid: {place}{more}"), l.rules.len(), None);
+    }
+    let expire = l
+        .rules
+        .iter()
+        .filter(|r| r.is_enabled())
+        .filter_map(|r| r.expiration.as_ref()?.days)
+        .min();
+    (l.summary(), l.rules.len(), expire)
 }
 
 /// Pods that mount or read the claim's Secret or ConfigMap (both are named like the claim).
@@ -249,31 +285,51 @@ pub struct Drift {
 }
 
 fn rule_fields(rule: &LifecycleRule) -> BTreeMap<&'static str, String> {
-    let prefix = rule.effective_prefix();
+    let shown = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let expiration = rule.expiration.as_ref();
     let mut fields = BTreeMap::new();
-    fields.insert("Status", rule.status.clone());
-    fields.insert("Prefix", prefix);
+    fields.insert("Status", shown(rule.status.clone()));
+    fields.insert("Prefix", rule.effective_prefix());
     fields.insert(
         "Expiration.Days",
-        rule.expiration
-            .as_ref()
-            .map(|e| e.days.to_string())
-            .unwrap_or_else(|| "-".into()),
+        shown(expiration.and_then(|e| e.days).map(|d| d.to_string())),
+    );
+    fields.insert(
+        "Expiration.Date",
+        shown(expiration.and_then(|e| e.date.as_ref()).map(lifecycle::day)),
+    );
+    fields.insert(
+        "Expiration.ExpiredObjectDeleteMarker",
+        shown(
+            expiration
+                .and_then(|e| e.expired_object_delete_marker)
+                .map(|b| b.to_string()),
+        ),
     );
     fields.insert(
         "AbortIncompleteMultipartUpload.DaysAfterInitiation",
-        rule.abort_incomplete_multipart_upload
-            .as_ref()
-            .map(|a| a.days_after_initiation.to_string())
-            .unwrap_or_else(|| "-".into()),
+        shown(
+            rule.abort_incomplete_multipart_upload
+                .as_ref()
+                .and_then(|a| a.days_after_initiation)
+                .map(|d| d.to_string()),
+        ),
     );
     fields.insert(
         "NoncurrentVersionExpiration.NoncurrentDays",
-        rule.noncurrent_version_expiration
-            .as_ref()
-            .map(|n| n.noncurrent_days.to_string())
-            .unwrap_or_else(|| "-".into()),
+        shown(
+            rule.noncurrent_version_expiration
+                .as_ref()
+                .and_then(|n| n.noncurrent_days)
+                .map(|d| d.to_string()),
+        ),
     );
+    let transitions: Vec<String> = rule
+        .actions()
+        .into_iter()
+        .filter(|a| a.contains("transition"))
+        .collect();
+    fields.insert("Transitions", transitions.join(", "));
     fields
 }
 
@@ -283,7 +339,10 @@ pub fn lifecycle_drift(claim: Option<&Lifecycle>, bucket: Option<&Lifecycle>) ->
     let claim = claim.unwrap_or(&empty);
     let bucket = bucket.unwrap_or(&empty);
     let by_id = |l: &Lifecycle| -> BTreeMap<String, LifecycleRule> {
-        l.rules.iter().map(|r| (r.id.clone(), r.clone())).collect()
+        l.rules
+            .iter()
+            .map(|r| (r.id_or_empty().to_string(), r.clone()))
+            .collect()
     };
     let (wanted, actual) = (by_id(claim), by_id(bucket));
     let mut drift = Vec::new();
@@ -378,7 +437,10 @@ mod tests {
         let wanted = build_lifecycle(Preset::Test, LifecycleChoice::default()).unwrap();
         assert!(lifecycle_drift(Some(&wanted), Some(&wanted)).is_empty());
         let mut changed = wanted.clone();
-        changed.rules[1].expiration = Some(Expiration { days: 1 });
+        changed.rules[1].expiration = Some(Expiration {
+            days: Some(1),
+            ..Default::default()
+        });
         changed.rules.remove(0);
         let drift = lifecycle_drift(Some(&wanted), Some(&changed));
         assert_eq!(drift.len(), 2);

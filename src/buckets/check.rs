@@ -9,14 +9,14 @@ use serde::Serialize;
 
 use crate::error::{Exit, Result};
 use crate::kube::{Cluster, Scope, resources};
-use crate::platform::bucket::Lifecycle;
+use crate::platform::bucket::{Lifecycle, ProblemKind};
 use crate::platform::crds::ObjectBucketClaim;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Metadata, Output};
 use crate::s3;
 
 use super::analyse::{self, Drift};
 use super::describe::load_claim;
-use super::{Args, CheckArgs, S3Args, render, selector_params};
+use super::{Args, CheckArgs, S3Args, selector_params};
 
 /// The `kind` of `kubectl dp buckets check -o json`.
 pub const KIND: &str = "BucketCheck";
@@ -97,6 +97,15 @@ pub(crate) async fn target_for(
     let client =
         s3::Client::new(&endpoint, credentials, s3args.s3_timeout).map_err(|e| e.to_string())?;
     Ok(Target { client, bucket })
+}
+
+/// What `buckets check` reports (kind `BucketCheck`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// Every claim passed.
+    pub passed: bool,
+    /// One result per claim checked.
+    pub claims: Vec<CheckResult>,
 }
 
 /// One claim's S3 check (an item of the `BucketCheck` report).
@@ -218,7 +227,7 @@ async fn check_one(
     let probe_ok = step(&mut result, "probe object", probe);
     let wanted = claim
         .config("bucketLifecycle")
-        .map(|json| Lifecycle::parse(&json));
+        .map(|json| claim_lifecycle(&json));
     let lifecycle = match wanted {
         Some(Err(e)) => Err(e),
         wanted => match client.get_lifecycle(bucket).await {
@@ -245,12 +254,42 @@ async fn check_one(
     result
 }
 
+/// The claim's lifecycle as Rook reads it, or why the bucket cannot hold it:
+/// Rook cannot decode it, or the gateway refuses it (the first problem, with
+/// its rule and field; `buckets list` and `status` show them all).
+fn claim_lifecycle(json: &str) -> std::result::Result<Lifecycle, String> {
+    let reading = crate::platform::bucket::lifecycle::check(json);
+    let broken: Vec<_> = reading
+        .problems
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::Unreadable | ProblemKind::Refused | ProblemKind::DuplicateId
+            )
+        })
+        .collect();
+    match (broken.first(), reading.lifecycle) {
+        (Some(p), _) => Err(format!(
+            "the claim's bucketLifecycle is not a valid S3 lifecycle document: {} ({} problem{} in all; Rook cannot apply it)",
+            format!("{} {}", p.path(), p.message).trim_start(),
+            broken.len(),
+            if broken.len() == 1 { "" } else { "s" }
+        )),
+        (None, Some(lifecycle)) => Ok(lifecycle),
+        (None, None) => {
+            Err("the claim's bucketLifecycle is not a valid S3 lifecycle document".into())
+        }
+    }
+}
+
 /// Checks one claim or every claim of the scope, and writes the results.
 pub(super) async fn run(
     cluster: &Cluster,
     args: &Args,
     check: &CheckArgs,
     namespace: &str,
+    output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let claims: Vec<ObjectBucketClaim> = if let Some(name) = &check.name {
@@ -264,7 +303,11 @@ pub(super) async fn run(
                 &selector_params(check.selector.as_deref()),
             )
             .await?;
-        listing.require("objectbucketclaims", &scope)?
+        let claims = listing.require("objectbucketclaims", &scope)?;
+        if claims.is_empty() {
+            super::require_claims(cluster, &scope, check.selector.as_deref()).await?;
+        }
+        claims
     };
     let mut results = Vec::new();
     for claim in &claims {
@@ -275,24 +318,17 @@ pub(super) async fn run(
             .unwrap_or_else(|| namespace.to_string());
         results.push(check_one(cluster, &ns, claim, &check.s3).await);
     }
-    let passed = results.iter().all(|r| r.passed);
-    if args.output.format.is_structured() {
-        let scope = if check.name.is_some() {
-            Scope::Namespace(namespace.to_string())
-        } else {
-            cluster.scope(&args.cluster)
-        };
-        let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
-        let body = serde_json::json!({ "passed": passed, "claims": results });
-        crate::render::structured(
-            out,
-            &args.output.format,
-            &Envelope::new(KIND, metadata, body),
-        )?;
+    let scope = if check.name.is_some() {
+        Scope::Namespace(namespace.to_string())
     } else {
-        render::check(out, &results)?;
-    }
-    Ok(if passed { Exit::Ok } else { Exit::Problems })
+        cluster.scope(&args.cluster)
+    };
+    let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
+    let report = CheckReport {
+        passed: results.iter().all(|r| r.passed),
+        claims: results,
+    };
+    crate::render::emit(out, output, metadata, &report)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::cli::{Go, OutputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::kube::Cluster;
+use crate::platform::bucket::ProblemKind;
 use crate::platform::crds::ObjectBucketClaim;
 
 use super::analyse::{self, ClaimSpec, LifecycleChoice};
@@ -35,6 +36,25 @@ pub fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<serde_json
             noncurrent_expire_days: create.noncurrent_expire_days,
         },
     );
+    // The same checks as a claim's lifecycle: nothing is written that Rook or
+    // the gateway would refuse.
+    if let Some(lifecycle) = &lifecycle {
+        let json = serde_json::to_string(lifecycle).unwrap_or_default();
+        let reading = crate::platform::bucket::lifecycle::check(&json);
+        if let Some(p) = reading.problems.iter().find(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::Unreadable | ProblemKind::Refused | ProblemKind::DuplicateId
+            )
+        }) {
+            return Err(Error::Usage(format!(
+                "the lifecycle asked for is not valid: {} {}; nothing written; {}",
+                p.place(),
+                p.message,
+                lifecycle_flag_fix(&p.field)
+            )));
+        }
+    }
     Ok(analyse::build_claim(&ClaimSpec {
         name: &create.name,
         generate_name: create.generate_name,
@@ -44,6 +64,20 @@ pub fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<serde_json
         max_size: create.max_size.as_deref(),
         max_objects: create.max_objects,
     }))
+}
+
+/// The flag that sets a lifecycle field, and S3's bounds for it.
+fn lifecycle_flag_fix(field: &str) -> &'static str {
+    match field {
+        "Expiration.Days" => "pass --expire-days from 1 to 2147483647",
+        "AbortIncompleteMultipartUpload.DaysAfterInitiation" => {
+            "pass --abort-multipart-days from 1 to 2147483647"
+        }
+        "NoncurrentVersionExpiration.NoncurrentDays" => {
+            "pass --noncurrent-expire-days from 1 to 2147483647"
+        }
+        _ => "see kubectl dp buckets create --help",
+    }
 }
 
 /// What `--update` must not change on a Bound claim (pure): its storage class and

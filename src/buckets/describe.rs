@@ -9,17 +9,16 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::ListParams;
 use serde::Serialize;
 
-use crate::cli::Palette;
-use crate::error::{Error, Exit, Result};
-use crate::findings::{Finding, exit_for};
+use crate::error::{Exit, Result};
+use crate::findings::Finding;
 use crate::kube::{Cluster, Scope};
 use crate::platform::bucket::{ClaimContext, Lifecycle, check_claim};
 use crate::platform::crds::ObjectBucketClaim;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Metadata, Output};
 
 use super::analyse::{self, ClaimRow};
 use super::list::operator_allowed_fields;
-use super::{Args, DEFAULT_FAIL_ON, DescribeArgs, age_of, render};
+use super::{DescribeArgs, age_of};
 
 /// The `kind` of `kubectl dp buckets describe -o json`.
 pub const KIND: &str = "BucketDescription";
@@ -60,15 +59,10 @@ pub(super) async fn load_claim(
     namespace: &str,
     name: &str,
 ) -> Result<ObjectBucketClaim> {
-    cluster
-        .bucket_claim(namespace, name)
-        .await?
-        .ok_or_else(|| Error::NotFound {
-            kind: "ObjectBucketClaim".into(),
-            name: name.to_string(),
-            scope: format!(" in namespace {namespace}"),
-            hint: format!("kubectl dp buckets list -n {namespace}"),
-        })
+    match cluster.bucket_claim(namespace, name).await? {
+        Some(claim) => Ok(claim),
+        None => Err(super::no_such_claim(cluster, namespace, name).await),
+    }
 }
 
 /// How a credential is shown: that it is there and how long, never its value.
@@ -76,13 +70,49 @@ pub fn masked(value: &[u8]) -> String {
     format!("present ({} bytes, ****)", value.len())
 }
 
+/// Whether each credential key is present, and how long, never its value.
+fn credentials_of(secret: Option<&k8s_openapi::api::core::v1::Secret>) -> BTreeMap<String, String> {
+    let mut credentials = BTreeMap::new();
+    for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        let state = match secret {
+            None => "Secret missing".to_string(),
+            Some(s) => match s.data.as_ref().and_then(|d| d.get(k)) {
+                Some(v) => masked(&v.0),
+                None => "missing".into(),
+            },
+        };
+        credentials.insert(k.to_string(), state);
+    }
+    credentials
+}
+
+/// The claim's lifecycle policy, or why its JSON could not be read.
+fn lifecycle_of(claim: &ObjectBucketClaim) -> (Option<Lifecycle>, Option<String>) {
+    match claim.config("bucketLifecycle") {
+        None => (None, None),
+        Some(json) => match Lifecycle::parse(&json) {
+            Ok(l) => (Some(l), None),
+            Err(e) => (None, Some(e)),
+        },
+    }
+}
+
+/// An event as one line: `Warning Reason: message`.
+fn event_line(e: &k8s_openapi::api::core::v1::Event) -> String {
+    format!(
+        "{} {}: {}",
+        e.type_.as_deref().unwrap_or("Normal"),
+        e.reason.as_deref().unwrap_or_default(),
+        e.message.as_deref().unwrap_or_default()
+    )
+}
+
 /// Reads the claim and everything around it, checks it, and writes the description.
 pub(super) async fn run(
     cluster: &Cluster,
-    args: &Args,
     namespace: &str,
     describe: &DescribeArgs,
-    palette: &Palette,
+    output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let name = describe.name.as_str();
@@ -126,24 +156,8 @@ pub(super) async fn run(
         let port = d.get("BUCKET_PORT").map(String::as_str).unwrap_or("80");
         Some(format!("http://{host}:{port}"))
     });
-    let mut credentials = BTreeMap::new();
-    for k in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
-        let state = match &secret {
-            None => "Secret missing".to_string(),
-            Some(s) => match s.data.as_ref().and_then(|d| d.get(k)) {
-                Some(v) => masked(&v.0),
-                None => "missing".into(),
-            },
-        };
-        credentials.insert(k.to_string(), state);
-    }
-    let (lifecycle, lifecycle_error) = match claim.config("bucketLifecycle") {
-        None => (None, None),
-        Some(json) => match Lifecycle::parse(&json) {
-            Ok(l) => (Some(l), None),
-            Err(e) => (None, Some(e)),
-        },
-    };
+    let credentials = credentials_of(secret.as_ref());
+    let (lifecycle, lifecycle_error) = lifecycle_of(&claim);
     let description = Description {
         claim: analyse::claim_row(&claim, cm.as_ref(), secret.is_some(), age),
         object_bucket: ob.as_ref().map(
@@ -156,37 +170,12 @@ pub(super) async fn run(
         lifecycle,
         lifecycle_error,
         pods: analyse::pods_using(&pods.items, namespace, name),
-        events: events
-            .items
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {}: {}",
-                    e.type_.as_deref().unwrap_or("Normal"),
-                    e.reason.as_deref().unwrap_or_default(),
-                    e.message.as_deref().unwrap_or_default()
-                )
-            })
-            .collect(),
+        events: events.items.iter().map(event_line).collect(),
         findings,
     };
-    let exit = exit_for(
-        &description.findings,
-        args.output.fail_on_or(DEFAULT_FAIL_ON),
-    );
-    if args.output.format.is_structured() {
-        let scope = Scope::Namespace(namespace.to_string());
-        let metadata = Metadata::new(cluster, &scope, jiff::Timestamp::now());
-        crate::render::structured(
-            out,
-            &args.output.format,
-            &Envelope::new(KIND, metadata, &description),
-        )?;
-        return Ok(exit);
-    }
-    let d = &description;
-    render::describe(out, d, palette, args.output.format.is_wide())?;
-    Ok(exit)
+    let scope = Scope::Namespace(namespace.to_string());
+    let metadata = Metadata::new(cluster, &scope, now);
+    crate::render::emit(out, output, metadata, &description)
 }
 
 #[cfg(test)]

@@ -7,16 +7,16 @@ use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::ListParams;
 use serde::Serialize;
 
-use crate::cli::{OutputFormat, Palette};
+use crate::cli::watch::Watch;
 use crate::error::{Exit, Result};
-use crate::findings::{Finding, exit_for};
-use crate::kube::{Cluster, Listing, resources};
+use crate::findings::Finding;
+use crate::kube::{Cluster, Listing, Scope, resources};
 use crate::platform::bucket::{self, ClaimContext, check_claim};
 use crate::platform::crds::ObjectBucketClaim;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Metadata, Output};
 
 use super::analyse::{self, ClaimRow};
-use super::{Args, DEFAULT_FAIL_ON, ListArgs, age_of, render, selector_params};
+use super::{Args, ListArgs, age_of, selector_params};
 
 /// The `kind` of `kubectl dp buckets list -o json`.
 pub const KIND: &str = "BucketList";
@@ -32,6 +32,9 @@ pub struct ListReport {
     pub findings: Vec<Finding>,
     /// Where the operator's allowed `additionalConfig` fields came from.
     pub operator_config: String,
+    /// The namespaces listed (how the table says "none in ...").
+    #[serde(skip)]
+    pub scope: Scope,
 }
 
 /// The operator's allowed `additionalConfig` keys: `None` (Rook's defaults) when
@@ -63,50 +66,64 @@ pub(super) async fn operator_allowed_fields(
     }
 }
 
-/// Lists, joins, checks and writes the claims of the scope.
+/// Lists, joins, checks and writes the claims of the scope, once or with `--watch`.
 pub(super) async fn run(
     cluster: &Cluster,
     args: &Args,
     list: &ListArgs,
-    palette: &Palette,
+    output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let scope = cluster.scope(&args.cluster);
+    let mut watch = Watch::new(list.watch.interval);
+    let mut first = true;
+    loop {
+        let now = jiff::Timestamp::now();
+        let report = read(cluster, &scope, list, now).await?;
+        // --watch may wait for claims to come; a one-off list of none is a typo.
+        if first && !list.watch.watch && report.claims.is_empty() {
+            super::require_claims(cluster, &scope, list.selector.as_deref()).await?;
+        }
+        first = false;
+        let metadata = Metadata::new(cluster, &scope, now);
+        if !list.watch.watch {
+            return crate::render::emit(out, output, metadata, &report);
+        }
+        watch.show(out, output, metadata, &report)?;
+        if !watch.next().await {
+            return Ok(watch.exit());
+        }
+    }
+}
+
+/// Reads the claims of the scope with their ConfigMaps and Secrets, and checks them.
+async fn read(
+    cluster: &Cluster,
+    scope: &Scope,
+    list: &ListArgs,
+    now: jiff::Timestamp,
+) -> Result<ListReport> {
     let all = ListParams::default();
     let selected = selector_params(list.selector.as_deref());
     let claim_resource = resources::object_bucket_claim();
     let (claims, config_maps, secrets, (allowed, operator_config)) = tokio::join!(
-        cluster.list_custom::<ObjectBucketClaim>(&claim_resource, Some(&scope), &selected),
-        cluster.list::<ConfigMap>(&scope, &all),
-        cluster.list_metadata::<Secret>(&scope, &all),
+        cluster.list_custom::<ObjectBucketClaim>(&claim_resource, Some(scope), &selected),
+        cluster.list::<ConfigMap>(scope, &all),
+        cluster.list_metadata::<Secret>(scope, &all),
         operator_allowed_fields(cluster, &list.operator_namespace),
     );
     let (claims, config_maps, secrets) = (claims?, config_maps?, secrets?);
     let undecodable = claims.undecodable.clone();
-    let claims = claims.require("objectbucketclaims", &scope)?;
-    let now = jiff::Timestamp::now();
+    let claims = claims.require("objectbucketclaims", scope)?;
     let (claims, mut findings) =
         join_and_check(claims, &config_maps, &secrets, allowed.as_deref(), now);
     findings.extend(undecodable.iter().map(Finding::undecodable));
-    let exit = exit_for(&findings, args.output.fail_on_or(DEFAULT_FAIL_ON));
-    let report = ListReport {
+    Ok(ListReport {
         claims,
         findings,
         operator_config,
-    };
-    match &args.output.format {
-        f if f.is_structured() => crate::render::structured(
-            out,
-            f,
-            &Envelope::new(KIND, Metadata::new(cluster, &scope, now), &report),
-        )?,
-        OutputFormat::Name => render::names(out, &report.claims)?,
-        format => {
-            let verbose = format.is_wide() || args.output.verbose > 0;
-            render::list(out, &report, &scope, palette, format.is_wide(), verbose)?
-        }
-    }
-    Ok(exit)
+        scope: scope.clone(),
+    })
 }
 
 /// Joins each claim with its ConfigMap and Secret and checks it (pure): rows

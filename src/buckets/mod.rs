@@ -19,10 +19,11 @@ use clap::{Parser, Subcommand};
 use kube::api::ListParams;
 use serde::Serialize;
 
+use crate::cli::watch::WatchArgs;
 use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat};
-use crate::error::{Exit, Result};
+use crate::error::{Error, Exit, Result};
 use crate::findings::Severity;
-use crate::kube::Cluster;
+use crate::kube::{Cluster, Scope};
 use crate::platform::crds::ObjectBucketClaim;
 
 use analyse::Preset;
@@ -34,7 +35,7 @@ use analyse::Preset;
     name = "kubectl-dp-buckets",
     bin_name = "kubectl dp buckets",
     version,
-    after_help = "Exit codes: 0 all good, 1 problems found (warnings, drift, refused delete), 2 could not run.\n\nExamples:\n  kubectl dp buckets list -A\n  kubectl dp buckets create scratch --storage-class ceph-bucket --lifecycle test -o yaml > obc.yaml\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --dry-run=server\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --update --max-size 50Gi --yes\n  kubectl dp buckets check --all -n data-platform --s3-endpoint http://127.0.0.1:8080"
+    after_help = "Exit codes: 0 all good, 1 problems at or above --fail-on (default warning: warnings, drift, failed checks) or a refused delete, 2 could not run (also: a namespace that does not exist or holds no claim, a claim that does not exist).\n\nExamples:\n  kubectl dp buckets list -A\n  kubectl dp buckets list -n data-platform -l team=analytics -o name\n  kubectl dp buckets list -n data-platform --watch\n  kubectl dp buckets create scratch --storage-class ceph-bucket --lifecycle test -o yaml > obc.yaml\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --dry-run=server\n  kubectl dp buckets create scratch --storage-class ceph-bucket -n data-platform --update --max-size 50Gi --yes\n  kubectl dp buckets check --all -n data-platform --s3-endpoint http://127.0.0.1:8080"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -74,6 +75,9 @@ pub struct ListArgs {
     /// Only claims with these labels (kubectl's label selector, e.g. team=data,tier!=test)
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
+    /// `--watch` and `--interval`.
+    #[command(flatten)]
+    pub watch: WatchArgs,
 }
 
 /// Flags of `buckets create`.
@@ -88,14 +92,14 @@ pub struct CreateArgs {
     #[arg(long, value_enum, default_value_t = Preset::None)]
     pub lifecycle: Preset,
     /// Expire objects after N days
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub expire_days: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub expire_days: Option<i64>,
     /// Abort incomplete multipart uploads after N days
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub abort_multipart_days: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub abort_multipart_days: Option<i64>,
     /// Expire noncurrent object versions after N days
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub noncurrent_expire_days: Option<u32>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub noncurrent_expire_days: Option<i64>,
     /// Bucket quota in bytes (e.g. 100Gi)
     #[arg(long, value_name = "SIZE")]
     pub max_size: Option<String>,
@@ -181,38 +185,59 @@ pub struct DeleteArgs {
 /// `--fail-on` of `buckets list` and `describe` when not given: warnings fail.
 pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
 
-/// The `-o` values of `list`, `describe` and `check`.
-pub const REPORT_FORMATS: [FormatKind; 5] = [
+/// The `-o` values of `list` and `describe` (docs/flags.md).
+pub const REPORT_FORMATS: [FormatKind; 6] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
     FormatKind::Yaml,
-    FormatKind::JsonPath,
-];
-
-/// The `-o` values of `list`: the report formats plus `name`.
-pub const LIST_FORMATS: [FormatKind; 6] = [
-    FormatKind::Table,
-    FormatKind::Wide,
-    FormatKind::Json,
-    FormatKind::Yaml,
-    FormatKind::JsonPath,
     FormatKind::Name,
+    FormatKind::JsonPath,
 ];
 
-/// The `-o` values of `create` (the claim as applied) and `delete` (progress only).
+/// The `-o` values of `check`: its steps are one list, there is nothing to widen.
+pub const CHECK_FORMATS: [FormatKind; 5] = [
+    FormatKind::Table,
+    FormatKind::Json,
+    FormatKind::Yaml,
+    FormatKind::Name,
+    FormatKind::JsonPath,
+];
+
+/// The `-o` values of `create`: progress, or the claim as applied (or, without a
+/// cluster, as it would be).
 pub const CREATE_FORMATS: [FormatKind; 3] = [FormatKind::Table, FormatKind::Json, FormatKind::Yaml];
+
+/// Refuses what the subcommand cannot honour, before any request (docs/flags.md).
+pub fn check_flags(args: &Args) -> Result<()> {
+    args.cluster.validate()?;
+    let (name, formats): (&str, &[FormatKind]) = match &args.command {
+        Command::List(_) => ("buckets list", &REPORT_FORMATS),
+        Command::Describe(_) => ("buckets describe", &REPORT_FORMATS),
+        Command::Check(_) => ("buckets check", &CHECK_FORMATS),
+        Command::Create(_) => ("buckets create", &CREATE_FORMATS),
+        Command::Delete(_) => ("buckets delete", &[FormatKind::Table]),
+    };
+    args.output.accept(name, formats)?;
+    let one_claim = "it works on one claim in one namespace";
+    match &args.command {
+        Command::List(_) => Ok(()),
+        Command::Check(check) if check.all => Ok(()),
+        Command::Check(_) | Command::Describe(_) => {
+            args.cluster.refuse_all_namespaces(name, one_claim)
+        }
+        Command::Create(_) | Command::Delete(_) => {
+            args.cluster.refuse_all_namespaces(name, one_claim)?;
+            args.output
+                .refuse_fail_on(name, "it writes, and grades nothing (buckets check does)")
+        }
+    }
+}
 
 /// Runs `kubectl dp buckets`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    let palette = args.output.start();
-    match &args.command {
-        Command::List(_) => args.output.accept("buckets list", &LIST_FORMATS)?,
-        Command::Describe(_) => args.output.accept("buckets describe", &REPORT_FORMATS)?,
-        Command::Check(_) => args.output.accept("buckets check", &REPORT_FORMATS)?,
-        Command::Create(_) => args.output.accept("buckets create", &CREATE_FORMATS)?,
-        Command::Delete(_) => args.output.accept("buckets delete", &[FormatKind::Table])?,
-    }
+    check_flags(&args)?;
+    let output = args.output.start(DEFAULT_FAIL_ON);
     if let Command::Create(create) = &args.command
         && matches!(args.output.format, OutputFormat::Yaml | OutputFormat::Json)
         && !create.write.server_dry_run()
@@ -227,12 +252,61 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     }
     let cluster = Cluster::connect(&args.cluster).await?;
     let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
+    crate::cli::namespace::require_existing(&cluster, &cluster.scope(&args.cluster)).await?;
     match &args.command {
-        Command::List(list) => list::run(&cluster, &args, list, &palette, out).await,
+        Command::List(list) => list::run(&cluster, &args, list, &output, out).await,
         Command::Create(c) => create::run(&cluster, &args, c, &namespace, out).await,
-        Command::Describe(d) => describe::run(&cluster, &args, &namespace, d, &palette, out).await,
-        Command::Check(c) => check::run(&cluster, &args, c, &namespace, out).await,
+        Command::Describe(d) => describe::run(&cluster, &namespace, d, &output, out).await,
+        Command::Check(c) => check::run(&cluster, &args, c, &namespace, &output, out).await,
         Command::Delete(d) => delete::run(&cluster, &args, d, &namespace, out).await,
+    }
+}
+
+/// A namespace without any claim (and no `-l` to explain it) is a typo or the
+/// wrong one: one line naming the namespaces that hold claims.
+async fn require_claims(cluster: &Cluster, scope: &Scope, selector: Option<&str>) -> Result<()> {
+    let Scope::Namespace(namespace) = scope else {
+        return Ok(());
+    };
+    if selector.is_some() {
+        return Ok(());
+    }
+    let everywhere: Result<crate::kube::Listing<ObjectBucketClaim>> = cluster
+        .list_custom(
+            &crate::kube::resources::object_bucket_claim(),
+            Some(&Scope::All),
+            &ListParams::default(),
+        )
+        .await;
+    let holders: Vec<String> = everywhere
+        .map(|l| {
+            l.items
+                .into_iter()
+                .filter_map(|c| c.metadata.namespace)
+                .collect()
+        })
+        .unwrap_or_default();
+    Err(crate::cli::namespace::nothing_here(
+        namespace,
+        "ObjectBucketClaims",
+        &holders,
+        "kubectl get objectbucketclaims -A",
+    ))
+}
+
+/// A claim that does not exist, with the closest name in its namespace.
+async fn no_such_claim(cluster: &Cluster, namespace: &str, name: &str) -> Error {
+    let names = cluster
+        .custom_object_names(&crate::kube::resources::object_bucket_claim(), namespace)
+        .await
+        .unwrap_or_default();
+    let suggestion = crate::cli::namespace::closest(name, names.iter().map(String::as_str));
+    Error::NoSuchObject {
+        kind: "ObjectBucketClaim".into(),
+        name: name.to_string(),
+        namespace: namespace.to_string(),
+        suggestion: suggestion.map(str::to_string),
+        list: format!("`kubectl dp buckets list -n {namespace}` lists them"),
     }
 }
 

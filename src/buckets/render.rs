@@ -1,24 +1,117 @@
 //! How `kubectl dp buckets` shows things to people: the claim table, one
 //! claim's description, and S3 check results. Pure: values in, text out.
 
+use std::borrow::Cow;
 use std::io::Write;
 
-use crate::cli::Palette;
 use crate::error::Result;
+use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::kube::Scope;
 use crate::platform::bucket;
+use crate::render::{Palette, View};
 
 use super::analyse::ClaimRow;
-use super::check::CheckResult;
+use super::check::{CheckReport, CheckResult};
 use super::describe::Description;
 use super::list::ListReport;
 
-/// `-o name`: `objectbucketclaim.objectbucket.io/NAME`, one a line.
-pub fn names(out: &mut dyn Write, claims: &[ClaimRow]) -> Result<()> {
-    for c in claims {
-        writeln!(out, "objectbucketclaim.objectbucket.io/{}", c.name)?;
+/// `-o name` of a claim: `objectbucketclaim.objectbucket.io/NAME`.
+fn claim_name(name: &str) -> String {
+    crate::render::report::resource_name("ObjectBucketClaim", "objectbucket.io", name)
+}
+
+impl crate::render::Report for ListReport {
+    fn kind(&self) -> &'static str {
+        super::list::KIND
     }
-    Ok(())
+
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        Cow::Borrowed(&self.findings)
+    }
+
+    fn table(&self, out: &mut dyn Write, view: &View) -> Result<()> {
+        list(
+            out,
+            self,
+            &self.scope,
+            &view.palette,
+            view.wide,
+            view.wide || view.verbose > 0,
+        )
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.claims.iter().map(|c| claim_name(&c.name)).collect()
+    }
+
+    /// Claims age on every read: `--watch` redraws for what changed, not for that.
+    fn fingerprint(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(claims) = value.get_mut("claims").and_then(|c| c.as_array_mut()) {
+            for claim in claims.iter_mut().filter_map(|c| c.as_object_mut()) {
+                claim.remove("ageSeconds");
+            }
+        }
+        value
+    }
+}
+
+impl crate::render::Report for Description {
+    fn kind(&self) -> &'static str {
+        super::describe::KIND
+    }
+
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        Cow::Borrowed(&self.findings)
+    }
+
+    fn table(&self, out: &mut dyn Write, view: &View) -> Result<()> {
+        describe(out, self, &view.palette, view.wide)
+    }
+
+    fn names(&self) -> Vec<String> {
+        vec![claim_name(&self.claim.name)]
+    }
+}
+
+impl crate::render::Report for CheckReport {
+    fn kind(&self) -> &'static str {
+        super::check::KIND
+    }
+
+    /// A claim whose lifecycle drifted, or that is not Bound yet, is a warning
+    /// (`bucket.check-lifecycle-drift`, `bucket.check-not-bound`); a failed S3
+    /// step (credentials, bucket, probe object) is critical (`bucket.check-failed`).
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        let mut findings = Vec::new();
+        for claim in &self.claims {
+            let Some(failed) = claim.steps.iter().find(|s| !s.ok) else {
+                continue;
+            };
+            let (code, severity) = match failed.check.as_str() {
+                "phase" => ("bucket.check-not-bound", Severity::Warning),
+                "lifecycle" => ("bucket.check-lifecycle-drift", Severity::Warning),
+                _ => ("bucket.check-failed", Severity::Critical),
+            };
+            findings.push(Finding::new(
+                code,
+                severity,
+                Component::Buckets,
+                ObjectRef::namespaced("ObjectBucketClaim", &claim.namespace, &claim.name),
+                format!("{}: {}", failed.check, failed.detail),
+                "see `kubectl dp buckets check` above",
+            ));
+        }
+        Cow::Owned(findings)
+    }
+
+    fn table(&self, out: &mut dyn Write, _view: &View) -> Result<()> {
+        check(out, &self.claims)
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.claims.iter().map(|c| claim_name(&c.name)).collect()
+    }
 }
 
 /// The claim table, then the findings; `verbose` adds where Rook's settings came from.
@@ -216,26 +309,35 @@ pub fn describe(
 
 /// One lifecycle rule as a table row.
 fn lifecycle_row(rule: &bucket::LifecycleRule) -> Vec<String> {
-    let days = |d: Option<u32>| d.map(|d| format!("{d}d")).unwrap_or_else(|| "-".into());
+    let days = |d: Option<i64>| d.map(|d| format!("{d}d")).unwrap_or_else(|| "-".into());
     let prefix = rule.effective_prefix();
+    let expire = match &rule.expiration {
+        None => "-".to_string(),
+        Some(e) => match (e.days, &e.date, e.expired_object_delete_marker) {
+            (Some(d), _, _) => format!("{d}d"),
+            (None, Some(date), _) => bucket::lifecycle::day(date),
+            (None, None, Some(true)) => "delete markers".into(),
+            _ => "-".into(),
+        },
+    };
     vec![
-        rule.id.clone(),
-        rule.status.clone(),
+        rule.id.clone().unwrap_or_else(|| "(none)".into()),
+        rule.status.clone().unwrap_or_else(|| "-".into()),
         if prefix.is_empty() {
             "(all)".into()
         } else {
             prefix
         },
-        days(rule.expiration.as_ref().map(|e| e.days)),
+        expire,
         days(
             rule.abort_incomplete_multipart_upload
                 .as_ref()
-                .map(|a| a.days_after_initiation),
+                .and_then(|a| a.days_after_initiation),
         ),
         days(
             rule.noncurrent_version_expiration
                 .as_ref()
-                .map(|n| n.noncurrent_days),
+                .and_then(|n| n.noncurrent_days),
         ),
     ]
 }

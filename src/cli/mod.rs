@@ -3,12 +3,15 @@
 
 mod color;
 mod confirm;
+pub mod namespace;
 mod output;
 pub mod values;
+pub mod watch;
 
-pub use color::{ColorChoice, Palette};
+pub use crate::render::{FormatKind, OutputFormat, Palette};
+pub use color::ColorChoice;
 pub use confirm::{DryRun, Go, WriteArgs, confirm, confirm_typed, go_ahead};
-pub use output::{FormatKind, OutputArgs, OutputFormat, normalize_args, parse};
+pub use output::{OutputArgs, normalize_args};
 
 use std::time::Duration;
 
@@ -167,6 +170,49 @@ impl ClusterArgs {
             )));
         }
         Ok(())
+    }
+}
+
+impl ClusterArgs {
+    /// Refuses `-A` in one line where `command` works on one namespace (`why`).
+    pub fn refuse_all_namespaces(&self, command: &str, why: &str) -> Result<()> {
+        if self.all_namespaces {
+            return Err(Error::Usage(format!(
+                "`kubectl dp {command}` cannot take -A: {why}; pass -n NAME"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The first connection flag given on the command line, for commands that
+    /// never talk to the cluster (`perf compare`).
+    pub fn first_given(&self) -> Option<&'static str> {
+        let given = [
+            (self.kubeconfig.is_some(), "--kubeconfig"),
+            (self.context.is_some(), "--context"),
+            (self.cluster.is_some(), "--cluster"),
+            (self.user.is_some(), "--user"),
+            (self.namespace.is_some(), "-n/--namespace"),
+            (self.all_namespaces, "-A/--all-namespaces"),
+            (self.as_user.is_some(), "--as"),
+            (!self.as_group.is_empty(), "--as-group"),
+            (self.as_uid.is_some(), "--as-uid"),
+            (
+                self.request_timeout != Timeout::default(),
+                "--request-timeout",
+            ),
+            (self.insecure_skip_tls_verify, "--insecure-skip-tls-verify"),
+            (
+                self.certificate_authority.is_some(),
+                "--certificate-authority",
+            ),
+            (self.token.is_some(), "--token"),
+            (self.server.is_some(), "-s/--server"),
+        ];
+        given
+            .into_iter()
+            .find(|(set, _)| *set)
+            .map(|(_, flag)| flag)
     }
 }
 

@@ -1,134 +1,19 @@
 //! The output flags every command shares (`-o`, `--color`, `-v`, `--fail-on`,
 //! `--no-headers`) and how a command declares which `-o` values it can honour.
 //!
-//! A command flattens [`OutputArgs`] into its clap struct, calls
-//! [`OutputArgs::start`] once (logging, palette) and [`OutputArgs::accept`] with
-//! the formats it supports, so an unsupported `-o` is refused with one line
-//! instead of being ignored.
+//! A command flattens [`OutputArgs`] into its clap struct, checks it with
+//! [`OutputArgs::accept`] against the formats it supports (docs/flags.md) before
+//! any work, so an unsupported `-o` is refused with one line instead of being
+//! ignored, and calls [`OutputArgs::start`] once: logging, `--no-headers`, and the
+//! resolved [`Output`] that [`crate::render::emit`] writes with.
 
 use clap::Args;
 
 use crate::error::{Error, Result};
 use crate::findings::Severity;
+use crate::render::{FormatKind, Output, OutputFormat, Palette};
 
-use super::color::{ColorChoice, Palette};
-
-/// What `-o` asked for. The same name means the same thing in every command.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum OutputFormat {
-    /// A table for people.
-    #[default]
-    Table,
-    /// The table with more columns, and every object of a grouped finding.
-    Wide,
-    /// The report envelope as JSON (docs/schema.md).
-    Json,
-    /// The report envelope as YAML, same schema as JSON.
-    Yaml,
-    /// One row per item, comma-separated, for spreadsheets.
-    Csv,
-    /// A unified diff of what the command would change.
-    Diff,
-    /// `kind/name` of each listed object, one a line (kubectl's `-o name`).
-    Name,
-    /// kubectl's `-o jsonpath=EXPR`, applied to the JSON envelope.
-    JsonPath(String),
-}
-
-/// The name of an `-o` value without its argument: what a command declares it supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FormatKind {
-    /// `-o table` (the default).
-    Table,
-    /// `-o wide`.
-    Wide,
-    /// `-o json`.
-    Json,
-    /// `-o yaml`.
-    Yaml,
-    /// `-o csv`.
-    Csv,
-    /// `-o diff`.
-    Diff,
-    /// `-o name`.
-    Name,
-    /// `-o jsonpath=...`.
-    JsonPath,
-}
-
-impl FormatKind {
-    /// The structured formats every report offers: the envelope as JSON, YAML or a JSONPath.
-    pub const STRUCTURED: [FormatKind; 3] =
-        [FormatKind::Json, FormatKind::Yaml, FormatKind::JsonPath];
-
-    /// How the user types it.
-    pub fn name(self) -> &'static str {
-        match self {
-            FormatKind::Table => "table",
-            FormatKind::Wide => "wide",
-            FormatKind::Json => "json",
-            FormatKind::Yaml => "yaml",
-            FormatKind::Csv => "csv",
-            FormatKind::Diff => "diff",
-            FormatKind::Name => "name",
-            FormatKind::JsonPath => "jsonpath=EXPR",
-        }
-    }
-}
-
-impl OutputFormat {
-    /// Parses an `-o` value: `table`, `wide`, `json`, `yaml`, `csv`, `diff`,
-    /// `name`, or `jsonpath=EXPR` (kubectl's `{.a.b}` or RFC 9535's `$.a.b`).
-    pub fn parse(text: &str) -> std::result::Result<OutputFormat, String> {
-        let format = match text {
-            "table" => OutputFormat::Table,
-            "wide" => OutputFormat::Wide,
-            "json" => OutputFormat::Json,
-            "yaml" => OutputFormat::Yaml,
-            "csv" => OutputFormat::Csv,
-            "diff" => OutputFormat::Diff,
-            "name" => OutputFormat::Name,
-            _ => match text.split_once('=') {
-                Some(("jsonpath", expr)) if !expr.trim().is_empty() => {
-                    OutputFormat::JsonPath(expr.to_string())
-                }
-                Some(("jsonpath", _)) => {
-                    return Err("jsonpath needs an expression, e.g. -o jsonpath='{.kind}'".into());
-                }
-                _ => {
-                    return Err(format!(
-                        "'{text}' is not an output format (table, wide, json, yaml, csv, diff, name, jsonpath=EXPR)"
-                    ));
-                }
-            },
-        };
-        Ok(format)
-    }
-
-    /// The format's name without its argument.
-    pub fn kind(&self) -> FormatKind {
-        match self {
-            OutputFormat::Table => FormatKind::Table,
-            OutputFormat::Wide => FormatKind::Wide,
-            OutputFormat::Json => FormatKind::Json,
-            OutputFormat::Yaml => FormatKind::Yaml,
-            OutputFormat::Csv => FormatKind::Csv,
-            OutputFormat::Diff => FormatKind::Diff,
-            OutputFormat::Name => FormatKind::Name,
-            OutputFormat::JsonPath(_) => FormatKind::JsonPath,
-        }
-    }
-
-    /// JSON, YAML or JSONPath: written from the report envelope by [`crate::render::structured`].
-    pub fn is_structured(&self) -> bool {
-        FormatKind::STRUCTURED.contains(&self.kind())
-    }
-
-    /// `-o wide`.
-    pub fn is_wide(&self) -> bool {
-        *self == OutputFormat::Wide
-    }
-}
+use super::color::ColorChoice;
 
 /// The output flags shared by every binary; flatten it into the command's clap struct.
 #[derive(Debug, Clone, Default, Args)]
@@ -142,7 +27,7 @@ pub struct OutputArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Say more on stderr (-v what was done, -vv every API request, -vvv everything; kubectl's -v=N works too)
+    /// Say more on stderr, at kubectl's levels: -v what the command does, -v=6 one line per API request, -v=8 with bodies (cut at 1 KiB), -v=9 whole bodies; secret values are always redacted
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
@@ -156,11 +41,23 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// Starts logging, applies `--no-headers` to every table and resolves colour: call once at the top of a command's `run`.
-    pub fn start(&self) -> Palette {
+    /// Starts logging, applies `--no-headers` to every table and resolves colour
+    /// and `--fail-on` (with the command's `default_fail_on`): call once at the top
+    /// of a command's `run`, after its flags were checked.
+    pub fn start(&self, default_fail_on: Severity) -> Output {
         self.init_logging();
         crate::render::show_headers(!self.no_headers);
-        self.palette()
+        self.resolve(default_fail_on)
+    }
+
+    /// What the flags resolve to, without side effects.
+    pub fn resolve(&self, default_fail_on: Severity) -> Output {
+        Output {
+            format: self.format.clone(),
+            palette: self.palette(),
+            fail_on: self.fail_on_or(default_fail_on),
+            verbose: self.verbose,
+        }
     }
 
     /// The palette `--color` asks for.
@@ -171,6 +68,16 @@ impl OutputArgs {
     /// `--fail-on`, or the command's own default when not given.
     pub fn fail_on_or(&self, default: Severity) -> Severity {
         self.fail_on.unwrap_or(default)
+    }
+
+    /// Refuses `--fail-on` in one line where `command` grades nothing (`why`).
+    pub fn refuse_fail_on(&self, command: &str, why: &str) -> Result<()> {
+        if self.fail_on.is_some() {
+            return Err(Error::Usage(format!(
+                "`kubectl dp {command}` cannot take --fail-on: {why}"
+            )));
+        }
+        Ok(())
     }
 
     /// Refuses an `-o` value `command` cannot honour, with one line naming the ones it can.
@@ -187,18 +94,20 @@ impl OutputArgs {
         )))
     }
 
-    /// Sends diagnostics to stderr at the level `-v` asks for: `-v` what the command
-    /// did and how long it took, `-vv` every API request, `-vvv` everything.
-    /// `RUST_LOG` overrides. Harmless when called twice.
+    /// Sends diagnostics to stderr at kubectl's `-v` levels: 1-3 what the command
+    /// does and how long it took, 4-5 our own debugging, 6 one line per API request
+    /// (method, URL, status, time), 8 with the bodies cut at 1 KiB, 9 whole bodies;
+    /// bodies are redacted ([`crate::kube::trace`]). Never the HTTP stack's own
+    /// TRACE lines. `RUST_LOG` overrides the filter. Harmless when called twice.
     pub fn init_logging(&self) {
         let filter = match self.verbose {
             // Library logs (kube's connection errors) would repeat the one-line error;
             // our own warnings (an object left out of a list) always show.
             0 => "kubectl_dp=warn",
-            1 => "kubectl_dp=info",
-            2 => "kubectl_dp=debug,kube_client=debug",
-            _ => "trace",
+            1..=3 => "kubectl_dp=info",
+            _ => "kubectl_dp=debug",
         };
+        crate::kube::trace::set_level(self.verbose);
         let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
         let _ = tracing_subscriber::fmt()
@@ -207,7 +116,7 @@ impl OutputArgs {
             // A closed stderr (`2>&1 | head -1`) must not make tracing eprint! and panic.
             .log_internal_errors(false)
             .with_ansi(self.color.enabled())
-            .with_target(self.verbose > 1)
+            .with_target(false)
             .without_time()
             .try_init();
         tracing::info!(
@@ -255,12 +164,6 @@ where
     out
 }
 
-/// Parses the process's arguments into a command's clap struct, after
-/// [`normalize_args`]: what every binary's `main` calls.
-pub fn parse<P: clap::Parser>() -> P {
-    P::parse_from(normalize_args(std::env::args_os()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,19 +184,6 @@ mod tests {
         assert_eq!(norm(&["x", "-vv", "-v"]), ["x", "-vv", "-v"]);
         assert_eq!(norm(&["x", "--", "-v=6"]), ["x", "--", "-v=6"]);
         assert_eq!(norm(&["x", "-v=99"]), ["x", "-vvvvvvvvv"]);
-    }
-
-    #[test]
-    fn output_values() {
-        assert_eq!(OutputFormat::parse("wide"), Ok(OutputFormat::Wide));
-        assert_eq!(
-            OutputFormat::parse("jsonpath={.kind}"),
-            Ok(OutputFormat::JsonPath("{.kind}".into()))
-        );
-        assert!(OutputFormat::parse("jsonpath=").is_err());
-        assert!(OutputFormat::parse("xml").is_err());
-        assert!(OutputFormat::Json.is_structured());
-        assert!(!OutputFormat::Csv.is_structured());
     }
 
     #[test]

@@ -69,6 +69,8 @@ impl Cluster {
             .with_layer(&super::limits::ResponseLimitLayer::new(
                 super::limits::MAX_API_RESPONSE,
             ))
+            // -v=6 and above: one line per request (and bodies at 8 and 9), redacted.
+            .with_layer(&super::trace::RequestLogLayer::new(&server))
             .build();
         Ok(Cluster {
             client,

@@ -20,6 +20,7 @@ mod protobuf;
 pub mod resources;
 mod scoped;
 mod secret_keys;
+pub mod trace;
 pub mod tune;
 
 pub(crate) use connect::not_utf8 as kubeconfig_not_utf8;

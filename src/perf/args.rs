@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::cli::{ClusterArgs, OutputArgs};
 
-use super::{compare, storage};
+use super::compare::{self, Metric};
+use super::schedule::Warmup;
+use super::storage;
 
 /// Measure the data platform: Trino query latency, Spark job time, S3
 /// throughput and resource use; compare against a saved baseline.
@@ -16,7 +18,7 @@ use super::{compare, storage};
     name = "kubectl-dp-perf",
     bin_name = "kubectl dp perf",
     version,
-    after_help = "Exit codes: 0 all good, 1 failed queries/operations or a significant regression beyond --max-regression, 2 could not run.\n\nExamples:\n  kubectl dp perf run -n data-platform --suite trino --save before.json\n  kubectl dp tune apply -n data-platform && kubectl dp perf run -n data-platform --suite trino --baseline before.json\n  kubectl dp perf run --suite trino --trino-url http://127.0.0.1:8080 --iterations 20 --junit perf.xml\n  kubectl dp perf compare before.json after.json --max-regression 10%"
+    after_help = "Exit codes: 0 all good, 1 a failed query/operation or a significant regression beyond --threshold (more with --fail-on warning|info), 2 could not run or something was not measured (--allow-missing accepts that).\n\nExamples:\n  kubectl dp perf run -n data-platform --suite trino --save before.json\n  kubectl dp tune apply -n data-platform && kubectl dp perf run -n data-platform --suite trino --baseline before.json\n  kubectl dp perf run --suite trino --trino-url http://127.0.0.1:8080 --iterations 20 --junit perf.xml\n  kubectl dp perf compare before.json after.json --threshold 10%"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -70,17 +72,21 @@ impl Suite {
 #[derive(Debug, Clone, clap::Args)]
 #[allow(missing_docs)] // each field's doc comment is its --help text
 pub struct RunArgs {
-    /// Suites to run, comma-separated (default: every suite whose target is reachable)
+    /// Suites to run, comma-separated (default: every suite whose target the platform has)
     #[arg(long, value_enum, value_delimiter = ',', value_name = "SUITES")]
     pub suite: Vec<Suite>,
 
-    /// Measured runs of each query / object size / Spark job
+    /// Measured rounds: each query (object size, Spark job) runs this many times, queries interleaved
     #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub iterations: u32,
 
-    /// Unmeasured runs first (JIT, caches)
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub warmup: u32,
+    /// Unmeasured rounds first: auto (until each query's timings settle, 6 to 30 rounds) or a number
+    #[arg(long, default_value = "auto", value_parser = Warmup::parse, value_name = "auto|N")]
+    pub warmup: Warmup,
+
+    /// Seed of the per-round query order (default: fresh, recorded in the report)
+    #[arg(long, value_name = "N", hide_short_help = true)]
+    pub seed: Option<u64>,
 
     /// Clients running at once
     #[arg(long, default_value_t = 1, value_name = "C", value_parser = clap::value_parser!(u32).range(1..=256))]
@@ -98,9 +104,17 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
-    /// A significant slowdown larger than this fails (with --baseline)
-    #[arg(long, default_value = "10%", value_parser = compare::parse_percent, value_name = "PERCENT")]
-    pub max_regression: f64,
+    /// With --baseline: the smallest significant slowdown that is a regression
+    #[arg(long, visible_alias = "max-regression", default_value = "10%", value_parser = compare::parse_percent, value_name = "PERCENT")]
+    pub threshold: f64,
+
+    /// With --baseline: what is compared for Trino queries
+    #[arg(long, value_enum, default_value_t = Metric::Cpu)]
+    pub metric: Metric,
+
+    /// Exit 0 or 1 even when something was not measured (a suite skipped, a query the baseline has)
+    #[arg(long)]
+    pub allow_missing: bool,
 
     /// Write the results as JUnit XML to FILE (one test case per query / operation)
     #[arg(long, value_name = "FILE")]
@@ -184,9 +198,15 @@ pub struct CompareArgs {
     pub old: PathBuf,
     /// The later report
     pub new: PathBuf,
-    /// A significant slowdown larger than this fails
-    #[arg(long, default_value = "10%", value_parser = compare::parse_percent, value_name = "PERCENT")]
-    pub max_regression: f64,
+    /// The smallest significant slowdown that is a regression
+    #[arg(long, visible_alias = "max-regression", default_value = "10%", value_parser = compare::parse_percent, value_name = "PERCENT")]
+    pub threshold: f64,
+    /// What is compared for Trino queries
+    #[arg(long, value_enum, default_value_t = Metric::Cpu)]
+    pub metric: Metric,
+    /// Exit 0 or 1 even when a measurement of OLD is missing from NEW or has too few runs
+    #[arg(long)]
+    pub allow_missing: bool,
     /// Write the comparison as JUnit XML to FILE (one test case per measurement)
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

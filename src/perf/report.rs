@@ -96,8 +96,16 @@ pub struct Setting {
 #[serde(rename_all = "camelCase")]
 pub struct RunSettings {
     pub suites: Vec<String>,
+    /// Measured rounds (each query once per round).
     pub iterations: usize,
+    /// Warm-up rounds that ran (trino), or the fixed warm-up (storage).
     pub warmup: usize,
+    /// `--warmup` as given: `auto` or a number of rounds.
+    #[serde(default)]
+    pub warmup_rule: String,
+    /// Seed of the per-round query order (`--seed` reproduces it).
+    #[serde(default)]
+    pub seed: Option<u64>,
     pub concurrency: usize,
     pub timeout_seconds: f64,
     #[serde(default)]
@@ -109,6 +117,21 @@ pub struct RunSettings {
 pub struct Skipped {
     pub suite: String,
     pub reason: String,
+    /// Whether the suite's target is absent from this platform (fine without
+    /// `--suite`) or there but could not be measured (not a pass).
+    #[serde(default)]
+    pub cause: SkipCause,
+}
+
+/// Why a suite did not run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkipCause {
+    /// This platform has no such component (no coordinator, no Bound claim, no metrics API).
+    #[default]
+    Absent,
+    /// It is there but could not be measured (cluster unreachable, coordinator not ready or not answering).
+    Unavailable,
 }
 
 // ------------------------------------------------------------------ trino ---
@@ -117,7 +140,36 @@ pub struct Skipped {
 #[serde(rename_all = "camelCase")]
 pub struct TrinoResult {
     pub queries: Vec<QueryResult>,
+    /// The fixed query run in every round to measure the machines' speed
+    /// (`perf::trino::YARDSTICK`); its failure fails nothing, comparisons then
+    /// use absolute CPU time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yardstick: Option<QueryResult>,
     pub throughput: Throughput,
+    /// The client machine while measuring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientLoad>,
+}
+
+/// The load of the machine the client ran on, so that a report taken on a busy
+/// machine says so (see `perf::load`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientLoad {
+    /// Logical CPUs of the client.
+    pub cpus: usize,
+    /// 1-, 5- and 15-minute load averages before the warm-up.
+    #[serde(default)]
+    pub load_before: Option<[f64; 3]>,
+    /// … and after the last measured query.
+    #[serde(default)]
+    pub load_after: Option<[f64; 3]>,
+    /// The median of the 1-minute load average at the start of each measured query.
+    #[serde(default)]
+    pub load1_median: Option<f64>,
+    /// CPU time the client process used while measuring (ms).
+    #[serde(default)]
+    pub process_cpu_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,6 +188,12 @@ pub struct Throughput {
 pub struct QueryResult {
     pub name: String,
     pub sql: String,
+    /// Unmeasured warm-up runs of this query.
+    #[serde(default)]
+    pub warmup_runs: usize,
+    /// With `--warmup auto`: whether its timings settled before the ceiling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<bool>,
     /// Measured iterations that finished (warm-up excluded).
     pub samples: Vec<QuerySample>,
     pub failures: Vec<QueryFailure>,
@@ -147,6 +205,12 @@ pub struct QueryResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuerySample {
+    /// The measured round it ran in (1-based; 0 in reports before rounds).
+    #[serde(default)]
+    pub round: usize,
+    /// The client machine's 1-minute load average when it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load1: Option<f64>,
     /// What the client saw: from POST to the last page.
     pub wall_ms: f64,
     /// Trino's own `elapsedTimeMillis`.
@@ -295,11 +359,36 @@ pub struct ComponentUsage {
 pub struct Comparison {
     pub old_generated_at: String,
     pub new_generated_at: String,
-    pub max_regression_percent: f64,
-    /// Significance level of the Mann–Whitney U test.
+    /// What is compared for Trino queries: `cpu`, `elapsed` or `wall`.
+    pub metric: String,
+    /// `yardstick`: Trino CPU time divided by the yardstick's in the same
+    /// round (both reports have one); `absolute` otherwise.
+    #[serde(default)]
+    pub basis: String,
+    /// The yardstick's own change in absolute CPU time: the machines' (or the
+    /// whole engine's) speed between the two runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yardstick: Option<ComparisonRow>,
+    /// `Mann-Whitney rank-sum (two-sided, exact up to 60 runs)`.
+    pub test: String,
+    /// `holm`.
+    pub correction: String,
+    /// Significance level of the whole gate (Holm keeps the chance of any false regression at or below it).
     pub alpha: f64,
+    /// The smallest slowdown (percent) that is a regression: `--threshold`.
+    pub threshold_percent: f64,
+    /// The fewest runs per side with which significance is reachable here.
+    pub min_runs: usize,
+    /// The client machine's median 1-minute load during each side (trino).
+    #[serde(default)]
+    pub old_load1: Option<f64>,
+    #[serde(default)]
+    pub new_load1: Option<f64>,
     pub rows: Vec<ComparisonRow>,
     pub regressions: usize,
+    /// What the baseline measured and this run did not, each with why.
+    #[serde(default)]
+    pub not_measured: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -307,17 +396,42 @@ pub struct Comparison {
 pub struct ComparisonRow {
     pub suite: String,
     pub name: String,
+    /// The compared statistic of this row (`cpu`, `elapsed`, `wall`, `latency`, `duration`).
+    pub metric: String,
     pub unit: String,
     pub old_n: usize,
     pub new_n: usize,
     pub old_median: Option<f64>,
     pub new_median: Option<f64>,
-    /// Of the median; positive means slower (or larger).
+    /// Hodges–Lehmann estimate of the change in percent; positive means slower.
+    pub change_percent: Option<f64>,
+    /// Its confidence interval at 1 − alpha.
+    pub change_low_percent: Option<f64>,
+    pub change_high_percent: Option<f64>,
+    /// Two-sided rank-sum p-value, and Holm's adjusted value that decides.
+    pub p_value: Option<f64>,
+    pub adjusted_p_value: Option<f64>,
+    /// Whether `pValue` is exact.
+    #[serde(default)]
+    pub exact: bool,
+    pub significant: bool,
+    /// Significant and slower than `--threshold`.
+    pub regression: bool,
+    /// Trino: the other of CPU and elapsed time, to tell a change in work from a change in waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<OtherChange>,
+    /// Failed runs on the new side.
+    #[serde(default)]
+    pub new_failures: usize,
+    /// `regression`, `slower`, `faster`, `within noise`, `failed`, `too few runs`, `not measured`, `new`.
+    pub verdict: String,
+}
+
+/// The change of the statistic that is not compared (unadjusted, for reading only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherChange {
+    pub metric: String,
     pub change_percent: Option<f64>,
     pub p_value: Option<f64>,
-    pub significant: bool,
-    /// Significant and beyond `--max-regression` in the bad direction.
-    pub regression: bool,
-    /// `faster`, `slower`, `no significant change`, `only in old`, `only in new`, `n too small`.
-    pub verdict: String,
 }

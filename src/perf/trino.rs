@@ -1,6 +1,15 @@
-//! The trino suite: each query `warmup` times unmeasured, then `iterations`
-//! times measured by `concurrency` clients at once. A failed query is kept with
-//! Trino's error and never counted as a latency.
+//! The trino suite, in rounds: every round runs each query once, in an order
+//! shuffled per round (see [`super::schedule`]). Warm-up rounds come first and
+//! are not measured; with `--warmup auto` they go on until every query's
+//! timings settle. `concurrency` clients pull from the same interleaved
+//! schedule. A failed query is kept with Trino's error and never counted as a
+//! latency; one that fails in warm-up is not measured.
+//!
+//! Every round also runs the **yardstick** ([`YARDSTICK`]), a fixed query whose
+//! CPU time measures how fast the engine's machines are in that round: on a
+//! shared machine the CPU time of every query drifts together by ±30% from
+//! minute to minute, and a query's CPU time divided by the yardstick's in the
+//! same round does not (docs/perf.md, "What is compared").
 
 use std::time::{Duration, Instant};
 
@@ -9,21 +18,162 @@ use futures::StreamExt;
 use crate::trino::{Client, Outcome, QueryStats, TrinoError};
 
 use super::Progress;
+use super::compare::Metric;
+use super::load;
 use super::queries::Query;
 use super::report::{
-    QueryFailure, QueryResult, QuerySample, QuerySummary, Throughput, TrinoResult,
+    ClientLoad, QueryFailure, QueryResult, QuerySample, QuerySummary, Throughput, TrinoResult,
 };
+use super::schedule::{Warmup, round_order, settled};
 use super::stats::{Distribution, median};
 
-/// An iteration's number and how it ended, with the client's wall time.
-type Timed = (usize, Result<(Duration, Outcome), TrinoError>);
+/// The yardstick: the same work on every platform with the tpch catalog
+/// (60,175 generated rows filtered and summed), tens of ms of CPU time.
+pub const YARDSTICK: &str = "SELECT count(*), sum(quantity), sum(extendedprice * discount) \
+     FROM tpch.tiny.lineitem WHERE shipdate >= DATE '1994-01-01'";
 
 pub struct Plan {
+    /// The queries, the yardstick last when it runs.
     pub queries: Vec<Query>,
+    /// Whether the last query is the yardstick (reported apart).
+    pub with_yardstick: bool,
+    /// Measured rounds.
     pub iterations: usize,
-    pub warmup: usize,
+    pub warmup: Warmup,
     pub concurrency: usize,
     pub timeout: Duration,
+    /// Of the per-round order.
+    pub seed: u64,
+    /// The statistic whose settling ends `--warmup auto`.
+    pub metric: Metric,
+}
+
+/// One scheduled run: (round, query index).
+type Slot = (usize, usize);
+/// A run's slot, the load when it started, and how it ended with the client's wall time.
+type Timed = (Slot, Option<f64>, Result<(Duration, Outcome), TrinoError>);
+
+/// Runs `slots` with `concurrency` clients, started in schedule order.
+async fn execute(
+    client: &Client,
+    plan: &Plan,
+    slots: Vec<Slot>,
+    progress: &Progress,
+    phase: &str,
+) -> Vec<Timed> {
+    let total = slots.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    futures::stream::iter(slots)
+        .map(|slot| {
+            let done = &done;
+            async move {
+                let load1 = load::load_average().map(load::LoadAverage::one);
+                let t0 = Instant::now();
+                let outcome = client
+                    .execute(&plan.queries[slot.1].sql, plan.timeout)
+                    .await;
+                let wall = t0.elapsed();
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress.show(&format!(
+                    "trino {phase} round {} ({finished}/{total}): {}",
+                    slot.0 + 1,
+                    plan.queries[slot.1].name
+                ));
+                (slot, load1, outcome.map(|o| (wall, o)))
+            }
+        })
+        .buffer_unordered(plan.concurrency.max(1))
+        .collect()
+        .await
+}
+
+/// Per query: its warm-up timings, failures, and whether it still runs.
+struct State {
+    history: Vec<f64>,
+    failures: Vec<QueryFailure>,
+    settled: bool,
+    active: bool,
+    warmup_runs: usize,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            history: vec![],
+            failures: vec![],
+            settled: false,
+            active: true,
+            warmup_runs: 0,
+        }
+    }
+}
+
+fn failure(iteration: usize, outcome: Outcome) -> Option<QueryFailure> {
+    match outcome {
+        Outcome::Failed {
+            query_id,
+            error_name,
+            message,
+        } => Some(QueryFailure {
+            iteration,
+            query_id,
+            error_name,
+            message,
+        }),
+        Outcome::Finished { .. } => None,
+    }
+}
+
+/// Warm-up rounds until the plan's rule is met; returns the rounds run.
+async fn warm_up(
+    client: &Client,
+    plan: &Plan,
+    states: &mut [State],
+    progress: &Progress,
+) -> Result<usize, TrinoError> {
+    let mut round = 0;
+    loop {
+        let all_settled = states.iter().all(|s| !s.active || s.settled);
+        if !plan.warmup.wants_more(round, all_settled) || !states.iter().any(|s| s.active) {
+            return Ok(round);
+        }
+        // A different stream of orders from the measured rounds.
+        let order = round_order(plan.queries.len(), round, plan.seed ^ 0x5741_524D);
+        let slots = order
+            .into_iter()
+            .filter(|&q| states[q].active)
+            .map(|q| (round, q))
+            .collect();
+        let mut outcomes = execute(client, plan, slots, progress, "warm-up").await;
+        outcomes.sort_by_key(|(slot, _, _)| *slot);
+        for ((_, q), _, outcome) in outcomes {
+            let (_, outcome) = outcome?;
+            let state = &mut states[q];
+            state.warmup_runs += 1;
+            match &outcome {
+                Outcome::Finished { stats, .. } => {
+                    state.history.push(plan.metric_of(stats));
+                    state.settled = state.settled || settled(&state.history);
+                }
+                Outcome::Failed { .. } => {
+                    // It cannot run: measuring it would only repeat the failure.
+                    state.failures.extend(failure(0, outcome));
+                    state.active = false;
+                }
+            }
+        }
+        round += 1;
+    }
+}
+
+impl Plan {
+    fn metric_of(&self, stats: &QueryStats) -> f64 {
+        match self.metric {
+            Metric::Cpu | Metric::CpuAbsolute => stats.cpu_ms as f64,
+            // The client's wall time is not known here; Trino's elapsed is close to it.
+            Metric::Elapsed | Metric::Wall => stats.elapsed_ms as f64,
+        }
+    }
 }
 
 /// Runs the plan. Only a failure to talk to Trino at all is an error; failed
@@ -33,118 +183,102 @@ pub async fn run(
     plan: &Plan,
     progress: &Progress,
 ) -> Result<TrinoResult, TrinoError> {
-    let mut queries = Vec::new();
-    let mut measured_wall = Duration::ZERO;
-    for query in &plan.queries {
-        let mut failures = Vec::new();
-        for round in 0..plan.warmup {
-            progress.show(&format!(
-                "trino {} warm-up {}/{}",
-                query.name,
-                round + 1,
-                plan.warmup
-            ));
-            // A warm-up failure is not measured, but a query that cannot run is worth saying.
-            if let Outcome::Failed {
-                query_id,
-                error_name,
-                message,
-            } = client.execute(&query.sql, plan.timeout).await?
-            {
-                failures.push(QueryFailure {
-                    iteration: 0,
-                    query_id,
-                    error_name,
-                    message,
-                });
-                break;
+    let load_before = load::load_average();
+    let mut states: Vec<State> = plan.queries.iter().map(|_| State::default()).collect();
+    warm_up(client, plan, &mut states, progress).await?;
+
+    let cpu_before = load::process_cpu_ms();
+    let started = Instant::now();
+    let slots: Vec<Slot> = (0..plan.iterations)
+        .flat_map(|round| {
+            round_order(plan.queries.len(), round, plan.seed)
+                .into_iter()
+                .filter(|&q| states[q].active)
+                .map(move |q| (round, q))
+        })
+        .collect();
+    let mut outcomes = execute(client, plan, slots, progress, "measured").await;
+    let measured_wall = started.elapsed();
+    let process_cpu_ms = match (cpu_before, load::process_cpu_ms()) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
+    progress.clear();
+    outcomes.sort_by_key(|(slot, _, _)| *slot);
+    let mut samples: Vec<Vec<QuerySample>> = vec![vec![]; plan.queries.len()];
+    let mut loads = Vec::new();
+    for ((round, q), load1, outcome) in outcomes {
+        let (wall, outcome) = outcome?;
+        loads.extend(load1);
+        match outcome {
+            Outcome::Finished { rows, stats, .. } => {
+                samples[q].push(sample(round + 1, load1, wall, rows, &stats))
             }
+            failed => states[q].failures.extend(failure(round + 1, failed)),
         }
-        if !failures.is_empty() {
-            // It failed in warm-up: measuring it would only repeat the failure.
-            queries.push(QueryResult {
-                name: query.name.clone(),
-                sql: query.sql.clone(),
-                samples: vec![],
-                failures,
-                summary: None,
-            });
-            continue;
-        }
-        let started = Instant::now();
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let outcomes: Vec<Timed> = futures::stream::iter(1..=plan.iterations)
-            .map(|iteration| {
-                let done = &done;
-                async move {
-                    let t0 = Instant::now();
-                    let outcome = client.execute(&query.sql, plan.timeout).await;
-                    let wall = t0.elapsed();
-                    let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    progress.show(&format!(
-                        "trino {} {finished}/{}",
-                        query.name, plan.iterations
-                    ));
-                    (iteration, outcome.map(|o| (wall, o)))
-                }
-            })
-            .buffer_unordered(plan.concurrency.max(1))
-            .collect()
-            .await;
-        measured_wall += started.elapsed();
-        let mut samples = Vec::new();
-        let mut sorted = outcomes;
-        sorted.sort_by_key(|(i, _)| *i);
-        for (iteration, outcome) in sorted {
-            match outcome? {
-                (wall, Outcome::Finished { rows, stats, .. }) => {
-                    samples.push(sample(wall, rows, &stats))
-                }
-                (
-                    _,
-                    Outcome::Failed {
-                        query_id,
-                        error_name,
-                        message,
-                    },
-                ) => failures.push(QueryFailure {
-                    iteration,
-                    query_id,
-                    error_name,
-                    message,
-                }),
-            }
-        }
-        queries.push(QueryResult {
+    }
+    let mut queries: Vec<QueryResult> = plan
+        .queries
+        .iter()
+        .zip(states)
+        .zip(samples)
+        .map(|((query, state), samples)| QueryResult {
             name: query.name.clone(),
             sql: query.sql.clone(),
+            warmup_runs: state.warmup_runs,
+            settled: (plan.warmup == Warmup::Auto && state.active).then_some(state.settled),
             summary: summarise(&samples),
             samples,
-            failures,
-        });
-    }
-    progress.clear();
-    let completed: usize = queries.iter().map(|q| q.samples.len()).sum();
-    let failed: usize = queries.iter().map(|q| q.failures.len()).sum();
-    let wall_seconds = measured_wall.as_secs_f64();
+            failures: state.failures,
+        })
+        .collect();
+    let yardstick = if plan.with_yardstick {
+        queries.pop()
+    } else {
+        None
+    };
     Ok(TrinoResult {
+        throughput: throughput(&queries, plan.concurrency, measured_wall),
         queries,
-        throughput: Throughput {
-            concurrency: plan.concurrency.max(1),
-            completed,
-            failed,
-            wall_seconds,
-            queries_per_minute: if wall_seconds > 0.0 {
-                completed as f64 / wall_seconds * 60.0
-            } else {
-                0.0
-            },
-        },
+        yardstick,
+        client: Some(ClientLoad {
+            cpus: load::cpus(),
+            load_before: load_before.map(|l| l.0),
+            load_after: load::load_average().map(|l| l.0),
+            load1_median: (!loads.is_empty()).then(|| median(&loads)),
+            process_cpu_ms,
+        }),
     })
 }
 
-fn sample(wall: Duration, rows: u64, stats: &QueryStats) -> QuerySample {
+/// Finished and failed measured runs per minute of the measured phase.
+fn throughput(queries: &[QueryResult], concurrency: usize, wall: Duration) -> Throughput {
+    let completed: usize = queries.iter().map(|q| q.samples.len()).sum();
+    let failed: usize = queries.iter().map(|q| q.failures.len()).sum();
+    let wall_seconds = wall.as_secs_f64();
+    Throughput {
+        concurrency: concurrency.max(1),
+        completed,
+        failed,
+        wall_seconds,
+        queries_per_minute: if wall_seconds > 0.0 {
+            completed as f64 / wall_seconds * 60.0
+        } else {
+            0.0
+        },
+    }
+}
+
+fn sample(
+    round: usize,
+    load1: Option<f64>,
+    wall: Duration,
+    rows: u64,
+    stats: &QueryStats,
+) -> QuerySample {
     QuerySample {
+        round,
+        load1,
         wall_ms: wall.as_secs_f64() * 1000.0,
         elapsed_ms: stats.elapsed_ms as f64,
         queued_ms: stats.queued_ms as f64,
@@ -198,6 +332,8 @@ mod tests {
 
     fn s(wall: f64, elapsed: f64, planning: Option<f64>) -> QuerySample {
         QuerySample {
+            round: 1,
+            load1: None,
             wall_ms: wall,
             elapsed_ms: elapsed,
             queued_ms: 1.0,

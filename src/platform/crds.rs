@@ -143,6 +143,17 @@ pub struct SparkSpec {
     pub executor: SparkPod,
     /// `dynamicAllocation`, as given.
     pub dynamic_allocation: Option<Value>,
+    /// Every other field, kept so the spec serialises back whole (pod sizing
+    /// reads `memoryOverheadFactor`, templates and more from it).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl SparkSpec {
+    /// The spec as JSON, every field the operator reads included.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
 }
 
 /// A driver or executor pod's sizing.
@@ -161,6 +172,9 @@ pub struct SparkPod {
     pub instances: Option<i64>,
     /// The application's labels.
     pub labels: BTreeMap<String, String>,
+    /// Every other field (`coreRequest`, `template`, `nodeSelector`...).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
 }
 
 /// The application's status.

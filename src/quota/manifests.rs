@@ -1,17 +1,13 @@
 //! Reading manifests for `quota check`: files, directories, stdin or a
 //! kustomization, and turning each workload into the pods it will create.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec, ResourceRequirements};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use k8s_openapi::api::core::v1::{Pod, PodSpec, PodTemplateSpec};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::platform::jvm::parse_jvm_size;
-use crate::platform::quantity::Quantity;
 
 /// One object read from a manifest, with where it came from.
 #[derive(Debug, Clone)]
@@ -294,185 +290,20 @@ pub fn workloads(manifests: &[Manifest], node_count: i64) -> Result<Vec<Workload
     Ok(out)
 }
 
-const MIB: u64 = 1 << 20;
-/// Spark's minimum memory overhead (`MEMORY_OVERHEAD_MIN_MIB`).
-const MIN_OVERHEAD_MIB: u64 = 384;
-
-/// Pod memory of a Spark driver or executor in MiB, as Spark on Kubernetes
-/// computes it: `memory + (memoryOverhead or max(factor × memory, 384MiB))`,
-/// factor 0.1 unless `spark.{driver,executor}.memoryOverheadFactor` or
-/// `spark.kubernetes.memoryOverheadFactor` says otherwise, plus
-/// `spark.executor.pyspark.memory` for executors.
-pub fn spark_pod_memory_mib(
-    memory: &str,
-    overhead: Option<&str>,
-    factor: Option<&str>,
-    pyspark: Option<&str>,
-) -> Option<u64> {
-    let memory_mib = spark_size_mib(memory)?;
-    let overhead_mib = match overhead {
-        Some(text) => spark_size_mib(text)?,
-        None => {
-            let factor: Quantity = factor.unwrap_or("0.1").parse().ok()?;
-            // (factor × memory).toInt, exactly: factor in nano-units.
-            let scaled = (i128::from(memory_mib) * factor.nanos() / 1_000_000_000) as u64;
-            scaled.max(MIN_OVERHEAD_MIB)
-        }
-    };
-    let pyspark_mib = match pyspark {
-        Some(text) => spark_size_mib(text)?,
-        None => 0,
-    };
-    Some(memory_mib + overhead_mib + pyspark_mib)
-}
-
-/// A Spark memory setting in MiB: JVM suffixes (`4g`, `512m`, also `4gb`), and a
-/// bare number means MiB, as Spark reads these settings.
-fn spark_size_mib(text: &str) -> Option<u64> {
-    let text = text.trim().trim_end_matches(['b', 'B']);
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse().ok();
-    }
-    Some(parse_jvm_size(text)? / MIB)
-}
-
+/// The driver and executor pods of a SparkApplication manifest
+/// ([`crate::platform::spark`] sizes them as the operator does).
 fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
     let spec = m.value.get("spec").cloned().unwrap_or(Value::Null);
-    let conf = |key: &str| {
-        spec.pointer("/sparkConf")
-            .and_then(|c| c.get(key))
-            .and_then(Value::as_str)
-            .map(String::from)
-    };
-    let mut shapes = Vec::new();
-    for role in ["driver", "executor"] {
-        let part = spec.get(role).cloned().unwrap_or(Value::Null);
-        let text = |key: &str| {
-            part.get(key).and_then(|v| {
-                v.as_str()
-                    .map(String::from)
-                    .or_else(|| v.as_i64().map(|n| n.to_string()))
-            })
-        };
-        let memory = text("memory")
-            .or_else(|| conf(&format!("spark.{role}.memory")))
-            .unwrap_or_else(|| "1g".into());
-        let overhead =
-            text("memoryOverhead").or_else(|| conf(&format!("spark.{role}.memoryOverhead")));
-        // spark-operator v2 passes spec.memoryOverheadFactor on as
-        // spark.kubernetes.memoryOverheadFactor; the per-role key beats both.
-        let factor = conf(&format!("spark.{role}.memoryOverheadFactor"))
-            .or_else(|| {
-                spec.get("memoryOverheadFactor")
-                    .and_then(Value::as_str)
-                    .filter(|f| !f.is_empty())
-                    .map(String::from)
-            })
-            .or_else(|| conf("spark.kubernetes.memoryOverheadFactor"));
-        let pyspark = if role == "executor" {
-            conf("spark.executor.pyspark.memory")
-        } else {
-            None
-        };
-        let memory_mib = spark_pod_memory_mib(&memory, overhead.as_deref(), factor.as_deref(), pyspark.as_deref()).ok_or_else(|| {
-            input_error(m, format!("SparkApplication {}: {role} memory '{memory}' is not a JVM size (e.g. 4g, 512m)", name_of(m)))
-        })?;
-        let cores = text("coreRequest")
-            .or_else(|| text("cores"))
-            .or_else(|| conf(&format!("spark.kubernetes.{role}.request.cores")))
-            .or_else(|| conf(&format!("spark.{role}.cores")))
-            .unwrap_or_else(|| "1".into());
-        cores.parse::<Quantity>().map_err(|_| {
-            input_error(
-                m,
-                format!(
-                    "SparkApplication {}: {role} cores '{cores}' is not a number",
-                    name_of(m)
-                ),
-            )
-        })?;
-        let memory_q = K8sQuantity(format!("{memory_mib}Mi"));
-        let mut requests = BTreeMap::from([
-            ("cpu".to_string(), K8sQuantity(cores)),
-            ("memory".to_string(), memory_q.clone()),
-        ]);
-        // v2's memoryLimit: the operator's webhook sets it as the container's
-        // limit (the request stays memory + overhead).
-        let memory_limit = match text("memoryLimit") {
-            Some(limit) => {
-                let mib = spark_size_mib(&limit).ok_or_else(|| {
-                    input_error(m, format!("SparkApplication {}: {role} memoryLimit '{limit}' is not a JVM size (e.g. 4g, 512m)", name_of(m)))
-                })?;
-                K8sQuantity(format!("{mib}Mi"))
-            }
-            None => memory_q,
-        };
-        let mut limits = BTreeMap::from([("memory".to_string(), memory_limit)]);
-        if let Some(core_limit) = text("coreLimit") {
-            limits.insert("cpu".into(), K8sQuantity(core_limit));
-        }
-        // gpu {name, quantity}: an extended resource limit (its request is the same).
-        if let (Some(name), Some(quantity)) = (
-            part.pointer("/gpu/name").and_then(Value::as_str),
-            part.pointer("/gpu/quantity").and_then(Value::as_i64),
-        ) && !name.is_empty()
-            && quantity > 0
-        {
-            limits.insert(name.into(), K8sQuantity(quantity.to_string()));
-            requests.insert(name.into(), K8sQuantity(quantity.to_string()));
-        }
-        requests.retain(|_, v| !v.0.is_empty());
-        let count = if role == "driver" {
-            1
-        } else {
-            executor_count(&spec, &part, &conf)
-        };
-        shapes.push(PodShape {
-            role: role.into(),
-            count,
-            spec: PodSpec {
-                containers: vec![Container {
-                    name: format!("spark-kubernetes-{role}"),
-                    resources: Some(ResourceRequirements {
-                        requests: Some(requests),
-                        limits: Some(limits),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        });
-    }
-    Ok(shapes)
-}
-
-/// How many executors may run at once: with dynamic allocation (v2's
-/// `spec.dynamicAllocation`, or `spark.dynamicAllocation.*` in sparkConf) its
-/// maximum, else its initial count; without it `executor.instances`, else
-/// `spark.executor.instances`, else 1.
-fn executor_count(spec: &Value, executor: &Value, conf: &dyn Fn(&str) -> Option<String>) -> i64 {
-    let field = |path: &str| spec.pointer(path).and_then(Value::as_i64);
-    let conf_count = |key: &str| conf(key).and_then(|v| v.trim().parse::<i64>().ok());
-    let dynamic = spec
-        .pointer("/dynamicAllocation/enabled")
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
-        || conf("spark.dynamicAllocation.enabled").is_some_and(|v| v.trim() == "true");
-    let instances = executor
-        .get("instances")
-        .and_then(Value::as_i64)
-        .or_else(|| conf_count("spark.executor.instances"));
-    if dynamic {
-        field("/dynamicAllocation/maxExecutors")
-            .or_else(|| conf_count("spark.dynamicAllocation.maxExecutors"))
-            .or_else(|| field("/dynamicAllocation/initialExecutors"))
-            .or_else(|| conf_count("spark.dynamicAllocation.initialExecutors"))
-            .or(instances)
-            .unwrap_or(1)
-    } else {
-        instances.unwrap_or(1)
-    }
+    let pods = crate::platform::spark::pods(&spec)
+        .map_err(|reason| input_error(m, format!("SparkApplication {}: {reason}", name_of(m))))?;
+    Ok(pods
+        .into_iter()
+        .map(|pod| PodShape {
+            role: pod.role.as_str().into(),
+            count: pod.count,
+            spec: pod.spec,
+        })
+        .collect())
 }
 
 /// Which workload (kind, name) a live pod belongs to, from its labels and owner.
@@ -521,34 +352,6 @@ mod tests {
     }
 
     #[test]
-    fn spark_overhead_like_spark() {
-        // 4g: 10% is 409MiB > 384MiB.
-        assert_eq!(
-            spark_pod_memory_mib("4g", None, None, None),
-            Some(4096 + 409)
-        );
-        // 1g: 10% is 102MiB, the 384MiB floor wins.
-        assert_eq!(
-            spark_pod_memory_mib("1g", None, None, None),
-            Some(1024 + 384)
-        );
-        assert_eq!(
-            spark_pod_memory_mib("8g", Some("1g"), None, None),
-            Some(9216)
-        );
-        assert_eq!(
-            spark_pod_memory_mib("10g", None, Some("0.2"), Some("1g")),
-            Some(10240 + 2048 + 1024)
-        );
-        assert_eq!(spark_pod_memory_mib("lots", None, None, None), None);
-        // A bare number is MiB, as in spark.executor.memoryOverhead=512.
-        assert_eq!(
-            spark_pod_memory_mib("2048", Some("512"), None, None),
-            Some(2560)
-        );
-    }
-
-    #[test]
     fn spark_application_becomes_driver_and_executors() {
         let w = workloads(
             &manifest(
@@ -566,36 +369,6 @@ mod tests {
         assert_eq!(r.limits["cpu"], "2".parse().unwrap());
         let driver = crate::platform::resources::pod_resources(&w[0].pods[0].spec);
         assert_eq!(driver.requests["memory"], "2432Mi".parse().unwrap());
-    }
-
-    #[test]
-    fn spark_operator_v2_fields() {
-        let w = workloads(
-            &manifest(
-                "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {name: etl}\nspec:\n  memoryOverheadFactor: '0.2'\n  dynamicAllocation: {enabled: true, initialExecutors: 2, maxExecutors: 6}\n  driver: {coreRequest: 500m, cores: 1, memory: 2g, memoryLimit: 3g}\n  executor: {cores: 2, memory: 10g, instances: 2, gpu: {name: nvidia.com/gpu, quantity: 1}}\n",
-            ),
-            3,
-        )
-        .unwrap();
-        let driver = crate::platform::resources::pod_resources(&w[0].pods[0].spec);
-        // 2048 + max(0.2 x 2048, 384) = 2457; the limit is memoryLimit.
-        assert_eq!(driver.requests["memory"], "2457Mi".parse().unwrap());
-        assert_eq!(driver.limits["memory"], "3072Mi".parse().unwrap());
-        assert_eq!(driver.requests["cpu"], "500m".parse().unwrap());
-        let exec = &w[0].pods[1];
-        assert_eq!(exec.count, 6, "dynamic allocation may reach maxExecutors");
-        let r = crate::platform::resources::pod_resources(&exec.spec);
-        assert_eq!(r.requests["memory"], "12288Mi".parse().unwrap());
-        assert_eq!(r.limits["nvidia.com/gpu"], "1".parse().unwrap());
-        // Counts from sparkConf when the fields are absent.
-        let w = workloads(
-            &manifest(
-                "kind: SparkApplication\nmetadata: {name: etl}\nspec:\n  sparkConf: {spark.executor.instances: '5'}\n  driver: {memory: 1g}\n  executor: {memory: 1g}\n",
-            ),
-            3,
-        )
-        .unwrap();
-        assert_eq!(w[0].pods[1].count, 5);
     }
 
     #[test]

@@ -10,13 +10,14 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use kube::api::ListParams;
 
-use crate::cli::{ClusterArgs, Palette};
-use crate::error::{Error, Exit, Result};
+use crate::cli::ClusterArgs;
+use crate::error::{Exit, Result};
 use crate::kube::{Cluster, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
-use crate::cli::{FormatKind, OutputArgs, OutputFormat};
+use crate::cli::{FormatKind, OutputFormat};
 use crate::platform::resources::{self, Capacity};
+use crate::render::Output;
 
 /// `--dry-run`: how `--apply` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -296,22 +297,17 @@ pub(super) fn comparable_limit_range(l: &LimitRange) -> LimitRange {
 }
 
 /// Runs `quota plan`: prints the proposal, or applies it with `--apply`.
+/// Its flags were checked by `quota::check_flags`.
 pub async fn run(
     cluster_args: &ClusterArgs,
-    output: &OutputArgs,
+    output: &Output,
     args: PlanArgs,
-    palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    output.accept("quota plan", &FORMATS)?;
-    if cluster_args.all_namespaces {
-        return Err(Error::Usage(
-            "quota plan sizes one namespace: use -n NAMESPACE instead of -A".into(),
-        ));
-    }
     let cluster = Cluster::connect(cluster_args).await?;
     let namespace = cluster.namespace_or_default(cluster_args.namespace.as_deref());
     let scope = Scope::Namespace(namespace.clone());
+    crate::cli::namespace::require_existing(&cluster, &scope).await?;
     let all = ListParams::default();
     let active = super::active_pods();
     let (pods, nodes, quotas, ranges): (
@@ -364,15 +360,29 @@ pub async fn run(
     if args.apply && args.dry_run == Some(DryRun::Client) {
         return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
     }
-    super::apply::apply(&cluster, &namespace, &plan, &args, palette, out).await
+    super::apply::apply(&cluster, &namespace, &plan, &args, &output.palette, out).await
 }
 
 /// The `-o` values of `quota plan`: the manifests as YAML (`table`, the default, and
-/// `yaml`) or as a JSON `List`.
-pub const FORMATS: [FormatKind; 3] = [FormatKind::Table, FormatKind::Yaml, FormatKind::Json];
+/// `yaml`), as a JSON `List`, or their names.
+pub const FORMATS: [FormatKind; 4] = [
+    FormatKind::Table,
+    FormatKind::Yaml,
+    FormatKind::Json,
+    FormatKind::Name,
+];
 
 fn print_plan(plan: &Plan, format: &OutputFormat, out: &mut dyn Write) -> Result<()> {
     match format {
+        OutputFormat::Name => {
+            for (kind, meta) in [
+                ("resourcequota", &plan.quota.metadata),
+                ("limitrange", &plan.limit_range.metadata),
+            ] {
+                writeln!(out, "{kind}/{}", meta.name.as_deref().unwrap_or_default())?;
+            }
+            Ok(())
+        }
         OutputFormat::Json => {
             let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [plan.quota, plan.limit_range]});
             crate::render::json(out, &list)

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::OutputFormat;
+use super::OutputFormat;
 use crate::error::{Error, Result};
 use crate::kube::{Cluster, Scope};
 

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use crate::cli::Palette;
+use super::Palette;
 use crate::error::Result;
 use crate::findings::{Finding, Severity};
 

@@ -1,12 +1,21 @@
 //! Turning reports into text: tables for people, JSON and YAML for machines.
 //! Everything writes into a caller-supplied writer; the library never prints.
+//!
+//! Every command's result goes out through [`emit`] ([`report`]): one place
+//! decides the format (`-o`), the envelope and the exit code.
 
 pub mod diff;
 pub mod envelope;
 pub mod findings;
+pub mod format;
+pub mod palette;
+pub mod report;
 pub mod terminal;
 
 pub use envelope::{API_VERSION, Envelope, Metadata, structured};
+pub use format::{FormatKind, OutputFormat};
+pub use palette::Palette;
+pub use report::{Output, Report, Unread, View, emit, exit_for, write};
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,7 +45,7 @@ pub fn yaml_string<T: Serialize>(value: &T) -> Result<String> {
 }
 
 /// Whether tables print their header row; `--no-headers` turns it off for the
-/// whole command ([`crate::cli::OutputArgs::start`] sets it once).
+/// whole command (`cli::OutputArgs::start` sets it once).
 static HEADERS: AtomicBool = AtomicBool::new(true);
 
 /// Turns table header rows on or off for every table the command writes.

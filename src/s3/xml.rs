@@ -3,7 +3,8 @@
 use roxmltree::{Document, Node};
 
 use crate::platform::bucket::{
-    AbortMultipart, Expiration, Lifecycle, LifecycleRule, NoncurrentExpiration,
+    AbortMultipart, Expiration, Filter, FilterAnd, Lifecycle, LifecycleRule, NoncurrentExpiration,
+    NoncurrentTransition, Tag, Transition,
 };
 
 fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
@@ -13,17 +14,6 @@ fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
 
 fn text(node: Node, name: &str) -> Option<String> {
     child(node, name).map(|c| c.text().unwrap_or_default().to_string())
-}
-
-fn days(node: Node, outer: &str, inner: &str) -> Result<Option<u32>, String> {
-    match child(node, outer).and_then(|o| text(o, inner)) {
-        None => Ok(None),
-        Some(value) => value
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("{outer}.{inner} '{value}' is not a number of days")),
-    }
 }
 
 /// `(Code, Message)` of an S3 error body; empty strings when there is none.
@@ -117,43 +107,136 @@ pub fn list_page(body: &[u8]) -> Result<ListPage, String> {
     Ok(page)
 }
 
+fn children<'a>(node: Node<'a, 'a>, name: &'a str) -> impl Iterator<Item = Node<'a, 'a>> {
+    node.children()
+        .filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// A whole number in `name` under `node` (RGW echoes what it was sent).
+fn number(node: Node, name: &str, path: &str) -> Result<Option<i64>, String> {
+    match text(node, name) {
+        None => Ok(None),
+        Some(value) => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("{path}.{name} '{value}' is not a whole number")),
+    }
+}
+
+/// A date as RGW returns it: RFC 3339, or a day alone (midnight UTC).
+fn date(node: Node, path: &str) -> Result<Option<jiff::Timestamp>, String> {
+    let Some(value) = text(node, "Date") else {
+        return Ok(None);
+    };
+    let value = value.trim();
+    crate::platform::bucket::lifecycle::parse_rfc3339(value)
+        .or_else(|| {
+            value
+                .parse::<jiff::civil::Date>()
+                .ok()
+                .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                .map(|z| z.timestamp())
+        })
+        .map(Some)
+        .ok_or_else(|| format!("{path}.Date '{value}' is not a date"))
+}
+
+fn tag(node: Node) -> Tag {
+    Tag {
+        key: text(node, "Key"),
+        value: text(node, "Value"),
+    }
+}
+
+fn filter(node: Node) -> Result<Filter, String> {
+    let and = match child(node, "And") {
+        None => None,
+        Some(and) => Some(FilterAnd {
+            prefix: text(and, "Prefix"),
+            tags: children(and, "Tag").map(tag).collect(),
+            object_size_greater_than: number(and, "ObjectSizeGreaterThan", "Filter.And")?,
+            object_size_less_than: number(and, "ObjectSizeLessThan", "Filter.And")?,
+        }),
+    };
+    Ok(Filter {
+        prefix: text(node, "Prefix"),
+        tag: child(node, "Tag").map(tag),
+        and,
+        object_size_greater_than: number(node, "ObjectSizeGreaterThan", "Filter")?,
+        object_size_less_than: number(node, "ObjectSizeLessThan", "Filter")?,
+    })
+}
+
+fn lifecycle_rule(rule: Node) -> Result<LifecycleRule, String> {
+    let expiration = match child(rule, "Expiration") {
+        None => None,
+        Some(e) => Some(Expiration {
+            days: number(e, "Days", "Expiration")?,
+            date: date(e, "Expiration")?,
+            expired_object_delete_marker: text(e, "ExpiredObjectDeleteMarker")
+                .map(|v| v.trim() == "true"),
+        }),
+    };
+    let mut transitions = Vec::new();
+    for t in children(rule, "Transition") {
+        transitions.push(Transition {
+            days: number(t, "Days", "Transition")?,
+            date: date(t, "Transition")?,
+            storage_class: text(t, "StorageClass"),
+        });
+    }
+    let noncurrent_version_expiration = match child(rule, "NoncurrentVersionExpiration") {
+        None => None,
+        Some(n) => Some(NoncurrentExpiration {
+            noncurrent_days: number(n, "NoncurrentDays", "NoncurrentVersionExpiration")?,
+            newer_noncurrent_versions: number(
+                n,
+                "NewerNoncurrentVersions",
+                "NoncurrentVersionExpiration",
+            )?,
+        }),
+    };
+    let mut noncurrent_version_transitions = Vec::new();
+    for t in children(rule, "NoncurrentVersionTransition") {
+        let path = "NoncurrentVersionTransition";
+        noncurrent_version_transitions.push(NoncurrentTransition {
+            noncurrent_days: number(t, "NoncurrentDays", path)?,
+            newer_noncurrent_versions: number(t, "NewerNoncurrentVersions", path)?,
+            storage_class: text(t, "StorageClass"),
+        });
+    }
+    let abort_incomplete_multipart_upload = match child(rule, "AbortIncompleteMultipartUpload") {
+        None => None,
+        Some(a) => Some(AbortMultipart {
+            days_after_initiation: number(
+                a,
+                "DaysAfterInitiation",
+                "AbortIncompleteMultipartUpload",
+            )?,
+        }),
+    };
+    Ok(LifecycleRule {
+        id: text(rule, "ID"),
+        status: text(rule, "Status"),
+        prefix: text(rule, "Prefix"),
+        filter: child(rule, "Filter").map(filter).transpose()?,
+        expiration,
+        transitions,
+        noncurrent_version_expiration,
+        noncurrent_version_transitions,
+        abort_incomplete_multipart_upload,
+    })
+}
+
+/// A GetBucketLifecycleConfiguration answer.
 pub fn lifecycle(body: &[u8]) -> Result<Lifecycle, String> {
     let text_body = std::str::from_utf8(body).map_err(|e| e.to_string())?;
     let doc =
         Document::parse(text_body).map_err(|e| format!("lifecycle answer is not XML: {e}"))?;
-    let mut rules = Vec::new();
-    for rule in doc
-        .root_element()
-        .children()
-        .filter(|c| c.tag_name().name() == "Rule")
-    {
-        let prefix = text(rule, "Prefix");
-        let filter = child(rule, "Filter").map(|f| match text(f, "Prefix") {
-            Some(p) => serde_json::json!({ "Prefix": p }),
-            None => serde_json::json!({}),
-        });
-        rules.push(LifecycleRule {
-            id: text(rule, "ID").unwrap_or_default(),
-            status: text(rule, "Status").unwrap_or_default(),
-            prefix,
-            filter,
-            expiration: days(rule, "Expiration", "Days")?.map(|days| Expiration { days }),
-            abort_incomplete_multipart_upload: days(
-                rule,
-                "AbortIncompleteMultipartUpload",
-                "DaysAfterInitiation",
-            )?
-            .map(|days_after_initiation| AbortMultipart {
-                days_after_initiation,
-            }),
-            noncurrent_version_expiration: days(
-                rule,
-                "NoncurrentVersionExpiration",
-                "NoncurrentDays",
-            )?
-            .map(|noncurrent_days| NoncurrentExpiration { noncurrent_days }),
-        });
-    }
+    let rules = children(doc.root_element(), "Rule")
+        .map(lifecycle_rule)
+        .collect::<Result<Vec<_>, String>>()?;
     Ok(Lifecycle { rules })
 }
 
@@ -166,42 +249,109 @@ fn escape(text: &str) -> String {
         .replace('\r', "&#13;")
 }
 
-/// The PUT ?lifecycle body for a lifecycle (what Rook sends for `bucketLifecycle`).
+/// Appends `<name>text</name>` when there is a value.
+fn element(xml: &mut String, name: &str, value: Option<impl std::fmt::Display>) {
+    if let Some(value) = value {
+        let text = escape(&value.to_string());
+        xml.push_str(&format!("<{name}>{text}</{name}>"));
+    }
+}
+
+/// A date as aws-sdk-go writes it: UTC, cut to milliseconds.
+fn date_text(date: &jiff::Timestamp) -> String {
+    jiff::Timestamp::from_millisecond(date.as_millisecond())
+        .unwrap_or(*date)
+        .to_string()
+}
+
+fn tag_document(xml: &mut String, tag: &Tag) {
+    xml.push_str("<Tag>");
+    element(xml, "Key", tag.key.as_deref());
+    element(xml, "Value", tag.value.as_deref());
+    xml.push_str("</Tag>");
+}
+
+fn filter_document(xml: &mut String, filter: &Filter) {
+    xml.push_str("<Filter>");
+    element(xml, "Prefix", filter.prefix.as_deref());
+    if let Some(tag) = &filter.tag {
+        tag_document(xml, tag);
+    }
+    if let Some(and) = &filter.and {
+        xml.push_str("<And>");
+        element(xml, "Prefix", and.prefix.as_deref());
+        for tag in &and.tags {
+            tag_document(xml, tag);
+        }
+        element(xml, "ObjectSizeGreaterThan", and.object_size_greater_than);
+        element(xml, "ObjectSizeLessThan", and.object_size_less_than);
+        xml.push_str("</And>");
+    }
+    element(
+        xml,
+        "ObjectSizeGreaterThan",
+        filter.object_size_greater_than,
+    );
+    element(xml, "ObjectSizeLessThan", filter.object_size_less_than);
+    xml.push_str("</Filter>");
+}
+
+/// The PUT ?lifecycle body Rook sends for a `bucketLifecycle` (aws-sdk-go's
+/// XML of the decoded document: every field that is set, nothing added).
 pub fn lifecycle_document(lifecycle: &Lifecycle) -> String {
     let mut xml =
         String::from(r#"<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
     for rule in &lifecycle.rules {
         xml.push_str("<Rule>");
-        xml.push_str(&format!("<ID>{}</ID>", escape(&rule.id)));
-        match (&rule.filter, &rule.prefix) {
-            (Some(filter), _) => {
-                let prefix = filter
-                    .get("Prefix")
-                    .and_then(|p| p.as_str())
-                    .unwrap_or_default();
-                xml.push_str(&format!(
-                    "<Filter><Prefix>{}</Prefix></Filter>",
-                    escape(prefix)
-                ));
-            }
-            (None, Some(prefix)) => xml.push_str(&format!("<Prefix>{}</Prefix>", escape(prefix))),
-            (None, None) => xml.push_str("<Filter><Prefix></Prefix></Filter>"),
+        element(&mut xml, "ID", rule.id.as_deref());
+        element(&mut xml, "Prefix", rule.prefix.as_deref());
+        if let Some(filter) = &rule.filter {
+            filter_document(&mut xml, filter);
         }
-        xml.push_str(&format!("<Status>{}</Status>", escape(&rule.status)));
+        element(&mut xml, "Status", rule.status.as_deref());
         if let Some(e) = &rule.expiration {
-            xml.push_str(&format!("<Expiration><Days>{}</Days></Expiration>", e.days));
+            xml.push_str("<Expiration>");
+            element(&mut xml, "Days", e.days);
+            element(&mut xml, "Date", e.date.as_ref().map(date_text));
+            element(
+                &mut xml,
+                "ExpiredObjectDeleteMarker",
+                e.expired_object_delete_marker,
+            );
+            xml.push_str("</Expiration>");
+        }
+        for t in &rule.transitions {
+            xml.push_str("<Transition>");
+            element(&mut xml, "Days", t.days);
+            element(&mut xml, "Date", t.date.as_ref().map(date_text));
+            element(&mut xml, "StorageClass", t.storage_class.as_deref());
+            xml.push_str("</Transition>");
         }
         if let Some(n) = &rule.noncurrent_version_expiration {
-            xml.push_str(&format!(
-                "<NoncurrentVersionExpiration><NoncurrentDays>{}</NoncurrentDays></NoncurrentVersionExpiration>",
-                n.noncurrent_days
-            ));
+            xml.push_str("<NoncurrentVersionExpiration>");
+            element(&mut xml, "NoncurrentDays", n.noncurrent_days);
+            element(
+                &mut xml,
+                "NewerNoncurrentVersions",
+                n.newer_noncurrent_versions,
+            );
+            xml.push_str("</NoncurrentVersionExpiration>");
+        }
+        for t in &rule.noncurrent_version_transitions {
+            xml.push_str("<NoncurrentVersionTransition>");
+            element(&mut xml, "NoncurrentDays", t.noncurrent_days);
+            element(
+                &mut xml,
+                "NewerNoncurrentVersions",
+                t.newer_noncurrent_versions,
+            );
+            element(&mut xml, "StorageClass", t.storage_class.as_deref());
+            xml.push_str("</NoncurrentVersionTransition>");
         }
         if let Some(a) = &rule.abort_incomplete_multipart_upload {
-            xml.push_str(&format!(
-                "<AbortIncompleteMultipartUpload><DaysAfterInitiation>{}</DaysAfterInitiation></AbortIncompleteMultipartUpload>",
-                a.days_after_initiation
-            ));
+            xml.push_str("<AbortIncompleteMultipartUpload>");
+            element(&mut xml, "DaysAfterInitiation", a.days_after_initiation);
+            xml.push_str("</AbortIncompleteMultipartUpload>");
         }
         xml.push_str("</Rule>");
     }

@@ -179,14 +179,17 @@ impl Snapshot {
             ),
         )
         .await?;
-        // Only an unschedulable pod needs the nodes: how much is missing.
+        // Only an unschedulable pod needs the nodes (which label, taint or how
+        // much is missing), and only a shortfall of cpu or memory every pod.
+        let active = crate::kube::active_pods();
         let (nodes, scheduled_pods) = if inside.pods.items.iter().any(lacks_cpu_or_memory) {
-            let active = crate::quota::active_pods();
             let (nodes, scheduled) = tokio::try_join!(
                 cluster.list_cluster::<Node>(&all),
                 cluster.list_pod_resources(&Scope::All, &active),
             )?;
             (Some(nodes), Some(scheduled))
+        } else if inside.pods.items.iter().any(is_unschedulable) {
+            (Some(cluster.list_cluster::<Node>(&all).await?), None)
         } else {
             (None, None)
         };
@@ -383,6 +386,18 @@ impl Snapshot {
 }
 
 /// Whether the scheduler could not place a pod for lack of cpu or memory.
+/// Whether the scheduler found no node for the pod, for any reason.
+pub fn is_unschedulable(pod: &Pod) -> bool {
+    pod.status
+        .iter()
+        .flat_map(|s| s.conditions.iter().flatten())
+        .any(|c| {
+            c.type_ == "PodScheduled"
+                && c.status == "False"
+                && c.reason.as_deref() == Some("Unschedulable")
+        })
+}
+
 pub fn lacks_cpu_or_memory(pod: &Pod) -> bool {
     pod.status
         .iter()

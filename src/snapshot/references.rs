@@ -17,9 +17,11 @@ use super::coverage::Coverage;
 pub const MAX_REFERENCES: usize = 16;
 
 /// Catalog properties whose value is a URL to a cluster Service.
-pub const CATALOG_URL_KEYS: [&str; 4] = [
+pub const CATALOG_URL_KEYS: [&str; 6] = [
     "iceberg.nessie-catalog.uri",
     "iceberg.rest-catalog.uri",
+    "iceberg.jdbc-catalog.connection-url",
+    "connection-url",
     "s3.endpoint",
     "hive.s3.endpoint",
 ];
@@ -51,7 +53,10 @@ pub fn outside(
             }
             let props = Properties::parse(text);
             for key in CATALOG_URL_KEYS {
-                if let Some(host) = props.get(key).and_then(url_host) {
+                if let Some(host) = props
+                    .get(key)
+                    .and_then(|url| url_host(url.strip_prefix("jdbc:").unwrap_or(url)))
+                {
                     note(
                         host,
                         namespace,

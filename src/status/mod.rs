@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::cli::{ClusterArgs, FormatKind, OutputArgs, OutputFormat, Palette};
-use crate::error::{Exit, Result};
+use crate::cli::watch::{Watch, WatchArgs};
+use crate::cli::{ClusterArgs, FormatKind, OutputArgs};
+use crate::error::{Error, Exit, Result};
 use crate::findings::Severity;
-use crate::kube::Cluster;
-use crate::render::{Envelope, Metadata};
+use crate::kube::{Cluster, Scope};
+use crate::render::Metadata;
 use crate::snapshot::Snapshot;
 
 use report::Report;
@@ -21,12 +22,13 @@ use report::Report;
 /// The `kind` of the status report envelope.
 pub const KIND: &str = "StatusReport";
 
-/// The `-o` values status can write.
-pub const FORMATS: [FormatKind; 5] = [
+/// The `-o` values status can write (docs/flags.md).
+pub const FORMATS: [FormatKind; 6] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
     FormatKind::Yaml,
+    FormatKind::Name,
     FormatKind::JsonPath,
 ];
 
@@ -40,7 +42,7 @@ pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
     name = "kubectl-dp-status",
     bin_name = "kubectl dp status",
     version,
-    after_help = "Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 could not run.\n\nExamples:\n  kubectl dp status -n data-platform\n  kubectl dp status -A -o json | jq '.findings[] | select(.severity==\"critical\")'\n  kubectl dp status -A -o json | jq '.coverage.namespaces'   # what -A covered and why\n  kubectl dp status --namespace-selector team=data\n  kubectl dp status --fail-on warning   # in CI"
+    after_help = "Exit codes: 0 healthy, 1 findings at or above --fail-on (default critical), 2 could not run (also: a namespace that does not exist or holds no platform component).\n\nExamples:\n  kubectl dp status -n data-platform\n  kubectl dp status -A -o json | jq '.findings[] | select(.severity==\"critical\")'\n  kubectl dp status -A -o json | jq '.coverage.namespaces'   # what -A covered and why\n  kubectl dp status -n data-platform -o name   # the objects with findings\n  kubectl dp status --namespace-selector team=data\n  kubectl dp status --fail-on warning   # in CI"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -56,9 +58,9 @@ pub struct Args {
     #[arg(long, value_name = "SELECTOR", conflicts_with = "namespace")]
     pub namespace_selector: Option<String>,
 
-    /// Keep running and redraw when the platform changes
-    #[arg(short = 'w', long)]
-    pub watch: bool,
+    /// `--watch` and `--interval`.
+    #[command(flatten)]
+    pub watch: WatchArgs,
 
     /// Namespace of the Rook operator (where rook-ceph-operator-config says which
     /// bucket settings it accepts)
@@ -84,81 +86,90 @@ pub struct Args {
     /// (from its previous run, as `kubectl logs --previous`); 0 reads no logs
     #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=200), hide_short_help = true)]
     pub log_lines: u16,
+}
 
-    /// How often --watch looks for changes
-    #[arg(long, default_value = "5s", value_parser = crate::cli::parse_duration, requires = "watch", hide_short_help = true)]
-    pub interval: Duration,
+/// Refuses what status cannot honour, before any request (docs/flags.md).
+pub fn check_flags(args: &Args) -> Result<()> {
+    args.cluster.validate()?;
+    args.output.accept("status", &FORMATS)
 }
 
 /// Gathers, analyses and renders once, or keeps doing so with `--watch`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    let palette = args.output.start();
-    args.output.accept("status", &FORMATS)?;
-    let fail_on = args.output.fail_on_or(DEFAULT_FAIL_ON);
-    let cluster = Cluster::connect(&args.cluster).await?;
+    check_flags(&args)?;
+    let output = args.output.start(DEFAULT_FAIL_ON);
+    let mut cluster = Cluster::connect(&args.cluster).await?;
     let scope = match &args.namespace_selector {
-        Some(_) => crate::kube::Scope::All,
+        Some(_) => Scope::All,
         None => cluster.scope(&args.cluster),
     };
-    let selector = args.namespace_selector.as_deref();
-    cluster.require_namespace(&scope).await?;
-    if !args.watch {
+    crate::cli::namespace::require_existing(&cluster, &scope).await?;
+    let mut watch = Watch::new(args.watch.interval);
+    let mut first = true;
+    loop {
         let now = jiff::Timestamp::now();
-        let mut snapshot =
-            Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector).await?;
+        let mut snapshot = match gather(&cluster, &scope, &args).await {
+            Ok(snapshot) => snapshot,
+            // An exec plugin's credential expired during the watch: run the
+            // plugin again (connect) and retry once; a second 401 is the error.
+            Err(Error::Unauthorized { .. }) if args.watch.watch && cluster.refreshable() => {
+                tracing::info!("the credential expired; running the exec plugin again");
+                cluster = Cluster::connect(&args.cluster).await?;
+                gather(&cluster, &scope, &args).await?
+            }
+            Err(other) => return Err(other),
+        };
         if args.probe {
             snapshot.engine = Some(probe(&cluster, &snapshot, args.trino_url.as_deref()).await);
         }
         let report = with_crash_logs(&cluster, &mut snapshot, now, args.log_lines).await;
+        // --watch may wait for a platform on its way; a one-off report of an
+        // empty namespace is a typo or the wrong context.
+        if first && !args.watch.watch && args.namespace_selector.is_none() {
+            require_platform(&cluster, &scope, &report, &args.operator_namespace).await?;
+        }
+        first = false;
         let metadata = Metadata::new(&cluster, &scope, now);
-        write_report(&report, metadata, &args, &palette, out)?;
-        return Ok(exit_for(&report, fail_on));
-    }
-    let mut cluster = cluster;
-    let mut last_shown: Option<u64> = None;
-    let mut exit = Exit::Ok;
-    loop {
-        let now = jiff::Timestamp::now();
-        let gathered =
-            Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector).await;
-        let mut snapshot = match gathered {
-            Ok(snapshot) => snapshot,
-            // An exec plugin's credential expired during the watch: run the
-            // plugin again (connect) and retry once; a second 401 is the error.
-            Err(crate::error::Error::Unauthorized { .. }) if cluster.refreshable() => {
-                tracing::info!("the credential expired; running the exec plugin again");
-                cluster = Cluster::connect(&args.cluster).await?;
-                Snapshot::gather_selected(&cluster, &scope, &args.operator_namespace, selector)
-                    .await?
-            }
-            Err(other) => return Err(other),
-        };
-        let report = with_crash_logs(&cluster, &mut snapshot, now, args.log_lines).await;
-        // Redraw only when what the report says changes, not on every poll and
-        // not on churn in objects the report does not show.
-        let content = content_hash(&report);
-        if last_shown != Some(content) {
-            if matches!(args.output.format, OutputFormat::Table | OutputFormat::Wide) {
-                use std::io::IsTerminal;
-                if std::io::stdout().is_terminal() {
-                    // Clear the screen and home the cursor, like `watch`.
-                    write!(out, "{}", crate::render::terminal::CLEAR_SCREEN)?;
-                } else if last_shown.is_some() {
-                    // Redirected: one report after another, never terminal codes.
-                    writeln!(out, "---")?;
-                }
-            }
-            last_shown = Some(content);
-            let metadata = Metadata::new(&cluster, &scope, now);
-            write_report(&report, metadata, &args, &palette, out)?;
-            out.flush()?;
-            exit = exit_for(&report, fail_on);
+        if !args.watch.watch {
+            return crate::render::emit(out, &output, metadata, &report);
         }
-        tokio::select! {
-            _ = tokio::time::sleep(args.interval) => {}
-            _ = tokio::signal::ctrl_c() => return Ok(exit),
+        watch.show(out, &output, metadata, &report)?;
+        if !watch.next().await {
+            return Ok(watch.exit());
         }
     }
+}
+
+async fn gather(cluster: &Cluster, scope: &Scope, args: &Args) -> Result<Snapshot> {
+    let selector = args.namespace_selector.as_deref();
+    Snapshot::gather_selected(cluster, scope, &args.operator_namespace, selector).await
+}
+
+/// A namespace that holds no platform component is a typo or the wrong
+/// context, not a healthy platform: one line naming the namespaces that do
+/// (found as `status -A` finds them).
+async fn require_platform(
+    cluster: &Cluster,
+    scope: &Scope,
+    report: &Report,
+    operator_namespace: &str,
+) -> Result<()> {
+    let Scope::Namespace(namespace) = scope else {
+        return Ok(());
+    };
+    if !report::holds_nothing(report) {
+        return Ok(());
+    }
+    let holders = match Snapshot::gather(cluster, &Scope::All, operator_namespace).await {
+        Ok(all) => all.coverage.names(),
+        Err(_) => Vec::new(),
+    };
+    Err(crate::cli::namespace::nothing_here(
+        namespace,
+        "platform component (Trino, Nessie, Postgres, SparkApplications, ObjectBucketClaims)",
+        &holders,
+        "kubectl dp status -A",
+    ))
 }
 
 /// The report, with the last `lines` lines of every crashed container it
@@ -211,21 +222,6 @@ async fn probe(
     }
 }
 
-/// A hash of the report without its timestamp.
-fn content_hash(report: &Report) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_string(&(
-        &report.components,
-        &report.findings,
-        &report.summary,
-        &report.coverage,
-    ))
-    .unwrap_or_default()
-    .hash(&mut hasher);
-    hasher.finish()
-}
-
 /// Analyses a snapshot into the report (pure: the same snapshot and time give the same report).
 pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
     let (components, findings, summary) = analyse::analyse(snapshot, now);
@@ -237,23 +233,4 @@ pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
         findings,
         summary,
     }
-}
-
-fn write_report(
-    report: &Report,
-    metadata: Metadata,
-    args: &Args,
-    palette: &Palette,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let format = &args.output.format;
-    if format.is_structured() {
-        return crate::render::structured(out, format, &Envelope::new(KIND, metadata, report));
-    }
-    render::table(out, report, palette, format.is_wide())
-}
-
-/// Exit 1 when a finding is at least `fail_on` ([`crate::findings::exit_for`]).
-pub fn exit_for(report: &Report, fail_on: Severity) -> Exit {
-    crate::findings::exit_for(&report.findings, fail_on)
 }

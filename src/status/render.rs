@@ -2,11 +2,34 @@
 
 use std::io::Write;
 
-use crate::cli::Palette;
+use std::borrow::Cow;
+
 use crate::error::Result;
+use crate::findings::Finding;
+use crate::render::{Palette, View};
 
 use super::report::{Report, State};
 
+impl crate::render::Report for Report {
+    fn kind(&self) -> &'static str {
+        super::KIND
+    }
+
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        Cow::Borrowed(&self.findings)
+    }
+
+    fn table(&self, out: &mut dyn Write, view: &View) -> Result<()> {
+        table(out, self, &view.palette, view.wide)
+    }
+
+    /// The objects status has findings about.
+    fn names(&self) -> Vec<String> {
+        crate::render::report::names_of_findings(&self.findings)
+    }
+}
+
+/// The status table: the header, the components, then the findings.
 pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool) -> Result<()> {
     writeln!(
         out,

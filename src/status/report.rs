@@ -49,6 +49,27 @@ pub enum State {
 }
 
 impl State {
+    /// The state after `severity` was found too: a healthy, degraded or partly
+    /// checked component gets no better than the finding says.
+    pub fn worsened_by(self, severity: Severity) -> State {
+        let rank = |s: State| match s {
+            State::Healthy | State::PartlyChecked => 0,
+            State::Degraded => 1,
+            State::Failing => 2,
+            _ => 3,
+        };
+        let by = match severity {
+            Severity::Critical => State::Failing,
+            Severity::Warning => State::Degraded,
+            _ => return self,
+        };
+        if rank(self) < 3 && rank(by) > rank(self) {
+            by
+        } else {
+            self
+        }
+    }
+
     /// The state as tables print it.
     pub fn label(self) -> &'static str {
         match self {
@@ -149,4 +170,24 @@ pub fn state_of(
         _ if !found_anything => State::NotFound,
         _ => State::Healthy,
     }
+}
+
+/// Whether the report found none of the platform's components, and could read
+/// enough to say so: every component not found or not installed, no finding
+/// but compliance's (which any namespace can have), and no reference to another
+/// namespace (a catalog naming an S3 Service). The namespace is a typo or the
+/// wrong one.
+pub fn holds_nothing(report: &Report) -> bool {
+    let absent = |c: &ComponentStatus| matches!(c.state, State::NotFound | State::NotInstalled);
+    !report.components.is_empty()
+        && report
+            .components
+            .iter()
+            .filter(|c| c.component != Component::Compliance)
+            .all(absent)
+        && report
+            .findings
+            .iter()
+            .all(|f| f.component == Component::Compliance)
+        && report.coverage.references.is_empty()
 }

@@ -131,7 +131,7 @@ pub(super) async fn apply(
     })?;
     let files = plan::new_files(&inputs, &plan);
     let apps = plan::new_spark_applications(&inputs, &plan);
-    render::diff(out, &inputs, &plan)?;
+    render::diff(out, &inputs, &plan, &crate::render::Palette::default())?;
 
     // GitOps: the controller would revert us.
     for warning in gitops_warnings(&inputs, &files, &apps) {
@@ -281,9 +281,12 @@ pub(super) async fn apply(
             ))),
         };
     }
+    // The exact undo: this backup (a later apply makes another the latest), and
+    // --restart when this apply restarted, so the pods run the old files again.
     writeln!(
         out,
-        "backup: configmap/{backup_name} (undo with `kubectl dp tune rollback -n {namespace}`)"
+        "backup: configmap/{backup_name} (undo with `kubectl dp tune rollback -n {namespace} --backup {backup_name}{}`)",
+        if args.restart { " --restart" } else { "" }
     )?;
     if args.restart {
         let affected = affected_deployments(&inputs.deployments, cm_data.keys());

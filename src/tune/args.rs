@@ -17,7 +17,7 @@ use super::sizing;
     name = "kubectl-dp-tune",
     bin_name = "kubectl dp tune",
     version,
-    after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed; apply/rollback 0 done; 2 could not run.\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --dry-run=server\n  kubectl dp tune rollback -n data-platform --yes --restart"
+    after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed (or notes, with --fail-on info); apply/rollback 0 done; 2 could not run (also: a namespace that does not exist or holds no Trino or SparkApplication).\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --dry-run=server\n  kubectl dp tune rollback -n data-platform --yes --restart"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -33,11 +33,13 @@ pub struct Args {
     pub command: Command,
 }
 
-/// The `-o` values of `tune plan`.
-pub const PLAN_FORMATS: [FormatKind; 5] = [
+/// The `-o` values of `tune plan` (docs/flags.md).
+pub const PLAN_FORMATS: [FormatKind; 7] = [
     FormatKind::Table,
+    FormatKind::Wide,
     FormatKind::Json,
     FormatKind::Yaml,
+    FormatKind::Name,
     FormatKind::JsonPath,
     FormatKind::Diff,
 ];

@@ -2,7 +2,7 @@
 //! SparkApplications, and for sizing the nodes, other pods and quotas.
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod, ResourceQuota};
+use k8s_openapi::api::core::v1::{ConfigMap, LimitRange, Node, Pod, ResourceQuota};
 use kube::api::ListParams;
 
 use crate::error::{Error, Result};
@@ -20,11 +20,13 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     let trino = ListParams::default();
     let apps = resources::spark_application();
     let all = ListParams::default();
-    let (deployments, stateful_sets, config_maps, spark) = tokio::try_join!(
+    let (deployments, stateful_sets, config_maps, spark, limit_ranges, quotas) = tokio::try_join!(
         cluster.list::<Deployment>(&scope, &trino),
         cluster.list::<StatefulSet>(&scope, &trino),
         cluster.list::<ConfigMap>(&scope, &all),
         cluster.list_custom::<serde_json::Value>(&apps, Some(&scope), &all),
+        cluster.list::<LimitRange>(&scope, &all),
+        cluster.list::<ResourceQuota>(&scope, &all),
     )?;
     let deployments = deployments.require("deployments", &scope)?;
     let stateful_sets = stateful_sets.require("statefulsets", &scope)?;
@@ -32,15 +34,20 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     // A missing SparkApplication CRD means no Spark to tune; a forbidden or failed
     // read is named in the plan's notes (never a silent "no Spark"), and so is an
     // object our model cannot read.
-    let unreadable = match &spark.availability {
+    let unread = |what: &str, availability: &crate::kube::Availability| match availability {
         crate::kube::Availability::Forbidden(_) | crate::kube::Availability::Failed(_) => {
-            vec![format!(
-                "sparkapplications ({})",
-                spark.availability.describe()
-            )]
+            Some(format!("{what} ({})", availability.describe()))
         }
-        _ => Vec::new(),
+        _ => None,
     };
+    let unreadable: Vec<String> = [
+        unread("sparkapplications", &spark.availability),
+        unread("limitranges", &limit_ranges.availability),
+        unread("resourcequotas", &quotas.availability),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut undecodable = spark.undecodable.clone();
     let mut spark_applications = Vec::new();
     for value in &spark.items {
@@ -63,6 +70,8 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
         deployments,
         stateful_sets,
         config_maps,
+        limit_ranges: limit_ranges.items,
+        quotas: quotas.items,
         undecodable,
         unreadable,
         spark_applications,

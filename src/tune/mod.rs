@@ -10,6 +10,7 @@ pub mod export;
 pub mod gather;
 pub mod model;
 pub mod outcome;
+pub mod owners;
 pub mod plan;
 mod render;
 pub mod rollback;
@@ -20,81 +21,176 @@ pub use gather::{gather, sized_plan};
 
 use std::io::Write;
 
-use crate::cli::{OutputArgs, OutputFormat};
+use crate::cli::{ClusterArgs, OutputFormat};
 use crate::error::{Error, Exit, Result};
-use crate::findings::exit_for;
-use crate::kube::Cluster;
-use crate::render::{Envelope, Metadata};
+use crate::kube::{Cluster, Scope};
+use crate::render::{Metadata, Output};
 
-use model::Plan;
-use plan::Inputs;
+pub use render::{PlanReport, SizingReport};
 
-/// Runs `kubectl dp tune` (plan, apply, rollback, export).
-pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
-    let palette = args.output.start();
+/// Refuses what the subcommand cannot honour, before any request (docs/flags.md).
+pub fn check_flags(args: &Args) -> Result<()> {
+    args.cluster.validate()?;
+    let name = match &args.command {
+        Command::Plan(_) => "tune plan",
+        Command::Apply(_) => "tune apply",
+        Command::Rollback(_) => "tune rollback",
+        Command::Export(_) => "tune export",
+    };
+    args.cluster
+        .refuse_all_namespaces(name, "it tunes one namespace at a time")?;
     match &args.command {
-        Command::Plan(_) => args.output.accept("tune plan", &PLAN_FORMATS)?,
-        Command::Apply(_) => args.output.accept("tune apply", &ACTION_FORMATS)?,
-        Command::Rollback(_) => args.output.accept("tune rollback", &ACTION_FORMATS)?,
-        Command::Export(_) => args.output.accept("tune export", &ACTION_FORMATS)?,
-    }
-    if args.cluster.all_namespaces {
-        return Err(Error::Usage(
-            "tune works on one namespace at a time: pass -n NAME instead of -A".into(),
-        ));
-    }
-    let cluster = Cluster::connect(&args.cluster).await?;
-    let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
-    match &args.command {
-        Command::Plan(plan_args) => {
-            let now = jiff::Timestamp::now();
-            let inputs = gather(&cluster, &namespace).await?;
-            let metadata = Metadata::new(
-                &cluster,
-                &crate::kube::Scope::Namespace(namespace.clone()),
-                now,
-            );
-            let plan = match sized_plan(
-                &cluster,
-                &inputs,
-                plan_args.profile,
-                &plan_args.sizing.request(),
-            )
-            .await?
-            {
-                Ok(plan) => plan,
-                Err(failures) => {
-                    write_failures(&failures, metadata, &args.output.format, out)?;
-                    return Ok(Exit::Problems);
-                }
-            };
-            write_plan(&inputs, &plan, metadata, &args.output, &palette, out)?;
-            let fail_on = args.output.fail_on_or(DEFAULT_FAIL_ON);
-            Ok(exit_for(&plan.changes, fail_on).worst(exit_for(&plan.notes, fail_on)))
+        Command::Plan(_) => args.output.accept(name, &PLAN_FORMATS),
+        _ => {
+            args.output.accept(name, &ACTION_FORMATS)?;
+            args.output
+                .refuse_fail_on(name, "it writes, and grades nothing (tune plan does)")
         }
-        Command::Apply(apply_args) => apply::apply(&cluster, &namespace, apply_args, out).await,
-        Command::Rollback(rollback_args) => {
-            rollback::rollback(&cluster, &namespace, rollback_args, &palette, out).await
-        }
-        Command::Export(export_args) => export(&cluster, &namespace, export_args, out).await,
     }
 }
 
-fn write_plan(
-    inputs: &Inputs,
-    plan: &Plan,
-    metadata: Metadata,
-    output: &OutputArgs,
-    palette: &crate::cli::Palette,
-    out: &mut dyn Write,
-) -> Result<()> {
-    match &output.format {
-        f if f.is_structured() => {
-            crate::render::structured(out, f, &Envelope::new(model::KIND, metadata, plan))
+/// Runs `kubectl dp tune` (plan, apply, rollback, export).
+pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
+    check_flags(&args)?;
+    let output = args.output.start(DEFAULT_FAIL_ON);
+    let cluster = Cluster::connect(&args.cluster).await?;
+    let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
+    let scope = Scope::Namespace(namespace.clone());
+    crate::cli::namespace::require_existing(&cluster, &scope).await?;
+    match &args.command {
+        Command::Plan(plan_args) => {
+            plan(&cluster, &namespace, plan_args, &args.cluster, &output, out).await
         }
-        OutputFormat::Diff => render::diff(out, inputs, plan),
-        _ => render::table(out, plan, palette),
+        Command::Apply(apply_args) => {
+            require_something(&cluster, &namespace).await?;
+            apply::apply(&cluster, &namespace, apply_args, out).await
+        }
+        Command::Rollback(rollback_args) => {
+            rollback::rollback(&cluster, &namespace, rollback_args, &output.palette, out).await
+        }
+        Command::Export(export_args) => {
+            require_something(&cluster, &namespace).await?;
+            export(&cluster, &namespace, export_args, out).await
+        }
     }
+}
+
+/// `tune plan`: the plan (or why the requested size does not fit), with the
+/// apply command that does what the plan says.
+async fn plan(
+    cluster: &Cluster,
+    namespace: &str,
+    args: &PlanArgs,
+    connection: &ClusterArgs,
+    output: &Output,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let now = jiff::Timestamp::now();
+    let inputs = gather(cluster, namespace).await?;
+    if holds_nothing(&inputs) {
+        return Err(nothing_to_tune(cluster, namespace).await);
+    }
+    let metadata = Metadata::new(cluster, &Scope::Namespace(namespace.to_string()), now);
+    let plan = match sized_plan(cluster, &inputs, args.profile, &args.sizing.request()).await? {
+        Ok(plan) => plan,
+        Err(failures) => {
+            return crate::render::emit(out, output, metadata, &SizingReport::new(failures));
+        }
+    };
+    let conflicts = owners::conflicts(&inputs, &plan);
+    let apply = apply_command(namespace, args, connection, !conflicts.is_empty());
+    let report = PlanReport {
+        plan: &plan,
+        inputs: &inputs,
+        apply_command: apply,
+        conflicts: owners::describe(&conflicts),
+    };
+    crate::render::emit(out, output, metadata, &report)
+}
+
+/// The `tune apply` command that applies exactly this plan: the same namespace,
+/// profile and sizing (and connection, when one was named), and
+/// `--force-conflicts` when another field manager owns what it changes.
+pub fn apply_command(
+    namespace: &str,
+    args: &PlanArgs,
+    connection: &ClusterArgs,
+    force_conflicts: bool,
+) -> String {
+    let mut words = vec!["kubectl dp tune apply".to_string()];
+    if let Some(path) = &connection.kubeconfig {
+        words.push(format!("--kubeconfig {}", path.display()));
+    }
+    if let Some(context) = &connection.context {
+        words.push(format!("--context {context}"));
+    }
+    words.push(format!("-n {namespace}"));
+    if args.profile != model::Profile::default() {
+        use clap::ValueEnum;
+        if let Some(value) = args.profile.to_possible_value() {
+            words.push(format!("--profile {}", value.get_name()));
+        }
+    }
+    let sizing = &args.sizing;
+    if let Some(workers) = sizing.workers {
+        words.push(format!("--workers {workers}"));
+    }
+    for (flag, bytes) in [
+        ("--worker-memory", sizing.worker_memory),
+        ("--coordinator-memory", sizing.coordinator_memory),
+        ("--budget", sizing.budget),
+    ] {
+        if let Some(bytes) = bytes {
+            words.push(format!("{flag} {}", exact_size(bytes)));
+        }
+    }
+    if force_conflicts {
+        words.push("--force-conflicts".into());
+    }
+    words.join(" ")
+}
+
+/// A byte count as a quantity that parses back to exactly the same bytes.
+fn exact_size(bytes: u64) -> String {
+    const MI: u64 = 1 << 20;
+    const GI: u64 = 1 << 30;
+    match bytes {
+        b if b % GI == 0 => format!("{}Gi", b / GI),
+        b if b % MI == 0 => format!("{}Mi", b / MI),
+        b => b.to_string(),
+    }
+}
+
+/// Nothing tune works on: no Trino Deployment and no SparkApplication (and both
+/// could be read).
+fn holds_nothing(inputs: &plan::Inputs) -> bool {
+    inputs.unreadable.is_empty()
+        && inputs.spark_applications.is_empty()
+        && inputs.undecodable.is_empty()
+        && !inputs.deployments.iter().any(plan::is_trino)
+}
+
+/// Fails for `apply` and `export` in a namespace without anything to tune.
+async fn require_something(cluster: &Cluster, namespace: &str) -> Result<()> {
+    let inputs = gather(cluster, namespace).await?;
+    if holds_nothing(&inputs) {
+        return Err(nothing_to_tune(cluster, namespace).await);
+    }
+    Ok(())
+}
+
+/// "holds no Trino or SparkApplication", naming the namespaces of the platform.
+async fn nothing_to_tune(cluster: &Cluster, namespace: &str) -> Error {
+    let holders = match crate::snapshot::Snapshot::gather(cluster, &Scope::All, "rook-ceph").await {
+        Ok(all) => all.coverage.names(),
+        Err(_) => Vec::new(),
+    };
+    crate::cli::namespace::nothing_here(
+        namespace,
+        "Trino (coordinator or worker Deployment) or SparkApplication",
+        &holders,
+        "kubectl dp status -A",
+    )
 }
 
 /// Writes the plan's result as files for Git.
@@ -129,24 +225,51 @@ async fn export(
     Ok(Exit::Ok)
 }
 
-/// Why a requested size does not fit, as text or the `TuneSizing` envelope.
+/// Why a requested size does not fit, as text or the `TuneSizing` envelope
+/// (for `tune apply`, which stops there).
 fn write_failures(
     failures: &[String],
     metadata: Metadata,
     format: &OutputFormat,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let body = serde_json::json!({"fits": false, "failures": failures});
-    match format {
-        f if f.is_structured() => {
-            crate::render::structured(out, f, &Envelope::new("TuneSizing", metadata, body))
-        }
-        _ => {
-            writeln!(out, "the requested size does not fit:")?;
-            for failure in failures {
-                writeln!(out, "  {failure}")?;
-            }
-            Ok(())
-        }
+    let output = Output {
+        format: format.clone(),
+        ..Output::plain(DEFAULT_FAIL_ON)
+    };
+    let report = SizingReport::new(failures.to_vec());
+    crate::render::report::write(out, &output, metadata, &report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printed_apply_command_carries_what_the_plan_was_made_with() {
+        let mut args = PlanArgs {
+            profile: model::Profile::Throughput,
+            sizing: SizingArgs {
+                workers: Some(4),
+                worker_memory: Some(20 << 30),
+                coordinator_memory: Some(1536 << 20),
+                budget: None,
+            },
+        };
+        let connection = ClusterArgs {
+            context: Some("prod".into()),
+            ..ClusterArgs::default()
+        };
+        assert_eq!(
+            apply_command("dp", &args, &connection, true),
+            "kubectl dp tune apply --context prod -n dp --profile throughput --workers 4 --worker-memory 20Gi --coordinator-memory 1536Mi --force-conflicts"
+        );
+        args.profile = model::Profile::LowMemory;
+        args.sizing = SizingArgs::default();
+        assert_eq!(
+            apply_command("dp", &args, &ClusterArgs::default(), false),
+            "kubectl dp tune apply -n dp --profile low-memory"
+        );
+        assert_eq!(exact_size(1000), "1000");
     }
 }

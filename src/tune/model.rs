@@ -93,17 +93,3 @@ pub struct Plan {
     /// What the plan cannot fix by itself.
     pub notes: Vec<Note>,
 }
-
-/// A proposed change fails `tune plan` at `--fail-on warning` (its default).
-impl crate::findings::Graded for Change {
-    fn severity(&self) -> crate::findings::Severity {
-        crate::findings::Severity::Warning
-    }
-}
-
-/// A note (something the plan cannot fix itself) fails only at `--fail-on info`.
-impl crate::findings::Graded for Note {
-    fn severity(&self) -> crate::findings::Severity {
-        crate::findings::Severity::Info
-    }
-}

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{ConfigMap, Container};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, LimitRange, PodSpec, ResourceQuota};
 
 use crate::findings::ObjectRef;
 use crate::platform::crds::SparkApplication;
@@ -30,6 +30,10 @@ pub struct Inputs {
     pub stateful_sets: Vec<StatefulSet>,
     /// Its ConfigMaps (Trino's files among them).
     pub config_maps: Vec<ConfigMap>,
+    /// Its LimitRanges (pods the plan leaves refused are noted).
+    pub limit_ranges: Vec<LimitRange>,
+    /// Its ResourceQuotas.
+    pub quotas: Vec<ResourceQuota>,
     /// Its SparkApplications our model can read.
     pub spark_applications: Vec<SparkApplication>,
     /// The SparkApplications as read, by name (for export).
@@ -265,12 +269,65 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
             message: n.message,
         }));
     }
+    planner.notes.extend(admission_notes(inputs, &layout));
     Plan {
         namespace: ns.to_string(),
         profile,
         changes: planner.changes,
         notes: planner.notes,
     }
+}
+
+/// Pods admission refuses, which no edit of a file fixes: noted with status's codes.
+fn admission_notes(inputs: &Inputs, layout: &TrinoLayout) -> Vec<Note> {
+    let refused = |spec: &PodSpec| {
+        crate::platform::admission::admit(spec, &inputs.limit_ranges, &inputs.quotas).refusals
+    };
+    let note = |object: ObjectRef, pods: &str, r: crate::platform::admission::Refusal| {
+        let code = match r.policy {
+            crate::platform::admission::Policy::LimitRange(_) => "resources.refused-by-limit-range",
+            crate::platform::admission::Policy::ResourceQuota(_) => "resources.refused-by-quota",
+        };
+        Note {
+            object,
+            file: None,
+            line: None,
+            code: code.into(),
+            message: format!(
+                "{pods} are refused by {}: {}",
+                r.policy.describe(),
+                r.message
+            ),
+        }
+    };
+    let mut notes = Vec::new();
+    for node in &layout.nodes {
+        if let Some(spec) = node.workload.pod_spec() {
+            for r in refused(spec) {
+                notes.push(note(node.workload.object(), "its pods", r));
+            }
+        }
+    }
+    for app in &inputs.spark_applications {
+        if !crate::platform::spark::creates_pods(app.state()) {
+            continue;
+        }
+        let object = ObjectRef::namespaced(
+            "SparkApplication",
+            &inputs.namespace,
+            app.metadata.name.as_deref().unwrap_or_default(),
+        );
+        for pod in crate::platform::spark::pods(&app.spec.to_json()).unwrap_or_default() {
+            for r in refused(&pod.spec) {
+                notes.push(note(
+                    object.clone(),
+                    &format!("its {} pods", pod.role.as_str()),
+                    r,
+                ));
+            }
+        }
+    }
+    notes
 }
 
 impl Planner {
@@ -418,6 +475,8 @@ mod tests {
             unreadable: Vec::new(),
             namespace: "dp".into(),
             stateful_sets: vec![],
+            limit_ranges: vec![],
+            quotas: vec![],
             deployments: vec![
                 deployment("trino-coordinator", "coordinator", 1, "10Gi", "coord"),
                 deployment("trino-worker", "worker", 3, "28Gi", "worker"),

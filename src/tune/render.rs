@@ -1,17 +1,163 @@
-//! The plan for people: a table of settings with reasons, or a diff.
+//! The plan for people: a table of settings with reasons, or a diff; and the
+//! reports `tune plan` hands to the one output path ([`crate::render::emit`]).
 
+use std::borrow::Cow;
 use std::io::Write;
 
-use crate::cli::Palette;
-use crate::error::Result;
+use serde::Serialize;
 
-use super::model::Plan;
+use crate::error::Result;
+use crate::findings::{Component, Finding, Severity};
+use crate::render::{Palette, View};
+
+use super::model::{KIND, Plan};
 use super::plan::{Inputs, new_files, new_spark_applications};
-use crate::render::diff::{CONTEXT, unified};
+
+/// What `tune plan` reports: the plan (its JSON is the `TunePlan` body), what
+/// it was made from (for `-o diff`), the apply command that does exactly what it
+/// says, and the fields another manager owns.
+pub struct PlanReport<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// What the cluster has now.
+    pub inputs: &'a Inputs,
+    /// `kubectl dp tune apply ...` with the plan's namespace, profile and sizing.
+    pub apply_command: String,
+    /// One line per field another field manager owns ([`super::owners`]).
+    pub conflicts: Vec<String>,
+}
+
+impl Serialize for PlanReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.plan.serialize(serializer)
+    }
+}
+
+impl crate::render::Report for PlanReport<'_> {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    /// Each proposed change is a warning (`tune.change`), each note info
+    /// (`tune.note`): the default `--fail-on warning` fails while there is
+    /// something to change.
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        let component = |kind: &str| {
+            if kind == "SparkApplication" {
+                Component::Spark
+            } else {
+                Component::Trino
+            }
+        };
+        let changes = self.plan.changes.iter().map(|c| {
+            Finding::new(
+                "tune.change",
+                Severity::Warning,
+                component(&c.object.kind),
+                c.object.clone(),
+                format!("{} {}: {}", c.file, c.setting, c.reason),
+                self.apply_command.clone(),
+            )
+        });
+        let notes = self.plan.notes.iter().map(|n| {
+            Finding::new(
+                "tune.note",
+                Severity::Info,
+                component(&n.object.kind),
+                n.object.clone(),
+                n.message.clone(),
+                "",
+            )
+        });
+        Cow::Owned(changes.chain(notes).collect())
+    }
+
+    fn table(&self, out: &mut dyn Write, view: &View) -> Result<()> {
+        table(out, self, &view.palette, view.wide)
+    }
+
+    /// The objects the plan changes.
+    fn names(&self) -> Vec<String> {
+        let changed: Vec<Finding> = self
+            .findings()
+            .iter()
+            .filter(|f| f.code == "tune.change")
+            .cloned()
+            .collect();
+        crate::render::report::names_of_findings(&changed)
+    }
+
+    fn diff(&self, out: &mut dyn Write, palette: &Palette) -> Result<()> {
+        diff(out, self.inputs, self.plan, palette)
+    }
+}
+
+/// Why a requested size does not fit (kind `TuneSizing`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SizingReport {
+    /// Always false: the report exists only when the size does not fit.
+    pub fits: bool,
+    /// One line per reason.
+    pub failures: Vec<String>,
+}
+
+impl SizingReport {
+    /// The report of these reasons.
+    pub fn new(failures: Vec<String>) -> SizingReport {
+        SizingReport {
+            fits: false,
+            failures,
+        }
+    }
+}
+
+impl crate::render::Report for SizingReport {
+    fn kind(&self) -> &'static str {
+        "TuneSizing"
+    }
+
+    /// Each reason is critical (`tune.size-does-not-fit`).
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        Cow::Owned(
+            self.failures
+                .iter()
+                .map(|f| {
+                    Finding::new(
+                        "tune.size-does-not-fit",
+                        Severity::Critical,
+                        Component::Trino,
+                        crate::findings::ObjectRef::new("Deployment", None, ""),
+                        f.clone(),
+                        "",
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    fn table(&self, out: &mut dyn Write, _view: &View) -> Result<()> {
+        writeln!(out, "the requested size does not fit:")?;
+        for failure in &self.failures {
+            writeln!(out, "  {failure}")?;
+        }
+        Ok(())
+    }
+
+    fn names(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
 
 /// The plan as a table, one row per change (proposed values green when colour is
-/// on), then the notes.
-pub fn table(out: &mut dyn Write, plan: &Plan, palette: &Palette) -> Result<()> {
+/// on; `wide` gives the rule its own column), then the notes, what other field
+/// managers own, and the command that applies it.
+pub fn table(
+    out: &mut dyn Write,
+    report: &PlanReport<'_>,
+    palette: &Palette,
+    wide: bool,
+) -> Result<()> {
+    let plan = report.plan;
     if plan.changes.is_empty() {
         let message = format!(
             "nothing to change in namespace {} (profile {:?})",
@@ -23,7 +169,7 @@ pub fn table(out: &mut dyn Write, plan: &Plan, palette: &Palette) -> Result<()> 
             .changes
             .iter()
             .map(|c| {
-                vec![
+                let mut row = vec![
                     format!("{}/{}", c.object.kind.to_lowercase(), c.object.name),
                     match c.line {
                         Some(line) => format!("{}:{line}", c.file),
@@ -32,20 +178,35 @@ pub fn table(out: &mut dyn Write, plan: &Plan, palette: &Palette) -> Result<()> 
                     c.setting.clone(),
                     c.current.clone().unwrap_or_else(|| "-".into()),
                     palette.good(c.proposed.as_deref().unwrap_or("(remove)")),
-                    format!("{}: {}", c.rule, c.reason),
-                ]
+                ];
+                if wide {
+                    row.extend([c.rule.clone(), c.reason.clone()]);
+                } else {
+                    row.push(format!("{}: {}", c.rule, c.reason));
+                }
+                row
             })
             .collect();
-        crate::render::table(
-            out,
-            &["OBJECT", "FILE", "SETTING", "CURRENT", "PROPOSED", "REASON"],
-            rows,
-        )?;
+        let mut headers = vec!["OBJECT", "FILE", "SETTING", "CURRENT", "PROPOSED"];
+        if wide {
+            headers.extend(["RULE", "REASON"]);
+        } else {
+            headers.push("REASON");
+        }
+        crate::render::table(out, &headers, rows)?;
+    }
+    if !plan.changes.is_empty() {
+        if !report.conflicts.is_empty() {
+            writeln!(out)?;
+        }
+        for conflict in &report.conflicts {
+            writeln!(out, "{} {conflict}", palette.warning("warning:"))?;
+        }
         writeln!(
             out,
-            "\n{} change(s); see them as a diff with -o diff, apply with `kubectl dp tune apply -n {}`",
-            plan.changes.len(),
-            plan.namespace
+            "\n{}; see them as a diff with -o diff, apply with `{}`",
+            crate::render::count(plan.changes.len(), "change", "changes"),
+            report.apply_command
         )?;
     }
     if !plan.notes.is_empty() {
@@ -86,18 +247,14 @@ fn spark_lines(app: &crate::platform::crds::SparkApplication) -> String {
     text
 }
 
-/// Every file and SparkApplication the plan changes, as unified diffs.
-pub fn diff(out: &mut dyn Write, inputs: &Inputs, plan: &Plan) -> Result<()> {
+/// Every file and SparkApplication the plan changes, as unified diffs
+/// (`a/configmap/NAME/FILE` → `b/...`), painted when colour is on.
+pub fn diff(out: &mut dyn Write, inputs: &Inputs, plan: &Plan, palette: &Palette) -> Result<()> {
+    use crate::render::diff::{CONTEXT, Labels, write};
     for ((cm, file), (old, new)) in new_files(inputs, plan) {
         let path = format!("configmap/{cm}/{file}");
-        let diff = unified(
-            &format!("a/{path}"),
-            &format!("b/{path}"),
-            &old,
-            &new,
-            CONTEXT,
-        );
-        out.write_all(diff.as_bytes())?;
+        let labels = Labels::paths(&path);
+        write(out, palette, &labels, &old, &new, CONTEXT)?;
     }
     for (name, new) in new_spark_applications(inputs, plan) {
         if let Some(old) = inputs
@@ -106,14 +263,15 @@ pub fn diff(out: &mut dyn Write, inputs: &Inputs, plan: &Plan) -> Result<()> {
             .find(|a| a.metadata.name.as_deref() == Some(name.as_str()))
         {
             let path = format!("sparkapplication/{name}");
-            let diff = unified(
-                &format!("a/{path}"),
-                &format!("b/{path}"),
+            let labels = Labels::paths(&path);
+            write(
+                out,
+                palette,
+                &labels,
                 &spark_lines(old),
                 &spark_lines(&new),
                 0,
-            );
-            out.write_all(diff.as_bytes())?;
+            )?;
         }
     }
     Ok(())

@@ -195,14 +195,13 @@ pub(super) async fn rollback(
     if !edits.is_empty() {
         for edit in &edits {
             writeln!(out)?;
-            let diff = crate::render::diff::unified(
-                &format!("{} (as tune apply left it)", edit.object),
-                &format!("{} (now: lost by the rollback)", edit.object),
-                &edit.applied,
-                &edit.now,
-                crate::render::diff::CONTEXT,
-            );
-            crate::render::diff::write_painted(out, &diff, palette)?;
+            let labels = crate::render::diff::Labels {
+                old: format!("{} (as tune apply left it)", edit.object),
+                new: format!("{} (now: lost by the rollback)", edit.object),
+                unchanged: None,
+            };
+            let context = crate::render::diff::CONTEXT;
+            crate::render::diff::write(out, palette, &labels, &edit.applied, &edit.now, context)?;
         }
         let names: Vec<&str> = edits.iter().map(|e| e.object.as_str()).collect();
         if !args.force {
@@ -222,19 +221,20 @@ pub(super) async fn rollback(
     // What the rollback changes.
     for (cm, restored) in &backup.config_maps {
         let title = format!("ConfigMap {namespace}/{cm}");
-        let diff = crate::render::diff::unified(
-            &format!("{title} (cluster)"),
-            &format!("{title} (backup {name})"),
+        let labels = crate::render::diff::Labels {
+            old: format!("{title} (cluster)"),
+            new: format!("{title} (backup {name})"),
+            unchanged: Some(format!("{title}: no change")),
+        };
+        writeln!(out)?;
+        crate::render::diff::write(
+            out,
+            palette,
+            &labels,
             &crate::render::yaml_string(&data.get(cm).cloned().unwrap_or_default())?,
             &crate::render::yaml_string(restored)?,
             crate::render::diff::CONTEXT,
-        );
-        writeln!(out)?;
-        if diff.is_empty() {
-            writeln!(out, "{}", palette.bold(&format!("{title}: no change")))?;
-        } else {
-            crate::render::diff::write_painted(out, &diff, palette)?;
-        }
+        )?;
     }
     for (app, patch) in &backup.spark_applications {
         writeln!(
@@ -406,7 +406,7 @@ pub(super) async fn restart(
             }
             if tokio::time::Instant::now() >= deadline {
                 return Err(Error::Config(format!(
-                    "deployment/{name} was not ready within {timeout:?}; look at `kubectl rollout status deployment/{name} -n {namespace}` (undo with `kubectl dp tune rollback`)"
+                    "deployment/{name} was not ready within {timeout:?}; look at `kubectl rollout status deployment/{name} -n {namespace}` (undo with `kubectl dp tune rollback -n {namespace}`)"
                 )));
             }
             tokio::time::sleep(Duration::from_secs(2)).await;

@@ -75,7 +75,7 @@ pub fn apply(manifest: &str) {
     );
 }
 
-fn run_with_stdin(mut command: Command, stdin: Option<&str>) -> Output {
+pub fn run_with_stdin(mut command: Command, stdin: Option<&str>) -> Output {
     use std::io::Write;
     command.stdin(if stdin.is_some() {
         Stdio::piped()
@@ -198,6 +198,64 @@ pub fn retarget_namespace(manifests: &str, namespace: &str) -> String {
             "\n  name: data-platform\n",
             &format!("\n  name: {namespace}\n"),
         )
+}
+
+/// A Pending ObjectBucketClaim (no provisioner binds it): the smallest platform
+/// component, for a namespace that must hold something (an empty one is a typo
+/// to every command).
+pub fn pending_claim(namespace: &str, name: &str) {
+    apply(&format!(
+        "apiVersion: objectbucket.io/v1alpha1
+kind: ObjectBucketClaim
+metadata:
+  name: {name}
+  namespace: {namespace}
+  labels: {{team: analytics}}
+spec:
+  generateBucketName: {name}
+  storageClassName: rook-ceph-bucket
+"
+    ));
+}
+
+/// A Trino worker whose heap is above its container limit (`tune plan` proposes
+/// changes), kept off the nodes with no replicas: tune reads objects, not pods.
+pub const HOT_TRINO_WORKER: &str = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: trino-worker}
+data:
+  jvm.config: |
+    -server
+    -Xmx6G
+    -XX:+UseG1GC
+  config.properties: |
+    query.max-memory-per-node=1GB
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: trino-worker
+  labels: {app.kubernetes.io/name: trino, app.kubernetes.io/component: worker}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: trino-worker}}
+  template:
+    metadata: {labels: {app: trino-worker}}
+    spec:
+      containers:
+      - name: trino
+        image: trinodb/trino:476
+        resources: {limits: {memory: 4Gi}, requests: {memory: 4Gi}}
+        volumeMounts: [{name: config, mountPath: /etc/trino}]
+      volumes: [{name: config, configMap: {name: trino-worker}}]
+";
+
+/// A Pending claim and a LimitRange: something for `status` and for `quota` alike.
+pub fn claim_and_limits(namespace: &str) {
+    pending_claim(namespace, "scratch");
+    apply(&format!(
+        "apiVersion: v1\nkind: LimitRange\nmetadata: {{name: defaults, namespace: {namespace}}}\nspec:\n  limits:\n  - type: Container\n    default: {{memory: 256Mi}}\n"
+    ));
 }
 
 /// Runs one of the suite's binaries against the test cluster.

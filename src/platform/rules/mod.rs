@@ -413,10 +413,10 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         code: "bucket.lifecycle-invalid",
-        severity: Severity::Warning,
+        severity: Severity::Critical,
         live_only: false,
         tune: Tune::NotAConfigFile,
-        meaning: "`bucketLifecycle` is not a valid S3 lifecycle document",
+        meaning: "`bucketLifecycle` breaks a rule of its readers (see [S3 lifecycle documents](#documents-s3-lifecycle)): Rook cannot decode it, or RGW refuses it, so Rook's provisioner fails at `failed to set bucket lifecycle` and applies none of it (critical); or S3 refuses it while RGW 16.2 accepts it with another meaning (warning). Names the rule ID, the field and the fix",
     },
     Rule {
         code: "bucket.lifecycle-unsorted",
@@ -427,10 +427,24 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         code: "bucket.lifecycle-duplicate-id",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "two lifecycle rules share an ID: S3 and RGW refuse the document (InvalidArgument)",
+    },
+    Rule {
+        code: "bucket.lifecycle-ignored-field",
         severity: Severity::Warning,
         live_only: false,
         tune: Tune::NotAConfigFile,
-        meaning: "two lifecycle rules share an ID",
+        meaning: "a key of `bucketLifecycle` that is not an S3 lifecycle field (`Expiraton`): Rook's decoder drops it without a word, so the rule does less than it says",
+    },
+    Rule {
+        code: "bucket.lifecycle-rule-without-id",
+        severity: Severity::Warning,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a lifecycle rule without an ID: valid, but RGW gives it a random one, so the bucket never matches the claim (Rook re-applies it on every reconcile, `buckets check` reports drift)",
     },
     Rule {
         code: "bucket.config-field-refused",
@@ -531,6 +545,20 @@ pub const RULES: &[Rule] = &[
         meaning: "with NetworkPolicies in place, a flow the platform needs is not allowed (Trino → Nessie, Nessie → Postgres, Trino and Spark → the S3 endpoint, coordinator ↔ workers): names the policy set that isolates the pod, the direction and the missing rule; the chain leads from the policy to the component it breaks",
     },
     Rule {
+        code: "network.service-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::Cannot("a deployment fault (the Service), not a setting"),
+        meaning: "a URL in the platform's configuration (a catalog's REST or JDBC URL, a connector's `connection-url`) names a cluster Service that does not exist",
+    },
+    Rule {
+        code: "network.service-port-not-served",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::Cannot("the right port is a deployment fact, not a tuning choice"),
+        meaning: "a URL names a Service that exists, on a port the Service does not serve (the port written, or the scheme's default: http 80, https 443, postgresql 5432): connections are refused",
+    },
+    Rule {
         code: "policy.no-default-deny",
         severity: Severity::Warning,
         live_only: false,
@@ -545,11 +573,152 @@ pub const RULES: &[Rule] = &[
         meaning: "a Trino, Nessie or Postgres pod template does not meet the Pod Security Standard \"restricted\" (runAsNonRoot, allowPrivilegeEscalation=false, capabilities.drop=[ALL], seccompProfile RuntimeDefault, no host namespaces/paths/ports): the message names each field to set",
     },
     Rule {
+        code: "resources.refused-by-limit-range",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a workload's or SparkApplication's pods break a LimitRange (container or pod `min`, `max`, `maxLimitRequestRatio`, after its defaults; Spark pods sized as the operator sizes them): admission refuses them",
+    },
+    Rule {
+        code: "resources.refused-by-quota",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a ResourceQuota constrains a compute resource (`limits.cpu`, `requests.memory`, …) that a container leaves unset and no LimitRange defaults: the quota refuses every such pod",
+    },
+    Rule {
         code: "resources.missing",
         severity: Severity::Warning,
         live_only: false,
         tune: Tune::NotAConfigFile,
         meaning: "containers without cpu/memory requests or a memory limit",
+    },
+    // What the other commands grade, so that --fail-on means the same everywhere.
+    Rule {
+        code: "quota.does-not-fit",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`quota check`: each reason the change does not fit",
+    },
+    Rule {
+        code: "quota.check-note",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`quota check`: each note (what could not be checked)",
+    },
+    Rule {
+        code: "bucket.check-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`buckets check`: an S3 step failed (credentials, bucket, probe object)",
+    },
+    Rule {
+        code: "bucket.check-not-bound",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`buckets check`: the claim is not Bound yet, there is no bucket to check",
+    },
+    Rule {
+        code: "bucket.check-lifecycle-drift",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`buckets check`: the bucket's lifecycle differs from the claim's",
+    },
+    Rule {
+        code: "tune.change",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`tune plan`: each proposed change",
+    },
+    Rule {
+        code: "tune.note",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`tune plan`: each note",
+    },
+    Rule {
+        code: "tune.size-does-not-fit",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`tune plan --workers/--worker-memory/...`: each reason the size does not fit",
+    },
+    Rule {
+        code: "perf.query-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: a query with failed runs",
+    },
+    Rule {
+        code: "perf.operation-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: an S3 operation with failures",
+    },
+    Rule {
+        code: "perf.cleanup-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: an object the storage suite could not delete",
+    },
+    Rule {
+        code: "perf.spark-run-failed",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: a SparkApplication that did not complete",
+    },
+    Rule {
+        code: "perf.regression",
+        severity: Severity::Critical,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run --baseline`, `perf compare`: significantly slower beyond `--threshold`",
+    },
+    Rule {
+        code: "perf.slower",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "the same, significantly slower but within `--threshold`",
+    },
+    Rule {
+        code: "perf.yardstick-slower",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "the yardstick query itself is significantly slower beyond `--threshold`: the machines, or a change that slows every query alike",
+    },
+    Rule {
+        code: "perf.warmup-unsettled",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run`: a query's timings did not settle before the warm-up ceiling",
+    },
+    Rule {
+        code: "perf.near-memory-limit",
+        severity: Severity::Warning,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run --suite resources`: a component uses over 90% of its memory limit",
+    },
+    Rule {
+        code: "perf.resource-flag",
+        severity: Severity::Info,
+        live_only: true,
+        tune: Tune::NotAConfigFile,
+        meaning: "`perf run --suite resources`: a component over-requests, or runs without limits",
     },
 ];
 
@@ -591,8 +760,17 @@ mod tests {
 
     #[test]
     fn every_documented_code_is_a_rule() {
-        let table = &DOCS[..DOCS.find("## Pod-level causes").unwrap_or(DOCS.len())];
-        for line in table.lines().filter(|l| l.starts_with("| `")) {
+        // Every code table: the main one and the other commands' (not the
+        // pod-level causes nor the tune-rule pairs, which are not findings).
+        let main = &DOCS[..DOCS.find("## Pod-level causes").unwrap_or(DOCS.len())];
+        let others = DOCS
+            .find("## What `--fail-on` grades")
+            .map_or("", |i| &DOCS[i..]);
+        for line in main
+            .lines()
+            .chain(others.lines())
+            .filter(|l| l.starts_with("| `"))
+        {
             let code = line.split('`').nth(1).unwrap_or_default();
             assert!(
                 rule(code).is_some(),

@@ -10,8 +10,8 @@ use crate::platform::resources::{self, PodResources};
 use crate::quota::manifests::{self, Workload};
 
 use super::limits::apply_limit_ranges;
-use super::placement;
 use super::{CheckReport, NamespaceState, NodeCheck, QuotaCheck, QuotaCheckRow, WorkloadRow};
+use crate::platform::placement;
 
 /// Everything `check` needs from the cluster, read once.
 pub struct Live {
@@ -66,11 +66,9 @@ pub fn evaluate(
         .collect();
     for (w, ns) in workloads {
         let object = format!("{}/{}", w.kind, w.name);
-        let ranges = live
-            .namespaces
-            .get(ns)
-            .map(|s| s.limit_ranges.as_slice())
-            .unwrap_or_default();
+        let state = live.namespaces.get(ns);
+        let ranges = state.map(|s| s.limit_ranges.as_slice()).unwrap_or_default();
+        let ns_quotas = state.map(|s| s.quotas.as_slice()).unwrap_or_default();
         let replaces = replaced_pods
             .iter()
             .filter(|p| {
@@ -85,7 +83,13 @@ pub fn evaluate(
             } else {
                 format!("{object} {}", shape.role)
             };
-            violations.extend(apply_limit_ranges(&mut spec, ranges, &label, &mut applied));
+            violations.extend(apply_limit_ranges(
+                &mut spec,
+                ranges,
+                ns_quotas,
+                &label,
+                &mut applied,
+            ));
             let resources = resources::pod_resources(&spec);
             rows.push(WorkloadRow {
                 kind: w.kind.clone(),
@@ -109,9 +113,14 @@ pub fn evaluate(
     }
     applied.dedup();
     for v in &violations {
+        let policy = if v.limit_range.starts_with("ResourceQuota ") {
+            v.limit_range.clone()
+        } else {
+            format!("LimitRange {}", v.limit_range)
+        };
         reasons.push(format!(
-            "{} container {}: {} (LimitRange {})",
-            v.object, v.container, v.message, v.limit_range
+            "{} container {}: {} ({policy})",
+            v.object, v.container, v.message
         ));
     }
 

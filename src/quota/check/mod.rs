@@ -4,7 +4,6 @@
 
 mod evaluate;
 mod limits;
-pub mod placement;
 mod render;
 pub mod spark;
 
@@ -20,11 +19,11 @@ use k8s_openapi::api::core::v1::{LimitRange, Node, ResourceQuota};
 use kube::api::ListParams;
 use serde::Serialize;
 
-use crate::cli::{ClusterArgs, OutputArgs, OutputFormat, Palette};
+use crate::cli::ClusterArgs;
 use crate::error::{Error, Exit, Result};
 use crate::kube::{Cluster, Listing, Scope};
 use crate::platform::quantity::Quantity;
-use crate::render::{Envelope, Metadata};
+use crate::render::{Metadata, Output};
 
 use super::manifests::{self, Workload};
 
@@ -307,17 +306,13 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
 }
 
 /// Runs `quota check`: reads the manifests, then the cluster, then decides.
+/// Its flags were checked by `quota::check_flags`.
 pub async fn run(
     cluster_args: &ClusterArgs,
-    output: &OutputArgs,
+    output: &Output,
     args: CheckArgs,
-    palette: &Palette,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    output.accept("quota check", &super::TABLE_FORMATS)?;
-    if cluster_args.all_namespaces {
-        return Err(Error::Usage("quota check works on the manifests' namespaces; drop -A (use -n for objects without one)".into()));
-    }
     // Input first: a bad file is exit 2 before any cluster access.
     let mut found = manifests::read_paths(&args.files, &mut std::io::stdin())?;
     if let Some(dir) = &args.kustomize {
@@ -359,6 +354,17 @@ pub async fn run(
         })
         .collect();
     let namespaces: BTreeSet<String> = targeted.iter().map(|(_, ns)| ns.clone()).collect();
+    // A mistyped -n (or manifest namespace) is one line, unless the change creates it.
+    for ns in &namespaces {
+        let created = found.iter().any(|m| {
+            m.value.get("kind").and_then(|k| k.as_str()) == Some("Namespace")
+                && m.value.pointer("/metadata/name").and_then(|n| n.as_str()) == Some(ns)
+        });
+        if !created {
+            crate::cli::namespace::require_existing(&cluster, &Scope::Namespace(ns.clone()))
+                .await?;
+        }
+    }
     let (targeted, spark_notes) =
         spark::drop_finished_applications(&cluster, &found, targeted, &default_ns).await?;
     let mut live = read_live(&cluster, &namespaces).await?;
@@ -379,16 +385,8 @@ pub async fn run(
         }
         report.rejected = rejected;
     }
-    match &output.format {
-        f if f.is_structured() => {
-            let scope = crate::kube::Scope::Namespace(default_ns.clone());
-            let metadata = Metadata::new(&cluster, &scope, now);
-            crate::render::structured(out, f, &Envelope::new(KIND, metadata, &report))?
-        }
-        OutputFormat::Csv => csv(&report, out)?,
-        _ => table(&report, palette, out)?,
-    }
-    Ok(report.exit(output.fail_on_or(DEFAULT_FAIL_ON)))
+    let scope = crate::kube::Scope::Namespace(default_ns.clone());
+    crate::render::emit(out, output, Metadata::new(&cluster, &scope, now), &report)
 }
 
 /// Sends every manifest to the API server as a server-side dry run; returns the
@@ -448,25 +446,6 @@ fn object_name(value: &serde_json::Value) -> String {
         (Some(ns), Some(name)) => format!("{kind} {ns}/{name}"),
         (None, Some(name)) => format!("{kind} {name}"),
         _ => kind.to_string(),
-    }
-}
-
-/// `--fail-on` of `quota check` when not given: only "does not fit" fails.
-pub const DEFAULT_FAIL_ON: crate::findings::Severity = crate::findings::Severity::Critical;
-
-impl CheckReport {
-    /// Each reason it does not fit is critical, each note is info; the suite's
-    /// [`crate::findings::exit_for`] decides against `--fail-on`.
-    pub fn severities(&self) -> Vec<crate::findings::Severity> {
-        use crate::findings::Severity;
-        let mut all = vec![Severity::Critical; self.reasons.len()];
-        all.extend(std::iter::repeat_n(Severity::Info, self.notes.len()));
-        all
-    }
-
-    /// The exit code for `fail_on`.
-    pub fn exit(&self, fail_on: crate::findings::Severity) -> Exit {
-        crate::findings::exit_for(&self.severities(), fail_on)
     }
 }
 

@@ -1,20 +1,92 @@
 //! `quota check` for people (a verdict, then tables) and for spreadsheets (CSV).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::cli::Palette;
 use crate::error::Result;
+use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::platform::quantity::Quantity;
+use crate::render::{Palette, Unread, View};
 
 use super::CheckReport;
+
+impl crate::render::Report for CheckReport {
+    fn kind(&self) -> &'static str {
+        super::KIND
+    }
+
+    /// Each reason the change does not fit is critical (`quota.does-not-fit`),
+    /// each note info (`quota.check-note`): what `--fail-on` grades.
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        let namespace = self.workloads.first().map(|w| w.namespace.as_str());
+        let finding = |code, severity, message: &String| {
+            Finding::new(
+                code,
+                severity,
+                Component::Compliance,
+                ObjectRef::new("ResourceQuota", namespace, ""),
+                message.clone(),
+                "",
+            )
+        };
+        let reasons = self
+            .reasons
+            .iter()
+            .map(|r| finding("quota.does-not-fit", Severity::Critical, r));
+        let notes = self
+            .notes
+            .iter()
+            .map(|n| finding("quota.check-note", Severity::Info, n));
+        Cow::Owned(reasons.chain(notes).collect())
+    }
+
+    fn unread(&self) -> Vec<Unread> {
+        self.not_checked
+            .iter()
+            .map(|what| {
+                Unread::new(
+                    what.clone(),
+                    crate::kube::Availability::Failed("could not be read".into()),
+                )
+            })
+            .collect()
+    }
+
+    fn table(&self, out: &mut dyn Write, view: &View) -> Result<()> {
+        table(self, &view.palette, view.wide, out)
+    }
+
+    /// The workloads of the manifests.
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for w in &self.workloads {
+            let group = crate::render::report::group_of(&w.kind);
+            let name = crate::render::report::resource_name(&w.kind, group, &w.name);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        csv(self, out)
+    }
+}
 
 fn res(map: &BTreeMap<String, Quantity>, k: &str) -> String {
     map.get(k).map_or("-".into(), |q| q.display_for(k))
 }
 
-/// The verdict (fits or not, and why), then the workloads, quotas and nodes.
-pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Result<()> {
+/// The verdict (fits or not, and why), then the workloads, quotas and nodes;
+/// `wide` adds the object that adds most of each quota resource.
+pub fn table(
+    report: &CheckReport,
+    palette: &Palette,
+    wide: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     if report.fits && report.not_checked.is_empty() {
         writeln!(out, "{}", palette.good("FITS: applying these manifests stays within the quotas, the LimitRange and the nodes"))?;
     } else if report.fits {
@@ -69,40 +141,7 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
         ],
         rows,
     )?;
-    for quota in &report.quotas {
-        writeln!(
-            out,
-            "\n{}",
-            palette.bold(&format!("Quota {}/{}", quota.namespace, quota.name))
-        )?;
-        let rows = quota
-            .resources
-            .iter()
-            .map(|r| {
-                let k = &r.resource;
-                vec![
-                    k.clone(),
-                    r.used.display_for(k),
-                    format!("-{}", r.replaced.display_for(k)),
-                    format!("+{}", r.added.display_for(k)),
-                    r.after.display_for(k),
-                    r.hard.display_for(k),
-                    if r.fits {
-                        palette.good("yes")
-                    } else {
-                        palette.critical(&format!("no, over by {}", r.over_by.display_for(k)))
-                    },
-                ]
-            })
-            .collect();
-        crate::render::table(
-            out,
-            &[
-                "RESOURCE", "USED", "REPLACED", "NEW", "AFTER", "HARD", "FITS",
-            ],
-            rows,
-        )?;
-    }
+    quota_tables(report, palette, wide, out)?;
     if !report.limit_range_violations.is_empty() {
         writeln!(out, "\n{}", palette.bold("LimitRange violations"))?;
         for v in &report.limit_range_violations {
@@ -121,6 +160,64 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
             writeln!(out, "  {line}")?;
         }
     }
+    nodes_section(report, palette, out)?;
+    for note in &report.notes {
+        writeln!(out, "\n{}", palette.warning(&format!("note: {note}")))?;
+    }
+    Ok(())
+}
+
+/// Each quota of the target namespaces before and after the change (`wide`:
+/// and the object that adds most of each resource).
+fn quota_tables(
+    report: &CheckReport,
+    palette: &Palette,
+    wide: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    for quota in &report.quotas {
+        writeln!(
+            out,
+            "\n{}",
+            palette.bold(&format!("Quota {}/{}", quota.namespace, quota.name))
+        )?;
+        let rows = quota
+            .resources
+            .iter()
+            .map(|r| {
+                let k = &r.resource;
+                let mut row = vec![
+                    k.clone(),
+                    r.used.display_for(k),
+                    format!("-{}", r.replaced.display_for(k)),
+                    format!("+{}", r.added.display_for(k)),
+                    r.after.display_for(k),
+                    r.hard.display_for(k),
+                    if r.fits {
+                        palette.good("yes")
+                    } else {
+                        palette.critical(&format!("no, over by {}", r.over_by.display_for(k)))
+                    },
+                ];
+                if wide {
+                    row.push(r.largest_contributor.clone().unwrap_or_else(|| "-".into()));
+                }
+                row
+            })
+            .collect();
+        let mut headers = vec![
+            "RESOURCE", "USED", "REPLACED", "NEW", "AFTER", "HARD", "FITS",
+        ];
+        if wide {
+            headers.push("LARGEST");
+        }
+        crate::render::table(out, &headers, rows)?;
+    }
+    Ok(())
+}
+
+/// Whether the new pods fit on the nodes: the largest pod, the totals, what fits nowhere.
+fn nodes_section(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Result<()> {
     let n = &report.nodes;
     writeln!(out, "\n{}", palette.bold("Nodes"))?;
     if !n.checked {
@@ -162,9 +259,6 @@ pub fn table(report: &CheckReport, palette: &Palette, out: &mut dyn Write) -> Re
             "  {}",
             palette.critical(&format!("not placeable: {}", n.unplaced.join(", ")))
         )?;
-    }
-    for note in &report.notes {
-        writeln!(out, "\n{}", palette.warning(&format!("note: {note}")))?;
     }
     Ok(())
 }

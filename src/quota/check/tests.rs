@@ -146,6 +146,7 @@ fn a_defaulted_limit_below_the_request_is_a_violation() {
     let v = apply_limit_ranges(
         &mut spec,
         &[limit_range()],
+        &[],
         "SparkApplication/x executor",
         &mut Vec::new(),
     );
@@ -168,7 +169,13 @@ fn limit_range_defaults_and_max() {
         ..Default::default()
     };
     let mut applied = Vec::new();
-    let v = apply_limit_ranges(&mut spec, &[limit_range()], "Deployment/x", &mut applied);
+    let v = apply_limit_ranges(
+        &mut spec,
+        &[limit_range()],
+        &[],
+        "Deployment/x",
+        &mut applied,
+    );
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].container, "b");
     assert!(

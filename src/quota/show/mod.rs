@@ -15,13 +15,13 @@ use crate::platform::resources::{self, Capacity, Totals};
 
 mod render;
 
-pub use render::{csv, render, table};
+pub use render::{csv, table};
 
 /// The `kind` of `kubectl dp quota -o json`.
 pub const KIND: &str = "QuotaReport";
 
 /// The `-o` values `kubectl dp quota` can write.
-pub const FORMATS: [FormatKind; 6] = super::TABLE_FORMATS;
+pub const FORMATS: [FormatKind; 7] = super::TABLE_FORMATS;
 
 /// Everything `quota show` read from the cluster.
 pub struct Gathered {
@@ -37,6 +37,8 @@ pub struct Gathered {
     pub pods_cluster_wide: bool,
     /// The nodes (only those `node_selector` matches, when given).
     pub nodes: Listing<Node>,
+    /// `-l`: the quotas and LimitRanges were listed with this label selector.
+    pub selector: Option<String>,
     /// `--node-selector`: the node view is of those nodes and their pods.
     pub node_selector: Option<String>,
 }
@@ -64,6 +66,15 @@ pub struct QuotaReport {
     /// `--usage`: measured usage against requests and limits (see `measured`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<super::measured::UsageView>,
+    /// `-l`: the label selector the quotas and LimitRanges were listed with.
+    #[serde(skip)]
+    pub selector: Option<String>,
+    /// The namespaces whose pods were read (for "holds nothing": where to look instead).
+    #[serde(skip)]
+    pub pod_namespaces: Vec<String>,
+    /// The scope holds pods (readable and present).
+    #[serde(skip)]
+    pub scope_has_pods: bool,
 }
 
 /// One quota with its usage.
@@ -342,6 +353,60 @@ impl Gathered {
     }
 }
 
+/// The active containers of `pods` without requests or limits, by namespace and pod.
+fn pods_without(pods: &[&Pod], now: jiff::Timestamp) -> Vec<PodWithout> {
+    let mut pods_without_resources = Vec::new();
+    for pod in pods {
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        if !resources::is_active(pod, now) {
+            continue;
+        }
+        for (container, missing) in resources::missing_resources(spec) {
+            pods_without_resources.push(PodWithout {
+                namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+                pod: pod.metadata.name.clone().unwrap_or_default(),
+                container,
+                missing,
+            });
+        }
+    }
+    pods_without_resources.sort_by(|a, b| (&a.namespace, &a.pod).cmp(&(&b.namespace, &b.pod)));
+    pods_without_resources
+}
+
+/// What could not be read: one line per section for people (`unavailable`) and
+/// the plurals of the lists (`not_checked`).
+fn unread_sections(g: &Gathered) -> (Vec<String>, Vec<String>) {
+    let mut unavailable: Vec<String> = [
+        describe("resourcequotas", &g.quotas.availability),
+        describe("limitranges", &g.limit_ranges.availability),
+        describe("pods", &g.pods.availability),
+        describe("nodes", &g.nodes.availability),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !g.pods_cluster_wide && g.pods.is_available() {
+        unavailable.push(
+            "pods of other namespaces: forbidden, so node usage counts only this scope's pods"
+                .into(),
+        );
+    }
+    let not_checked = [
+        ("resourcequotas", &g.quotas.availability),
+        ("limitranges", &g.limit_ranges.availability),
+        ("pods", &g.pods.availability),
+        ("nodes", &g.nodes.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
+    .map(|(plural, _)| plural.to_string())
+    .collect();
+    (unavailable, not_checked)
+}
+
 /// The report from what was read (pure).
 pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport {
     let scoped_pods: Vec<&Pod> = g
@@ -366,24 +431,7 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
         .iter()
         .flat_map(limit_range_rows)
         .collect();
-    let mut pods_without_resources = Vec::new();
-    for pod in &scoped_pods {
-        let Some(spec) = pod.spec.as_ref() else {
-            continue;
-        };
-        if !resources::is_active(pod, now) {
-            continue;
-        }
-        for (container, missing) in resources::missing_resources(spec) {
-            pods_without_resources.push(PodWithout {
-                namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-                pod: pod.metadata.name.clone().unwrap_or_default(),
-                container,
-                missing,
-            });
-        }
-    }
-    pods_without_resources.sort_by(|a, b| (&a.namespace, &a.pod).cmp(&(&b.namespace, &b.pod)));
+    let pods_without_resources = pods_without(&scoped_pods, now);
     // A node pool: its nodes' allocatable against the pods scheduled on them.
     let pool: Option<std::collections::BTreeSet<&str>> = g.node_selector.as_ref().map(|_| {
         g.nodes
@@ -410,33 +458,20 @@ pub fn build(g: &Gathered, by: Option<By>, now: jiff::Timestamp) -> QuotaReport 
     if !g.nodes.is_available() {
         cluster.allocatable = None;
     }
-    let mut unavailable: Vec<String> = [
-        describe("resourcequotas", &g.quotas.availability),
-        describe("limitranges", &g.limit_ranges.availability),
-        describe("pods", &g.pods.availability),
-        describe("nodes", &g.nodes.availability),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !g.pods_cluster_wide && g.pods.is_available() {
-        unavailable.push(
-            "pods of other namespaces: forbidden, so node usage counts only this scope's pods"
-                .into(),
-        );
-    }
-    let not_checked = [
-        ("resourcequotas", &g.quotas.availability),
-        ("limitranges", &g.limit_ranges.availability),
-        ("pods", &g.pods.availability),
-        ("nodes", &g.nodes.availability),
-    ]
-    .into_iter()
-    .filter(|(_, a)| matches!(a, Availability::Forbidden(_) | Availability::Failed(_)))
-    .map(|(plural, _)| plural.to_string())
-    .collect();
+    let (unavailable, not_checked) = unread_sections(g);
+    let mut pod_namespaces: Vec<String> = g
+        .pods
+        .items
+        .iter()
+        .filter_map(|p| p.metadata.namespace.clone())
+        .collect();
+    pod_namespaces.sort();
+    pod_namespaces.dedup();
     QuotaReport {
         not_checked,
+        selector: g.selector.clone(),
+        scope_has_pods: !scoped_pods.is_empty(),
+        pod_namespaces,
         scope: g.scope.clone(),
         quotas,
         limit_ranges,
@@ -556,6 +591,7 @@ mod tests {
             ]),
             pods_cluster_wide: true,
             nodes: Listing::available(vec![node("trino-1")]),
+            selector: None,
             node_selector: Some("pool=trino".into()),
         };
         let report = build(&gathered, Some(By::Node), jiff::Timestamp::now());

@@ -1,11 +1,12 @@
 //! `kubectl dp quota` for people (tables with usage bars) and spreadsheets (CSV).
 
+use std::borrow::Cow;
 use std::io::Write;
 
-use crate::cli::{OutputArgs, OutputFormat, Palette};
 use crate::error::Result;
+use crate::findings::Finding;
 use crate::platform::quantity::Quantity;
-use crate::render::{Envelope, Metadata, csv_cell};
+use crate::render::{Palette, Unread, View, csv_cell};
 
 use crate::kube::Scope;
 use crate::platform::resources::{self, Capacity, Totals};
@@ -60,8 +61,63 @@ pub fn table(
     };
     if not_checked("resourcequotas") {
         writeln!(out, "{}", unread_line("resourcequotas"))?;
-    } else if report.quotas.is_empty() {
-        writeln!(out, "  none")?;
+    } else {
+        quota_table(report, palette, wide, out)?;
+    }
+    writeln!(out, "\n{}", palette.bold("Limit ranges"))?;
+    if not_checked("limitranges") {
+        writeln!(out, "{}", unread_line("limitranges"))?;
+    } else {
+        limit_range_table(report, out)?;
+    }
+    writeln!(out, "\n{}", palette.bold("Pods without requests or limits"))?;
+    if not_checked("pods") {
+        writeln!(out, "{}", unread_line("pods"))?;
+    } else {
+        pods_without_table(report, palette, out)?;
+    }
+
+    let c = &report.cluster;
+    let allocatable = c.allocatable.clone().unwrap_or_default();
+    if not_checked("nodes") {
+        // Allocatable unknown: no zeros, no percentages against them.
+        writeln!(out, "\n{}\n{}", palette.bold("Nodes"), unread_line("nodes"))?;
+    } else {
+        writeln!(
+            out,
+            "\n{}",
+            palette.bold(&format!(
+                "Nodes{}: allocatable {} CPU, {} memory, {} pods",
+                c.node_selector
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default(),
+                allocatable.cpu.display_cpu(),
+                allocatable.memory.display_bytes(),
+                allocatable.pods
+            ))
+        )?;
+        node_table(report, palette, wide, out)?;
+    }
+    if let Some(usage) = &report.usage {
+        crate::quota::measured::table(usage, palette, out)?;
+    }
+
+    for line in &report.unavailable {
+        writeln!(out, "\n{}", palette.warning(&format!("not shown: {line}")))?;
+    }
+    Ok(())
+}
+
+/// The quotas with their usage bars (`wide`: and what the API server last wrote).
+fn quota_table(
+    report: &QuotaReport,
+    palette: &Palette,
+    wide: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if report.quotas.is_empty() {
+        writeln!(out, "  {}", none(report))?;
     } else {
         let mut headers = vec![
             "NAMESPACE",
@@ -96,12 +152,13 @@ pub fn table(
         }
         crate::render::table(out, &headers, rows)?;
     }
+    Ok(())
+}
 
-    writeln!(out, "\n{}", palette.bold("Limit ranges"))?;
-    if not_checked("limitranges") {
-        writeln!(out, "{}", unread_line("limitranges"))?;
-    } else if report.limit_ranges.is_empty() {
-        writeln!(out, "  none")?;
+/// The LimitRanges, one row per type and resource.
+fn limit_range_table(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
+    if report.limit_ranges.is_empty() {
+        writeln!(out, "  {}", none(report))?;
     } else {
         let headers = [
             "NAMESPACE",
@@ -134,11 +191,12 @@ pub fn table(
             .collect();
         crate::render::table(out, &headers, rows)?;
     }
+    Ok(())
+}
 
-    writeln!(out, "\n{}", palette.bold("Pods without requests or limits"))?;
-    if not_checked("pods") {
-        writeln!(out, "{}", unread_line("pods"))?;
-    } else if report.pods_without_resources.is_empty() {
+/// The containers without requests or limits.
+fn pods_without_table(report: &QuotaReport, palette: &Palette, out: &mut dyn Write) -> Result<()> {
+    if report.pods_without_resources.is_empty() {
         writeln!(out, "  none")?;
     } else {
         let rows = report
@@ -154,36 +212,6 @@ pub fn table(
             })
             .collect();
         crate::render::table(out, &["NAMESPACE", "POD", "CONTAINER", "MISSING"], rows)?;
-    }
-
-    let c = &report.cluster;
-    let allocatable = c.allocatable.clone().unwrap_or_default();
-    if not_checked("nodes") {
-        // Allocatable unknown: no zeros, no percentages against them.
-        writeln!(out, "\n{}\n{}", palette.bold("Nodes"), unread_line("nodes"))?;
-    } else {
-        writeln!(
-            out,
-            "\n{}",
-            palette.bold(&format!(
-                "Nodes{}: allocatable {} CPU, {} memory, {} pods",
-                c.node_selector
-                    .as_deref()
-                    .map(|s| format!(" ({s})"))
-                    .unwrap_or_default(),
-                allocatable.cpu.display_cpu(),
-                allocatable.memory.display_bytes(),
-                allocatable.pods
-            ))
-        )?;
-        node_table(report, palette, wide, out)?;
-    }
-    if let Some(usage) = &report.usage {
-        crate::quota::measured::table(usage, palette, out)?;
-    }
-
-    for line in &report.unavailable {
-        writeln!(out, "\n{}", palette.warning(&format!("not shown: {line}")))?;
     }
     Ok(())
 }
@@ -282,10 +310,19 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
         .map(String::from)
         .to_vec(),
     )?;
+    for row in namespace_rows(report).into_iter().chain(node_rows(report)) {
+        write_row(row)?;
+    }
+    Ok(())
+}
+
+/// The CSV rows of the quotas, LimitRanges and pods without requests or limits.
+fn namespace_rows(report: &QuotaReport) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
     let p = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
     for quota in &report.quotas {
         for r in &quota.resources {
-            write_row(vec![
+            rows.push(vec![
                 "quota".into(),
                 quota.namespace.clone(),
                 quota.name.clone(),
@@ -294,7 +331,7 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
                 r.hard.to_string(),
                 r.free.to_string(),
                 p(r.percent),
-            ])?;
+            ]);
         }
     }
     for r in &report.limit_ranges {
@@ -305,7 +342,7 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
             ("max", r.max),
         ] {
             if let Some(v) = value {
-                write_row(vec![
+                rows.push(vec![
                     format!("limitrange-{what}"),
                     r.namespace.clone(),
                     r.name.clone(),
@@ -314,12 +351,12 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
                     v.to_string(),
                     String::new(),
                     String::new(),
-                ])?;
+                ]);
             }
         }
     }
     for pw in &report.pods_without_resources {
-        write_row(vec![
+        rows.push(vec![
             "pod-without-resources".into(),
             pw.namespace.clone(),
             format!("{}/{}", pw.pod, pw.container),
@@ -328,8 +365,15 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
             String::new(),
             String::new(),
             String::new(),
-        ])?;
+        ]);
     }
+    rows
+}
+
+/// The CSV rows of the measured usage and the node view.
+fn node_rows(report: &QuotaReport) -> Vec<Vec<String>> {
+    let p = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+    let mut rows = Vec::new();
     let c = &report.cluster;
     let cluster_allocatable = c.allocatable.clone().unwrap_or_default();
     let mut groups: Vec<(String, &Totals, &Capacity)> = c
@@ -349,7 +393,7 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
         .iter()
         .flat_map(crate::quota::measured::csv_rows)
     {
-        write_row(row)?;
+        rows.push(row);
     }
     for (name, t, cap) in groups {
         for (resource, used, whole) in [
@@ -358,7 +402,7 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
             ("requests.memory", t.memory_requests, cap.memory),
             ("limits.memory", t.memory_limits, cap.memory),
         ] {
-            write_row(vec![
+            rows.push(vec![
                 format!("nodes-by-{}", c.by.map_or("cluster", By::name)),
                 String::new(),
                 name.clone(),
@@ -367,26 +411,70 @@ pub fn csv(report: &QuotaReport, out: &mut dyn Write) -> Result<()> {
                 whole.to_string(),
                 whole.saturating_sub(used).to_string(),
                 p(resources::percent(used, whole)),
-            ])?;
+            ]);
         }
     }
-    Ok(())
+    rows
 }
 
-/// Writes the report in the format `-o` asks for (already checked against [`FORMATS`]).
-pub fn render(
-    report: &QuotaReport,
-    metadata: Metadata,
-    output: &OutputArgs,
-    palette: &Palette,
-    out: &mut dyn Write,
-) -> Result<()> {
-    match &output.format {
-        f if f.is_structured() => {
-            crate::render::structured(out, f, &Envelope::new(KIND, metadata, report))
+/// `none`, or `none with -l SELECTOR` when a selector narrowed the list.
+fn none(report: &QuotaReport) -> String {
+    match &report.selector {
+        Some(selector) => format!("none with -l {selector}"),
+        None => "none".into(),
+    }
+}
+
+impl crate::render::Report for QuotaReport {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    /// The quota view grades nothing; what it could not read counts (`unread`).
+    fn findings(&self) -> Cow<'_, [Finding]> {
+        Cow::Borrowed(&[])
+    }
+
+    fn unread(&self) -> Vec<Unread> {
+        self.not_checked
+            .iter()
+            .map(|plural| {
+                Unread::new(
+                    plural.clone(),
+                    crate::kube::Availability::Failed(
+                        self.unavailable
+                            .iter()
+                            .find(|u| u.starts_with(plural.as_str()))
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    fn table(&self, out: &mut dyn Write, view: &View) -> Result<()> {
+        table(self, &view.palette, view.wide, out)
+    }
+
+    /// The ResourceQuotas and LimitRanges listed (what `-l` selects).
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .quotas
+            .iter()
+            .map(|q| format!("resourcequota/{}", q.name))
+            .collect();
+        for range in &self.limit_ranges {
+            let name = format!("limitrange/{}", range.name);
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
-        OutputFormat::Csv => csv(report, out),
-        f => table(report, palette, f.is_wide(), out),
+        names
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        csv(self, out)
     }
 }
 

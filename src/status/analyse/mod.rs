@@ -1,6 +1,7 @@
 //! Pure analysis: a snapshot in, component states and findings out. Nothing here
 //! talks to the cluster, so every rule is tested on hand-built snapshots.
 
+mod admission;
 mod buckets;
 mod chains;
 mod compliance;
@@ -51,6 +52,14 @@ pub fn analyse(
         components.push(section.status);
         all_findings.extend(section.findings);
     }
+    // Refusals cut across components: each lands in its component's section.
+    let refused = admission::findings(snapshot);
+    for status in &mut components {
+        for f in refused.iter().filter(|f| f.component == status.component) {
+            status.state = status.state.worsened_by(f.severity);
+        }
+    }
+    all_findings.extend(refused);
     coverage::mark(snapshot, &mut components);
     all_findings.extend(coverage::finding(snapshot));
     all_findings.extend(snapshot.undecodable().into_iter().map(Finding::undecodable));

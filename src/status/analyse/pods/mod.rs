@@ -187,17 +187,7 @@ pub fn pod_cause(snapshot: &Snapshot, pod: &Pod) -> Option<Cause> {
         });
     if let Some(condition) = unschedulable {
         let message = condition.message.as_deref().unwrap_or("no message");
-        let mut summary = format!("pod {name} is unschedulable: {}", first_line(message));
-        if let Some(spec) = spec {
-            summary.push_str(&missing_capacity(snapshot, spec, message));
-        }
-        return Some(single(
-            "pod.unschedulable",
-            pod,
-            summary,
-            "lower the pod's requests to fit a node, or add nodes large enough; `kubectl dp quota check` does the arithmetic"
-                .into(),
-        ));
+        return Some(unschedulable_cause(snapshot, pod, spec, message));
     }
     let statuses = status.into_iter().flat_map(|s| {
         s.init_container_statuses
@@ -237,6 +227,46 @@ pub fn pod_cause(snapshot: &Snapshot, pod: &Pod) -> Option<Cause> {
             "kubectl describe pod shows the events in full".into(),
         )
     })
+}
+
+/// An unschedulable pod: a label, affinity or taint no node satisfies is named
+/// with its own fix; otherwise the scheduler's message with the shortfall.
+fn unschedulable_cause(
+    snapshot: &Snapshot,
+    pod: &Pod,
+    spec: Option<&PodSpec>,
+    message: &str,
+) -> Cause {
+    let name = pod_name(pod);
+    let nodes = snapshot
+        .nodes
+        .as_ref()
+        .filter(|n| n.is_available())
+        .map(|n| n.items.as_slice())
+        .unwrap_or_default();
+    if let Some(unplaceable) = spec.and_then(|s| crate::platform::placement::no_node_for(s, nodes))
+    {
+        return single(
+            "pod.unschedulable",
+            pod,
+            format!("pod {name} is unschedulable: {}", unplaceable.detail()),
+            unplaceable.fix(),
+        );
+    }
+    let mut summary = format!("pod {name} is unschedulable: {}", first_line(message));
+    if let Some(spec) = spec {
+        summary.push_str(&missing_capacity(snapshot, spec, message));
+    }
+    let hint = if message.contains("Insufficient") {
+        "lower the pod's requests to fit a node, or add nodes large enough; `kubectl dp quota check` does the arithmetic"
+    } else if message.contains("taint") {
+        "add a toleration for the node's taint, or remove the taint from a node meant for it"
+    } else if message.contains("affinity") || message.contains("selector") {
+        "fix the pod's nodeSelector or node affinity, or label the nodes meant for it; lowering requests does not help"
+    } else {
+        "kubectl describe pod shows the scheduler's reasons per node"
+    };
+    single("pod.unschedulable", pod, summary, hint.into())
 }
 
 fn with_crashed(container: ContainerRef, cause: Cause) -> Cause {

@@ -160,9 +160,16 @@ pub(super) fn config_hint(object: &ObjectRef) -> String {
     )
 }
 
-/// No pod at all: the controller's FailedCreate event says why (quota, admission).
+/// Fewer pods than desired: the controller's FailedCreate event says why
+/// (quota, LimitRange, Pod Security, a webhook), and the hint fixes that cause.
 pub(super) fn not_created(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
-    if w.desired == 0 || !w.pods(&snapshot.pods.items).is_empty() {
+    let existing = w
+        .pods(&snapshot.pods.items)
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .count();
+    let existing = i32::try_from(existing).unwrap_or(i32::MAX);
+    if w.desired <= existing {
         return None;
     }
     let ns = w.namespace();
@@ -184,11 +191,47 @@ pub(super) fn not_created(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
         event.involved_object.name.as_deref().unwrap_or(name),
     );
     let problem = describe_event(event);
+    let missing = w.desired - existing;
+    let summary = if existing == 0 {
+        format!("no pod exists: {object}: {problem}")
+    } else {
+        format!(
+            "{missing} of {} pods not created: {object}: {problem}",
+            w.desired
+        )
+    };
     Some(Cause {
         code: "pod.not-created",
-        summary: format!("no pod exists: {object}: {problem}"),
-        hint: "fix what the controller reports (quota, LimitRange, admission policy); it retries by itself".into(),
+        summary,
+        hint: refusal_fix(event.message.as_deref().unwrap_or_default()),
         links: vec![ChainLink { object, problem }],
         crashed: None,
     })
+}
+
+/// The fix for an admission refusal, from the controller's message.
+pub(super) fn refusal_fix(message: &str) -> String {
+    if let Some(over) = crate::platform::admission::quota_overrun(message) {
+        return format!(
+            "{over}: raise the quota, lower the pods' {} or run fewer of them",
+            over.split(':').next().unwrap_or("requests")
+        );
+    }
+    if let Some(rest) = message.split("must specify ").nth(1) {
+        return format!(
+            "set {} on every container, or give the namespace a LimitRange default for it (the quota makes it mandatory)",
+            rest.trim()
+        );
+    }
+    if message.contains("per Container is") || message.contains("per Pod is") {
+        return "bring the pod's resources within the LimitRange bound quoted above, or change the LimitRange".into();
+    }
+    if message.contains("violates PodSecurity") {
+        return "make the pod template meet the Pod Security level quoted above (securityContext), or change the namespace's enforce label".into();
+    }
+    if message.contains("admission webhook") {
+        return "the webhook's message above says what it refuses; fix the object or the policy behind the webhook".into();
+    }
+    "fix what the controller reports (quota, LimitRange, admission policy); it retries by itself"
+        .into()
 }

@@ -301,6 +301,66 @@ fn no_pod_at_all_reads_the_replica_set_event() {
 }
 
 #[test]
+fn a_workload_short_of_pods_says_which_quota_and_by_how_much() {
+    // 2 of 3 pods run and are ready; the third was refused by the quota.
+    let s = snapshot(
+        json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}),
+        |s| {
+            s.deployments.items[0].spec.as_mut().unwrap().replicas = Some(3);
+            s.events = Listing::available(vec![from(json!({
+                "metadata": {"name": "e", "namespace": "dp"},
+                "involvedObject": {"kind": "ReplicaSet", "namespace": "dp", "name": "analytics-trino-worker-5d9"},
+                "type": "Warning", "reason": "FailedCreate",
+                "message": "pods \"analytics-trino-worker-5d9-z\" is forbidden: exceeded quota: platform, requested: limits.memory=40Gi,requests.memory=40Gi, used: limits.memory=80Gi,requests.memory=80Gi, limited: limits.memory=100Gi,requests.memory=100Gi"
+            }))]);
+        },
+    );
+    let c = cause(&s);
+    assert_eq!(c.code, "pod.not-created");
+    assert!(
+        c.summary.starts_with("1 of 3 pods not created"),
+        "{}",
+        c.summary
+    );
+    assert!(
+        c.hint.starts_with("limits.memory: 80Gi used + 40Gi requested is 20Gi over the 100Gi of ResourceQuota platform"),
+        "{}",
+        c.hint
+    );
+}
+
+#[test]
+fn a_selector_no_node_matches_is_not_a_shortage() {
+    let s = snapshot(
+        json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+            "message": "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector."}]}),
+        |s| {
+            for pod in &mut s.pods.items {
+                pod.spec.as_mut().unwrap().node_selector =
+                    Some([("pool".to_string(), "trino".to_string())].into());
+            }
+            s.nodes = Some(Listing::available(vec![
+                from(json!({"metadata": {"name": "n1", "labels": {"pool": "spark"}}})),
+                from(json!({"metadata": {"name": "n2", "labels": {"pool": "general"}}})),
+            ]));
+        },
+    );
+    let c = cause(&s);
+    assert_eq!(c.code, "pod.unschedulable");
+    assert!(
+        c.summary.contains("no node has the label pool=trino its nodeSelector asks for (nodes have pool=general,spark)"),
+        "{}",
+        c.summary
+    );
+    assert!(c.hint.contains("label the nodes"), "{}", c.hint);
+    assert!(
+        !c.hint.contains("lower the pod's requests to fit"),
+        "{}",
+        c.hint
+    );
+}
+
+#[test]
 fn the_not_ready_finding_carries_the_cause_and_chain() {
     let s = snapshot(
         json!({"phase": "Pending", "containerStatuses": [{"name": "trino-worker", "image": "x", "imageID": "", "ready": false, "restartCount": 0,

@@ -2,11 +2,10 @@
 //! Nessie and S3 Services it points at, and credentials written as literals.
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::platform::endpoint::{serves, service_target};
 use crate::platform::properties::Properties;
 use crate::platform::trino::layout::TrinoFile;
-use crate::platform::trino::{
-    invented_property, service_of_host, unknown_iceberg_property, url_host,
-};
+use crate::platform::trino::{invented_property, unknown_iceberg_property};
 use crate::snapshot::Snapshot;
 
 pub(super) fn catalog_findings(
@@ -71,30 +70,129 @@ pub(super) fn catalog_findings(
                 ));
             }
         }
-        for (key, what) in [
-            ("iceberg.nessie-catalog.uri", "Nessie"),
-            ("s3.endpoint", "S3 endpoint"),
-            ("hive.s3.endpoint", "S3 endpoint"),
-        ] {
-            let Some(host) = props.get(key).and_then(url_host) else {
-                continue;
-            };
-            let Some((service, service_ns)) = service_of_host(host, namespace) else {
-                continue;
-            };
-            // Known when its namespace was read or it was read by name
-            // (coverage.references): the same verdict with -n and -A.
-            if snapshot.service_exists(service_ns, service) == Some(false) {
-                out.push(Finding::new(
-                    if what == "Nessie" { "trino.catalog-nessie-missing" } else { "trino.catalog-s3-missing" },
-                    Severity::Critical,
-                    Component::Trino,
-                    object.clone(),
-                    format!("catalog {catalog}: {key} points at Service {service} in namespace {service_ns}, which does not exist"),
-                    format!("fix {key} in {file} or deploy {what}"),
-                ));
+        out.extend(service_references(
+            snapshot, namespace, &object, catalog, file, &props,
+        ));
+    }
+    out
+}
+
+/// Catalog properties that name a Service: (key, what the Service is).
+const SERVICE_URL_KEYS: &[(&str, &str)] = &[
+    ("iceberg.nessie-catalog.uri", "Nessie"),
+    ("iceberg.rest-catalog.uri", "the REST catalog"),
+    (
+        "iceberg.jdbc-catalog.connection-url",
+        "the catalog database",
+    ),
+    ("connection-url", "the database"),
+    ("s3.endpoint", "S3 endpoint"),
+    ("hive.s3.endpoint", "S3 endpoint"),
+];
+
+/// Every Service a catalog names must exist and serve the port the URL uses.
+fn service_references(
+    snapshot: &Snapshot,
+    namespace: &str,
+    object: &ObjectRef,
+    catalog: &str,
+    file: &str,
+    props: &Properties,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (key, what) in SERVICE_URL_KEYS {
+        let Some(url) = props.get(key) else {
+            continue;
+        };
+        let Some(target) = service_target(url, namespace) else {
+            continue;
+        };
+        let (service, service_ns, port) = (target.service, target.namespace, target.port);
+        // Known when its namespace was read or it was read by name
+        // (coverage.references): the same verdict with -n and -A.
+        match snapshot.service_exists(service_ns, service) {
+            Some(false) => out.push(Finding::new(
+                match *what {
+                    "Nessie" => "trino.catalog-nessie-missing",
+                    "S3 endpoint" => "trino.catalog-s3-missing",
+                    _ => "network.service-missing",
+                },
+                Severity::Critical,
+                Component::Trino,
+                object.clone(),
+                format!("catalog {catalog}: {key} points at Service {service} in namespace {service_ns}, which does not exist"),
+                format!("fix {key} in {file} or deploy {what}"),
+            )),
+            Some(true) => {
+                let Some(svc) = snapshot.service(service_ns, service) else {
+                    continue;
+                };
+                if let Err(served) = serves(svc, port) {
+                    let served: Vec<String> = served.iter().map(i32::to_string).collect();
+                    let how = if target.port_written { "" } else { " (the scheme's default)" };
+                    out.push(Finding::new(
+                        "network.service-port-not-served",
+                        Severity::Critical,
+                        Component::Trino,
+                        object.clone(),
+                        format!(
+                            "catalog {catalog}: {key} uses port {port}{how} of Service {service} in namespace {service_ns}, which serves {}: the connection is refused",
+                            served.join(", ")
+                        ),
+                        format!("use a port the Service serves in {key} of {file} (e.g. {}), or add the port to Service {service}", served[0]),
+                    ));
+                }
             }
+            None => {}
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::fixtures::{codes, trino_snapshot};
+    use super::super::analyse;
+    use crate::kube::Listing;
+
+    fn with_catalog(uri: &str) -> Vec<&'static str> {
+        let mut s = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
+        s.services = Listing::available(vec![
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": "nessie", "namespace": "dp"},
+                "spec": {"ports": [{"name": "http", "port": 19120, "targetPort": 19120}]}
+            }))
+            .unwrap(),
+        ]);
+        let catalog = s
+            .config_maps
+            .items
+            .iter_mut()
+            .find(|c| c.metadata.name.as_deref() == Some("trino-catalog"))
+            .unwrap();
+        catalog.data.get_or_insert_default().insert(
+            "iceberg.properties".into(),
+            format!("connector.name=iceberg\niceberg.catalog.type=nessie\niceberg.nessie-catalog.uri={uri}\n"),
+        );
+        codes(&analyse(&s).findings)
+    }
+
+    #[test]
+    fn a_service_must_serve_the_port_the_url_uses() {
+        assert!(with_catalog("http://nessie:19120/api/v2").is_empty());
+        assert!(with_catalog("http://nessie.dp.svc.cluster.local:19120/api/v2").is_empty());
+        assert_eq!(
+            with_catalog("http://nessie:19121/api/v2"),
+            ["network.service-port-not-served"]
+        );
+        // No port written: http means 80, which the Service does not serve.
+        assert_eq!(
+            with_catalog("http://nessie/api/v2"),
+            ["network.service-port-not-served"]
+        );
+        assert_eq!(
+            with_catalog("http://nessy:19120/api/v2"),
+            ["trino.catalog-nessie-missing"]
+        );
+    }
 }

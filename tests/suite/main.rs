@@ -4,7 +4,9 @@
 //! `-l`), unsupported `-o` values are refused, and the human tables match the
 //! golden files under tests/golden/ (`KUBECTL_DP_UPDATE_GOLDEN=1` regenerates them).
 
+#[path = "../common/mod.rs"]
 mod common;
+mod output;
 
 use std::process::Output;
 
@@ -340,7 +342,7 @@ fn kubectl_output_habits(n: &str) {
         (TUNE, vec!["apply", "-n", n, "-o", "json"]),
         (TUNE, vec!["rollback", "-n", n, "-o", "yaml"]),
         (STATUS, vec!["-n", n, "-o", "csv"]),
-        (BUCKETS, vec!["check", "--all", "-n", n, "-o", "name"]),
+        (BUCKETS, vec!["check", "--all", "-n", n, "-o", "wide"]),
         (QUOTA, vec!["plan", "-n", n, "-o", "wide"]),
     ] {
         let refused = run(binary, &args);

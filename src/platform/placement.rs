@@ -63,6 +63,120 @@ pub fn refuses(spec: &PodSpec, node: &Node) -> Option<String> {
     None
 }
 
+/// Why no node at all accepts `spec` (resources aside), in terms of what to
+/// fix: the label no node has, the taint every candidate node carries, or the
+/// affinity no node meets. `None` when some node accepts it, or no node was read.
+pub fn no_node_for(spec: &PodSpec, nodes: &[Node]) -> Option<Unplaceable> {
+    if nodes.is_empty() || nodes.iter().any(|n| refuses(spec, n).is_none()) {
+        return None;
+    }
+    let labels_of = |n: &Node| n.metadata.labels.clone().unwrap_or_default();
+    for (key, want) in spec.node_selector.iter().flatten() {
+        if !nodes.iter().any(|n| labels_of(n).get(key) == Some(want)) {
+            let values: std::collections::BTreeSet<String> = nodes
+                .iter()
+                .filter_map(|n| labels_of(n).get(key).cloned())
+                .collect();
+            let seen = if values.is_empty() {
+                format!("no node has a {key} label")
+            } else {
+                format!(
+                    "nodes have {key}={}",
+                    values.into_iter().collect::<Vec<_>>().join(",")
+                )
+            };
+            return Some(Unplaceable::Label {
+                label: format!("{key}={want}"),
+                detail: format!(
+                    "no node has the label {key}={want} its nodeSelector asks for ({seen})"
+                ),
+            });
+        }
+    }
+    // The nodes the selector and affinity allow: every one has a taint the pod does not tolerate.
+    let candidates: Vec<&Node> = nodes
+        .iter()
+        .filter(|n| {
+            refuses(
+                &PodSpec {
+                    tolerations: Some(everything()),
+                    ..spec.clone()
+                },
+                n,
+            )
+            .is_none()
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Some(Unplaceable::Affinity {
+            detail: "no node meets its required node affinity".into(),
+        });
+    }
+    let why = refuses(spec, candidates[0]).unwrap_or_default();
+    Some(Unplaceable::Taint {
+        detail: format!(
+            "every node its selector allows has a taint it does not tolerate (node {}: {why})",
+            candidates[0].metadata.name.as_deref().unwrap_or_default()
+        ),
+    })
+}
+
+/// A toleration of every taint, to find the nodes the labels alone allow.
+fn everything() -> Vec<Toleration> {
+    vec![Toleration {
+        operator: Some("Exists".into()),
+        ..Toleration::default()
+    }]
+}
+
+/// Why a pod fits no node, whatever the nodes have free.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unplaceable {
+    /// A `nodeSelector` label no node has.
+    Label {
+        /// `key=value`.
+        label: String,
+        /// The sentence for the message.
+        detail: String,
+    },
+    /// Required node affinity no node meets.
+    Affinity {
+        /// The sentence for the message.
+        detail: String,
+    },
+    /// Every allowed node has an untolerated taint.
+    Taint {
+        /// The sentence for the message.
+        detail: String,
+    },
+}
+
+impl Unplaceable {
+    /// The sentence for a message.
+    pub fn detail(&self) -> &str {
+        match self {
+            Unplaceable::Label { detail, .. }
+            | Unplaceable::Affinity { detail }
+            | Unplaceable::Taint { detail } => detail,
+        }
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> String {
+        match self {
+            Unplaceable::Label { label, .. } => format!(
+                "label the nodes meant for it ({label}) or fix the pod's nodeSelector; lowering requests does not help"
+            ),
+            Unplaceable::Affinity { .. } => {
+                "fix the required node affinity or the nodes' labels; lowering requests does not help".into()
+            }
+            Unplaceable::Taint { .. } => {
+                "add a toleration for the taint, or remove the taint from a node meant for it".into()
+            }
+        }
+    }
+}
+
 /// A toleration matches a taint by key (empty with `Exists`: every key), value
 /// (`Equal`, the default) and effect (empty: every effect).
 fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {

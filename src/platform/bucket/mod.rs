@@ -1,136 +1,20 @@
 //! ObjectBucketClaim checks shared by `kubectl dp status` and `kubectl dp buckets`:
-//! the S3 lifecycle document a claim carries, and what a healthy claim has.
+//! the S3 lifecycle document a claim carries ([`lifecycle`]), and what a
+//! healthy claim has.
 
-use std::collections::BTreeSet;
-
-use serde::{Deserialize, Serialize};
+pub mod lifecycle;
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::platform::crds::ObjectBucketClaim;
 
+pub use lifecycle::{
+    AbortMultipart, Expiration, Filter, FilterAnd, Lifecycle, LifecycleRule, NoncurrentExpiration,
+    NoncurrentTransition, Problem, ProblemKind, Tag, Transition,
+};
+
 /// The `additionalConfig` keys Rook accepts unless the operator allows more
 /// through `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` (Rook 1.17+).
 pub const ROOK_DEFAULT_ALLOWED_FIELDS: &[&str] = &["maxObjects", "maxSize"];
-
-/// An S3 `LifecycleConfiguration` as Rook takes it in `bucketLifecycle`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Lifecycle {
-    /// The rules, in the order S3 returns them.
-    pub rules: Vec<LifecycleRule>,
-}
-
-/// One S3 lifecycle rule (the JSON Rook takes in `bucketLifecycle`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LifecycleRule {
-    /// The rule's ID.
-    #[serde(rename = "ID")]
-    pub id: String,
-    /// `Enabled` or `Disabled`.
-    pub status: String,
-    /// The legacy top-level prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
-    /// The filter (`{"Prefix": ...}`), as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<serde_json::Value>,
-    /// Expire current objects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiration: Option<Expiration>,
-    /// Abort incomplete multipart uploads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abort_incomplete_multipart_upload: Option<AbortMultipart>,
-    /// Expire noncurrent versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub noncurrent_version_expiration: Option<NoncurrentExpiration>,
-}
-
-/// `Expiration`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Expiration {
-    /// Days after creation.
-    pub days: u32,
-}
-
-/// `AbortIncompleteMultipartUpload`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AbortMultipart {
-    /// Days after the upload started.
-    pub days_after_initiation: u32,
-}
-
-/// `NoncurrentVersionExpiration`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct NoncurrentExpiration {
-    /// Days after a version became noncurrent.
-    pub noncurrent_days: u32,
-}
-
-impl LifecycleRule {
-    /// The prefix the rule applies to (`Filter.Prefix`, else the legacy `Prefix`);
-    /// empty for the whole bucket.
-    pub fn effective_prefix(&self) -> String {
-        self.filter
-            .as_ref()
-            .and_then(|f| f.get("Prefix").and_then(|p| p.as_str()).map(str::to_string))
-            .or_else(|| self.prefix.clone())
-            .unwrap_or_default()
-    }
-}
-
-impl Lifecycle {
-    /// Parses the lifecycle JSON of a claim; `Err` says what is wrong in one line.
-    pub fn parse(json: &str) -> Result<Lifecycle, String> {
-        serde_json::from_str(json)
-            .map_err(|e| format!("bucketLifecycle is not a valid S3 lifecycle document: {e}"))
-    }
-
-    /// Rook re-applies the lifecycle on every reconcile; rules out of ID order make
-    /// the document differ each time, so Rook's docs ask for them sorted.
-    pub fn unsorted_ids(&self) -> Option<(String, String)> {
-        self.rules
-            .windows(2)
-            .find(|pair| pair[0].id > pair[1].id)
-            .map(|pair| (pair[0].id.clone(), pair[1].id.clone()))
-    }
-
-    /// Rule IDs used more than once.
-    pub fn duplicate_ids(&self) -> Vec<String> {
-        let mut seen = BTreeSet::new();
-        self.rules
-            .iter()
-            .filter(|r| !seen.insert(r.id.clone()))
-            .map(|r| r.id.clone())
-            .collect()
-    }
-
-    /// One line for a table: `2 rules: expire 30d, abort multipart 1d`.
-    pub fn summary(&self) -> String {
-        let mut actions = Vec::new();
-        for rule in self.rules.iter().filter(|r| r.status == "Enabled") {
-            if let Some(e) = &rule.expiration {
-                actions.push(format!("expire {}d", e.days));
-            }
-            if let Some(a) = &rule.abort_incomplete_multipart_upload {
-                actions.push(format!("abort multipart {}d", a.days_after_initiation));
-            }
-            if let Some(n) = &rule.noncurrent_version_expiration {
-                actions.push(format!("noncurrent {}d", n.noncurrent_days));
-            }
-        }
-        let count = self.rules.len();
-        let noun = if count == 1 { "rule" } else { "rules" };
-        if actions.is_empty() {
-            format!("{count} {noun}")
-        } else {
-            format!("{count} {noun}: {}", actions.join(", "))
-        }
-    }
-}
 
 /// `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` from the data of `rook-ceph-operator-config`;
 /// Rook's defaults when the key is absent.
@@ -231,32 +115,7 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
         _ => {}
     }
     if let Some(json) = claim.config("bucketLifecycle") {
-        match Lifecycle::parse(&json) {
-            Err(reason) => add(
-                "bucket.lifecycle-invalid",
-                Severity::Warning,
-                reason,
-                "fix spec.additionalConfig.bucketLifecycle; `kubectl dp buckets create --lifecycle ... -o yaml` prints a valid one".into(),
-            ),
-            Ok(lifecycle) => {
-                if let Some((first, second)) = lifecycle.unsorted_ids() {
-                    add(
-                        "bucket.lifecycle-unsorted",
-                        Severity::Warning,
-                        format!("lifecycle rules are not sorted by ID ('{first}' before '{second}'), so Rook sees a change on every reconcile"),
-                        "sort the Rules array by ID".into(),
-                    );
-                }
-                for id in lifecycle.duplicate_ids() {
-                    add(
-                        "bucket.lifecycle-duplicate-id",
-                        Severity::Warning,
-                        format!("lifecycle rule ID '{id}' is used twice; S3 rejects the document"),
-                        "give every rule a unique ID".into(),
-                    );
-                }
-            }
-        }
+        findings.extend(lifecycle_findings(&object, &json));
     }
     let default_allowed: Vec<String> = ROOK_DEFAULT_ALLOWED_FIELDS
         .iter()
@@ -274,13 +133,15 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
         .collect();
     if !refused.is_empty() {
         let keys: Vec<&str> = refused.iter().map(|k| k.as_str()).collect();
-        add(
+        findings.push(Finding::new(
             "bucket.config-field-refused",
             if ctx.allowed_fields.is_some() {
                 Severity::Warning
             } else {
                 Severity::Info
             },
+            Component::Buckets,
+            object.clone(),
             format!(
                 "additionalConfig {} not among the fields {source} ({}); the operator ignores {}",
                 keys.join(", "),
@@ -291,7 +152,71 @@ pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding
                 "add {} to ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS in ConfigMap rook-ceph-operator-config",
                 keys.join(",")
             ),
-        );
+        ));
+    }
+    findings
+}
+
+/// The most lifecycle findings one claim gets; the last says how many more.
+pub(crate) const MAX_LIFECYCLE_FINDINGS: usize = 10;
+
+/// The findings about a claim's `bucketLifecycle`: each problem Rook, S3 or
+/// RGW has with it (naming the rule, the field and the fix), and rules out of
+/// ID order.
+pub fn lifecycle_findings(object: &ObjectRef, json: &str) -> Vec<Finding> {
+    let reading = lifecycle::check(json);
+    let mut findings: Vec<Finding> = reading
+        .problems
+        .iter()
+        .map(|p| {
+            let (code, severity) = match p.kind {
+                ProblemKind::Unreadable => ("bucket.lifecycle-invalid", Severity::Critical),
+                // Refused by S3 while RGW accepts it (with another meaning): a warning.
+                ProblemKind::Refused if p.rgw.is_none() => {
+                    ("bucket.lifecycle-invalid", Severity::Warning)
+                }
+                ProblemKind::Refused => ("bucket.lifecycle-invalid", Severity::Critical),
+                ProblemKind::DuplicateId => ("bucket.lifecycle-duplicate-id", Severity::Critical),
+                ProblemKind::IgnoredField => ("bucket.lifecycle-ignored-field", Severity::Warning),
+                ProblemKind::MissingId => ("bucket.lifecycle-rule-without-id", Severity::Warning),
+            };
+            let place = p.place();
+            let message = if place.is_empty() {
+                format!("bucketLifecycle {}", p.message)
+            } else {
+                format!("bucketLifecycle {place} {}", p.message)
+            };
+            Finding::new(
+                code,
+                severity,
+                Component::Buckets,
+                object.clone(),
+                message,
+                format!("{} in spec.additionalConfig.bucketLifecycle", p.fix),
+            )
+        })
+        .collect();
+    if findings.len() > MAX_LIFECYCLE_FINDINGS {
+        let more = findings.len() - MAX_LIFECYCLE_FINDINGS;
+        findings.truncate(MAX_LIFECYCLE_FINDINGS);
+        if let Some(last) = findings.last_mut() {
+            last.message
+                .push_str(&format!(" ({more} more lifecycle problems not shown)"));
+        }
+    }
+    let readable = reading
+        .lifecycle
+        .as_ref()
+        .filter(|_| !reading.is_unreadable());
+    if let Some((first, second)) = readable.and_then(Lifecycle::unsorted_ids) {
+        findings.push(Finding::new(
+            "bucket.lifecycle-unsorted",
+            Severity::Warning,
+            Component::Buckets,
+            object.clone(),
+            format!("lifecycle rules are not sorted by ID ('{first}' before '{second}'), so Rook sees a change on every reconcile"),
+            "sort the Rules array by ID",
+        ));
     }
     findings
 }
@@ -387,6 +312,46 @@ mod tests {
         );
         assert!(
             codes(&check_claim(&unsorted, &ctx(true, true))).contains(&"bucket.lifecycle-unsorted")
+        );
+    }
+
+    /// The issue's fault: `Days: 0` is one critical finding naming the rule, the
+    /// field and the fix; many problems are capped, the last saying how many more.
+    #[test]
+    fn invalid_lifecycle_findings_are_exact_and_capped() {
+        let days_0 = r#"{"Rules":[{"ID":"expire-0d","Status":"Enabled","Filter":{},"Expiration":{"Days":0}}]}"#;
+        let findings = check_claim(
+            &claim("Bound", &[("bucketLifecycle", days_0)]),
+            &ctx(true, true),
+        );
+        let codes_only: Vec<_> = codes(&findings)
+            .into_iter()
+            .filter(|c| c.starts_with("bucket.lifecycle"))
+            .collect();
+        assert_eq!(codes_only, ["bucket.lifecycle-invalid"]);
+        let finding = &findings[0];
+        assert_eq!(finding.severity, Severity::Critical);
+        assert_eq!(
+            finding.message,
+            "bucketLifecycle rule 'expire-0d' Expiration.Days is 0, below 1; S3 and RGW refuse the whole document (InvalidArgument), so Rook applies none of it"
+        );
+        assert_eq!(
+            finding.hint,
+            "set Expiration.Days to 1 or more, or use an Expiration.Date at midnight UTC in spec.additionalConfig.bucketLifecycle"
+        );
+        let rules: Vec<String> = (0..15)
+            .map(|i| format!(r#"{{"ID":"r{i:02}","Status":"Enabled","Filter":{{}},"Expiration":{{"Days":0}}}}"#))
+            .collect();
+        let many = format!(r#"{{"Rules":[{}]}}"#, rules.join(","));
+        let object = ObjectRef::namespaced("ObjectBucketClaim", "ns", "c");
+        let findings = lifecycle_findings(&object, &many);
+        assert_eq!(findings.len(), MAX_LIFECYCLE_FINDINGS);
+        assert!(
+            findings[9]
+                .message
+                .ends_with("(5 more lifecycle problems not shown)"),
+            "{}",
+            findings[9].message
         );
     }
 
