@@ -68,7 +68,7 @@ fn repeated(names: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 #[test]
-fn tune_exports_helm_values_that_reach_a_fixpoint_and_start_trino() {
+fn charts_with_tune_exported_values_reach_a_fixpoint_and_start_trino() {
     let _lock = platform_lock();
     let ns = TestNamespace::waited("charts-export");
     let n = ns.name.as_str();

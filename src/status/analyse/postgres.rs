@@ -100,8 +100,6 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             (None, None) => parts.push("user postgres".into()),
             (None, Some(_)) => {}
         }
-        // (what, where from) of each password set.
-        let mut sources: Vec<(&str, String)> = Vec::new();
         let mut reader = Reader {
             snapshot,
             w,
@@ -110,31 +108,11 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
             env: &env,
             findings: &mut findings,
         };
-        let mut read = Vec::new();
-        for (what, names) in PASSWORDS {
-            read.push((*what, reader.password(what, names)));
-        }
-        for (what, source) in read {
-            let described = match source {
-                None => continue,
-                Some(PasswordSource::Secret { secret, file }) => {
-                    let origin = match snapshot.secret(w.namespace(), secret) {
-                        Some(s) => super::env::secret_origin(s),
-                        None if snapshot.secrets.is_available() => "missing",
-                        None => "not read",
-                    };
-                    let how = if file { ", mounted as files" } else { "" };
-                    format!("Secret {secret} ({origin}{how})")
-                }
-                Some(PasswordSource::Exposed(place)) => place,
-                Some(PasswordSource::MissingFile) => "a missing file".into(),
-            };
-            details.push(Detail {
-                label: what.into(),
-                value: described.clone(),
-            });
-            sources.push((what, described));
-        }
+        let sources = reader.passwords();
+        details.extend(sources.iter().map(|(what, from)| Detail {
+            label: (*what).into(),
+            value: from.clone(),
+        }));
         let credentials = credentials_summary(&sources);
         parts.push(match user_secret {
             // The user's name from the Secret that holds the passwords: said once.
@@ -202,6 +180,29 @@ struct Reader<'s, 'a> {
 }
 
 impl<'a> Reader<'_, 'a> {
+    /// (what, where from) of each password the container starts with.
+    fn passwords(&mut self) -> Vec<(&'static str, String)> {
+        let mut sources = Vec::new();
+        for (what, names) in PASSWORDS {
+            let described = match self.password(what, names) {
+                None => continue,
+                Some(PasswordSource::Secret { secret, file }) => {
+                    let origin = match self.snapshot.secret(self.w.namespace(), secret) {
+                        Some(s) => super::env::secret_origin(s),
+                        None if self.snapshot.secrets.is_available() => "missing",
+                        None => "not read",
+                    };
+                    let how = if file { ", mounted as files" } else { "" };
+                    format!("Secret {secret} ({origin}{how})")
+                }
+                Some(PasswordSource::Exposed(place)) => place,
+                Some(PasswordSource::MissingFile) => "a missing file".into(),
+            };
+            sources.push((*what, described));
+        }
+        sources
+    }
+
     fn password(&mut self, what: &str, names: &[&str]) -> Option<PasswordSource<'a>> {
         // The image reads NAME_FILE only when NAME is not set.
         if let Some(var) = first(self.env, names) {
