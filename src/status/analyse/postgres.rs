@@ -78,57 +78,7 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
                 ),
             ));
         }
-        let Some((spec, container)) = postgres_container(w) else {
-            continue;
-        };
-        let image = container.image.as_deref().unwrap_or_default();
-        parts.push(format!("postgres {}", workload::image_tag(image)));
-        let env = env::environment(snapshot, w.namespace(), container);
-        let literal = |names: &[&str]| match first(&env, names).map(|v| &v.source) {
-            Some(EnvSource::Literal(v)) if !v.is_empty() => Some(v.to_string()),
-            Some(EnvSource::ConfigMap { value: Some(v), .. }) => Some(v.to_string()),
-            _ => None,
-        };
-        if let Some(database) = literal(DATABASE) {
-            parts.push(format!("database {database}"));
-        }
-        // The user the image creates: named, read from a Secret, or `postgres`.
-        let mut user_secret = None;
-        match (literal(USER), first(&env, USER).map(|v| &v.source)) {
-            (Some(user), _) => parts.push(format!("user {user}")),
-            (None, Some(EnvSource::Secret { secret, .. })) => user_secret = Some(*secret),
-            (None, None) => parts.push("user postgres".into()),
-            (None, Some(_)) => {}
-        }
-        let mut reader = Reader {
-            snapshot,
-            w,
-            spec,
-            container,
-            env: &env,
-            findings: &mut findings,
-        };
-        let sources = reader.passwords();
-        details.extend(sources.iter().map(|(what, from)| Detail {
-            label: (*what).into(),
-            value: from.clone(),
-        }));
-        let credentials = credentials_summary(&sources);
-        parts.push(match user_secret {
-            // The user's name from the Secret that holds the passwords: said once.
-            Some(secret)
-                if credentials.starts_with(&format!("credentials from Secret {secret} ")) =>
-            {
-                credentials.replacen("credentials from", "user and credentials from", 1)
-            }
-            Some(secret) => format!("user from Secret {secret}, {credentials}"),
-            None => credentials,
-        });
-        parts.push(if image.contains("bitnami/") {
-            "settings from env (Bitnami image)".into()
-        } else {
-            "settings from env".into()
-        });
+        parts.extend(settings(snapshot, w, &mut findings, &mut details));
     }
     let found = !postgres.is_empty();
     Section {
@@ -149,6 +99,67 @@ pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
         },
         findings,
     }
+}
+
+/// The summary parts of one Postgres: version, database, user, where the
+/// passwords come from and where the settings are written.
+fn settings(
+    snapshot: &Snapshot,
+    w: &Workload,
+    findings: &mut Vec<Finding>,
+    details: &mut Vec<Detail>,
+) -> Vec<String> {
+    let mut parts = Vec::new();
+    let Some((spec, container)) = postgres_container(w) else {
+        return parts;
+    };
+    let image = container.image.as_deref().unwrap_or_default();
+    parts.push(format!("postgres {}", workload::image_tag(image)));
+    let env = env::environment(snapshot, w.namespace(), container);
+    let literal = |names: &[&str]| match first(&env, names).map(|v| &v.source) {
+        Some(EnvSource::Literal(v)) if !v.is_empty() => Some(v.to_string()),
+        Some(EnvSource::ConfigMap { value: Some(v), .. }) => Some(v.to_string()),
+        _ => None,
+    };
+    if let Some(database) = literal(DATABASE) {
+        parts.push(format!("database {database}"));
+    }
+    // The user the image creates: named, read from a Secret, or `postgres`.
+    let mut user_secret = None;
+    match (literal(USER), first(&env, USER).map(|v| &v.source)) {
+        (Some(user), _) => parts.push(format!("user {user}")),
+        (None, Some(EnvSource::Secret { secret, .. })) => user_secret = Some(*secret),
+        (None, None) => parts.push("user postgres".into()),
+        (None, Some(_)) => {}
+    }
+    let mut reader = Reader {
+        snapshot,
+        w,
+        spec,
+        container,
+        env: &env,
+        findings,
+    };
+    let sources = reader.passwords();
+    details.extend(sources.iter().map(|(what, from)| Detail {
+        label: (*what).into(),
+        value: from.clone(),
+    }));
+    let credentials = credentials_summary(&sources);
+    parts.push(match user_secret {
+        // The user's name from the Secret that holds the passwords: said once.
+        Some(secret) if credentials.starts_with(&format!("credentials from Secret {secret} ")) => {
+            credentials.replacen("credentials from", "user and credentials from", 1)
+        }
+        Some(secret) => format!("user from Secret {secret}, {credentials}"),
+        None => credentials,
+    });
+    parts.push(if image.contains("bitnami/") {
+        "settings from env (Bitnami image)".into()
+    } else {
+        "settings from env".into()
+    });
+    parts
 }
 
 /// `credentials from X` when every password comes from the same place, else
