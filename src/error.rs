@@ -232,6 +232,34 @@ pub enum Error {
         fields: String,
     },
 
+    /// A create met an object of the same name: nothing was replaced.
+    #[error("{object} exists already: {hint}")]
+    Exists {
+        /// The object (`ObjectBucketClaim ns/name`).
+        object: String,
+        /// What happened and what to do.
+        hint: String,
+    },
+
+    /// A write carried the resourceVersion it was decided on, and the object
+    /// changed since: nothing was written.
+    #[error("{object} changed since it was read: {hint}")]
+    Changed {
+        /// The object (`ConfigMap ns/name`).
+        object: String,
+        /// What happened and what to do.
+        hint: String,
+    },
+
+    /// One write of several failed; the ones before it were taken back.
+    #[error("{cause}{undone}")]
+    Undone {
+        /// The write that failed.
+        cause: Box<Error>,
+        /// `; undone: …` (and what could not be), from [`crate::kube::Undone::describe`].
+        undone: String,
+    },
+
     /// Writing the output failed (a closed pipe is not reported).
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),

@@ -30,6 +30,8 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("object_size", object_size),
     ("duration", duration),
     ("spark_size", spark_size),
+    ("redact", redact),
+    ("tune_backup", tune_backup),
 ];
 
 /// Kubernetes quantities (`platform::quantity`): the canonical display parses
@@ -205,6 +207,46 @@ pub fn spark_size(data: &[u8]) {
     };
     if let (Some(mib), Some(bytes)) = (parse_size(text, 1 << 20), parse_size(text, 1)) {
         assert!(mib == bytes || mib == bytes << 20);
+    }
+}
+
+/// The output redactor (`redact`): never panics, masking twice changes
+/// nothing, the line-buffered writer agrees with `text`, and a value written
+/// after `password=` on its own line never survives.
+pub fn redact(data: &[u8]) {
+    use std::io::Write;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let once = crate::redact::text(text).into_owned();
+    assert_eq!(crate::redact::text(&once), once);
+    let mut written = Vec::new();
+    {
+        let mut writer = crate::redact::Redacting::new(&mut written);
+        let half = text.len() / 2;
+        let cut = (half..=text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(text.len());
+        writer.write_all(&text.as_bytes()[..cut]).unwrap();
+        writer.write_all(&text.as_bytes()[cut..]).unwrap();
+        writer.flush().unwrap();
+    }
+    assert_eq!(String::from_utf8_lossy(&written), once);
+    let planted = format!("{text}\npassword=Zq7planted\n");
+    assert!(!crate::redact::text(&planted).contains("Zq7planted"));
+}
+
+/// `tune rollback`'s backup reader (`tune::backup`): never panics; a backup it
+/// accepts names only what tune changes and keeps its digest when written back.
+pub fn tune_backup(data: &[u8]) {
+    use crate::tune::backup::Backup;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(backup) = Backup::parse("b", text) {
+        assert!(backup.check().is_ok());
+        let again = Backup::parse("b", &backup.to_text()).expect("a backup reads back");
+        assert_eq!(again.digest("b"), backup.digest("b"));
     }
 }
 

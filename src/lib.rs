@@ -19,6 +19,7 @@ pub mod kube;
 pub mod perf;
 pub mod platform;
 pub mod quota;
+pub mod redact;
 pub mod render;
 pub mod s3;
 #[cfg(test)]

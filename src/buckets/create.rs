@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::cli::{Go, OutputFormat};
 use crate::error::{Error, Exit, Result};
-use crate::kube::Cluster;
+use crate::kube::{Cluster, WriteMode};
 use crate::platform::bucket::ProblemKind;
 use crate::platform::crds::ObjectBucketClaim;
 
@@ -118,6 +118,32 @@ pub fn immutable_changes(
     changes
 }
 
+/// Writes the claim: a new one is created (a claim of that name made by someone
+/// else since it was read is an error, never replaced); an existing one
+/// (`--update`) is server-side applied at the resourceVersion that was shown,
+/// so a change made since the diff refuses the write.
+async fn write_claim(
+    cluster: &Cluster,
+    namespace: &str,
+    manifest: &serde_json::Value,
+    existing: Option<&ObjectBucketClaim>,
+    mode: WriteMode,
+) -> Result<ObjectBucketClaim> {
+    let Some(existing) = existing else {
+        return cluster.create(namespace, manifest, mode).await;
+    };
+    let name = existing.metadata.name.clone().unwrap_or_default();
+    let mut body = manifest.clone();
+    body["metadata"]["resourceVersion"] = serde_json::json!(
+        existing
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default()
+    );
+    cluster.apply(namespace, &name, &body, mode).await
+}
+
 /// The claim's spec as YAML without unset fields, for the diff (empty for no claim).
 fn spec_yaml(claim: Option<&ObjectBucketClaim>) -> Result<String> {
     let Some(claim) = claim else {
@@ -142,12 +168,14 @@ pub(super) async fn run(
 ) -> Result<Exit> {
     let manifest = claim_manifest(create, namespace)?;
     let dry_run = create.write.server_dry_run();
-    let force = create.force_conflicts;
+    let mode = WriteMode::new(create.force_conflicts);
     let key = format!("{namespace}/{}", create.name);
     let existing = if create.generate_name {
         None
     } else {
-        cluster.bucket_claim(namespace, &create.name).await?
+        cluster
+            .get_opt::<ObjectBucketClaim>(namespace, &create.name)
+            .await?
     };
     if let Some(claim) = &existing {
         if !create.update {
@@ -165,9 +193,14 @@ pub(super) async fn run(
         }
     }
     // The API server's dry run first: what the claim would become (and any conflict).
-    let preview = cluster
-        .apply_bucket_claim(namespace, &manifest, true, force)
-        .await?;
+    let preview = write_claim(
+        cluster,
+        namespace,
+        &manifest,
+        existing.as_ref(),
+        mode.dry_run(),
+    )
+    .await?;
     let table = !matches!(args.output.format, OutputFormat::Json | OutputFormat::Yaml);
     // The diff is for the person deciding; with -o json/yaml it goes to stderr.
     let mut stderr = std::io::stderr();
@@ -205,9 +238,7 @@ pub(super) async fn run(
     let written = if dry_run || (existing.is_some() && old == new) {
         preview
     } else {
-        cluster
-            .apply_bucket_claim(namespace, &manifest, false, force)
-            .await?
+        write_claim(cluster, namespace, &manifest, existing.as_ref(), mode).await?
     };
     let name = written.metadata.name.clone().unwrap_or_default();
     if !table {
@@ -229,7 +260,7 @@ pub(super) async fn run(
     let progress = stderr.is_terminal();
     loop {
         let phase = cluster
-            .bucket_claim(namespace, &name)
+            .get_opt::<ObjectBucketClaim>(namespace, &name)
             .await?
             .map(|c| c.phase().to_string())
             .unwrap_or_else(|| "Gone".into());

@@ -7,7 +7,8 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::ListParams;
 
 use crate::error::{Exit, Result};
-use crate::kube::{Cluster, Scope};
+use crate::kube::{Cluster, Deleted, Precondition, Scope, WriteMode};
+use crate::platform::crds::ObjectBucketClaim;
 
 use super::analyse;
 use super::check::target_for;
@@ -91,9 +92,26 @@ pub(super) async fn run(
         writeln!(out, "Not deleted.")?;
         return Ok(Exit::Problems);
     }
-    cluster
-        .delete_bucket_claim(namespace, name, dry_run)
-        .await?;
+    // Only the claim that was counted and confirmed: one recreated since is not deleted.
+    let precondition = Precondition {
+        uid: claim.metadata.uid.clone(),
+        resource_version: claim.metadata.resource_version.clone(),
+    };
+    let mode = WriteMode {
+        dry_run,
+        ..WriteMode::default()
+    };
+    if cluster
+        .delete::<ObjectBucketClaim>(namespace, name, Some(precondition), mode)
+        .await?
+        == Deleted::Gone
+    {
+        writeln!(
+            out,
+            "objectbucketclaim.objectbucket.io/{name} was deleted by someone else meanwhile"
+        )?;
+        return Ok(Exit::Ok);
+    }
     if dry_run {
         writeln!(
             out,

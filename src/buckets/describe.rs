@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret};
 use kube::api::ListParams;
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::error::{Exit, Result};
 use crate::findings::Finding;
 use crate::kube::{Cluster, Scope};
 use crate::platform::bucket::{ClaimContext, Lifecycle, check_claim};
-use crate::platform::crds::ObjectBucketClaim;
+use crate::platform::crds::{ObjectBucket, ObjectBucketClaim};
 use crate::render::{Metadata, Output};
 
 use super::analyse::{self, ClaimRow};
@@ -59,7 +59,10 @@ pub(super) async fn load_claim(
     namespace: &str,
     name: &str,
 ) -> Result<ObjectBucketClaim> {
-    match cluster.bucket_claim(namespace, name).await? {
+    match cluster
+        .get_opt::<ObjectBucketClaim>(namespace, name)
+        .await?
+    {
         Some(claim) => Ok(claim),
         None => Err(super::no_such_claim(cluster, namespace, name).await),
     }
@@ -125,9 +128,9 @@ pub(super) async fn run(
     let scope = Scope::Namespace(namespace.to_string());
     let all = ListParams::default();
     let (cm, secret, ob, pods, events, (allowed, _)) = tokio::join!(
-        cluster.config_map(namespace, name),
-        cluster.secret(namespace, name),
-        cluster.object_bucket(&ob_name),
+        cluster.get_opt::<ConfigMap>(namespace, name),
+        cluster.get_opt::<Secret>(namespace, name),
+        cluster.get_opt::<ObjectBucket>(namespace, &ob_name),
         cluster.list::<Pod>(&scope, &all),
         cluster.events_for(namespace, "ObjectBucketClaim", name),
         operator_allowed_fields(cluster, &describe.operator_namespace),

@@ -16,7 +16,7 @@ use crate::platform::crds::ObjectBucketClaim;
 use crate::render::{Metadata, Output};
 
 use super::analyse::{self, ClaimRow};
-use super::{Args, ListArgs, age_of, selector_params};
+use super::{ListArgs, age_of, selector_params};
 
 /// The `kind` of `kubectl dp buckets list -o json`.
 pub const KIND: &str = "BucketList";
@@ -44,7 +44,7 @@ pub(super) async fn operator_allowed_fields(
     namespace: &str,
 ) -> (Option<Vec<String>>, String) {
     match cluster
-        .config_map(namespace, "rook-ceph-operator-config")
+        .get_opt::<k8s_openapi::api::core::v1::ConfigMap>(namespace, "rook-ceph-operator-config")
         .await
     {
         Ok(Some(cm)) => (
@@ -69,12 +69,11 @@ pub(super) async fn operator_allowed_fields(
 /// Lists, joins, checks and writes the claims of the scope, once or with `--watch`.
 pub(super) async fn run(
     cluster: &Cluster,
-    args: &Args,
     list: &ListArgs,
     output: &Output,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let scope = cluster.scope(&args.cluster);
+    let scope = cluster.scope();
     let mut watch = Watch::new(list.watch.interval);
     let mut first = true;
     loop {

@@ -159,21 +159,35 @@ fn parse_timeout(text: &str) -> std::result::Result<Timeout, String> {
     Ok(Timeout((!duration.is_zero()).then_some(duration)))
 }
 
-impl ClusterArgs {
-    /// Rejects combinations clap cannot express, before any I/O.
-    pub fn validate(&self) -> Result<()> {
-        if let Some(ns) = &self.namespace
-            && !is_dns_label(ns)
-        {
-            return Err(Error::Usage(format!(
-                "'{ns}' is not a valid namespace name (lowercase letters, digits and '-', at most 63 characters)"
-            )));
+/// The connection as `crate::kube` takes it: the same options, without clap.
+impl From<&ClusterArgs> for crate::kube::ConnectOptions {
+    fn from(args: &ClusterArgs) -> Self {
+        crate::kube::ConnectOptions {
+            kubeconfig: args.kubeconfig.clone(),
+            context: args.context.clone(),
+            cluster: args.cluster.clone(),
+            user: args.user.clone(),
+            namespace: args.namespace.clone(),
+            all_namespaces: args.all_namespaces,
+            as_user: args.as_user.clone(),
+            as_group: args.as_group.clone(),
+            as_uid: args.as_uid.clone(),
+            request_timeout: args.request_timeout.0,
+            insecure_skip_tls_verify: args.insecure_skip_tls_verify,
+            certificate_authority: args.certificate_authority.clone(),
+            token: args.token.clone(),
+            server: args.server.clone(),
         }
-        Ok(())
     }
 }
 
 impl ClusterArgs {
+    /// Refuses what kubectl would refuse before any request (a namespace that
+    /// cannot be a name), through the connection options' own check.
+    pub fn validate(&self) -> Result<()> {
+        crate::kube::ConnectOptions::from(self).validate()
+    }
+
     /// Refuses `-A` in one line where `command` works on one namespace (`why`).
     pub fn refuse_all_namespaces(&self, command: &str, why: &str) -> Result<()> {
         if self.all_namespaces {
@@ -216,27 +230,8 @@ impl ClusterArgs {
     }
 }
 
-/// RFC 1123 label, as namespaces must be.
-pub fn is_dns_label(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-}
-
-/// A DNS-1123 subdomain of at most 63 characters, as object names (claims, buckets) must be.
-pub fn is_dns_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
-}
+/// Kubernetes' name rules (namespaces, object names), where flags check them.
+pub use crate::kube::{is_dns_label, is_dns_name};
 
 /// The shared `main` of every binary: runs the command on a Tokio runtime, prints
 /// an error as one line on stderr, and maps the outcome to the suite's exit code.
@@ -256,9 +251,10 @@ where
             return crate::error::Exit::Failed.into();
         }
     };
-    // Every byte a command writes passes the terminal guard (crate::render::terminal).
-    let stdout: Box<dyn std::io::Write> = Box::new(crate::render::terminal::SafeWriter::new(
-        std::io::BufWriter::new(std::io::stdout()),
+    // Every byte a command writes passes the secret mask (crate::redact) and the
+    // terminal guard (crate::render::terminal).
+    let stdout: Box<dyn std::io::Write> = Box::new(crate::redact::Redacting::new(
+        crate::render::terminal::SafeWriter::new(std::io::BufWriter::new(std::io::stdout())),
     ));
     exit_code(runtime.block_on(command(stdout)))
 }
@@ -272,7 +268,7 @@ pub fn exit_code(outcome: Result<crate::error::Exit>) -> std::process::ExitCode 
         Err(e) => {
             let line = format!(
                 "error: {}\n",
-                crate::render::terminal::escape(&e.to_string())
+                crate::render::terminal::escape(&crate::redact::text(&e.to_string()))
             );
             // A closed stderr must not turn the exit code into a panic's 101.
             let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
@@ -310,10 +306,16 @@ mod tests {
     }
 
     #[test]
-    fn namespace_names() {
-        assert!(is_dns_label("data-platform"));
-        assert!(!is_dns_label("Data_Platform"));
-        assert!(!is_dns_label("-x"));
-        assert!(!is_dns_label(""));
+    fn flags_become_connect_options() {
+        let args = ClusterArgs {
+            namespace: Some("dp".into()),
+            request_timeout: Timeout(None),
+            as_group: vec!["g".into()],
+            ..ClusterArgs::default()
+        };
+        let options = crate::kube::ConnectOptions::from(&args);
+        assert_eq!(options.namespace.as_deref(), Some("dp"));
+        assert_eq!(options.request_timeout, None);
+        assert_eq!(options.as_group, ["g"]);
     }
 }

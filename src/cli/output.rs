@@ -112,7 +112,11 @@ impl OutputArgs {
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(|| crate::render::terminal::SafeWriter::new(std::io::stderr()))
+            .with_writer(|| {
+                crate::redact::Redacting::new(crate::render::terminal::SafeWriter::new(
+                    std::io::stderr(),
+                ))
+            })
             // A closed stderr (`2>&1 | head -1`) must not make tracing eprint! and panic.
             .log_internal_errors(false)
             .with_ansi(self.color.enabled())

@@ -126,7 +126,7 @@ pub fn contexts(current: &OsStr) -> Vec<CompletionCandidate> {
 
 /// The namespace typed with `-n`, else the context's.
 fn typed_namespace(cluster: &crate::kube::Cluster) -> String {
-    cluster.namespace_or_default(TYPED.get().and_then(|args| args.namespace.as_deref()))
+    cluster.namespace().to_string()
 }
 
 /// A claim name (`kubectl dp buckets describe <TAB>`): ObjectBucketClaims in the

@@ -3,10 +3,9 @@ use std::time::Duration;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
-use crate::cli::ClusterArgs;
 use crate::error::{Error, Result};
 
-use super::Scope;
+use super::{ConnectOptions, Scope};
 
 /// How long connecting may take when `--request-timeout 0` lifts the request limit.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -19,6 +18,8 @@ pub struct Cluster {
     pub(super) user: String,
     pub(super) default_namespace: String,
     pub(super) context: Option<String>,
+    /// What the command asked for: `-n`, `-A`.
+    pub(super) asked: Scope,
     pub(super) timeout: Option<Duration>,
     /// The credential came from an exec plugin (it expires; see `refreshable`).
     pub(super) from_exec_plugin: bool,
@@ -27,11 +28,14 @@ pub struct Cluster {
 impl Cluster {
     /// Builds a client the way kubectl would from the same flags: `--kubeconfig`,
     /// then `$KUBECONFIG`, then `~/.kube/config`, then the in-cluster service account.
-    pub async fn connect(args: &ClusterArgs) -> Result<Cluster> {
+    /// `options` are [`ConnectOptions`] or anything that converts into them (the
+    /// command line's flags, which convert themselves).
+    pub async fn connect(options: impl Into<ConnectOptions>) -> Result<Cluster> {
+        let args = &options.into();
         args.validate()?;
         let (mut config, context) = load_config(args).await?;
         apply_overrides(&mut config, args)?;
-        let timeout = args.request_timeout.0;
+        let timeout = args.request_timeout;
         // An exec credential plugin runs under the same limit as every request.
         let from_exec_plugin = super::exec::resolve(&mut config.auth_info, timeout).await?;
         config.read_timeout = timeout;
@@ -60,6 +64,7 @@ impl Cluster {
             .or_else(|| args.user.clone())
             .unwrap_or_else(|| "the current user".to_string());
         let default_namespace = config.default_namespace.clone();
+        let asked = args.scope(&default_namespace);
         let client = kube::client::ClientBuilder::try_from(config)
             .map_err(|e| {
                 Error::Config(format!(
@@ -78,6 +83,7 @@ impl Cluster {
             user,
             default_namespace,
             context,
+            asked,
             timeout,
             from_exec_plugin,
         })
@@ -91,15 +97,16 @@ impl Cluster {
     }
 
     /// The namespaces a command looks at: `-A`, `-n`, else the context's namespace.
-    pub fn scope(&self, args: &ClusterArgs) -> Scope {
-        if args.all_namespaces {
-            Scope::All
-        } else {
-            Scope::Namespace(
-                args.namespace
-                    .clone()
-                    .unwrap_or_else(|| self.default_namespace.clone()),
-            )
+    pub fn scope(&self) -> Scope {
+        self.asked.clone()
+    }
+
+    /// The one namespace a command works in: `-n`, else the context's (also
+    /// under `-A`, for commands that refuse it themselves).
+    pub fn namespace(&self) -> &str {
+        match &self.asked {
+            Scope::Namespace(ns) => ns,
+            Scope::All => &self.default_namespace,
         }
     }
 
@@ -116,11 +123,6 @@ impl Cluster {
     /// The context's namespace (`default` when it has none).
     pub fn default_namespace(&self) -> &str {
         &self.default_namespace
-    }
-
-    /// The namespace typed with `-n` when there is one, else the context's.
-    pub fn namespace_or_default(&self, typed: Option<&str>) -> String {
-        typed.unwrap_or(&self.default_namespace).to_string()
     }
 
     /// The kubeconfig context in use (`--context`, else the current one); `None` in a pod.
@@ -152,27 +154,6 @@ impl Cluster {
             Err(kube::Error::Api(status)) => Ok(Err(kube::Error::Api(status))),
             Err(other) => Err(self.transport_error(other)),
             Ok(value) => Ok(Ok(value)),
-        }
-    }
-
-    /// The one-line error for a failed read or write of one object.
-    pub(super) fn object_error(&self, verb: &str, object: &str, error: kube::Error) -> Error {
-        let what = format!("{verb} {object}");
-        match error {
-            kube::Error::Api(status) if status.code == 403 => Error::Forbidden {
-                user: self.user.clone(),
-                verb: verb.into(),
-                resource: object.to_string(),
-                scope: String::new(),
-            },
-            kube::Error::Api(status) => Error::Api {
-                what: what.to_string(),
-                reason: status.message,
-            },
-            other => Error::Api {
-                what: what.to_string(),
-                reason: other.to_string(),
-            },
         }
     }
 
@@ -238,7 +219,7 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The client configuration and the name of the context it came from.
-async fn load_config(args: &ClusterArgs) -> Result<(Config, Option<String>)> {
+async fn load_config(args: &ConnectOptions) -> Result<(Config, Option<String>)> {
     let options = KubeConfigOptions {
         context: args.context.clone(),
         cluster: args.cluster.clone(),
@@ -303,7 +284,7 @@ async fn load_config(args: &ClusterArgs) -> Result<(Config, Option<String>)> {
     }
 }
 
-fn apply_overrides(config: &mut Config, args: &ClusterArgs) -> Result<()> {
+fn apply_overrides(config: &mut Config, args: &ConnectOptions) -> Result<()> {
     if let Some(server) = &args.server {
         config.cluster_url = server.parse().map_err(|_| {
             Error::Usage(format!(

@@ -12,8 +12,7 @@ use serde_json::Value;
 
 use crate::error::Result;
 
-use super::Cluster;
-use super::apply::apply_params;
+use super::{Cluster, WriteMode};
 
 /// What the API server said about one object.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,9 +96,7 @@ impl Cluster {
             Ok(served) => Ok(served),
             // The group/version is not served at all.
             Err(kube::Error::Api(status)) if status.code == 404 => Ok(None),
-            Err(other) => {
-                Err(self.object_error("discover", &format!("{kind} {api_version}"), other))
-            }
+            Err(other) => Err(self.refused("discover", &format!("{kind} {api_version}"), other)),
         }
     }
 
@@ -140,7 +137,7 @@ impl Cluster {
                     Some(ns) => Api::namespaced_with(self.client.clone(), ns, resource),
                     None => Api::all_with(self.client.clone(), resource),
                 };
-                let mut params = apply_params(true, true);
+                let mut params = WriteMode::new(true).dry_run().apply_params();
                 params.field_validation = Some(ValidationDirective::Strict);
                 self.call(api.patch(name, &params, &Patch::Apply(object)))
                     .await?

@@ -13,6 +13,11 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+/// The most a plugin may print on stdout: an ExecCredential is a token or a
+/// certificate and key, a few KiB. A plugin that writes without end is stopped
+/// at this size (and killed) instead of being read into memory.
+pub const MAX_PLUGIN_OUTPUT: usize = 1 << 20;
+
 /// What a plugin prints (`client.authentication.k8s.io` ExecCredential); only the
 /// fields we use.
 #[derive(Deserialize)]
@@ -122,7 +127,7 @@ async fn run(exec: &ExecConfig, program: &str, timeout: Option<Duration>) -> Res
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::inherit())
         .kill_on_drop(true);
-    let child = command.spawn().map_err(|e| {
+    let mut child = command.spawn().map_err(|e| {
         let hint = exec
             .install_hint
             .as_deref()
@@ -132,8 +137,23 @@ async fn run(exec: &ExecConfig, program: &str, timeout: Option<Duration>) -> Res
             "could not start the exec credential plugin '{program}': {e}{hint}"
         ))
     })?;
-    let waited = child.wait_with_output();
-    let output = match timeout {
+    let stdout = child.stdout.take();
+    let waited = async {
+        let mut output = Vec::new();
+        if let Some(stdout) = stdout {
+            use tokio::io::AsyncReadExt;
+            // One byte more than the cap tells "too much" from "exactly the cap".
+            stdout
+                .take(MAX_PLUGIN_OUTPUT as u64 + 1)
+                .read_to_end(&mut output)
+                .await?;
+        }
+        if output.len() > MAX_PLUGIN_OUTPUT {
+            return Ok(Err(output.len()));
+        }
+        child.wait().await.map(|status| Ok((status, output)))
+    };
+    let waited = match timeout {
         // Dropping the unfinished wait drops the child, which kills it.
         Some(limit) => tokio::time::timeout(limit, waited).await.map_err(|_| {
             Error::Config(format!(
@@ -147,13 +167,18 @@ async fn run(exec: &ExecConfig, program: &str, timeout: Option<Duration>) -> Res
             "the exec credential plugin '{program}' failed: {e}"
         ))
     })?;
-    if !output.status.success() {
+    let (status, output) = waited.map_err(|_| {
+        Error::Config(format!(
+            "the exec credential plugin '{program}' printed more than {} and was stopped (an ExecCredential is a few KiB); run it by hand to see what it prints",
+            super::limits::describe(MAX_PLUGIN_OUTPUT)
+        ))
+    })?;
+    if !status.success() {
         return Err(Error::Config(format!(
-            "the exec credential plugin '{program}' failed ({}); run it by hand to see why",
-            output.status
+            "the exec credential plugin '{program}' failed ({status}); run it by hand to see why"
         )));
     }
-    Ok(output.stdout)
+    Ok(output)
 }
 
 /// The credential in a plugin's output (JSON or YAML), or why there is none, in

@@ -41,7 +41,7 @@ impl Cluster {
         let mut probe = match self.call(api.portforward(pod, &[port])).await? {
             Ok(forwarder) => forwarder,
             Err(e) => {
-                return Err(self.object_error(
+                return Err(self.refused(
                     "create",
                     &format!("pods/portforward {namespace}/{pod}"),
                     e,

@@ -292,58 +292,34 @@ impl Cluster {
             .filter_map(|n| n.metadata.name)
             .collect())
     }
-
-    /// Whether a namespace exists: `Some(false)` only when the API server itself
-    /// says it does not (a Kubernetes `Status` with reason NotFound), `None` when
-    /// the user may not read namespaces (a namespaced Role) so it cannot be told.
-    pub async fn namespace_exists(&self, name: &str) -> Result<Option<bool>> {
-        let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.client.clone());
-        match self.call(api.get(name)).await? {
-            Ok(_) => Ok(Some(true)),
-            Err(kube::Error::Api(status)) if status.code == 404 && status.reason == "NotFound" => {
-                Ok(Some(false))
-            }
-            Err(kube::Error::Api(status)) if status.code == 404 => {
-                Err(crate::error::Error::NotKubernetes {
-                    server: self.server.clone(),
-                    path: format!("/api/v1/namespaces/{name}"),
-                })
-            }
-            Err(_) => Ok(None),
-        }
-    }
-
-    /// Fails with one line when `scope` is a namespace the API server says does
-    /// not exist (a report about it would be about nothing). A user who may not
-    /// read namespaces gets the benefit of the doubt.
-    pub async fn require_namespace(&self, scope: &Scope) -> Result<()> {
-        let Scope::Namespace(ns) = scope else {
-            return Ok(());
-        };
-        if self.namespace_exists(ns).await? == Some(false) {
-            return Err(crate::error::Error::NotFound {
-                kind: "namespace".into(),
-                name: ns.clone(),
-                scope: String::new(),
-                hint: "kubectl get namespaces".into(),
-            });
-        }
-        Ok(())
-    }
-
-    /// Reads one namespaced object; `None` when it does not exist or may not be read
-    /// (optional context such as Rook's operator settings: "not known", never a
-    /// failure). `get_namespaced_object` is the strict form.
-    pub async fn get_if_readable<K>(&self, namespace: &str, name: &str) -> Result<Option<K>>
-    where
-        K: Namespaced,
-    {
-        let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
-        Ok(self.call(api.get_opt(name)).await?.unwrap_or(None))
-    }
 }
 
 impl Cluster {
+    /// Events about one object, oldest first.
+    pub async fn events_for(
+        &self,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<Listing<k8s_openapi::api::core::v1::Event>> {
+        let params = ListParams::default().fields(&format!(
+            "involvedObject.kind={kind},involvedObject.name={name}"
+        ));
+        let mut listing = self
+            .list::<k8s_openapi::api::core::v1::Event>(
+                &Scope::Namespace(namespace.to_string()),
+                &params,
+            )
+            .await?;
+        listing.items.sort_by_key(|e| {
+            e.last_timestamp
+                .as_ref()
+                .map(|t| t.0.as_second())
+                .unwrap_or_default()
+        });
+        Ok(listing)
+    }
+
     /// Names of one custom resource's objects in a namespace (for shell completion);
     /// empty when the kind is not installed or not readable.
     pub async fn custom_object_names(

@@ -1,55 +1,58 @@
-//! All access to the Kubernetes API lives here: connecting with kubectl's flags,
-//! paginated lists, and the few writes the suite makes. Everything else in the
-//! crate works on the values these functions return.
+//! All access to the Kubernetes API lives here, organised by verb as kube-rs is:
+//!
+//! - connecting ([`ConnectOptions`] → [`Cluster::connect`]: kubectl's flags as
+//!   plain data, exec credential plugins under the timeout, response size caps);
+//! - reading one object ([`Cluster::get_opt`], [`Cluster::get`],
+//!   [`Cluster::fetch`]: one policy for 404 and 403, in `get.rs`);
+//! - listing ([`Cluster::list`] and friends: pagination with caps, each item
+//!   decoded on its own, a forbidden list an [`Availability`], never "none");
+//! - writing ([`Cluster::apply`], `create`, `replace`, `patch_merge`, `delete`
+//!   with one [`WriteMode`] and one policy for conflicts, in `write.rs`);
+//! - the few sub-resources the suite uses: logs, port-forwards, metrics.
+//!
+//! Everything else in the crate works on the values these functions return.
+//! Nothing here knows which command asks.
 
-mod apply;
-mod buckets;
 mod connect;
 mod dry_run;
-pub mod engine;
 mod exec;
 mod forward;
+mod get;
+mod kinds;
 pub mod limits;
 mod list;
 pub mod logs;
 pub mod metrics;
-mod objects;
+mod options;
 mod pages;
-pub mod perf;
 mod protobuf;
 pub mod resources;
 mod scoped;
 mod secret_keys;
 pub mod trace;
-pub mod tune;
+mod undo;
+mod write;
 
 pub(crate) use connect::not_utf8 as kubeconfig_not_utf8;
 pub use connect::{Cluster, set_command_name};
 pub use dry_run::DryRun;
 pub use forward::PortForward;
+pub use get::Fetched;
+pub use kinds::{Kind, Namespaced};
+pub use list::reason_without_values as list_reason_without_values;
+pub use list::{Availability, Listing, Scope, Undecodable};
+pub use options::{
+    ConnectOptions, DEFAULT_REQUEST_TIMEOUT, context_name, is_dns_label, is_dns_name,
+};
+pub use undo::{Undo, Undone};
+pub use write::{Deleted, Precondition, WriteMode, conflict};
 
 /// The field manager of every write the suite makes (server-side apply).
 pub const FIELD_MANAGER: &str = "kubectl-dp";
-pub use list::reason_without_values as list_reason_without_values;
-pub use list::{Availability, Listing, Scope, Undecodable};
-pub use scoped::Fetched;
 
-/// A built-in namespaced kind the suite can list, read and apply (Pod, ConfigMap...).
-pub trait Namespaced:
-    ::kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-    + Clone
-    + serde::de::DeserializeOwned
-    + std::fmt::Debug
-{
-}
-
-impl<K> Namespaced for K where
-    K: ::kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug
-{
-}
+/// The label that marks `tune apply`'s backup ConfigMaps (status knows them
+/// as the suite's own, not hand-written configuration).
+pub const TUNE_BACKUP_LABEL: &str = "kubectl-dp.io/tune-backup";
 
 /// Pods that hold resources: the API server filters out finished ones
 /// (a field selector, so no command lists every pod to drop them itself).

@@ -25,6 +25,16 @@ const PAGE_SIZE: u32 = 500;
 /// 2,000 made `quota` slower than one unpaginated JSON list (BENCHMARKS.md).
 const PROTOBUF_POD_PAGE: u32 = 10_000;
 
+/// The most pages one list follows. A real list stays far below (a cluster at
+/// Kubernetes' own scalability limit, 150,000 pods, is 300 pages of 500); a
+/// server or proxy that answers every page with another `continue` token is
+/// stopped here instead of being followed for ever.
+pub const MAX_PAGES: usize = 2_000;
+
+/// The most objects one list keeps (four times the 150,000 pods Kubernetes is
+/// tested to run), so that no answer, however paged, can exhaust memory.
+pub const MAX_LIST_ITEMS: usize = 600_000;
+
 /// Metadata only, or the full objects from a server that cannot.
 const METADATA_ONLY: &str =
     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json";
@@ -173,6 +183,7 @@ impl Cluster {
         let mut items = Vec::new();
         let mut undecodable = Vec::new();
         let mut token: Option<String> = None;
+        let mut pages = Pages::default();
         let request = kube::core::Request::new(api.resource_url());
         loop {
             // A caller's own page size (pods: larger pages, fewer round trips) wins.
@@ -185,8 +196,19 @@ impl Cluster {
                 .map_err(|e| crate::error::Error::Usage(e.to_string()))?;
             match self.call(fetch(http_request)).await? {
                 Ok(page) => {
+                    let refused = pages.next(page.items.len(), page.continue_token.as_deref());
                     items.extend(page.items);
                     undecodable.extend(page.undecodable);
+                    if let Some(reason) = refused {
+                        tracing::info!("listing {plural} from {}: {reason}", self.server);
+                        return Ok(Listing {
+                            items,
+                            availability: Availability::Failed(format!(
+                                "listing {plural}: {reason}"
+                            )),
+                            undecodable,
+                        });
+                    }
                     match page.continue_token {
                         Some(next) => token = Some(next),
                         None => break,
@@ -226,6 +248,42 @@ impl Cluster {
             availability: Availability::Available,
             undecodable,
         })
+    }
+}
+
+/// What a list has followed so far: the bounds every list keeps (pages,
+/// objects, no `continue` token twice).
+#[derive(Default)]
+struct Pages {
+    pages: usize,
+    items: usize,
+    tokens: std::collections::HashSet<String>,
+}
+
+impl Pages {
+    /// Counts one page of `items` objects that ends with `token`; `Some(reason)`
+    /// when the list must stop here.
+    fn next(&mut self, items: usize, token: Option<&str>) -> Option<String> {
+        self.pages += 1;
+        self.items = self.items.saturating_add(items);
+        if self.items > MAX_LIST_ITEMS {
+            return Some(format!(
+                "the API server sent more than {MAX_LIST_ITEMS} objects; stopped (narrow the request with -n or -l)"
+            ));
+        }
+        let token = token?;
+        if !self.tokens.insert(token.to_string()) {
+            return Some(format!(
+                "the API server sent the same continue token twice (after {} pages); stopped: a broken server or proxy would be followed for ever",
+                self.pages
+            ));
+        }
+        if self.pages >= MAX_PAGES {
+            return Some(format!(
+                "the API server sent more than {MAX_PAGES} pages; stopped (narrow the request with -n or -l)"
+            ));
+        }
+        None
     }
 }
 
@@ -310,6 +368,40 @@ fn decode_item<K: DeserializeOwned>(
 mod tests {
     use super::*;
     use k8s_openapi::api::core::v1::Secret;
+
+    #[test]
+    fn a_repeated_continue_token_stops_the_list() {
+        let mut pages = Pages::default();
+        assert_eq!(pages.next(500, Some("a")), None);
+        assert_eq!(pages.next(500, Some("b")), None);
+        let stop = pages.next(0, Some("a")).expect("a token seen before");
+        assert!(
+            stop.contains("same continue token twice (after 3 pages)"),
+            "{stop}"
+        );
+        assert_eq!(Pages::default().next(10, None), None);
+    }
+
+    #[test]
+    fn pages_and_objects_are_capped() {
+        let mut pages = Pages::default();
+        let mut stopped = None;
+        for i in 0..MAX_PAGES + 5 {
+            if let Some(reason) = pages.next(0, Some(&i.to_string())) {
+                stopped = Some((i, reason));
+                break;
+            }
+        }
+        let (at, reason) = stopped.expect("stops");
+        assert_eq!(at + 1, MAX_PAGES);
+        assert!(reason.contains("more than 2000 pages"), "{reason}");
+        let mut big = Pages::default();
+        assert!(
+            big.next(MAX_LIST_ITEMS + 1, Some("x"))
+                .unwrap()
+                .contains("objects")
+        );
+    }
 
     #[test]
     fn an_empty_metadata_list_with_null_items_is_an_empty_page() {

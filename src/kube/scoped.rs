@@ -1,10 +1,9 @@
 //! Reads limited to a set of namespaces (the platform's, as `status -A` finds
-//! them) and single reads whose outcome is an answer: found, absent, or why it
-//! could not be read.
+//! them): one paginated list per namespace, a few at a time, joined.
 
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{Api, ListParams};
+use kube::api::ListParams;
 use kube::discovery::ApiResource;
 use serde::de::DeserializeOwned;
 
@@ -15,17 +14,6 @@ use super::{Availability, Cluster, Listing, Namespaced, Scope};
 /// How many namespaced lists run at once when a kind is read namespace by
 /// namespace: enough to overlap round trips, few enough not to flood the API server.
 const CONCURRENT_LISTS: usize = 8;
-
-/// One object read by name, or why it is not known.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Fetched<K> {
-    /// It exists.
-    Found(K),
-    /// The API server says it does not exist.
-    Absent,
-    /// It could not be read (forbidden, an error): its existence is not known.
-    Unknown(String),
-}
 
 impl Cluster {
     /// Lists a namespaced kind in each of `namespaces` (one paginated list per
@@ -79,28 +67,6 @@ impl Cluster {
             params = params.labels(selector);
         }
         self.list_cluster::<Namespace>(&params).await
-    }
-
-    /// Reads one namespaced object by name: found, absent, or not known (and why).
-    pub async fn fetch<K>(&self, namespace: &str, name: &str) -> Result<Fetched<K>>
-    where
-        K: Namespaced,
-    {
-        let api: Api<K> = Api::namespaced(self.client.clone(), namespace);
-        Ok(match self.call(api.get_opt(name)).await? {
-            Ok(Some(object)) => Fetched::Found(object),
-            Ok(None) => Fetched::Absent,
-            Err(kube::Error::Api(status)) if status.code == 403 => Fetched::Unknown(format!(
-                "{} cannot get {} in namespace {namespace}",
-                self.user,
-                K::plural(&())
-            )),
-            Err(e) => Fetched::Unknown(format!(
-                "reading {} {namespace}/{name}: {}",
-                K::kind(&()),
-                super::list::reason_without_values(&e.to_string())
-            )),
-        })
     }
 }
 

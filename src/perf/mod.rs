@@ -18,6 +18,7 @@ pub mod queries;
 mod reach;
 mod render;
 mod render_compare;
+mod render_engine;
 pub mod report;
 mod resources;
 pub mod schedule;
@@ -138,7 +139,7 @@ pub fn load(path: &Path) -> Result<PerfReport> {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::Input {
+    crate::redact::write_file(path, text).map_err(|e| Error::Input {
         path: path.to_path_buf(),
         reason: format!("cannot write it: {e}"),
     })
@@ -235,10 +236,15 @@ async fn run_suites(
     } else {
         (None, None)
     };
-    let scope = cluster.as_ref().map(|c| c.scope(cluster_args));
-    // A mistyped -n is one line, not a run that measures nothing.
-    if let (Some(c), Some(s)) = (&cluster, &scope) {
-        crate::cli::namespace::require_existing(c, s).await?;
+    let scope = cluster.as_ref().map(|c| c.scope());
+    // A namespace that does not exist is a typo: one line, with the closest
+    // name. An API server that does not answer is the gate's to report: every
+    // suite then says what it could not measure.
+    if let (Some(c), Some(s)) = (&cluster, &scope)
+        && let Err(e @ Error::NoNamespace { .. }) =
+            crate::cli::namespace::require_existing(c, s).await
+    {
+        return Err(e);
     }
     // Connecting is lazy: the first request (the snapshot) is where an
     // unreachable API server shows; its error is every suite's reason.
@@ -259,7 +265,12 @@ async fn run_suites(
     let mut environment = Environment::default();
     if let Some(c) = &cluster {
         environment.cluster_version = c.server_version().await.ok();
-        environment.node_count = c.node_count().await.ok();
+        environment.node_count = c
+            .list_cluster::<k8s_openapi::api::core::v1::Node>(&Default::default())
+            .await
+            .ok()
+            .filter(|nodes| nodes.is_available())
+            .map(|nodes| nodes.items.len());
     }
     if let Some(s) = &snapshot {
         environment.tuned_settings = platform::tuned_settings(s);
@@ -396,6 +407,9 @@ async fn run_suites(
                     concurrency: args.concurrency as usize,
                     timeout: args.timeout,
                     s3_endpoint: args.s3_endpoint.clone(),
+                    s3_ca_file: args.s3_ca_file.clone(),
+                    s3_addressing: args.s3_addressing,
+                    s3_tls_server_name: args.s3_tls_server_name.clone(),
                     multipart_threshold: args.multipart_threshold,
                 };
                 let result = storage::run(c, &namespace, &claim, &plan, &progress).await?;
@@ -465,7 +479,7 @@ async fn run_suites(
     let context = cluster
         .as_ref()
         .and_then(|c| c.context().map(str::to_string))
-        .or_else(|| crate::kube::perf::context_name(cluster_args));
+        .or_else(|| crate::kube::context_name(&cluster_args.into()));
     let scope = scope.unwrap_or_else(|| crate::kube::Scope::Namespace(namespace.clone()));
     let metadata = Metadata::of(context, &scope, started_at);
     let envelope = |body: &PerfBody| Envelope::new(report::KIND, metadata.clone(), body.clone());

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::kube::Cluster;
+use crate::kube::{Cluster, WriteMode};
 use crate::platform::crds::SparkApplication;
 use crate::snapshot::Snapshot;
 
@@ -181,16 +181,20 @@ pub async fn run(
     };
     for i in 0..plan.iterations {
         progress.show(&format!("spark submit {}/{}", i + 1, plan.iterations));
-        let name = cluster
-            .create_spark_application(namespace, &manifest)
+        let created: SparkApplication = cluster
+            .create(namespace, &manifest, WriteMode::default())
             .await?;
+        let name = created.metadata.name.unwrap_or_default();
         let started = Instant::now();
         let waited = tokio::select! {
             outcome = wait(cluster, namespace, &name, plan.timeout, progress) => Some(outcome),
             _ = tokio::signal::ctrl_c() => None,
         };
         // Deleted whatever happened: a finished run, a timeout, an error or Ctrl-C.
-        let deleted = cluster.delete_spark_application(namespace, &name).await;
+        let deleted = cluster
+            .delete::<SparkApplication>(namespace, &name, None, WriteMode::default())
+            .await
+            .map(|_| ());
         let Some(outcome) = waited else {
             progress.clear();
             return Err(Error::Config(format!(
@@ -248,7 +252,7 @@ async fn wait(
 ) -> Result<Option<SparkApplication>> {
     let started = Instant::now();
     loop {
-        if let Some(app) = cluster.spark_application(namespace, name).await? {
+        if let Some(app) = cluster.get_opt::<SparkApplication>(namespace, name).await? {
             let state = app.state().to_string();
             progress.show(&format!(
                 "spark {name} {state} {:.0}s",

@@ -143,6 +143,8 @@ pub struct SparkSpec {
     pub executor: SparkPod,
     /// `dynamicAllocation`, as given.
     pub dynamic_allocation: Option<Value>,
+    /// `arguments`, as given (read for literal secrets: `--password x`).
+    pub arguments: Option<Value>,
     /// Every other field, kept so the spec serialises back whole (pod sizing
     /// reads `memoryOverheadFactor`, templates and more from it).
     #[serde(flatten)]
@@ -172,6 +174,8 @@ pub struct SparkPod {
     pub instances: Option<i64>,
     /// The application's labels.
     pub labels: BTreeMap<String, String>,
+    /// `env`, as given (read for literal secrets).
+    pub env: Option<Value>,
     /// Every other field (`coreRequest`, `template`, `nodeSelector`...).
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,

@@ -232,11 +232,42 @@ fn int_at(m: &Manifest, pointer: &str, default: i64) -> i64 {
         .unwrap_or(default)
 }
 
+/// The most pods the manifests may ask for, all workloads together: the
+/// 150,000 pods Kubernetes is tested to run in one cluster (its scalability
+/// thresholds). More can never fit, and the check places pods one by one, so a
+/// count is bounded here, before anything is allocated for it.
+pub const MAX_PODS: i64 = 150_000;
+
+/// Refuses a pod count no cluster can run (negative, or above [`MAX_PODS`]
+/// with what came before it), in one line naming the object.
+fn bounded_count(m: &Manifest, role: &str, count: i64, so_far: &mut i64) -> Result<()> {
+    let what = format!("{} {} ({role})", kind_of(m), name_of(m));
+    if count < 0 {
+        return Err(input_error(
+            m,
+            format!("{what}: a pod count of {count} is negative"),
+        ));
+    }
+    *so_far = so_far.saturating_add(count);
+    if *so_far > MAX_PODS {
+        return Err(input_error(
+            m,
+            format!(
+                "{what}: {count} pods ({} with the workloads before it) is more than a Kubernetes cluster runs ({MAX_PODS}, its scalability limit); nothing checked",
+                *so_far
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Turns the manifests into workloads. Objects that run no pods (ConfigMaps,
 /// Services...) are skipped, except ResourceQuota/LimitRange, returned apart.
-/// `node_count` is how many pods a DaemonSet makes.
+/// `node_count` is how many pods a DaemonSet makes. Pod counts are bounded
+/// ([`MAX_PODS`]).
 pub fn workloads(manifests: &[Manifest], node_count: i64) -> Result<Vec<Workload>> {
     let mut out = Vec::new();
+    let mut pods_so_far = 0i64;
     for m in manifests {
         let kind = kind_of(m).to_string();
         let shapes = match kind.as_str() {
@@ -274,6 +305,9 @@ pub fn workloads(manifests: &[Manifest], node_count: i64) -> Result<Vec<Workload
         };
         if name_of(m).is_empty() {
             return Err(input_error(m, format!("a {kind} has no metadata.name")));
+        }
+        for shape in &shapes {
+            bounded_count(m, &shape.role, shape.count, &mut pods_so_far)?;
         }
         out.push(Workload {
             kind,
@@ -369,6 +403,49 @@ mod tests {
         assert_eq!(r.limits["cpu"], "2".parse().unwrap());
         let driver = crate::platform::resources::pod_resources(&w[0].pods[0].spec);
         assert_eq!(driver.requests["memory"], "2432Mi".parse().unwrap());
+    }
+
+    #[test]
+    fn absurd_pod_counts_are_refused_before_anything_is_allocated() {
+        let manifest = |replicas: &str| {
+            Manifest {
+            source: "m.yaml".into(),
+            value: serde_saphyr::from_str(&format!(
+                "kind: Deployment\nmetadata: {{name: a}}\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n      containers: [{{name: c}}]\n"
+            ))
+            .unwrap(),
+        }
+        };
+        let error = workloads(&[manifest("2147483647")], 3)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("Deployment a (pod): 2147483647 pods"),
+            "{error}"
+        );
+        assert!(error.contains("150000"), "{error}");
+        let negative = workloads(&[manifest("-1")], 3).unwrap_err().to_string();
+        assert!(negative.contains("negative"), "{negative}");
+        // Together, too: two halves of too many.
+        let half = manifest("100000");
+        assert!(workloads(&[half.clone(), half], 3).is_err());
+        assert_eq!(
+            workloads(&[manifest("150000")], 3).unwrap()[0].pods[0].count,
+            150_000
+        );
+        // Absurd Spark sizes are one clear error or saturate, never a panic.
+        let app = |memory: &str, factor: &str| {
+            let yaml = format!(
+                "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata: {{name: etl}}\nspec:\n  memoryOverheadFactor: '{factor}'\n  executor: {{memory: '{memory}'}}\n"
+            );
+            workloads(&parse_documents(Path::new("spark.yaml"), &yaml).unwrap(), 3)
+        };
+        assert!(app("9223372036854775807", "0.1").is_err());
+        let huge = app("1t", "1e20").unwrap();
+        assert!(
+            crate::platform::resources::pod_resources(&huge[0].pods[1].spec).limits["memory"]
+                > "1Ti".parse().unwrap()
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::cli::watch::{Watch, WatchArgs};
 use crate::cli::{ClusterArgs, FormatKind, OutputArgs};
-use crate::error::{Error, Exit, Result};
+use crate::error::{Exit, Result};
 use crate::findings::Severity;
 use crate::kube::metrics::PodUsage;
 use crate::kube::{Cluster, Listing, Scope};
@@ -219,7 +219,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
         None => {}
     }
     let cluster = Cluster::connect(&args.cluster).await?;
-    let scope = cluster.scope(&args.cluster);
+    let scope = cluster.scope();
     crate::cli::namespace::require_existing(&cluster, &scope).await?;
     let mut watch = Watch::new(args.watch.interval);
     let mut first = true;
@@ -284,7 +284,11 @@ async fn show_report(
         )
     };
     if gathered.nothing_readable() {
-        return Err(Error::Forbidden {
+        // A list that failed for another reason than RBAC says that reason.
+        if let crate::kube::Availability::Failed(_) = &gathered.pods.availability {
+            gathered.pods.clone().require("pods", scope)?;
+        }
+        return Err(crate::error::Error::Forbidden {
             user: cluster.user_name().to_string(),
             verb: "list".into(),
             resource: "resourcequotas, limitranges, pods or nodes".into(),

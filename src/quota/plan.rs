@@ -11,7 +11,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use kube::api::ListParams;
 
 use crate::cli::ClusterArgs;
-use crate::error::{Exit, Result};
+use crate::error::{Error, Exit, Result};
 use crate::kube::{Cluster, Listing, Scope};
 use crate::platform::quantity::Quantity;
 
@@ -60,6 +60,10 @@ pub struct PlanArgs {
     /// With --apply: take fields another field manager (Flux, Argo CD, kubectl) owns
     #[arg(long)]
     pub force_conflicts: bool,
+
+    /// With --apply: apply even when quotas, LimitRanges or nodes could not be read (RBAC)
+    #[arg(long)]
+    pub unchecked: bool,
 }
 
 /// The namespace's totals and the headroom asked for.
@@ -296,6 +300,24 @@ pub(super) fn comparable_limit_range(l: &LimitRange) -> LimitRange {
     out
 }
 
+/// What the proposal could not see (pure): each of `nodes`, `quotas` and
+/// `ranges` that was not read in full, with why.
+pub fn not_checked(
+    nodes: &Listing<Node>,
+    quotas: &Listing<ResourceQuota>,
+    ranges: &Listing<LimitRange>,
+) -> Vec<String> {
+    [
+        ("nodes", &nodes.availability),
+        ("resourcequotas", &quotas.availability),
+        ("limitranges", &ranges.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| **a != crate::kube::Availability::Available)
+    .map(|(what, a)| format!("{what} ({})", a.describe()))
+    .collect()
+}
+
 /// Runs `quota plan`: prints the proposal, or applies it with `--apply`.
 /// Its flags were checked by `quota::check_flags`.
 pub async fn run(
@@ -305,7 +327,7 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let cluster = Cluster::connect(cluster_args).await?;
-    let namespace = cluster.namespace_or_default(cluster_args.namespace.as_deref());
+    let namespace = cluster.namespace().to_string();
     let scope = Scope::Namespace(namespace.clone());
     crate::cli::namespace::require_existing(&cluster, &scope).await?;
     let all = ListParams::default();
@@ -339,8 +361,9 @@ pub async fn run(
             _ => format!("{namespace}-limits"),
         },
     );
+    let not_checked = not_checked(&nodes, &quotas, &ranges);
     let pod_refs: Vec<&Pod> = pods.iter().collect();
-    let plan = propose(
+    let mut plan = propose(
         &namespace,
         &pod_refs,
         &largest_node,
@@ -352,6 +375,9 @@ pub async fn run(
         names,
         jiff::Timestamp::now(),
     );
+    plan.summary.extend(not_checked.iter().map(|what| {
+        format!("not checked: {what}; the proposal cannot see it (bind deploy/rbac/kubectl-dp-read.yaml)")
+    }));
 
     let server_dry_run = args.dry_run == Some(DryRun::Server);
     if !args.apply && !server_dry_run {
@@ -359,6 +385,14 @@ pub async fn run(
     }
     if args.apply && args.dry_run == Some(DryRun::Client) {
         return print_plan(&plan, &output.format, out).map(|_| Exit::Ok);
+    }
+    // Not read is never "nothing there": a quota this cannot see may exist, and
+    // this one would stand beside it.
+    if !not_checked.is_empty() && !args.unchecked {
+        return Err(Error::Config(format!(
+            "not checked: {}; a ResourceQuota or LimitRange may already exist that the proposal would stand beside; nothing written; bind deploy/rbac/kubectl-dp-read.yaml, or pass --unchecked to apply anyway",
+            not_checked.join(", ")
+        )));
     }
     super::apply::apply(&cluster, &namespace, &plan, &args, &output.palette, out).await
 }

@@ -48,7 +48,7 @@ impl Labels {
 /// A unified diff of `old` and `new`; empty when the texts are equal. Literal
 /// credentials are masked on both sides ([`crate::platform::credentials::mask`]):
 /// a diff never shows one.
-fn unified(labels: &Labels, old: &str, new: &str, context: usize) -> String {
+pub(crate) fn unified(labels: &Labels, old: &str, new: &str, context: usize) -> String {
     if old == new {
         return String::new();
     }

@@ -62,7 +62,7 @@ pub struct Snapshot {
     /// `status::analyse::crash_logs`).
     pub previous_runs: std::collections::BTreeMap<crate::kube::logs::ContainerRef, String>,
     /// What the Trino coordinator itself said (`status --probe`).
-    pub engine: Option<crate::kube::engine::EngineProbe>,
+    pub engine: Option<crate::trino::probe::EngineProbe>,
     /// Rook's operator settings (which `additionalConfig` fields it accepts), when readable.
     pub rook_operator_config: Option<ConfigMap>,
 }
@@ -163,7 +163,7 @@ impl Snapshot {
             // Alerting rules often live in the monitoring stack's namespace: with
             // -A they are read everywhere and those about the platform kept.
             cluster.list_custom::<PrometheusRule>(&rules, Some(scope), &all),
-            cluster.get_if_readable::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
+            cluster.fetch::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
         )?;
         prometheus_rules
             .items
@@ -219,7 +219,7 @@ impl Snapshot {
             scheduled_pods,
             previous_runs: Default::default(),
             engine: None,
-            rook_operator_config,
+            rook_operator_config: rook_operator_config.found(),
         };
         snapshot.events.items.retain(|e| {
             // Only what the analysis can attach to a pod, workload or claim.

@@ -100,8 +100,8 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     let output = args.output.start(DEFAULT_FAIL_ON);
     let mut cluster = Cluster::connect(&args.cluster).await?;
     let scope = match &args.namespace_selector {
-        Some(_) => Scope::All,
-        None => cluster.scope(&args.cluster),
+        Some(_) => crate::kube::Scope::All,
+        None => cluster.scope(),
     };
     crate::cli::namespace::require_existing(&cluster, &scope).await?;
     let mut watch = Watch::new(args.watch.interval);
@@ -199,8 +199,8 @@ async fn probe(
     cluster: &Cluster,
     snapshot: &Snapshot,
     url: Option<&str>,
-) -> crate::kube::engine::EngineProbe {
-    use crate::kube::engine::{EngineProbe, probe_trino};
+) -> crate::trino::probe::EngineProbe {
+    use crate::trino::probe::{EngineProbe, probe_trino};
     let timeout = Duration::from_secs(10);
     if let Some(url) = url {
         return probe_trino(url, timeout, false).await;

@@ -1,97 +1,281 @@
-//! `kubectl dp tune apply` and `rollback`: writes the plan with a backup (never
-//! half applied), and restores exactly what an apply replaced.
+//! `kubectl dp tune apply`: writes exactly the diff that was shown and
+//! confirmed, or nothing.
+//!
+//! - Every write carries the resourceVersion the diff was computed from: an
+//!   object changed since (a colleague's edit while `[y/N]` waited) refuses
+//!   the write, and the new diff is shown instead.
+//! - Everything passes the API server's dry run first (conflicts with other
+//!   field managers stop here unless `--force-conflicts`).
+//! - The backup (only the fields tune changes, `backup.rs`) is created before
+//!   the writes, and each written object is sealed with its digest.
+//! - A write that fails undoes the ones before it (`kube::Undo`), and the
+//!   error names what was undone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::ConfigMap;
 
 use crate::cli::{Go, OutputFormat};
 use crate::error::{Error, Exit, Result};
-use crate::kube::Cluster;
+use crate::kube::{Cluster, Precondition, Undo, WriteMode};
 use crate::platform::crds::SparkApplication;
 use crate::render::Metadata;
 
+use super::backup::{
+    Backup, Direction, FileChange, MemoryChange, SizeChange, SparkChange, ValueChange,
+};
 use super::gather::{gather, sized_plan};
 use super::plan::{self, Inputs};
-use super::rollback::{Backup, affected_deployments, restart, restore};
+use super::rollback::{affected_deployments, backup_config_map, restart};
 use super::{ApplyArgs, model, render, write_failures};
 use crate::platform::rules;
 
-/// The server-side apply body that gives Deployment `d` the sizing of `changes`, and the one that restores it.
-fn deployment_bodies(
-    d: &Deployment,
-    changes: &[&model::Change],
-) -> (serde_json::Value, serde_json::Value) {
-    let name = d.metadata.name.clone().unwrap_or_default();
-    let namespace = d.metadata.namespace.clone().unwrap_or_default();
-    let body = |replicas: Option<serde_json::Value>,
-                container: Option<(String, serde_json::Value)>| {
-        let mut spec = serde_json::Map::new();
-        if let Some(r) = replicas {
-            spec.insert("replicas".into(), r);
-        }
-        if let Some((c, resources)) = container {
-            spec.insert(
-                "template".into(),
-                serde_json::json!({"spec": {"containers": [{"name": c, "resources": resources}]}}),
-            );
-        }
-        serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": namespace}, "spec": spec})
-    };
-    let (mut replicas, mut old_replicas, mut container, mut old_container) =
-        (None, None, None, None);
+/// What a Deployment's sizing changes become in a backup (pure).
+fn size_change(d: &Deployment, changes: &[&model::Change]) -> SizeChange {
+    let mut size = SizeChange::default();
     for change in changes {
         match &change.edit {
-            Some(model::Edit::Replicas { replicas: r }) => {
-                replicas = Some(serde_json::json!(r));
-                old_replicas = Some(serde_json::json!(
-                    d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
-                ));
+            Some(model::Edit::Replicas { replicas }) => {
+                size.replicas = Some((d.spec.as_ref().and_then(|s| s.replicas), *replicas));
             }
-            Some(model::Edit::Memory {
-                container: c,
-                bytes,
-            }) => {
-                let q = rules::gib(*bytes);
-                container = Some((
-                    c.clone(),
-                    serde_json::json!({"limits": {"memory": q}, "requests": {"memory": q}}),
-                ));
+            Some(model::Edit::Memory { container, bytes }) => {
                 let live = d
                     .spec
                     .as_ref()
                     .and_then(|s| s.template.spec.as_ref())
-                    .and_then(|s| s.containers.iter().find(|x| &x.name == c))
+                    .and_then(|s| s.containers.iter().find(|x| &x.name == container))
                     .and_then(|x| x.resources.as_ref());
-                let get = |kind: &str| {
-                    live.and_then(|r| {
-                        if kind == "limits" {
-                            r.limits.as_ref()
-                        } else {
-                            r.requests.as_ref()
-                        }
-                    })
-                    .and_then(|m| m.get("memory"))
-                    .map(|q| q.0.clone())
+                let memory = |map: Option<
+                    &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+                >| {
+                    map.and_then(|m| m.get("memory")).map(|q| q.0.clone())
                 };
-                let mut old = serde_json::Map::new();
-                if let Some(l) = get("limits") {
-                    old.insert("limits".into(), serde_json::json!({"memory": l}));
-                }
-                if let Some(r) = get("requests") {
-                    old.insert("requests".into(), serde_json::json!({"memory": r}));
-                }
-                old_container = Some((c.clone(), serde_json::Value::Object(old)));
+                size.memory = Some(MemoryChange {
+                    container: container.clone(),
+                    limit_before: memory(live.and_then(|r| r.limits.as_ref())),
+                    request_before: memory(live.and_then(|r| r.requests.as_ref())),
+                    after: rules::gib(*bytes),
+                });
             }
             _ => {}
         }
     }
-    (body(replicas, container), body(old_replicas, old_container))
+    size
 }
 
-/// Applies the plan: dry run of every write first, a backup ConfigMap, then the
-/// writes (undone from the backup if one fails), then `--restart`.
+/// What a SparkApplication's changes become in a backup (pure).
+fn spark_change(old: &SparkApplication, new: &SparkApplication) -> SparkChange {
+    let diff = |before: &BTreeMap<String, String>, after: &BTreeMap<String, String>| {
+        before
+            .keys()
+            .chain(after.keys())
+            .filter(|k| before.get(*k) != after.get(*k))
+            .map(|k| {
+                (
+                    k.clone(),
+                    ValueChange {
+                        before: before.get(k).cloned(),
+                        after: after.get(k).cloned(),
+                    },
+                )
+            })
+            .collect()
+    };
+    let overhead = |before: &Option<String>, after: &Option<String>| {
+        (before != after).then(|| ValueChange {
+            before: before.clone(),
+            after: after.clone(),
+        })
+    };
+    SparkChange {
+        spark_conf: diff(&old.spec.spark_conf, &new.spec.spark_conf),
+        hadoop_conf: diff(&old.spec.hadoop_conf, &new.spec.hadoop_conf),
+        driver_memory_overhead: overhead(
+            &old.spec.driver.memory_overhead,
+            &new.spec.driver.memory_overhead,
+        ),
+        executor_memory_overhead: overhead(
+            &old.spec.executor.memory_overhead,
+            &new.spec.executor.memory_overhead,
+        ),
+    }
+}
+
+/// The backup of what `plan` changes in `inputs` (pure): only tune's fields.
+pub fn backup_of(inputs: &Inputs, plan: &model::Plan) -> Backup {
+    let mut backup = Backup::new(&inputs.namespace);
+    for ((cm, file), (before, after)) in plan::new_files(inputs, plan) {
+        backup
+            .config_maps
+            .entry(cm)
+            .or_default()
+            .insert(file, FileChange { before, after });
+    }
+    for (name, new) in plan::new_spark_applications(inputs, plan) {
+        if let Some(old) = inputs
+            .spark_applications
+            .iter()
+            .find(|a| a.metadata.name.as_ref() == Some(&name))
+        {
+            backup
+                .spark_applications
+                .insert(name, spark_change(old, &new));
+        }
+    }
+    for d in inputs.deployments.iter().filter(|d| plan::is_trino(d)) {
+        let name = d.metadata.name.clone().unwrap_or_default();
+        let changes: Vec<&model::Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.object.kind == "Deployment" && c.object.name == name)
+            .collect();
+        if !changes.is_empty() {
+            backup.deployments.insert(name, size_change(d, &changes));
+        }
+    }
+    backup
+}
+
+/// Each object an apply writes, as it was read: its resourceVersion (the
+/// write's precondition) and the whole object (what an undo puts back).
+pub(super) struct Read {
+    pub config_maps: BTreeMap<String, (String, serde_json::Value)>,
+    pub spark_applications: BTreeMap<String, (String, serde_json::Value)>,
+    pub deployments: BTreeMap<String, (String, serde_json::Value)>,
+}
+
+impl Read {
+    /// The objects of `inputs` that `backup` covers.
+    fn of(inputs: &Inputs, backup: &Backup) -> Read {
+        let version = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+            meta.resource_version.clone().unwrap_or_default()
+        };
+        let config_maps = inputs
+            .config_maps
+            .iter()
+            .filter_map(|c| Some((c.metadata.name.clone()?, c)))
+            .filter(|(n, _)| backup.config_maps.contains_key(n))
+            .map(|(n, c)| {
+                (
+                    n,
+                    (
+                        version(&c.metadata),
+                        serde_json::to_value(c).unwrap_or_default(),
+                    ),
+                )
+            })
+            .collect();
+        let spark_applications = inputs
+            .spark_raw
+            .iter()
+            .filter(|(n, _)| backup.spark_applications.contains_key(*n))
+            .map(|(n, raw)| {
+                let rv = raw
+                    .pointer("/metadata/resourceVersion")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                (n.clone(), (rv.to_string(), raw.clone()))
+            })
+            .collect();
+        let deployments = inputs
+            .deployments
+            .iter()
+            .filter_map(|d| Some((d.metadata.name.clone()?, d)))
+            .filter(|(n, _)| backup.deployments.contains_key(n))
+            .map(|(n, d)| {
+                (
+                    n,
+                    (
+                        version(&d.metadata),
+                        serde_json::to_value(d).unwrap_or_default(),
+                    ),
+                )
+            })
+            .collect();
+        Read {
+            config_maps,
+            spark_applications,
+            deployments,
+        }
+    }
+}
+
+/// Writes `backup` in `direction` at the versions in `read` (sealed with
+/// `seal` forward); with `undo`, each write is recorded so a later failure can
+/// take it back, and reported on `out`.
+pub(super) async fn write_all(
+    cluster: &Cluster,
+    backup: &Backup,
+    read: &Read,
+    (direction, seal): (Direction, Option<&str>),
+    mode: WriteMode,
+    mut undo: Option<&mut Undo>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let ns = backup.namespace.as_str();
+    let report = !mode.dry_run;
+    for (name, (rv, previous)) in &read.config_maps {
+        let body = backup.config_map_body(name, direction, rv, seal);
+        let written: ConfigMap = cluster.apply(ns, name, &body, mode).await?;
+        if let Some(undo) = undo.as_deref_mut() {
+            undo.changed::<ConfigMap>(ns, previous, &written)?;
+        }
+        if report {
+            writeln!(
+                out,
+                "configmap/{name} {}",
+                if direction == Direction::Forward {
+                    "applied"
+                } else {
+                    "restored"
+                }
+            )?;
+        }
+    }
+    for (name, (rv, previous)) in &read.spark_applications {
+        let patch = backup.spark_patch(name, direction, rv, seal);
+        let written: SparkApplication = cluster.patch_merge(ns, name, &patch, mode).await?;
+        if let Some(undo) = undo.as_deref_mut() {
+            undo.changed::<SparkApplication>(ns, previous, &written)?;
+        }
+        if report {
+            writeln!(
+                out,
+                "sparkapplication/{name} {}",
+                if direction == Direction::Forward {
+                    "patched"
+                } else {
+                    "restored"
+                }
+            )?;
+        }
+    }
+    for (name, (rv, previous)) in &read.deployments {
+        let body = backup.deployment_body(name, direction, rv, seal);
+        let written: Deployment = cluster.apply(ns, name, &body, mode).await?;
+        if let Some(undo) = undo.as_deref_mut() {
+            undo.changed::<Deployment>(ns, previous, &written)?;
+        }
+        if report {
+            writeln!(
+                out,
+                "deployment/{name} {}",
+                if direction == Direction::Forward {
+                    "resized"
+                } else {
+                    "restored"
+                }
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies the plan: dry run of every write first, a sealed backup, then the
+/// writes at the versions the diff was computed from (undone if one fails),
+/// then `--restart`.
 pub(super) async fn apply(
     cluster: &Cluster,
     namespace: &str,
@@ -109,7 +293,8 @@ pub(super) async fn apply(
             );
             write_failures(&failures, metadata, &OutputFormat::Table, out)?;
             return Err(Error::Config(
-                "refusing to apply a size that does not fit (see above)".into(),
+                "refusing to apply a size that does not fit or could not be checked (see above)"
+                    .into(),
             ));
         }
     };
@@ -129,99 +314,48 @@ pub(super) async fn apply(
             "refusing to apply a plan that fails its own validation: {reason}"
         ))
     })?;
+    render::diff(out, &inputs, &plan, &crate::render::Palette::default())?;
     let files = plan::new_files(&inputs, &plan);
     let apps = plan::new_spark_applications(&inputs, &plan);
-    render::diff(out, &inputs, &plan, &crate::render::Palette::default())?;
-
     // GitOps: the controller would revert us.
     for warning in gitops_warnings(&inputs, &files, &apps) {
         writeln!(out, "warning: {warning}")?;
     }
     out.flush()?;
 
-    // What each object gets, and what it had.
-    let mut cm_data: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for ((cm, file), (_, new)) in &files {
-        cm_data
-            .entry(cm.clone())
-            .or_default()
-            .insert(file.clone(), new.clone());
-    }
-    let mut backup = Backup::default();
-    for cm in cm_data.keys() {
-        if let Some(c) = inputs
-            .config_maps
-            .iter()
-            .find(|c| c.metadata.name.as_ref() == Some(cm))
-        {
-            backup
-                .config_maps
-                .insert(cm.clone(), c.data.clone().unwrap_or_default());
-        }
-    }
-    // What this apply writes, so that `rollback` sees edits made after it.
-    backup.applied_config_maps = cm_data.clone();
-    let mut app_patches: BTreeMap<String, serde_json::Value> = BTreeMap::new();
-    for (name, new) in &apps {
-        let Some(old) = inputs
-            .spark_applications
-            .iter()
-            .find(|a| a.metadata.name.as_ref() == Some(name))
-        else {
-            continue;
-        };
-        let (forward, backward) = spark_patches(old, new);
-        backup
-            .applied_spark_applications
-            .insert(name.clone(), forward.clone());
-        app_patches.insert(name.clone(), forward);
-        backup.spark_applications.insert(name.clone(), backward);
-    }
-
-    let mut deployment_bodies_by_name: BTreeMap<String, serde_json::Value> = BTreeMap::new();
-    for d in inputs.deployments.iter().filter(|d| plan::is_trino(d)) {
-        let name = d.metadata.name.clone().unwrap_or_default();
-        let changes: Vec<&model::Change> = plan
-            .changes
-            .iter()
-            .filter(|c| c.object.kind == "Deployment" && c.object.name == name)
-            .collect();
-        if changes.is_empty() {
-            continue;
-        }
-        let (forward, backward) = deployment_bodies(d, &changes);
-        deployment_bodies_by_name.insert(name.clone(), forward);
-        backup.deployments.insert(name, backward);
-    }
-
-    // Everything through the API server's dry run first: never half-applied, and
-    // a field another manager owns stops the apply here (unless --force-conflicts).
-    let force = args.force_conflicts;
-    for (name, body) in &deployment_bodies_by_name {
-        cluster
-            .apply_deployment(namespace, name, body, true, force)
-            .await?;
-    }
-    for (cm, data) in &cm_data {
-        cluster
-            .apply_config_map_data(namespace, cm, data, true, force)
-            .await?;
-    }
-    for (name, patch) in &app_patches {
-        cluster
-            .patch_spark_application(namespace, name, patch, true)
-            .await?;
-    }
-    let backup_name = format!(
+    let backup = backup_of(&inputs, &plan);
+    backup
+        .check()
+        .map_err(|why| Error::Config(format!("refusing to apply: {why}")))?;
+    let read = Read::of(&inputs, &backup);
+    let name = format!(
         "kubectl-dp-tune-backup-{}",
         jiff::Timestamp::now().strftime("%Y%m%d%H%M%S")
     );
-    let backup_json =
-        serde_json::to_string_pretty(&backup).map_err(|e| Error::Config(e.to_string()))?;
-    let backup_data = BTreeMap::from([("backup.json".to_string(), backup_json)]);
+    let seal = backup.seal(&name);
+    let backup_object = backup_config_map(namespace, &name, &backup);
+    let mode = WriteMode::new(args.force_conflicts);
+    // Everything through the API server's dry run first: never half-applied, and
+    // a field another manager owns stops the apply here (unless --force-conflicts).
+    write_all(
+        cluster,
+        &backup,
+        &read,
+        (Direction::Forward, Some(&seal)),
+        mode.dry_run(),
+        None,
+        out,
+    )
+    .await?;
     cluster
-        .create_backup(namespace, &backup_name, backup_data.clone(), true)
+        .create::<ConfigMap>(namespace, &backup_object, mode.dry_run())
         .await?;
+    let counts = format!(
+        "{} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s)",
+        read.config_maps.len(),
+        read.spark_applications.len(),
+        read.deployments.len()
+    );
     match args.write.go_ahead(&format!(
         "Apply {} change(s) to namespace {namespace}?",
         plan.changes.len()
@@ -229,10 +363,7 @@ pub(super) async fn apply(
         Go::DryRun => {
             writeln!(
                 out,
-                "dry run (server): {} ConfigMap(s), {} SparkApplication(s) and {} Deployment(s) would change in namespace {namespace}; nothing written",
-                cm_data.len(),
-                app_patches.len(),
-                deployment_bodies_by_name.len()
+                "dry run (server): {counts} would change in namespace {namespace}; nothing written"
             )?;
             return Ok(Exit::Ok);
         }
@@ -242,111 +373,77 @@ pub(super) async fn apply(
         }
         Go::Write => {}
     }
-    cluster
-        .create_backup(namespace, &backup_name, backup_data, false)
+    let created: ConfigMap = cluster
+        .create(namespace, &backup_object, WriteMode::default())
         .await?;
-    let written = async {
-        for (cm, data) in &cm_data {
-            cluster
-                .apply_config_map_data(namespace, cm, data, false, force)
-                .await?;
-            writeln!(out, "configmap/{cm} applied ({} file(s))", data.len())?;
-        }
-        for (name, patch) in &app_patches {
-            cluster
-                .patch_spark_application(namespace, name, patch, false)
-                .await?;
-            writeln!(out, "sparkapplication/{name} patched")?;
-        }
-        for (name, body) in &deployment_bodies_by_name {
-            cluster
-                .apply_deployment(namespace, name, body, false, force)
-                .await?;
-            writeln!(out, "deployment/{name} resized")?;
-        }
-        Ok::<(), Error>(())
-    }
+    let mut undo = Undo::new();
+    let written = write_all(
+        cluster,
+        &backup,
+        &read,
+        (Direction::Forward, Some(&seal)),
+        mode,
+        Some(&mut undo),
+        out,
+    )
     .await;
     if let Err(error) = written {
-        // A write failed after the dry run passed (a conflict, a webhook, a lost
-        // connection): put back what went through, so nothing stays half applied.
-        writeln!(out, "apply failed; restoring from configmap/{backup_name}")?;
-        return match restore(cluster, namespace, &backup, true, out).await {
-            Ok(()) => {
-                cluster.delete_config_map(namespace, &backup_name).await?;
-                Err(error)
-            }
-            Err(undo) => Err(Error::Config(format!(
-                "{error}; restoring also failed: {undo}; run `kubectl dp tune rollback -n {namespace} --backup {backup_name}`"
-            ))),
-        };
+        return Err(undo_apply(cluster, args, (&name, &created), undo, error, out).await);
     }
     // The exact undo: this backup (a later apply makes another the latest), and
     // --restart when this apply restarted, so the pods run the old files again.
     writeln!(
         out,
-        "backup: configmap/{backup_name} (undo with `kubectl dp tune rollback -n {namespace} --backup {backup_name}{}`)",
+        "backup: configmap/{name} (undo with `kubectl dp tune rollback -n {namespace} --backup {name}{}`)",
         if args.restart { " --restart" } else { "" }
     )?;
     if args.restart {
-        let affected = affected_deployments(&inputs.deployments, cm_data.keys());
+        let affected = affected_deployments(&inputs.deployments, backup.config_maps.keys());
         restart(cluster, namespace, &affected, args.timeout, out).await?;
     }
     Ok(Exit::Ok)
 }
 
-/// A merge patch that turns `old` into `new`, and the one that turns it back.
-fn spark_patches(
-    old: &SparkApplication,
-    new: &SparkApplication,
-) -> (serde_json::Value, serde_json::Value) {
-    use serde_json::{Map, Value};
-    let mut forward = Map::new();
-    let mut backward = Map::new();
-    for (field, before, after) in [
-        ("sparkConf", &old.spec.spark_conf, &new.spec.spark_conf),
-        ("hadoopConf", &old.spec.hadoop_conf, &new.spec.hadoop_conf),
-    ] {
-        let mut f = Map::new();
-        let mut b = Map::new();
-        for key in before.keys().chain(after.keys()) {
-            if before.get(key) != after.get(key) {
-                f.insert(
-                    key.clone(),
-                    after
-                        .get(key)
-                        .map_or(Value::Null, |v| Value::String(v.clone())),
-                );
-                b.insert(
-                    key.clone(),
-                    before
-                        .get(key)
-                        .map_or(Value::Null, |v| Value::String(v.clone())),
-                );
-            }
-        }
-        if !f.is_empty() {
-            forward.insert(field.into(), Value::Object(f));
-            backward.insert(field.into(), Value::Object(b));
+/// A write failed after the confirmation: takes back what went through and
+/// the backup, and when an object changed since the diff, shows the new diff.
+async fn undo_apply(
+    cluster: &Cluster,
+    args: &ApplyArgs,
+    (name, created): (&str, &ConfigMap),
+    undo: Undo,
+    error: Error,
+    out: &mut dyn Write,
+) -> Error {
+    let namespace = created.metadata.namespace.clone().unwrap_or_default();
+    let changed = matches!(error, Error::Changed { .. });
+    let error = undo.fail(cluster, error).await;
+    let precondition = Precondition {
+        uid: created.metadata.uid.clone(),
+        resource_version: None,
+    };
+    if let Err(e) = cluster
+        .delete::<ConfigMap>(&namespace, name, Some(precondition), WriteMode::default())
+        .await
+    {
+        let _ = writeln!(
+            out,
+            "warning: the backup configmap/{name} could not be removed: {e}"
+        );
+    }
+    if changed {
+        // What the plan is now: the diff the user would have to confirm instead.
+        if let Ok(inputs) = gather(cluster, &namespace).await
+            && let Ok(Ok(plan)) =
+                sized_plan(cluster, &inputs, args.profile, &args.sizing.request()).await
+        {
+            let _ = writeln!(
+                out,
+                "\nthe namespace changed since the diff above was shown; the plan is now:"
+            );
+            let _ = render::diff(out, &inputs, &plan, &crate::render::Palette::default());
         }
     }
-    for (role, before, after) in [
-        ("driver", &old.spec.driver, &new.spec.driver),
-        ("executor", &old.spec.executor, &new.spec.executor),
-    ] {
-        if before.memory_overhead != after.memory_overhead {
-            let value = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
-            forward.insert(
-                role.into(),
-                serde_json::json!({"memoryOverhead": value(&after.memory_overhead)}),
-            );
-            backward.insert(
-                role.into(),
-                serde_json::json!({"memoryOverhead": value(&before.memory_overhead)}),
-            );
-        }
-    }
-    (Value::Object(forward), Value::Object(backward))
+    error
 }
 
 /// Warnings for changed objects a GitOps controller manages (pure): it would
@@ -389,4 +486,46 @@ pub fn gitops_warnings(
         }
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spark_changes_keep_only_what_differs() {
+        let app = |conf: &[(&str, &str)], overhead: Option<&str>| {
+            let mut a = SparkApplication::default();
+            a.spec.spark_conf = conf
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            a.spec.executor.memory_overhead = overhead.map(String::from);
+            a
+        };
+        let old = app(
+            &[("spark.serializer", "java"), ("spark.app.name", "x")],
+            None,
+        );
+        let new = app(
+            &[("spark.serializer", "kryo"), ("spark.app.name", "x")],
+            Some("1g"),
+        );
+        let change = spark_change(&old, &new);
+        assert_eq!(change.spark_conf.len(), 1);
+        assert_eq!(
+            change.spark_conf["spark.serializer"].before.as_deref(),
+            Some("java")
+        );
+        assert_eq!(
+            change
+                .executor_memory_overhead
+                .as_ref()
+                .unwrap()
+                .after
+                .as_deref(),
+            Some("1g")
+        );
+        assert!(change.driver_memory_overhead.is_none());
+    }
 }

@@ -105,7 +105,7 @@ pub struct PlanArgs {
 #[command(next_help_heading = "Sizing")]
 pub struct SizingArgs {
     /// Number of Trino workers
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = sizing::parse_workers)]
     pub workers: Option<u64>,
 
     /// Container memory of each worker (requests = limits), e.g. 28Gi
@@ -119,6 +119,10 @@ pub struct SizingArgs {
     /// Memory for all Trino pods together; sizes the workers when --worker-memory is not given
     #[arg(long, value_name = "QUANTITY", value_parser = sizing::parse_memory)]
     pub budget: Option<u64>,
+
+    /// Size even when nodes, pods or quotas could not be read (RBAC): what was not read is not checked
+    #[arg(long)]
+    pub unchecked: bool,
 }
 
 impl SizingArgs {
@@ -129,6 +133,7 @@ impl SizingArgs {
             worker_memory: self.worker_memory,
             coordinator_memory: self.coordinator_memory,
             budget: self.budget,
+            unchecked: self.unchecked,
         }
     }
 }

@@ -29,7 +29,6 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
         cluster.list::<ResourceQuota>(&scope, &all),
     )?;
     let deployments = deployments.require("deployments", &scope)?;
-    let stateful_sets = stateful_sets.require("statefulsets", &scope)?;
     let config_maps = config_maps.require("configmaps", &scope)?;
     // A missing SparkApplication CRD means no Spark to tune; a forbidden or failed
     // read is named in the plan's notes (never a silent "no Spark"), and so is an
@@ -41,6 +40,9 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
         _ => None,
     };
     let unreadable: Vec<String> = [
+        // Trino usually runs as Deployments: StatefulSets a role may not read
+        // are noted, not fatal (what they hold is not tuned).
+        unread("statefulsets", &stateful_sets.availability),
         unread("sparkapplications", &spark.availability),
         unread("limitranges", &limit_ranges.availability),
         unread("resourcequotas", &quotas.availability),
@@ -68,7 +70,7 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     Ok(Inputs {
         namespace: namespace.to_string(),
         deployments,
-        stateful_sets,
+        stateful_sets: stateful_sets.items,
         config_maps,
         limit_ranges: limit_ranges.items,
         quotas: quotas.items,
@@ -93,16 +95,37 @@ pub async fn sized_plan(
     if request.is_empty() {
         return Ok(Ok(plan::build(inputs, profile)));
     }
-    let (current, nodes, quotas) = sizing_context(cluster, inputs).await?;
-    Ok(sizing::size(request, current, &nodes, &quotas)
-        .map(|shape| plan::build_sized(inputs, profile, &shape)))
+    let (current, nodes, quotas, not_checked) = sizing_context(cluster, inputs).await?;
+    // What RBAC hid is never "fits": refused, unless --unchecked (then named).
+    if !not_checked.is_empty() && !request.unchecked {
+        return Ok(Err(vec![format!(
+            "not checked: {}; without them the size cannot be said to fit; bind deploy/rbac/kubectl-dp-read.yaml, or pass --unchecked to size without them",
+            not_checked.join(", ")
+        )]));
+    }
+    Ok(
+        sizing::size(request, current, &nodes, &quotas).map(|shape| {
+            let mut plan = plan::build_sized(inputs, profile, &shape);
+            plan.notes
+                .extend(not_checked.iter().map(|what| super::model::Note {
+                    object: crate::findings::ObjectRef::new("Namespace", None, &inputs.namespace),
+                    file: None,
+                    line: None,
+                    code: "cluster.not-checked".into(),
+                    message: format!(
+                        "{what}: not checked (--unchecked): the size was not checked against it"
+                    ),
+                }));
+            plan
+        }),
+    )
 }
 
 /// A Trino Deployment's container memory (`limits` or `requests`), in bytes.
 fn memory_of(d: &Deployment, kind: &str) -> u64 {
     plan::trino_container(d)
         .and_then(|c| crate::platform::workload::resource(c, kind, "memory"))
-        .map(|q| q.units_ceil().max(0) as u64)
+        .map(|q| u64::try_from(q.units_ceil().max(0)).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -110,7 +133,12 @@ fn memory_of(d: &Deployment, kind: &str) -> u64 {
 async fn sizing_context(
     cluster: &Cluster,
     inputs: &Inputs,
-) -> Result<(sizing::Shape, Vec<sizing::NodeRoom>, Vec<sizing::QuotaRoom>)> {
+) -> Result<(
+    sizing::Shape,
+    Vec<sizing::NodeRoom>,
+    Vec<sizing::QuotaRoom>,
+    Vec<String>,
+)> {
     let ns = inputs.namespace.as_str();
     let trino: Vec<&Deployment> = inputs
         .deployments
@@ -130,7 +158,9 @@ async fn sizing_context(
     let workers: Vec<&&Deployment> = trino.iter().filter(|d| plan::role(d) == "worker").collect();
     let coordinator = trino.iter().find(|d| plan::role(d) == "coordinator");
     let current = sizing::Shape {
-        workers: workers.iter().map(|d| replicas(d)).sum(),
+        workers: workers
+            .iter()
+            .fold(0u64, |sum, d| sum.saturating_add(replicas(d))),
         worker_memory: workers.first().map(|d| memory_of(d, "limits")).unwrap_or(0),
         coordinator_memory: coordinator.map(|d| memory_of(d, "limits")).unwrap_or(0),
     };
@@ -142,17 +172,30 @@ async fn sizing_context(
         cluster.list_pod_resources(&crate::kube::Scope::All, &active),
         cluster.list::<ResourceQuota>(&scope, &all),
     )?;
-    let trino_usage =
-        |kind: &str| -> u64 { trino.iter().map(|d| replicas(d) * memory_of(d, kind)).sum() };
+    // Saturating: replicas and sizes come from the cluster and may be absurd.
+    let trino_usage = |kind: &str| -> u64 {
+        trino.iter().fold(0u64, |sum, d| {
+            sum.saturating_add(replicas(d).saturating_mul(memory_of(d, kind)))
+        })
+    };
     let rooms = node_rooms(&nodes.items, &pods.items, ns);
     let rooms_quota = quota_rooms(&quotas.items, &trino_usage);
-    Ok((current, rooms, rooms_quota))
+    let not_checked: Vec<String> = [
+        ("nodes", &nodes.availability),
+        ("pods", &pods.availability),
+        ("resourcequotas", &quotas.availability),
+    ]
+    .into_iter()
+    .filter(|(_, a)| **a != crate::kube::Availability::Available)
+    .map(|(what, a)| format!("{what} ({})", a.describe()))
+    .collect();
+    Ok((current, rooms, rooms_quota, not_checked))
 }
 
 /// A quantity in bytes (0 when absent or unreadable).
 fn bytes(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) -> u64 {
     q.and_then(|q| q.0.parse::<crate::platform::quantity::Quantity>().ok())
-        .map(|q| q.units_ceil().max(0) as u64)
+        .map(|q| u64::try_from(q.units_ceil().max(0)).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
@@ -198,7 +241,7 @@ pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoo
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
             continue;
         };
-        let requested: u64 = pod
+        let requested = pod
             .spec
             .iter()
             .flat_map(|s| s.containers.iter())
@@ -210,9 +253,9 @@ pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoo
                         .and_then(|r| r.get("memory")),
                 )
             })
-            .sum();
+            .fold(0u64, u64::saturating_add);
         if let Some(room) = rooms.iter_mut().find(|r| r.name == node) {
-            room.used += requested;
+            room.used = room.used.saturating_add(requested);
         }
     }
     rooms

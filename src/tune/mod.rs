@@ -6,13 +6,17 @@
 
 pub mod apply;
 pub mod args;
+pub mod backup;
+mod bodies;
 pub mod export;
 pub mod gather;
+mod live;
 pub mod model;
 pub mod outcome;
 pub mod owners;
 pub mod plan;
 mod render;
+mod restart;
 pub mod rollback;
 pub mod sizing;
 
@@ -54,7 +58,7 @@ pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     check_flags(&args)?;
     let output = args.output.start(DEFAULT_FAIL_ON);
     let cluster = Cluster::connect(&args.cluster).await?;
-    let namespace = cluster.namespace_or_default(args.cluster.namespace.as_deref());
+    let namespace = cluster.namespace().to_string();
     let scope = Scope::Namespace(namespace.clone());
     crate::cli::namespace::require_existing(&cluster, &scope).await?;
     match &args.command {
@@ -218,11 +222,46 @@ async fn export(
         ExportFormat::Kustomize => export::kustomize(&inputs, &plan)?,
         ExportFormat::HelmValues => export::helm_values(&inputs, &plan)?,
     };
-    export::write(&args.dir, &files)?;
+    let placeholders = export::write(&args.dir, &files)?;
     for file in &files {
         writeln!(out, "wrote {}", args.dir.join(&file.path).display())?;
     }
+    write_placeholders(namespace, &placeholders, out)?;
     Ok(Exit::Ok)
+}
+
+/// Says which Secret the exported placeholders read from, and how to make it.
+fn write_placeholders(
+    namespace: &str,
+    placeholders: &[crate::redact::literals::Placeholder],
+    out: &mut dyn Write,
+) -> Result<()> {
+    if placeholders.is_empty() {
+        return Ok(());
+    }
+    let secret = export::secret_name(namespace);
+    writeln!(
+        out,
+        "{} written as placeholders, never copied:",
+        crate::render::count(placeholders.len(), "secret value was", "secret values were")
+    )?;
+    let mut keys: Vec<&str> = Vec::new();
+    for p in placeholders {
+        writeln!(out, "  {} -> {}", p.replaced, p.env)?;
+        if !keys.contains(&p.env.as_str()) {
+            keys.push(&p.env);
+        }
+    }
+    let literals: Vec<String> = keys
+        .iter()
+        .map(|k| format!("--from-literal={k}=..."))
+        .collect();
+    writeln!(
+        out,
+        "create Secret {secret} in namespace {namespace} with those keys (`kubectl create secret generic {secret} -n {namespace} {}`) and expose it to the Trino pods as environment variables (envFrom); jvm.config does not read the environment: pass such -D options through JAVA_TOOL_OPTIONS",
+        literals.join(" ")
+    )?;
+    Ok(())
 }
 
 /// Why a requested size does not fit, as text or the `TuneSizing` envelope
@@ -254,6 +293,7 @@ mod tests {
                 worker_memory: Some(20 << 30),
                 coordinator_memory: Some(1536 << 20),
                 budget: None,
+                unchecked: false,
             },
         };
         let connection = ClusterArgs {

@@ -112,7 +112,7 @@ pub fn build_sized(inputs: &Inputs, profile: Profile, shape: &super::sizing::Sha
                     crate::platform::rules::gib(shape.coordinator_memory),
                     shape.workers,
                     crate::platform::rules::gib(shape.worker_memory),
-                    crate::platform::rules::gib(shape.total())
+                    crate::platform::rules::gib(shape.total().unwrap_or(u64::MAX))
                 ),
                 edit: Some(Edit::Memory {
                     container: container.name.clone(),

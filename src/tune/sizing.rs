@@ -15,12 +15,17 @@ pub struct Request {
     pub coordinator_memory: Option<u64>,
     /// `--budget`, in bytes.
     pub budget: Option<u64>,
+    /// `--unchecked`: size even when a constraint could not be read.
+    pub unchecked: bool,
 }
 
 impl Request {
     /// No sizing flag was given.
     pub fn is_empty(&self) -> bool {
-        *self == Request::default()
+        Request {
+            unchecked: false,
+            ..*self
+        } == Request::default()
     }
 }
 
@@ -36,9 +41,12 @@ pub struct Shape {
 }
 
 impl Shape {
-    /// Memory of all Trino pods together.
-    pub fn total(&self) -> u64 {
-        self.coordinator_memory + self.workers * self.worker_memory
+    /// Memory of all Trino pods together; `None` when it does not fit in 64
+    /// bits (only absurd flags get there: they are refused, never wrapped).
+    pub fn total(&self) -> Option<u64> {
+        self.workers
+            .checked_mul(self.worker_memory)?
+            .checked_add(self.coordinator_memory)
     }
 }
 
@@ -75,6 +83,15 @@ pub struct QuotaRoom {
 /// The smallest worker worth running.
 pub const MIN_WORKER: u64 = 4 << 30;
 
+/// The most workers `--workers` accepts: Kubernetes is tested up to 5,000
+/// nodes, and a Trino worker is one pod per node in practice. Also what keeps
+/// the placement check (one entry per pod) small.
+pub const MAX_WORKERS: u64 = 5_000;
+
+/// The most memory one Trino container may be given (`--worker-memory`,
+/// `--coordinator-memory`): 1 PiB, far above any node.
+pub const MAX_CONTAINER_MEMORY: u64 = 1 << 50;
+
 /// The shape to run, or every constraint that fails with its numbers.
 pub fn size(
     request: &Request,
@@ -99,9 +116,20 @@ pub fn size(
         worker_memory,
         coordinator_memory,
     };
-    let total = shape.total();
+    if workers > MAX_WORKERS {
+        return Err(vec![format!(
+            "workers: {workers} is more than the {MAX_WORKERS} workers a Kubernetes cluster can place (its tested limit is 5,000 nodes)"
+        )]);
+    }
+    let Some(total) = shape.total() else {
+        return Err(vec![format!(
+            "memory: {workers} x {} + {} is too large to add up; ask for less",
+            gib(worker_memory),
+            gib(coordinator_memory)
+        )]);
+    };
     let mut failures = Vec::new();
-    if worker_memory < MIN_WORKER {
+    if workers > 0 && worker_memory < MIN_WORKER {
         failures.push(format!(
             "workers: {} per worker is below the {} a Trino worker needs",
             gib(worker_memory),
@@ -178,8 +206,11 @@ fn pack(shape: &Shape, nodes: &[NodeRoom]) -> Vec<String> {
         }
     }
     if !left.is_empty() {
-        let missing: u64 = left.iter().map(|(_, m)| m).sum();
-        let total_free: u64 = nodes.iter().map(NodeRoom::free).sum();
+        // Saturating: node figures come from the cluster and may be absurd.
+        let missing = left.iter().fold(0u64, |sum, (_, m)| sum.saturating_add(*m));
+        let total_free = nodes
+            .iter()
+            .fold(0u64, |sum, n| sum.saturating_add(n.free()));
         out.push(format!(
             "nodes: {} pod(s) ({}) find no node with room beside what already runs there (free per node: {}; {} free in all, largest {}): short by {}",
             left.len(),
@@ -193,10 +224,28 @@ fn pack(shape: &Shape, nodes: &[NodeRoom]) -> Vec<String> {
     out
 }
 
-/// Parses a memory quantity flag (`80Gi`, `28Gi`).
+/// Parses a memory quantity flag (`80Gi`, `28Gi`), at most
+/// [`MAX_CONTAINER_MEMORY`] (checked, never wrapped into 64 bits).
 pub fn parse_memory(text: &str) -> Result<u64, String> {
     let bytes = crate::platform::quantity::parse_positive(text)?.units_ceil();
-    Ok(bytes.max(1) as u64)
+    match u64::try_from(bytes.max(1)) {
+        Ok(bytes) if bytes <= MAX_CONTAINER_MEMORY => Ok(bytes),
+        _ => Err(format!(
+            "'{text}' is more memory than any node has (at most {} per container)",
+            gib(MAX_CONTAINER_MEMORY)
+        )),
+    }
+}
+
+/// Parses `--workers`: 0 to [`MAX_WORKERS`].
+pub fn parse_workers(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_WORKERS => Ok(n),
+        Ok(n) => Err(format!(
+            "{n} workers is more than a Kubernetes cluster can place (at most {MAX_WORKERS})"
+        )),
+        Err(_) => Err(format!("'{text}' is not a number of workers")),
+    }
 }
 
 #[cfg(test)]
@@ -271,7 +320,7 @@ mod tests {
         );
         // The reference platform: 2 workers of 28Gi and a 10Gi coordinator fit.
         let two = size(&workers(Some(2), 28 * GI), NOW, &cluster(), &quota()).unwrap();
-        assert_eq!(two.total(), 66 * GI);
+        assert_eq!(two.total(), Some(66 * GI));
     }
 
     #[test]
@@ -287,6 +336,41 @@ mod tests {
             failures[0].contains("larger than any node (32Gi allocatable at most): short by 8Gi"),
             "{failures:?}"
         );
+    }
+
+    #[test]
+    fn absurd_sizes_are_one_clear_error_not_an_overflow() {
+        assert!(
+            parse_workers("2147483647")
+                .unwrap_err()
+                .contains("at most 5000")
+        );
+        assert_eq!(parse_workers("4"), Ok(4));
+        assert!(
+            parse_memory("8Ei")
+                .unwrap_err()
+                .contains("more memory than any node")
+        );
+        assert!(parse_memory("100Ei").is_err());
+        assert_eq!(parse_memory("28Gi"), Ok(28 * GI));
+        // The pure function holds on its own, whatever its caller passed.
+        let huge = Request {
+            workers: Some(2_147_483_647),
+            worker_memory: Some(8 << 60),
+            ..Default::default()
+        };
+        let failures = size(&huge, NOW, &cluster(), &quota()).unwrap_err();
+        assert!(
+            failures[0].starts_with("workers: 2147483647"),
+            "{failures:?}"
+        );
+        let wide = Request {
+            workers: Some(MAX_WORKERS),
+            worker_memory: Some(u64::MAX / 2),
+            ..Default::default()
+        };
+        let failures = size(&wide, NOW, &[], &[]).unwrap_err();
+        assert!(failures[0].contains("too large to add up"), "{failures:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod golden;
 pub mod local_trino;
 pub mod platforms;
 pub mod s3env;
+pub mod scale;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

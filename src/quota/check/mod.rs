@@ -319,7 +319,7 @@ pub async fn run(
         found.extend(manifests::kustomize(dir)?);
     }
     let cluster = Cluster::connect(cluster_args).await?;
-    let default_ns = cluster.namespace_or_default(cluster_args.namespace.as_deref());
+    let default_ns = cluster.namespace().to_string();
     // The API server judges the manifests first (schema, admission), as
     // `kubectl apply --dry-run=server` would: what it refuses is not counted.
     let (found, rejected, unjudged) = server_dry_run(&cluster, found, &default_ns).await?;

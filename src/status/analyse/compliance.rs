@@ -80,7 +80,7 @@ fn unmanaged_objects(snapshot: &Snapshot) -> Vec<Finding> {
                 c.metadata
                     .labels
                     .as_ref()
-                    .is_none_or(|l| !l.contains_key(crate::kube::tune::BACKUP_LABEL))
+                    .is_none_or(|l| !l.contains_key(crate::kube::TUNE_BACKUP_LABEL))
             })
             .map(|o| ("ConfigMap", &o.metadata)),
     );

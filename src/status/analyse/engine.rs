@@ -5,10 +5,10 @@
 use std::collections::BTreeSet;
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
-use crate::kube::engine::EngineProbe;
 use crate::platform::properties::Properties;
 use crate::platform::trino::{Role, TrinoLayout};
 use crate::snapshot::Snapshot;
+use crate::trino::probe::EngineProbe;
 
 /// Findings from the probe, for the Trino installation `layout`.
 pub fn findings(snapshot: &Snapshot, layout: &TrinoLayout) -> Vec<Finding> {
@@ -142,8 +142,8 @@ pub fn summary(probe: &EngineProbe) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kube::engine::EngineNode;
     use crate::status::analyse::fixtures::trino_snapshot;
+    use crate::trino::probe::EngineNode;
 
     fn run(probe: EngineProbe) -> Vec<Finding> {
         let mut s = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");

@@ -9,11 +9,13 @@ pub mod coverage;
 pub mod crash_logs;
 pub mod engine;
 mod env;
+mod literals;
 mod nessie;
 mod network;
 pub mod pods;
 mod postgres;
 mod pss;
+mod references;
 mod secrets;
 mod spark;
 pub mod trino;
@@ -52,8 +54,10 @@ pub fn analyse(
         components.push(section.status);
         all_findings.extend(section.findings);
     }
-    // Refusals cut across components: each lands in its component's section.
-    let refused = admission::findings(snapshot);
+    // Refusals and missing keys cut across components: each lands in its
+    // component's section.
+    let mut refused = admission::findings(snapshot);
+    refused.extend(references::findings(snapshot));
     for status in &mut components {
         for f in refused.iter().filter(|f| f.component == status.component) {
             status.state = status.state.worsened_by(f.severity);
@@ -62,6 +66,7 @@ pub fn analyse(
     all_findings.extend(refused);
     coverage::mark(snapshot, &mut components);
     all_findings.extend(coverage::finding(snapshot));
+    all_findings.extend(literals::findings(snapshot));
     all_findings.extend(snapshot.undecodable().into_iter().map(Finding::undecodable));
     // System namespaces (kube-*, operators') hold platform objects but answer
     // to their operators, not to the platform's compliance rules (unless named with -n).

@@ -330,6 +330,7 @@ pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
     Ok(vec![File {
         path: "values.yaml".into(),
         text: render(plan, &values, &notes)?,
+        placeholders: Vec::new(),
     }])
 }
 

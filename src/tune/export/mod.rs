@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
+use crate::redact::literals::{Placeholder, placeholders_in_spark, placeholders_in_text};
 
 use super::model::Plan;
 use super::plan::{self, Inputs};
@@ -20,6 +21,13 @@ pub struct File {
     pub path: String,
     /// Its contents.
     pub text: String,
+    /// Literal secrets already replaced in `text` (SparkApplications).
+    pub placeholders: Vec<Placeholder>,
+}
+
+/// The Secret an export's placeholders are read from: one per namespace.
+pub fn secret_name(namespace: &str) -> String {
+    format!("{namespace}-credentials")
 }
 
 fn clean_meta(
@@ -58,6 +66,7 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             out.push(File {
                 path: path.clone(),
                 text: text.clone(),
+                placeholders: Vec::new(),
             });
             paths.push(path);
         }
@@ -111,9 +120,12 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             }
         }
         let path = format!("sparkapplication-{name}.yaml");
+        // A literal secret never goes to Git: a reference to the Secret instead.
+        let placeholders = placeholders_in_spark(&mut object, &secret_name(&plan.namespace));
         out.push(File {
             path: path.clone(),
             text: crate::render::yaml_string(&object)?,
+            placeholders,
         });
         resources.push(path);
     }
@@ -133,12 +145,16 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
             plan.namespace,
             crate::render::yaml_string(&kustomization)?
         ),
+        placeholders: Vec::new(),
     });
     Ok(out)
 }
 
-/// Writes the files under `dir` (created if missing).
-pub fn write(dir: &Path, files: &[File]) -> Result<()> {
+/// Writes the files under `dir` (created if missing), every literal secret
+/// replaced by a placeholder (`${ENV:NAME}`) and the rest masked; returns the
+/// placeholders, which name the keys of the Secret to create.
+pub fn write(dir: &Path, files: &[File]) -> Result<Vec<Placeholder>> {
+    let mut placeholders = Vec::new();
     for file in files {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {
@@ -147,12 +163,14 @@ pub fn write(dir: &Path, files: &[File]) -> Result<()> {
                 reason: e.to_string(),
             })?;
         }
-        // A literal credential in a catalog is never copied out of the cluster.
-        let text = crate::platform::credentials::mask(&file.text);
-        std::fs::write(&path, text).map_err(|e| Error::Input {
+        // A literal credential is never copied out of the cluster.
+        let (text, found) = placeholders_in_text(&file.path, &file.text);
+        placeholders.extend(file.placeholders.iter().cloned());
+        placeholders.extend(found);
+        crate::redact::write_file(&path, &text).map_err(|e| Error::Input {
             path: path.clone(),
             reason: e.to_string(),
         })?;
     }
-    Ok(())
+    Ok(placeholders)
 }

@@ -51,7 +51,7 @@ impl EngineProbe {
 /// `nextUri`s the coordinator hands out (its in-cluster address) are followed on
 /// `base` instead.
 pub async fn probe_trino(base: &str, timeout: Duration, forwarded: bool) -> EngineProbe {
-    let client = match crate::trino::Client::new(base, "kubectl-dp", None, timeout) {
+    let client = match super::Client::new(base, "kubectl-dp", None, timeout) {
         Ok(client) if forwarded => client.rebasing(),
         Ok(client) => client,
         Err(e) => return EngineProbe::skipped(base, e.to_string()),
