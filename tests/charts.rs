@@ -61,6 +61,26 @@ fn rendered_data(
         .unwrap_or_else(|| panic!("the chart rendered no ConfigMap {name}"))
 }
 
+/// The heap the JVM of rendered Deployment `name` gets: its jvm.config's
+/// options resolved against its container's memory limit (the chart's
+/// `maxHeapPercent` is a share of it).
+fn rendered_heap(objects: &[serde_json::Value], name: &str, jvm_config: &str) -> u64 {
+    use kubectl_dp::platform::jvm::{JvmConfig, heap};
+    let deployment = objects
+        .iter()
+        .find(|o| o["kind"] == "Deployment" && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("the chart rendered no Deployment {name}"));
+    let limit =
+        deployment["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]
+            .as_str()
+            .and_then(|q| q.parse::<kubectl_dp::platform::quantity::Quantity>().ok())
+            .map(|q| q.units_ceil() as u64);
+    let options = heap::options_in_order(None, None, Some(&JvmConfig::parse(jvm_config)));
+    heap::resolve(&options, limit)
+        .max
+        .unwrap_or_else(|| panic!("{name}: no heap size in\n{jvm_config}"))
+}
+
 /// Each name given twice in a rendered file (JVM flags by name, properties by key).
 fn repeated(names: impl Iterator<Item = String>) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
@@ -150,7 +170,7 @@ fn charts_with_tune_exported_values_reach_a_fixpoint_and_start_trino() {
         "values.yaml:\n{exported}\nplan: {plan:#}"
     );
 
-    // The rendered coordinator and worker files run a real Trino 476 (sizes / 16).
+    // The rendered coordinator and worker files run a real Trino 476 (sizes x 1/16).
     use common::local_trino::*;
     let coordinator_files = rendered_data(&objects, "trino-coordinator");
     let worker_files = rendered_data(&objects, "trino-worker");
@@ -167,18 +187,16 @@ fn charts_with_tune_exported_values_reach_a_fixpoint_and_start_trino() {
     let (coordinator_port, worker_port) = (free_port(), free_port());
     let base = std::env::temp_dir().join(format!("kubectl-dp-trino-{n}"));
     let node = |name: &str, files: &serde_json::Map<String, serde_json::Value>, port: u16| {
-        LocalTrino::start(
-            base.join(name),
+        let jvm = files["jvm.config"].as_str().unwrap();
+        let (jvm, properties) = on_this_machine(
+            jvm,
+            rendered_heap(&objects, &format!("trino-{name}"), jvm),
+            files["config.properties"].as_str().unwrap(),
+            common::scale::Factor { num: 1, den: 16 },
             port,
-            &scale_jvm(files["jvm.config"].as_str().unwrap(), 16),
-            &scale_properties(
-                files["config.properties"].as_str().unwrap(),
-                16,
-                port,
-                coordinator_port,
-            ),
-            &catalogs,
-        )
+            coordinator_port,
+        );
+        LocalTrino::start(base.join(name), port, &jvm, &properties, &catalogs)
     };
     let coordinator = node("coordinator", &coordinator_files, coordinator_port);
     let worker = node("worker", &worker_files, worker_port);

@@ -1,26 +1,18 @@
 //! Trino 476 on this machine from config files a chart rendered: the server
 //! tests/trino/up caches in ~/.cache/kubectl-dp/trino-476/, started with the
 //! rendered jvm.config, config.properties and catalogs, adapted to the machine
-//! only where it must be: every memory size divided by one factor (so every
-//! relation between them holds), ports and paths on loopback and in a
+//! only where it must be: every memory size scaled by one factor (so every
+//! relation between them holds; tests/common/scale.rs), ports and paths on loopback and in a
 //! directory of the test's own, the Docker image's libjvmkill agent (not in
 //! the server tarball) left out, and only the catalogs whose plugin is installed.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use kubectl_dp::platform::jvm::{format_jvm_size, parse_jvm_size};
-use kubectl_dp::platform::properties::{Properties, format_data_size, parse_data_size};
+use kubectl_dp::platform::properties::Properties;
 
 use super::repo_root;
-
-/// Memory settings of config.properties that scale with the machine.
-const SIZES: [&str; 4] = [
-    "query.max-memory",
-    "query.max-memory-per-node",
-    "query.max-total-memory",
-    "memory.heap-headroom-per-node",
-];
+use super::scale::{Factor, scale_node};
 
 /// The Trino install (tests/trino/up fetches it once; run there when missing)
 /// and the Java it needs.
@@ -52,39 +44,33 @@ fn install() -> (PathBuf, PathBuf, PathBuf) {
     )
 }
 
-/// A jvm.config with every size option divided by `divisor`, without the agent.
-pub fn scale_jvm(text: &str, divisor: u64) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let option = line.trim();
-        if option.starts_with("-agentpath:") {
-            continue;
-        }
-        let scaled = ["-Xmx", "-Xms"].iter().find_map(|prefix| {
-            let size = parse_jvm_size(option.strip_prefix(prefix)?)?;
-            Some(format!("{prefix}{}", format_jvm_size(size / divisor)))
-        });
-        out.push_str(scaled.as_deref().unwrap_or(line));
-        out.push('\n');
-    }
-    out
-}
-
-/// config.properties with its memory sizes divided by `divisor`, the port and
-/// discovery URI on loopback.
-pub fn scale_properties(text: &str, divisor: u64, port: u16, coordinator_port: u16) -> String {
-    let mut props = Properties::parse(text);
-    for key in SIZES {
-        if let Some(size) = props.get(key).and_then(parse_data_size) {
-            props.set(key, &format_data_size(size / divisor));
+/// A node's rendered files made to run here: every memory size scaled by
+/// `factor` as tests/common/scale.rs does for every local Trino (`heap`: what
+/// the rendered JVM options resolve to in the rendered container), the
+/// libjvmkill agent left out, the port and discovery URI on loopback.
+pub fn on_this_machine(
+    jvm_config: &str,
+    heap: u64,
+    config_properties: &str,
+    factor: Factor,
+    port: u16,
+    coordinator_port: u16,
+) -> (String, String) {
+    let scaled = scale_node(jvm_config, heap, config_properties, factor);
+    let mut jvm = String::new();
+    for line in scaled.jvm_config.lines() {
+        if !line.trim().starts_with("-agentpath:") {
+            jvm.push_str(line);
+            jvm.push('\n');
         }
     }
+    let mut props = Properties::parse(&scaled.config_properties);
     props.set("http-server.http.port", &port.to_string());
     props.set(
         "discovery.uri",
         &format!("http://127.0.0.1:{coordinator_port}"),
     );
-    props.to_string()
+    (jvm, props.to_string())
 }
 
 /// A free loopback port.

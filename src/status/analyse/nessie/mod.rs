@@ -23,6 +23,14 @@ use quarkus::{Origin, QuarkusConfig, Setting};
 const STORE: &str = "nessie.version.store.type";
 /// Which Quarkus datasource the JDBC store uses (`default`: the unnamed one).
 const DATASOURCE: &str = "nessie.version.store.persist.jdbc.datasource";
+/// The tokens Nessie pods accept on each other's cache-invalidation endpoint.
+/// Not a credential of the platform: a token only lets a caller make Nessie
+/// drop cached objects it then re-reads from its store, and the Nessie chart
+/// writes it into its ConfigMap by design (the SHA-1 of its `managementService`
+/// values: "deterministic chart configuration, not a high-entropy secret", the
+/// chart's README), so that every replica agrees on it.
+const CACHE_INVALIDATION_TOKENS: &str =
+    "nessie.version.store.persist.cache-invalidations.valid-tokens";
 
 /// The Nessie container of a workload (the one named `nessie`, else the first)
 /// and its pod spec.
@@ -207,6 +215,46 @@ pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
         },
         findings,
     }
+}
+
+/// The literals in the files Nessie reads that its own analysis judges, so
+/// that `security.literal-secret` does not repeat or contradict it, as
+/// `(namespace, ConfigMap, "key line N")`: a database password written there
+/// (`nessie.password-in-configmap` when the JDBC store uses it) and the
+/// cache-invalidation tokens (no secret: see [`CACHE_INVALIDATION_TOKENS`]).
+pub(super) fn judged_literals(
+    snapshot: &Snapshot,
+) -> std::collections::BTreeSet<(String, String, String)> {
+    let mut judged = std::collections::BTreeSet::new();
+    for w in workloads::named(snapshot, &["nessie"]) {
+        let Some((spec, container)) = nessie_container(&w) else {
+            continue;
+        };
+        let settings = NessieSettings::read(snapshot, &w, spec, container);
+        let jdbc = settings
+            .store_type()
+            .is_some_and(|store| store.starts_with("JDBC"));
+        let passwords = settings
+            .passwords
+            .iter()
+            .filter(|p| jdbc && exposed(&w, p).is_some());
+        for setting in passwords.chain(&settings.config.everywhere(CACHE_INVALIDATION_TOKENS)) {
+            if let Origin::File {
+                config_map,
+                key,
+                line,
+                ..
+            } = &setting.origin
+            {
+                judged.insert((
+                    w.namespace().to_string(),
+                    config_map.to_string(),
+                    format!("{key} line {line}"),
+                ));
+            }
+        }
+    }
+    judged
 }
 
 /// `nessie.in-memory-store`, naming what set the store (or that nothing did).

@@ -271,3 +271,34 @@ fn the_jdbc_url_for_the_network_rules_comes_from_either_place() {
         Some("jdbc:postgresql://postgres-postgresql:5432/nessie?currentSchema=nessie")
     );
 }
+
+#[test]
+fn literals_nessie_judges_are_not_repeated_as_literal_secrets() {
+    // The chart writes its cache-invalidation token into the ConfigMap: chart
+    // configuration, no secret. A password beside it is Nessie's own finding.
+    let file = format!(
+        "{CHART_JDBC2}nessie.version.store.persist.cache-invalidations.valid-tokens=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c\nquarkus.datasource.postgresql.password=hunter2\n"
+    );
+    let s = snapshot(Some(&file), chart_env());
+    assert_eq!(
+        codes(&analyse_nessie(&s).findings),
+        ["nessie.password-in-configmap"]
+    );
+    assert_eq!(
+        codes(&super::super::literals::findings(&s)),
+        Vec::<&str>::new()
+    );
+    // In memory, the password is no store credential Nessie judges: it is a
+    // literal secret still; the token never is.
+    let file = file.replace("JDBC2", "IN_MEMORY");
+    let s = snapshot(Some(&file), chart_env());
+    let literals = super::super::literals::findings(&s);
+    assert_eq!(codes(&literals), ["security.literal-secret"]);
+    assert!(
+        literals[0]
+            .message
+            .starts_with("application.properties line 6: quarkus.datasource.postgresql.password"),
+        "{}",
+        literals[0].message
+    );
+}
