@@ -607,7 +607,7 @@ fn spark_suite_times_an_application_from_its_status() {
         "--subresource=status",
         "--type=merge",
         "-p",
-        r#"{"status":{"applicationState":{"state":"COMPLETED"},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"2026-12-01T10:00:42Z","executionAttempts":1}}"#,
+        r#"{"status":{"driverInfo":{},"applicationState":{"state":"COMPLETED"},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"2026-12-01T10:00:42Z","executionAttempts":1}}"#,
     ]);
     let output = child_output(&mut child, 60);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -644,7 +644,7 @@ fn spark_history_summarises_durations_and_failures() {
             "--type=merge",
             "-p",
             &format!(
-                r#"{{"status":{{"applicationState":{{"state":"{state}"}},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"{end}"}}}}"#
+                r#"{{"status":{{"driverInfo":{{}},"applicationState":{{"state":"{state}"}},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"{end}"}}}}"#
             ),
         ]);
     }
