@@ -10,15 +10,18 @@ pub mod crash_logs;
 pub mod engine;
 mod env;
 mod literals;
+mod named_objects;
 mod nessie;
 mod network;
 pub mod pods;
+mod ports;
 mod postgres;
 mod pss;
 mod references;
 mod secrets;
 mod spark;
 pub mod trino;
+mod urls;
 pub(crate) mod workloads;
 
 use crate::findings::{self, Component, Finding};
@@ -58,6 +61,9 @@ pub fn analyse(
     // component's section.
     let mut refused = admission::findings(snapshot);
     refused.extend(references::findings(snapshot));
+    refused.extend(urls::findings(snapshot));
+    refused.extend(ports::findings(snapshot));
+    refused.extend(named_objects::findings(snapshot));
     for status in &mut components {
         for f in refused.iter().filter(|f| f.component == status.component) {
             status.state = status.state.worsened_by(f.severity);
