@@ -5,7 +5,6 @@
 //! against its total and against what the workers hold).
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
-use crate::platform::jvm::readable_jvm_size;
 use crate::platform::properties::{Properties, readable_data_size};
 use crate::platform::trino::memory::{
     self, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom, effective_per_node,
@@ -96,7 +95,8 @@ fn memory_against_heap(node: &TrinoNode, props: &Properties, heap: u64) -> Optio
             readable_data_size(per_node),
             readable_data_size(headroom),
             readable_data_size(per_node.saturating_add(headroom)),
-            readable_jvm_size(heap)
+            // However the heap is written (a percentage, MaxRAM, the env), say how.
+            node.heap().describe()
         ),
         "keep their sum below the heap (e.g. 30% + 30%); `kubectl dp tune plan` proposes values",
     ))
