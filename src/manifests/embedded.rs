@@ -33,11 +33,8 @@ pub fn line_position(text: &str, node: &Node, line: usize) -> Option<Pos> {
             found = Some(at);
         }
     }
-    let at = match found {
-        Some(at) => at,
-        // An empty line: the line after the previous one's text, in block styles.
-        None => return None,
-    };
+    // An empty line has no text to find: no position.
+    let at = found?;
     Some(advance(node.value, &source[..at]))
 }
 

@@ -108,6 +108,8 @@ pub struct Provenance {
     pub docs: Vec<SourceDoc>,
     /// Keys of generated ConfigMaps and Secrets.
     pub keys: Vec<GeneratedKey>,
+    /// Each generator: its kind and name, and the line of its `name:` in its kustomization.
+    pub generators: Vec<GeneratedKey>,
 }
 
 /// The names kustomize accepts for a kustomization file.
@@ -240,6 +242,21 @@ impl Provenance {
         let Some(name) = g.get("name").and_then(Value::as_str) else {
             return;
         };
+        let line = text
+            .lines()
+            .position(|l| {
+                let l = l.trim().trim_start_matches("- ").trim();
+                l.strip_prefix("name:")
+                    .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == name)
+            })
+            .map(|i| i + 1);
+        self.generators.push(GeneratedKey {
+            kind,
+            name: name.to_string(),
+            key: String::new(),
+            file: file.to_path_buf(),
+            line,
+        });
         let strings = |key: &str| -> Vec<String> {
             g.get(key)
                 .and_then(Value::as_array)

@@ -36,6 +36,7 @@ struct Entry {
 pub struct Locator {
     entries: Vec<Entry>,
     keys: Vec<GeneratedKey>,
+    generators: Vec<GeneratedKey>,
     indexes: RefCell<HashMap<PathBuf, Rc<FileIndex>>>,
 }
 
@@ -103,6 +104,7 @@ impl Locator {
         Locator {
             entries,
             keys: provenance.keys,
+            generators: provenance.generators,
             indexes: RefCell::default(),
         }
     }
@@ -111,6 +113,7 @@ impl Locator {
     pub fn merge(&mut self, other: Locator) {
         self.entries.extend(other.entries);
         self.keys.extend(other.keys);
+        self.generators.extend(other.generators);
     }
 
     /// Sets every finding's `source` that can be found.
@@ -136,8 +139,10 @@ impl Locator {
                 }
             }
         }
-        // The object itself: the line of its name.
-        let entry = self.entry(object).or(entry)?;
+        // The object itself: the line of its name (of its generator's, when generated).
+        let Some(entry) = self.entry(object).or(entry) else {
+            return self.generator(object);
+        };
         let layer = entry.layers.first()?;
         let index = self.index(layer);
         let doc = find_object(&index, layer.document, entry)?;
@@ -157,6 +162,20 @@ impl Locator {
             .find(|e| e.namespace == object.namespace)
             .or_else(|| candidates().find(|e| e.namespace.is_none()))
             .or_else(|| candidates().next())
+    }
+
+    /// The `name:` line of the generator that makes `object`.
+    fn generator(&self, object: &ObjectRef) -> Option<SourceLocation> {
+        let generator = self
+            .generators
+            .iter()
+            .rev()
+            .find(|g| g.kind == object.kind && name_matches(&object.name, &g.name))?;
+        let pos = Pos {
+            line: generator.line.unwrap_or(1),
+            column: 1,
+        };
+        Some(location(&generator.file, pos, None))
     }
 
     /// A key of a generated ConfigMap or Secret: the file (or line) it was read from.

@@ -101,11 +101,10 @@ impl FileIndex {
                     path.clear();
                     has_root = false;
                 }
-                Event::DocumentEnd => {
-                    if has_root {
-                        documents.push(std::mem::take(&mut current));
-                    }
+                Event::DocumentEnd if has_root => {
+                    documents.push(std::mem::take(&mut current));
                 }
+                Event::DocumentEnd => {}
                 Event::Scalar(value, style, ..) => {
                     // A key of a mapping: remember it; its value comes next.
                     if let Some(Frame::Map { key }) = stack.last_mut()

@@ -168,7 +168,7 @@ mod tests {
         std::fs::write(dir.join("kustomization.yaml"), "resources: []\n").unwrap();
         std::fs::write(dir.join("sub/b.json"), "{\"kind\": \"B\"}").unwrap();
         let kinds = |recursive| -> Vec<String> {
-            read_paths(&[dir.clone()], recursive, &mut std::io::empty())
+            read_paths(std::slice::from_ref(&dir), recursive, &mut std::io::empty())
                 .unwrap()
                 .iter()
                 .map(|m| m.value["kind"].as_str().unwrap().to_string())

@@ -199,7 +199,13 @@ fn node_findings(
     };
     let object = ObjectRef::namespaced("ConfigMap", w.namespace(), &file.source.config_map);
     let heap_bytes = heap.max.filter(|_| heap.refused.is_empty());
-    out.extend(server::findings(node, &object, &props, heap_bytes));
+    out.extend(server::findings(
+        node,
+        &object,
+        &file.source.key,
+        &props,
+        heap_bytes,
+    ));
     match node.role {
         Role::Coordinator => cluster.coordinator = Some((object, props, w.namespace().to_string())),
         Role::Worker => {

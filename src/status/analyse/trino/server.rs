@@ -3,7 +3,7 @@
 //! start-up (per node against the heap; on the coordinator, cluster query memory
 //! against its total and against what the workers hold).
 
-use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
 use crate::platform::jvm::format_jvm_size;
 use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
 use crate::platform::trino::memory::{
@@ -32,28 +32,37 @@ pub(super) fn malformed_lines(
                 format!("{named} line {}: {}", problem.line, problem.reason),
                 format!("fix {file} in ConfigMap {}", object.name),
             )
+            .with_field(FieldRef::config_map_line(object, file, problem.line))
         })
         .collect()
 }
 
-/// Findings about one node's config.properties, held in ConfigMap `object`.
+/// Findings about one node's config.properties, held in key `key` of ConfigMap `object`.
 pub(super) fn findings(
     node: &TrinoNode,
     object: &ObjectRef,
+    key: &str,
     props: &Properties,
     heap: Option<u64>,
 ) -> Vec<Finding> {
-    let mut out = malformed_lines(props, object, "config.properties", "config.properties");
+    let line_of =
+        |name: &str| FieldRef::config_map_line(object, key, props.line_of(name).unwrap_or(1));
+    let mut out = malformed_lines(props, object, key, "config.properties");
     for (key, why) in REMOVED_SERVER_PROPERTIES {
         if let Some(line) = props.line_of(key) {
-            out.push(Finding::new(
-                "trino.removed-property",
-                Severity::Critical,
-                Component::Trino,
-                object.clone(),
-                format!("config.properties line {line}: {key} is {why}; Trino refuses to start"),
-                format!("remove {key} from ConfigMap {}", object.name),
-            ));
+            out.push(
+                Finding::new(
+                    "trino.removed-property",
+                    Severity::Critical,
+                    Component::Trino,
+                    object.clone(),
+                    format!(
+                        "config.properties line {line}: {key} is {why}; Trino refuses to start"
+                    ),
+                    format!("remove {key} from ConfigMap {}", object.name),
+                )
+                .with_field(line_of(key)),
+            );
         }
     }
     for key in [PER_NODE, HEADROOM, MAX_MEMORY, MAX_TOTAL] {
@@ -71,14 +80,27 @@ pub(super) fn findings(
                     format_data_size(MAX_DATA_SIZE)
                 ),
                 format!("set {key} to a size such as 8GB in ConfigMap {}", object.name),
-            ));
+            ).with_field(line_of(key)));
         }
     }
     if let Some(heap) = heap {
-        out.extend(memory_against_heap(node, props, heap));
+        let set = [PER_NODE, HEADROOM]
+            .into_iter()
+            .find(|k| props.get(k).is_some());
+        out.extend(memory_against_heap(node, props, heap).map(|f| match set {
+            Some(name) => f.with_field(line_of(name)),
+            None => f,
+        }));
     }
     if node.role == Role::Coordinator && memory::total_below_max(props) {
-        out.push(total_below_max(object, props));
+        let set = [MAX_TOTAL, MAX_MEMORY]
+            .into_iter()
+            .find(|k| props.get(k).is_some());
+        let finding = total_below_max(object, props);
+        out.push(match set {
+            Some(name) => finding.with_field(line_of(name)),
+            None => finding,
+        });
     }
     out
 }
