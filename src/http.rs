@@ -1,7 +1,7 @@
-//! Plain HTTP to the platform's own services — the S3 gateway and the Trino
-//! coordinator — over hyper, which kube already brings. The two clients share
-//! how an endpoint is read, how connections are made, how a transport error is
-//! reduced to its cause and how an exchange gives up after its timeout.
+//! Plain HTTP to the Trino coordinator over hyper, which kube already brings, and
+//! what the S3 client (which also speaks TLS: `s3::transport`) shares with it: how
+//! a transport error is reduced to its cause and how an exchange gives up after
+//! its timeout.
 
 use std::time::Duration;
 

@@ -93,6 +93,11 @@ metadata: {{name: trino-config, namespace: {n}}}
 data:
   jvm.config: "-Xmx8G\n"
   config.properties: "{config}"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: trino-catalog, namespace: {n}}}
+data:
   lake.properties: "{catalog}"
 ---
 apiVersion: apps/v1
@@ -112,8 +117,8 @@ spec:
       - name: trino
         image: trinodb/trino:476
         resources: {{limits: {{memory: 10Gi}}}}
-        volumeMounts: [{{name: config, mountPath: /etc/trino}}]
-      volumes: [{{name: config, configMap: {{name: trino-config}}}}]
+        volumeMounts: [{{name: config, mountPath: /etc/trino}}, {{name: catalog, mountPath: /etc/trino/catalog}}]
+      volumes: [{{name: config, configMap: {{name: trino-config}}}}, {{name: catalog, configMap: {{name: trino-catalog}}}}]
 "#
     ));
 }

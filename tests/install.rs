@@ -71,25 +71,7 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
     let work = tempdir("krew");
     let (archive, manifest) = build_archive(&work.join("dist"));
 
-    // No "./" member: unpacking must never change the mode of the directory it lands in.
-    let listing = check(
-        &run(Command::new("tar").args(["-tzvf", path_str(&archive)])),
-        "tar -t",
-    );
-    assert!(!listing.lines().any(|l| l.ends_with(" ./")), "{listing}");
-    for member in [
-        "kubectl-dp",
-        "kubectl-dp-status",
-        "LICENSE",
-        "README.md",
-        "kubectl_complete-dp-status",
-        "man/kubectl-dp-status.1",
-    ] {
-        assert!(
-            listing.lines().any(|l| l.ends_with(&format!(" {member}"))),
-            "{member} missing from the archive:\n{listing}"
-        );
-    }
+    check_archive_layout(&archive, &work);
 
     let krew_root = work.join("krew-root");
     let krew = |args: &[&str]| {
@@ -100,10 +82,30 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
     };
     let manifest_flag = format!("--manifest={}", manifest.display());
     let archive_flag = format!("--archive={}", archive.display());
-    check(
-        &krew(&["install", &manifest_flag, &archive_flag]),
-        "krew install",
+    let installed = krew(&["install", &manifest_flag, &archive_flag]);
+    check(&installed, "krew install");
+    // krew prints the caveats: the commands that enable and remove completion.
+    let caveats = caveats(&stderr(&installed));
+    for command in [
+        "kubectl dp completion install",
+        "kubectl dp completion uninstall",
+    ] {
+        assert!(
+            caveats.iter().any(|l| l.trim() == command),
+            "{command} not in {caveats:?}"
+        );
+    }
+    // krew keeps the binary, the man pages and the license; it links the binary.
+    let store = krew_root.join(format!("store/dp/v{}", env!("CARGO_PKG_VERSION")));
+    let mut kept = files_under(&store);
+    kept.retain(|f| !f.starts_with("man/man1/"));
+    assert_eq!(
+        kept,
+        ["LICENSE", "kubectl-dp"],
+        "store: {:?}",
+        files_under(&store)
     );
+    assert_eq!(files_under(&krew_root.join("bin")), ["kubectl-dp"]);
 
     // Only krew's bin directory and kubectl: what a krew user has.
     let kubectl_dir = kubectl_path().parent().unwrap().to_path_buf();
@@ -134,13 +136,13 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
         stderr(&quota)
     );
 
-    // Completion: krew cannot put the helpers on PATH; `completion install` does.
+    check_caveats_manpath(&caveats, &path);
+
+    // Completion: krew cannot put the helpers on PATH; the caveats' command does.
     let before = kubectl(&["__complete", "dp", "status", "--namespace", ""]);
     assert!(!stdout(&before).contains(&ns.name), "{}", stdout(&before));
-    let installed = check(
-        &kubectl(&["dp", "completion", "install"]),
-        "completion install",
-    );
+    let enable: Vec<&str> = "kubectl dp completion install".split(' ').skip(1).collect();
+    let installed = check(&kubectl(&enable), "completion install");
     assert!(
         installed.contains(path_str(&krew_root.join("bin"))),
         "{installed}"
@@ -221,27 +223,146 @@ fn krew_installs_the_archive_and_kubectl_finds_everything() {
         &run(Command::new("git").args(["init", "-q"]).current_dir(&index)),
         "git init",
     );
-    check(
-        &kubectl(&["dp", "completion", "uninstall"]),
-        "completion uninstall",
-    );
+    let remove: Vec<&str> = "kubectl dp completion uninstall"
+        .split(' ')
+        .skip(1)
+        .collect();
+    let removed = check(&kubectl(&remove), "completion uninstall");
+    assert!(removed.starts_with("removed 6 "), "{removed}");
     check(&krew(&["uninstall", "dp"]), "krew uninstall");
-    let left: Vec<String> = std::fs::read_dir(krew_root.join("bin"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+    let left: Vec<String> = files_under(&krew_root)
+        .into_iter()
+        .filter(|f| !f.starts_with("index/"))
+        .collect();
     assert!(
-        left.iter().all(|n| !n.contains("dp")),
-        "left behind in bin: {left:?}"
+        left.is_empty(),
+        "left behind in {}: {left:?}",
+        krew_root.display()
     );
-    assert!(!krew_root.join("store/dp").exists(), "store/dp left behind");
+}
+
+/// The release archive: one binary (krew links only the one it runs), man pages
+/// where MANPATH finds them, the generated shell scripts and the committed kubectl
+/// helpers. No "./" member: unpacking must never change the mode of the directory
+/// it lands in. The scripts are generated from this binary at packing time.
+fn check_archive_layout(archive: &Path, work: &Path) {
+    let listing = check(
+        &run(Command::new("tar").args(["-tzf", path_str(archive)])),
+        "tar -t",
+    );
+    let members: Vec<&str> = listing.lines().collect();
+    assert!(!members.contains(&"./"), "{listing}");
+    for member in [
+        "kubectl-dp",
+        "LICENSE",
+        "README.md",
+        "man/man1/kubectl-dp.1",
+        "man/man1/kubectl-dp-status.1",
+        "man/man1/kubectl-dp-tune-plan.1",
+        "completions/kubectl-dp.bash",
+        "completions/_kubectl-dp",
+        "completions/kubectl-dp.fish",
+        "completions/kubectl-dp.ps1",
+        "completions/kubectl_complete-dp",
+        "completions/kubectl_complete-dp-status",
+    ] {
+        assert!(
+            members.contains(&member),
+            "{member} missing from the archive:\n{listing}"
+        );
+    }
+    let executables_at_top: Vec<&&str> = members
+        .iter()
+        .filter(|m| m.starts_with("kubectl") && !m.contains('/'))
+        .collect();
+    assert_eq!(executables_at_top, [&"kubectl-dp"], "{listing}");
+    // The scripts are generated from this binary at packing time, not committed.
+    let unpacked = work.join("unpacked");
+    std::fs::create_dir_all(&unpacked).unwrap();
+    check(
+        &run(Command::new("tar").args(["-xzf", path_str(archive), "-C", path_str(&unpacked)])),
+        "tar -x",
+    );
+    let bash = check(
+        &run(Command::new(SUITE).args(["completion", "bash"])),
+        "completion bash",
+    );
+    assert_eq!(
+        std::fs::read_to_string(unpacked.join("completions/kubectl-dp.bash")).unwrap(),
+        bash
+    );
+}
+
+/// The MANPATH line of krew's caveats, run in a POSIX shell with krew's bin
+/// directory and the usual tools on PATH, finds the man pages (`man -w` too,
+/// where man is installed).
+fn check_caveats_manpath(caveats: &[String], path: &str) {
+    let export = caveats
+        .iter()
+        .find(|l| l.trim().starts_with("export MANPATH="))
+        .expect("a MANPATH line in the caveats");
+    // In a POSIX shell with krew's bin directory and the usual tools on PATH.
+    let manpath = check(
+        &run(Command::new("/bin/sh")
+            .args(["-c", &format!("{}; printf %s \"$MANPATH\"", export.trim())])
+            .env("PATH", format!("{path}:/usr/bin:/bin"))),
+        "the caveats' MANPATH line",
+    );
+    let man_dir = PathBuf::from(manpath.trim_end_matches(':'));
     assert!(
-        !krew_root.join("receipts/dp.yaml").exists(),
-        "receipt left behind"
+        man_dir.join("man1/kubectl-dp-status.1").is_file(),
+        "{manpath}"
     );
+    if Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let found = check(
+            &run(Command::new("man")
+                .args(["-w", "kubectl-dp-status"])
+                .env("MANPATH", &manpath)),
+            "man -w kubectl-dp-status",
+        );
+        assert!(
+            found.trim().ends_with("man1/kubectl-dp-status.1"),
+            "{found}"
+        );
+    }
+}
+
+/// The caveats krew printed, one line each, without krew's ` | ` indentation.
+fn caveats(krew_output: &str) -> Vec<String> {
+    krew_output
+        .lines()
+        .map(|l| l.trim_start_matches([' ', '|', '\\', '/']))
+        .skip_while(|l| !l.starts_with("Caveats:"))
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every file and symlink under `dir`, relative to it, sorted.
+fn files_under(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(root, &path, found);
+            } else {
+                found.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(dir, dir, &mut found);
+    found.sort();
+    found
 }
 
 #[test]
@@ -276,6 +397,26 @@ fn the_generated_manifest_follows_krews_rules() {
     assert_eq!(
         manifest.matches("bin: kubectl-dp\n").count(),
         2,
+        "{manifest}"
+    );
+    // krew keeps what it needs: the binary it links, the man pages, the license.
+    let kept: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- from: "))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            "kubectl-dp",
+            "man",
+            "LICENSE",
+            "kubectl-dp",
+            "man",
+            "LICENSE",
+            "kubectl-dp.exe",
+            "man",
+            "LICENSE"
+        ],
         "{manifest}"
     );
     let short = manifest
@@ -378,12 +519,30 @@ fn man_pages_cover_every_command_and_subcommand() {
     }
 }
 
-/// A fresh directory under target/, removed when the test passes.
-fn tempdir(what: &str) -> PathBuf {
+/// A fresh directory under target/, removed when the test passes (kept for
+/// reading when it fails). An archive of the debug build is a few hundred MB.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn tempdir(what: &str) -> TempDir {
     let dir = repo_root()
         .join("target/test-tmp")
         .join(format!("{what}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }

@@ -435,9 +435,10 @@ fn a_run_that_measures_nothing_exits_2() {
 
 #[test]
 fn a_mistyped_namespace_measures_nothing_and_exits_2() {
-    // A namespace that exists but holds no platform, and one that does not exist.
+    // A namespace that exists but holds no platform: nothing measured.
     let empty = TestNamespace::new("perf-nothing");
-    for namespace in [empty.name.as_str(), "no-such-namespace-perf"] {
+    {
+        let namespace = empty.name.as_str();
         let err = one_line_exit_2(&dp(BIN, &["run", "-n", namespace]));
         assert!(
             err.starts_with(
@@ -449,5 +450,15 @@ fn a_mistyped_namespace_measures_nothing_and_exits_2() {
         let allowed = dp(BIN, &["run", "-n", namespace, "--allow-missing"]);
         assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
         assert!(stdout(&allowed).contains("Skipped trino: no Trino coordinator"));
+    }
+    // One that does not exist is a typo, whatever --allow-missing says.
+    for extra in [&[][..], &["--allow-missing"][..]] {
+        let mut args = vec!["run", "-n", "no-such-namespace-perf"];
+        args.extend(extra);
+        let err = one_line_exit_2(&dp(BIN, &args));
+        assert!(
+            err.starts_with("error: namespace no-such-namespace-perf not found"),
+            "{err}"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! writes starts it. The coordinator's config.properties, jvm.config and
 //! catalogs are read from the cluster's ConfigMaps (examples/analytics, applied to
 //! the test cluster), scaled down to a 1536M heap keeping every memory setting's
-//! ratio to the heap (the relation under test, not the absolute size), and
+//! ratio to the heap (the relation under test, not the absolute size; the scaling
+//! is tests/common/scale.rs, shared with the engine benchmark), and
 //! started with the Trino server tests/trino/up caches.
 
 mod common;
@@ -13,22 +14,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::scale::{Factor, scale_node};
 use common::*;
 use kubectl_dp::platform::jvm::JvmConfig;
-use kubectl_dp::platform::properties::{Properties, parse_data_size};
+use kubectl_dp::platform::properties::Properties;
 use serde_json::Value;
 
 const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
 const TUNE: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
 const TEST_HEAP: u64 = 1536 << 20;
-/// Memory settings scaled with the heap.
-const SCALED: [&str; 4] = [
-    "query.max-memory-per-node",
-    "memory.heap-headroom-per-node",
-    "query.max-memory",
-    "query.max-total-memory",
-];
-
 fn java_home() -> PathBuf {
     std::env::var_os("KUBECTL_DP_TRINO_JAVA_HOME")
         .map(PathBuf::from)
@@ -186,16 +180,19 @@ fn config_map(ns: &str, name: &str) -> serde_json::Map<String, Value> {
 fn scaled(data: &serde_json::Map<String, Value>) -> (String, String, u64) {
     let jvm_text = data["jvm.config"].as_str().unwrap();
     let heap = JvmConfig::parse(jvm_text).max_heap().expect("-Xmx").0;
-    let mut jvm = JvmConfig::parse(jvm_text);
-    jvm.set_option("-Xmx", &format!("-Xmx{}M", TEST_HEAP >> 20));
+    let factor = Factor {
+        num: TEST_HEAP,
+        den: heap,
+    };
+    let scaled = scale_node(
+        jvm_text,
+        heap,
+        data["config.properties"].as_str().unwrap(),
+        factor,
+    );
+    let mut jvm = JvmConfig::parse(&scaled.jvm_config);
     jvm.push("-XX:ActiveProcessorCount=2");
-    let mut props = Properties::parse(data["config.properties"].as_str().unwrap());
-    for key in SCALED {
-        if let Some(bytes) = props.get(key).and_then(parse_data_size) {
-            let scaled = (bytes as u128 * TEST_HEAP as u128 / heap as u128) as u64;
-            props.set(key, &format!("{scaled}B"));
-        }
-    }
+    let mut props = Properties::parse(&scaled.config_properties);
     for key in [
         "http-server.http.port",
         "discovery.uri",

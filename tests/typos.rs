@@ -144,7 +144,7 @@ fn a_namespace_that_holds_nothing_is_not_an_empty_report() {
         (
             PERF,
             &["run", "-n", "NS"],
-            "holds no platform component perf can measure",
+            "not measured: nothing was measured (trino: no Trino coordinator",
         ),
     ];
     for (binary, args, message) in expected {

@@ -146,6 +146,18 @@ pub struct S3Args {
     /// Timeout of each S3 request
     #[arg(long, default_value = "10s", value_parser = crate::cli::parse_duration, value_name = "DURATION")]
     pub s3_timeout: Duration,
+    /// Trust only this CA bundle (PEM) for an https endpoint, instead of the system's roots
+    /// and of a CA in the claim's ConfigMap
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub s3_ca_file: Option<std::path::PathBuf>,
+    /// Where the bucket goes in a request: path (https://host/bucket) or virtual-host
+    /// (https://bucket.host); auto is virtual-host for AWS endpoints, path elsewhere
+    #[arg(long, value_enum, default_value_t, value_name = "STYLE")]
+    pub s3_addressing: crate::s3::Addressing,
+    /// The name the gateway's certificate must carry, when the endpoint's host is
+    /// another one (a port-forward to localhost)
+    #[arg(long, value_name = "NAME")]
+    pub s3_tls_server_name: Option<String>,
 }
 
 /// Flags of `buckets check`.

@@ -171,6 +171,24 @@ pub struct RunArgs {
     #[arg(long, value_name = "URL", help_heading = "Storage")]
     pub s3_endpoint: Option<String>,
 
+    /// Storage: trust only this CA bundle (PEM) for an https S3 endpoint
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Storage")]
+    pub s3_ca_file: Option<PathBuf>,
+
+    /// Storage: where the bucket goes in a request (path, virtual-host; auto: virtual-host on AWS)
+    #[arg(
+        long,
+        value_enum,
+        default_value_t,
+        value_name = "STYLE",
+        help_heading = "Storage"
+    )]
+    pub s3_addressing: crate::s3::Addressing,
+
+    /// Storage: the name the gateway's certificate must carry (a port-forward to localhost)
+    #[arg(long, value_name = "NAME", help_heading = "Storage")]
+    pub s3_tls_server_name: Option<String>,
+
     /// Spark: submit this SparkApplication manifest (default: a built-in SparkPi template)
     #[arg(long, value_name = "FILE", help_heading = "Spark")]
     pub spark_app: Option<PathBuf>,

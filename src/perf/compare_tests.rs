@@ -39,6 +39,10 @@ pub(crate) fn report(samples: &[(&str, Vec<f64>)]) -> PerfReport {
                                 processed_rows: 0,
                                 processed_bytes: 0,
                                 rows: 1,
+                                nodes: 1,
+                                splits: 1,
+                                physical_input_bytes: 0,
+                                task_wall_ms: *c,
                             })
                             .collect(),
                         failures: vec![],

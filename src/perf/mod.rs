@@ -18,6 +18,7 @@ pub mod queries;
 mod reach;
 mod render;
 mod render_compare;
+mod render_engine;
 pub mod report;
 mod resources;
 pub mod schedule;
@@ -236,9 +237,14 @@ async fn run_suites(
         (None, None)
     };
     let scope = cluster.as_ref().map(|c| c.scope());
-    // A mistyped -n is one line, not a run that measures nothing.
-    if let (Some(c), Some(s)) = (&cluster, &scope) {
-        crate::cli::namespace::require_existing(c, s).await?;
+    // A namespace that does not exist is a typo: one line, with the closest
+    // name. An API server that does not answer is the gate's to report: every
+    // suite then says what it could not measure.
+    if let (Some(c), Some(s)) = (&cluster, &scope)
+        && let Err(e @ Error::NoNamespace { .. }) =
+            crate::cli::namespace::require_existing(c, s).await
+    {
+        return Err(e);
     }
     // Connecting is lazy: the first request (the snapshot) is where an
     // unreachable API server shows; its error is every suite's reason.
@@ -401,6 +407,9 @@ async fn run_suites(
                     concurrency: args.concurrency as usize,
                     timeout: args.timeout,
                     s3_endpoint: args.s3_endpoint.clone(),
+                    s3_ca_file: args.s3_ca_file.clone(),
+                    s3_addressing: args.s3_addressing,
+                    s3_tls_server_name: args.s3_tls_server_name.clone(),
                     multipart_threshold: args.multipart_threshold,
                 };
                 let result = storage::run(c, &namespace, &claim, &plan, &progress).await?;

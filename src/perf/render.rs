@@ -203,7 +203,7 @@ fn trino(
             )?;
         }
     }
-    Ok(())
+    super::render_engine::engine(out, trino, wide)
 }
 
 /// One query's cells, `columns` wide.

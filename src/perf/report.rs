@@ -223,6 +223,18 @@ pub struct QuerySample {
     pub processed_rows: u64,
     pub processed_bytes: u64,
     pub rows: u64,
+    /// Trino's own statistics of the run (0 in reports from before they were kept).
+    #[serde(default)]
+    pub nodes: u64,
+    /// Splits of all stages.
+    #[serde(default)]
+    pub splits: u64,
+    /// Bytes the table scans read from storage.
+    #[serde(default)]
+    pub physical_input_bytes: u64,
+    /// Wall time of all tasks summed (ms): CPU time plus waiting (I/O, exchanges).
+    #[serde(default)]
+    pub task_wall_ms: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -254,6 +266,30 @@ pub struct QuerySummary {
     /// Processed rows per second of Trino elapsed time (median run).
     pub rows_per_second: Option<f64>,
     pub bytes_per_second: Option<f64>,
+    /// Trino's own statistics, median per run; `None` in reports from before
+    /// they were kept (see [`EngineStats`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineStats>,
+}
+
+/// What Trino says one run of a query did, the median over the measured runs:
+/// how the work was cut up and spread, what it read, and where the time went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineStats {
+    pub nodes: f64,
+    pub splits: f64,
+    /// Bytes the table scans read from storage (compressed, as stored).
+    pub physical_input_bytes: f64,
+    /// Rows the table scans produced (Trino's `processedRows`).
+    pub input_rows: f64,
+    /// Wall time of all tasks summed (ms).
+    pub task_wall_ms: f64,
+    pub cpu_ms: f64,
+    /// CPU time over task wall time: near 1 the tasks computed, well below 1
+    /// they waited (storage, exchanges, memory).
+    pub cpu_per_wall: Option<f64>,
+    pub peak_memory_bytes: f64,
 }
 
 // ---------------------------------------------------------------- storage ---

@@ -37,6 +37,12 @@ pub struct Plan {
     pub timeout: Duration,
     /// `--s3-endpoint`.
     pub s3_endpoint: Option<String>,
+    /// `--s3-ca-file`.
+    pub s3_ca_file: Option<std::path::PathBuf>,
+    /// `--s3-addressing`.
+    pub s3_addressing: crate::s3::Addressing,
+    /// `--s3-tls-server-name`.
+    pub s3_tls_server_name: Option<String>,
     /// Objects of this size or larger are written as multipart uploads.
     pub multipart_threshold: u64,
 }
@@ -153,6 +159,9 @@ pub async fn run(
     let s3args = S3Args {
         s3_endpoint: plan.s3_endpoint.clone(),
         s3_timeout: plan.timeout,
+        s3_ca_file: plan.s3_ca_file.clone(),
+        s3_addressing: plan.s3_addressing,
+        s3_tls_server_name: plan.s3_tls_server_name.clone(),
     };
     let target = target_for(cluster, namespace, claim, &s3args)
         .await

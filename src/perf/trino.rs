@@ -22,7 +22,8 @@ use super::compare::Metric;
 use super::load;
 use super::queries::Query;
 use super::report::{
-    ClientLoad, QueryFailure, QueryResult, QuerySample, QuerySummary, Throughput, TrinoResult,
+    ClientLoad, EngineStats, QueryFailure, QueryResult, QuerySample, QuerySummary, Throughput,
+    TrinoResult,
 };
 use super::schedule::{Warmup, round_order, settled};
 use super::stats::{Distribution, median};
@@ -288,7 +289,37 @@ fn sample(
         processed_rows: stats.processed_rows,
         processed_bytes: stats.processed_bytes,
         rows,
+        nodes: stats.nodes,
+        splits: stats.total_splits,
+        physical_input_bytes: stats.physical_input_bytes,
+        task_wall_ms: stats.wall_ms as f64,
     }
+}
+
+/// Trino's own statistics per run, the median of each; `None` when Trino
+/// reported no splits (a report saved before they were kept).
+fn engine_stats(samples: &[QuerySample]) -> Option<EngineStats> {
+    if samples.is_empty() || samples.iter().all(|s| s.splits == 0) {
+        return None;
+    }
+    let of = |f: &dyn Fn(&QuerySample) -> f64| median(&samples.iter().map(f).collect::<Vec<_>>());
+    let task_wall_ms = of(&|s| s.task_wall_ms);
+    let cpu_ms = of(&|s| s.cpu_ms);
+    let shares: Vec<f64> = samples
+        .iter()
+        .filter(|s| s.task_wall_ms > 0.0)
+        .map(|s| s.cpu_ms / s.task_wall_ms)
+        .collect();
+    Some(EngineStats {
+        nodes: of(&|s| s.nodes as f64),
+        splits: of(&|s| s.splits as f64),
+        physical_input_bytes: of(&|s| s.physical_input_bytes as f64),
+        input_rows: of(&|s| s.processed_rows as f64),
+        task_wall_ms,
+        cpu_ms,
+        cpu_per_wall: (!shares.is_empty()).then(|| median(&shares)),
+        peak_memory_bytes: of(&|s| s.peak_memory_bytes as f64),
+    })
 }
 
 /// The per-query figures from its finished samples; `None` when there are none.
@@ -320,6 +351,7 @@ pub fn summarise(samples: &[QuerySample]) -> Option<QuerySummary> {
             .unwrap_or(0),
         rows_per_second: per_second(&|s| s.processed_rows),
         bytes_per_second: per_second(&|s| s.processed_bytes),
+        engine: engine_stats(samples),
         wall,
         elapsed,
         planning,
@@ -343,6 +375,10 @@ mod tests {
             processed_rows: 1000,
             processed_bytes: 2000,
             rows: 4,
+            nodes: 3,
+            splits: 12,
+            physical_input_bytes: 500,
+            task_wall_ms: 40.0,
         }
     }
 
@@ -365,6 +401,29 @@ mod tests {
         // 1000 rows in the median elapsed 0.12 s
         assert!((summary.rows_per_second.unwrap() - 1000.0 / 0.12).abs() < 1e-6);
         assert_eq!(summary.wall.p99, None, "n too small for p99");
+    }
+
+    #[test]
+    fn engine_statistics_are_medians_per_run() {
+        let mut slow = s(300.0, 290.0, None);
+        slow.splits = 40;
+        slow.cpu_ms = 30.0;
+        slow.task_wall_ms = 120.0;
+        let engine = summarise(&[s(110.0, 100.0, None), s(120.0, 110.0, None), slow])
+            .unwrap()
+            .engine
+            .unwrap();
+        assert_eq!(engine.splits, 12.0);
+        assert_eq!(engine.nodes, 3.0);
+        assert_eq!(engine.physical_input_bytes, 500.0);
+        assert_eq!(engine.input_rows, 1000.0);
+        assert_eq!(engine.task_wall_ms, 40.0);
+        // 10/40, 10/40, 30/120: a quarter of the task time was CPU.
+        assert_eq!(engine.cpu_per_wall, Some(0.25));
+        // Reports from before the statistics were kept have none.
+        let mut old = s(10.0, 9.0, None);
+        old.splits = 0;
+        assert!(summarise(&[old]).unwrap().engine.is_none());
     }
 
     #[test]

@@ -1,13 +1,17 @@
-//! A small S3 client for what `kubectl dp buckets` needs (bucket exists, probe
-//! object, list for a size, lifecycle get/put), over plain HTTP with AWS
-//! Signature Version 4, path-style addressing and region `us-east-1`, as Rook's
-//! RADOS Gateway expects. Tested against a real Ceph RGW (tests/s3/up).
+//! A small S3 client for what `kubectl dp buckets` and `perf --suite storage`
+//! need (bucket exists, objects, multipart uploads, a listing for a size,
+//! lifecycle get/put), signed with AWS Signature Version 4, over HTTP or HTTPS
+//! (system roots or a CA bundle: [`Trust`]), path-style or virtual-host
+//! ([`Addressing`]). Tested against a real Ceph RGW, over both (tests/s3/up).
 //!
 //! Every request runs under one timeout, so an endpoint that does not answer
 //! fails with a clear error instead of hanging.
 
+mod endpoint;
+mod error;
 mod multipart;
 mod sigv4;
+mod transport;
 pub(crate) mod xml;
 
 use std::time::Duration;
@@ -17,78 +21,12 @@ use http_body_util::{BodyExt, Full};
 
 use crate::platform::bucket::Lifecycle;
 
+pub use endpoint::{Addressing, Endpoint, Scheme};
+pub use error::S3Error;
 pub use multipart::{PART_SIZE, Upload};
 pub use sigv4::Credentials;
+pub use transport::{CaBundle, Trust};
 pub use xml::lifecycle_document;
-
-/// Why an S3 call failed, in words a person can act on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum S3Error {
-    /// The endpoint did not answer within `--s3-timeout`.
-    #[error(
-        "S3 endpoint {endpoint} did not answer within {timeout:?}; check the address (or pass --s3-endpoint / port-forward the gateway)"
-    )]
-    Timeout {
-        /// The endpoint.
-        endpoint: String,
-        /// The limit that passed.
-        timeout: Duration,
-    },
-    /// The endpoint could not be reached.
-    #[error("could not reach S3 endpoint {endpoint}: {reason}")]
-    Unreachable {
-        /// The endpoint.
-        endpoint: String,
-        /// The innermost cause.
-        reason: String,
-    },
-    /// The claim's credentials were refused.
-    #[error("S3 refused the credentials ({code}): {message}")]
-    Credentials {
-        /// The S3 error code.
-        code: String,
-        /// The server's message.
-        message: String,
-    },
-    /// Another S3 error.
-    #[error("S3 answered {status} {code}: {message}")]
-    Server {
-        /// The HTTP status.
-        status: u16,
-        /// The S3 error code.
-        code: String,
-        /// The server's message.
-        message: String,
-    },
-    /// Something answered that is not S3.
-    #[error(
-        "{endpoint} answered HTTP {status} without S3 headers; it does not look like an S3 gateway (check --s3-endpoint or the claim's BUCKET_HOST/BUCKET_PORT)"
-    )]
-    NotS3 {
-        /// The endpoint.
-        endpoint: String,
-        /// The HTTP status.
-        status: u16,
-    },
-    /// A response body over the client's cap (see [`MAX_DOCUMENT_BODY`]).
-    #[error(
-        "S3 response from {endpoint} was larger than {limit}, the most kubectl-dp reads for it; check that the endpoint is the S3 gateway"
-    )]
-    TooLarge {
-        /// The endpoint.
-        endpoint: String,
-        /// The cap, in words.
-        limit: String,
-    },
-    /// The endpoint is not a URL.
-    #[error("'{0}' is not an http(s) URL like http://rgw.rook-ceph.svc:80")]
-    BadEndpoint(String),
-    /// An https endpoint (not supported yet).
-    #[error(
-        "S3 endpoint {0} uses https, which this client does not speak yet; port-forward the gateway's http port and pass --s3-endpoint http://127.0.0.1:PORT"
-    )]
-    Https(String),
-}
 
 /// The largest S3 response read for a listing, a lifecycle or an error
 /// document: 16 MiB (a ListObjectsV2 page of 1,000 keys is well under 1 MiB).
@@ -107,13 +45,46 @@ pub struct Usage {
     pub bytes: u64,
 }
 
+/// How to reach an endpoint besides its URL.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Which CAs vouch for an https endpoint.
+    pub trust: Trust,
+    /// Where the bucket goes in a request.
+    pub addressing: Addressing,
+    /// The region to sign for (the claim's `BUCKET_REGION`); see
+    /// [`Endpoint::signing_region`] when unset.
+    pub region: Option<String>,
+    /// The limit of each request, connection and TLS handshake included.
+    pub timeout: Duration,
+    /// The name the server's certificate must carry instead of the endpoint's
+    /// host (`--s3-tls-server-name`, as kubectl's `--tls-server-name`).
+    pub tls_server_name: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            trust: Trust::System,
+            addressing: Addressing::Auto,
+            region: None,
+            timeout: Duration::from_secs(10),
+            tls_server_name: None,
+        }
+    }
+}
+
 /// An S3 client for one endpoint, signing with SigV4.
 pub struct Client {
-    endpoint: String,
-    authority: String,
+    /// The endpoint as given, without a trailing slash (for messages and reports).
+    display: String,
+    endpoint: Endpoint,
+    addressing: Addressing,
+    region: String,
     credentials: Credentials,
+    trust: Trust,
     timeout: Duration,
-    http: crate::http::Http,
+    http: transport::Https,
 }
 
 struct Response {
@@ -126,30 +97,57 @@ struct Response {
 }
 
 impl Client {
-    /// `endpoint` is `http://host:port` (a trailing slash is fine).
+    /// `endpoint` is `http(s)://host[:port]` (a trailing slash is fine), with the
+    /// system roots, automatic addressing and `timeout`.
     pub fn new(
         endpoint: &str,
         credentials: Credentials,
         timeout: Duration,
     ) -> Result<Client, S3Error> {
-        let crate::http::Endpoint { base, authority } =
-            crate::http::endpoint(endpoint).map_err(|e| match e {
-                crate::http::EndpointError::Https => S3Error::Https(endpoint.to_string()),
-                crate::http::EndpointError::Malformed => S3Error::BadEndpoint(endpoint.to_string()),
-            })?;
-        let http = crate::http::client(timeout);
-        Ok(Client {
-            endpoint: base,
-            authority,
+        Client::with_options(
+            endpoint,
             credentials,
-            timeout,
+            Options {
+                timeout,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// A client for `endpoint` with every option spelled out.
+    pub fn with_options(
+        endpoint: &str,
+        credentials: Credentials,
+        options: Options,
+    ) -> Result<Client, S3Error> {
+        let parsed = Endpoint::parse(endpoint)?;
+        let renamed = options
+            .tls_server_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|name| (parsed.host.clone(), name.to_string()));
+        let http = transport::client(
+            parsed.scheme == Scheme::Https,
+            &options.trust,
+            options.timeout,
+            renamed,
+        )?;
+        Ok(Client {
+            display: endpoint.trim().trim_end_matches('/').to_string(),
+            region: parsed.signing_region(options.region.as_deref()),
+            endpoint: parsed,
+            addressing: options.addressing,
+            credentials,
+            trust: options.trust,
+            timeout: options.timeout,
             http,
         })
     }
 
     /// The endpoint, without a trailing slash.
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        &self.display
     }
 
     /// HEAD bucket: true when it exists and the credentials may use it.
@@ -161,7 +159,7 @@ impl Client {
             200..=299 => Ok(true),
             404 if response.from_s3 => Ok(false),
             404 => Err(S3Error::NotS3 {
-                endpoint: self.endpoint.clone(),
+                endpoint: self.display.clone(),
                 status: 404,
             }),
             403 => Err(S3Error::Credentials {
@@ -301,6 +299,53 @@ impl Client {
         check(response).map(|_| ())
     }
 
+    /// The signed request for one S3 call.
+    fn signed_request(
+        &self,
+        method: &str,
+        bucket: &str,
+        key: &str,
+        query: &[(&str, &str)],
+        body: Bytes,
+        content_md5: bool,
+    ) -> Result<http::Request<Full<Bytes>>, S3Error> {
+        let route = self.endpoint.route(bucket, self.addressing)?;
+        let path = sigv4::canonical_path(&route.bucket_path, key);
+        let query_string = sigv4::canonical_query(query);
+        let md5 = content_md5.then(|| sigv4::content_md5(&body));
+        let signed = sigv4::sign(
+            &sigv4::Scope {
+                credentials: &self.credentials,
+                region: &self.region,
+                now: jiff::Timestamp::now(),
+            },
+            &sigv4::Request {
+                method,
+                host: &route.authority,
+                path: &path,
+                query: &query_string,
+                body: &body,
+                content_md5: md5.as_deref(),
+            },
+        );
+        let uri = if query_string.is_empty() {
+            format!("{}{path}", route.base)
+        } else {
+            format!("{}{path}?{query_string}", route.base)
+        };
+        // Host exactly as signed (hyper would leave out a default port the URL names).
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(&uri)
+            .header(http::header::HOST, route.authority.as_str());
+        for (name, value) in &signed {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        builder
+            .body(Full::new(body))
+            .map_err(|_| S3Error::BadEndpoint(self.display.clone()))
+    }
+
     async fn send(
         &self,
         method: &str,
@@ -310,32 +355,7 @@ impl Client {
         body: Bytes,
         content_md5: bool,
     ) -> Result<Response, S3Error> {
-        let path = sigv4::canonical_path(bucket, key);
-        let query_string = sigv4::canonical_query(query);
-        let now = jiff::Timestamp::now();
-        let md5 = content_md5.then(|| sigv4::content_md5(&body));
-        let signed = sigv4::sign(
-            &self.credentials,
-            method,
-            &self.authority,
-            &path,
-            &query_string,
-            &body,
-            md5.as_deref(),
-            now,
-        );
-        let uri = if query_string.is_empty() {
-            format!("{}{path}", self.endpoint)
-        } else {
-            format!("{}{path}?{query_string}", self.endpoint)
-        };
-        let mut builder = http::Request::builder().method(method).uri(&uri);
-        for (name, value) in &signed {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        let request = builder
-            .body(Full::new(body))
-            .map_err(|_| S3Error::BadEndpoint(self.endpoint.clone()))?;
+        let request = self.signed_request(method, bucket, key, query, body, content_md5)?;
         let exchange = async {
             let response = self
                 .http
@@ -360,7 +380,7 @@ impl Client {
                 .map_err(|e| {
                     if e.is::<http_body_util::LengthLimitError>() {
                         S3Error::TooLarge {
-                            endpoint: self.endpoint.clone(),
+                            endpoint: self.display.clone(),
                             limit: crate::kube::limits::describe(limit),
                         }
                     } else {
@@ -376,22 +396,36 @@ impl Client {
             })
         };
         crate::http::within(self.timeout, exchange, || S3Error::Timeout {
-            endpoint: self.endpoint.clone(),
+            endpoint: self.display.clone(),
             timeout: self.timeout,
         })
         .await
     }
 
     fn transport(&self, error: &(dyn std::error::Error + 'static)) -> S3Error {
+        if let Some(reason) = transport::tls_failure(error, &self.trust) {
+            return S3Error::Tls {
+                endpoint: self.display.clone(),
+                reason,
+            };
+        }
         let reason = crate::http::root_cause(error);
         if reason.to_lowercase().contains("timed out") {
             return S3Error::Timeout {
-                endpoint: self.endpoint.clone(),
+                endpoint: self.display.clone(),
                 timeout: self.timeout,
             };
         }
+        // A TLS port hangs up on a plain request (Ceph's beast does).
+        let reason = if self.endpoint.scheme == Scheme::Http
+            && reason.contains("connection closed before message completed")
+        {
+            format!("{reason} (if this port speaks TLS, use https://)")
+        } else {
+            reason
+        };
         S3Error::Unreachable {
-            endpoint: self.endpoint.clone(),
+            endpoint: self.display.clone(),
             reason,
         }
     }

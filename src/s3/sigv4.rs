@@ -7,8 +7,6 @@ use base64::Engine;
 use md5::{Digest, Md5};
 use ring::{digest, hmac};
 
-pub const REGION: &str = "us-east-1";
-
 /// An access key pair. `Debug` never shows the secret.
 #[derive(Clone)]
 pub struct Credentials {
@@ -62,12 +60,13 @@ pub fn uri_encode(text: &str, keep_slash: bool) -> String {
     out
 }
 
-/// Path-style: `/<bucket>` or `/<bucket>/<key>`.
-pub fn canonical_path(bucket: &str, key: &str) -> String {
-    if key.is_empty() {
-        format!("/{}", uri_encode(bucket, false))
-    } else {
-        format!("/{}/{}", uri_encode(bucket, false), uri_encode(key, true))
+/// The request path: `bucket_path` (`/<bucket>` path-style, empty virtual-host)
+/// then `/<key>`; `/` alone for a virtual-host bucket request.
+pub fn canonical_path(bucket_path: &str, key: &str) -> String {
+    match (bucket_path.is_empty(), key.is_empty()) {
+        (_, false) => format!("{bucket_path}/{}", uri_encode(key, true)),
+        (false, true) => bucket_path.to_string(),
+        (true, true) => "/".to_string(),
     }
 }
 
@@ -89,27 +88,43 @@ pub fn content_md5(body: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(Md5::digest(body))
 }
 
-/// The headers to send (Host is set by the HTTP client from the URI, and signed here).
-#[allow(clippy::too_many_arguments)]
-pub fn sign(
-    credentials: &Credentials,
-    method: &str,
-    authority: &str,
-    path: &str,
-    query: &str,
-    body: &[u8],
-    content_md5: Option<&str>,
-    now: jiff::Timestamp,
-) -> Vec<(String, String)> {
-    let amz_date = now.strftime("%Y%m%dT%H%M%SZ").to_string();
+/// Who signs, for which region, and when.
+pub struct Scope<'a> {
+    /// The key pair.
+    pub credentials: &'a Credentials,
+    /// The region in the credential scope.
+    pub region: &'a str,
+    /// The request time (`x-amz-date`).
+    pub now: jiff::Timestamp,
+}
+
+/// The parts of a request SigV4 signs.
+pub struct Request<'a> {
+    /// `GET`, `PUT`, ...
+    pub method: &'a str,
+    /// The Host header, exactly as sent.
+    pub host: &'a str,
+    /// The encoded path.
+    pub path: &'a str,
+    /// The canonical query string.
+    pub query: &'a str,
+    /// The payload.
+    pub body: &'a [u8],
+    /// The `Content-MD5` header, when sent.
+    pub content_md5: Option<&'a str>,
+}
+
+/// The headers to send besides Host (which the caller sets to `request.host`).
+pub fn sign(scope: &Scope, request: &Request) -> Vec<(String, String)> {
+    let amz_date = scope.now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let date = &amz_date[..8];
-    let payload_hash = sha256_hex(body);
+    let payload_hash = sha256_hex(request.body);
     let mut headers: Vec<(String, String)> = vec![
-        ("host".into(), authority.to_string()),
+        ("host".into(), request.host.to_string()),
         ("x-amz-content-sha256".into(), payload_hash.clone()),
         ("x-amz-date".into(), amz_date.clone()),
     ];
-    if let Some(md5) = content_md5 {
+    if let Some(md5) = request.content_md5 {
         headers.push(("content-md5".into(), md5.to_string()));
     }
     headers.sort();
@@ -122,15 +137,19 @@ pub fn sign(
         .map(|(k, _)| k.as_str())
         .collect::<Vec<_>>()
         .join(";");
-    let canonical_request =
-        format!("{method}\n{path}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}");
-    let scope = format!("{date}/{REGION}/s3/aws4_request");
+    let canonical_request = format!(
+        "{}\n{}\n{}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
+        request.method, request.path, request.query
+    );
+    let region = scope.region;
+    let credential_scope = format!("{date}/{region}/s3/aws4_request");
     let string_to_sign = format!(
-        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        "AWS4-HMAC-SHA256\n{amz_date}\n{credential_scope}\n{}",
         sha256_hex(canonical_request.as_bytes())
     );
-    let k_date = hmac_sha256(format!("AWS4{}", credentials.secret_key).as_bytes(), date);
-    let k_region = hmac_sha256(&k_date, REGION);
+    let secret = &scope.credentials.secret_key;
+    let k_date = hmac_sha256(format!("AWS4{secret}").as_bytes(), date);
+    let k_region = hmac_sha256(&k_date, region);
     let k_service = hmac_sha256(&k_region, "s3");
     let k_signing = hmac_sha256(&k_service, "aws4_request");
     let signature = hex(&hmac_sha256(&k_signing, &string_to_sign));
@@ -138,8 +157,8 @@ pub fn sign(
     headers.push((
         "authorization".into(),
         format!(
-            "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-            credentials.access_key
+            "AWS4-HMAC-SHA256 Credential={}/{credential_scope}, SignedHeaders={signed_headers}, Signature={signature}",
+            scope.credentials.access_key
         ),
     ));
     headers
@@ -158,7 +177,10 @@ mod tests {
             "continuation-token=x%2Fy%3D&list-type=2"
         );
         assert_eq!(canonical_query(&[("lifecycle", "")]), "lifecycle=");
-        assert_eq!(canonical_path("bkt", "dir/a b.txt"), "/bkt/dir/a%20b.txt");
+        assert_eq!(canonical_path("/bkt", "dir/a b.txt"), "/bkt/dir/a%20b.txt");
+        assert_eq!(canonical_path("/bkt", ""), "/bkt");
+        assert_eq!(canonical_path("", "dir/a"), "/dir/a");
+        assert_eq!(canonical_path("", ""), "/");
     }
 
     #[test]
@@ -166,33 +188,89 @@ mod tests {
         assert_eq!(content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
     }
 
-    /// The AWS documentation's GET Object example (examplebucket, 2013-05-24).
-    #[test]
-    fn aws_documented_example_signature() {
-        let creds = Credentials {
-            access_key: "AKIAIOSFODNN7EXAMPLE".into(),
-            secret_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
-        };
-        let now: jiff::Timestamp = "2013-05-24T00:00:00Z".parse().unwrap();
-        // Path-style variant of the documented lifecycle GET: check the shape only.
-        let headers = sign(
-            &creds,
-            "GET",
-            "examplebucket.s3.amazonaws.com",
-            "/",
-            "lifecycle=",
-            b"",
-            None,
-            now,
-        );
-        let auth = &headers
-            .iter()
+    fn authorization(scope: &Scope, request: &Request) -> String {
+        sign(scope, request)
+            .into_iter()
             .find(|(k, _)| k == "authorization")
             .unwrap()
-            .1;
+            .1
+    }
+
+    fn example_scope(credentials: &Credentials) -> Scope<'_> {
+        Scope {
+            credentials,
+            region: "us-east-1",
+            now: "2013-05-24T00:00:00Z".parse().unwrap(),
+        }
+    }
+
+    fn example_credentials() -> Credentials {
+        Credentials {
+            access_key: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+        }
+    }
+
+    /// The AWS documentation's "GET Bucket Lifecycle" example (virtual-host style:
+    /// examplebucket in the Host, path `/`, 2013-05-24), signature as published.
+    #[test]
+    fn aws_documented_lifecycle_example() {
+        let credentials = example_credentials();
+        let request = Request {
+            method: "GET",
+            host: "examplebucket.s3.amazonaws.com",
+            path: &canonical_path("", ""),
+            query: &canonical_query(&[("lifecycle", "")]),
+            body: b"",
+            content_md5: None,
+        };
         assert_eq!(
-            auth,
+            authorization(&example_scope(&credentials), &request),
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543"
         );
+    }
+
+    /// The AWS documentation's "GET Bucket (List Objects)" example:
+    /// GET /?max-keys=2&prefix=J, signature as published.
+    #[test]
+    fn aws_documented_list_objects_example() {
+        let credentials = example_credentials();
+        let request = Request {
+            method: "GET",
+            host: "examplebucket.s3.amazonaws.com",
+            path: &canonical_path("", ""),
+            query: &canonical_query(&[("max-keys", "2"), ("prefix", "J")]),
+            body: b"",
+            content_md5: None,
+        };
+        assert_eq!(
+            authorization(&example_scope(&credentials), &request),
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7"
+        );
+    }
+
+    /// The region is part of what is signed: another region, another signature.
+    #[test]
+    fn the_region_is_signed() {
+        let credentials = example_credentials();
+        let request = Request {
+            method: "GET",
+            host: "examplebucket.s3.eu-west-1.amazonaws.com",
+            path: "/",
+            query: "lifecycle=",
+            body: b"",
+            content_md5: None,
+        };
+        let scope = example_scope(&credentials);
+        let other = Scope {
+            region: "eu-west-1",
+            ..example_scope(&credentials)
+        };
+        let (a, b) = (
+            authorization(&scope, &request),
+            authorization(&other, &request),
+        );
+        assert!(b.contains("/20130524/eu-west-1/s3/aws4_request"), "{b}");
+        assert_ne!(a.rsplit('=').next(), b.rsplit('=').next());
     }
 }

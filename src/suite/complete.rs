@@ -4,9 +4,11 @@
 //!   `kubectl_complete-dp-status` with the words typed so far and reads candidates
 //!   from its stdout ([`kubectl_protocol`]). `kubectl dp completion install` writes
 //!   those helpers beside the installed plugin, since krew cannot.
+//!   `kubectl dp completion uninstall` removes them again (krew does not know them).
 //! - typed directly (`kubectl-dp status <TAB>`): static scripts for bash, zsh,
 //!   fish and PowerShell generated from the clap definitions
-//!   (`kubectl dp completion <shell>`, kept in `completions/`).
+//!   (`kubectl dp completion <shell>`; scripts/dist packs them into the release
+//!   archive). Only the small kubectl helpers are committed, in `completions/`.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -171,14 +173,6 @@ pub fn suite_command() -> clap::Command {
     suite
 }
 
-/// The shells a static script is generated for, with the file name in `completions/`.
-pub const SCRIPTS: &[(clap_complete::Shell, &str)] = &[
-    (clap_complete::Shell::Bash, "kubectl-dp.bash"),
-    (clap_complete::Shell::Zsh, "_kubectl-dp"),
-    (clap_complete::Shell::Fish, "kubectl-dp.fish"),
-    (clap_complete::Shell::PowerShell, "kubectl-dp.ps1"),
-];
-
 /// A static completion script for `kubectl-dp` in one shell.
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
@@ -217,7 +211,7 @@ fn helper_script(what: &str, command: &str) -> String {
 }
 
 /// `kubectl dp completion <shell>` prints a script; `kubectl dp completion install
-/// [--dir DIR]` writes the kubectl helpers.
+/// [--dir DIR]` writes the kubectl helpers, `uninstall [--dir DIR]` removes them.
 pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
     let words: Vec<String> = args
         .iter()
@@ -226,23 +220,29 @@ pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
     match words.first().map(String::as_str) {
         Some(action @ ("install" | "uninstall")) => {
             let dir = match words.get(1).map(String::as_str) {
-                Some("--dir") => words.get(2).map(PathBuf::from).ok_or_else(|| {
+                Some("--dir") => Some(words.get(2).map(PathBuf::from).ok_or_else(|| {
                     Error::Usage(format!(
                         "--dir needs a directory: kubectl dp completion {action} --dir DIR"
                     ))
-                })?,
-                Some(flag) if flag.starts_with("--dir=") => PathBuf::from(&flag["--dir=".len()..]),
+                })?),
+                Some(flag) if flag.starts_with("--dir=") => {
+                    Some(PathBuf::from(&flag["--dir=".len()..]))
+                }
                 Some(other) => {
                     return Err(Error::Usage(format!(
                         "unexpected '{other}'; usage: kubectl dp completion {action} [--dir DIR]"
                     )));
                 }
-                None => plugin_dir()?,
+                None => None,
             };
             if action == "install" {
-                install(&dir, out)
+                install(&dir.map_or_else(plugin_dir, Ok)?, out)
             } else {
-                uninstall(&dir, out)
+                let dirs = match dir {
+                    Some(dir) => vec![dir],
+                    None => helper_dirs(plugin_dir().ok(), std::env::var_os("PATH")),
+                };
+                uninstall(&dirs, out)
             }
         }
         Some(shell_name) => {
@@ -255,9 +255,32 @@ pub fn completion(args: Vec<OsString>, out: &mut dyn Write) -> Result<Exit> {
             Ok(Exit::Ok)
         }
         None => Err(Error::Usage(
-            "name a shell or `install`: kubectl dp completion bash|zsh|fish|powershell|elvish|install".into(),
+            "name a shell or `install`: kubectl dp completion bash|zsh|fish|powershell|elvish|install|uninstall".into(),
         )),
     }
+}
+
+/// Where `uninstall` looks without `--dir`: the plugin's directory, where
+/// `install` writes by default, and every directory on PATH, the only places
+/// kubectl runs helpers from (so wherever `install --dir` put working ones).
+fn helper_dirs(plugin_dir: Option<PathBuf>, path: Option<OsString>) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let candidates = plugin_dir
+        .into_iter()
+        .chain(path.iter().flat_map(std::env::split_paths));
+    for dir in candidates {
+        let same = |known: &PathBuf| {
+            known == &dir
+                || matches!(
+                    (known.canonicalize(), dir.canonicalize()),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
+        if !dir.as_os_str().is_empty() && !dirs.iter().any(same) {
+            dirs.push(dir);
+        }
+    }
+    dirs
 }
 
 /// Where the helpers go by default: beside the `kubectl-dp` kubectl runs (krew's
@@ -311,31 +334,49 @@ fn install(dir: &Path, out: &mut dyn Write) -> Result<Exit> {
     }
     writeln!(
         out,
-        "kubectl's own completion now completes `kubectl dp`; enable it once per shell:\n  bash: source <(kubectl completion bash)\n  zsh:  source <(kubectl completion zsh)\n  fish: kubectl completion fish | source\n  PowerShell: kubectl completion powershell | Out-String | Invoke-Expression"
+        "kubectl's own completion now completes `kubectl dp`; enable it once per shell:\n  bash: source <(kubectl completion bash)\n  zsh:  source <(kubectl completion zsh)\n  fish: kubectl completion fish | source\n  PowerShell: kubectl completion powershell | Out-String | Invoke-Expression\nRemove the helpers with `kubectl dp completion uninstall` (before `kubectl krew uninstall dp`)."
     )?;
     Ok(Exit::Ok)
 }
 
-/// Removes the helpers `install` wrote (only files it wrote: they carry its mark),
-/// e.g. before `kubectl krew uninstall dp`, which does not know them.
-fn uninstall(dir: &Path, out: &mut dyn Write) -> Result<Exit> {
+/// Removes the helpers `install` wrote from `dirs` (only files it wrote: they
+/// carry its mark), e.g. before `kubectl krew uninstall dp`, which does not know them.
+fn uninstall(dirs: &[PathBuf], out: &mut dyn Write) -> Result<Exit> {
+    let mut removed_from = Vec::new();
     let mut removed = 0;
-    for (name, _) in kubectl_helpers() {
-        let path = dir.join(&name);
-        let ours = std::fs::read_to_string(&path).is_ok_and(|text| text.contains(HELPER_MARK));
-        if ours {
-            std::fs::remove_file(&path).map_err(|e| Error::Input {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            removed += 1;
+    for dir in dirs {
+        let before = removed;
+        for (name, _) in kubectl_helpers() {
+            let path = dir.join(&name);
+            let ours = std::fs::read_to_string(&path).is_ok_and(|text| text.contains(HELPER_MARK));
+            if ours {
+                std::fs::remove_file(&path).map_err(|e| Error::Input {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
+                removed += 1;
+            }
+        }
+        if removed > before {
+            removed_from.push(dir.display().to_string());
         }
     }
-    writeln!(
-        out,
-        "removed {removed} kubectl completion helpers from {}",
-        dir.display()
-    )?;
+    if removed_from.is_empty() {
+        writeln!(
+            out,
+            "no kubectl completion helpers of kubectl dp found (looked in {})",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    } else {
+        writeln!(
+            out,
+            "removed {removed} kubectl completion helpers from {}",
+            removed_from.join(", ")
+        )?;
+    }
     Ok(Exit::Ok)
 }
 
@@ -404,16 +445,22 @@ mod tests {
     }
 
     #[test]
-    fn committed_completion_files_are_current() {
-        // Regenerate with scripts/gen-completions when this fails.
+    fn committed_helpers_are_current() {
+        // Regenerate with scripts/gen-completions when this fails. The shell
+        // scripts are not committed: scripts/dist generates them.
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-        for (shell, file) in SCRIPTS {
-            let committed = std::fs::read(dir.join(file)).unwrap_or_default();
-            assert!(
-                committed == script(*shell),
-                "completions/{file} is stale: run scripts/gen-completions"
-            );
-        }
+        let mut committed: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        committed.sort();
+        let mut expected: Vec<String> = kubectl_helpers().into_iter().map(|(n, _)| n).collect();
+        expected.sort();
+        assert_eq!(
+            committed, expected,
+            "completions/ holds only the kubectl helpers"
+        );
         for (name, contents) in kubectl_helpers() {
             let committed = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
             assert_eq!(
@@ -421,5 +468,48 @@ mod tests {
                 "completions/{name} is stale: run scripts/gen-completions"
             );
         }
+    }
+
+    #[test]
+    fn uninstall_looks_where_install_can_have_written() {
+        let base = std::env::temp_dir().join(format!("dp-complete-{}", std::process::id()));
+        let (plugin, other, empty) = (base.join("plugin"), base.join("other"), base.join("empty"));
+        for dir in [&plugin, &other, &empty] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let path = std::env::join_paths([&other, &plugin, &empty, &other]).unwrap();
+        let dirs = helper_dirs(Some(plugin.clone()), Some(path));
+        assert_eq!(dirs, vec![plugin.clone(), other.clone(), empty.clone()]);
+
+        let mut sink = Vec::new();
+        install(&plugin, &mut sink).unwrap();
+        install(&other, &mut sink).unwrap();
+        // A file of the same name that install did not write stays.
+        std::fs::write(empty.join("kubectl_complete-dp"), "#!/bin/sh\necho mine\n").unwrap();
+        let mut said = Vec::new();
+        uninstall(&dirs, &mut said).unwrap();
+        let said = String::from_utf8(said).unwrap();
+        let helpers = kubectl_helpers().len();
+        assert!(
+            said.starts_with(&format!("removed {} ", 2 * helpers)),
+            "{said}"
+        );
+        for dir in [&plugin, &other] {
+            assert_eq!(
+                std::fs::read_dir(dir).unwrap().count(),
+                0,
+                "{}",
+                dir.display()
+            );
+        }
+        assert!(empty.join("kubectl_complete-dp").exists());
+        let mut again = Vec::new();
+        uninstall(&dirs, &mut again).unwrap();
+        assert!(
+            String::from_utf8(again)
+                .unwrap()
+                .starts_with("no kubectl completion helpers")
+        );
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }

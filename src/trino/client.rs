@@ -105,6 +105,15 @@ pub struct QueryStats {
     #[serde(default)]
     /// Peak user memory of the query.
     pub peak_memory_bytes: u64,
+    #[serde(default)]
+    /// Nodes that ran a task of the query.
+    pub nodes: u64,
+    #[serde(default)]
+    /// Splits (units of work, e.g. a part of a data file) of all stages.
+    pub total_splits: u64,
+    #[serde(default)]
+    /// Bytes the table scans read from storage (compressed, as stored).
+    pub physical_input_bytes: u64,
 }
 
 /// How one query ended.
@@ -472,7 +481,8 @@ mod tests {
         let body = br#"{"id":"q1","columns":[],"stats":{"state":"FINISHED","queued":false,
             "planningTimeMillis":883,"cpuTimeMillis":1890,"wallTimeMillis":8699,
             "queuedTimeMillis":142,"elapsedTimeMillis":8399,"processedRows":60175,
-            "processedBytes":10,"peakMemoryBytes":352,"rootStage":{}}}"#;
+            "processedBytes":10,"physicalInputBytes":4321,"peakMemoryBytes":352,"nodes":3,
+            "totalSplits":17,"rootStage":{}}}"#;
         let page: Page = serde_json::from_slice(body).unwrap();
         let stats = page.stats.unwrap();
         assert_eq!(stats.state, "FINISHED");
@@ -482,6 +492,9 @@ mod tests {
         assert_eq!(stats.cpu_ms, 1890);
         assert_eq!(stats.processed_rows, 60175);
         assert_eq!(stats.peak_memory_bytes, 352);
+        assert_eq!(stats.nodes, 3);
+        assert_eq!(stats.total_splits, 17);
+        assert_eq!(stats.physical_input_bytes, 4321);
         assert!(page.next_uri.is_none());
     }
 

@@ -29,7 +29,6 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
         cluster.list::<ResourceQuota>(&scope, &all),
     )?;
     let deployments = deployments.require("deployments", &scope)?;
-    let stateful_sets = stateful_sets.require("statefulsets", &scope)?;
     let config_maps = config_maps.require("configmaps", &scope)?;
     // A missing SparkApplication CRD means no Spark to tune; a forbidden or failed
     // read is named in the plan's notes (never a silent "no Spark"), and so is an
@@ -41,6 +40,9 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
         _ => None,
     };
     let unreadable: Vec<String> = [
+        // Trino usually runs as Deployments: StatefulSets a role may not read
+        // are noted, not fatal (what they hold is not tuned).
+        unread("statefulsets", &stateful_sets.availability),
         unread("sparkapplications", &spark.availability),
         unread("limitranges", &limit_ranges.availability),
         unread("resourcequotas", &quotas.availability),
@@ -68,7 +70,7 @@ pub async fn gather(cluster: &Cluster, namespace: &str) -> Result<Inputs> {
     Ok(Inputs {
         namespace: namespace.to_string(),
         deployments,
-        stateful_sets,
+        stateful_sets: stateful_sets.items,
         config_maps,
         limit_ranges: limit_ranges.items,
         quotas: quotas.items,

@@ -136,7 +136,17 @@ impl crate::render::Report for SizingReport {
     }
 
     fn table(&self, out: &mut dyn Write, _view: &View) -> Result<()> {
-        writeln!(out, "the requested size does not fit:")?;
+        // What RBAC hid is "could not be checked", never "does not fit".
+        let unchecked = self.failures.iter().any(|f| f.starts_with("not checked"));
+        writeln!(
+            out,
+            "the requested size {}:",
+            if unchecked {
+                "could not be checked"
+            } else {
+                "does not fit"
+            }
+        )?;
         for failure in &self.failures {
             writeln!(out, "  {failure}")?;
         }

@@ -7,6 +7,7 @@
 
 pub mod golden;
 pub mod s3env;
+pub mod scale;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

@@ -15,6 +15,10 @@ pub struct S3Env {
     pub access_key: String,
     pub secret_key: String,
     pub conf: String,
+    /// The same gateway over HTTPS (`https://s3.localhost:<port>`).
+    pub https_endpoint: String,
+    /// The CA that signed the HTTPS certificate (PEM).
+    pub ca_file: String,
 }
 
 pub fn s3_env() -> S3Env {
@@ -38,6 +42,8 @@ pub fn s3_env() -> S3Env {
         access_key: get("KUBECTL_DP_TEST_S3_ACCESS_KEY"),
         secret_key: get("KUBECTL_DP_TEST_S3_SECRET_KEY"),
         conf: get("KUBECTL_DP_TEST_S3_CONF"),
+        https_endpoint: get("KUBECTL_DP_TEST_S3_HTTPS_ENDPOINT"),
+        ca_file: get("KUBECTL_DP_TEST_S3_CA_FILE"),
     }
 }
 

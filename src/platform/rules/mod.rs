@@ -568,6 +568,20 @@ pub const RULES: &[Rule] = &[
         meaning: "a secret written as a literal in a ConfigMap (a key named like a secret, a `key=value` inside a file, a password in a URL, a PEM private key, a token) or a SparkApplication (`sparkConf`/`hadoopConf` values, `env` values, `--password x` in `arguments`, `spark.jars.repositories` userinfo): the object, file, line and key or shape are named, never the value. Which names and shapes count is `src/redact/keys.rs` and `src/redact/line.rs`, the rules that mask every output. Catalog credentials are `trino.catalog-literal-secret`. `tune export` writes `${ENV:NAME}` / `secretKeyRef` placeholders instead and names the Secret to create",
     },
     Rule {
+        code: "references.key-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a pod template reads a key (`env.valueFrom`, a volume's or projected source's `items`) that its Secret or ConfigMap does not hold: its pods cannot start",
+    },
+    Rule {
+        code: "references.configmap-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a pod template reads a whole ConfigMap (`envFrom`, a volume) that does not exist, not marked optional: its pods cannot start (Trino's own are `trino.configmap-missing`)",
+    },
+    Rule {
         code: "resources.missing",
         severity: Severity::Warning,
         live_only: false,

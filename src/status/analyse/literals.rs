@@ -10,16 +10,24 @@ use crate::redact::Kind;
 use crate::redact::literals::{Literal, in_config_map, in_spark_spec};
 use crate::snapshot::Snapshot;
 
-/// Whether `text` is a Trino catalog file (its own finding names its credentials).
-fn is_catalog(file: &str, text: &str) -> bool {
-    file.ends_with(".properties")
-        && text
-            .lines()
-            .any(|l| l.trim_start().starts_with("connector.name"))
-}
-
 /// One finding per literal secret.
 pub(super) fn findings(snapshot: &Snapshot) -> Vec<Finding> {
+    // The catalog files Trino really loads: their credentials have their own
+    // finding. A catalog-looking file no Trino mounts as a catalog is judged here.
+    let catalogs: std::collections::BTreeSet<(String, String, String)> =
+        super::trino::layout(snapshot)
+            .nodes
+            .iter()
+            .flat_map(|n| {
+                n.files.catalogs.iter().map(|f| {
+                    (
+                        n.workload.namespace().to_string(),
+                        f.source.config_map.clone(),
+                        f.source.key.clone(),
+                    )
+                })
+            })
+            .collect();
     let mut out = Vec::new();
     for cm in &snapshot.config_maps.items {
         let own_backup = cm
@@ -33,7 +41,11 @@ pub(super) fn findings(snapshot: &Snapshot) -> Vec<Finding> {
         let object = ObjectRef::from_meta("ConfigMap", &cm.metadata);
         for literal in in_config_map(data) {
             let file = literal.location.split(" line ").next().unwrap_or_default();
-            let catalog = data.get(file).is_some_and(|text| is_catalog(file, text));
+            let catalog = catalogs.contains(&(
+                object.namespace.clone().unwrap_or_default(),
+                object.name.clone(),
+                file.to_string(),
+            ));
             if catalog && matches!(literal.kind, Kind::Key(_)) {
                 continue;
             }
@@ -100,7 +112,13 @@ mod tests {
             .iter()
             .map(|f| format!("{} {}", f.object.name, f.message))
             .collect();
-        assert_eq!(found.len(), 4, "{messages:#?}");
+        // No Trino loads iceberg.properties as a catalog (none mounts it): its
+        // credential is this finding, not trino.catalog-literal-secret.
+        assert_eq!(found.len(), 5, "{messages:#?}");
+        assert!(
+            messages[2].starts_with("app-config iceberg.properties line 2: s3.aws-secret-key"),
+            "{messages:#?}"
+        );
         assert!(
             messages[0]
                 .starts_with("app-config application.properties line 1: a password in a URL"),
@@ -113,11 +131,11 @@ mod tests {
             "{messages:#?}"
         );
         assert!(
-            messages[2].starts_with("etl spec.driver.env[0] DB_PASSWORD: DB_PASSWORD"),
+            messages[3].starts_with("etl spec.driver.env[0] DB_PASSWORD: DB_PASSWORD"),
             "{messages:#?}"
         );
         assert!(
-            messages[3].starts_with("etl spec.sparkConf.spark.hadoop.fs.s3a.secret.key"),
+            messages[4].starts_with("etl spec.sparkConf.spark.hadoop.fs.s3a.secret.key"),
             "{messages:#?}"
         );
         assert!(found.iter().all(|f| f.code == "security.literal-secret"));

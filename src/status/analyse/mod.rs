@@ -13,6 +13,7 @@ mod nessie;
 mod network;
 pub mod pods;
 mod pss;
+mod references;
 mod secrets;
 mod spark;
 pub mod trino;
@@ -51,8 +52,10 @@ pub fn analyse(
         components.push(section.status);
         all_findings.extend(section.findings);
     }
-    // Refusals cut across components: each lands in its component's section.
-    let refused = admission::findings(snapshot);
+    // Refusals and missing keys cut across components: each lands in its
+    // component's section.
+    let mut refused = admission::findings(snapshot);
+    refused.extend(references::findings(snapshot));
     for status in &mut components {
         for f in refused.iter().filter(|f| f.component == status.component) {
             status.state = status.state.worsened_by(f.severity);
