@@ -338,48 +338,79 @@ impl Snapshot {
     /// The platform after a change: every object of `offline` replaces the
     /// applied object of the same kind, namespace and name, or is added; the
     /// live state (pods, statuses, events) is kept. The covered namespaces
-    /// are the live snapshot's and the manifests'.
-    pub fn with_manifests(mut self, offline: Snapshot) -> Snapshot {
-        replace(&mut self.deployments, offline.deployments, |o| &o.metadata);
-        replace(&mut self.stateful_sets, offline.stateful_sets, |o| {
-            &o.metadata
-        });
-        replace(&mut self.config_maps, offline.config_maps, |o| &o.metadata);
-        replace(&mut self.secrets, offline.secrets, |o| &o.metadata);
-        replace(&mut self.services, offline.services, |o| &o.metadata);
-        replace(&mut self.jobs, offline.jobs, |o| &o.metadata);
-        replace(&mut self.resource_quotas, offline.resource_quotas, |o| {
-            &o.metadata
-        });
-        replace(&mut self.limit_ranges, offline.limit_ranges, |o| {
-            &o.metadata
-        });
-        replace(&mut self.network_policies, offline.network_policies, |o| {
-            &o.metadata
-        });
-        replace(&mut self.bucket_claims, offline.bucket_claims, |o| {
+    /// are the live snapshot's and the manifests'. Counts what was replaced
+    /// and what added, as `quota check` counts replacements.
+    pub fn with_manifests(mut self, offline: Snapshot) -> (Snapshot, Applied) {
+        let mut n = Applied::default();
+        replace(&mut n, &mut self.deployments, offline.deployments, |o| {
             &o.metadata
         });
         replace(
+            &mut n,
+            &mut self.stateful_sets,
+            offline.stateful_sets,
+            |o| &o.metadata,
+        );
+        replace(&mut n, &mut self.config_maps, offline.config_maps, |o| {
+            &o.metadata
+        });
+        replace(&mut n, &mut self.secrets, offline.secrets, |o| &o.metadata);
+        replace(&mut n, &mut self.services, offline.services, |o| {
+            &o.metadata
+        });
+        replace(&mut n, &mut self.jobs, offline.jobs, |o| &o.metadata);
+        replace(
+            &mut n,
+            &mut self.resource_quotas,
+            offline.resource_quotas,
+            |o| &o.metadata,
+        );
+        replace(&mut n, &mut self.limit_ranges, offline.limit_ranges, |o| {
+            &o.metadata
+        });
+        replace(
+            &mut n,
+            &mut self.network_policies,
+            offline.network_policies,
+            |o| &o.metadata,
+        );
+        replace(
+            &mut n,
+            &mut self.bucket_claims,
+            offline.bucket_claims,
+            |o| &o.metadata,
+        );
+        replace(
+            &mut n,
             &mut self.spark_applications,
             offline.spark_applications,
             |o| &o.metadata,
         );
-        replace(&mut self.external_secrets, offline.external_secrets, |o| {
-            &o.metadata
-        });
-        replace(&mut self.secret_stores, offline.secret_stores, |o| {
-            &o.metadata
-        });
         replace(
+            &mut n,
+            &mut self.external_secrets,
+            offline.external_secrets,
+            |o| &o.metadata,
+        );
+        replace(
+            &mut n,
+            &mut self.secret_stores,
+            offline.secret_stores,
+            |o| &o.metadata,
+        );
+        replace(
+            &mut n,
             &mut self.cluster_secret_stores,
             offline.cluster_secret_stores,
             |o| &o.metadata,
         );
-        replace(&mut self.prometheus_rules, offline.prometheus_rules, |o| {
-            &o.metadata
-        });
-        replace(&mut self.claims, offline.claims, |o| &o.metadata);
+        replace(
+            &mut n,
+            &mut self.prometheus_rules,
+            offline.prometheus_rules,
+            |o| &o.metadata,
+        );
+        replace(&mut n, &mut self.claims, offline.claims, |o| &o.metadata);
         for ns in offline.coverage.namespaces {
             if !self.coverage.includes(&ns.name) {
                 self.coverage.namespaces.push(ns);
@@ -388,18 +419,38 @@ impl Snapshot {
         if offline.rook_operator_config.is_some() {
             self.rook_operator_config = offline.rook_operator_config;
         }
-        self
+        (self, n)
     }
 }
 
+/// How the manifests changed the live platform under `--cluster-state`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Objects that replace an applied one of the same identity.
+    pub replaced: usize,
+    /// Objects the cluster does not have yet.
+    pub added: usize,
+}
+
 /// `live` with each of `manifests`' objects in place of the one with its identity.
-fn replace<T>(live: &mut Listing<T>, manifests: Listing<T>, meta: fn(&T) -> &ObjectMeta) {
+fn replace<T>(
+    n: &mut Applied,
+    live: &mut Listing<T>,
+    manifests: Listing<T>,
+    meta: fn(&T) -> &ObjectMeta,
+) {
     for object in manifests.items {
         let id = |o: &T| (meta(o).namespace.clone(), meta(o).name.clone());
         let wanted = id(&object);
         match live.items.iter_mut().find(|o| id(o) == wanted) {
-            Some(slot) => *slot = object,
-            None => live.items.push(object),
+            Some(slot) => {
+                *slot = object;
+                n.replaced += 1;
+            }
+            None => {
+                live.items.push(object);
+                n.added += 1;
+            }
         }
     }
     live.undecodable.extend(manifests.undecodable);

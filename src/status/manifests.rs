@@ -103,12 +103,24 @@ pub async fn run(args: &Args, output: &Output, out: &mut dyn Write) -> Result<Ex
         let scope = snapshot.scope.clone().unwrap_or(Scope::All);
         let live = Snapshot::gather(&cluster, &scope, &args.operator_namespace).await?;
         let context = Metadata::new(&cluster, &scope, now);
-        (live.with_manifests(snapshot), Some(context))
+        let (after, applied) = live.with_manifests(snapshot);
+        (after, Some((context, applied)))
     } else {
         (snapshot, None)
     };
-    let report = judge(&snapshot, now, &read.locator, args, read.manifests.len());
-    let metadata = context.unwrap_or_else(|| Metadata::of(None, report.scope(), now));
+    let applied = context.as_ref().map(|(_, applied)| *applied);
+    let report = judge(
+        &snapshot,
+        now,
+        &read.locator,
+        args,
+        read.manifests.len(),
+        applied,
+    );
+    let metadata = match context {
+        Some((metadata, _)) => metadata,
+        None => Metadata::of(None, report.scope(), now),
+    };
     crate::render::emit(out, output, metadata, &report)
 }
 
@@ -131,6 +143,7 @@ fn judge(
     locator: &Locator,
     args: &Args,
     objects: usize,
+    applied: Option<offline::Applied>,
 ) -> Report {
     let mut report = super::build_report(snapshot, now);
     let not_checked = if args.cluster_state {
@@ -144,6 +157,8 @@ fn judge(
         sources: sources(args),
         objects,
         cluster_state: args.cluster_state,
+        replaced: applied.map(|a| a.replaced),
+        added: applied.map(|a| a.added),
         not_checked_offline: not_checked,
     });
     report

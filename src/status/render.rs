@@ -119,10 +119,11 @@ fn manifests_header(
     manifests: &super::report::Manifests,
     palette: &Palette,
 ) -> Result<()> {
-    let how = if manifests.cluster_state {
-        "with the live cluster's state"
-    } else {
-        "offline, no cluster"
+    let how = match (manifests.replaced, manifests.added) {
+        (Some(replaced), Some(added)) => {
+            format!("on the live cluster: {replaced} replace applied objects, {added} new")
+        }
+        _ => "offline, no cluster".to_string(),
     };
     writeln!(
         out,

@@ -41,6 +41,12 @@ pub struct Manifests {
     pub objects: usize,
     /// `--cluster-state`: the live platform with the manifests applied.
     pub cluster_state: bool,
+    /// With `--cluster-state`: objects that replace an applied one of the same identity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<usize>,
+    /// With `--cluster-state`: objects the cluster does not have yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<usize>,
     /// The codes only the live cluster can tell (the catalogue's `live_only`
     /// rules): not checked without `--cluster-state`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
