@@ -235,6 +235,23 @@ fn sarif_validates_and_every_result_opens_at_its_key() {
     let note = &run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"];
     assert!(note.as_str().unwrap().contains("trino.not-ready"), "{note}");
 
+    // A Helm-shaped release lacking objects (a LimitRange, alert rules):
+    // those findings are shown at a stand-in, which they name.
+    let release = "examples/analytics/release.yaml";
+    let output = offline(&["-f", release, "-o", "sarif"], None);
+    let sarif = json_of(&output);
+    let problems = common::schema::violations(&sarif_schema(), &sarif);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let checked = assert_results_point_at_their_keys(&sarif, &|uri| {
+        assert_eq!(uri, release);
+        std::fs::read_to_string(repo_root().join(uri)).unwrap()
+    });
+    assert_eq!(
+        checked,
+        sarif["runs"][0]["results"].as_array().unwrap().len()
+    );
+    assert!(checked > 20, "{checked}");
+
     // The same on one rendered file, where embedded files are block scalars.
     let dir = std::env::temp_dir().join(format!("dp-lint-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

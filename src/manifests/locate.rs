@@ -116,11 +116,54 @@ impl Locator {
         self.generators.extend(other.generators);
     }
 
-    /// Sets every finding's `source` that can be found.
+    /// Sets every finding's `source`: where its object (or field) is, or for
+    /// an object the manifests lack (no LimitRange, no PrometheusRule for
+    /// Nessie) a stand-in, so that code review shows every finding in a file.
     pub fn locate_all(&self, findings: &mut [Finding]) {
         for finding in findings {
-            finding.source = self.locate(&finding.object, finding.field.as_ref());
+            finding.source = self
+                .locate(&finding.object, finding.field.as_ref())
+                .or_else(|| {
+                    finding
+                        .chain
+                        .iter()
+                        .find_map(|link| self.locate(&link.object, None))
+                })
+                .or_else(|| self.stand_in(&finding.object));
         }
+    }
+
+    /// For `object`, absent from the manifests: the workload of the component
+    /// it is about (`PrometheusRule/(nessie)`), else the first object of its
+    /// namespace (or of the Namespace it is), else the first object read.
+    fn stand_in(&self, object: &ObjectRef) -> Option<SourceLocation> {
+        let component = object
+            .name
+            .strip_prefix('(')
+            .and_then(|n| n.strip_suffix(')'));
+        let namespace = match object.kind.as_str() {
+            "Namespace" => Some(object.name.as_str()),
+            _ => object.namespace.as_deref(),
+        };
+        let workloads = ["Deployment", "StatefulSet", "SparkApplication"];
+        let placed = || self.entries.iter().filter(|e| !e.layers.is_empty());
+        let entry = component
+            .and_then(|c| {
+                placed().find(|e| workloads.contains(&e.kind.as_str()) && e.name.contains(c))
+            })
+            .or_else(|| {
+                namespace.and_then(|ns| placed().find(|e| e.namespace.as_deref() == Some(ns)))
+            })
+            .or_else(|| placed().next())?;
+        let mut found = self.locate(
+            &ObjectRef::new(&entry.kind, entry.namespace.as_deref(), &entry.name),
+            None,
+        )?;
+        found.field = Some(format!(
+            "{object} is not in the manifests; shown at {}/{}",
+            entry.kind, entry.name
+        ));
+        Some(found)
     }
 
     /// Where `object` (or its `field`) is.

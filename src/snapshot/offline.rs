@@ -18,7 +18,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Snapshot;
-use super::coverage::{Coverage, CoveredNamespace, Mode, is_system_namespace};
+use super::coverage::{
+    Coverage, CoveredNamespace, Mode, Reference, ReferenceState, is_system_namespace,
+};
 use crate::kube::{Listing, Scope, Undecodable};
 use crate::manifests::Manifest;
 
@@ -91,7 +93,34 @@ pub fn snapshot(
         .cloned();
     write_controller_outputs(&mut s, &synced_keys);
     let namespaces = namespaces_of(&s);
-    (s.scoped(namespaces, operator_namespace), counted)
+    let mut s = s.scoped(namespaces, operator_namespace);
+    s.coverage.references = unresolved_references(&s);
+    (s, counted)
+}
+
+/// The Services the manifests name in namespaces they do not hold (a catalog's
+/// S3 endpoint in `rook-ceph`): whether they exist only the cluster can tell,
+/// so each is listed as not checked, never judged absent.
+fn unresolved_references(s: &Snapshot) -> Vec<Reference> {
+    super::references::outside(
+        &s.coverage,
+        &s.config_maps.items,
+        &s.deployments.items,
+        &s.stateful_sets.items,
+    )
+    .into_iter()
+    .map(|((namespace, name), referenced_by)| Reference {
+        kind: "Service".into(),
+        namespace,
+        name,
+        referenced_by,
+        state: ReferenceState::NotChecked,
+        reason: Some(
+            "its namespace is not in the manifests; --cluster-state reads it from the cluster"
+                .into(),
+        ),
+    })
+    .collect()
 }
 
 /// Puts one object in its list; `false` for a kind the analysis does not read.
