@@ -324,3 +324,86 @@ fn what_makes_no_sense_on_files_is_one_line_and_exit_two() {
         assert!(stdout(&output).is_empty(), "{args:?}");
     }
 }
+
+/// The fenced blocks of docs/lint.md that follow a `<!-- checked by ... -->` line.
+fn checked_blocks() -> Vec<String> {
+    let doc = std::fs::read_to_string(repo_root().join("docs/lint.md")).unwrap();
+    doc.split("<!-- checked by tests/lint.rs")
+        .skip(1)
+        .map(|rest| {
+            let body = rest.split_once("```yaml\n").expect("a yaml block").1;
+            body.split_once("```")
+                .expect("a closed block")
+                .0
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_documented_ci_workflow_passes_actionlint() {
+    let tools = std::env::var_os("KUBECTL_DP_TEST_TOOLS")
+        .map(std::path::PathBuf::from)
+        .expect("KUBECTL_DP_TEST_TOOLS is not set: run the tests with tests/run (it builds actionlint with tests/tools/build)");
+    let blocks = checked_blocks();
+    let mut command = Command::new(tools.join("actionlint"));
+    command.args(["-stdin-filename", ".github/workflows/kubectl-dp.yml", "-"]);
+    let output = run_with_stdin(command, Some(&blocks[0]));
+    assert!(
+        output.status.success(),
+        "actionlint: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(blocks[0].contains("upload-sarif") && blocks[0].contains("-o sarif"));
+}
+
+#[test]
+fn the_documented_gitlab_job_and_hook_are_what_they_claim() {
+    let blocks = checked_blocks();
+    assert_eq!(blocks.len(), 3);
+    let gitlab: Value = serde_saphyr::from_str(&blocks[1]).expect("GitLab job is YAML");
+    let job = &gitlab["kubectl-dp"];
+    assert_eq!(job["artifacts"]["reports"]["junit"], "kubectl-dp.xml");
+    let script: Vec<&str> = job["script"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        script
+            .iter()
+            .any(|s| s.contains("-o junit > kubectl-dp.xml"))
+    );
+    let hooks: Value = serde_saphyr::from_str(&blocks[2]).expect("pre-commit config is YAML");
+    let hook = &hooks["repos"][0]["hooks"][0];
+    assert_eq!(hook["pass_filenames"], false);
+    // The commands they run parse (the overlay path aside, which is the reader's).
+    for line in script
+        .iter()
+        .copied()
+        .chain([hook["entry"].as_str().unwrap()])
+    {
+        let words: Vec<&str> = line
+            .split(['>', '|'])
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .skip(3)
+            .map(|w| {
+                if w == "deploy/overlays/prod" {
+                    "examples/broken"
+                } else {
+                    w
+                }
+            })
+            .collect();
+        let output = offline(&words, None);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{line}: {}",
+            stderr(&output)
+        );
+    }
+}

@@ -22,6 +22,24 @@ pub fn kubectl_binary() -> Result<PathBuf> {
         .map_err(|_| Error::Usage("-k needs kubectl to build the kustomization: put kubectl on PATH or set KUBECTL=/path/to/kubectl".into()))
 }
 
+/// The reason in kubectl's first error line, without klog's prefix
+/// (`E1206 07:33:37.95 10511 run.go:72] "command failed" err="REASON"`).
+fn kustomize_error(stderr: &str) -> String {
+    let line = stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("no message")
+        .trim();
+    match line.split_once(" err=\"") {
+        Some((_, reason)) => reason
+            .strip_suffix('"')
+            .unwrap_or(reason)
+            .replace("\\\"", "\"")
+            .replace("\\n", " "),
+        None => line.strip_prefix("error: ").unwrap_or(line).to_string(),
+    }
+}
+
 /// Builds a kustomization with `kubectl kustomize DIR` (no API access).
 pub fn build(dir: &Path) -> Result<Vec<Manifest>> {
     let kubectl = kubectl_binary()?;
@@ -39,14 +57,7 @@ pub fn build(dir: &Path) -> Result<Vec<Manifest>> {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(Error::Input {
             path: dir.to_path_buf(),
-            reason: format!(
-                "kubectl kustomize failed: {}",
-                stderr
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("no message")
-                    .trim()
-            ),
+            reason: format!("kubectl kustomize failed: {}", kustomize_error(&stderr)),
         });
     }
     let mut built = parse_documents(dir, &String::from_utf8_lossy(&output.stdout))?;
@@ -335,6 +346,16 @@ pub fn name_matches(built: &str, source: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kubectl_errors_lose_klog_prefixes() {
+        let klog = "E1206 07:33:37.950706   10511 run.go:72] \"command failed\" err=\"unable to find one of 'kustomization.yaml' in directory '/x'\"\n";
+        assert_eq!(
+            kustomize_error(klog),
+            "unable to find one of 'kustomization.yaml' in directory '/x'"
+        );
+        assert_eq!(kustomize_error("error: no such dir\n"), "no such dir");
+    }
 
     #[test]
     fn the_broken_overlay_traces_to_its_files() {
