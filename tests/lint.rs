@@ -52,7 +52,7 @@ fn located(report: &Value) -> Vec<String> {
 /// The broken overlay's config faults, each at the line that holds it.
 const BROKEN: [&str; 8] = [
     "policy.no-limit-range examples/platform/namespace/namespace.yaml:4",
-    "secrets.hand-written examples/broken/trino-db-password.yaml:7",
+    "secrets.hand-written examples/broken/trino-db-password.yaml:11",
     "spark.driver-result-size-too-large examples/broken/failed-report.yaml:31",
     "spark.packages-at-startup examples/broken/daily-ingest-jars-packages.yaml:10",
     "trino.catalog-unknown-property examples/broken/trino-catalog/iceberg.properties:16",

@@ -255,7 +255,12 @@ impl Locator {
     fn in_layer(&self, layer: &Layer, entry: &Entry, field: &FieldRef) -> Option<SourceLocation> {
         let index = self.index(layer);
         let doc = find_object(&index, layer.document, entry)?;
-        let path = resolve(doc, &field.path)?;
+        let mut path = resolve(doc, &field.path)?;
+        // A Secret's key written as text is under stringData, which the API
+        // server moves into data.
+        if doc.node(&path).is_none() && path.first().is_some_and(|p| p == "data") {
+            path[0] = "stringData".into();
+        }
         let node = doc.node(&path)?;
         let pos = match field.line {
             Some(line) => line_position(&layer.text, node, line)?,

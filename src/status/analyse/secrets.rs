@@ -84,6 +84,9 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
         }
         hand_written += 1;
         let name = secret.metadata.name.as_deref().unwrap_or_default();
+        // The first credential's key; a key written under stringData is found
+        // by its object instead.
+        let field = crate::findings::FieldRef::at(&["data", keys[0].as_str()]);
         findings.push(Finding::new(
             "secrets.hand-written",
             Severity::Critical,
@@ -92,7 +95,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             // Key names only: a value is never printed.
             format!("holds credentials ({}) but is not managed by External Secrets, the bucket provisioner or a service account", keys.join(", ")),
             format!("move the value to 1Password and replace Secret {name} with an ExternalSecret of the same target name; then rotate it"),
-        ));
+        ).with_field(field));
     }
     let found = store_count > 0
         || !snapshot.external_secrets.items.is_empty()
