@@ -1,4 +1,5 @@
-//! `kubectl dp status -f/-k` on manifests alone: no kubeconfig, no request, the
+//! `kubectl dp status -f/-k` on manifests alone (`tests/run lint` runs these
+//! and tests/lint_cluster.rs: every test's name starts with `lint_`): no kubeconfig, no request, the
 //! findings pointing at file:line:column, and the outputs code review reads
 //! (SARIF 2.1.0 validated against the OASIS schema in tests/lint/, JUnit).
 //! Every test here runs with KUBECONFIG=/nonexistent: a request would fail it.
@@ -62,7 +63,7 @@ const BROKEN: [&str; 8] = [
 ];
 
 #[test]
-fn the_broken_overlay_is_judged_with_no_kubeconfig() {
+fn lint_the_broken_overlay_is_judged_with_no_kubeconfig() {
     let output = offline(&["-k", "examples/broken", "-o", "json"], None);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report = json_of(&output);
@@ -104,7 +105,7 @@ fn the_broken_overlay_is_judged_with_no_kubeconfig() {
 }
 
 #[test]
-fn the_healthy_platform_has_no_finding_offline_and_fail_on_decides_the_exit() {
+fn lint_the_healthy_platform_has_no_finding_offline_and_fail_on_decides_the_exit() {
     let output = offline(&["-k", "examples/platform", "-o", "json"], None);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(located(&json_of(&output)), Vec::<String>::new());
@@ -129,7 +130,7 @@ fn rendered_broken() -> String {
 }
 
 #[test]
-fn standard_input_and_rendered_files_point_into_the_yaml() {
+fn lint_standard_input_and_rendered_files_point_into_the_yaml() {
     let rendered = rendered_broken();
     let output = offline(&["-f", "-", "-o", "json"], Some(&rendered));
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -203,7 +204,7 @@ fn sarif_schema() -> Value {
 }
 
 #[test]
-fn sarif_validates_and_every_result_opens_at_its_key() {
+fn lint_sarif_validates_and_every_result_opens_at_its_key() {
     let output = offline(&["-k", "examples/broken", "-o", "sarif"], None);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let sarif = json_of(&output);
@@ -274,7 +275,7 @@ fn sarif_validates_and_every_result_opens_at_its_key() {
 }
 
 #[test]
-fn junit_fails_one_case_per_finding_at_fail_on() {
+fn lint_junit_fails_one_case_per_finding_at_fail_on() {
     let output = offline(&["-k", "examples/broken", "-o", "junit"], None);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let xml = stdout(&output);
@@ -304,7 +305,7 @@ fn junit_fails_one_case_per_finding_at_fail_on() {
 }
 
 #[test]
-fn what_makes_no_sense_on_files_is_one_line_and_exit_two() {
+fn lint_what_makes_no_sense_on_files_is_one_line_and_exit_two() {
     let empty = offline(&["-f", "-"], Some("# nothing here\n"));
     assert_eq!(empty.status.code(), Some(2));
     assert!(stderr(&empty).contains("no Kubernetes object in -f -"));
@@ -341,7 +342,7 @@ fn checked_blocks() -> Vec<String> {
 }
 
 #[test]
-fn the_documented_ci_workflow_passes_actionlint() {
+fn lint_the_documented_workflow_passes_actionlint() {
     let tools = std::env::var_os("KUBECTL_DP_TEST_TOOLS")
         .map(std::path::PathBuf::from)
         .expect("KUBECTL_DP_TEST_TOOLS is not set: run the tests with tests/run (it builds actionlint with tests/tools/build)");
@@ -359,7 +360,7 @@ fn the_documented_ci_workflow_passes_actionlint() {
 }
 
 #[test]
-fn the_documented_gitlab_job_and_hook_are_what_they_claim() {
+fn lint_the_documented_gitlab_job_and_hook_are_what_they_claim() {
     let blocks = checked_blocks();
     assert_eq!(blocks.len(), 3);
     let gitlab: Value = serde_saphyr::from_str(&blocks[1]).expect("GitLab job is YAML");

@@ -127,18 +127,18 @@ fn compare(example: &str, online: &Value, manifests: &str, namespace: &str) {
 }
 
 #[test]
-fn the_healthy_platform_is_judged_alike_offline_and_online() {
+fn lint_the_healthy_platform_is_judged_alike_offline_and_online() {
     offline_equals_online_minus_runtime("examples/platform");
 }
 
 #[test]
-fn the_broken_platform_is_judged_alike_offline_and_online() {
+fn lint_the_broken_platform_is_judged_alike_offline_and_online() {
     offline_equals_online_minus_runtime("examples/broken");
 }
 
 /// The Helm-shaped release, most of it not ready (examples/analytics/README.md).
 #[test]
-fn the_analytics_release_is_judged_alike_offline_and_online() {
+fn lint_the_analytics_release_is_judged_alike_offline_and_online() {
     let _platform = platform_lock();
     let ns = TestNamespace::waited("lint-analytics");
     let release = std::fs::read_to_string(repo_root().join("examples/analytics/release.yaml"))
@@ -167,7 +167,7 @@ fn the_analytics_release_is_judged_alike_offline_and_online() {
 }
 
 #[test]
-fn cluster_state_judges_the_live_platform_after_the_change() {
+fn lint_cluster_state_judges_the_live_platform_after_the_change() {
     let _platform = platform_lock();
     let ns = TestNamespace::waited("lint-after");
     deploy_example("examples/platform", &ns.name);

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): `kubectl dp status -f DIR -R` on a GitOps repository of
+# COUNT manifests (bench/lint-repo.py: copies of examples/broken, one namespace
+# each, one object per file), offline, release build, against PyYAML (with
+# libyaml) only parsing the same files in the same run: the floor of any linter
+# written on a YAML parser. kube-linter and kubeconform are not built here (their
+# Go module trees would not fit the shared disk; kubeconform also needs its
+# schemas from the network), so the peer is the parser. Ratios, as the machines
+# are shared and noisy.
+#
+#   bench/lint.sh [COUNT] [RUNS]      # default 5000 manifests, 5 runs; no cluster needed
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+count=${1:-5000}
+runs=${2:-5}
+cd "$repo"
+cargo build --release --quiet --bin kubectl-dp
+bin="$repo/target/release/kubectl-dp"
+kubectl_bin=${KUBECTL:-kubectl}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$kubectl_bin" kustomize examples/broken >"$work/broken.yaml"
+python3 bench/lint-repo.py "$work/broken.yaml" "$work/repo" "$count" >&2
+
+# median wall time (ms) and max RSS (KB) over $runs runs of a command
+measure() {
+  local times=() rss=0 t r out
+  out=$(mktemp)
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -o "$out" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    read -r t r < <(tail -n 1 "$out")
+    times+=("$t")
+    ((r > rss)) && rss=$r
+  done
+  rm -f "$out"
+  printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '{ a[NR] = $1 } END { printf "%.0f %d\n", a[int((NR + 1) / 2)] * 1000, rss }'
+}
+
+findings=$(KUBECONFIG=/nonexistent "$bin" status -f "$work/repo" -R -o json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["findings"]))')
+read -r dp_ms dp_kb < <(measure env KUBECONFIG=/nonexistent "$bin" status -f "$work/repo" -R -o json)
+read -r sarif_ms sarif_kb < <(measure env KUBECONFIG=/nonexistent "$bin" status -f "$work/repo" -R -o sarif)
+read -r py_ms py_kb < <(measure python3 -c '
+import glob, sys, yaml
+n = 0
+for path in glob.glob(sys.argv[1] + "/**/*.yaml", recursive=True):
+    with open(path) as f:
+        n += sum(1 for d in yaml.load_all(f, Loader=yaml.CSafeLoader) if d)
+' "$work/repo")
+
+commit=$(git -C "$repo" rev-parse --short HEAD)
+cat <<EOF
+## \`kubectl dp status -f DIR -R\` on $count manifests vs. PyYAML parsing them ($(date -u +%Y-%m-%dT%H:%MZ), $commit, release build)
+
+| command | median wall (ms) | max RSS (MiB) | / PyYAML |
+|---|---|---|---|
+| kubectl dp status -f repo -R -o json ($findings findings) | $dp_ms | $(awk "BEGIN { printf \"%.1f\", $dp_kb / 1024 }") | $(awk "BEGIN { printf \"%.2f\", $dp_ms / ($py_ms > 0 ? $py_ms : 1) }") |
+| kubectl dp status -f repo -R -o sarif | $sarif_ms | $(awk "BEGIN { printf \"%.1f\", $sarif_kb / 1024 }") | $(awk "BEGIN { printf \"%.2f\", $sarif_ms / ($py_ms > 0 ? $py_ms : 1) }") |
+| python3 PyYAML CSafeLoader, parse only | $py_ms | $(awk "BEGIN { printf \"%.1f\", $py_kb / 1024 }") | 1.00 |
+EOF
