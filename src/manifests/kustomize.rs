@@ -22,6 +22,17 @@ pub fn kubectl_binary() -> Result<PathBuf> {
         .map_err(|_| Error::Usage("-k needs kubectl to build the kustomization: put kubectl on PATH or set KUBECTL=/path/to/kubectl".into()))
 }
 
+/// The line of `name: NAME` in a kustomization (a generator's name).
+fn name_line(text: &str, name: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim().trim_start_matches("- ").trim();
+            l.strip_prefix("name:")
+                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == name)
+        })
+        .map(|i| i + 1)
+}
+
 /// The reason in kubectl's first error line, without klog's prefix
 /// (`E1206 07:33:37.95 10511 run.go:72] "command failed" err="REASON"`).
 fn kustomize_error(stderr: &str) -> String {
@@ -253,20 +264,12 @@ impl Provenance {
         let Some(name) = g.get("name").and_then(Value::as_str) else {
             return;
         };
-        let line = text
-            .lines()
-            .position(|l| {
-                let l = l.trim().trim_start_matches("- ").trim();
-                l.strip_prefix("name:")
-                    .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == name)
-            })
-            .map(|i| i + 1);
         self.generators.push(GeneratedKey {
             kind,
             name: name.to_string(),
             key: String::new(),
             file: file.to_path_buf(),
-            line,
+            line: name_line(text, name),
         });
         let strings = |key: &str| -> Vec<String> {
             g.get(key)
@@ -315,24 +318,28 @@ impl Provenance {
         let mut envs = strings("envs");
         envs.extend(g.get("env").and_then(Value::as_str).map(String::from));
         for env in envs {
-            let path = dir.join(&env);
-            let Ok(content) = std::fs::read_to_string(&path) else {
+            self.add_env_file(&dir.join(&env), kind, name);
+        }
+    }
+
+    /// The keys of an env file (`KEY=value` lines) of generator `kind`/`name`.
+    fn add_env_file(&mut self, path: &Path, kind: &'static str, name: &str) {
+        let Ok(content) = std::fs::read_to_string(path) else {
+            return;
+        };
+        for (i, line) in content.lines().enumerate() {
+            let line_text = line.trim();
+            if line_text.starts_with('#') {
                 continue;
-            };
-            for (i, line) in content.lines().enumerate() {
-                let line_text = line.trim();
-                if line_text.starts_with('#') {
-                    continue;
-                }
-                if let Some((key, _)) = line_text.split_once('=') {
-                    self.keys.push(GeneratedKey {
-                        kind,
-                        name: name.to_string(),
-                        key: key.trim().to_string(),
-                        file: path.clone(),
-                        line: Some(i + 1),
-                    });
-                }
+            }
+            if let Some((key, _)) = line_text.split_once('=') {
+                self.keys.push(GeneratedKey {
+                    kind,
+                    name: name.to_string(),
+                    key: key.trim().to_string(),
+                    file: path.to_path_buf(),
+                    line: Some(i + 1),
+                });
             }
         }
     }

@@ -82,6 +82,9 @@ enum Frame {
 
 impl FileIndex {
     /// Indexes `text`; a file that does not parse gives what was read before the error.
+    /// One loop over the parser's events: the stack of open mappings and
+    /// sequences and the current path are its state, which split functions
+    /// would only pass around.
     pub fn of(text: &str) -> FileIndex {
         let mut documents: Vec<Object> = Vec::new();
         let mut current = Object::default();
