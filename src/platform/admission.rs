@@ -378,7 +378,9 @@ pub fn quota_overrun(message: &str) -> Option<String> {
             .flat_map(|v| v.split(','))
             .filter_map(|pair| {
                 let (k, q) = pair.trim().split_once('=')?;
-                Some((k.to_string(), q.trim().parse().ok()?))
+                // Quoted inside a longer message (spark-submit's): `92Gi. Received …`.
+                let q = q.split_whitespace().next()?.trim_end_matches('.');
+                Some((k.to_string(), q.parse().ok()?))
             })
             .collect()
     };

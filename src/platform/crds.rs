@@ -264,6 +264,18 @@ pub struct ExternalSecretSpec {
     pub target: ExternalSecretTarget,
     /// How often it syncs.
     pub refresh_interval: Option<String>,
+    /// `data`: one Secret key per remote reference.
+    pub data: Vec<ExternalSecretData>,
+    /// `dataFrom`: keys decided by the vault (extract, find), as given.
+    pub data_from: Vec<serde_json::Value>,
+}
+
+/// One `data` entry.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ExternalSecretData {
+    /// The key it writes in the target Secret.
+    pub secret_key: String,
 }
 
 /// `secretStoreRef`.
@@ -284,6 +296,9 @@ pub struct ExternalSecretTarget {
     pub name: Option<String>,
     /// `Owner`, `Merge`, `Orphan` or `None`.
     pub creation_policy: Option<String>,
+    /// `template`, as given (its `data` keys replace the `data` keys unless
+    /// `mergePolicy: Merge`).
+    pub template: Option<serde_json::Value>,
 }
 
 impl ExternalSecret {
@@ -294,6 +309,38 @@ impl ExternalSecret {
             .name
             .clone()
             .unwrap_or_else(|| self.metadata.name.clone().unwrap_or_default())
+    }
+
+    /// The keys the Secret it writes will hold, when the spec decides them
+    /// (`None` when the vault or a template source does: `dataFrom`,
+    /// `templateFrom`, or a `Merge` creation policy keeping other keys).
+    pub fn written_keys(&self) -> Option<std::collections::BTreeSet<&str>> {
+        let spec = &self.spec;
+        if !spec.data_from.is_empty() || spec.target.creation_policy.as_deref() == Some("Merge") {
+            return None;
+        }
+        let data = spec.data.iter().map(|d| d.secret_key.as_str());
+        let Some(template) = &spec.target.template else {
+            // Neither data nor a template: a spec the controller refuses; its
+            // status says so (secrets.external-secret-not-synced).
+            return (!spec.data.is_empty()).then(|| data.collect());
+        };
+        if template.get("templateFrom").is_some_and(|t| !t.is_null()) {
+            return None;
+        }
+        let templated: std::collections::BTreeSet<&str> = template
+            .get("data")
+            .and_then(|d| d.as_object())
+            .into_iter()
+            .flat_map(|d| d.keys().map(String::as_str))
+            .collect();
+        // As the controller does: a template without data keeps the fetched keys.
+        let merge = template.get("mergePolicy").and_then(|m| m.as_str()) == Some("Merge");
+        Some(if templated.is_empty() || merge {
+            templated.into_iter().chain(data).collect()
+        } else {
+            templated
+        })
     }
 
     /// The store's kind, `SecretStore` when not given.

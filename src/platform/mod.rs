@@ -18,4 +18,5 @@ pub mod resources;
 pub mod rules;
 pub mod spark;
 pub mod trino;
+pub mod urls;
 pub mod workload;

@@ -9,10 +9,13 @@ pub mod references;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, LimitRange, Node, PersistentVolumeClaim, Pod, ResourceQuota, Secret, Service,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
+use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::ListParams;
 
 use crate::error::{Error, Result};
@@ -27,6 +30,19 @@ use read::{Found, Inside, is_platform_rule, read_references};
 /// Pods per page: pods are the largest list, and fewer, larger pages save
 /// round trips (each page of 2,000 pods is a few MB).
 const POD_PAGE: u32 = 2000;
+
+/// Objects that pod templates and claims name by name: read so that a name
+/// leading nowhere is a finding (`references.object-missing`). `None`: not
+/// read (a snapshot of manifests, a test), so not judged.
+#[derive(Debug, Clone, Default)]
+pub struct Named {
+    /// ServiceAccounts of the covered namespaces.
+    pub service_accounts: Option<Listing<ServiceAccount>>,
+    /// StorageClasses (cluster-scoped).
+    pub storage_classes: Option<Listing<StorageClass>>,
+    /// PriorityClasses (cluster-scoped).
+    pub priority_classes: Option<Listing<PriorityClass>>,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -57,6 +73,8 @@ pub struct Snapshot {
     /// Nodes and every active pod, read only when a platform pod is
     /// unschedulable for cpu or memory (to say how much is missing).
     pub nodes: Option<Listing<Node>>,
+    /// What pod templates and claims name that the platform does not own.
+    pub named: Named,
     pub scheduled_pods: Option<Listing<Pod>>,
     /// The last lines of crashed containers' previous runs, read after a first
     /// analysis for the crash loops and OOM kills it explains (see
@@ -159,12 +177,25 @@ impl Snapshot {
             resources::cluster_secret_store(),
             resources::prometheus_rule(),
         );
-        let (cluster_secret_stores, mut prometheus_rules, rook_operator_config) = tokio::try_join!(
+        let names = coverage.names();
+        let (
+            cluster_secret_stores,
+            mut prometheus_rules,
+            rook_operator_config,
+            (service_accounts, storage_classes, priority_classes),
+        ) = tokio::try_join!(
             cluster.list_custom(&stores, None, &all),
             // Alerting rules often live in the monitoring stack's namespace: with
             // -A they are read everywhere and those about the platform kept.
             cluster.list_custom::<PrometheusRule>(&rules, Some(scope), &all),
             cluster.fetch::<ConfigMap>(rook_namespace, ROOK_OPERATOR_CONFIG),
+            async {
+                tokio::try_join!(
+                    cluster.list_in::<ServiceAccount>(&names, &all),
+                    cluster.list_cluster::<StorageClass>(&all),
+                    cluster.list_cluster::<PriorityClass>(&all),
+                )
+            },
         )?;
         prometheus_rules
             .items
@@ -217,6 +248,11 @@ impl Snapshot {
             claims: inside.volume_claims,
             events: inside.events,
             nodes,
+            named: Named {
+                service_accounts: Some(service_accounts),
+                storage_classes: Some(storage_classes),
+                priority_classes: Some(priority_classes),
+            },
             scheduled_pods,
             previous_runs: Default::default(),
             engine: None,

@@ -10,6 +10,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, PodTemplateSpec};
 
 use crate::platform::properties::Properties;
 use crate::platform::trino::{service_of_host, url_host};
+use crate::platform::urls;
 
 use super::coverage::Coverage;
 
@@ -48,10 +49,23 @@ pub fn outside(
         let namespace = cm.metadata.namespace.as_deref().unwrap_or_default();
         let name = cm.metadata.name.as_deref().unwrap_or_default();
         for (file, text) in cm.data.iter().flatten() {
-            if !file.ends_with(".properties") || !text.contains("connector.name") {
+            if !file.ends_with(".properties") {
                 continue;
             }
             let props = Properties::parse(text);
+            if !text.contains("connector.name") {
+                // Any other properties file: URLs whose host can only be a Service.
+                for url in urls::in_properties(&props) {
+                    if let Some(host) = unambiguous_service_host(url.url) {
+                        note(
+                            host,
+                            namespace,
+                            format!("ConfigMap {namespace}/{name} {file} {}", url.key),
+                        );
+                    }
+                }
+                continue;
+            }
             for key in CATALOG_URL_KEYS {
                 if let Some(host) = props
                     .get(key)
@@ -86,8 +100,25 @@ pub fn outside(
                 );
             }
         }
+        for url in template.spec.iter().flat_map(urls::in_env) {
+            if let Some(host) = unambiguous_service_host(url.url) {
+                note(
+                    host,
+                    namespace,
+                    format!("{kind} {namespace}/{name} {}", url.place),
+                );
+            }
+        }
     }
     found
+}
+
+/// The host of a URL when it can only be a cluster Service (`svc.ns.svc`,
+/// `svc.ns.svc.cluster.local`): `name.tld` may be a public name, so such a
+/// host is not read by name from a namespace that may not exist.
+fn unambiguous_service_host(url: &str) -> Option<&str> {
+    let host = url_host(url.strip_prefix("jdbc:").unwrap_or(url))?;
+    (host.split('.').nth(2) == Some("svc")).then_some(host)
 }
 
 /// `(env name, postgresql://…)` of every literal JDBC URL in a pod template.
@@ -150,6 +181,26 @@ mod tests {
                 "rook-ceph-rgw-objectstore".to_string()
             )],
             "ConfigMap data-platform/trino-catalog iceberg.properties s3.endpoint"
+        );
+    }
+
+    #[test]
+    fn other_urls_are_references_only_when_their_host_is_a_service_name() {
+        let app: Deployment = serde_json::from_value(serde_json::json!({
+            "metadata": {"namespace": "data-platform", "name": "loader"},
+            "spec": {"selector": {}, "template": {"spec": {"containers": [{"name": "loader", "env": [
+                {"name": "S3", "value": "http://minio.storage.svc:9000"},
+                {"name": "DOCS", "value": "https://github.com/trinodb"},
+                {"name": "SHORT", "value": "http://minio.storage:9000"}
+            ]}]}}}
+        }))
+        .unwrap();
+        let refs = outside(&Coverage::named("data-platform"), &[], &[app], &[]);
+        let keys: Vec<&(String, String)> = refs.keys().collect();
+        assert_eq!(keys, [&("storage".to_string(), "minio".to_string())]);
+        assert_eq!(
+            refs.values().next().unwrap(),
+            "Deployment data-platform/loader env S3 of container loader"
         );
     }
 }

@@ -35,6 +35,20 @@ pub fn live_only_codes() -> Vec<&'static str> {
         .collect()
 }
 
+/// Rules that are not live-only but read the cluster's own objects, which
+/// manifests do not hold (StorageClasses, PriorityClasses, the namespaces'
+/// ServiceAccounts: `Snapshot::named`, never filled offline), so a name the
+/// manifests use cannot be judged missing from files.
+const NEEDS_CLUSTER_OBJECTS: [&str; 1] = ["references.object-missing"];
+
+/// What status cannot check from manifests alone: the live-only rules, then
+/// those that need the cluster's own objects.
+pub fn not_checked_offline() -> Vec<&'static str> {
+    let mut codes = live_only_codes();
+    codes.extend(NEEDS_CLUSTER_OBJECTS);
+    codes
+}
+
 /// Whether `-f` or `-k` was given.
 pub fn wanted(args: &Args) -> bool {
     !args.files.is_empty() || args.kustomize.is_some()
@@ -150,7 +164,7 @@ fn judge(
         Vec::new()
     } else {
         offline_only(&mut report);
-        live_only_codes()
+        not_checked_offline()
     };
     locator.locate_all(&mut report.findings);
     report.manifests = Some(Manifests {
@@ -167,8 +181,8 @@ fn judge(
 /// Keeps what files can tell: findings of rules that are not live-only; a
 /// component's state from those findings alone, its summary what was judged.
 pub fn offline_only(report: &mut Report) {
-    let live = live_only_codes();
-    report.findings.retain(|f| !live.contains(&f.code));
+    let unchecked = not_checked_offline();
+    report.findings.retain(|f| !unchecked.contains(&f.code));
     for component in &mut report.components {
         if matches!(component.state, State::NotFound | State::NotInstalled) {
             continue;
@@ -231,6 +245,13 @@ mod tests {
         assert!(codes.contains(&"trino.not-ready"));
         assert!(codes.contains(&"secrets.external-secret-not-synced"));
         assert!(!codes.contains(&"trino.heap-above-limit"));
+        assert!(not_checked_offline().contains(&"references.object-missing"));
+        for code in NEEDS_CLUSTER_OBJECTS {
+            assert!(
+                status_rules().any(|r| r.code == code),
+                "{code} is not a rule"
+            );
+        }
         assert!(
             !codes
                 .iter()

@@ -521,7 +521,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Critical,
         live_only: false,
         tune: Tune::Cannot("a deployment fault (the Service), not a setting"),
-        meaning: "a URL in the platform's configuration (a catalog's REST or JDBC URL, a connector's `connection-url`) names a cluster Service that does not exist",
+        meaning: "a URL in the platform's configuration (a catalog's REST or JDBC URL, a connector's `connection-url`, a container `env` value, a key of a mounted `.properties` file such as Trino's `discovery.uri` or Nessie's `quarkus.datasource.jdbc.url`, a SparkApplication's `sparkConf`/`hadoopConf`/`env`) names a cluster Service that does not exist",
     },
     Rule {
         code: "network.service-port-not-served",
@@ -580,6 +580,27 @@ pub const RULES: &[Rule] = &[
         live_only: false,
         tune: Tune::NotAConfigFile,
         meaning: "a pod template reads a whole ConfigMap (`envFrom`, a volume) that does not exist, not marked optional: its pods cannot start (Trino's own are `trino.configmap-missing`)",
+    },
+    Rule {
+        code: "references.port-name-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a probe (`httpGet`/`tcpSocket`) or a Service `targetPort` names a container port the container does not declare: the kubelet fails the probe (pods never ready, or restarted by liveness), the Service gets no endpoints",
+    },
+    Rule {
+        code: "references.secret-store-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "an ExternalSecret reads from a SecretStore (in its namespace) or ClusterSecretStore that does not exist: its Secret is never written",
+    },
+    Rule {
+        code: "references.object-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a pod template names a ServiceAccount, PriorityClass or PersistentVolumeClaim that does not exist, or a claim (template) names a StorageClass that does not exist or none when the cluster has no default class: the pods are not created, or stay Pending",
     },
     Rule {
         code: "resources.missing",

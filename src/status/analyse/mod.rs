@@ -9,14 +9,17 @@ pub mod coverage;
 pub mod crash_logs;
 pub mod engine;
 mod literals;
+mod named_objects;
 mod nessie;
 mod network;
 pub mod pods;
+mod ports;
 mod pss;
 mod references;
 mod secrets;
 mod spark;
 pub mod trino;
+mod urls;
 pub(crate) mod workloads;
 
 use crate::findings::{self, Component, Finding};
@@ -56,6 +59,9 @@ pub fn analyse(
     // component's section.
     let mut refused = admission::findings(snapshot);
     refused.extend(references::findings(snapshot));
+    refused.extend(urls::findings(snapshot));
+    refused.extend(ports::findings(snapshot));
+    refused.extend(named_objects::findings(snapshot));
     for status in &mut components {
         for f in refused.iter().filter(|f| f.component == status.component) {
             status.state = status.state.worsened_by(f.severity);

@@ -124,9 +124,20 @@ fn references(spec: &PodSpec) -> Vec<Reference<'_>> {
     out
 }
 
-/// Whether the object holds the key: `None` when the object itself is not there.
-fn holds(snapshot: &Snapshot, namespace: &str, kind: &str, name: &str, key: &str) -> Option<bool> {
-    match kind {
+/// Whether a key a template reads will be there.
+enum Verdict {
+    Holds,
+    /// The object is there without the key.
+    Lacks,
+    /// The Secret is not written yet and the ExternalSecret that writes it
+    /// will not write the key: (its name, the keys it writes).
+    NotWritten(String, Vec<String>),
+    /// Not known (the object is missing: `secrets.missing` says so; or the vault decides).
+    Unknown,
+}
+
+fn verdict(snapshot: &Snapshot, namespace: &str, kind: &str, name: &str, key: &str) -> Verdict {
+    let present = match kind {
         "Secret" => snapshot.secret(namespace, name).map(|s| {
             s.data.as_ref().is_some_and(|d| d.contains_key(key))
                 || s.string_data.as_ref().is_some_and(|d| d.contains_key(key))
@@ -135,6 +146,26 @@ fn holds(snapshot: &Snapshot, namespace: &str, kind: &str, name: &str, key: &str
             cm.data.as_ref().is_some_and(|d| d.contains_key(key))
                 || cm.binary_data.as_ref().is_some_and(|d| d.contains_key(key))
         }),
+    };
+    match present {
+        Some(true) => return Verdict::Holds,
+        Some(false) => return Verdict::Lacks,
+        None if kind != "Secret" => return Verdict::Unknown,
+        None => {}
+    }
+    let writer = snapshot.external_secrets.items.iter().find(|es| {
+        es.metadata.namespace.as_deref() == Some(namespace) && es.target_secret() == name
+    });
+    let Some((es, keys)) = writer.and_then(|es| Some((es, es.written_keys()?))) else {
+        return Verdict::Unknown;
+    };
+    if keys.contains(key) {
+        Verdict::Holds
+    } else {
+        Verdict::NotWritten(
+            es.metadata.name.clone().unwrap_or_default(),
+            keys.iter().map(|k| k.to_string()).collect(),
+        )
     }
 }
 
@@ -166,8 +197,28 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
             }
             let object = ObjectRef::namespaced(r.kind, ns, r.name);
             let finding = match r.key {
-                Some(key) => match holds(snapshot, ns, r.kind, r.name, key) {
-                    Some(false) => Finding::new(
+                Some(key) => match verdict(snapshot, ns, r.kind, r.name, key) {
+                    Verdict::NotWritten(es, keys) => Finding::new(
+                        "references.key-missing",
+                        Severity::Critical,
+                        component_of(w.app_name()),
+                        object,
+                        format!(
+                            "{} reads key {key} of Secret {} ({}), which ExternalSecret {es} does not write (its keys: {}): its pods cannot start once it syncs",
+                            w.object(),
+                            r.name,
+                            r.by,
+                            if keys.is_empty() {
+                                "none".to_string()
+                            } else {
+                                keys.join(", ")
+                            }
+                        ),
+                        format!(
+                            "add a data entry with secretKey: {key} to ExternalSecret {es}, or fix the reference"
+                        ),
+                    ),
+                    Verdict::Lacks => Finding::new(
                         "references.key-missing",
                         Severity::Critical,
                         component_of(w.app_name()),
@@ -212,6 +263,50 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
             };
             out.push(finding);
         }
+    }
+    out.extend(store_findings(snapshot));
+    out
+}
+
+/// Every ExternalSecret's store must exist: the controller cannot sync one
+/// whose SecretStore or ClusterSecretStore is not there.
+fn store_findings(snapshot: &Snapshot) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for es in &snapshot.external_secrets.items {
+        let ns = es.metadata.namespace.as_deref().unwrap_or_default();
+        let store = &es.spec.secret_store_ref.name;
+        let (stores, exists) = match es.store_kind() {
+            "ClusterSecretStore" => (
+                &snapshot.cluster_secret_stores,
+                snapshot
+                    .cluster_secret_stores
+                    .items
+                    .iter()
+                    .any(|s| s.metadata.name.as_deref() == Some(store)),
+            ),
+            _ => (
+                &snapshot.secret_stores,
+                snapshot.secret_stores.items.iter().any(|s| {
+                    s.metadata.name.as_deref() == Some(store)
+                        && s.metadata.namespace.as_deref() == Some(ns)
+                }),
+            ),
+        };
+        if exists || !stores.is_available() || !snapshot.covers(ns) {
+            continue;
+        }
+        let kind = es.store_kind();
+        out.push(Finding::new(
+            "references.secret-store-missing",
+            Severity::Critical,
+            Component::Secrets,
+            ObjectRef::from_meta("ExternalSecret", &es.metadata),
+            format!(
+                "reads from {kind} {store}, which does not exist: Secret {} is never written",
+                es.target_secret()
+            ),
+            format!("create {kind} {store}, or point secretStoreRef at a store that exists (kubectl get {}s -A)", kind.to_lowercase()),
+        ));
     }
     out
 }
@@ -275,5 +370,58 @@ mod tests {
             .unwrap(),
         ]);
         assert_eq!(codes(&findings(&s)), ["references.key-missing"]);
+    }
+
+    #[test]
+    fn keys_of_a_secret_not_written_yet_come_from_its_external_secret() {
+        let mut s = nessie_chain_snapshot(false);
+        let es = &mut s.external_secrets.items[0];
+        es.spec.data =
+            serde_json::from_value(serde_json::json!([{"secretKey": "pasword"}])).unwrap();
+        let found = findings(&s);
+        assert_eq!(codes(&found), ["references.key-missing"], "{found:#?}");
+        assert!(
+            found[0]
+                .message
+                .contains("which ExternalSecret nessie-db does not write (its keys: pasword)"),
+            "{}",
+            found[0].message
+        );
+        // The right key, a template that writes it, or keys the vault decides: nothing.
+        let es = &mut s.external_secrets.items[0];
+        es.spec.data =
+            serde_json::from_value(serde_json::json!([{"secretKey": "password"}])).unwrap();
+        assert!(findings(&s).is_empty());
+        let es = &mut s.external_secrets.items[0];
+        es.spec.data = serde_json::from_value(serde_json::json!([{"secretKey": "pw"}])).unwrap();
+        es.spec.target.template = Some(serde_json::json!({"data": {"password": "{{ .pw }}"}}));
+        assert!(findings(&s).is_empty());
+        let es = &mut s.external_secrets.items[0];
+        es.spec.target.template = Some(serde_json::json!({"data": {"url": "{{ .pw }}"}}));
+        assert_eq!(codes(&findings(&s)), ["references.key-missing"]);
+        let es = &mut s.external_secrets.items[0];
+        es.spec.data_from = vec![serde_json::json!({"extract": {"key": "nessie"}})];
+        assert!(findings(&s).is_empty());
+    }
+
+    #[test]
+    fn an_external_secret_needs_its_store() {
+        let mut s = nessie_chain_snapshot(true);
+        assert!(findings(&s).is_empty());
+        s.external_secrets.items[0].spec.secret_store_ref.name = "1password".into();
+        let found = findings(&s);
+        assert_eq!(codes(&found), ["references.secret-store-missing"]);
+        assert!(
+            found[0]
+                .message
+                .contains("ClusterSecretStore 1password, which does not exist")
+        );
+        // A namespaced store is looked up in the ExternalSecret's namespace.
+        s.external_secrets.items[0].spec.secret_store_ref.kind = None;
+        s.external_secrets.items[0].spec.secret_store_ref.name = "onepassword".into();
+        assert_eq!(codes(&findings(&s)), ["references.secret-store-missing"]);
+        // Stores that could not be listed: not judged.
+        s.secret_stores.availability = crate::kube::Availability::Forbidden("no".into());
+        assert!(findings(&s).is_empty());
     }
 }

@@ -9,7 +9,7 @@ use crate::snapshot::Snapshot;
 use crate::status::report::{ComponentStatus, Detail, state_of};
 
 use super::Section;
-use super::pods::{self, Cause};
+use super::pods::{self, Cause, is_admission_refusal, refusal_fix};
 
 pub fn analyse(snapshot: &Snapshot) -> Section {
     let apps = &snapshot.spark_applications;
@@ -32,11 +32,23 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
                 Severity::Warning,
                 Component::Spark,
                 object.clone(),
-                format!("{state}: {}", first_line(&error)),
+                // spark-submit's output is long: the line with the refusal says why.
+                format!(
+                    "{state}: {}",
+                    error
+                        .lines()
+                        .find(|l| is_admission_refusal(l))
+                        .map_or_else(|| first_line(&error), str::trim)
+                ),
                 format!(
                     "driver logs: kubectl logs {name}-driver -n {ns}; rerun with kubectl delete sparkapp {name} -n {ns} && kubectl apply -f ..."
                 ),
             );
+            // The operator could not create the driver pod: admission said why,
+            // and the fix is the refusal's, not the driver's logs (there are none).
+            if is_admission_refusal(&error) {
+                finding.hint = refusal_fix(&error);
+            }
             if let Some(cause) = driver_cause(snapshot, app, &ns) {
                 finding.message = format!("{}: {}", finding.message, cause.summary);
                 finding.cause = Some(cause.code);
@@ -201,4 +213,34 @@ fn spark_setting_field(setting: &str) -> crate::findings::FieldRef {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::kube::Listing;
+
+    #[test]
+    fn a_driver_refused_by_admission_gets_the_refusals_fix() {
+        let app: SparkApplication = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "ingest", "namespace": "dp"},
+            "spec": {},
+            "status": {"applicationState": {"state": "SUBMISSION_FAILED", "errorMessage":
+                "failed to run spark-submit: exit status 1\nException in thread main\n  Failure executing: POST at: https://10.0.0.1/api/v1/namespaces/dp/pods. Message: pods \"ingest-driver\" is forbidden: exceeded quota: compute, requested: limits.memory=5Gi, used: limits.memory=90Gi, limited: limits.memory=92Gi."}}
+        }))
+        .unwrap();
+        let snapshot = Snapshot {
+            spark_applications: Listing::available(vec![app]),
+            ..Snapshot::default()
+        };
+        let section = analyse(&snapshot);
+        let finding = &section.findings[0];
+        assert_eq!(finding.code, "spark.application-failed");
+        assert!(
+            finding.message.contains("exceeded quota: compute"),
+            "{}",
+            finding.message
+        );
+        assert!(finding.hint.contains("raise the quota"), "{}", finding.hint);
+    }
 }

@@ -23,6 +23,7 @@ mod tests;
 use events::{describe_event, first_line, latest_event};
 pub use references::missing_reference;
 use references::{config_hint, not_created, unbound_claim};
+pub(in crate::status::analyse) use references::{is_admission_refusal, refusal_fix};
 pub use resources::jvm_heap;
 use resources::{memory_context, missing_capacity};
 

@@ -209,8 +209,19 @@ pub(super) fn not_created(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
     })
 }
 
+/// Whether a controller's or operator's message is an admission refusal
+/// (quota, LimitRange, Pod Security, a webhook) that [`refusal_fix`] explains.
+pub(in crate::status::analyse) fn is_admission_refusal(message: &str) -> bool {
+    crate::platform::admission::quota_overrun(message).is_some()
+        || message.contains("must specify ")
+        || message.contains("per Container is")
+        || message.contains("per Pod is")
+        || message.contains("violates PodSecurity")
+        || message.contains("admission webhook")
+}
+
 /// The fix for an admission refusal, from the controller's message.
-pub(super) fn refusal_fix(message: &str) -> String {
+pub(in crate::status::analyse) fn refusal_fix(message: &str) -> String {
     if let Some(over) = crate::platform::admission::quota_overrun(message) {
         return format!(
             "{over}: raise the quota, lower the pods' {} or run fewer of them",

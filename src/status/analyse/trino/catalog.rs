@@ -2,11 +2,13 @@
 //! Nessie and S3 Services it points at, and credentials written as literals.
 
 use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
-use crate::platform::endpoint::{serves, service_target};
 use crate::platform::properties::Properties;
 use crate::platform::trino::layout::TrinoFile;
 use crate::platform::trino::{invented_property, unknown_iceberg_property};
+use crate::platform::urls::ConfiguredUrl;
 use crate::snapshot::Snapshot;
+
+use super::super::urls::{Reader, service_finding};
 
 pub(super) fn catalog_findings(
     snapshot: &Snapshot,
@@ -90,7 +92,8 @@ const SERVICE_URL_KEYS: &[(&str, &str)] = &[
     ("hive.s3.endpoint", "S3 endpoint"),
 ];
 
-/// Every Service a catalog names must exist and serve the port the URL uses.
+/// Every Service a catalog names must exist and serve the port the URL uses
+/// (judged as every other URL of the platform is: `super::super::urls`).
 fn service_references(
     snapshot: &Snapshot,
     namespace: &str,
@@ -99,54 +102,35 @@ fn service_references(
     file: &str,
     props: &Properties,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (key, what) in SERVICE_URL_KEYS {
-        let Some(url) = props.get(key) else {
-            continue;
-        };
-        let Some(target) = service_target(url, namespace) else {
-            continue;
-        };
-        let (service, service_ns, port) = (target.service, target.namespace, target.port);
-        // Known when its namespace was read or it was read by name
-        // (coverage.references): the same verdict with -n and -A.
-        match snapshot.service_exists(service_ns, service) {
-            Some(false) => out.push(Finding::new(
-                match *what {
-                    "Nessie" => "trino.catalog-nessie-missing",
-                    "S3 endpoint" => "trino.catalog-s3-missing",
-                    _ => "network.service-missing",
-                },
-                Severity::Critical,
-                Component::Trino,
-                object.clone(),
-                format!("catalog {catalog}: {key} points at Service {service} in namespace {service_ns}, which does not exist"),
-                format!("fix {key} in {file} or deploy {what}"),
-            )),
-            Some(true) => {
-                let Some(svc) = snapshot.service(service_ns, service) else {
-                    continue;
-                };
-                if let Err(served) = serves(svc, port) {
-                    let served: Vec<String> = served.iter().map(i32::to_string).collect();
-                    let how = if target.port_written { "" } else { " (the scheme's default)" };
-                    out.push(Finding::new(
-                        "network.service-port-not-served",
-                        Severity::Critical,
-                        Component::Trino,
-                        object.clone(),
-                        format!(
-                            "catalog {catalog}: {key} uses port {port}{how} of Service {service} in namespace {service_ns}, which serves {}: the connection is refused",
-                            served.join(", ")
-                        ),
-                        format!("use a port the Service serves in {key} of {file} (e.g. {}), or add the port to Service {service}", served[0]),
-                    ));
-                }
-            }
-            None => {}
-        }
-    }
-    out
+    let described = format!("catalog {catalog}");
+    let reader = Reader {
+        object: object.clone(),
+        component: Component::Trino,
+        described: &described,
+        namespace,
+    };
+    SERVICE_URL_KEYS
+        .iter()
+        .filter_map(|(key, what)| {
+            let url = ConfiguredUrl {
+                place: (*key).to_string(),
+                key,
+                url: props.get(key)?,
+            };
+            let missing_code = match *what {
+                "Nessie" => "trino.catalog-nessie-missing",
+                "S3 endpoint" => "trino.catalog-s3-missing",
+                _ => "network.service-missing",
+            };
+            service_finding(
+                snapshot,
+                &reader,
+                &url,
+                missing_code,
+                &format!("deploy {what} (in {file})"),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
