@@ -52,6 +52,18 @@ pub enum Component {
 }
 
 impl Component {
+    /// The section a workload's finding belongs to, from its app name
+    /// (`app.kubernetes.io/name` or `app`); `otherwise` for anything else.
+    pub fn of_app(app: Option<&str>, otherwise: Component) -> Component {
+        match app.unwrap_or_default() {
+            "trino" => Component::Trino,
+            n if n.contains("nessie") => Component::Nessie,
+            n if n.contains("postgres") => Component::Postgres,
+            n if n.contains("spark") => Component::Spark,
+            _ => otherwise,
+        }
+    }
+
     /// Every component, in report order.
     pub const ALL: [Component; 7] = [
         Component::Trino,

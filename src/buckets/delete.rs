@@ -11,9 +11,9 @@ use crate::kube::{Cluster, Deleted, Precondition, Scope, WriteMode};
 use crate::platform::crds::ObjectBucketClaim;
 
 use super::analyse;
-use super::check::target_for;
 use super::describe::load_claim;
 use super::{Args, DeleteArgs, key};
+use crate::s3::claim::target_for;
 
 /// Deletes a claim after saying what is lost; refuses while its bucket holds
 /// data or pods use it, unless `--force`.
@@ -25,6 +25,7 @@ pub(super) async fn run(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     let name = delete.name.as_str();
+    let access = delete.s3.access()?;
     let claim = load_claim(cluster, namespace, name).await?;
     let pods = cluster
         .list::<Pod>(
@@ -33,7 +34,7 @@ pub(super) async fn run(
         )
         .await?;
     let users = analyse::pods_using(&pods.items, namespace, name);
-    let usage = match target_for(cluster, namespace, &claim, &delete.s3).await {
+    let usage = match target_for(cluster, namespace, &claim, &access).await {
         Ok(target) => target
             .client
             .usage(&target.bucket)

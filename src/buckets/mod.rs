@@ -160,6 +160,25 @@ pub struct S3Args {
     pub s3_tls_server_name: Option<String>,
 }
 
+impl S3Args {
+    /// What the flags say about reaching S3, the CA file read once: a file that
+    /// cannot be read is one line naming it (a bad flag: exit 2 before any claim).
+    pub fn access(&self) -> Result<crate::s3::claim::Access> {
+        let ca = self
+            .s3_ca_file
+            .as_deref()
+            .map(|path| crate::s3::CaBundle::from_file(path).map_err(crate::error::Error::Usage))
+            .transpose()?;
+        Ok(crate::s3::claim::Access {
+            endpoint: self.s3_endpoint.clone(),
+            timeout: self.s3_timeout,
+            ca,
+            addressing: self.s3_addressing,
+            tls_server_name: self.s3_tls_server_name.clone(),
+        })
+    }
+}
+
 /// Flags of `buckets check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {

@@ -54,9 +54,9 @@ pub async fn run(
     }))
 }
 
-/// The component a pod belongs to: its controller's name without the hashes
+/// The workload a pod belongs to: its controller's name without the hashes
 /// a ReplicaSet or StatefulSet adds, else the pod's name.
-pub fn component_of(pod: &Pod) -> String {
+pub fn controller_of(pod: &Pod) -> String {
     let name = pod.metadata.name.clone().unwrap_or_default();
     let owner = pod
         .metadata
@@ -103,7 +103,7 @@ pub fn usage(pods: &[&Pod], metrics: &[PodUsage]) -> Vec<ComponentUsage> {
         else {
             continue;
         };
-        let acc = groups.entry(component_of(pod)).or_default();
+        let acc = groups.entry(controller_of(pod)).or_default();
         acc.pods += 1;
         for c in &m.containers {
             acc.cpu += quantity(c.usage.get("cpu")).map_or(0, |q| q.millis_ceil());

@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures::StreamExt;
 
-use crate::buckets::S3Args;
-use crate::buckets::check::target_for;
 use crate::error::{Error, Result};
 use crate::kube::Cluster;
 use crate::platform::crds::ObjectBucketClaim;
+use crate::s3::claim::{Access, target_for};
 use crate::snapshot::Snapshot;
 
 use super::Progress;
@@ -156,14 +155,19 @@ pub async fn run(
     progress: &Progress,
 ) -> Result<StorageResult> {
     let claim_name = claim.metadata.name.clone().unwrap_or_default();
-    let s3args = S3Args {
-        s3_endpoint: plan.s3_endpoint.clone(),
-        s3_timeout: plan.timeout,
-        s3_ca_file: plan.s3_ca_file.clone(),
-        s3_addressing: plan.s3_addressing,
-        s3_tls_server_name: plan.s3_tls_server_name.clone(),
+    let ca = plan
+        .s3_ca_file
+        .as_deref()
+        .map(|path| crate::s3::CaBundle::from_file(path).map_err(Error::Usage))
+        .transpose()?;
+    let access = Access {
+        endpoint: plan.s3_endpoint.clone(),
+        timeout: plan.timeout,
+        ca,
+        addressing: plan.s3_addressing,
+        tls_server_name: plan.s3_tls_server_name.clone(),
     };
-    let target = target_for(cluster, namespace, claim, &s3args)
+    let target = target_for(cluster, namespace, claim, &access)
         .await
         .map_err(|reason| {
             Error::Config(format!(

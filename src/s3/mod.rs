@@ -7,6 +7,7 @@
 //! Every request runs under one timeout, so an endpoint that does not answer
 //! fails with a clear error instead of hanging.
 
+pub mod claim;
 mod endpoint;
 mod error;
 mod multipart;

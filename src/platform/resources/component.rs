@@ -11,7 +11,7 @@ use super::container_map;
 /// A part of the platform, for `--by component`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Component {
+pub enum PodGroup {
     /// The Trino coordinator.
     TrinoCoordinator,
     /// Trino workers.
@@ -28,27 +28,27 @@ pub enum Component {
     Other,
 }
 
-impl Component {
+impl PodGroup {
     /// The component's name in tables.
     pub fn label(self) -> &'static str {
         match self {
-            Component::TrinoCoordinator => "trino coordinator",
-            Component::TrinoWorkers => "trino workers",
-            Component::SparkDrivers => "spark drivers",
-            Component::SparkExecutors => "spark executors",
-            Component::Nessie => "nessie",
-            Component::Postgres => "postgres",
-            Component::Other => "other",
+            PodGroup::TrinoCoordinator => "trino coordinator",
+            PodGroup::TrinoWorkers => "trino workers",
+            PodGroup::SparkDrivers => "spark drivers",
+            PodGroup::SparkExecutors => "spark executors",
+            PodGroup::Nessie => "nessie",
+            PodGroup::Postgres => "postgres",
+            PodGroup::Other => "other",
         }
     }
 }
 
 /// Which component a pod is, from the labels the charts and operators set.
-pub fn component_of(labels: &BTreeMap<String, String>) -> Component {
+pub fn pod_group_of(labels: &BTreeMap<String, String>) -> PodGroup {
     let get = |k: &str| labels.get(k).map(String::as_str);
     match get("spark-role") {
-        Some("driver") => return Component::SparkDrivers,
-        Some("executor") => return Component::SparkExecutors,
+        Some("driver") => return PodGroup::SparkDrivers,
+        Some("executor") => return PodGroup::SparkExecutors,
         _ => {}
     }
     let name = get("app.kubernetes.io/name")
@@ -60,15 +60,15 @@ pub fn component_of(labels: &BTreeMap<String, String>) -> Component {
     match name {
         n if n.contains("trino") => {
             if component == "coordinator" || n.contains("coordinator") {
-                Component::TrinoCoordinator
+                PodGroup::TrinoCoordinator
             } else {
-                Component::TrinoWorkers
+                PodGroup::TrinoWorkers
             }
         }
-        n if n.contains("nessie") => Component::Nessie,
-        n if n.contains("postgres") => Component::Postgres,
-        _ if labels.contains_key("cnpg.io/cluster") => Component::Postgres,
-        _ => Component::Other,
+        n if n.contains("nessie") => PodGroup::Nessie,
+        n if n.contains("postgres") => PodGroup::Postgres,
+        _ if labels.contains_key("cnpg.io/cluster") => PodGroup::Postgres,
+        _ => PodGroup::Other,
     }
 }
 

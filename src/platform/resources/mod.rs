@@ -12,7 +12,7 @@ use crate::platform::quantity::Quantity;
 mod component;
 mod nodes;
 
-pub use component::{Component, component_of, missing_resources};
+pub use component::{PodGroup, missing_resources, pod_group_of};
 pub use nodes::{Capacity, Totals, free_per_node, node_allocatable, percent, shortfall};
 
 /// Resource name → amount (`cpu`, `memory`, `ephemeral-storage`, `hugepages-2Mi`).
@@ -352,36 +352,36 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            component_of(&l(&[
+            pod_group_of(&l(&[
                 ("app.kubernetes.io/name", "trino"),
                 ("app.kubernetes.io/component", "coordinator")
             ])),
-            Component::TrinoCoordinator
+            PodGroup::TrinoCoordinator
         );
         assert_eq!(
-            component_of(&l(&[
+            pod_group_of(&l(&[
                 ("app.kubernetes.io/name", "trino"),
                 ("app.kubernetes.io/component", "worker")
             ])),
-            Component::TrinoWorkers
+            PodGroup::TrinoWorkers
         );
         assert_eq!(
-            component_of(&l(&[("spark-role", "executor")])),
-            Component::SparkExecutors
+            pod_group_of(&l(&[("spark-role", "executor")])),
+            PodGroup::SparkExecutors
         );
         assert_eq!(
-            component_of(&l(&[("spark-role", "driver")])),
-            Component::SparkDrivers
+            pod_group_of(&l(&[("spark-role", "driver")])),
+            PodGroup::SparkDrivers
         );
         assert_eq!(
-            component_of(&l(&[("app.kubernetes.io/name", "nessie")])),
-            Component::Nessie
+            pod_group_of(&l(&[("app.kubernetes.io/name", "nessie")])),
+            PodGroup::Nessie
         );
         assert_eq!(
-            component_of(&l(&[("app.kubernetes.io/name", "postgresql")])),
-            Component::Postgres
+            pod_group_of(&l(&[("app.kubernetes.io/name", "postgresql")])),
+            PodGroup::Postgres
         );
-        assert_eq!(component_of(&l(&[("app", "redis")])), Component::Other);
+        assert_eq!(pod_group_of(&l(&[("app", "redis")])), PodGroup::Other);
     }
 
     #[test]

@@ -13,16 +13,6 @@ use crate::snapshot::Snapshot;
 
 use super::workloads;
 
-/// The section a workload's finding belongs to, from its app name.
-fn component_of(app: Option<&str>) -> Component {
-    match app.unwrap_or_default() {
-        "trino" => Component::Trino,
-        n if n.contains("nessie") => Component::Nessie,
-        n if n.contains("postgres") => Component::Postgres,
-        _ => Component::Compliance,
-    }
-}
-
 /// Every refusal, one finding per (object, pods, policy bound).
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -32,11 +22,15 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
         };
         let refusals = refusals_in(snapshot, w.namespace(), spec);
         let pods = format!("the pods of {} {}", w.kind, w.name());
-        out.extend(
-            refusals
-                .iter()
-                .map(|r| finding(component_of(w.app_name()), w.object(), &pods, r, None)),
-        );
+        out.extend(refusals.iter().map(|r| {
+            finding(
+                Component::of_app(w.app_name(), Component::Compliance),
+                w.object(),
+                &pods,
+                r,
+                None,
+            )
+        }));
     }
     for app in &snapshot.spark_applications.items {
         if !spark::creates_pods(app.state()) {

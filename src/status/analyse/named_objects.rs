@@ -20,15 +20,6 @@ const BUILT_IN_PRIORITY_CLASSES: [&str; 2] = ["system-cluster-critical", "system
 /// The StorageClass annotation that makes a class the default.
 const DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
 
-fn component_of(w: &Workload<'_>) -> Component {
-    match w.app_name().unwrap_or_default() {
-        "trino" => Component::Trino,
-        n if n.contains("nessie") => Component::Nessie,
-        n if n.contains("postgres") => Component::Postgres,
-        _ => Component::Compliance,
-    }
-}
-
 /// Whether `name` is in a listing that was read (`None`: not known).
 fn listed<K: kube::Resource>(
     list: Option<&Listing<K>>,
@@ -90,7 +81,7 @@ fn template_findings(snapshot: &Snapshot, w: &Workload<'_>, spec: &PodSpec) -> V
     {
         out.push(missing(
             w.object(),
-            component_of(w),
+            Component::of_app(w.app_name(), Component::Compliance),
             format!("{}: its pods run as ServiceAccount {account}, which does not exist in namespace {ns}: the controller cannot create them", w.object()),
             format!("create ServiceAccount {account} in namespace {ns}, or fix serviceAccountName"),
         ));
@@ -103,7 +94,7 @@ fn template_findings(snapshot: &Snapshot, w: &Workload<'_>, spec: &PodSpec) -> V
     {
         out.push(missing(
             w.object(),
-            component_of(w),
+            Component::of_app(w.app_name(), Component::Compliance),
             format!("{}: its pods ask for PriorityClass {class}, which does not exist: the controller cannot create them", w.object()),
             format!("create PriorityClass {class}, or fix priorityClassName (kubectl get priorityclasses)"),
         ));
@@ -117,7 +108,7 @@ fn template_findings(snapshot: &Snapshot, w: &Workload<'_>, spec: &PodSpec) -> V
             if listed(Some(&snapshot.claims), Some(ns), name) == Some(false) {
                 out.push(missing(
                     w.object(),
-                    component_of(w),
+                    Component::of_app(w.app_name(), Component::Compliance),
                     format!("{}: volume {} mounts PersistentVolumeClaim {name}, which does not exist in namespace {ns}: its pods stay Pending", w.object(), volume.name),
                     format!("create PersistentVolumeClaim {name} in namespace {ns}, or fix claimName"),
                 ));
@@ -143,7 +134,7 @@ fn claim_template_findings(
             let name = t.metadata.name.as_deref().unwrap_or_default();
             Some(missing(
                 w.object(),
-                component_of(w),
+                Component::of_app(w.app_name(), Component::Compliance),
                 format!("{}: volumeClaimTemplate {name} asks for {problem}: its claims are never bound and its pods stay Pending", w.object()),
                 "set storageClassName to a class of `kubectl get storageclasses` (or mark one the default)".into(),
             ))

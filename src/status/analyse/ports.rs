@@ -45,15 +45,6 @@ fn declares(c: &Container, name: &str) -> bool {
         .any(|p| p.name.as_deref() == Some(name))
 }
 
-fn component_of(w: &Workload<'_>) -> Component {
-    match w.app_name().unwrap_or_default() {
-        "trino" => Component::Trino,
-        n if n.contains("nessie") => Component::Nessie,
-        n if n.contains("postgres") => Component::Postgres,
-        _ => Component::Compliance,
-    }
-}
-
 fn probe_findings(w: &Workload<'_>) -> Vec<Finding> {
     let Some(spec) = w.pod_spec() else {
         return Vec::new();
@@ -71,7 +62,7 @@ fn probe_findings(w: &Workload<'_>) -> Vec<Finding> {
             out.push(Finding::new(
                 "references.port-name-missing",
                 Severity::Critical,
-                component_of(w),
+                Component::of_app(w.app_name(), Component::Compliance),
                 w.object(),
                 format!(
                     "{}: the {kind} probe of container {} uses port {name}, which the container does not declare: the probe fails and {effect}",
@@ -146,7 +137,7 @@ fn service_findings(snapshot: &Snapshot, all: &[Workload<'_>]) -> Vec<Finding> {
             out.push(Finding::new(
                 "references.port-name-missing",
                 Severity::Critical,
-                component_of(first),
+                Component::of_app(first.app_name(), Component::Compliance),
                 object.clone(),
                 format!(
                     "{object}: port {} sends to targetPort {name}, which no container of {} declares: the Service has no endpoints on it and connections are refused",

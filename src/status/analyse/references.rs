@@ -169,15 +169,6 @@ fn verdict(snapshot: &Snapshot, namespace: &str, kind: &str, name: &str, key: &s
     }
 }
 
-fn component_of(app: Option<&str>) -> Component {
-    match app.unwrap_or_default() {
-        "trino" => Component::Trino,
-        n if n.contains("nessie") => Component::Nessie,
-        n if n.contains("postgres") => Component::Postgres,
-        _ => Component::Secrets,
-    }
-}
-
 /// The keys and ConfigMaps the workloads read that are not there.
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -201,7 +192,7 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
                     Verdict::NotWritten(es, keys) => Finding::new(
                         "references.key-missing",
                         Severity::Critical,
-                        component_of(w.app_name()),
+                        Component::of_app(w.app_name(), Component::Secrets),
                         object,
                         format!(
                             "{} reads key {key} of Secret {} ({}), which ExternalSecret {es} does not write (its keys: {}): its pods cannot start once it syncs",
@@ -221,7 +212,7 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
                     Verdict::Lacks => Finding::new(
                         "references.key-missing",
                         Severity::Critical,
-                        component_of(w.app_name()),
+                        Component::of_app(w.app_name(), Component::Secrets),
                         object,
                         format!(
                             "{} reads key {key} of {} {} ({}), which has no such key: its pods cannot start",
@@ -245,7 +236,7 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
                     Finding::new(
                         "references.configmap-missing",
                         Severity::Critical,
-                        component_of(w.app_name()),
+                        Component::of_app(w.app_name(), Component::Secrets),
                         object,
                         format!(
                             "{} reads ConfigMap {} ({}), which does not exist: its pods cannot start",

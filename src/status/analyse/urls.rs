@@ -80,17 +80,6 @@ pub(super) fn service_finding(
     }
 }
 
-/// The component a workload belongs to, by its app name.
-fn component_of(app: Option<&str>) -> Component {
-    match app.unwrap_or_default() {
-        "trino" => Component::Trino,
-        n if n.contains("nessie") => Component::Nessie,
-        n if n.contains("postgres") => Component::Postgres,
-        n if n.contains("spark") => Component::Spark,
-        _ => Component::Compliance,
-    }
-}
-
 /// Findings for every URL of the workloads and SparkApplications.
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -104,7 +93,7 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
         let described = w.object().to_string();
         let reader = Reader {
             object: w.object(),
-            component: component_of(w.app_name()),
+            component: Component::of_app(w.app_name(), Component::Compliance),
             described: &described,
             namespace: w.namespace(),
         };
