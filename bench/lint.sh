@@ -9,13 +9,18 @@
 # are shared and noisy.
 #
 #   bench/lint.sh [COUNT] [RUNS]      # default 5000 manifests, 5 runs; no cluster needed
+#   LINT_BENCH_BIN=target/release/kubectl-dp bench/lint.sh   # an already built binary
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-5000}
 runs=${2:-5}
 cd "$repo"
-cargo build --release --quiet --bin kubectl-dp
-bin="$repo/target/release/kubectl-dp"
+if [ -n "${LINT_BENCH_BIN:-}" ]; then
+  bin=$LINT_BENCH_BIN
+else
+  cargo build --release --quiet --bin kubectl-dp
+  bin="$repo/target/release/kubectl-dp"
+fi
 kubectl_bin=${KUBECTL:-kubectl}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,7 +52,7 @@ for path in glob.glob(sys.argv[1] + "/**/*.yaml", recursive=True):
         n += sum(1 for d in yaml.load_all(f, Loader=yaml.CSafeLoader) if d)
 ' "$work/repo")
 
-commit=$(git -C "$repo" rev-parse --short HEAD)
+commit=${LINT_BENCH_COMMIT:-$(git -C "$repo" rev-parse --short HEAD)}
 cat <<EOF
 ## \`kubectl dp status -f DIR -R\` on $count manifests vs. PyYAML parsing them ($(date -u +%Y-%m-%dT%H:%MZ), $commit, release build)
 
