@@ -13,6 +13,20 @@ use serde_json::Value;
 
 const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
 
+/// The kubectl that builds kustomizations: the test cluster's when one is up
+/// (tests/run), else `$KUBECTL` or kubectl on PATH; these tests need no cluster.
+fn kustomize_kubectl() -> std::path::PathBuf {
+    let cluster_up = std::env::var_os("KUBECTL_DP_TEST_KUBECONFIG")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/cluster/kubeconfig"))
+        .is_file();
+    match std::env::var_os("KUBECTL") {
+        _ if cluster_up => kubectl_path(),
+        Some(path) => path.into(),
+        None => "kubectl".into(),
+    }
+}
+
 /// Runs status with no cluster at all (kubectl only builds kustomizations).
 fn offline(args: &[&str], stdin: Option<&str>) -> Output {
     let mut command = Command::new(STATUS);
@@ -20,7 +34,7 @@ fn offline(args: &[&str], stdin: Option<&str>) -> Output {
         .args(args)
         .current_dir(repo_root())
         .env("KUBECONFIG", "/nonexistent")
-        .env("KUBECTL", kubectl_path())
+        .env("KUBECTL", kustomize_kubectl())
         .env("NO_COLOR", "1");
     run_with_stdin(command, stdin)
 }
@@ -120,7 +134,7 @@ fn lint_the_healthy_platform_has_no_finding_offline_and_fail_on_decides_the_exit
 
 /// The overlay as one rendered stream (what `helm template` pipes in).
 fn rendered_broken() -> String {
-    let built = Command::new(kubectl_path())
+    let built = Command::new(kustomize_kubectl())
         .args(["kustomize", "examples/broken"])
         .current_dir(repo_root())
         .output()
