@@ -17,6 +17,7 @@ pub mod quantity;
 pub mod resources;
 pub mod rules;
 pub mod spark;
+pub(crate) mod spark_conf;
 pub mod trino;
 pub mod urls;
 pub mod workload;

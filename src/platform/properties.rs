@@ -374,26 +374,17 @@ fn separator_of(raw: &str, _key: &str) -> String {
 /// The largest data size Trino accepts (its `DataSize` holds bytes in a Java `long`).
 pub const MAX_DATA_SIZE: u64 = i64::MAX as u64;
 
-/// Trino's data sizes (`8GB`, `512MB`, `1.5GB`): units are powers of 1024.
-/// `None` for text that is not a size and for sizes Trino itself rejects
-/// (above [`MAX_DATA_SIZE`]), so no caller ever computes with an absurd value.
+/// Trino's data sizes (`8GB`, `512MB`, `1.5GB`): units are powers of 1024,
+/// written in airlift's case (`kB`, `MB`, `GB`, `TB`, `PB`; `KB` and `gb` are
+/// refused), read exactly as airlift's `DataSize.valueOf`
+/// ([`crate::platform::trino::values::units::data_size`]). `None` for text that
+/// is not a size and for sizes Trino itself rejects (above [`MAX_DATA_SIZE`]),
+/// so no caller ever computes with an absurd value.
 pub fn parse_data_size(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let multiplier: u64 = match unit.trim() {
-        "B" => 1,
-        "kB" | "KB" => 1 << 10,
-        "MB" => 1 << 20,
-        "GB" => 1 << 30,
-        "TB" => 1 << 40,
-        "PB" => 1 << 50,
-        _ => return None,
-    };
-    let bytes = (number * multiplier as f64).round();
-    // i64::MAX as f64 rounds up to 2^63, so `<` keeps the result in range.
-    (bytes.is_finite() && bytes < MAX_DATA_SIZE as f64).then_some(bytes as u64)
+    match crate::platform::trino::values::units::data_size(text.trim()) {
+        crate::platform::trino::values::units::Reading::Value(bytes) => Some(bytes),
+        _ => None,
+    }
 }
 
 /// Renders bytes as a Trino data size, exact where the value allows (`8GB`, `1536MB`).

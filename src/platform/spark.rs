@@ -13,7 +13,6 @@ use serde_json::Value;
 
 use crate::platform::quantity::Quantity;
 
-const MIB: u64 = 1 << 20;
 /// Spark's minimum memory overhead (`spark.{driver,executor}.minMemoryOverhead`, 384m).
 pub const MIN_OVERHEAD_MIB: u64 = 384;
 /// Spark's default overhead factor for JVM jobs.
@@ -61,10 +60,15 @@ pub struct SparkPod {
     pub spec: PodSpec,
 }
 
-/// A Spark memory setting in MiB: JVM suffixes (`4g`, `512m`, also `4gb`); a
-/// bare number means MiB, as Spark reads these settings.
+/// A Spark memory setting in MiB, read as Spark reads it
+/// ([`crate::platform::spark_conf::byte_string`]: `4g`, `512m`, `4gb`, any
+/// case; a bare number means MiB). `None` for text Spark refuses, a
+/// negative size, or one of 2^63 bytes or more (no pod can hold it).
 pub fn size_mib(text: &str) -> Option<u64> {
-    crate::platform::rules::spark::parse_size(text, MIB).map(|bytes| bytes / MIB)
+    crate::platform::spark_conf::byte_string(text, crate::platform::spark_conf::ByteUnit::MiB)
+        .ok()
+        .filter(|mib| mib.checked_mul(1 << 20).is_some())
+        .and_then(|mib| u64::try_from(mib).ok())
 }
 
 /// The application's settings, looked up the way the operator passes them to Spark.

@@ -19,6 +19,7 @@ mod render;
 mod restart;
 pub mod rollback;
 pub mod sizing;
+mod values;
 
 pub use args::*;
 pub use gather::{gather, sized_plan};

@@ -120,9 +120,14 @@ pub fn after(inputs: &Inputs, plan: &Plan) -> Inputs {
     next
 }
 
-/// A plan is valid when applying it leaves nothing more to propose: every rule,
-/// status's heap and memory checks included, is satisfied by its result.
+/// A plan is valid when every value it writes is one Trino or Spark accepts
+/// and applying it leaves nothing more to propose: every rule, status's heap
+/// and memory checks included, is satisfied by its result.
 pub fn validate(inputs: &Inputs, plan: &Plan) -> Result<(), String> {
+    // A value the plan writes passes the checks status makes.
+    if let Some(refused) = super::values::refused_write(plan) {
+        return Err(refused);
+    }
     let next = after(inputs, plan);
     let again = build(&next, plan.profile);
     match again.changes.first() {

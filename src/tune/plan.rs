@@ -10,6 +10,7 @@ use crate::findings::ObjectRef;
 use crate::platform::crds::SparkApplication;
 use crate::platform::properties::Properties;
 use crate::platform::trino::layout::{self, TrinoFile};
+use crate::platform::trino::values::Table;
 use crate::platform::trino::{Role, TrinoLayout, TrinoNode};
 use crate::platform::workload::{self, Workload};
 
@@ -256,6 +257,9 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
             app.metadata.name.as_deref().unwrap_or_default(),
         );
         let (proposals, spark_notes) = spark::rules(app, profile);
+        planner
+            .notes
+            .extend(super::values::spark_notes(&object, app, &proposals));
         planner.changes.extend(
             proposals
                 .into_iter()
@@ -376,8 +380,20 @@ impl Planner {
             if let Some((file, text)) = self.first_time(&Some(file.clone())) {
                 let props = self.parsed(ns, &file, &text);
                 let cm = ObjectRef::namespaced("ConfigMap", ns, &file.source.config_map);
+                let proposals = catalog::rules(&props, self.profile);
+                if props.get("connector.name") == Some("iceberg") {
+                    let label = format!("catalog {}", file.catalog_name());
+                    self.notes.extend(super::values::trino_notes(
+                        &cm,
+                        &file.source.key,
+                        (&label, "the catalog fails to load"),
+                        &props,
+                        Table::Iceberg,
+                        &super::values::rewritten(&proposals),
+                    ));
+                }
                 self.changes.extend(
-                    catalog::rules(&props, self.profile)
+                    proposals
                         .into_iter()
                         .map(|p| p.into_change(&cm, &file.source.key)),
                 );
@@ -421,17 +437,25 @@ impl Planner {
         let props = self.parsed(ns, file, text);
         let cm = ObjectRef::namespaced("ConfigMap", ns, &file.source.config_map);
         let key = &file.source.key;
-        let (proposals, per_node) = server::node_rules(&props, heap, self.profile);
-        self.changes
-            .extend(proposals.into_iter().map(|p| p.into_change(&cm, key)));
+        let (mut proposals, per_node) = server::node_rules(&props, heap, self.profile);
         match role {
             Role::Worker => self.worker_per_node = self.worker_per_node.max(per_node),
-            Role::Coordinator => {
-                let cluster = server::cluster_rules(&props, self.workers, self.worker_per_node);
-                self.changes
-                    .extend(cluster.into_iter().map(|p| p.into_change(&cm, key)));
-            }
+            Role::Coordinator => proposals.extend(server::cluster_rules(
+                &props,
+                self.workers,
+                self.worker_per_node,
+            )),
         }
+        self.notes.extend(super::values::trino_notes(
+            &cm,
+            key,
+            ("config.properties", "Trino refuses to start"),
+            &props,
+            Table::Server,
+            &super::values::rewritten(&proposals),
+        ));
+        self.changes
+            .extend(proposals.into_iter().map(|p| p.into_change(&cm, key)));
     }
 }
 

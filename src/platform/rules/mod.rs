@@ -197,7 +197,16 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Critical,
         live_only: false,
         tune: Tune::Fixes(&["trino.query-memory-per-node", "trino.heap-headroom"]),
-        meaning: "a memory size in config.properties that Trino does not accept (`lots`, `99999999999999PB`: above 2^63 bytes)",
+        meaning: "a memory size in config.properties that Trino does not accept: `query.max-memory` and `query.max-total-memory` as airlift data sizes (`lots`, `8gb`, `99999999999999PB`: above 2^63 bytes), `query.max-memory-per-node` and `memory.heap-headroom-per-node` as Trino's heap sizes (a data size or a share such as `30%`, above 0, at most 100%). See [Trino values](#values-trino-properties-by-type)",
+    },
+    Rule {
+        code: "trino.config-invalid-value",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::Cannot(
+            "a value of the wrong type has no meaning tune could keep: the finding names what Trino accepts",
+        ),
+        meaning: "a value in config.properties or an Iceberg catalog that Trino refuses at start-up: not of the property's type (a boolean other than true/false, a number, a data size or duration in another unit or case, an enum name Trino does not have) or outside its bounds (`@Min`, `@Max`, `@MinDataSize`, `@PowerOfTwo`…), or a legacy name beside its current one. File, line, property, value and what Trino accepts are named; `${ENV:…}` values are not judged. Types and bounds come from Trino 476's config classes (see [Trino values](#values-trino-properties-by-type))",
     },
     Rule {
         code: "trino.configmap-missing",
@@ -333,6 +342,15 @@ pub const RULES: &[Rule] = &[
         live_only: false,
         tune: Tune::Fixes(&["spark.s3a-connections"]),
         meaning: "`fs.s3a.connection.maximum` is not above `fs.s3a.threads.max`: upload threads wait for connections",
+    },
+    Rule {
+        code: "spark.conf-invalid-value",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::Cannot(
+            "a value of the wrong type has no meaning tune could keep: the finding names what Spark accepts",
+        ),
+        meaning: "a `sparkConf` or S3A `hadoopConf` value (or a `driver`/`executor` `memory`/`memoryOverhead`, `memoryOverheadFactor` the operator passes as conf) that Spark 4.0 refuses: a byte string with a fraction or a unit Spark does not have (`1.5g`, `4gib`), a time string likewise (`10sec`), a boolean other than true/false, a number that is not one, or outside the entry's bound (`spark.sql.shuffle.partitions` above 0, memory at least 450m, Kryo buffers below 2048m…): the application fails to start. See [values by type](#values-trino-properties-by-type)",
     },
     Rule {
         code: "spark.driver-result-size-too-large",

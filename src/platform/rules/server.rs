@@ -3,13 +3,14 @@
 
 use super::proposal::{Edit, Profile, Proposal};
 use crate::platform::jvm::format_jvm_size;
-use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
-use crate::platform::trino::REMOVED_SERVER_PROPERTIES;
+use crate::platform::properties::{Properties, format_data_size};
 use crate::platform::trino::memory::{self, workers_capacity};
 pub use crate::platform::trino::memory::{
     DEFAULT_MAX_MEMORY, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom,
     effective_per_node, memory_exceeds_heap,
 };
+use crate::platform::trino::removed_server_property;
+use crate::platform::trino::values::{HeapSize, heap_size};
 
 use super::round_size;
 
@@ -31,11 +32,15 @@ pub fn node_rules(
     profile: Profile,
 ) -> (Vec<Proposal>, Option<u64>) {
     let mut out = Vec::new();
-    for (key, why) in REMOVED_SERVER_PROPERTIES {
-        if let Some(line) = props.line_of(key) {
+    let mut removed = std::collections::BTreeSet::new();
+    for (key, _, _) in props.entries() {
+        let Some(why) = removed_server_property(key) else {
+            continue;
+        };
+        if removed.insert(key) {
             out.push(Proposal {
                 setting: key.to_string(),
-                line: Some(line),
+                line: props.line_of(key),
                 current: props.get(key).map(str::to_string),
                 proposed: None,
                 rule: "trino.removed-property",
@@ -47,15 +52,19 @@ pub fn node_rules(
         }
     }
     let Some(heap) = heap else {
-        return (out, props.get(PER_NODE).and_then(parse_data_size));
+        let per_node = match props.get(PER_NODE).map(heap_size) {
+            Some(Ok(HeapSize::Bytes(bytes))) => Some(bytes),
+            _ => None,
+        };
+        return (out, per_node);
     };
     let per_node = effective_per_node(props, heap);
     let headroom = effective_headroom(props, heap);
-    // A value that is set but is no size Trino accepts (`lots`, `99999999999999PB`)
-    // is replaced too: Trino refuses to start with it.
+    // A value that is set but is no size Trino accepts (`lots`, `99999999999999PB`,
+    // `0GB`, `150%`) is replaced too: Trino refuses to start with it.
     let invalid: Vec<&str> = [PER_NODE, HEADROOM]
         .into_iter()
-        .filter(|key| props.get(key).is_some_and(|v| parse_data_size(v).is_none()))
+        .filter(|key| props.get(key).is_some_and(|v| heap_size(v).is_err()))
         .collect();
     if invalid.is_empty() && !memory_exceeds_heap(per_node, headroom, heap) {
         return (out, Some(per_node));
@@ -73,9 +82,8 @@ pub fn node_rules(
         )
     } else {
         format!(
-            "{} is not a data size Trino accepts (at most {}; Trino refuses to start)",
+            "{} is not a data size Trino accepts (a size such as 8GB below 8192PB, or a share of the heap such as 30%; Trino refuses to start)",
             invalid.join(" and "),
-            format_data_size(MAX_DATA_SIZE)
         )
     };
     if new_per_node != per_node || props.get(PER_NODE).is_none() || invalid.contains(&PER_NODE) {
@@ -114,6 +122,10 @@ pub fn cluster_rules(
     worker_per_node: Option<u64>,
 ) -> Vec<Proposal> {
     let mut out = Vec::new();
+    if !memory::cluster_sizes_readable(props) {
+        // Noted as refused values (`tune::values`), as status reports them.
+        return out;
+    }
     let mut max_memory = memory::effective_max_memory(props);
     if let Some(per_node) = worker_per_node
         && workers > 0
@@ -179,6 +191,17 @@ mod tests {
         assert!(proposals.is_empty(), "{proposals:#?}");
         assert_eq!(per_node, Some(7 << 30));
         assert!(cluster_rules(&props, 3, per_node).is_empty());
+    }
+
+    #[test]
+    fn a_refused_cluster_size_gets_no_proposal_from_a_default() {
+        // 50gb is refused (noted by tune::values); 20GB in its place would
+        // propose a total nobody needs.
+        let props = Properties::parse("query.max-memory=50gb\nquery.max-total-memory=15GB\n");
+        assert!(cluster_rules(&props, 3, Some(7 << 30)).is_empty());
+        let props = Properties::parse("query.max-memory=50GB\nquery.max-total-memory=15GB\n");
+        // Written as Trino reads it: cut to 3 x 7GB, and the total raised to it.
+        assert_eq!(cluster_rules(&props, 3, Some(7 << 30)).len(), 2);
     }
 
     #[test]

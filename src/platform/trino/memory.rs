@@ -5,6 +5,7 @@
 //! that pass; both call these functions, so they cannot disagree.
 
 use crate::platform::properties::{Properties, parse_data_size};
+use crate::platform::trino::values::heap_size;
 
 /// Query memory per node.
 pub const PER_NODE: &str = "query.max-memory-per-node";
@@ -43,20 +44,23 @@ fn thirty_percent(heap: u64) -> u64 {
     (u128::from(heap) * 3 / 10) as u64
 }
 
+/// A heap-relative setting as Trino reads it (`HeapSizeParser`: a size, or a
+/// share of the heap such as `40%`), or its default of 30% of the heap.
+fn heap_setting(props: &Properties, key: &str, heap: u64) -> u64 {
+    props
+        .get(key)
+        .and_then(|v| heap_size(v).ok())
+        .map_or(thirty_percent(heap), |size| size.of(heap))
+}
+
 /// The per-node query memory Trino uses (set, or its default of 30% of the heap).
 pub fn effective_per_node(props: &Properties, heap: u64) -> u64 {
-    props
-        .get(PER_NODE)
-        .and_then(parse_data_size)
-        .unwrap_or(thirty_percent(heap))
+    heap_setting(props, PER_NODE, heap)
 }
 
 /// The heap headroom Trino keeps (set, or its default of 30% of the heap).
 pub fn effective_headroom(props: &Properties, heap: u64) -> u64 {
-    props
-        .get(HEADROOM)
-        .and_then(parse_data_size)
-        .unwrap_or(thirty_percent(heap))
+    heap_setting(props, HEADROOM, heap)
 }
 
 /// Whether Trino refuses to start: it checks that query memory per node plus
@@ -84,11 +88,22 @@ pub fn effective_max_total(props: &Properties) -> u64 {
         .unwrap_or(effective_max_memory(props).saturating_mul(2))
 }
 
+/// Whether the cluster-wide settings (`query.max-memory`,
+/// `query.max-total-memory`) are unset or sizes Trino accepts. When one is
+/// not, Trino refuses that value itself (`trino.config-invalid-size`), and the
+/// relations between them and the workers are not judged: a default put in
+/// its place would give numbers nobody wrote.
+pub fn cluster_sizes_readable(props: &Properties) -> bool {
+    [MAX_MEMORY, MAX_TOTAL]
+        .iter()
+        .all(|key| props.get(key).is_none_or(|v| parse_data_size(v).is_some()))
+}
+
 /// Whether the coordinator refuses to start because `query.max-memory` is above
 /// `query.max-total-memory` (`ClusterMemoryManager` verifies it, counting the
 /// defaults: `query.max-total-memory=10GB` alone is below the 20GB default).
 pub fn total_below_max(props: &Properties) -> bool {
-    effective_max_total(props) < effective_max_memory(props)
+    cluster_sizes_readable(props) && effective_max_total(props) < effective_max_memory(props)
 }
 
 /// What the workers can hold of one query: workers x per-node query memory,
@@ -118,6 +133,11 @@ mod tests {
         assert_eq!(effective_per_node(&props, 10 << 30), 3 << 30);
         assert_eq!(effective_headroom(&props, 10 << 30), 3 << 30);
         assert!(!memory_exceeds_heap(3 << 30, 3 << 30, 10 << 30));
+        // A share of the heap, as HeapSizeParser reads it.
+        let props =
+            Properties::parse("query.max-memory-per-node=50%\nmemory.heap-headroom-per-node=1GB\n");
+        assert_eq!(effective_per_node(&props, 10 << 30), 5 << 30);
+        assert_eq!(effective_headroom(&props, 10 << 30), 1 << 30);
         assert_eq!(suggested_heap(10 << 30), 8 << 30);
         assert_eq!(suggested_heap(28 << 30), 22 << 30);
         assert_eq!(suggested_heap(3 << 30), 2457 << 20);

@@ -1,9 +1,11 @@
 //! What kubectl-dp knows about Trino: where an installation's parts are
-//! ([`layout`]), its memory arithmetic ([`memory`]), and its property names
-//! (REFERENCE.md, "Trino" and "Iceberg catalog in Trino").
+//! ([`layout`]), its memory arithmetic ([`memory`]), its property names
+//! (REFERENCE.md, "Trino" and "Iceberg catalog in Trino") and the types and
+//! bounds of their values ([`values`]).
 
 pub mod layout;
 pub mod memory;
+pub(crate) mod values;
 
 pub use layout::{Role, TrinoLayout, TrinoNode};
 
@@ -45,6 +47,20 @@ pub const REMOVED_SERVER_PROPERTIES: &[(&str, &str)] = &[(
     "query.max-total-memory-per-node",
     "removed from Trino (memory is now capped by query.max-memory-per-node and the heap headroom)",
 )];
+
+/// Why `key` in config.properties is a property Trino removed: the list above,
+/// then every name Trino 476 declares defunct (`@DefunctConfig`, from
+/// [`values`]). Trino refuses to start with any of them.
+pub fn removed_server_property(key: &str) -> Option<&'static str> {
+    REMOVED_SERVER_PROPERTIES
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, why)| *why)
+        .or_else(|| {
+            values::defunct(values::Table::Server, key)
+                .then_some("removed from Trino (a defunct property in Trino 476)")
+        })
+}
 
 /// Iceberg-connector property names known to be real.
 pub const KNOWN_ICEBERG_PROPERTIES: &[&str] = &[
@@ -91,10 +107,13 @@ pub fn invented_property(key: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-/// An `iceberg.*` name we do not know: Trino refuses unknown catalog properties at start-up.
+/// An `iceberg.*` name we do not know (neither in the list above nor among
+/// Trino 476's Iceberg-catalog properties, [`values`]): Trino refuses unknown
+/// catalog properties at start-up.
 pub fn unknown_iceberg_property(key: &str) -> bool {
     key.starts_with("iceberg.")
         && !KNOWN_ICEBERG_PROPERTIES.contains(&key)
+        && values::Table::Iceberg.property(key).is_none()
         && invented_property(key).is_none()
 }
 
@@ -161,5 +180,7 @@ mod tests {
         assert!(unknown_iceberg_property("iceberg.made-up"));
         assert!(!unknown_iceberg_property("iceberg.file-format"));
         assert!(!unknown_iceberg_property("iceberg.split-size"));
+        // Known from Trino 476's own config classes (values::iceberg_476).
+        assert!(!unknown_iceberg_property("iceberg.bucket-execution"));
     }
 }

@@ -78,6 +78,7 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
             });
             findings.push(finding);
         }
+        findings.extend(conf_values(app, &object));
         // Faults the shared Spark rules find: reported under the catalogue's code
         // for the rule, fixed by `tune plan` (src/platform/rules/spark.rs).
         let (proposals, _) = crate::platform::rules::spark::rules(
@@ -192,6 +193,23 @@ pub fn analyse(snapshot: &Snapshot) -> Section {
     }
 }
 
+/// Values Spark refuses (by type and bound: [`crate::platform::spark_conf`]).
+fn conf_values(app: &SparkApplication, object: &ObjectRef) -> Vec<Finding> {
+    crate::platform::spark_conf::check(app)
+        .into_iter()
+        .map(|r| {
+            Finding::new(
+                "spark.conf-invalid-value",
+                Severity::Critical,
+                Component::Spark,
+                object.clone(),
+                r.message(),
+                format!("{} in SparkApplication {}", r.fix(), object.name),
+            )
+        })
+        .collect()
+}
+
 /// Why the application's driver pod is not running, when the pod is still there.
 fn driver_cause(snapshot: &Snapshot, app: &SparkApplication, ns: &str) -> Option<Cause> {
     let pod_name = app.status.as_ref()?.driver_info.pod_name.as_deref()?;
@@ -242,5 +260,49 @@ mod refusal_tests {
             finding.message
         );
         assert!(finding.hint.contains("raise the quota"), "{}", finding.hint);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kube::Listing;
+
+    #[test]
+    fn values_spark_refuses_are_findings_naming_setting_value_and_fix() {
+        let snapshot = Snapshot {
+            spark_applications: Listing::available(vec![
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": "nightly", "namespace": "dp"},
+                "spec": {
+                    "sparkConf": {"spark.executor.memoryOverheadFactor": "0", "spark.network.timeout": "2min"},
+                    "executor": {"memory": "4gib"}
+                },
+                "status": {"applicationState": {"state": "COMPLETED"}}
+            }))
+            .unwrap(),
+            ]),
+            ..Snapshot::default()
+        };
+        let found: Vec<(&str, String, String)> = analyse(&snapshot)
+            .findings
+            .into_iter()
+            .map(|f| (f.code, f.message, f.hint))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "spark.conf-invalid-value",
+                    "sparkConf.spark.executor.memoryOverheadFactor=0 is not above 0 (as spark.executor.memoryOverheadFactor); Spark refuses it and the application fails to start".to_string(),
+                    "set sparkConf.spark.executor.memoryOverheadFactor to a number, above 0 in SparkApplication nightly".to_string(),
+                ),
+                (
+                    "spark.conf-invalid-value",
+                    "executor.memory=4gib has the unknown unit 'gib' (as spark.executor.memory); Spark refuses it and the application fails to start".to_string(),
+                    "set executor.memory to a whole number of MiB or with a unit b, k, m, g, t, p (also kb… pb, any case), such as 4g or 512m, at least 450m (UnifiedMemoryManager) in SparkApplication nightly".to_string(),
+                ),
+            ]
+        );
     }
 }

@@ -1,9 +1,11 @@
-//! A Trino catalog file's findings: property names Trino does not have, the
-//! Nessie and S3 Services it points at, and credentials written as literals.
+//! A Trino catalog file's findings: property names Trino does not have, values
+//! of the wrong type or out of bounds (Iceberg catalogs), the Nessie and S3
+//! Services it points at, and credentials written as literals.
 
 use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
 use crate::platform::properties::Properties;
 use crate::platform::trino::layout::TrinoFile;
+use crate::platform::trino::values::{self, Table};
 use crate::platform::trino::{invented_property, unknown_iceberg_property};
 use crate::platform::urls::ConfiguredUrl;
 use crate::snapshot::Snapshot;
@@ -71,6 +73,16 @@ pub(super) fn catalog_findings(
                     "check the name against the Trino Iceberg connector docs for your version",
                 ).with_field(FieldRef::config_map_line(&object, file, line)));
             }
+        }
+        for refusal in values::check(&props, Table::Iceberg, &[]) {
+            out.push(Finding::new(
+                "trino.config-invalid-value",
+                Severity::Critical,
+                Component::Trino,
+                object.clone(),
+                refusal.message(&format!("catalog {catalog}"), "the catalog fails to load"),
+                format!("{} in {file} of ConfigMap {}", refusal.fix(), object.name),
+            ));
         }
         out.extend(service_references(
             snapshot, namespace, &object, catalog, file, &props,

@@ -227,6 +227,9 @@ fn node_findings(
 fn cluster_findings(layout: &TrinoLayout, cluster: &Cluster) -> Option<Finding> {
     let (object, props, key, namespace) = cluster.coordinator.as_ref()?;
     let per_node = cluster.worker_per_node?;
+    if !memory::cluster_sizes_readable(props) {
+        return None;
+    }
     let workers = layout.worker_count(namespace);
     if workers == 0 {
         return None;
@@ -359,10 +362,13 @@ mod tests {
                 .find(|f| f.code == "trino.config-invalid-size")
                 .unwrap_or_else(|| panic!("{extra}: {:#?}", section.findings));
             assert!(
-                finding.message.contains("not a data size"),
+                finding
+                    .message
+                    .contains("is too large (more than 2^63 − 1 bytes)"),
                 "{}",
                 finding.message
             );
+            assert!(finding.hint.contains("a data size"), "{}", finding.hint);
         }
     }
 

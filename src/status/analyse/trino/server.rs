@@ -1,16 +1,18 @@
 //! A Trino node's config.properties: lines that do not parse, removed
-//! properties, sizes Trino does not accept, and the memory checks Trino makes at
+//! properties, values Trino does not accept (by type and bound, memory sizes
+//! among them: [`values`]), and the memory checks Trino makes at
 //! start-up (per node against the heap; on the coordinator, cluster query memory
 //! against its total and against what the workers hold).
 
 use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
 use crate::platform::jvm::format_jvm_size;
-use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, parse_data_size};
+use crate::platform::properties::{Properties, format_data_size};
 use crate::platform::trino::memory::{
     self, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom, effective_per_node,
     memory_exceeds_heap,
 };
-use crate::platform::trino::{REMOVED_SERVER_PROPERTIES, Role, TrinoNode};
+use crate::platform::trino::values::{self, Table};
+use crate::platform::trino::{Role, TrinoNode, removed_server_property};
 
 /// One `trino.config-malformed` finding per line of `file` that is not a
 /// property; `named` is how the message names the file.
@@ -48,8 +50,13 @@ pub(super) fn findings(
     let line_of =
         |name: &str| FieldRef::config_map_line(object, key, props.line_of(name).unwrap_or(1));
     let mut out = malformed_lines(props, object, key, "config.properties");
-    for (key, why) in REMOVED_SERVER_PROPERTIES {
-        if let Some(line) = props.line_of(key) {
+    let mut removed = std::collections::BTreeSet::new();
+    for (name, _, _) in props.entries() {
+        let Some(why) = removed_server_property(name) else {
+            continue;
+        };
+        if removed.insert(name) {
+            let line = props.line_of(name).unwrap_or_default();
             out.push(
                 Finding::new(
                     "trino.removed-property",
@@ -57,31 +64,26 @@ pub(super) fn findings(
                     Component::Trino,
                     object.clone(),
                     format!(
-                        "config.properties line {line}: {key} is {why}; Trino refuses to start"
+                        "config.properties line {line}: {name} is {why}; Trino refuses to start"
                     ),
-                    format!("remove {key} from ConfigMap {}", object.name),
+                    format!("remove {name} from ConfigMap {}", object.name),
                 )
-                .with_field(line_of(key)),
+                .with_field(line_of(name)),
             );
         }
     }
-    for key in [PER_NODE, HEADROOM, MAX_MEMORY, MAX_TOTAL] {
-        if let Some(value) = props.get(key)
-            && parse_data_size(value).is_none()
-        {
-            out.push(Finding::new(
-                "trino.config-invalid-size",
+    for refusal in values::check(props, Table::Server, &[]) {
+        out.push(
+            Finding::new(
+                refusal.code(),
                 Severity::Critical,
                 Component::Trino,
                 object.clone(),
-                format!(
-                    "config.properties line {}: {key} is not a data size Trino accepts (at most {}); Trino refuses to start",
-                    props.line_of(key).unwrap_or_default(),
-                    format_data_size(MAX_DATA_SIZE)
-                ),
-                format!("set {key} to a size such as 8GB in ConfigMap {}", object.name),
-            ).with_field(line_of(key)));
-        }
+                refusal.message("config.properties", "Trino refuses to start"),
+                format!("{} in ConfigMap {}", refusal.fix(), object.name),
+            )
+            .with_field(FieldRef::config_map_line(object, key, refusal.line)),
+        );
     }
     if let Some(heap) = heap {
         let set = [PER_NODE, HEADROOM]
@@ -150,4 +152,108 @@ fn total_below_max(object: &ObjectRef, props: &Properties) -> Finding {
             object.name
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::fixtures::{codes, trino_snapshot};
+    use super::super::analyse;
+
+    fn findings(extra: &str) -> Vec<(&'static str, String)> {
+        analyse(&trino_snapshot("8G", "10Gi", "24G", "28Gi", extra))
+            .findings
+            .into_iter()
+            .map(|f| (f.code, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn values_trino_refuses_are_named_with_line_value_and_what_it_accepts() {
+        let extra = "task.concurrency=12\nspill-enabled=yes\nshutdown.grace-period=2min\nexchange.compression-codec=zstd\nhttp-server.http.port=${ENV:PORT}\nhive.s3.max-connections=10\n";
+        let got = findings(extra);
+        // The fixture's worker file starts with 2 lines of its own.
+        let lines: Vec<&str> = got.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "config.properties line 3: task.concurrency=12 is not a power of two (TaskManagerConfig); Trino refuses to start",
+                "config.properties line 4: spill-enabled=yes is neither true nor false (FeaturesConfig); Trino refuses to start",
+                "config.properties line 5: shutdown.grace-period=2min has the unknown unit 'min' (ServerConfig); Trino refuses to start",
+            ],
+            "{got:#?}"
+        );
+        assert!(got.iter().all(|(c, _)| *c == "trino.config-invalid-value"));
+    }
+
+    #[test]
+    fn memory_sizes_keep_their_code_and_shares_of_the_heap_are_sizes() {
+        let snapshot = trino_snapshot(
+            "8G",
+            "10Gi",
+            "24G",
+            "28Gi",
+            "query.max-memory-per-node=30%\nmemory.heap-headroom-per-node=10%\n",
+        );
+        assert!(
+            analyse(&snapshot).findings.is_empty(),
+            "{:#?}",
+            analyse(&snapshot).findings
+        );
+        let snapshot = trino_snapshot(
+            "8G",
+            "10Gi",
+            "24G",
+            "28Gi",
+            "query.max-memory-per-node=8gb\nmemory.heap-headroom-per-node=150%\n",
+        );
+        assert_eq!(
+            codes(&analyse(&snapshot).findings),
+            ["trino.config-invalid-size", "trino.config-invalid-size"]
+        );
+        // 70% + 40% of the heap is more than the heap.
+        let snapshot = trino_snapshot(
+            "8G",
+            "10Gi",
+            "24G",
+            "28Gi",
+            "query.max-memory-per-node=70%\nmemory.heap-headroom-per-node=40%\n",
+        );
+        assert_eq!(
+            codes(&analyse(&snapshot).findings),
+            ["trino.query-memory-exceeds-heap"]
+        );
+    }
+
+    #[test]
+    fn a_refused_cluster_size_is_reported_once_not_through_defaults() {
+        // query.max-memory=50gb is refused; a 20GB default in its place would
+        // give "15GB below 20GB" and "20GB above the workers": neither is said.
+        let mut snapshot = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
+        let coordinator = &mut snapshot.config_maps.items[0];
+        coordinator.data.as_mut().unwrap().insert(
+            "config.properties".into(),
+            "coordinator=true\nquery.max-memory=50gb\nquery.max-total-memory=15GB\n".into(),
+        );
+        let found = analyse(&snapshot).findings;
+        assert_eq!(codes(&found), ["trino.config-invalid-size"], "{found:#?}");
+        assert!(
+            found[0]
+                .message
+                .contains("query.max-memory=50gb has the unknown unit 'gb'"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn every_defunct_property_is_removed() {
+        let got = findings("task.max-memory=1GB\n");
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert_eq!(got[0].0, "trino.removed-property");
+        assert!(
+            got[0].1.contains("defunct property in Trino 476"),
+            "{}",
+            got[0].1
+        );
+    }
 }
