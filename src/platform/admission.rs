@@ -148,8 +148,9 @@ fn container_bounds(
                 }
             }
         };
-        fill(&mut limits, "limits", item.default.as_ref());
-        fill(&mut requests, "requests", item.default_request.as_ref());
+        let (default, default_request) = container_defaults(item);
+        fill(&mut limits, "limits", Some(&default));
+        fill(&mut requests, "requests", Some(&default_request));
         let bounds = Bounds {
             max: parse_map(item.max.as_ref()),
             min: parse_map(item.min.as_ref()),
@@ -183,6 +184,26 @@ fn container_bounds(
     }
     resources.requests = to_k8s(&requests);
     resources.limits = to_k8s(&limits);
+}
+
+/// A `Container` item's `default` and `defaultRequest` as the API server stores
+/// them (`SetDefaults_LimitRangeItem`): a resource with a `max` but no `default`
+/// defaults its limit to the max; a `default` without a `defaultRequest` defaults
+/// the request to it; a `min` without either defaults the request to the min.
+/// A LimitRange read from a manifest (`quota check -f`) has not been through
+/// the API server yet; one read from the cluster already holds these values.
+fn container_defaults(
+    item: &k8s_openapi::api::core::v1::LimitRangeItem,
+) -> (BTreeMap<String, K8sQuantity>, BTreeMap<String, K8sQuantity>) {
+    let mut default = item.default.clone().unwrap_or_default();
+    let mut request = item.default_request.clone().unwrap_or_default();
+    for (k, v) in item.max.iter().flatten() {
+        default.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    for (k, v) in default.iter().chain(item.min.iter().flatten()) {
+        request.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    (default, request)
 }
 
 /// A LimitRange item's bounds.
@@ -452,6 +473,41 @@ mod tests {
             &[],
         );
         assert!(admitted.refusals.is_empty());
+    }
+
+    /// The API server stores a `max` without a `default` as the default limit
+    /// (and a default as the default request): a LimitRange from a manifest
+    /// defaults a container exactly as the stored one does.
+    #[test]
+    fn a_max_is_the_default_limit_as_the_api_server_stores_it() {
+        let ranges = [range(
+            serde_json::json!([{"type": "Container", "max": {"cpu": "8"}, "min": {"memory": "64Mi"}}]),
+        )];
+        let quotas = [quota(serde_json::json!({"limits.cpu": "80"}))];
+        let admitted = admit(
+            &pod(serde_json::json!({"requests": {"cpu": "250m"}})),
+            &ranges,
+            &quotas,
+        );
+        assert!(admitted.refusals.is_empty(), "{:?}", admitted.refusals);
+        let resources = admitted.spec.containers[0].resources.clone().unwrap();
+        assert_eq!(resources.limits.unwrap()["cpu"].0, "8");
+        // min without defaultRequest: the request defaults to the min.
+        assert_eq!(
+            resources.requests.unwrap()["memory"].0.parse::<Quantity>(),
+            "64Mi".parse::<Quantity>()
+        );
+        // Without the max, the quota on limits.cpu refuses the pod.
+        let bare = [range(
+            serde_json::json!([{"type": "Container", "max": {"memory": "16Gi"}}]),
+        )];
+        let refused = admit(
+            &pod(serde_json::json!({"requests": {"cpu": "250m"}})),
+            &bare,
+            &quotas,
+        );
+        assert_eq!(refused.refusals.len(), 1, "{:?}", refused.refusals);
+        assert_eq!(refused.refusals[0].bound, "limits.cpu");
     }
 
     #[test]

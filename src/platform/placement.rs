@@ -108,8 +108,16 @@ pub fn no_node_for(spec: &PodSpec, nodes: &[Node]) -> Option<Unplaceable> {
         })
         .collect();
     if candidates.is_empty() {
+        let unmet = unmet_affinity(spec, nodes);
         return Some(Unplaceable::Affinity {
-            detail: "no node meets its required node affinity".into(),
+            detail: if unmet.is_empty() {
+                "no node meets its required node affinity".into()
+            } else {
+                format!(
+                    "no node meets its required node affinity: {}",
+                    unmet.join("; nor ")
+                )
+            },
         });
     }
     let why = refuses(spec, candidates[0]).unwrap_or_default();
@@ -119,6 +127,50 @@ pub fn no_node_for(spec: &PodSpec, nodes: &[Node]) -> Option<Unplaceable> {
             candidates[0].metadata.name.as_deref().unwrap_or_default()
         ),
     })
+}
+
+/// For each required node-affinity term (they are ORed), its first
+/// requirement no node meets, with the values the nodes have for that key:
+/// `topology.kubernetes.io/zone In [eu-west-1d] (nodes have eu-west-1a, eu-west-1b)`.
+fn unmet_affinity(spec: &PodSpec, nodes: &[Node]) -> Vec<String> {
+    let terms = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|a| {
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+        .map(|r| r.node_selector_terms.as_slice())
+        .unwrap_or_default();
+    let label = |n: &Node, key: &str| n.metadata.labels.as_ref().and_then(|l| l.get(key)).cloned();
+    terms
+        .iter()
+        .filter_map(|term| {
+            let r = term.match_expressions.iter().flatten().find(|r| {
+                !nodes
+                    .iter()
+                    .any(|n| requirement_matches(r, label(n, &r.key).as_deref()))
+            })?;
+            let have: std::collections::BTreeSet<String> =
+                nodes.iter().filter_map(|n| label(n, &r.key)).collect();
+            let seen = if have.is_empty() {
+                format!("no node has a {} label", r.key)
+            } else {
+                format!(
+                    "nodes have {}",
+                    have.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            };
+            let values = r.values.as_deref().unwrap_or_default();
+            let values = if values.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", values.join(", "))
+            };
+            Some(format!("{} {}{values} ({seen})", r.key, r.operator))
+        })
+        .collect()
 }
 
 /// A toleration of every taint, to find the nodes the labels alone allow.
@@ -334,5 +386,25 @@ mod tests {
             {"key": "metadata.name", "operator": "In", "values": ["n2"]}
         ]}]));
         assert!(refuses(&by_name, &trino).is_some());
+    }
+
+    /// The affinity no node meets is named, with what the nodes have.
+    #[test]
+    fn unmet_affinity_names_the_requirement() {
+        let nodes = [
+            node(json!({"zone": "a"}), json!([])),
+            node(json!({"zone": "b"}), json!([])),
+        ];
+        let pod = spec(
+            json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["d"]}]},
+                {"matchExpressions": [{"key": "gpu", "operator": "Exists"}]}
+            ]}}}}),
+        );
+        let why = no_node_for(&pod, &nodes).unwrap();
+        assert_eq!(
+            why.detail(),
+            "no node meets its required node affinity: zone In [d] (nodes have a, b); nor gpu Exists (no node has a gpu label)"
+        );
     }
 }

@@ -104,8 +104,17 @@ impl<'a> Settings<'a> {
 
     /// The overhead factor: the role's own, else the application's, else 10%
     /// (40% for Python and R jobs), as Spark's BasicDriverFeatureStep picks it.
+    /// The driver passes the factor it used to its executors as
+    /// `spark.kubernetes.memoryOverheadFactor`, so an executor without its own
+    /// factor takes the driver's (`spark.driver.memoryOverheadFactor` too).
     fn overhead_factor(&self, role: SparkRole) -> Result<f64, String> {
-        let own = self.conf(&format!("spark.{}.memoryOverheadFactor", role.as_str()));
+        let own = self
+            .conf(&format!("spark.{}.memoryOverheadFactor", role.as_str()))
+            .or_else(|| {
+                (role == SparkRole::Executor)
+                    .then(|| self.conf("spark.driver.memoryOverheadFactor"))
+                    .flatten()
+            });
         let app = self
             .spec
             .get("memoryOverheadFactor")
@@ -335,6 +344,15 @@ mod tests {
         }));
         assert_eq!(p[0].memory_mib, 4096 + 1024);
         assert_eq!(p[1].memory_mib, 4096 + 819 + 512 + 1024);
+        // The driver's own factor reaches the executors (it is passed on as
+        // spark.kubernetes.memoryOverheadFactor), unless they set their own.
+        let p = app(serde_json::json!({
+            "type": "Python",
+            "executor": {"memory": "10g"},
+            "sparkConf": {"spark.driver.memoryOverheadFactor": "0.2"}
+        }));
+        assert_eq!(p[0].memory_mib, 1024 + 384);
+        assert_eq!(p[1].memory_mib, 10240 + 2048);
     }
 
     #[test]

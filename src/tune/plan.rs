@@ -273,7 +273,7 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
             message: n.message,
         }));
     }
-    planner.notes.extend(admission_notes(inputs, &layout));
+    planner.notes.extend(admission_notes(inputs));
     Plan {
         namespace: ns.to_string(),
         profile,
@@ -282,8 +282,10 @@ pub fn build(inputs: &Inputs, profile: Profile) -> Plan {
     }
 }
 
-/// Pods admission refuses, which no edit of a file fixes: noted with status's codes.
-fn admission_notes(inputs: &Inputs, layout: &TrinoLayout) -> Vec<Note> {
+/// Pods admission refuses, which no edit of a file fixes: noted with status's
+/// codes, for every workload of the namespace (as `status` reports them), not
+/// only Trino's.
+fn admission_notes(inputs: &Inputs) -> Vec<Note> {
     let refused = |spec: &PodSpec| {
         crate::platform::admission::admit(spec, &inputs.limit_ranges, &inputs.quotas).refusals
     };
@@ -305,10 +307,11 @@ fn admission_notes(inputs: &Inputs, layout: &TrinoLayout) -> Vec<Note> {
         }
     };
     let mut notes = Vec::new();
-    for node in &layout.nodes {
-        if let Some(spec) = node.workload.pod_spec() {
+    for workload in crate::platform::workload::workloads(&inputs.deployments, &inputs.stateful_sets)
+    {
+        if let Some(spec) = workload.pod_spec() {
             for r in refused(spec) {
-                notes.push(note(node.workload.object(), "its pods", r));
+                notes.push(note(workload.object(), "its pods", r));
             }
         }
     }

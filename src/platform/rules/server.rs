@@ -2,7 +2,6 @@
 //! query memory consistent with the workers, removed properties.
 
 use super::proposal::{Edit, Profile, Proposal};
-use crate::platform::jvm::format_jvm_size;
 use crate::platform::properties::{Properties, format_data_size};
 use crate::platform::trino::memory::{self, workers_capacity};
 pub use crate::platform::trino::memory::{
@@ -74,11 +73,12 @@ pub fn node_rules(
     let new_headroom = round_size(heap / 10 * 3);
     let why = if invalid.is_empty() {
         format!(
-            "{PER_NODE} {} + {HEADROOM} {} = {} is more than -Xmx{} (Trino refuses to start)",
+            // The heap may be a percentage or the JVM's default: its size, not a flag.
+            "{PER_NODE} {} + {HEADROOM} {} = {} is more than the {} heap (Trino refuses to start)",
             format_data_size(per_node),
             format_data_size(headroom),
             format_data_size(per_node.saturating_add(headroom)),
-            format_jvm_size(heap)
+            crate::platform::quantity::readable_bytes(heap)
         )
     } else {
         format!(

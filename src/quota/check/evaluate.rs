@@ -83,13 +83,11 @@ pub fn evaluate(
             } else {
                 format!("{object} {}", shape.role)
             };
-            violations.extend(apply_limit_ranges(
-                &mut spec,
-                ranges,
-                ns_quotas,
-                &label,
-                &mut applied,
-            ));
+            let refused = apply_limit_ranges(&mut spec, ranges, ns_quotas, &label, &mut applied);
+            // A pod admission refuses is never created: it takes no quota and no
+            // node (its refusal is the reason), as `status` sees it.
+            let admitted = refused.is_empty();
+            violations.extend(refused);
             let resources = resources::pod_resources(&spec);
             rows.push(WorkloadRow {
                 kind: w.kind.clone(),
@@ -101,14 +99,16 @@ pub fn evaluate(
                 limits: resources.limits.clone(),
                 replaces_pods: replaces,
             });
-            shaped.push((
-                object.clone(),
-                ns.clone(),
-                label,
-                shape.count,
-                resources,
-                spec,
-            ));
+            if admitted {
+                shaped.push((
+                    object.clone(),
+                    ns.clone(),
+                    label,
+                    shape.count,
+                    resources,
+                    spec,
+                ));
+            }
         }
     }
     applied.dedup();
@@ -293,6 +293,30 @@ fn check_nodes(
         .iter()
         .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
         .collect();
+    // A pod no node admits whatever is free: its own reason, with the fix for
+    // its cause (a label, an affinity, a taint), never "lower the requests".
+    let mut nowhere: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    pods.retain(|p| match placement::no_node_for(p.spec, &live.nodes) {
+        Some(why) => {
+            let first = by_name
+                .iter()
+                .find_map(|(n, node)| Some(format!("{n}: {}", placement::refuses(p.spec, node)?)))
+                .unwrap_or_default();
+            nowhere.entry(p.label.clone()).or_insert_with(|| {
+                (
+                    live.nodes.len(),
+                    format!("{first}): {}; {}", why.detail(), why.fix()),
+                )
+            });
+            false
+        }
+        None => true,
+    });
+    for (label, (count, why)) in &nowhere {
+        reasons.push(format!(
+            "nodes: {label} may run on none of the {count} nodes ({why}"
+        ));
+    }
     let admits = |spec: &PodSpec, node: &str| {
         by_name
             .get(node)
@@ -384,7 +408,7 @@ fn check_nodes(
         ));
     }
     check.fits = check.largest_pod_node.is_some() || pods.is_empty();
-    check.fits = check.fits && unplaced.is_empty();
+    check.fits = check.fits && unplaced.is_empty() && nowhere.is_empty();
     check
 }
 

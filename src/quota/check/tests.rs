@@ -191,11 +191,32 @@ fn limit_range_defaults_and_max() {
     assert!(applied.iter().any(|l| l.contains("requests.memory=512Mi")));
 }
 
+/// A pod admission refuses is never created: the refusal is the reason, and
+/// it counts toward neither the quota nor the nodes.
 #[test]
-fn a_pod_larger_than_any_node_does_not_fit() {
+fn a_refused_pod_takes_no_quota_and_no_node() {
     let report = evaluate(
         &deployment("big", 1, "40Gi"),
         &live(vec![]),
+        jiff::Timestamp::now(),
+    );
+    assert!(!report.fits);
+    assert_eq!(report.reasons.len(), 1, "{:?}", report.reasons);
+    assert!(report.reasons[0].contains("above the LimitRange maximum 16Gi"));
+    assert!(report.quotas[0].resources.iter().all(|r| r.added.is_zero()));
+}
+
+#[test]
+fn a_pod_larger_than_any_node_does_not_fit() {
+    // Without the LimitRange (its 16Gi max would refuse the pod, and a refused
+    // pod takes no node).
+    let mut unbounded = live(vec![]);
+    for state in unbounded.namespaces.values_mut() {
+        state.limit_ranges.clear();
+    }
+    let report = evaluate(
+        &deployment("big", 1, "40Gi"),
+        &unbounded,
         jiff::Timestamp::now(),
     );
     assert!(!report.fits);

@@ -51,6 +51,10 @@ pub(super) fn catalog_findings(
             }
         }
         if connector != "iceberg" {
+            // Every connector's URLs (a PostgreSQL catalog's connection-url) must resolve.
+            out.extend(service_references(
+                snapshot, namespace, &object, catalog, file, &props,
+            ));
             return out;
         }
         for (key, _, line) in props.entries() {
@@ -152,6 +156,12 @@ mod tests {
     use crate::kube::Listing;
 
     fn with_catalog(uri: &str) -> Vec<&'static str> {
+        with_catalog_file(&format!(
+            "connector.name=iceberg\niceberg.catalog.type=nessie\niceberg.nessie-catalog.uri={uri}\n"
+        ))
+    }
+
+    fn with_catalog_file(text: &str) -> Vec<&'static str> {
         let mut s = trino_snapshot("8G", "10Gi", "24G", "28Gi", "");
         s.services = Listing::available(vec![
             serde_json::from_value(serde_json::json!({
@@ -166,10 +176,10 @@ mod tests {
             .iter_mut()
             .find(|c| c.metadata.name.as_deref() == Some("trino-catalog"))
             .unwrap();
-        catalog.data.get_or_insert_default().insert(
-            "iceberg.properties".into(),
-            format!("connector.name=iceberg\niceberg.catalog.type=nessie\niceberg.nessie-catalog.uri={uri}\n"),
-        );
+        catalog
+            .data
+            .get_or_insert_default()
+            .insert("iceberg.properties".into(), text.to_string());
         codes(&analyse(&s).findings)
     }
 
@@ -190,5 +200,24 @@ mod tests {
             with_catalog("http://nessy:19120/api/v2"),
             ["trino.catalog-nessie-missing"]
         );
+    }
+
+    /// Not only Iceberg's: every connector's URL names a Service that must exist.
+    #[test]
+    fn a_jdbc_connector_url_must_resolve() {
+        let postgres = |url: &str| {
+            with_catalog_file(&format!(
+                "connector.name=postgresql\nconnection-url={url}\nconnection-user=trino\n"
+            ))
+        };
+        assert_eq!(
+            postgres("jdbc:postgresql://billing-db:5432/billing"),
+            ["network.service-missing"]
+        );
+        assert_eq!(
+            postgres("jdbc:postgresql://nessie:5432/billing"),
+            ["network.service-port-not-served"]
+        );
+        assert!(postgres("jdbc:postgresql://db.example.com:5432/billing").is_empty());
     }
 }

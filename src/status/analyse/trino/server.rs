@@ -5,7 +5,6 @@
 //! against its total and against what the workers hold).
 
 use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
-use crate::platform::jvm::format_jvm_size;
 use crate::platform::properties::{Properties, format_data_size};
 use crate::platform::trino::memory::{
     self, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom, effective_per_node,
@@ -121,7 +120,8 @@ fn memory_against_heap(node: &TrinoNode, props: &Properties, heap: u64) -> Optio
             format_data_size(per_node),
             format_data_size(headroom),
             format_data_size(per_node.saturating_add(headroom)),
-            format_jvm_size(heap)
+            // However the heap is written (a percentage, MaxRAM, the env), say how.
+            node.heap().describe()
         ),
         "keep their sum below the heap (e.g. 30% + 30%); `kubectl dp tune plan` proposes values",
     ))
