@@ -23,6 +23,8 @@ pub mod quota;
 pub mod redact;
 pub mod render;
 pub mod s3;
+#[cfg(test)]
+mod sizes_in_messages;
 pub(crate) mod snapshot;
 pub mod status;
 pub mod suite;

@@ -93,7 +93,7 @@ spec:
         "--subresource=status",
         "--type=merge",
         "-p",
-        r#"{"status":{"applicationState":{"state":"FAILED","errorMessage":"driver: 401 for Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcGVyYXRvciJ9.c2lnbmF0dXJl"}}}"#,
+        r#"{"status":{"driverInfo":{},"applicationState":{"state":"FAILED","errorMessage":"driver: 401 for Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcGVyYXRvciJ9.c2lnbmF0dXJl"}}}"#,
     ]);
 }
 

@@ -607,7 +607,7 @@ fn spark_suite_times_an_application_from_its_status() {
         "--subresource=status",
         "--type=merge",
         "-p",
-        r#"{"status":{"applicationState":{"state":"COMPLETED"},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"2026-12-01T10:00:42Z","executionAttempts":1}}"#,
+        r#"{"status":{"driverInfo":{},"applicationState":{"state":"COMPLETED"},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"2026-12-01T10:00:42Z","executionAttempts":1}}"#,
     ]);
     let output = child_output(&mut child, 60);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -631,7 +631,7 @@ fn spark_history_summarises_durations_and_failures() {
         ("compaction-29301", "COMPLETED", "2026-12-01T10:30:00Z"),
     ] {
         apply(&format!(
-            "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n  name: {name}\n  namespace: {}\nspec:\n  type: Scala\n  mode: cluster\n",
+            "apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n  name: {name}\n  namespace: {}\nspec:\n  type: Scala\n  mode: cluster\n  sparkVersion: 3.5.3\n  mainApplicationFile: local:///opt/spark/examples/jars/spark-examples.jar\n  driver: {{cores: 1, memory: 512m}}\n  executor: {{cores: 1, instances: 1, memory: 512m}}\n",
             ns.name
         ));
         kubectl(&[
@@ -644,7 +644,7 @@ fn spark_history_summarises_durations_and_failures() {
             "--type=merge",
             "-p",
             &format!(
-                r#"{{"status":{{"applicationState":{{"state":"{state}"}},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"{end}"}}}}"#
+                r#"{{"status":{{"driverInfo":{{}},"applicationState":{{"state":"{state}"}},"lastSubmissionAttemptTime":"2026-12-01T10:00:00Z","terminationTime":"{end}"}}}}"#
             ),
         ]);
     }

@@ -409,6 +409,85 @@ spec:
 }
 
 #[test]
+fn check_reports_what_the_api_server_rejects_and_does_not_count_it() {
+    // The real SparkApplication CRD refuses `spec.driver: 5`: once counted as two
+    // default-sized pods that fit, now rejected with the server's own words.
+    let ns = TestNamespace::new("quota-rejected");
+    let manifest = r#"apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata: {name: wrong-types}
+spec: {type: Scala, sparkVersion: 3.5.5, mainApplicationFile: "local:///opt/job.jar", sparkConf: "x", driver: 5, executor: {}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: nginx, resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}}
+"#;
+    let out = quota(
+        &["check", "-n", &ns.name, "-f", "-", "-o", "json"],
+        Some(manifest),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let report = json(&out);
+    assert_eq!(report["fits"], false, "{report:#}");
+    let rejected = report["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1, "{report:#}");
+    assert_eq!(
+        rejected[0]["object"], "SparkApplication wrong-types",
+        "{report:#}"
+    );
+    let message = rejected[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("spec.driver") && message.contains("must be of type object"),
+        "{message}"
+    );
+    let kinds: Vec<&str> = report["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Deployment"], "{report:#}");
+    // The table says it first, with the server's message.
+    let out = quota(&["check", "-n", &ns.name, "-f", "-"], Some(manifest));
+    let text = stdout(&out);
+    assert!(
+        text.contains("DOES NOT FIT:")
+            && text
+                .contains("SparkApplication wrong-types (<stdin>) was rejected by the API server:"),
+        "{text}"
+    );
+    // A kind the cluster does not serve is rejected too, as kubectl would.
+    let unknown = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {}\n";
+    let out = quota(
+        &["check", "-n", &ns.name, "-f", "-", "-o", "json"],
+        Some(&format!(
+            "{unknown}---\n{}",
+            manifest.split("---\n").nth(1).unwrap()
+        )),
+    );
+    let report = json(&out);
+    assert_eq!(
+        report["rejected"][0]["message"],
+        "no kind Widget is served in example.com/v1: is its CRD installed?",
+        "{report:#}"
+    );
+}
+
+#[test]
 fn check_rejects_spark_executors_that_fit_on_no_node() {
     let ns = TestNamespace::new("quota-spark");
     let manifest = r#"apiVersion: sparkoperator.k8s.io/v1beta2
@@ -417,6 +496,7 @@ metadata: {name: huge-join}
 spec:
   type: Scala
   mode: cluster
+  sparkVersion: 3.5.5
   mainApplicationFile: local:///opt/job.jar
   driver: {cores: 1, memory: 2g}
   executor: {cores: 4, memory: 40g, instances: 3}

@@ -154,7 +154,7 @@ fn missing_secret_is_reported_as_one_chain_from_the_store() {
 apiVersion: external-secrets.io/v1
 kind: SecretStore
 metadata: {{name: vault, namespace: {n}}}
-spec: {{provider: {{onepasswordSDK: {{vault: dp, auth: {{serviceAccountSecretRef: {{name: op-token, key: token}}}}}}}}}}
+spec: {{provider: {{onepassword: {{connectHost: "http://onepassword-connect:8080", vaults: {{dp: 1}}, auth: {{secretRef: {{connectTokenSecretRef: {{name: op-token, key: token}}}}}}}}}}}}
 ---
 apiVersion: external-secrets.io/v1
 kind: ExternalSecret

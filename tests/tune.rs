@@ -497,7 +497,7 @@ fn examples_broken_apply_and_export_agree_and_rollback_restores() {
 }
 
 #[test]
-fn helm_values_carry_heaps_and_resources() {
+fn helm_values_carry_only_what_the_plan_changes() {
     let ns = broken_example("tune-helm");
     let dir = std::env::temp_dir().join(format!("kubectl-dp-tune-helm-{}", ns.name));
     let output = dp(
@@ -514,10 +514,18 @@ fn helm_values_carry_heaps_and_resources() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let values = std::fs::read_to_string(dir.join("values.yaml")).unwrap();
+    // The worker's heap, in the chart's key; the coordinator's heap, the G1
+    // region and the resources the plan leaves alone are what the user's values
+    // render anyway, so they are not written.
     assert!(values.contains("maxHeapSize: 12G"), "{values}");
-    assert!(values.contains("maxHeapSize: 8G"), "{values}");
-    assert!(values.contains("heapRegionSize: 32M"), "{values}");
-    assert!(values.contains("memory: 16Gi"), "{values}");
+    assert!(!values.contains("maxHeapSize: 8G"), "{values}");
+    assert!(!values.contains("heapRegionSize"), "{values}");
+    assert!(!values.contains("resources:"), "{values}");
+    // No list repeats what the chart writes itself.
+    assert!(
+        !values.contains("- -Xmx") && !values.contains("- query.max-memory"),
+        "{values}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -14,6 +14,7 @@
 //! Nothing here knows which command asks.
 
 mod connect;
+mod dry_run;
 mod exec;
 mod forward;
 mod get;
@@ -34,6 +35,7 @@ mod write;
 
 pub(crate) use connect::not_utf8 as kubeconfig_not_utf8;
 pub use connect::{Cluster, set_command_name};
+pub use dry_run::DryRun;
 pub use forward::PortForward;
 pub use get::Fetched;
 pub use kinds::{Kind, Namespaced};

@@ -60,7 +60,7 @@ impl WriteMode {
         }
     }
 
-    fn apply_params(&self) -> PatchParams {
+    pub(super) fn apply_params(&self) -> PatchParams {
         let mut params = PatchParams::apply(self.field_manager);
         if self.force_conflicts {
             params = params.force();

@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::core::v1::Pod;
 
-use crate::platform::jvm::format_jvm_size;
+use crate::platform::jvm::readable_jvm_size;
 use crate::platform::trino::{Role, TrinoLayout};
 use crate::platform::workload;
 use crate::snapshot::Snapshot;
@@ -120,7 +120,7 @@ pub fn tuned_settings(snapshot: &Snapshot) -> Vec<Setting> {
             settings.push(Setting {
                 object: object.clone(),
                 key: "heap".into(),
-                value: format_jvm_size(max),
+                value: readable_jvm_size(max),
             });
         }
         let Some(file) = &node.files.config_properties else {

@@ -387,6 +387,22 @@ pub fn parse_data_size(text: &str) -> Option<u64> {
     }
 }
 
+/// Bytes as a person reads a Trino data size in a message: to one decimal in
+/// the largest unit (`7.2GB`, `27.2GB`, `8GB`, `900B`). Values written into a
+/// file use [`format_data_size`], which is exact.
+pub fn readable_data_size(bytes: u64) -> String {
+    super::quantity::readable_in(
+        bytes,
+        &[
+            ("PB", 1 << 50),
+            ("TB", 1 << 40),
+            ("GB", 1 << 30),
+            ("MB", 1 << 20),
+            ("kB", 1 << 10),
+        ],
+    )
+}
+
 /// Renders bytes as a Trino data size, exact where the value allows (`8GB`, `1536MB`).
 pub fn format_data_size(bytes: u64) -> String {
     super::quantity::exact_binary_size(bytes, ["TB", "GB", "MB", "kB"])
@@ -521,5 +537,10 @@ no-newline-at-end=yes";
         assert_eq!(format_data_size(3 << 10), "3kB");
         assert_eq!(format_data_size(1500), "1500B");
         assert_eq!(format_data_size(512), "512B");
+        // Messages: issue 19's headroom of a 24G heap, and its sum with 20GB.
+        assert_eq!(readable_data_size(7_730_941_132), "7.2GB");
+        assert_eq!(readable_data_size(29_205_777_612), "27.2GB");
+        assert_eq!(readable_data_size(8 << 30), "8GB");
+        assert_eq!(readable_data_size(900), "900B");
     }
 }

@@ -157,18 +157,26 @@ pub fn exact_binary_size(bytes: u64, names: [&str; 4]) -> Option<String> {
 /// where `10307921510` would be unreadable; use [`Quantity::display_bytes`]
 /// where the exact value matters.
 pub fn readable_bytes(bytes: u64) -> String {
-    const UNITS: [(&str, u64); 6] = [
-        ("Ei", 1 << 60),
-        ("Pi", 1 << 50),
-        ("Ti", 1 << 40),
-        ("Gi", 1 << 30),
-        ("Mi", 1 << 20),
-        ("Ki", 1 << 10),
-    ];
-    let Some((name, size)) = UNITS.into_iter().find(|(_, size)| bytes >= *size) else {
+    readable_in(
+        bytes,
+        &[
+            ("Ei", 1 << 60),
+            ("Pi", 1 << 50),
+            ("Ti", 1 << 40),
+            ("Gi", 1 << 30),
+            ("Mi", 1 << 20),
+            ("Ki", 1 << 10),
+        ],
+    )
+}
+
+/// [`readable_bytes`] with other names for the binary units, largest first
+/// (Trino's `GB`, the JVM's `G`); below the smallest, bytes with `B`.
+pub fn readable_in(bytes: u64, units: &[(&str, u64)]) -> String {
+    let Some((name, size)) = units.iter().find(|(_, size)| bytes >= *size) else {
         return format!("{bytes}B");
     };
-    let tenths = (u128::from(bytes) * 10 + u128::from(size) / 2) / u128::from(size);
+    let tenths = (u128::from(bytes) * 10 + u128::from(*size) / 2) / u128::from(*size);
     if tenths % 10 == 0 {
         format!("{}{name}", tenths / 10)
     } else {

@@ -274,13 +274,36 @@ pub fn pods(spec: &Value) -> Result<Vec<SparkPod>, String> {
         let (memory_mib, memory_parts) = settings.memory(role)?;
         let (cpu, cpu_limit) = settings.cpu(role)?;
         let memory = K8sQuantity(format!("{memory_mib}Mi"));
-        let requests = BTreeMap::from([
+        let mut requests = BTreeMap::from([
             ("cpu".to_string(), K8sQuantity(cpu)),
             ("memory".to_string(), memory.clone()),
         ]);
         let mut limits = BTreeMap::from([("memory".to_string(), memory)]);
         if let Some(limit) = cpu_limit {
             limits.insert("cpu".into(), K8sQuantity(limit));
+        }
+        // v2's memoryLimit: the operator's webhook makes it the container's
+        // memory limit (the request stays memory + overhead).
+        if let Some(text) = settings.field(role, "memoryLimit") {
+            let mib = size_mib(&text).ok_or_else(|| {
+                format!(
+                    "{} memoryLimit '{text}' is not a Spark size (e.g. 4g, 512m)",
+                    role.as_str()
+                )
+            })?;
+            limits.insert("memory".into(), K8sQuantity(format!("{mib}Mi")));
+        }
+        // gpu {name, quantity}: the webhook adds it as an extended resource limit
+        // (its request is the same).
+        let gpu = spec.get(role.as_str()).and_then(|r| r.get("gpu"));
+        if let (Some(name), Some(quantity)) = (
+            gpu.and_then(|g| g.get("name")).and_then(Value::as_str),
+            gpu.and_then(|g| g.get("quantity")).and_then(Value::as_i64),
+        ) && !name.is_empty()
+            && quantity > 0
+        {
+            limits.insert(name.into(), K8sQuantity(quantity.to_string()));
+            requests.insert(name.into(), K8sQuantity(quantity.to_string()));
         }
         let mut spec = settings.template(role)?;
         // The operator's container comes first; the template's others are sidecars.
@@ -353,6 +376,22 @@ mod tests {
         }));
         assert_eq!(p[0].memory_mib, 1024 + 384);
         assert_eq!(p[1].memory_mib, 10240 + 2048);
+    }
+
+    #[test]
+    fn memory_limit_and_gpus_of_the_v2_webhook() {
+        let pods = app(serde_json::json!({
+            "type": "Scala",
+            "driver": {"memory": "2g", "memoryLimit": "3g"},
+            "executor": {"memory": "4g", "instances": 2, "gpu": {"name": "nvidia.com/gpu", "quantity": 1}}
+        }));
+        let container = |i: usize| pods[i].spec.containers[0].resources.clone().unwrap();
+        let driver = container(0);
+        assert_eq!(driver.limits.unwrap()["memory"].0, "3072Mi");
+        assert_eq!(driver.requests.unwrap()["memory"].0, "2432Mi");
+        let executor = container(1);
+        assert_eq!(executor.limits.unwrap()["nvidia.com/gpu"].0, "1");
+        assert_eq!(executor.requests.unwrap()["nvidia.com/gpu"].0, "1");
     }
 
     #[test]

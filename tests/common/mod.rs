@@ -6,6 +6,8 @@
 #![allow(dead_code)]
 
 pub mod golden;
+pub mod local_trino;
+pub mod platforms;
 pub mod s3env;
 pub mod scale;
 pub mod schema;

@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use super::{JvmConfig, format_jvm_size, parse_jvm_size};
+use super::{JvmConfig, parse_jvm_size, readable_jvm_size};
 use crate::platform::quantity::readable_bytes;
 
 /// HotSpot's default `MaxHeapSize` on 64-bit (96M scaled for the word size,
@@ -116,7 +116,7 @@ impl fmt::Display for Basis {
         match self {
             Basis::ContainerLimit(b) => write!(f, "the {} container limit", readable_bytes(*b)),
             Basis::MaxRam { bytes, origin } => {
-                write!(f, "-XX:MaxRAM={} ({origin})", format_jvm_size(*bytes))
+                write!(f, "-XX:MaxRAM={} ({origin})", readable_jvm_size(*bytes))
             }
             Basis::NodeMemory => f.write_str("the node's memory (no container limit)"),
         }
@@ -398,8 +398,8 @@ pub fn resolve(options: &[JvmOption], container_limit: Option<u64>) -> Heap {
             option,
             format!(
                 "Initial heap size set to a larger value than the maximum heap size ({} > {})",
-                format_jvm_size(initial),
-                format_jvm_size(maximum)
+                readable_jvm_size(initial),
+                readable_jvm_size(maximum)
             ),
         ));
     }

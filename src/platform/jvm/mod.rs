@@ -195,6 +195,20 @@ pub fn parse_jvm_size(text: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(multiplier)
 }
 
+/// Bytes as a person reads a JVM size in a message: to one decimal in the
+/// largest unit (`22.4G`, `24G`, `512M`). `-Xmx` values use [`format_jvm_size`].
+pub fn readable_jvm_size(bytes: u64) -> String {
+    crate::platform::quantity::readable_in(
+        bytes,
+        &[
+            ("T", 1 << 40),
+            ("G", 1 << 30),
+            ("M", 1 << 20),
+            ("K", 1 << 10),
+        ],
+    )
+}
+
 /// Renders bytes as a JVM size, in the largest unit that keeps it exact (`24G`, `1536M`).
 pub fn format_jvm_size(bytes: u64) -> String {
     super::quantity::exact_binary_size(bytes, ["T", "G", "M", "K"])

@@ -4,7 +4,7 @@
 
 use super::proposal::{Edit, Profile, Proposal};
 use crate::platform::jvm::heap::{Basis, Heap, HeapSetting, Origin, ergonomic_max};
-use crate::platform::jvm::{DOCUMENTED_FLAGS, JvmConfig, format_jvm_size};
+use crate::platform::jvm::{DOCUMENTED_FLAGS, JvmConfig, format_jvm_size, readable_jvm_size};
 use crate::platform::trino::memory::{HEAP_SHARE_MAX, HEAP_SHARE_MIN, suggested_heap};
 
 use super::{gib, round_size};
@@ -152,7 +152,7 @@ fn heap_rule(
             "{why}; heap 70-85% of the limit: {}% of {} = {}",
             num * 100 / den,
             gib(limit),
-            format_jvm_size(target)
+            readable_jvm_size(target)
         ),
         edit: Edit::JvmSet {
             prefix: prefix.into(),

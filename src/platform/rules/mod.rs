@@ -292,7 +292,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         live_only: false,
         tune: Tune::NotAConfigFile,
-        meaning: "Nessie keeps commits in memory (lost on restart)",
+        meaning: "Nessie keeps commits in memory (lost on restart): `nessie.version.store.type` is `IN_MEMORY` in env or the chart's `application.properties`, or nothing sets it (the message names which)",
     },
     Rule {
         code: "nessie.password-in-env",
@@ -302,11 +302,39 @@ pub const RULES: &[Rule] = &[
         meaning: "the database password is a literal in the pod spec",
     },
     Rule {
+        code: "nessie.password-in-configmap",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "the database password is written in a ConfigMap (`application.properties`, or an env var read from a ConfigMap)",
+    },
+    Rule {
         code: "postgres.not-ready",
         severity: Severity::Critical,
         live_only: true,
         tune: Tune::NotAConfigFile,
         meaning: "Postgres is not ready",
+    },
+    Rule {
+        code: "postgres.password-in-env",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a Postgres password (`POSTGRES_PASSWORD`, `POSTGRESQL_PASSWORD`, `POSTGRES_POSTGRES_PASSWORD`) is a literal in the pod spec",
+    },
+    Rule {
+        code: "postgres.password-in-configmap",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a Postgres password is read from a ConfigMap",
+    },
+    Rule {
+        code: "postgres.password-file-missing",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "`POSTGRES_PASSWORD_FILE` (Bitnami's `usePasswordFiles`) names a file no volume provides, e.g. a key `auth.secretKeys.*` names that the Secret lacks: the container exits at start",
     },
     Rule {
         code: "spark.application-failed",

@@ -2,7 +2,7 @@
 //! query memory consistent with the workers, removed properties.
 
 use super::proposal::{Edit, Profile, Proposal};
-use crate::platform::properties::{Properties, format_data_size};
+use crate::platform::properties::{Properties, format_data_size, readable_data_size};
 use crate::platform::trino::memory::{self, workers_capacity};
 pub use crate::platform::trino::memory::{
     DEFAULT_MAX_MEMORY, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom,
@@ -75,9 +75,9 @@ pub fn node_rules(
         format!(
             // The heap may be a percentage or the JVM's default: its size, not a flag.
             "{PER_NODE} {} + {HEADROOM} {} = {} is more than the {} heap (Trino refuses to start)",
-            format_data_size(per_node),
-            format_data_size(headroom),
-            format_data_size(per_node.saturating_add(headroom)),
+            readable_data_size(per_node),
+            readable_data_size(headroom),
+            readable_data_size(per_node.saturating_add(headroom)),
             crate::platform::quantity::readable_bytes(heap)
         )
     } else {
@@ -95,7 +95,7 @@ pub fn node_rules(
             format!(
                 "{why}; {}% of the heap = {}",
                 num * 100 / den,
-                format_data_size(new_per_node)
+                readable_data_size(new_per_node)
             ),
         ));
     }
@@ -107,7 +107,7 @@ pub fn node_rules(
             "trino.heap-headroom",
             format!(
                 "{why}; 30% of the heap = {}",
-                format_data_size(new_headroom)
+                readable_data_size(new_headroom)
             ),
         ));
     }
@@ -139,9 +139,9 @@ pub fn cluster_rules(
                 "trino.query-max-memory",
                 format!(
                     "{} is more than the workers can hold: {workers} workers x {} per node = {}",
-                    format_data_size(max_memory),
-                    format_data_size(per_node),
-                    format_data_size(capacity)
+                    readable_data_size(max_memory),
+                    readable_data_size(per_node),
+                    readable_data_size(capacity)
                 ),
             ));
             max_memory = capacity;
@@ -158,8 +158,8 @@ pub fn cluster_rules(
             "trino.query-max-total-memory",
             format!(
                 "{} is below {MAX_MEMORY} {}; it must be at least as large",
-                format_data_size(total),
-                format_data_size(max_memory)
+                readable_data_size(total),
+                readable_data_size(max_memory)
             ),
         ));
     }

@@ -236,6 +236,8 @@ pub fn evaluate(
         defaults_applied: applied,
         nodes,
         notes,
+        // Filled by the caller from the server-side dry run.
+        rejected: Vec::new(),
     }
 }
 

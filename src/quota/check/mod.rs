@@ -80,6 +80,21 @@ pub struct CheckReport {
     pub not_checked: Vec<String>,
     /// What could not be checked.
     pub notes: Vec<String>,
+    /// Manifests the API server refused in a server-side dry run (schema,
+    /// admission): not counted, and the change does not fit.
+    pub rejected: Vec<Rejected>,
+}
+
+/// A manifest the API server refused.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rejected {
+    /// `Kind/name` (`Kind namespace/name` when namespaced).
+    pub object: String,
+    /// The file it came from.
+    pub source: PathBuf,
+    /// What the server said.
+    pub message: String,
 }
 
 /// One workload of the manifests.
@@ -309,6 +324,9 @@ pub async fn run(
     .manifests;
     let cluster = Cluster::connect(cluster_args).await?;
     let default_ns = cluster.namespace().to_string();
+    // The API server judges the manifests first (schema, admission), as
+    // `kubectl apply --dry-run=server` would: what it refuses is not counted.
+    let (found, rejected, unjudged) = server_dry_run(&cluster, found, &default_ns).await?;
     // DaemonSets make one pod per node; count nodes only when there is one.
     let has_daemonset = found
         .iter()
@@ -327,7 +345,7 @@ pub async fn run(
         0
     };
     let workloads = manifests::workloads(&found, node_count)?;
-    if workloads.is_empty() {
+    if workloads.is_empty() && rejected.is_empty() {
         return Err(Error::Usage(
             "no workloads in the manifests (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, SparkApplication); nothing to check".into(),
         ));
@@ -356,10 +374,85 @@ pub async fn run(
     let mut live = read_live(&cluster, &namespaces).await?;
     live.notes.extend(spark_notes);
     live.notes.extend(daemonset_note);
+    live.notes.extend(unjudged);
     let now = jiff::Timestamp::now();
-    let report = evaluate(&targeted, &live, now);
+    let mut report = evaluate(&targeted, &live, now);
+    if !rejected.is_empty() {
+        report.fits = false;
+        for r in &rejected {
+            report.reasons.push(format!(
+                "{} ({}) was rejected by the API server: {}",
+                r.object,
+                r.source.display(),
+                r.message
+            ));
+        }
+        report.rejected = rejected;
+    }
     let scope = crate::kube::Scope::Namespace(default_ns.clone());
     crate::render::emit(out, output, Metadata::new(&cluster, &scope, now), &report)
+}
+
+/// Sends every manifest to the API server as a server-side dry run; returns the
+/// accepted ones, the refused ones, and a note for each the server did not judge
+/// (counted, as without a server).
+async fn server_dry_run(
+    cluster: &Cluster,
+    found: Vec<manifests::Manifest>,
+    default_ns: &str,
+) -> Result<(Vec<manifests::Manifest>, Vec<Rejected>, Vec<String>)> {
+    let objects: Vec<serde_json::Value> = found.iter().map(|m| m.value.clone()).collect();
+    let answers = cluster.dry_run_apply(&objects, default_ns).await?;
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    // Objects the server did not judge, by why (one note per reason).
+    let mut unjudged: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (manifest, answer) in found.into_iter().zip(answers) {
+        match answer {
+            crate::kube::DryRun::Accepted(_) => accepted.push(manifest),
+            crate::kube::DryRun::Rejected(message) => rejected.push(Rejected {
+                object: object_name(&manifest.value),
+                source: manifest.source,
+                message,
+            }),
+            crate::kube::DryRun::NotChecked(why) => {
+                unjudged
+                    .entry(why)
+                    .or_default()
+                    .push(object_name(&manifest.value));
+                accepted.push(manifest);
+            }
+        }
+    }
+    let notes = unjudged
+        .into_iter()
+        .map(|(why, objects)| {
+            let which = match objects.as_slice() {
+                [one] => one.clone(),
+                [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+                [] => String::new(),
+            };
+            // The object's name never ends in a colon: `…-credentials: x` reads
+            // as a secret setting to the redactor, which would mask the next word.
+            format!("not checked by the API server, counted as written: {which} ({why})")
+        })
+        .collect();
+    Ok((accepted, rejected, notes))
+}
+
+/// `Kind namespace/name`, `Kind name` or `Kind` of a manifest.
+fn object_name(value: &serde_json::Value) -> String {
+    let kind = value
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or("object");
+    let meta = value.get("metadata");
+    let field = |f: &str| meta.and_then(|m| m.get(f)).and_then(|v| v.as_str());
+    match (field("namespace"), field("name").or(field("generateName"))) {
+        (Some(ns), Some(name)) => format!("{kind} {ns}/{name}"),
+        (None, Some(name)) => format!("{kind} {name}"),
+        _ => kind.to_string(),
+    }
 }
 
 #[cfg(test)]

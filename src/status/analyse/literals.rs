@@ -3,7 +3,9 @@
 //! secret. The detection is `crate::redact::literals` (the same rules that mask
 //! output); a finding names the object, the place and the key or shape, never
 //! the value. Catalog credentials have their own finding
-//! (`trino.catalog-literal-secret`) and are not repeated here.
+//! (`trino.catalog-literal-secret`) and are not repeated here, nor are the
+//! literals Nessie's analysis judges in the files Nessie reads
+//! (`nessie::judged_literals`).
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::redact::Kind;
@@ -28,6 +30,7 @@ pub(super) fn findings(snapshot: &Snapshot) -> Vec<Finding> {
                 })
             })
             .collect();
+    let nessie = super::nessie::judged_literals(snapshot);
     let mut out = Vec::new();
     for cm in &snapshot.config_maps.items {
         let own_backup = cm
@@ -47,6 +50,14 @@ pub(super) fn findings(snapshot: &Snapshot) -> Vec<Finding> {
                 file.to_string(),
             ));
             if catalog && matches!(literal.kind, Kind::Key(_)) {
+                continue;
+            }
+            let place = (
+                object.namespace.clone().unwrap_or_default(),
+                object.name.clone(),
+                literal.location.clone(),
+            );
+            if nessie.contains(&place) {
                 continue;
             }
             out.push(finding(&object, &literal, "ConfigMap"));

@@ -8,12 +8,14 @@ mod compliance;
 pub mod coverage;
 pub mod crash_logs;
 pub mod engine;
+mod env;
 mod literals;
 mod named_objects;
 mod nessie;
 mod network;
 pub mod pods;
 mod ports;
+mod postgres;
 mod pss;
 mod references;
 mod secrets;
@@ -43,7 +45,7 @@ pub fn analyse(
     let sections = [
         trino::analyse(snapshot),
         nessie::analyse_nessie(snapshot),
-        nessie::analyse_postgres(snapshot),
+        postgres::analyse_postgres(snapshot),
         spark::analyse(snapshot),
         buckets::analyse(snapshot, now),
         secrets::analyse(snapshot),

@@ -203,17 +203,9 @@ fn trino_flows(snapshot: &Snapshot, flows: &mut Vec<(Source, Target)>) {
 
 fn nessie_flows(snapshot: &Snapshot, flows: &mut Vec<(Source, Target)>) {
     for w in workloads::named(snapshot, &["nessie"]) {
-        let Some(container) = w.template.spec.as_ref().and_then(|s| s.containers.first()) else {
-            continue;
-        };
-        let url = [
-            "QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL",
-            "QUARKUS_DATASOURCE_JDBC_URL",
-        ]
-        .iter()
-        .find_map(|name| workload::env_value(container, name));
-        if let Some(url) = url
-            && let Some(target) = resolve(snapshot, url, w.namespace(), "Postgres")
+        // Env or the chart's application.properties, as Nessie reads it.
+        if let Some(url) = super::nessie::jdbc_url(snapshot, &w)
+            && let Some(target) = resolve(snapshot, &url, w.namespace(), "Postgres")
         {
             flows.push((Source::of(&w, "Nessie"), target));
         }

@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::core::v1::{Pod, PodSpec};
 
-use crate::platform::jvm::{JvmConfig, format_jvm_size};
+use crate::platform::jvm::{JvmConfig, readable_jvm_size};
 use crate::platform::resources;
 use crate::platform::workload::{self as spec_refs, all_containers};
 use crate::snapshot::Snapshot;
@@ -61,7 +61,7 @@ pub(super) fn memory_context(snapshot: &Snapshot, pod: &Pod, container: &str) ->
     if let Some((heap, source)) = jvm_heap(snapshot, pod, spec, c) {
         out.push_str(&format!(
             ", JVM heap -Xmx{} ({source})",
-            format_jvm_size(heap)
+            readable_jvm_size(heap)
         ));
     }
     out

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
-use crate::platform::properties::{Properties, format_data_size};
+use crate::platform::properties::{Properties, format_data_size, readable_data_size};
 use crate::platform::quantity::readable_bytes;
 use crate::platform::trino::memory::{self, MAX_MEMORY, PER_NODE};
 use crate::platform::trino::{Role, TrinoLayout, TrinoNode};
@@ -243,9 +243,9 @@ fn cluster_findings(layout: &TrinoLayout, cluster: &Cluster) -> Option<Finding> 
         object.clone(),
         format!(
             "{MAX_MEMORY} {} is more than the workers can hold: {workers} workers x {} {PER_NODE} = {}",
-            format_data_size(max_memory),
-            format_data_size(per_node),
-            format_data_size(capacity)
+            readable_data_size(max_memory),
+            readable_data_size(per_node),
+            readable_data_size(capacity)
         ),
         format!(
             "set {MAX_MEMORY}={} in ConfigMap {} or add workers; `kubectl dp tune plan` proposes it",

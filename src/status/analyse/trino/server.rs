@@ -5,7 +5,7 @@
 //! against its total and against what the workers hold).
 
 use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
-use crate::platform::properties::{Properties, format_data_size};
+use crate::platform::properties::{Properties, readable_data_size};
 use crate::platform::trino::memory::{
     self, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom, effective_per_node,
     memory_exceeds_heap,
@@ -117,9 +117,9 @@ fn memory_against_heap(node: &TrinoNode, props: &Properties, heap: u64) -> Optio
         format!(
             "{}: {PER_NODE} {} + {HEADROOM} {} = {} is more than the heap {}; Trino refuses to start",
             node.role,
-            format_data_size(per_node),
-            format_data_size(headroom),
-            format_data_size(per_node.saturating_add(headroom)),
+            readable_data_size(per_node),
+            readable_data_size(headroom),
+            readable_data_size(per_node.saturating_add(headroom)),
             // However the heap is written (a percentage, MaxRAM, the env), say how.
             node.heap().describe()
         ),
@@ -142,9 +142,9 @@ fn total_below_max(object: &ObjectRef, props: &Properties) -> Finding {
         object.clone(),
         format!(
             "{MAX_TOTAL} {}{} is below {MAX_MEMORY} {}{}: the coordinator refuses to start",
-            format_data_size(memory::effective_max_total(props)),
+            readable_data_size(memory::effective_max_total(props)),
             set_or_default(MAX_TOTAL),
-            format_data_size(memory::effective_max_memory(props)),
+            readable_data_size(memory::effective_max_memory(props)),
             set_or_default(MAX_MEMORY),
         ),
         format!(

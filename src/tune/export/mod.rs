@@ -12,6 +12,9 @@ use crate::redact::literals::{Placeholder, placeholders_in_spark, placeholders_i
 use super::model::Plan;
 use super::plan::{self, Inputs};
 
+mod helm;
+pub use helm::helm_values;
+
 /// A file to write, relative to the export directory.
 pub struct File {
     /// Where it goes, relative to `--dir`.
@@ -145,112 +148,6 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
         placeholders: Vec::new(),
     });
     Ok(out)
-}
-
-/// Values for the upstream Trino chart (trinodb/charts).
-pub fn helm_values(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
-    let next = plan::after(inputs, plan);
-    let mut values = serde_json::Map::new();
-    let mut config_properties: Vec<String> = Vec::new();
-    for d in next.deployments.iter().filter(|d| plan::is_trino(d)) {
-        let role = plan::role(d);
-        let mut section = serde_json::Map::new();
-        let spec = d.spec.as_ref().and_then(|s| s.template.spec.as_ref());
-        if let Some(container) = spec.and_then(|s| {
-            s.containers
-                .iter()
-                .find(|c| c.name.starts_with("trino"))
-                .or(s.containers.first())
-        }) {
-            if let Some(resources) = &container.resources {
-                section.insert(
-                    "resources".into(),
-                    serde_json::to_value(resources).unwrap_or_default(),
-                );
-            }
-        }
-        for cm_name in spec
-            .map(crate::platform::workload::config_maps)
-            .unwrap_or_default()
-        {
-            let Some(cm) = next
-                .config_maps
-                .iter()
-                .find(|c| c.metadata.name.as_ref() == Some(&cm_name))
-            else {
-                continue;
-            };
-            let data = cm.data.clone().unwrap_or_default();
-            if let Some(text) = data.get("jvm.config") {
-                let jvm = crate::platform::jvm::JvmConfig::parse(text);
-                let mut jvm_values = serde_json::Map::new();
-                if let Some((heap, _)) = jvm.max_heap() {
-                    jvm_values.insert(
-                        "maxHeapSize".into(),
-                        json!(crate::platform::jvm::format_jvm_size(heap)),
-                    );
-                }
-                if let Some(region) = jvm.g1_region_size() {
-                    jvm_values.insert(
-                        "gcMethod".into(),
-                        json!({"type": "UseG1GC", "g1": {"heapRegionSize": region}}),
-                    );
-                }
-                section.insert("jvm".into(), Value::Object(jvm_values));
-                let extra: Vec<&str> = jvm
-                    .options()
-                    .map(|(o, _)| o)
-                    .filter(|o| {
-                        *o != "-server"
-                            && !o.starts_with("-Xmx")
-                            && *o != "-XX:+UseG1GC"
-                            && !o.starts_with("-XX:G1HeapRegionSize=")
-                    })
-                    .collect();
-                section.insert("additionalJVMConfig".into(), json!(extra));
-            }
-            if let Some(text) = data.get("config.properties") {
-                let props = crate::platform::properties::Properties::parse(text);
-                let per_node: Vec<String> = [
-                    crate::platform::rules::server::PER_NODE,
-                    crate::platform::rules::server::HEADROOM,
-                ]
-                .iter()
-                .filter_map(|key| props.get(key).map(|v| format!("{key}={v}")))
-                .collect();
-                if !per_node.is_empty() {
-                    section.insert("additionalConfigProperties".into(), json!(per_node));
-                }
-                if role == "coordinator" {
-                    for key in [
-                        crate::platform::rules::server::MAX_MEMORY,
-                        crate::platform::rules::server::MAX_TOTAL,
-                    ] {
-                        if let Some(v) = props.get(key) {
-                            config_properties.push(format!("{key}={v}"));
-                        }
-                    }
-                }
-            }
-        }
-        values.insert(role.into(), Value::Object(section));
-    }
-    if !config_properties.is_empty() {
-        values.insert(
-            "additionalConfigProperties".into(),
-            json!(config_properties),
-        );
-    }
-    Ok(vec![File {
-        path: "values.yaml".into(),
-        text: format!(
-            "# Written by `kubectl dp tune export --format helm-values` (profile {:?}) for\n# the trinodb/charts Trino chart, from namespace {}.\n{}",
-            plan.profile,
-            plan.namespace,
-            crate::render::yaml_string(&Value::Object(values))?
-        ),
-        placeholders: Vec::new(),
-    }])
 }
 
 /// Writes the files under `dir` (created if missing), every literal secret
