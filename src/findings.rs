@@ -175,6 +175,69 @@ pub struct Finding {
     /// say why, and that run's last lines when the API server had them.
     #[serde(skip_serializing_if = "PreviousRun::is_unread")]
     pub previous_run: Option<PreviousRun>,
+    /// The field (or the line of a file a field holds) the finding is about,
+    /// when it is about one: what `status -f/-k` turns into a file and line.
+    #[serde(skip)]
+    pub field: Option<FieldRef>,
+    /// Where the object (or its field) is in the manifests, when judged from
+    /// files (`status -f/-k`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceLocation>,
+}
+
+/// A field of an object, or a line of a file one field holds (`data.jvm.config`
+/// line 3): where a finding points inside the object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldRef {
+    /// The object holding the field, when it is not the finding's own (the
+    /// ConfigMap whose jvm.config sets a Deployment's heap).
+    pub object: Option<ObjectRef>,
+    /// Keys from the object's root (`["data", "jvm.config"]`); a sequence item
+    /// is its index, or `name=NAME` for the item whose `name` is NAME.
+    pub path: Vec<String>,
+    /// For a field holding a file: the line of that file (1-based).
+    pub line: Option<usize>,
+}
+
+impl FieldRef {
+    /// The field at `path` of the finding's own object.
+    pub fn at(path: &[&str]) -> FieldRef {
+        FieldRef {
+            object: None,
+            path: path.iter().map(|p| p.to_string()).collect(),
+            line: None,
+        }
+    }
+
+    /// Line `line` of the file held in key `key` of ConfigMap `object`.
+    pub fn config_map_line(object: &ObjectRef, key: &str, line: usize) -> FieldRef {
+        FieldRef {
+            object: Some(object.clone()),
+            path: vec!["data".into(), key.into()],
+            line: Some(line),
+        }
+    }
+}
+
+/// Where a finding is in the files it was judged from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceLocation {
+    /// The file, as given on the command line (or `<stdin>`).
+    pub file: String,
+    /// The line (1-based).
+    pub line: usize,
+    /// The column (1-based, in characters).
+    pub column: usize,
+    /// The field it points at (`data.jvm.config`, line 3 of it), when not the object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl std::fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
 }
 
 /// The last lines a crashed container wrote before it ended (`kubectl logs
@@ -258,7 +321,15 @@ impl Finding {
             chain: Vec::new(),
             cause: None,
             previous_run: None,
+            field: None,
+            source: None,
         }
+    }
+
+    /// The finding, pointing at `field` (see [`FieldRef`]).
+    pub fn with_field(mut self, field: FieldRef) -> Self {
+        self.field = Some(field);
+        self
     }
 }
 

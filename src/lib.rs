@@ -16,6 +16,7 @@ pub mod findings;
 pub mod fuzzing;
 pub mod http;
 pub mod kube;
+pub mod manifests;
 pub mod perf;
 pub mod platform;
 pub mod quota;

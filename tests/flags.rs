@@ -165,7 +165,7 @@ fn scope_and_behaviour_flags_match_the_table() {
 
 #[test]
 fn output_formats_match_the_table() {
-    assert_eq!(check_table("Output: `-o`"), 15 * 8);
+    assert_eq!(check_table("Output: `-o`"), 15 * 10);
 }
 
 #[test]

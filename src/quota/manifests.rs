@@ -1,7 +1,7 @@
-//! Reading manifests for `quota check`: files, directories, stdin or a
-//! kustomization, and turning each workload into the pods it will create.
+//! Turning each workload of the manifests `quota check` reads
+//! ([`crate::manifests`]) into the pods it will create.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use k8s_openapi::api::core::v1::{Pod, PodSpec, PodTemplateSpec};
 use serde::Serialize;
@@ -9,154 +9,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// One object read from a manifest, with where it came from.
-#[derive(Debug, Clone)]
-pub struct Manifest {
-    /// The file (or `-` for stdin) it was read from.
-    pub source: PathBuf,
-    /// The object as parsed.
-    pub value: Value,
-}
-
-/// Parses a multi-document YAML (or JSON) text; a malformed one names the file.
-pub fn parse_documents(source: &Path, text: &str) -> Result<Vec<Manifest>> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| Error::Input {
-        path: source.to_path_buf(),
-        reason: format!(
-            "not valid YAML: {}",
-            e.to_string().lines().next().unwrap_or("parse error")
-        ),
-    })?;
-    let mut out = Vec::new();
-    for doc in docs {
-        match doc {
-            Value::Null => {}
-            Value::Object(ref map) if map.get("kind").and_then(Value::as_str) == Some("List") => {
-                for item in map
-                    .get("items")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    out.push(Manifest {
-                        source: source.to_path_buf(),
-                        value: item.clone(),
-                    });
-                }
-            }
-            Value::Object(_) => out.push(Manifest {
-                source: source.to_path_buf(),
-                value: doc,
-            }),
-            _ => {
-                return Err(Error::Input {
-                    path: source.to_path_buf(),
-                    reason: "a YAML document is not a Kubernetes object (expected a mapping with kind and metadata)".into(),
-                });
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Reads `-f` arguments: a file, every .yaml/.yml/.json file of a directory
-/// (recursively, in name order), or `-` for stdin.
-pub fn read_paths(paths: &[PathBuf], stdin: &mut dyn std::io::Read) -> Result<Vec<Manifest>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            let mut text = String::new();
-            stdin.read_to_string(&mut text).map_err(|e| Error::Input {
-                path: path.clone(),
-                reason: format!("could not read stdin: {e}"),
-            })?;
-            out.extend(parse_documents(Path::new("<stdin>"), &text)?);
-            continue;
-        }
-        let mut files = Vec::new();
-        collect_files(path, &mut files)?;
-        for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::Input {
-                path: file.clone(),
-                reason: format!("could not read: {e}"),
-            })?;
-            out.extend(parse_documents(&file, &text)?);
-        }
-    }
-    Ok(out)
-}
-
-fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::Input {
-        path: path.to_path_buf(),
-        reason: format!("cannot read it: {e}"),
-    })?;
-    if !meta.is_dir() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| Error::Input {
-            path: path.to_path_buf(),
-            reason: format!("cannot list the directory: {e}"),
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            collect_files(&entry, files)?;
-        } else if entry
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-            && !entry
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("kustomization."))
-        {
-            files.push(entry);
-        }
-    }
-    Ok(())
-}
-
-/// The kubectl that builds kustomizations: `$KUBECTL` when set, else `kubectl` on PATH.
-pub fn kubectl_binary() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("KUBECTL").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
-    }
-    which::which("kubectl")
-        .map_err(|_| Error::Usage("-k needs kubectl to build the kustomization: put kubectl on PATH or set KUBECTL=/path/to/kubectl".into()))
-}
-
-/// Builds a kustomization with `kubectl kustomize DIR` (no API access).
-pub fn kustomize(dir: &Path) -> Result<Vec<Manifest>> {
-    let kubectl = kubectl_binary()?;
-    let output = std::process::Command::new(&kubectl)
-        .arg("kustomize")
-        .arg(dir)
-        .output()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "could not run {} kustomize: {e}",
-                kubectl.display()
-            ))
-        })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(Error::Input {
-            path: dir.to_path_buf(),
-            reason: format!(
-                "kubectl kustomize failed: {}",
-                stderr
-                    .lines()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("no message")
-                    .trim()
-            ),
-        });
-    }
-    parse_documents(dir, &String::from_utf8_lossy(&output.stdout))
-}
+pub use crate::manifests::{Manifest, parse_documents};
 
 /// Pods of one shape that a workload creates.
 #[derive(Debug, Clone, Serialize)]
@@ -380,6 +233,7 @@ pub fn owner_of(pod: &Pod) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn manifest(yaml: &str) -> Vec<Manifest> {
         parse_documents(Path::new("test.yaml"), yaml).unwrap()
@@ -410,6 +264,8 @@ mod tests {
         let manifest = |replicas: &str| {
             Manifest {
             source: "m.yaml".into(),
+            document: None,
+            text: None,
             value: serde_saphyr::from_str(&format!(
                 "kind: Deployment\nmetadata: {{name: a}}\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n      containers: [{{name: c}}]\n"
             ))
@@ -460,17 +316,6 @@ mod tests {
         assert_eq!(w.len(), 2);
         assert_eq!(w[0].pods[0].count, 3);
         assert_eq!(w[1].pods[0].count, 3);
-    }
-
-    #[test]
-    fn malformed_yaml_names_the_file() {
-        let err = parse_documents(Path::new("bad.yaml"), "kind: [unclosed").unwrap_err();
-        assert!(
-            err.to_string().starts_with("bad.yaml: not valid YAML"),
-            "{err}"
-        );
-        let err = parse_documents(Path::new("list.yaml"), "- a\n- b\n").unwrap_err();
-        assert!(err.to_string().contains("not a Kubernetes object"));
     }
 
     #[test]

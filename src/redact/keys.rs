@@ -77,6 +77,9 @@ pub const NOT_A_VALUE: &[&str] = &[
     "names",
     "file",
     "files",
+    // A manifest's file name (`db-password.yaml:4:3` where status points at it).
+    "yaml",
+    "yml",
     "path",
     "paths",
     "location",

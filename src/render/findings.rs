@@ -99,12 +99,24 @@ fn escaped(finding: &Finding) -> Finding {
     f.object.kind = escape_line(&f.object.kind).into_owned();
     f.object.name = escape_line(&f.object.name).into_owned();
     f.object.namespace = f.object.namespace.map(|ns| escape_line(&ns).into_owned());
+    if let Some(source) = &mut f.source {
+        source.file = escape_line(&source.file).into_owned();
+        source.field = source.field.as_ref().map(|s| escape_line(s).into_owned());
+    }
     if let Some(run) = &mut f.previous_run {
         for line in &mut run.lines {
             *line = escape_line(line).into_owned();
         }
     }
     f
+}
+
+/// `file:line:column`, and the field when the finding is about one.
+fn located(source: &crate::findings::SourceLocation) -> String {
+    match &source.field {
+        Some(field) => format!("{source} ({field})"),
+        None => source.to_string(),
+    }
 }
 
 /// A severity as a fixed-width, coloured label.
@@ -128,6 +140,9 @@ fn write_group(out: &mut dyn Write, g: &Group<'_>, palette: &Palette) -> Result<
             palette.bold(&first.object.to_string()),
             palette.dim(first.code)
         )?;
+        if let Some(source) = &first.source {
+            writeln!(out, "{indent}{} {}", palette.dim("at"), located(source))?;
+        }
         writeln!(out, "{indent}{}", first.message)?;
         for (depth, link) in first.chain.iter().enumerate() {
             let arrow = if depth == 0 { "root:" } else { "  └─▶" };
@@ -175,7 +190,17 @@ fn write_group(out: &mut dyn Write, g: &Group<'_>, palette: &Palette) -> Result<
     let names: Vec<String> = objects
         .iter()
         .take(GROUP_NAMES)
-        .map(|o| o.to_string())
+        .map(|o| {
+            let source = g
+                .findings
+                .iter()
+                .find(|f| &&f.object == o)
+                .and_then(|f| f.source.as_ref());
+            match source {
+                Some(source) => format!("{o} ({})", located(source)),
+                None => o.to_string(),
+            }
+        })
         .collect();
     let more = count.saturating_sub(GROUP_NAMES);
     if more > 0 {

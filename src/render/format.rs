@@ -21,6 +21,10 @@ pub enum OutputFormat {
     Name,
     /// kubectl's `-o jsonpath=EXPR`, applied to the JSON envelope.
     JsonPath(String),
+    /// SARIF 2.1.0, for code-review tools (GitHub code scanning, GitLab).
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
 }
 
 /// The name of an `-o` value without its argument: what a command declares it supports.
@@ -42,6 +46,10 @@ pub enum FormatKind {
     Name,
     /// `-o jsonpath=...`.
     JsonPath,
+    /// `-o sarif`.
+    Sarif,
+    /// `-o junit`.
+    Junit,
 }
 
 impl FormatKind {
@@ -60,13 +68,15 @@ impl FormatKind {
             FormatKind::Diff => "diff",
             FormatKind::Name => "name",
             FormatKind::JsonPath => "jsonpath=EXPR",
+            FormatKind::Sarif => "sarif",
+            FormatKind::Junit => "junit",
         }
     }
 }
 
 impl OutputFormat {
     /// Parses an `-o` value: `table`, `wide`, `json`, `yaml`, `csv`, `diff`,
-    /// `name`, or `jsonpath=EXPR` (kubectl's `{.a.b}` or RFC 9535's `$.a.b`).
+    /// `name`, `sarif`, `junit`, or `jsonpath=EXPR` (kubectl's `{.a.b}` or RFC 9535's `$.a.b`).
     pub fn parse(text: &str) -> std::result::Result<OutputFormat, String> {
         let format = match text {
             "table" => OutputFormat::Table,
@@ -76,6 +86,8 @@ impl OutputFormat {
             "csv" => OutputFormat::Csv,
             "diff" => OutputFormat::Diff,
             "name" => OutputFormat::Name,
+            "sarif" => OutputFormat::Sarif,
+            "junit" => OutputFormat::Junit,
             _ => match text.split_once('=') {
                 Some(("jsonpath", expr)) if !expr.trim().is_empty() => {
                     OutputFormat::JsonPath(expr.to_string())
@@ -85,7 +97,7 @@ impl OutputFormat {
                 }
                 _ => {
                     return Err(format!(
-                        "'{text}' is not an output format (table, wide, json, yaml, csv, diff, name, jsonpath=EXPR)"
+                        "'{text}' is not an output format (table, wide, json, yaml, csv, diff, name, jsonpath=EXPR, sarif, junit)"
                     ));
                 }
             },
@@ -104,6 +116,8 @@ impl OutputFormat {
             OutputFormat::Diff => FormatKind::Diff,
             OutputFormat::Name => FormatKind::Name,
             OutputFormat::JsonPath(_) => FormatKind::JsonPath,
+            OutputFormat::Sarif => FormatKind::Sarif,
+            OutputFormat::Junit => FormatKind::Junit,
         }
     }
 

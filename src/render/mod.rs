@@ -8,8 +8,10 @@ pub mod diff;
 pub mod envelope;
 pub mod findings;
 pub mod format;
+pub mod junit;
 pub mod palette;
 pub mod report;
+pub mod sarif;
 pub mod terminal;
 
 pub use envelope::{API_VERSION, Envelope, Metadata, structured};

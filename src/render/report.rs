@@ -121,6 +121,17 @@ pub trait Report: Serialize {
         Err(unsupported(self.kind(), "diff"))
     }
 
+    /// `-o sarif`, for commands that declare it.
+    fn sarif(&self, _out: &mut dyn Write) -> Result<()> {
+        Err(unsupported(self.kind(), "sarif"))
+    }
+
+    /// `-o junit`, for commands that declare it; `fail_on` decides which
+    /// findings are failures.
+    fn junit(&self, _out: &mut dyn Write, _fail_on: Severity) -> Result<()> {
+        Err(unsupported(self.kind(), "junit"))
+    }
+
     /// What `--watch` compares to decide whether to redraw: the serialised report
     /// without what changes on every read (times, ages).
     fn fingerprint(&self) -> serde_json::Value {
@@ -169,6 +180,8 @@ pub fn write<R: Report + ?Sized>(
         }
         OutputFormat::Csv => report.csv(out),
         OutputFormat::Diff => report.diff(out, &output.palette),
+        OutputFormat::Sarif => report.sarif(out),
+        OutputFormat::Junit => report.junit(out, output.fail_on),
     }
 }
 

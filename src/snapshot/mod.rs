@@ -3,6 +3,7 @@
 //! requests but the few Services the platform names in other namespaces.
 
 pub mod coverage;
+pub mod offline;
 mod read;
 pub mod references;
 

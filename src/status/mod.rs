@@ -1,6 +1,7 @@
 //! `kubectl dp status`: the health of the whole platform on one screen.
 
 pub mod analyse;
+mod manifests;
 mod render;
 pub mod report;
 
@@ -23,13 +24,15 @@ use report::Report;
 pub const KIND: &str = "StatusReport";
 
 /// The `-o` values status can write (docs/flags.md).
-pub const FORMATS: [FormatKind; 6] = [
+pub const FORMATS: [FormatKind; 8] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
     FormatKind::Yaml,
     FormatKind::Name,
     FormatKind::JsonPath,
+    FormatKind::Sarif,
+    FormatKind::Junit,
 ];
 
 /// `--fail-on` when not given: only critical findings fail the command.
@@ -82,6 +85,39 @@ pub struct Args {
     #[arg(long, value_name = "URL", requires = "probe")]
     pub trino_url: Option<String>,
 
+    /// Judge manifests instead of the cluster, with no cluster at all: a file, a
+    /// directory, or - for standard input (repeatable; `helm template ... | kubectl dp status -f -`)
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE|DIR|-",
+        help_heading = "Manifests (no cluster)"
+    )]
+    pub files: Vec<std::path::PathBuf>,
+
+    /// With -f: read directories' subdirectories too
+    #[arg(
+        short = 'R',
+        long,
+        requires = "files",
+        help_heading = "Manifests (no cluster)"
+    )]
+    pub recursive: bool,
+
+    /// Judge a kustomization directory (built with `kubectl kustomize`), with no cluster at all
+    #[arg(
+        short = 'k',
+        long = "kustomize",
+        value_name = "DIR",
+        help_heading = "Manifests (no cluster)"
+    )]
+    pub kustomize: Option<std::path::PathBuf>,
+
+    /// With -f/-k: judge the platform after the change, the live cluster with the
+    /// manifests in place of the objects they replace (needs the cluster)
+    #[arg(long, help_heading = "Manifests (no cluster)")]
+    pub cluster_state: bool,
+
     /// How many of a crashed container's last lines to show under its finding
     /// (from its previous run, as `kubectl logs --previous`); 0 reads no logs
     #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=200), hide_short_help = true)]
@@ -91,13 +127,17 @@ pub struct Args {
 /// Refuses what status cannot honour, before any request (docs/flags.md).
 pub fn check_flags(args: &Args) -> Result<()> {
     args.cluster.validate()?;
-    args.output.accept("status", &FORMATS)
+    args.output.accept("status", &FORMATS)?;
+    manifests::check_flags(args)
 }
 
 /// Gathers, analyses and renders once, or keeps doing so with `--watch`.
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     check_flags(&args)?;
     let output = args.output.start(DEFAULT_FAIL_ON);
+    if manifests::wanted(&args) {
+        return manifests::run(&args, &output, out).await;
+    }
     let mut cluster = Cluster::connect(&args.cluster).await?;
     let scope = match &args.namespace_selector {
         Some(_) => crate::kube::Scope::All,
@@ -232,5 +272,6 @@ pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
         components,
         findings,
         summary,
+        manifests: None,
     }
 }

@@ -23,6 +23,14 @@ impl crate::render::Report for Report {
         table(out, self, &view.palette, view.wide)
     }
 
+    fn sarif(&self, out: &mut dyn Write) -> Result<()> {
+        crate::render::sarif::write(out, &self.lint_run())
+    }
+
+    fn junit(&self, out: &mut dyn Write, fail_on: crate::findings::Severity) -> Result<()> {
+        crate::render::junit::write(out, &self.lint_run(), fail_on)
+    }
+
     /// The objects status has findings about.
     fn names(&self) -> Vec<String> {
         crate::render::report::names_of_findings(&self.findings)
@@ -31,16 +39,20 @@ impl crate::render::Report for Report {
 
 /// The status table: the header, the components, then the findings.
 pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool) -> Result<()> {
-    writeln!(
-        out,
-        "{} {}",
-        palette.bold("Data platform status"),
-        palette.dim(&format!(
-            "({}, {})",
-            describe_scope(&report.scope),
-            report.generated_at
-        ))
-    )?;
+    if let Some(manifests) = &report.manifests {
+        manifests_header(out, report, manifests, palette)?;
+    } else {
+        writeln!(
+            out,
+            "{} {}",
+            palette.bold("Data platform status"),
+            palette.dim(&format!(
+                "({}, {})",
+                describe_scope(&report.scope),
+                report.generated_at
+            ))
+        )?;
+    }
     if report.coverage.mode != crate::snapshot::coverage::Mode::Namespace {
         writeln!(out, "{}", palette.dim(&report.coverage.describe()))?;
     }
@@ -97,6 +109,45 @@ pub fn table(out: &mut dyn Write, report: &Report, palette: &Palette, wide: bool
         palette.info(&format!("{} info", s.info)),
     )?;
     crate::render::findings::write(out, &report.findings, palette, wide)
+}
+
+/// The header of a report judged from files: what was read, and the one line
+/// naming what only the live cluster can tell.
+fn manifests_header(
+    out: &mut dyn Write,
+    report: &Report,
+    manifests: &super::report::Manifests,
+    palette: &Palette,
+) -> Result<()> {
+    let how = match (manifests.replaced, manifests.added) {
+        (Some(replaced), Some(added)) => {
+            format!("on the live cluster: {replaced} replace applied objects, {added} new")
+        }
+        _ => "offline, no cluster".to_string(),
+    };
+    writeln!(
+        out,
+        "{} {}",
+        palette.bold("Data platform status from manifests"),
+        palette.dim(&format!(
+            "({}: {} objects, {how}, {})",
+            manifests.sources.join(" "),
+            manifests.objects,
+            report.generated_at
+        ))
+    )?;
+    if !manifests.not_checked_offline.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            palette.dim(&format!(
+                "Not checked offline ({} rules need the live cluster; --cluster-state adds it): {}",
+                manifests.not_checked_offline.len(),
+                manifests.not_checked_offline.join(", ")
+            ))
+        )?;
+    }
+    Ok(())
 }
 
 fn describe_scope(scope: &crate::kube::Scope) -> String {

@@ -25,6 +25,32 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many findings of each severity.
     pub summary: Summary,
+    /// With `-f`/`-k`: what was judged from files, and what only the live
+    /// cluster could tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifests: Option<Manifests>,
+}
+
+/// What `status -f/-k` judged.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifests {
+    /// The `-f` and `-k` arguments.
+    pub sources: Vec<String>,
+    /// How many objects they held.
+    pub objects: usize,
+    /// `--cluster-state`: the live platform with the manifests applied.
+    pub cluster_state: bool,
+    /// With `--cluster-state`: objects that replace an applied one of the same identity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<usize>,
+    /// With `--cluster-state`: objects the cluster does not have yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<usize>,
+    /// The codes only the live cluster can tell (the catalogue's `live_only`
+    /// rules): not checked without `--cluster-state`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked_offline: Vec<&'static str>,
 }
 
 /// How one component is doing, in a word.

@@ -1,9 +1,10 @@
 //! A small JSON Schema checker for the report schemas in docs/schema/: `type`
 //! (one or a list), `required`, `properties`, `additionalProperties` (a schema or
 //! `false`), `items`, `minItems`, `minimum`, `enum`, `const`, `anyOf` and local
-//! `$ref`s (`#/$defs/...`). That is every
-//! keyword those files use; the full `jsonschema` crate would add minutes of build
-//! time on the test machines for keywords we do not use.
+//! `$ref`s (`#/$defs/...`), and for the SARIF 2.1.0 schema (tests/lint/) also
+//! `oneOf`, `maximum`, `uniqueItems`, `pattern` and the `uri`/`uri-reference`
+//! formats. That is every keyword those files use; the full `jsonschema` crate
+//! would add minutes of build time on the test machines for keywords we do not use.
 
 use serde_json::Value;
 
@@ -45,6 +46,47 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, found: &mut Ve
         if !fits {
             found.push(format!("{path}: {value} matches none of anyOf"));
         }
+    }
+    if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
+        let fitting = choices
+            .iter()
+            .filter(|choice| {
+                let mut problems = Vec::new();
+                check(root, choice, value, path, &mut problems);
+                problems.is_empty()
+            })
+            .count();
+        if fitting != 1 {
+            found.push(format!("{path}: {value} matches {fitting} of oneOf, not 1"));
+        }
+    }
+    if let (Some(maximum), Some(number)) = (
+        schema.get("maximum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) && number > maximum
+    {
+        found.push(format!("{path}: {number} is above the maximum {maximum}"));
+    }
+    if schema.get("uniqueItems") == Some(&Value::Bool(true))
+        && let Some(array) = value.as_array()
+        && (1..array.len()).any(|i| array[..i].contains(&array[i]))
+    {
+        found.push(format!("{path}: items are not unique"));
+    }
+    if let (Some(pattern), Some(text)) = (
+        schema.get("pattern").and_then(Value::as_str),
+        value.as_str(),
+    ) && !regex::Regex::new(pattern)
+        .expect("schema pattern is a regex")
+        .is_match(text)
+    {
+        found.push(format!("{path}: {text:?} does not match {pattern}"));
+    }
+    if let (Some(format), Some(text)) =
+        (schema.get("format").and_then(Value::as_str), value.as_str())
+        && !format_matches(format, text)
+    {
+        found.push(format!("{path}: {text:?} is not a {format}"));
     }
     if let (Some(minimum), Some(number)) = (
         schema.get("minimum").and_then(Value::as_f64),
@@ -110,6 +152,24 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, found: &mut Ve
         for (i, item) in array.iter().enumerate() {
             check(root, items, item, &format!("{path}[{i}]"), found);
         }
+    }
+}
+
+/// RFC 3986's shape for the formats the schemas use: a URI has a scheme; no
+/// URI (reference) holds a blank or a character that must be percent-encoded.
+fn format_matches(format: &str, text: &str) -> bool {
+    let clean = !text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "<>\"{}|\\^`".contains(c));
+    match format {
+        "uri" => {
+            clean
+                && regex::Regex::new("^[A-Za-z][A-Za-z0-9+.-]*:")
+                    .unwrap()
+                    .is_match(text)
+        }
+        "uri-reference" => clean,
+        _ => true,
     }
 }
 

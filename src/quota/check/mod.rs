@@ -314,10 +314,14 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     // Input first: a bad file is exit 2 before any cluster access.
-    let mut found = manifests::read_paths(&args.files, &mut std::io::stdin())?;
-    if let Some(dir) = &args.kustomize {
-        found.extend(manifests::kustomize(dir)?);
-    }
+    // Directories are read with their subdirectories, as quota check always has.
+    let found = crate::manifests::read(
+        &args.files,
+        true,
+        args.kustomize.as_deref(),
+        &mut std::io::stdin(),
+    )?
+    .manifests;
     let cluster = Cluster::connect(cluster_args).await?;
     let default_ns = cluster.namespace().to_string();
     // The API server judges the manifests first (schema, admission), as

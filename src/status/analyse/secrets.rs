@@ -141,6 +141,9 @@ fn check_hand_written(snapshot: &Snapshot, findings: &mut Vec<Finding>) -> usize
         }
         hand_written += 1;
         let name = secret.metadata.name.as_deref().unwrap_or_default();
+        // The first credential's key; a key written under stringData is found
+        // there by the locator.
+        let field = crate::findings::FieldRef::at(&["data", keys[0].as_str()]);
         // A chart's generated password (Bitnami's) is not written by hand, but
         // it is no vault's either, and Helm's release record holds it too.
         let (made, fix) = if super::env::generated_by_helm(secret) {
@@ -166,7 +169,7 @@ fn check_hand_written(snapshot: &Snapshot, findings: &mut Vec<Finding>) -> usize
             // Key names only: a value is never printed.
             format!("holds credentials ({}){made} not managed by External Secrets, the bucket provisioner or a service account", keys.join(", ")),
             fix,
-        ));
+        ).with_field(field));
     }
     hand_written
 }

@@ -153,18 +153,21 @@ fn tuning_rule_findings(app: &SparkApplication, object: &ObjectRef) -> Vec<Findi
             continue;
         };
         let code = rule.code;
-        findings.push(Finding::new(
-            code,
-            Severity::Warning,
-            Component::Spark,
-            object.clone(),
-            format!("{}: {}", p.setting, p.reason),
-            format!(
-                "set {} to {}; `kubectl dp tune plan` proposes it",
-                p.setting,
-                p.proposed.unwrap_or_default()
-            ),
-        ));
+        findings.push(
+            Finding::new(
+                code,
+                Severity::Warning,
+                Component::Spark,
+                object.clone(),
+                format!("{}: {}", p.setting, p.reason),
+                format!(
+                    "set {} to {}; `kubectl dp tune plan` proposes it",
+                    p.setting,
+                    p.proposed.unwrap_or_default()
+                ),
+            )
+            .with_field(spark_setting_field(&p.setting)),
+        );
     }
     findings
 }
@@ -183,30 +186,44 @@ fn conf_findings(app: &SparkApplication, object: ObjectRef) -> Vec<Finding> {
             object.clone(),
             format!("spark.jars.packages downloads {packages} at every start (slow, and fails when Maven Central is unreachable)"),
             "bake the jars into the image and drop spark.jars.packages",
-        ));
+        ).with_field(crate::findings::FieldRef::at(&["spec", "sparkConf", "spark.jars.packages"])));
     }
     if app.conf("spark.sql.adaptive.enabled") == Some("false") {
-        findings.push(Finding::new(
-            "spark.aqe-disabled",
-            Severity::Warning,
-            Component::Spark,
-            object.clone(),
-            "adaptive query execution is switched off (spark.sql.adaptive.enabled=false)",
-            "remove the setting or set it to true; AQE is Spark's default since 3.2",
-        ));
+        findings.push(
+            Finding::new(
+                "spark.aqe-disabled",
+                Severity::Warning,
+                Component::Spark,
+                object.clone(),
+                "adaptive query execution is switched off (spark.sql.adaptive.enabled=false)",
+                "remove the setting or set it to true; AQE is Spark's default since 3.2",
+            )
+            .with_field(crate::findings::FieldRef::at(&[
+                "spec",
+                "sparkConf",
+                "spark.sql.adaptive.enabled",
+            ])),
+        );
     }
     if let Some(serializer) = app
         .conf("spark.serializer")
         .filter(|s| !s.contains("KryoSerializer"))
     {
-        findings.push(Finding::new(
-            "spark.kryo-disabled",
-            Severity::Info,
-            Component::Spark,
-            object,
-            format!("spark.serializer is {serializer}, not Kryo"),
-            "set spark.serializer=org.apache.spark.serializer.KryoSerializer",
-        ));
+        findings.push(
+            Finding::new(
+                "spark.kryo-disabled",
+                Severity::Info,
+                Component::Spark,
+                object,
+                format!("spark.serializer is {serializer}, not Kryo"),
+                "set spark.serializer=org.apache.spark.serializer.KryoSerializer",
+            )
+            .with_field(crate::findings::FieldRef::at(&[
+                "spec",
+                "sparkConf",
+                "spark.serializer",
+            ])),
+        );
     }
     findings
 }
@@ -235,6 +252,16 @@ fn driver_cause(snapshot: &Snapshot, app: &SparkApplication, ns: &str) -> Option
         p.metadata.namespace.as_deref() == Some(ns) && p.metadata.name.as_deref() == Some(pod_name)
     })?;
     pods::pod_cause(snapshot, pod)
+}
+
+/// A tune setting's place in the SparkApplication: `sparkConf.KEY` or `hadoopConf.KEY`.
+fn spark_setting_field(setting: &str) -> crate::findings::FieldRef {
+    match setting.split_once('.') {
+        Some((map @ ("sparkConf" | "hadoopConf"), key)) => {
+            crate::findings::FieldRef::at(&["spec", map, key])
+        }
+        _ => crate::findings::FieldRef::at(&["spec", "sparkConf", setting]),
+    }
 }
 
 fn first_line(text: &str) -> &str {

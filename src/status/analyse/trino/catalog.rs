@@ -2,7 +2,7 @@
 //! of the wrong type or out of bounds (Iceberg catalogs), the Nessie and S3
 //! Services it points at, and credentials written as literals.
 
-use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
 use crate::platform::properties::Properties;
 use crate::platform::trino::layout::TrinoFile;
 use crate::platform::trino::values::{self, Table};
@@ -47,7 +47,7 @@ pub(super) fn catalog_findings(
                     object.clone(),
                     format!("catalog {catalog} line {line}: {key} is a credential written in a ConfigMap, readable by anyone who may read ConfigMaps"),
                     format!("move the value to a Secret, expose it to Trino as an environment variable and write {key}=${{ENV:NAME}} in {file}"),
-                ));
+                ).with_field(FieldRef::config_map_line(&object, file, line)));
             }
         }
         if connector != "iceberg" {
@@ -66,7 +66,7 @@ pub(super) fn catalog_findings(
                     object.clone(),
                     format!("catalog {catalog} line {line}: {key} does not exist in Trino ({why}); the catalog fails to load"),
                     format!("remove or rename {key} in {file}"),
-                ));
+                ).with_field(FieldRef::config_map_line(&object, file, line)));
             } else if unknown_iceberg_property(key) {
                 out.push(Finding::new(
                     "trino.catalog-unverified-property",
@@ -75,7 +75,7 @@ pub(super) fn catalog_findings(
                     object.clone(),
                     format!("catalog {catalog} line {line}: {key} is not an Iceberg property kubectl-dp knows"),
                     "check the name against the Trino Iceberg connector docs for your version",
-                ));
+                ).with_field(FieldRef::config_map_line(&object, file, line)));
             }
         }
         for refusal in values::check(&props, Table::Iceberg, &[]) {

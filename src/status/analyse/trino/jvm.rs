@@ -1,8 +1,8 @@
 //! A Trino node's JVM: options the JVM refuses, the heap (however it is set)
 //! against the container limit, and legacy flags.
 
-use crate::findings::{Component, Finding, ObjectRef, Severity};
-use crate::platform::jvm::heap::{Heap, HeapSetting};
+use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
+use crate::platform::jvm::heap::{Heap, HeapSetting, Origin};
 use crate::platform::jvm::{JvmConfig, format_jvm_size};
 use crate::platform::quantity::readable_bytes;
 use crate::platform::trino::TrinoNode;
@@ -37,13 +37,60 @@ pub(super) fn findings(node: &TrinoNode, heap: &Heap, limit: Option<u64>) -> Vec
                     refusal.origin
                 ),
             )
+            .with_field(origin_field(node, &refusal.origin))
         })
         .collect();
-    out.extend(heap_share(node, heap, limit));
+    // The heap's own setting when it has one, else the container's limit.
+    let heap_field = heap
+        .origin()
+        .map(|origin| origin_field(node, origin))
+        .unwrap_or_else(|| container_field(node, &["resources", "limits", "memory"]));
+    out.extend(heap_share(node, heap, limit).map(|f| f.with_field(heap_field)));
     if let Some(jvm) = node.jvm_config() {
-        out.extend(legacy_flags(&jvm, &jvm_object));
+        let first_line = jvm.legacy_flags().first().map(|(_, _, line)| *line);
+        out.extend(legacy_flags(&jvm, &jvm_object).map(|f| {
+            match (first_line, &node.files.jvm_config) {
+                (Some(line), Some(file)) => f.with_field(FieldRef::config_map_line(
+                    &jvm_object,
+                    &file.source.key,
+                    line,
+                )),
+                _ => f,
+            }
+        }));
     }
     out
+}
+
+/// A field of the node's Trino container (`resources.limits.memory`).
+fn container_field(node: &TrinoNode, path: &[&str]) -> FieldRef {
+    let name = node.container.map(|c| c.name.as_str()).unwrap_or_default();
+    let mut full = vec!["spec", "template", "spec", "containers"];
+    let selector = format!("name={name}");
+    full.push(&selector);
+    full.extend_from_slice(path);
+    FieldRef::at(&full)
+}
+
+/// Where a JVM option was written: its line of jvm.config, or the env var.
+fn origin_field(node: &TrinoNode, origin: &Origin) -> FieldRef {
+    match (origin, &node.files.jvm_config) {
+        (Origin::JvmConfig { line }, Some(file)) => {
+            let object = ObjectRef::namespaced(
+                "ConfigMap",
+                node.workload.namespace(),
+                &file.source.config_map,
+            );
+            FieldRef::config_map_line(&object, &file.source.key, *line)
+        }
+        (Origin::JavaToolOptions, _) => {
+            container_field(node, &["env", "name=JAVA_TOOL_OPTIONS", "value"])
+        }
+        (Origin::JdkJavaOptions, _) => {
+            container_field(node, &["env", "name=JDK_JAVA_OPTIONS", "value"])
+        }
+        (Origin::JvmConfig { .. }, None) => container_field(node, &[]),
+    }
 }
 
 /// The heap against the container limit: above it (OOM kill), near it (no room

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
 use crate::platform::properties::{Properties, format_data_size, readable_data_size};
 use crate::platform::quantity::readable_bytes;
 use crate::platform::trino::memory::{self, MAX_MEMORY, PER_NODE};
@@ -34,7 +34,9 @@ pub fn layout(snapshot: &Snapshot) -> TrinoLayout<'_> {
 /// What one node contributes to the cluster-wide rule.
 #[derive(Default)]
 struct Cluster {
-    coordinator: Option<(ObjectRef, Properties, String)>,
+    /// The coordinator's ConfigMap, its config.properties, the key holding
+    /// them, and its namespace.
+    coordinator: Option<(ObjectRef, Properties, String, String)>,
     worker_per_node: Option<u64>,
 }
 
@@ -199,9 +201,18 @@ fn node_findings(
     };
     let object = ObjectRef::namespaced("ConfigMap", w.namespace(), &file.source.config_map);
     let heap_bytes = heap.max.filter(|_| heap.refused.is_empty());
-    out.extend(server::findings(node, &object, &props, heap_bytes));
+    out.extend(server::findings(
+        node,
+        &object,
+        &file.source.key,
+        &props,
+        heap_bytes,
+    ));
     match node.role {
-        Role::Coordinator => cluster.coordinator = Some((object, props, w.namespace().to_string())),
+        Role::Coordinator => {
+            let key = file.source.key.clone();
+            cluster.coordinator = Some((object, props, key, w.namespace().to_string()))
+        }
         Role::Worker => {
             if let Some(heap) = heap_bytes {
                 let per_node = memory::effective_per_node(&props, heap);
@@ -214,7 +225,7 @@ fn node_findings(
 
 /// `query.max-memory` against what the workers can hold.
 fn cluster_findings(layout: &TrinoLayout, cluster: &Cluster) -> Option<Finding> {
-    let (object, props, namespace) = cluster.coordinator.as_ref()?;
+    let (object, props, key, namespace) = cluster.coordinator.as_ref()?;
     let per_node = cluster.worker_per_node?;
     if !memory::cluster_sizes_readable(props) {
         return None;
@@ -241,7 +252,7 @@ fn cluster_findings(layout: &TrinoLayout, cluster: &Cluster) -> Option<Finding> 
             format_data_size(capacity),
             object.name
         ),
-    ))
+    ).with_field(FieldRef::config_map_line(object, key, props.line_of(MAX_MEMORY).unwrap_or(1))))
 }
 
 fn readiness_finding(node: &TrinoNode) -> Option<Finding> {

@@ -4,7 +4,7 @@
 //! start-up (per node against the heap; on the coordinator, cluster query memory
 //! against its total and against what the workers hold).
 
-use crate::findings::{Component, Finding, ObjectRef, Severity};
+use crate::findings::{Component, FieldRef, Finding, ObjectRef, Severity};
 use crate::platform::properties::{Properties, readable_data_size};
 use crate::platform::trino::memory::{
     self, HEADROOM, MAX_MEMORY, MAX_TOTAL, PER_NODE, effective_headroom, effective_per_node,
@@ -33,50 +33,75 @@ pub(super) fn malformed_lines(
                 format!("{named} line {}: {}", problem.line, problem.reason),
                 format!("fix {file} in ConfigMap {}", object.name),
             )
+            .with_field(FieldRef::config_map_line(object, file, problem.line))
         })
         .collect()
 }
 
-/// Findings about one node's config.properties, held in ConfigMap `object`.
+/// Findings about one node's config.properties, held in key `key` of ConfigMap `object`.
 pub(super) fn findings(
     node: &TrinoNode,
     object: &ObjectRef,
+    key: &str,
     props: &Properties,
     heap: Option<u64>,
 ) -> Vec<Finding> {
-    let mut out = malformed_lines(props, object, "config.properties", "config.properties");
+    let line_of =
+        |name: &str| FieldRef::config_map_line(object, key, props.line_of(name).unwrap_or(1));
+    let mut out = malformed_lines(props, object, key, "config.properties");
     let mut removed = std::collections::BTreeSet::new();
-    for (key, _, _) in props.entries() {
-        let Some(why) = removed_server_property(key) else {
+    for (name, _, _) in props.entries() {
+        let Some(why) = removed_server_property(name) else {
             continue;
         };
-        if removed.insert(key) {
-            let line = props.line_of(key).unwrap_or_default();
-            out.push(Finding::new(
-                "trino.removed-property",
-                Severity::Critical,
-                Component::Trino,
-                object.clone(),
-                format!("config.properties line {line}: {key} is {why}; Trino refuses to start"),
-                format!("remove {key} from ConfigMap {}", object.name),
-            ));
+        if removed.insert(name) {
+            let line = props.line_of(name).unwrap_or_default();
+            out.push(
+                Finding::new(
+                    "trino.removed-property",
+                    Severity::Critical,
+                    Component::Trino,
+                    object.clone(),
+                    format!(
+                        "config.properties line {line}: {name} is {why}; Trino refuses to start"
+                    ),
+                    format!("remove {name} from ConfigMap {}", object.name),
+                )
+                .with_field(line_of(name)),
+            );
         }
     }
     for refusal in values::check(props, Table::Server, &[]) {
-        out.push(Finding::new(
-            refusal.code(),
-            Severity::Critical,
-            Component::Trino,
-            object.clone(),
-            refusal.message("config.properties", "Trino refuses to start"),
-            format!("{} in ConfigMap {}", refusal.fix(), object.name),
-        ));
+        out.push(
+            Finding::new(
+                refusal.code(),
+                Severity::Critical,
+                Component::Trino,
+                object.clone(),
+                refusal.message("config.properties", "Trino refuses to start"),
+                format!("{} in ConfigMap {}", refusal.fix(), object.name),
+            )
+            .with_field(FieldRef::config_map_line(object, key, refusal.line)),
+        );
     }
     if let Some(heap) = heap {
-        out.extend(memory_against_heap(node, props, heap));
+        let set = [PER_NODE, HEADROOM]
+            .into_iter()
+            .find(|k| props.get(k).is_some());
+        out.extend(memory_against_heap(node, props, heap).map(|f| match set {
+            Some(name) => f.with_field(line_of(name)),
+            None => f,
+        }));
     }
     if node.role == Role::Coordinator && memory::total_below_max(props) {
-        out.push(total_below_max(object, props));
+        let set = [MAX_TOTAL, MAX_MEMORY]
+            .into_iter()
+            .find(|k| props.get(k).is_some());
+        let finding = total_below_max(object, props);
+        out.push(match set {
+            Some(name) => finding.with_field(line_of(name)),
+            None => finding,
+        });
     }
     out
 }
