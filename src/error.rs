@@ -274,7 +274,7 @@ fn did_you_mean(suggestion: Option<&str>, list: &str) -> String {
 }
 
 /// The ClusterRole that grants `verb` (deploy/rbac/), as the end of a forbidden error.
-pub fn rbac_hint(verb: &str) -> String {
+pub(crate) fn rbac_hint(verb: &str) -> String {
     if matches!(verb, "get" | "list" | "watch") {
         "needs deploy/rbac/kubectl-dp-read.yaml (the read-only role), or narrow the scope with -n"
             .into()
@@ -288,7 +288,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// A broken pipe (`| head`) is not an error worth a message.
-    pub fn is_broken_pipe(&self) -> bool {
+    pub(crate) fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }

@@ -54,7 +54,7 @@ pub enum Component {
 impl Component {
     /// The section a workload's finding belongs to, from its app name
     /// (`app.kubernetes.io/name` or `app`); `otherwise` for anything else.
-    pub fn of_app(app: Option<&str>, otherwise: Component) -> Component {
+    pub(crate) fn of_app(app: Option<&str>, otherwise: Component) -> Component {
         match app.unwrap_or_default() {
             "trino" => Component::Trino,
             n if n.contains("nessie") => Component::Nessie,
@@ -76,7 +76,7 @@ impl Component {
     ];
 
     /// The component's heading in tables.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Component::Trino => "Trino",
             Component::Nessie => "Nessie",
@@ -113,12 +113,12 @@ impl ObjectRef {
     }
 
     /// A reference to a namespaced object.
-    pub fn namespaced(kind: &str, namespace: &str, name: &str) -> Self {
+    pub(crate) fn namespaced(kind: &str, namespace: &str, name: &str) -> Self {
         Self::new(kind, Some(namespace), name)
     }
 
     /// A reference to an object from its metadata.
-    pub fn from_meta(
+    pub(crate) fn from_meta(
         kind: &str,
         meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
     ) -> Self {
@@ -210,7 +210,7 @@ impl FieldRef {
     }
 
     /// Line `line` of the file held in key `key` of ConfigMap `object`.
-    pub fn config_map_line(object: &ObjectRef, key: &str, line: usize) -> FieldRef {
+    pub(crate) fn config_map_line(object: &ObjectRef, key: &str, line: usize) -> FieldRef {
         FieldRef {
             object: Some(object.clone()),
             path: vec!["data".into(), key.into()],
@@ -257,7 +257,7 @@ pub struct PreviousRun {
 
 impl PreviousRun {
     /// Whether there is nothing to show (no crash, or the log was not read).
-    pub fn is_unread(run: &Option<PreviousRun>) -> bool {
+    pub(crate) fn is_unread(run: &Option<PreviousRun>) -> bool {
         run.as_ref().is_none_or(|r| r.lines.is_empty())
     }
 }
@@ -327,7 +327,7 @@ impl Finding {
     }
 
     /// The finding, pointing at `field` (see [`FieldRef`]).
-    pub fn with_field(mut self, field: FieldRef) -> Self {
+    pub(crate) fn with_field(mut self, field: FieldRef) -> Self {
         self.field = Some(field);
         self
     }

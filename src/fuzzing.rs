@@ -15,11 +15,13 @@ use crate::platform::properties::{MAX_DATA_SIZE, Properties, format_data_size, p
 use crate::platform::quantity::{Quantity, parse_positive};
 
 /// A check: panics when the parser panics or breaks an invariant on `data`.
-pub type Check = fn(data: &[u8]);
+#[cfg(test)] // only the tests use it
+pub(crate) type Check = fn(data: &[u8]);
 
 /// Every target: its name (the file `fuzz/fuzz_targets/<name>.rs` and the corpus
 /// folder `fuzz/corpus/<name>/`) and its check.
-pub const TARGETS: &[(&str, Check)] = &[
+#[cfg(test)] // only the tests use it
+pub(crate) const TARGETS: &[(&str, Check)] = &[
     ("quantity", quantity),
     ("properties", properties),
     ("jvm_config", jvm_config),

@@ -12,7 +12,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 /// A pooled HTTP/1 client with bodies held in memory.
-pub type Http = Client<HttpConnector, Full<Bytes>>;
+pub(crate) type Http = Client<HttpConnector, Full<Bytes>>;
 
 /// An `http://host:port` endpoint: the base URL without a trailing slash and
 /// its `host:port` (what SigV4 signs and a rebased request names as Host).
@@ -76,7 +76,7 @@ pub async fn within<T, E>(
 
 /// The innermost cause of a transport error (`Connection refused`), which is
 /// what a user can act on; hyper's outer layers only say "client error".
-pub fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut current = error;
     while let Some(next) = current.source() {
         current = next;

@@ -27,7 +27,7 @@ pub enum Preset {
 /// The explicit day counts, on top of a preset (any number: the lifecycle's
 /// own checks judge them, as they judge a claim's).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LifecycleChoice {
+pub(crate) struct LifecycleChoice {
     /// `--expire-days`: expire objects after N days.
     pub expire_days: Option<i64>,
     /// `--abort-multipart-days`: abort incomplete uploads after N days.
@@ -46,7 +46,7 @@ fn rule(id: &str) -> LifecycleRule {
 }
 
 /// The lifecycle a preset plus explicit flags give: one rule per action, sorted by ID.
-pub fn build_lifecycle(preset: Preset, choice: LifecycleChoice) -> Option<Lifecycle> {
+pub(crate) fn build_lifecycle(preset: Preset, choice: LifecycleChoice) -> Option<Lifecycle> {
     let (mut expire, mut abort, mut noncurrent) = match preset {
         Preset::Analytics => (None, Some(1), Some(7)),
         Preset::Test => (Some(7), Some(1), None),
@@ -87,7 +87,7 @@ pub fn build_lifecycle(preset: Preset, choice: LifecycleChoice) -> Option<Lifecy
 }
 
 /// What `buckets create` asks for, before it becomes a manifest.
-pub struct ClaimSpec<'a> {
+pub(crate) struct ClaimSpec<'a> {
     /// The claim's name (a prefix with `generate_name`).
     pub name: &'a str,
     /// Let the API server add a suffix to `name`.
@@ -105,7 +105,7 @@ pub struct ClaimSpec<'a> {
 }
 
 /// The claim as a manifest (for `-o yaml` and for server-side apply).
-pub fn build_claim(spec: &ClaimSpec) -> serde_json::Value {
+pub(crate) fn build_claim(spec: &ClaimSpec) -> serde_json::Value {
     let mut config = serde_json::Map::new();
     if let Some(lifecycle) = spec.lifecycle {
         config.insert(
@@ -177,7 +177,7 @@ pub struct ClaimRow {
 }
 
 /// The list row of a claim, from the claim and its ConfigMap.
-pub fn claim_row(
+pub(crate) fn claim_row(
     claim: &ObjectBucketClaim,
     config_map: Option<&ConfigMap>,
     has_secret: bool,
@@ -254,7 +254,7 @@ fn lifecycle_cell(json: &str) -> (String, usize, Option<i64>) {
 }
 
 /// Pods that mount or read the claim's Secret or ConfigMap (both are named like the claim).
-pub fn pods_using(pods: &[Pod], namespace: &str, claim: &str) -> Vec<String> {
+pub(crate) fn pods_using(pods: &[Pod], namespace: &str, claim: &str) -> Vec<String> {
     let mut names: Vec<String> = pods
         .iter()
         .filter(|p| p.metadata.namespace.as_deref() == Some(namespace))
@@ -334,7 +334,7 @@ fn rule_fields(rule: &LifecycleRule) -> BTreeMap<&'static str, String> {
 }
 
 /// Rule-by-rule comparison, matched by ID.
-pub fn lifecycle_drift(claim: Option<&Lifecycle>, bucket: Option<&Lifecycle>) -> Vec<Drift> {
+pub(crate) fn lifecycle_drift(claim: Option<&Lifecycle>, bucket: Option<&Lifecycle>) -> Vec<Drift> {
     let empty = Lifecycle::default();
     let claim = claim.unwrap_or(&empty);
     let bucket = bucket.unwrap_or(&empty);

@@ -18,7 +18,7 @@ use super::{CheckArgs, selector_params};
 use crate::s3::claim::{self, target_for};
 
 /// The `kind` of `kubectl dp buckets check -o json`.
-pub const KIND: &str = "BucketCheck";
+pub(crate) const KIND: &str = "BucketCheck";
 
 /// What `buckets check` reports (kind `BucketCheck`).
 #[derive(Debug, Clone, Serialize)]

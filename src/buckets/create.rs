@@ -14,7 +14,7 @@ use super::analyse::{self, ClaimSpec, LifecycleChoice};
 use super::{Args, CreateArgs, print_value};
 
 /// The claim `create` would write (pure): checks the name and `--max-size` first.
-pub fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<serde_json::Value> {
+pub(crate) fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<serde_json::Value> {
     if !create.generate_name && !crate::cli::is_dns_name(&create.name) {
         return Err(Error::Usage(format!(
             "'{}' is not a valid claim name (lowercase letters, digits, '-' and '.', at most 63 characters)",
@@ -82,7 +82,7 @@ fn lifecycle_flag_fix(field: &str) -> &'static str {
 
 /// What `--update` must not change on a Bound claim (pure): its storage class and
 /// its bucket's name, which Rook fixed when it made the bucket. One line each.
-pub fn immutable_changes(
+pub(crate) fn immutable_changes(
     existing: &ObjectBucketClaim,
     manifest: &serde_json::Value,
 ) -> Vec<String> {

@@ -21,7 +21,7 @@ use super::list::operator_allowed_fields;
 use super::{DescribeArgs, age_of};
 
 /// The `kind` of `kubectl dp buckets describe -o json`.
-pub const KIND: &str = "BucketDescription";
+pub(crate) const KIND: &str = "BucketDescription";
 
 /// Everything about one claim, as `buckets describe` reports it (kind `BucketDescription`).
 #[derive(Debug, Serialize)]

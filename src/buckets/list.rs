@@ -19,7 +19,7 @@ use super::analyse::{self, ClaimRow};
 use super::{ListArgs, age_of, selector_params};
 
 /// The `kind` of `kubectl dp buckets list -o json`.
-pub const KIND: &str = "BucketList";
+pub(crate) const KIND: &str = "BucketList";
 
 /// What `buckets list` reports: one row per claim, the findings, and where
 /// Rook's accepted settings came from.
@@ -128,7 +128,7 @@ async fn read(
 /// Joins each claim with its ConfigMap and Secret and checks it (pure): rows
 /// sorted by namespace and name, and the findings. A list that could not be
 /// read counts as present, so a forbidden read never invents a finding.
-pub fn join_and_check(
+pub(crate) fn join_and_check(
     mut claims: Vec<ObjectBucketClaim>,
     config_maps: &Listing<ConfigMap>,
     secrets: &Listing<Secret>,

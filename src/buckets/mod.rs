@@ -214,10 +214,10 @@ pub struct DeleteArgs {
 }
 
 /// `--fail-on` of `buckets list` and `describe` when not given: warnings fail.
-pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
+pub(crate) const DEFAULT_FAIL_ON: Severity = Severity::Warning;
 
 /// The `-o` values of `list` and `describe` (docs/flags.md).
-pub const REPORT_FORMATS: [FormatKind; 6] = [
+pub(crate) const REPORT_FORMATS: [FormatKind; 6] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
@@ -227,7 +227,7 @@ pub const REPORT_FORMATS: [FormatKind; 6] = [
 ];
 
 /// The `-o` values of `check`: its steps are one list, there is nothing to widen.
-pub const CHECK_FORMATS: [FormatKind; 5] = [
+pub(crate) const CHECK_FORMATS: [FormatKind; 5] = [
     FormatKind::Table,
     FormatKind::Json,
     FormatKind::Yaml,
@@ -237,7 +237,8 @@ pub const CHECK_FORMATS: [FormatKind; 5] = [
 
 /// The `-o` values of `create`: progress, or the claim as applied (or, without a
 /// cluster, as it would be).
-pub const CREATE_FORMATS: [FormatKind; 3] = [FormatKind::Table, FormatKind::Json, FormatKind::Yaml];
+pub(crate) const CREATE_FORMATS: [FormatKind; 3] =
+    [FormatKind::Table, FormatKind::Json, FormatKind::Yaml];
 
 /// Refuses what the subcommand cannot honour, before any request (docs/flags.md).
 pub fn check_flags(args: &Args) -> Result<()> {

@@ -197,7 +197,7 @@ fn quota(r: &ClaimRow) -> String {
 }
 
 /// A claim's phase, coloured: Bound green, Pending yellow, anything else red.
-pub fn paint_phase(palette: &Palette, phase: &str) -> String {
+pub(crate) fn paint_phase(palette: &Palette, phase: &str) -> String {
     match phase {
         "Bound" => palette.good(phase),
         "Pending" => palette.warning(phase),

@@ -33,7 +33,7 @@ pub struct WriteArgs {
 
 impl WriteArgs {
     /// Whether the writes are server dry runs.
-    pub fn server_dry_run(&self) -> bool {
+    pub(crate) fn server_dry_run(&self) -> bool {
         self.dry_run == DryRun::Server
     }
 

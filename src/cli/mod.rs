@@ -112,7 +112,7 @@ impl Default for Timeout {
 }
 
 /// Parses kubectl's durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, a bare number of seconds, or `0`.
-pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     let text = text.trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Ok(Duration::from_secs(seconds));
@@ -189,7 +189,7 @@ impl ClusterArgs {
     }
 
     /// Refuses `-A` in one line where `command` works on one namespace (`why`).
-    pub fn refuse_all_namespaces(&self, command: &str, why: &str) -> Result<()> {
+    pub(crate) fn refuse_all_namespaces(&self, command: &str, why: &str) -> Result<()> {
         if self.all_namespaces {
             return Err(Error::Usage(format!(
                 "`kubectl dp {command}` cannot take -A: {why}; pass -n NAME"
@@ -200,7 +200,7 @@ impl ClusterArgs {
 
     /// The first connection flag given on the command line, for commands that
     /// never talk to the cluster (`perf compare`).
-    pub fn first_given(&self) -> Option<&'static str> {
+    pub(crate) fn first_given(&self) -> Option<&'static str> {
         let given = [
             (self.kubeconfig.is_some(), "--kubeconfig"),
             (self.context.is_some(), "--context"),
@@ -261,7 +261,7 @@ where
 
 /// Maps a command's outcome to the process exit code, printing an error as one
 /// escaped line on stderr; a broken pipe (`| head`) is not an error.
-pub fn exit_code(outcome: Result<crate::error::Exit>) -> std::process::ExitCode {
+pub(crate) fn exit_code(outcome: Result<crate::error::Exit>) -> std::process::ExitCode {
     match outcome {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => crate::error::Exit::Ok.into(),

@@ -23,7 +23,7 @@ pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// Fails with [`Error::NoNamespace`] when the API server says the scope's
 /// namespace does not exist, suggesting the closest one. Without the right to
 /// read namespaces (a namespaced Role) nothing can be told, and nothing fails.
-pub async fn require_existing(cluster: &Cluster, scope: &Scope) -> Result<()> {
+pub(crate) async fn require_existing(cluster: &Cluster, scope: &Scope) -> Result<()> {
     let Scope::Namespace(name) = scope else {
         return Ok(());
     };
@@ -40,7 +40,7 @@ pub async fn require_existing(cluster: &Cluster, scope: &Scope) -> Result<()> {
 /// [`Error::NothingHere`]: `namespace` holds no `what`; `holders` are the
 /// namespaces known to hold it (the closest by name is suggested, else the only
 /// one, else a few are named), `list` the kubectl command that lists it everywhere.
-pub fn nothing_here(namespace: &str, what: &str, holders: &[String], list: &str) -> Error {
+pub(crate) fn nothing_here(namespace: &str, what: &str, holders: &[String], list: &str) -> Error {
     let mut holders: Vec<&str> = holders
         .iter()
         .map(String::as_str)

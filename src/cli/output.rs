@@ -61,17 +61,17 @@ impl OutputArgs {
     }
 
     /// The palette `--color` asks for.
-    pub fn palette(&self) -> Palette {
+    pub(crate) fn palette(&self) -> Palette {
         Palette::new(self.color.enabled())
     }
 
     /// `--fail-on`, or the command's own default when not given.
-    pub fn fail_on_or(&self, default: Severity) -> Severity {
+    pub(crate) fn fail_on_or(&self, default: Severity) -> Severity {
         self.fail_on.unwrap_or(default)
     }
 
     /// Refuses `--fail-on` in one line where `command` grades nothing (`why`).
-    pub fn refuse_fail_on(&self, command: &str, why: &str) -> Result<()> {
+    pub(crate) fn refuse_fail_on(&self, command: &str, why: &str) -> Result<()> {
         if self.fail_on.is_some() {
             return Err(Error::Usage(format!(
                 "`kubectl dp {command}` cannot take --fail-on: {why}"
@@ -99,7 +99,7 @@ impl OutputArgs {
     /// (method, URL, status, time), 8 with the bodies cut at 1 KiB, 9 whole bodies;
     /// bodies are redacted ([`crate::kube::trace`]). Never the HTTP stack's own
     /// TRACE lines. `RUST_LOG` overrides the filter. Harmless when called twice.
-    pub fn init_logging(&self) {
+    pub(crate) fn init_logging(&self) {
         let filter = match self.verbose {
             // Library logs (kube's connection errors) would repeat the one-line error;
             // our own warnings (an object left out of a list) always show.

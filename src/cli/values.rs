@@ -20,7 +20,7 @@ static TYPED: OnceLock<ClusterArgs> = OnceLock::new();
 
 /// Remembers the connection flags among `words` (every word but the last, the
 /// one being completed) for the completers of this process.
-pub fn use_typed_connection(words: &[OsString]) {
+pub(crate) fn use_typed_connection(words: &[OsString]) {
     let _ = TYPED.set(typed_connection(words));
 }
 
@@ -131,23 +131,11 @@ fn typed_namespace(cluster: &crate::kube::Cluster) -> String {
 
 /// A claim name (`kubectl dp buckets describe <TAB>`): ObjectBucketClaims in the
 /// typed or the context's namespace.
-pub fn bucket_claims(current: &OsStr) -> Vec<CompletionCandidate> {
+pub(crate) fn bucket_claims(current: &OsStr) -> Vec<CompletionCandidate> {
     let names = ask_cluster(|cluster| async move {
         let namespace = typed_namespace(&cluster);
         cluster
             .custom_object_names(&crate::kube::resources::object_bucket_claim(), &namespace)
-            .await
-            .ok()
-    });
-    starting_with(names.unwrap_or_default(), current)
-}
-
-/// A SparkApplication name, in the typed or the context's namespace.
-pub fn spark_applications(current: &OsStr) -> Vec<CompletionCandidate> {
-    let names = ask_cluster(|cluster| async move {
-        let namespace = typed_namespace(&cluster);
-        cluster
-            .custom_object_names(&crate::kube::resources::spark_application(), &namespace)
             .await
             .ok()
     });

@@ -25,7 +25,7 @@ pub struct WatchArgs {
 
 /// One watch: remembers what was drawn last and the exit code it had.
 #[derive(Debug)]
-pub struct Watch {
+pub(crate) struct Watch {
     interval: Duration,
     last: Option<u64>,
     exit: Exit,

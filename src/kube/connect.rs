@@ -92,7 +92,7 @@ impl Cluster {
     /// Whether connecting again can bring a new credential: the current one came
     /// from an exec plugin (`aws eks get-token` tokens last 15 minutes), which a
     /// long `status --watch` outlives.
-    pub fn refreshable(&self) -> bool {
+    pub(crate) fn refreshable(&self) -> bool {
         self.from_exec_plugin
     }
 
@@ -111,7 +111,7 @@ impl Cluster {
     }
 
     /// Who the requests run as, for messages (`--as`, `--user`, or "the current user").
-    pub fn user_name(&self) -> &str {
+    pub(crate) fn user_name(&self) -> &str {
         &self.user
     }
 
@@ -121,7 +121,7 @@ impl Cluster {
     }
 
     /// The context's namespace (`default` when it has none).
-    pub fn default_namespace(&self) -> &str {
+    pub(crate) fn default_namespace(&self) -> &str {
         &self.default_namespace
     }
 

@@ -34,7 +34,7 @@ impl Cluster {
     /// never make it fail; a create for an object with only `generateName`).
     /// Objects without a namespace go to `default_namespace` when their kind is
     /// namespaced. Fails only when the server cannot be reached.
-    pub async fn dry_run_apply(
+    pub(crate) async fn dry_run_apply(
         &self,
         objects: &[Value],
         default_namespace: &str,

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 /// The most a plugin may print on stdout: an ExecCredential is a token or a
 /// certificate and key, a few KiB. A plugin that writes without end is stopped
 /// at this size (and killed) instead of being read into memory.
-pub const MAX_PLUGIN_OUTPUT: usize = 1 << 20;
+pub(crate) const MAX_PLUGIN_OUTPUT: usize = 1 << 20;
 
 /// What a plugin prints (`client.authentication.k8s.io` ExecCredential); only the
 /// fields we use.

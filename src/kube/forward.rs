@@ -34,7 +34,12 @@ impl Drop for PortForward {
 impl Cluster {
     /// Forwards a free loopback port to `pod:port`. The first connection is opened
     /// right away so that a pod that cannot be reached fails here, in one line.
-    pub async fn port_forward(&self, namespace: &str, pod: &str, port: u16) -> Result<PortForward> {
+    pub(crate) async fn port_forward(
+        &self,
+        namespace: &str,
+        pod: &str,
+        port: u16,
+    ) -> Result<PortForward> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
         let what = format!("port-forward to pod {namespace}/{pod}:{port}");
         // Probe: the API server must agree to forward before we promise a URL.

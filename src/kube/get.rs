@@ -116,13 +116,13 @@ pub(crate) fn names_the_object(status: &Status) -> bool {
 impl Cluster {
     /// One object of kind `K`: `None` when it does not exist; any refusal
     /// (forbidden, not installed, an error) is the command's error.
-    pub async fn get_opt<K: Kind>(&self, namespace: &str, name: &str) -> Result<Option<K>> {
+    pub(crate) async fn get_opt<K: Kind>(&self, namespace: &str, name: &str) -> Result<Option<K>> {
         self.get_opt_at(&Target::of::<K>(namespace, name)).await
     }
 
     /// [`Cluster::get_opt`] for a custom resource read as `T` (raw JSON, or a
     /// model that is not a [`Kind`]).
-    pub async fn get_opt_as<T: DeserializeOwned>(
+    pub(crate) async fn get_opt_as<T: DeserializeOwned>(
         &self,
         resource: &ApiResource,
         namespace: &str,
@@ -190,7 +190,7 @@ impl Cluster {
     /// Whether a namespace exists: `Some(false)` only when the API server itself
     /// says it does not, `None` when the user may not read namespaces (a
     /// namespaced Role) so it cannot be told.
-    pub async fn namespace_exists(&self, name: &str) -> Result<Option<bool>> {
+    pub(crate) async fn namespace_exists(&self, name: &str) -> Result<Option<bool>> {
         let target = Target::of::<k8s_openapi::api::core::v1::Namespace>("", name);
         Ok(
             match self
@@ -203,26 +203,8 @@ impl Cluster {
         )
     }
 
-    /// Fails with one line when `scope` is a namespace the API server says does
-    /// not exist (a report about it would be about nothing). A user who may not
-    /// read namespaces gets the benefit of the doubt.
-    pub async fn require_namespace(&self, scope: &super::Scope) -> Result<()> {
-        let super::Scope::Namespace(ns) = scope else {
-            return Ok(());
-        };
-        if self.namespace_exists(ns).await? == Some(false) {
-            return Err(Error::NotFound {
-                kind: "namespace".into(),
-                name: ns.clone(),
-                scope: String::new(),
-                hint: "kubectl get namespaces".into(),
-            });
-        }
-        Ok(())
-    }
-
     /// The API server's version (`v1.36.3`).
-    pub async fn server_version(&self) -> Result<String> {
+    pub(crate) async fn server_version(&self) -> Result<String> {
         match self.call(self.client.apiserver_version()).await? {
             Ok(info) => Ok(info.git_version),
             Err(e) => Err(self.refused("get", "/version", e)),

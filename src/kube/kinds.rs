@@ -23,7 +23,7 @@ pub trait Kind: DeserializeOwned {
 }
 
 /// Whether a k8s-openapi scope is a namespace.
-pub trait ScopeKind {
+pub(crate) trait ScopeKind {
     /// Objects of this scope live in a namespace.
     const NAMESPACED: bool;
 }

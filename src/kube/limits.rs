@@ -13,7 +13,7 @@ use http_body_util::Limited;
 /// about 2 KiB, some 20 MiB), and etcd stores objects of at most 1.5 MiB, so a
 /// real page stays far below this unless it is 500 near-maximal objects;
 /// narrowing with `-n`/`-l` then helps.
-pub const MAX_API_RESPONSE: usize = 256 << 20;
+pub(crate) const MAX_API_RESPONSE: usize = 256 << 20;
 
 /// `256 MiB`, for messages.
 pub fn describe(limit: usize) -> String {
@@ -26,13 +26,13 @@ pub fn describe(limit: usize) -> String {
 
 /// Whether an error's innermost cause is a body over its limit
 /// (`http_body_util::LengthLimitError`).
-pub fn is_over_limit(reason: &str) -> bool {
+pub(crate) fn is_over_limit(reason: &str) -> bool {
     reason.contains("length limit exceeded")
 }
 
 /// A tower layer that caps every response body at `limit` bytes.
 #[derive(Debug, Clone, Copy)]
-pub struct ResponseLimitLayer {
+pub(crate) struct ResponseLimitLayer {
     limit: usize,
 }
 
@@ -56,7 +56,7 @@ impl<S> tower::Layer<S> for ResponseLimitLayer {
 
 /// The service [`ResponseLimitLayer`] wraps around the client's HTTP stack.
 #[derive(Debug, Clone)]
-pub struct ResponseLimit<S> {
+pub(crate) struct ResponseLimit<S> {
     inner: S,
     limit: usize,
 }

@@ -22,7 +22,7 @@ pub enum Scope {
 
 impl Scope {
     /// Whether objects in `namespace` are in scope.
-    pub fn includes(&self, namespace: &str) -> bool {
+    pub(crate) fn includes(&self, namespace: &str) -> bool {
         match self {
             Scope::All => true,
             Scope::Namespace(ns) => ns == namespace,
@@ -164,19 +164,19 @@ impl<T> Listing<T> {
     }
 
     /// The list was read in full.
-    pub fn is_available(&self) -> bool {
+    pub(crate) fn is_available(&self) -> bool {
         self.availability == Availability::Available
     }
 
     /// RBAC forbade the list.
-    pub fn is_forbidden(&self) -> bool {
+    pub(crate) fn is_forbidden(&self) -> bool {
         matches!(self.availability, Availability::Forbidden(_))
     }
 
     /// The items of a list the command cannot do without: a list that could not
     /// be read (CRD missing, forbidden, API error) becomes the one error every
     /// command reports for it. `what` is the plural as kubectl says it (`configmaps`).
-    pub fn require(self, what: &str, scope: &Scope) -> Result<Vec<T>> {
+    pub(crate) fn require(self, what: &str, scope: &Scope) -> Result<Vec<T>> {
         let (reason, hint) = match self.availability {
             Availability::Available => return Ok(self.items),
             Availability::NotInstalled => (
@@ -220,7 +220,7 @@ impl Cluster {
     }
 
     /// Lists a cluster-scoped built-in kind (nodes, namespaces).
-    pub async fn list_cluster<K>(&self, params: &ListParams) -> Result<Listing<K>>
+    pub(crate) async fn list_cluster<K>(&self, params: &ListParams) -> Result<Listing<K>>
     where
         K: kube::Resource<Scope = ClusterResourceScope, DynamicType = ()>
             + Clone
@@ -234,7 +234,7 @@ impl Cluster {
 
     /// Lists a custom resource and converts each object into our own model type.
     /// `scope` is `None` for cluster-scoped kinds.
-    pub async fn list_custom<T: DeserializeOwned>(
+    pub(crate) async fn list_custom<T: DeserializeOwned>(
         &self,
         resource: &ApiResource,
         scope: Option<&Scope>,
@@ -282,7 +282,7 @@ impl Cluster {
 
 impl Cluster {
     /// Names of the namespaces the user may list (for shell completion).
-    pub async fn namespace_names(&self) -> Result<Vec<String>> {
+    pub(crate) async fn namespace_names(&self) -> Result<Vec<String>> {
         let listing = self
             .list_cluster::<k8s_openapi::api::core::v1::Namespace>(&ListParams::default())
             .await?;
@@ -296,7 +296,7 @@ impl Cluster {
 
 impl Cluster {
     /// Events about one object, oldest first.
-    pub async fn events_for(
+    pub(crate) async fn events_for(
         &self,
         namespace: &str,
         kind: &str,
@@ -322,7 +322,7 @@ impl Cluster {
 
     /// Names of one custom resource's objects in a namespace (for shell completion);
     /// empty when the kind is not installed or not readable.
-    pub async fn custom_object_names(
+    pub(crate) async fn custom_object_names(
         &self,
         resource: &ApiResource,
         namespace: &str,

@@ -29,15 +29,15 @@ pub struct ContainerRef {
 }
 
 /// The most bytes kept of one run: the end of its tail, a few screens of lines.
-pub const KEEP_BYTES: usize = 16 * 1024;
+pub(crate) const KEEP_BYTES: usize = 16 * 1024;
 
 /// The most bytes read of one run's tail: its last lines may be very long (a
 /// JSON dump on one line); past this the rest is not read and the excerpt says so.
-pub const READ_BYTES: usize = 8 << 20;
+pub(crate) const READ_BYTES: usize = 8 << 20;
 
 /// The end of a stream of bytes: the last `keep` of them, and how many came before.
 #[derive(Debug)]
-pub struct Tail {
+pub(crate) struct Tail {
     keep: usize,
     kept: VecDeque<u8>,
     cut: usize,
@@ -114,7 +114,7 @@ impl Cluster {
     /// those the API server (through the kubelet) has. A container whose log
     /// cannot be read (no previous run, forbidden, node unreachable) is left out:
     /// the finding's hint already says how to read it by hand.
-    pub async fn previous_runs(
+    pub(crate) async fn previous_runs(
         &self,
         containers: &[ContainerRef],
         lines: i64,

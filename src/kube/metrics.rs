@@ -14,7 +14,7 @@ use crate::error::Result;
 use super::{Availability, Cluster, Listing, Scope};
 
 /// `PodMetrics` of `metrics.k8s.io/v1beta1`.
-pub fn pod_metrics_resource() -> ApiResource {
+pub(crate) fn pod_metrics_resource() -> ApiResource {
     ApiResource {
         group: "metrics.k8s.io".into(),
         version: "v1beta1".into(),
@@ -66,7 +66,7 @@ impl Cluster {
     /// The pods' measured usage in `scope`. A metrics API that is not registered
     /// (404) is `NotInstalled`; one registered but not answering (503 while
     /// metrics-server starts or is down) is `Failed` with the API server's reason.
-    pub async fn pod_usage(&self, scope: &Scope) -> Result<Listing<PodUsage>> {
+    pub(crate) async fn pod_usage(&self, scope: &Scope) -> Result<Listing<PodUsage>> {
         let listing = self
             .list_custom::<PodUsage>(&pod_metrics_resource(), Some(scope), &ListParams::default())
             .await?;

@@ -48,11 +48,11 @@ pub use undo::{Undo, Undone};
 pub use write::{Deleted, Precondition, WriteMode, conflict};
 
 /// The field manager of every write the suite makes (server-side apply).
-pub const FIELD_MANAGER: &str = "kubectl-dp";
+pub(crate) const FIELD_MANAGER: &str = "kubectl-dp";
 
 /// The label that marks `tune apply`'s backup ConfigMaps (status knows them
 /// as the suite's own, not hand-written configuration).
-pub const TUNE_BACKUP_LABEL: &str = "kubectl-dp.io/tune-backup";
+pub(crate) const TUNE_BACKUP_LABEL: &str = "kubectl-dp.io/tune-backup";
 
 /// Pods that hold resources: the API server filters out finished ones
 /// (a field selector, so no command lists every pod to drop them itself).

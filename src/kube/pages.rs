@@ -29,11 +29,11 @@ const PROTOBUF_POD_PAGE: u32 = 10_000;
 /// Kubernetes' own scalability limit, 150,000 pods, is 300 pages of 500); a
 /// server or proxy that answers every page with another `continue` token is
 /// stopped here instead of being followed for ever.
-pub const MAX_PAGES: usize = 2_000;
+pub(crate) const MAX_PAGES: usize = 2_000;
 
 /// The most objects one list keeps (four times the 150,000 pods Kubernetes is
 /// tested to run), so that no answer, however paged, can exhaust memory.
-pub const MAX_LIST_ITEMS: usize = 600_000;
+pub(crate) const MAX_LIST_ITEMS: usize = 600_000;
 
 /// Metadata only, or the full objects from a server that cannot.
 const METADATA_ONLY: &str =
@@ -74,7 +74,7 @@ impl Cluster {
     ///   `resources.limits`, `restartPolicy`), `resources` (pod-level), `overhead`, `nodeName`,
     ///   `activeDeadlineSeconds`, `priorityClassName`;
     /// - `status`: `phase`.
-    pub async fn list_pod_resources(
+    pub(crate) async fn list_pod_resources(
         &self,
         scope: &Scope,
         params: &ListParams,
@@ -129,7 +129,11 @@ impl Cluster {
     /// know which objects exist, never what they hold. Each item is a `K` with
     /// only its metadata set; a server that answers with full objects is read
     /// the same way.
-    pub async fn list_metadata<K>(&self, scope: &Scope, params: &ListParams) -> Result<Listing<K>>
+    pub(crate) async fn list_metadata<K>(
+        &self,
+        scope: &Scope,
+        params: &ListParams,
+    ) -> Result<Listing<K>>
     where
         K: Namespaced + Default,
     {

@@ -24,10 +24,10 @@ use prost::Message;
 
 /// The media type asked for. JSON stays acceptable: a server or proxy that
 /// cannot encode protobuf answers in JSON and the list is decoded as before.
-pub const ACCEPT: &str = "application/vnd.kubernetes.protobuf, application/json";
+pub(crate) const ACCEPT: &str = "application/vnd.kubernetes.protobuf, application/json";
 
 /// The media type of a protobuf answer.
-pub const CONTENT_TYPE: &str = "application/vnd.kubernetes.protobuf";
+pub(crate) const CONTENT_TYPE: &str = "application/vnd.kubernetes.protobuf";
 
 /// Every protobuf body starts with these four bytes, then a `runtime.Unknown`.
 const MAGIC: &[u8; 4] = b"k8s\0";
@@ -187,7 +187,7 @@ struct PodStatusView {
 /// One page of pods decoded from protobuf: what accounting needs of each pod
 /// (see `Cluster::list_pod_resources`) and the `continue` token of the next page.
 #[derive(Debug)]
-pub struct PodPage {
+pub(crate) struct PodPage {
     /// The pods, with only the fields accounting reads.
     pub items: Vec<Pod>,
     /// The next page's token; `None` on the last page.
@@ -196,7 +196,7 @@ pub struct PodPage {
 
 /// Why a protobuf body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError(pub String);
+pub(crate) struct DecodeError(pub String);
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -224,7 +224,7 @@ fn unwrap_envelope(body: &[u8], kind: &str) -> Result<Vec<u8>, DecodeError> {
 }
 
 /// Decodes one page of `GET /api/v1/pods` answered in protobuf.
-pub fn decode_pod_page(body: &[u8]) -> Result<PodPage, DecodeError> {
+pub(crate) fn decode_pod_page(body: &[u8]) -> Result<PodPage, DecodeError> {
     let raw = unwrap_envelope(body, "PodList")?;
     let list =
         PodListView::decode(raw.as_slice()).map_err(|e| DecodeError(format!("PodList: {e}")))?;
@@ -235,7 +235,7 @@ pub fn decode_pod_page(body: &[u8]) -> Result<PodPage, DecodeError> {
 }
 
 /// The message and reason of an error answer in protobuf (`meta/v1.Status`).
-pub fn decode_status(body: &[u8]) -> Option<(String, String)> {
+pub(crate) fn decode_status(body: &[u8]) -> Option<(String, String)> {
     let raw = unwrap_envelope(body, "Status").ok()?;
     let status = StatusView::decode(raw.as_slice()).ok()?;
     Some((

@@ -14,7 +14,7 @@ fn resource(group: &str, version: &str, kind: &str, plural: &str) -> ApiResource
 }
 
 /// ObjectBucketClaims (`objectbucket.io/v1alpha1`).
-pub fn object_bucket_claim() -> ApiResource {
+pub(crate) fn object_bucket_claim() -> ApiResource {
     resource(
         "objectbucket.io",
         "v1alpha1",
@@ -24,7 +24,7 @@ pub fn object_bucket_claim() -> ApiResource {
 }
 
 /// ObjectBuckets, the cluster-scoped buckets Rook makes for claims.
-pub fn object_bucket() -> ApiResource {
+pub(crate) fn object_bucket() -> ApiResource {
     resource(
         "objectbucket.io",
         "v1alpha1",
@@ -34,7 +34,7 @@ pub fn object_bucket() -> ApiResource {
 }
 
 /// SparkApplications (`sparkoperator.k8s.io/v1beta2`).
-pub fn spark_application() -> ApiResource {
+pub(crate) fn spark_application() -> ApiResource {
     resource(
         "sparkoperator.k8s.io",
         "v1beta2",
@@ -44,7 +44,7 @@ pub fn spark_application() -> ApiResource {
 }
 
 /// ExternalSecrets (`external-secrets.io/v1`).
-pub fn external_secret() -> ApiResource {
+pub(crate) fn external_secret() -> ApiResource {
     resource(
         "external-secrets.io",
         "v1",
@@ -54,12 +54,12 @@ pub fn external_secret() -> ApiResource {
 }
 
 /// SecretStores (`external-secrets.io/v1`).
-pub fn secret_store() -> ApiResource {
+pub(crate) fn secret_store() -> ApiResource {
     resource("external-secrets.io", "v1", "SecretStore", "secretstores")
 }
 
 /// ClusterSecretStores (`external-secrets.io/v1`).
-pub fn cluster_secret_store() -> ApiResource {
+pub(crate) fn cluster_secret_store() -> ApiResource {
     resource(
         "external-secrets.io",
         "v1",
@@ -69,7 +69,7 @@ pub fn cluster_secret_store() -> ApiResource {
 }
 
 /// PrometheusRules (`monitoring.coreos.com/v1`).
-pub fn prometheus_rule() -> ApiResource {
+pub(crate) fn prometheus_rule() -> ApiResource {
     resource(
         "monitoring.coreos.com",
         "v1",

@@ -19,7 +19,11 @@ impl Cluster {
     /// Lists a namespaced kind in each of `namespaces` (one paginated list per
     /// namespace, a few at a time) and joins the pages into one listing. The
     /// first namespace that could not be read sets the listing's availability.
-    pub async fn list_in<K>(&self, namespaces: &[String], params: &ListParams) -> Result<Listing<K>>
+    pub(crate) async fn list_in<K>(
+        &self,
+        namespaces: &[String],
+        params: &ListParams,
+    ) -> Result<Listing<K>>
     where
         K: Namespaced,
     {
@@ -46,7 +50,7 @@ impl Cluster {
     }
 
     /// [`Cluster::list_in`] for a custom resource, converted into our model type.
-    pub async fn list_custom_in<T: DeserializeOwned>(
+    pub(crate) async fn list_custom_in<T: DeserializeOwned>(
         &self,
         resource: &ApiResource,
         namespaces: &[String],

@@ -52,7 +52,7 @@ impl SecretKeys {
 impl Cluster {
     /// Lists Secrets in each of `namespaces` like [`Cluster::list_in`], keeping
     /// their metadata, type and key names; every value is empty.
-    pub async fn list_secret_keys_in(
+    pub(crate) async fn list_secret_keys_in(
         &self,
         namespaces: &[String],
         params: &ListParams,

@@ -17,13 +17,13 @@ use bytes::Bytes;
 use hyper::body::{Body as HttpBody, Frame, SizeHint};
 
 /// The `-v` level at which every request gets one line.
-pub const REQUESTS: u8 = 6;
+pub(crate) const REQUESTS: u8 = 6;
 /// The `-v` level at which bodies are shown, cut at [`CUT`] bytes.
-pub const BODIES: u8 = 8;
+pub(crate) const BODIES: u8 = 8;
 /// The `-v` level at which bodies are shown whole.
-pub const WHOLE_BODIES: u8 = 9;
+pub(crate) const WHOLE_BODIES: u8 = 9;
 /// Where a body is cut at level 8, after redaction (kubectl cuts at 1024 too).
-pub const CUT: usize = 1024;
+pub(crate) const CUT: usize = 1024;
 /// The most of one body kept for redaction and display: beyond it the body is
 /// named by its size only (a 256 MiB list must not be held twice).
 const KEPT: usize = 16 << 20;
@@ -31,7 +31,7 @@ const KEPT: usize = 16 << 20;
 static LEVEL: AtomicU8 = AtomicU8::new(0);
 
 /// Sets the `-v` level the layer logs at.
-pub fn set_level(level: u8) {
+pub(crate) fn set_level(level: u8) {
     LEVEL.store(level, Ordering::Relaxed);
 }
 
@@ -41,15 +41,9 @@ fn level() -> u8 {
 
 /// Turns a body (UTF-8 text, usually JSON) into what may be shown: no Secret
 /// value, no credential.
-pub type Redactor = fn(&str) -> String;
+pub(crate) type Redactor = fn(&str) -> String;
 
 static REDACTOR: OnceLock<Redactor> = OnceLock::new();
-
-/// Installs the redactor bodies pass through before they are logged (the hook
-/// for the suite's shared redactor); false when one was installed already.
-pub fn set_redactor(redactor: Redactor) -> bool {
-    REDACTOR.set(redactor).is_ok()
-}
 
 fn redact(text: &str) -> String {
     match REDACTOR.get() {
@@ -59,7 +53,7 @@ fn redact(text: &str) -> String {
 }
 
 /// What a redacted value is shown as.
-pub const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
 
 /// The redaction used until another is installed: in JSON, every value of a
 /// Secret's `data` and `stringData` (also in lists, whose items carry no kind)
@@ -67,7 +61,7 @@ pub const REDACTED: &str = "<redacted>";
 /// and every literal credential line inside a string
 /// ([`crate::platform::credentials::mask`]); other text line by line with
 /// [`crate::platform::credentials::mask_in_log`].
-pub fn default_redactor(text: &str) -> String {
+pub(crate) fn default_redactor(text: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(mut value) => {
             redact_value(&mut value, false);
@@ -168,7 +162,7 @@ pub fn shown(body: &[u8], content_type: Option<&str>, complete: bool, level: u8)
 
 /// The tower layer that logs requests at `-v=6` and above.
 #[derive(Debug, Clone, Default)]
-pub struct RequestLogLayer {
+pub(crate) struct RequestLogLayer {
     server: String,
 }
 
@@ -195,7 +189,7 @@ impl<S> tower::Layer<S> for RequestLogLayer {
 
 /// The service [`RequestLogLayer`] wraps around the client's HTTP stack.
 #[derive(Debug, Clone)]
-pub struct RequestLog<S> {
+pub(crate) struct RequestLog<S> {
     inner: S,
     server: String,
 }
@@ -311,7 +305,7 @@ impl Capture {
 
 /// A response body that passes every frame on as it comes and, at `-v=8` and
 /// above, shows what it carried once it ends.
-pub struct LoggedBody<B> {
+pub(crate) struct LoggedBody<B> {
     inner: Pin<Box<B>>,
     capture: Option<Capture>,
 }

@@ -188,7 +188,7 @@ impl Undo {
 
     /// [`Undo::changed`] for a kind given by its API resource (a custom
     /// resource read as raw JSON).
-    pub fn changed_as(
+    pub(crate) fn changed_as(
         &mut self,
         resource: &ApiResource,
         builtin: bool,

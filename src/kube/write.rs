@@ -53,7 +53,7 @@ impl WriteMode {
     }
 
     /// The same write as a server dry run.
-    pub fn dry_run(self) -> Self {
+    pub(crate) fn dry_run(self) -> Self {
         WriteMode {
             dry_run: true,
             ..self
@@ -123,7 +123,7 @@ impl Cluster {
 
     /// JSON merge patch of object `name` (`null` removes a key); a
     /// `metadata.resourceVersion` in the patch makes it conditional.
-    pub async fn patch_merge<K: Kind>(
+    pub(crate) async fn patch_merge<K: Kind>(
         &self,
         namespace: &str,
         name: &str,

@@ -14,7 +14,7 @@ use super::position::{Node, Pos};
 
 /// Where line `line` (1-based) of `node`'s value is in `text`, the file the node
 /// was read from; `None` when the node is not a scalar or has fewer lines.
-pub fn line_position(text: &str, node: &Node, line: usize) -> Option<Pos> {
+pub(crate) fn line_position(text: &str, node: &Node, line: usize) -> Option<Pos> {
     let value = node.scalar.as_deref()?;
     let (start, end) = node.bytes?;
     let style = node.style?;

@@ -91,7 +91,7 @@ pub enum Role {
 
 /// One object document of a file in the tree.
 #[derive(Debug, Clone)]
-pub struct SourceDoc {
+pub(crate) struct SourceDoc {
     /// The file.
     pub file: PathBuf,
     /// Its text.
@@ -108,7 +108,7 @@ pub struct SourceDoc {
 
 /// Where a key of a generated ConfigMap or Secret was read from.
 #[derive(Debug, Clone)]
-pub struct GeneratedKey {
+pub(crate) struct GeneratedKey {
     /// `ConfigMap` or `Secret`.
     pub kind: &'static str,
     /// The generator's name (kustomize may add a hash suffix).
@@ -125,7 +125,7 @@ pub struct GeneratedKey {
 /// Where the objects of a kustomization tree come from, in the order
 /// kustomize applies them (a base before the overlay that uses it).
 #[derive(Debug, Clone, Default)]
-pub struct Provenance {
+pub(crate) struct Provenance {
     /// Resources and patches.
     pub docs: Vec<SourceDoc>,
     /// Keys of generated ConfigMaps and Secrets.
@@ -346,7 +346,7 @@ impl Provenance {
 }
 
 /// Whether a built name is the source's, perhaps with a prefix, suffix or hash.
-pub fn name_matches(built: &str, source: &str) -> bool {
+pub(crate) fn name_matches(built: &str, source: &str) -> bool {
     built == source || (!source.is_empty() && built.contains(source))
 }
 

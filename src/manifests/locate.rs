@@ -51,7 +51,7 @@ fn identity(m: &Manifest) -> (String, String, Option<String>) {
 
 impl Locator {
     /// For manifests read from files (`-f`): each object is one document.
-    pub fn of_files(manifests: &[Manifest]) -> Locator {
+    pub(crate) fn of_files(manifests: &[Manifest]) -> Locator {
         let entries = manifests
             .iter()
             .filter_map(|m| {
@@ -76,7 +76,7 @@ impl Locator {
 
     /// For a kustomization's build (`-k`): each built object is traced to its
     /// resource and the patches that change it, through `provenance`.
-    pub fn of_kustomization(built: &[Manifest], provenance: Provenance) -> Locator {
+    pub(crate) fn of_kustomization(built: &[Manifest], provenance: Provenance) -> Locator {
         let mut entries = Vec::new();
         for m in built {
             let (kind, name, namespace) = identity(m);
@@ -119,7 +119,7 @@ impl Locator {
     /// Sets every finding's `source`: where its object (or field) is, or for
     /// an object the manifests lack (no LimitRange, no PrometheusRule for
     /// Nessie) a stand-in, so that code review shows every finding in a file.
-    pub fn locate_all(&self, findings: &mut [Finding]) {
+    pub(crate) fn locate_all(&self, findings: &mut [Finding]) {
         for finding in findings {
             finding.source = self
                 .locate(&finding.object, finding.field.as_ref())
@@ -167,7 +167,11 @@ impl Locator {
     }
 
     /// Where `object` (or its `field`) is.
-    pub fn locate(&self, object: &ObjectRef, field: Option<&FieldRef>) -> Option<SourceLocation> {
+    pub(crate) fn locate(
+        &self,
+        object: &ObjectRef,
+        field: Option<&FieldRef>,
+    ) -> Option<SourceLocation> {
         let target = field.and_then(|f| f.object.as_ref()).unwrap_or(object);
         let entry = self.entry(target);
         if let Some(field) = field {
@@ -353,7 +357,7 @@ fn location(file: &Path, pos: Pos, field: Option<String>) -> SourceLocation {
 }
 
 /// `a/b/../c` as `a/c`, `./a` as `a`: the path a person would write.
-pub fn tidy(path: &Path) -> PathBuf {
+pub(crate) fn tidy(path: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
     for part in path.components() {
         match part {

@@ -68,7 +68,7 @@ fn join(path: &[String]) -> String {
 /// Every object of a file, in the order [`super::read::parse_documents`] reads them
 /// (empty documents skipped, a `List`'s items one by one).
 #[derive(Debug, Clone, Default)]
-pub struct FileIndex {
+pub(crate) struct FileIndex {
     /// The objects.
     pub objects: Vec<Object>,
 }

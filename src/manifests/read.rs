@@ -11,7 +11,7 @@ use super::Manifest;
 use crate::error::{Error, Result};
 
 /// The name a manifest read from standard input is reported under.
-pub const STDIN: &str = "<stdin>";
+pub(crate) const STDIN: &str = "<stdin>";
 
 /// Parses a multi-document YAML (or JSON) text; a malformed one names the file.
 /// Empty documents are skipped, a `List` gives its items; each object keeps

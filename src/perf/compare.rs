@@ -19,7 +19,7 @@ use super::significance::{holm, min_samples_per_side, rank_sum_test, shift_ratio
 use super::stats::median;
 
 /// Significance level of the gate as a whole.
-pub const ALPHA: f64 = 0.05;
+pub(crate) const ALPHA: f64 = 0.05;
 
 /// What is compared for a Trino query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -90,7 +90,7 @@ pub struct Settings {
 
 /// One comparable measurement of a report: its samples, larger is worse.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     /// `trino`, `storage` or `spark`.
     pub suite: &'static str,
     /// The query, `PUT 1MiB`, or `application`.
@@ -110,7 +110,7 @@ pub struct Series {
 }
 
 /// The yardstick's CPU time per measured round, when a report has one.
-pub fn yardstick_by_round(report: &PerfReport) -> Option<BTreeMap<usize, f64>> {
+pub(crate) fn yardstick_by_round(report: &PerfReport) -> Option<BTreeMap<usize, f64>> {
     let yardstick = report.trino.as_ref()?.yardstick.as_ref()?;
     let by_round: BTreeMap<usize, f64> = yardstick
         .samples
@@ -123,7 +123,7 @@ pub fn yardstick_by_round(report: &PerfReport) -> Option<BTreeMap<usize, f64>> {
 
 /// Every comparable series a report holds; with `yardstick`, a query's CPU
 /// time in each round divided by the yardstick's in that round.
-pub fn series(
+pub(crate) fn series(
     report: &PerfReport,
     metric: Metric,
     yardstick: Option<&BTreeMap<usize, f64>>,
@@ -204,7 +204,7 @@ pub fn series(
 }
 
 /// The fewest runs per side for `comparisons` measurements at `alpha` (Holm).
-pub fn min_runs(alpha: f64, comparisons: usize) -> usize {
+pub(crate) fn min_runs(alpha: f64, comparisons: usize) -> usize {
     min_samples_per_side(alpha, comparisons)
 }
 
@@ -477,7 +477,7 @@ fn list(names: &[&str]) -> String {
 }
 
 /// `10%`, `10`, `7.5 %` → 10.0 / 7.5.
-pub fn parse_percent(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_percent(text: &str) -> Result<f64, String> {
     let trimmed = text.trim().trim_end_matches('%').trim();
     trimmed
         .parse::<f64>()

@@ -15,7 +15,7 @@ use crate::findings::{Component, Finding, ObjectRef, Severity};
 use super::report::{PerfReport, SkipCause};
 
 /// perf's `--fail-on` when not given: what failed or regressed.
-pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
+pub(crate) const DEFAULT_FAIL_ON: Severity = Severity::Critical;
 
 /// Something the report found, graded: a [`Finding`] on the measurement
 /// (`Measurement/trino q1`), with a catalogued `perf.*` code.
@@ -24,7 +24,7 @@ pub type Problem = Finding;
 /// How a run or comparison ends: the exit for what was found, or the one line
 /// saying what was not measured (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Everything wanted was measured; 0 or 1 by `--fail-on`.
     Measured(Exit),
     /// Something was not measured and `--allow-missing` was not given.
@@ -32,7 +32,7 @@ pub enum Decision {
 }
 
 /// The decision for what a report found and did not measure.
-pub fn decide(
+pub(crate) fn decide(
     problems: &[Problem],
     not_measured: &[String],
     fail_on: Severity,
@@ -142,7 +142,7 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
 /// (warning), failed queries (critical), and a yardstick that is itself
 /// significantly slower beyond the threshold (warning: the machines, or a
 /// change that slows every query alike).
-pub fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
+pub(crate) fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
     let yardstick = c.yardstick.as_ref().filter(|y| {
         y.verdict == "slower" && y.change_percent.is_some_and(|p| p > c.threshold_percent)
     });
@@ -174,7 +174,7 @@ pub fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
 
 /// What a run did not measure: nothing at all, a suite whose target is there
 /// but could not be measured, and what its comparison lacks.
-pub fn not_measured(report: &PerfReport) -> Vec<String> {
+pub(crate) fn not_measured(report: &PerfReport) -> Vec<String> {
     let mut out = Vec::new();
     let measured = report.trino.as_ref().is_some_and(|t| {
         t.queries

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The 1-, 5- and 15-minute load averages.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct LoadAverage(pub [f64; 3]);
+pub(crate) struct LoadAverage(pub [f64; 3]);
 
 impl LoadAverage {
     /// The 1-minute average.

@@ -19,10 +19,10 @@ use crate::render::{Unread, View};
 use super::report::{Comparison, PerfBody, PerfReport};
 
 /// A saved run, as `perf run` writes it (kind `PerfReport`).
-pub struct RunView<'a>(pub &'a PerfReport);
+pub(crate) struct RunView<'a>(pub &'a PerfReport);
 
 /// A comparison of two runs (kind `PerfComparison`).
-pub struct CompareView<'a>(pub &'a Comparison);
+pub(crate) struct CompareView<'a>(pub &'a Comparison);
 
 impl Serialize for RunView<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

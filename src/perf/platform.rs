@@ -11,7 +11,7 @@ use crate::snapshot::Snapshot;
 use super::report::Setting;
 
 /// Trino's default HTTP port.
-pub const TRINO_PORT: u16 = 8080;
+pub(crate) const TRINO_PORT: u16 = 8080;
 
 /// The coordinator pod perf port-forwards to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub struct Coordinator {
 }
 
 /// The coordinator's ready pod, or why there is none.
-pub fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
+pub(crate) fn find_coordinator(snapshot: &Snapshot) -> Result<Coordinator, String> {
     let layout = layout(snapshot);
     let Some(w) = layout
         .with_role(Role::Coordinator)
@@ -103,7 +103,7 @@ fn layout(snapshot: &Snapshot) -> TrinoLayout<'_> {
 
 /// Heap, memory limit and the tuned properties of each Trino workload, read
 /// from the files its Trino container reads.
-pub fn tuned_settings(snapshot: &Snapshot) -> Vec<Setting> {
+pub(crate) fn tuned_settings(snapshot: &Snapshot) -> Vec<Setting> {
     let mut settings = Vec::new();
     for node in &layout(snapshot).nodes {
         let w = &node.workload;

@@ -7,7 +7,7 @@
 
 /// One named statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Query {
+pub(crate) struct Query {
     /// Its name in reports (`-- name:` in a file).
     pub name: String,
     /// The statement, without the trailing `;`.
@@ -15,7 +15,7 @@ pub struct Query {
 }
 
 /// The built-in set for a tpch schema (`tiny`, `sf1`, …).
-pub fn builtin(schema: &str) -> Vec<Query> {
+pub(crate) fn builtin(schema: &str) -> Vec<Query> {
     let t = |table: &str| format!("tpch.{schema}.{table}");
     let q = |name: &str, sql: String| Query {
         name: name.into(),
@@ -88,7 +88,7 @@ pub fn builtin(schema: &str) -> Vec<Query> {
 }
 
 /// `--scale tiny|sf1|sf10|…` → the tpch schema name; rejects anything else.
-pub fn schema_for_scale(scale: &str) -> Result<String, String> {
+pub(crate) fn schema_for_scale(scale: &str) -> Result<String, String> {
     let ok = scale == "tiny"
         || scale
             .strip_prefix("sf")
@@ -105,7 +105,7 @@ pub fn schema_for_scale(scale: &str) -> Result<String, String> {
 /// Statements from a file, separated by `;`. A `-- name: NAME` line names the
 /// statement after it; unnamed statements are `query-1`, `query-2`, … in file order.
 /// `;` inside single-quoted strings does not split.
-pub fn parse_sql_file(text: &str) -> Result<Vec<Query>, String> {
+pub(crate) fn parse_sql_file(text: &str) -> Result<Vec<Query>, String> {
     let mut queries = Vec::new();
     let mut name: Option<String> = None;
     let mut current = String::new();

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::stats::Distribution;
 
 pub use crate::render::API_VERSION;
-pub const KIND: &str = "PerfReport";
+pub(crate) const KIND: &str = "PerfReport";
 
 /// A report as saved and read back: the suite's envelope (`apiVersion`, `kind`,
 /// `metadata`, written through [`crate::render::Envelope`]) around [`PerfBody`].

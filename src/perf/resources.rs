@@ -16,9 +16,9 @@ use crate::snapshot::Snapshot;
 use super::report::{ComponentUsage, ResourcesResult};
 
 /// Memory use above this share of the limit is "near the limit".
-pub const NEAR_LIMIT: f64 = 0.9;
+pub(crate) const NEAR_LIMIT: f64 = 0.9;
 /// Use below this share of the request is "over-requested".
-pub const OVER_REQUESTED: f64 = 0.25;
+pub(crate) const OVER_REQUESTED: f64 = 0.25;
 
 /// `Ok(Err(reason))` when the suite cannot run here.
 pub async fn run(
@@ -56,7 +56,7 @@ pub async fn run(
 
 /// The workload a pod belongs to: its controller's name without the hashes
 /// a ReplicaSet or StatefulSet adds, else the pod's name.
-pub fn controller_of(pod: &Pod) -> String {
+pub(crate) fn controller_of(pod: &Pod) -> String {
     let name = pod.metadata.name.clone().unwrap_or_default();
     let owner = pod
         .metadata

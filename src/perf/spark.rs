@@ -53,7 +53,7 @@ pub fn template(namespace: &str, image: &str) -> serde_json::Value {
 }
 
 /// A manifest file made into a fresh application per run: `generateName` from its name.
-pub fn prepare(
+pub(crate) fn prepare(
     manifest: &serde_json::Value,
     namespace: &str,
 ) -> std::result::Result<serde_json::Value, String> {
@@ -82,7 +82,7 @@ pub fn prepare(
 }
 
 /// terminationTime − lastSubmissionAttemptTime in seconds.
-pub fn duration_seconds(app: &SparkApplication) -> Option<f64> {
+pub(crate) fn duration_seconds(app: &SparkApplication) -> Option<f64> {
     let status = app.status.as_ref()?;
     let start: jiff::Timestamp = status
         .last_submission_attempt_time
@@ -95,7 +95,7 @@ pub fn duration_seconds(app: &SparkApplication) -> Option<f64> {
 }
 
 /// `etl-daily-29301` and `etl-daily-7f3c9` → `etl-daily`; perf's own runs → their base.
-pub fn application_of(name: &str) -> String {
+pub(crate) fn application_of(name: &str) -> String {
     let name = name.split("-perf-").next().unwrap_or(name);
     match name.rsplit_once('-') {
         Some((base, suffix))

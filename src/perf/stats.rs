@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// Fewer samples than this and a p90 is only the maximum under another name:
 /// the q-quantile needs at least 1 / (1 − q) samples to lie below the top one.
-pub const MIN_SAMPLES_FOR_P90: usize = 10;
+pub(crate) const MIN_SAMPLES_FOR_P90: usize = 10;
 /// Likewise for the p99.
-pub const MIN_SAMPLES_FOR_P99: usize = 100;
+pub(crate) const MIN_SAMPLES_FOR_P99: usize = 100;
 
 /// A summary of one set of samples (milliseconds, bytes/s, …: the caller's unit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ impl Distribution {
 
 /// The `q` quantile (0..=1) of sorted samples, interpolating linearly between
 /// the two nearest ranks (numpy's default, Hyndman–Fan type 7).
-pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     match sorted.len() {
         0 => f64::NAN,
         1 => sorted[0],
@@ -81,14 +81,14 @@ pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// The median of unsorted samples (NaN for none).
-pub fn median(samples: &[f64]) -> f64 {
+pub(crate) fn median(samples: &[f64]) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     percentile_sorted(&sorted, 0.5)
 }
 
 /// Relative change from `old` to `new` in percent (positive = larger).
-pub fn change_percent(old: f64, new: f64) -> Option<f64> {
+pub(crate) fn change_percent(old: f64, new: f64) -> Option<f64> {
     (old.is_finite() && new.is_finite() && old != 0.0).then(|| (new - old) / old * 100.0)
 }
 

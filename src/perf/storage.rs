@@ -47,7 +47,7 @@ pub struct Plan {
 }
 
 /// `--object-size`: `1MiB`, `64MiB`, `512KiB`, `1GiB`, `100` (bytes).
-pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> std::result::Result<u64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
@@ -69,7 +69,7 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
 }
 
 /// `1MiB`, `64MiB`, `100B`: the label of a size in tables and comparisons.
-pub fn size_label(bytes: u64) -> String {
+pub(crate) fn size_label(bytes: u64) -> String {
     for (factor, unit) in [(1u64 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")] {
         if bytes >= factor && bytes % factor == 0 {
             return format!("{}{unit}", bytes / factor);
@@ -79,7 +79,7 @@ pub fn size_label(bytes: u64) -> String {
 }
 
 /// The claim named by `--bucket-claim`, or the only Bound claim of the namespace.
-pub fn pick_claim(
+pub(crate) fn pick_claim(
     snapshot: &Snapshot,
     namespace: &str,
     name: Option<&str>,

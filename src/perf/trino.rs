@@ -30,7 +30,7 @@ use super::stats::{Distribution, median};
 
 /// The yardstick: the same work on every platform with the tpch catalog
 /// (60,175 generated rows filtered and summed), tens of ms of CPU time.
-pub const YARDSTICK: &str = "SELECT count(*), sum(quantity), sum(extendedprice * discount) \
+pub(crate) const YARDSTICK: &str = "SELECT count(*), sum(quantity), sum(extendedprice * discount) \
      FROM tpch.tiny.lineitem WHERE shipdate >= DATE '1994-01-01'";
 
 pub struct Plan {
@@ -323,7 +323,7 @@ fn engine_stats(samples: &[QuerySample]) -> Option<EngineStats> {
 }
 
 /// The per-query figures from its finished samples; `None` when there are none.
-pub fn summarise(samples: &[QuerySample]) -> Option<QuerySummary> {
+pub(crate) fn summarise(samples: &[QuerySample]) -> Option<QuerySummary> {
     let of = |f: &dyn Fn(&QuerySample) -> f64| {
         Distribution::of(&samples.iter().map(f).collect::<Vec<_>>())
     };

@@ -388,7 +388,7 @@ fn quota_requirements(spec: &PodSpec, quotas: &[ResourceQuota]) -> Vec<Refusal> 
 /// (`exceeded quota: q, requested: limits.memory=28Gi, used: limits.memory=70Gi,
 /// limited: limits.memory=80Gi`): `limits.memory: 70Gi used + 28Gi requested is
 /// 18Gi over the 80Gi of ResourceQuota q`.
-pub fn quota_overrun(message: &str) -> Option<String> {
+pub(crate) fn quota_overrun(message: &str) -> Option<String> {
     let rest = message.split("exceeded quota: ").nth(1)?;
     let quota = rest.split(',').next()?.trim();
     let field = |label: &str| -> Vec<(String, Quantity)> {

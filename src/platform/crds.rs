@@ -26,7 +26,7 @@ pub struct Condition {
 }
 
 /// Whether a `Ready` condition says True, and its message when not.
-pub fn readiness(conditions: &[Condition]) -> (bool, Option<String>) {
+pub(crate) fn readiness(conditions: &[Condition]) -> (bool, Option<String>) {
     match conditions.iter().find(|c| c.type_ == "Ready") {
         Some(c) if c.status == "True" => (true, None),
         Some(c) => (
@@ -153,7 +153,7 @@ pub struct SparkSpec {
 
 impl SparkSpec {
     /// The spec as JSON, every field the operator reads included.
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
@@ -303,7 +303,7 @@ pub struct ExternalSecretTarget {
 
 impl ExternalSecret {
     /// The Secret this ExternalSecret writes: `target.name`, else its own name.
-    pub fn target_secret(&self) -> String {
+    pub(crate) fn target_secret(&self) -> String {
         self.spec
             .target
             .name
@@ -314,7 +314,7 @@ impl ExternalSecret {
     /// The keys the Secret it writes will hold, when the spec decides them
     /// (`None` when the vault or a template source does: `dataFrom`,
     /// `templateFrom`, or a `Merge` creation policy keeping other keys).
-    pub fn written_keys(&self) -> Option<std::collections::BTreeSet<&str>> {
+    pub(crate) fn written_keys(&self) -> Option<std::collections::BTreeSet<&str>> {
         let spec = &self.spec;
         if !spec.data_from.is_empty() || spec.target.creation_policy.as_deref() == Some("Merge") {
             return None;
@@ -344,7 +344,7 @@ impl ExternalSecret {
     }
 
     /// The store's kind, `SecretStore` when not given.
-    pub fn store_kind(&self) -> &str {
+    pub(crate) fn store_kind(&self) -> &str {
         self.spec
             .secret_store_ref
             .kind

@@ -15,7 +15,7 @@ pub fn mask(text: &str) -> String {
 }
 
 /// A log line with credential values and secrets by shape masked.
-pub fn mask_in_log(line: &str) -> String {
+pub(crate) fn mask_in_log(line: &str) -> String {
     crate::redact::text(line).into_owned()
 }
 

@@ -10,7 +10,7 @@ use crate::platform::trino::{service_of_host, url_host};
 
 /// A Service a URL points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceTarget<'a> {
+pub(crate) struct ServiceTarget<'a> {
     /// The Service's name.
     pub service: &'a str,
     /// Its namespace.
@@ -28,7 +28,7 @@ fn scheme(url: &str) -> Option<&str> {
 }
 
 /// The port a client of `scheme` uses when none is written.
-pub fn default_port(scheme: Option<&str>) -> i32 {
+pub(crate) fn default_port(scheme: Option<&str>) -> i32 {
     match scheme {
         Some("https") | Some("s3") => 443,
         Some("postgresql") | Some("postgres") => 5432,
@@ -40,7 +40,7 @@ pub fn default_port(scheme: Option<&str>) -> i32 {
 }
 
 /// The port written in a URL's authority (`host:19120`), if any.
-pub fn written_port(url: &str) -> Option<i32> {
+pub(crate) fn written_port(url: &str) -> Option<i32> {
     let url = url.strip_prefix("jdbc:").unwrap_or(url);
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', ';']).next()?;
@@ -51,7 +51,7 @@ pub fn written_port(url: &str) -> Option<i32> {
 
 /// The cluster Service `url` names, resolved against `namespace`; `None` for
 /// hosts outside the cluster (public names, IPs).
-pub fn service_target<'a>(url: &'a str, namespace: &'a str) -> Option<ServiceTarget<'a>> {
+pub(crate) fn service_target<'a>(url: &'a str, namespace: &'a str) -> Option<ServiceTarget<'a>> {
     let without_jdbc = url.strip_prefix("jdbc:").unwrap_or(url);
     let host = url_host(without_jdbc)?;
     let (service, namespace) = service_of_host(host, namespace)?;

@@ -90,7 +90,7 @@ fn join(dir: &str, file: &str) -> String {
 
 /// Every file `container` sees from ConfigMaps, by absolute path. A later
 /// mount at the same path hides an earlier one, as the kubelet mounts them in order.
-pub fn config_map_files<'c>(
+pub(crate) fn config_map_files<'c>(
     spec: &PodSpec,
     container: &Container,
     lookup: &dyn Fn(&str) -> Option<&'c ConfigMap>,

@@ -38,7 +38,10 @@ pub struct Blocked {
 }
 
 /// Whether a label selector selects these labels (matchLabels and matchExpressions).
-pub fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+pub(crate) fn selector_matches(
+    selector: &LabelSelector,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     let by_labels = selector
         .match_labels
         .iter()
@@ -210,7 +213,7 @@ fn names(policies: &[&NetworkPolicy]) -> Vec<String> {
 }
 
 /// `app.kubernetes.io/name=nessie,app.kubernetes.io/instance=analytics`
-pub fn describe_labels(labels: &BTreeMap<String, String>) -> String {
+pub(crate) fn describe_labels(labels: &BTreeMap<String, String>) -> String {
     labels
         .iter()
         .map(|(k, v)| format!("{k}={v}"))

@@ -16,7 +16,7 @@ const GITOPS_ANNOTATIONS: &[&str] = &[
 ];
 
 /// The GitOps tool that manages this object, if any.
-pub fn gitops_manager(meta: &ObjectMeta) -> Option<&'static str> {
+pub(crate) fn gitops_manager(meta: &ObjectMeta) -> Option<&'static str> {
     let has_label = |key: &str| meta.labels.as_ref().is_some_and(|l| l.contains_key(key));
     let has_annotation = |key: &str| {
         meta.annotations
@@ -35,14 +35,14 @@ pub fn gitops_manager(meta: &ObjectMeta) -> Option<&'static str> {
 }
 
 /// Whether anything owns the object (ownerReferences).
-pub fn is_owned(meta: &ObjectMeta) -> bool {
+pub(crate) fn is_owned(meta: &ObjectMeta) -> bool {
     meta.owner_references
         .as_ref()
         .is_some_and(|o| !o.is_empty())
 }
 
 /// The kinds of its owners.
-pub fn owner_kinds(meta: &ObjectMeta) -> Vec<&str> {
+pub(crate) fn owner_kinds(meta: &ObjectMeta) -> Vec<&str> {
     meta.owner_references
         .iter()
         .flatten()
@@ -52,7 +52,7 @@ pub fn owner_kinds(meta: &ObjectMeta) -> Vec<&str> {
 
 /// Where a Secret comes from, as far as its metadata tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretSource {
+pub(crate) enum SecretSource {
     /// External Secrets wrote it.
     ExternalSecrets,
     /// A bucket provisioner (Rook) wrote it.
@@ -79,7 +79,7 @@ impl SecretSource {
 }
 
 /// Where a Secret comes from, from its metadata.
-pub fn secret_source(secret: &Secret) -> SecretSource {
+pub(crate) fn secret_source(secret: &Secret) -> SecretSource {
     let meta = &secret.metadata;
     let label = |key: &str| {
         meta.labels
@@ -111,7 +111,7 @@ pub fn secret_source(secret: &Secret) -> SecretSource {
 }
 
 /// Key names that hold credentials, by the words such keys use.
-pub fn credential_keys(secret: &Secret) -> Vec<String> {
+pub(crate) fn credential_keys(secret: &Secret) -> Vec<String> {
     const WORDS: &[&str] = &[
         "password",
         "passwd",

@@ -66,7 +66,7 @@ pub fn refuses(spec: &PodSpec, node: &Node) -> Option<String> {
 /// Why no node at all accepts `spec` (resources aside), in terms of what to
 /// fix: the label no node has, the taint every candidate node carries, or the
 /// affinity no node meets. `None` when some node accepts it, or no node was read.
-pub fn no_node_for(spec: &PodSpec, nodes: &[Node]) -> Option<Unplaceable> {
+pub(crate) fn no_node_for(spec: &PodSpec, nodes: &[Node]) -> Option<Unplaceable> {
     if nodes.is_empty() || nodes.iter().any(|n| refuses(spec, n).is_none()) {
         return None;
     }
@@ -183,7 +183,7 @@ fn everything() -> Vec<Toleration> {
 
 /// Why a pod fits no node, whatever the nodes have free.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unplaceable {
+pub(crate) enum Unplaceable {
     /// A `nodeSelector` label no node has.
     Label {
         /// `key=value`.

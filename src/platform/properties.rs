@@ -9,7 +9,7 @@ use std::fmt;
 
 /// One logical line of a properties file, with the exact text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
+pub(crate) struct Segment {
     /// The natural lines this segment spans, newlines included.
     pub raw: String,
     /// 1-based number of the first natural line.
@@ -20,7 +20,7 @@ pub struct Segment {
 
 /// What a segment of a properties file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SegmentKind {
+pub(crate) enum SegmentKind {
     /// An empty line.
     Blank,
     /// A `#` or `!` comment.
@@ -91,13 +91,8 @@ impl Properties {
         Properties { segments }
     }
 
-    /// The segments, in file order.
-    pub fn segments(&self) -> &[Segment] {
-        &self.segments
-    }
-
     /// Entries in file order; a key given twice appears twice.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, usize)> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &str, usize)> {
         self.segments.iter().filter_map(|s| match &s.kind {
             SegmentKind::Entry { key, value } => Some((key.as_str(), value.as_str(), s.line)),
             _ => None,
@@ -113,7 +108,7 @@ impl Properties {
     }
 
     /// The line where `key` is (last) defined.
-    pub fn line_of(&self, key: &str) -> Option<usize> {
+    pub(crate) fn line_of(&self, key: &str) -> Option<usize> {
         self.entries()
             .filter(|(k, _, _)| *k == key)
             .map(|(_, _, l)| l)
@@ -372,7 +367,7 @@ fn separator_of(raw: &str, _key: &str) -> String {
 }
 
 /// The largest data size Trino accepts (its `DataSize` holds bytes in a Java `long`).
-pub const MAX_DATA_SIZE: u64 = i64::MAX as u64;
+pub(crate) const MAX_DATA_SIZE: u64 = i64::MAX as u64;
 
 /// Trino's data sizes (`8GB`, `512MB`, `1.5GB`): units are powers of 1024,
 /// written in airlift's case (`kB`, `MB`, `GB`, `TB`, `PB`; `KB` and `gb` are
@@ -390,7 +385,7 @@ pub fn parse_data_size(text: &str) -> Option<u64> {
 /// Bytes as a person reads a Trino data size in a message: to one decimal in
 /// the largest unit (`7.2GB`, `27.2GB`, `8GB`, `900B`). Values written into a
 /// file use [`format_data_size`], which is exact.
-pub fn readable_data_size(bytes: u64) -> String {
+pub(crate) fn readable_data_size(bytes: u64) -> String {
     super::quantity::readable_in(
         bytes,
         &[

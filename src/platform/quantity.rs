@@ -26,10 +26,10 @@ pub struct QuantityError {
 
 impl Quantity {
     /// Zero.
-    pub const ZERO: Quantity = Quantity { nanos: 0 };
+    pub(crate) const ZERO: Quantity = Quantity { nanos: 0 };
 
     /// A number of bytes.
-    pub fn from_bytes(bytes: i128) -> Self {
+    pub(crate) fn from_bytes(bytes: i128) -> Self {
         Quantity {
             nanos: bytes.saturating_mul(NANO),
         }
@@ -43,7 +43,7 @@ impl Quantity {
     }
 
     /// Whole units.
-    pub fn from_units(units: i128) -> Self {
+    pub(crate) fn from_units(units: i128) -> Self {
         Quantity {
             nanos: units.saturating_mul(NANO),
         }
@@ -55,7 +55,7 @@ impl Quantity {
     }
 
     /// Milli-units (millicores for CPU), rounded up.
-    pub fn millis_ceil(self) -> i128 {
+    pub(crate) fn millis_ceil(self) -> i128 {
         self.nanos.div_euclid(1_000_000) + i128::from(self.nanos.rem_euclid(1_000_000) != 0)
     }
 
@@ -65,7 +65,7 @@ impl Quantity {
     }
 
     /// Whether it is zero.
-    pub fn is_zero(self) -> bool {
+    pub(crate) fn is_zero(self) -> bool {
         self.nanos == 0
     }
 
@@ -75,20 +75,20 @@ impl Quantity {
     }
 
     /// `self - other`, never below zero.
-    pub fn saturating_sub(self, other: Quantity) -> Quantity {
+    pub(crate) fn saturating_sub(self, other: Quantity) -> Quantity {
         Quantity {
             nanos: self.nanos.saturating_sub(other.nanos).max(0),
         }
     }
 
     /// Multiplies by a fraction `num/den`, rounding down to whole units.
-    pub fn scale_floor(self, num: i128, den: i128) -> Quantity {
+    pub(crate) fn scale_floor(self, num: i128, den: i128) -> Quantity {
         Quantity::from_units((self.nanos.saturating_mul(num) / den.max(1)).div_euclid(NANO))
     }
 
     /// Renders as memory: the largest binary suffix that keeps at most two
     /// decimals exact (`7.5Gi`, `384Mi`), otherwise plain bytes.
-    pub fn display_bytes(self) -> String {
+    pub(crate) fn display_bytes(self) -> String {
         let bytes = self.units_ceil();
         if bytes == 0 {
             return "0".into();
@@ -115,7 +115,7 @@ impl Quantity {
     }
 
     /// Renders as CPU: whole cores when exact (`4`), otherwise millicores (`1500m`).
-    pub fn display_cpu(self) -> String {
+    pub(crate) fn display_cpu(self) -> String {
         let millis = self.millis_ceil();
         if millis % 1000 == 0 {
             (millis / 1000).to_string()
@@ -125,7 +125,7 @@ impl Quantity {
     }
 
     /// Renders for the named resource: memory-like resources in bytes, CPU in cores.
-    pub fn display_for(self, resource: &str) -> String {
+    pub(crate) fn display_for(self, resource: &str) -> String {
         if is_byte_resource(resource) {
             self.display_bytes()
         } else if resource.ends_with("cpu") {
@@ -144,7 +144,7 @@ impl Quantity {
 /// `bytes` in the largest binary unit that holds it exactly, with that unit's
 /// name from `names` (TiB, GiB, MiB, KiB, in that order): `24G` or `1536M` for
 /// `["T", "G", "M", "K"]`. `None` below 1KiB or when no unit divides it.
-pub fn exact_binary_size(bytes: u64, names: [&str; 4]) -> Option<String> {
+pub(crate) fn exact_binary_size(bytes: u64, names: [&str; 4]) -> Option<String> {
     names
         .into_iter()
         .zip([1u64 << 40, 1 << 30, 1 << 20, 1 << 10])
@@ -156,7 +156,7 @@ pub fn exact_binary_size(bytes: u64, names: [&str; 4]) -> Option<String> {
 /// dropped when it is zero (`9.6Gi`, `12Gi`, `384Mi`, `900B`). For messages,
 /// where `10307921510` would be unreadable; use [`Quantity::display_bytes`]
 /// where the exact value matters.
-pub fn readable_bytes(bytes: u64) -> String {
+pub(crate) fn readable_bytes(bytes: u64) -> String {
     readable_in(
         bytes,
         &[
@@ -172,7 +172,7 @@ pub fn readable_bytes(bytes: u64) -> String {
 
 /// [`readable_bytes`] with other names for the binary units, largest first
 /// (Trino's `GB`, the JVM's `G`); below the smallest, bytes with `B`.
-pub fn readable_in(bytes: u64, units: &[(&str, u64)]) -> String {
+pub(crate) fn readable_in(bytes: u64, units: &[(&str, u64)]) -> String {
     let Some((name, size)) = units.iter().find(|(_, size)| bytes >= *size) else {
         return format!("{bytes}B");
     };
@@ -185,7 +185,7 @@ pub fn readable_in(bytes: u64, units: &[(&str, u64)]) -> String {
 }
 
 /// Whether a resource name counts bytes (memory, storage, hugepages).
-pub fn is_byte_resource(resource: &str) -> bool {
+pub(crate) fn is_byte_resource(resource: &str) -> bool {
     resource.contains("memory") || resource.contains("storage") || resource.contains("hugepages")
 }
 
@@ -332,7 +332,7 @@ impl Sum for Quantity {
 }
 
 /// The quantities of a k8s `resources`/`hard`/`used` map that parse, by resource name.
-pub fn parse_map(
+pub(crate) fn parse_map(
     map: Option<
         &std::collections::BTreeMap<
             String,
@@ -348,7 +348,7 @@ pub fn parse_map(
 
 /// Parses a size flag (`80Gi`, `30`, `500m`) that must be above zero; the error
 /// is one line for clap to print.
-pub fn parse_positive(text: &str) -> Result<Quantity, String> {
+pub(crate) fn parse_positive(text: &str) -> Result<Quantity, String> {
     let q: Quantity = text.parse().map_err(|e: QuantityError| e.to_string())?;
     if q <= Quantity::ZERO {
         return Err(format!("'{text}' must be above zero"));

@@ -14,17 +14,17 @@ use serde_json::Value;
 use crate::platform::quantity::Quantity;
 
 /// Spark's minimum memory overhead (`spark.{driver,executor}.minMemoryOverhead`, 384m).
-pub const MIN_OVERHEAD_MIB: u64 = 384;
+pub(crate) const MIN_OVERHEAD_MIB: u64 = 384;
 /// Spark's default overhead factor for JVM jobs.
-pub const JVM_OVERHEAD_FACTOR: f64 = 0.10;
+pub(crate) const JVM_OVERHEAD_FACTOR: f64 = 0.10;
 /// Spark's default overhead factor for Python and R jobs (their interpreters live off-heap).
-pub const NON_JVM_OVERHEAD_FACTOR: f64 = 0.40;
+pub(crate) const NON_JVM_OVERHEAD_FACTOR: f64 = 0.40;
 /// Executors Spark starts when neither `instances` nor dynamic allocation says
 /// (`SchedulerBackendUtils.DEFAULT_NUMBER_EXECUTORS`).
-pub const DEFAULT_EXECUTORS: i64 = 2;
+pub(crate) const DEFAULT_EXECUTORS: i64 = 2;
 /// The most executors counted when dynamic allocation has no `maxExecutors`
 /// (Spark's own bound is `Int.MaxValue`).
-pub const UNBOUNDED_EXECUTORS: i64 = i32::MAX as i64;
+pub(crate) const UNBOUNDED_EXECUTORS: i64 = i32::MAX as i64;
 
 /// The driver or an executor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,7 +64,7 @@ pub struct SparkPod {
 /// ([`crate::platform::spark_conf::byte_string`]: `4g`, `512m`, `4gb`, any
 /// case; a bare number means MiB). `None` for text Spark refuses, a
 /// negative size, or one of 2^63 bytes or more (no pod can hold it).
-pub fn size_mib(text: &str) -> Option<u64> {
+pub(crate) fn size_mib(text: &str) -> Option<u64> {
     crate::platform::spark_conf::byte_string(text, crate::platform::spark_conf::ByteUnit::MiB)
         .ok()
         .filter(|mib| mib.checked_mul(1 << 20).is_some())
@@ -252,7 +252,7 @@ impl<'a> Settings<'a> {
 
 /// Spark states in which the operator still creates pods (`NEW` for one it has
 /// not picked up yet); a finished application creates none.
-pub fn creates_pods(state: &str) -> bool {
+pub(crate) fn creates_pods(state: &str) -> bool {
     matches!(
         state,
         "NEW"

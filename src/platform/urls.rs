@@ -17,7 +17,7 @@ use crate::platform::workload::all_containers;
 
 /// One URL and where it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfiguredUrl<'a> {
+pub(crate) struct ConfiguredUrl<'a> {
     /// Where, for a person: `env S3_ENDPOINT of container app`,
     /// `quarkus.datasource.jdbc.url (line 4)`, `sparkConf spark.hadoop.fs.s3a.endpoint`.
     pub place: String,
@@ -35,7 +35,7 @@ const LOCATION_SCHEMES: &[&str] = &[
 ];
 
 /// `value` when it is a complete URL a client connects to.
-pub fn as_url(value: &str) -> Option<&str> {
+pub(crate) fn as_url(value: &str) -> Option<&str> {
     let value = value.trim();
     let body = value.strip_prefix("jdbc:").unwrap_or(value);
     let (scheme, rest) = body.split_once("://")?;
@@ -53,7 +53,7 @@ pub fn as_url(value: &str) -> Option<&str> {
 }
 
 /// Literal URL values of the `env` of every container (init containers too).
-pub fn in_env(spec: &PodSpec) -> Vec<ConfiguredUrl<'_>> {
+pub(crate) fn in_env(spec: &PodSpec) -> Vec<ConfiguredUrl<'_>> {
     all_containers(spec)
         .flat_map(|c| {
             c.env.iter().flatten().filter_map(move |e| {
@@ -70,7 +70,7 @@ pub fn in_env(spec: &PodSpec) -> Vec<ConfiguredUrl<'_>> {
 
 /// URL values of a properties file (comments and malformed lines are the
 /// properties reader's business, not ours).
-pub fn in_properties(props: &Properties) -> Vec<ConfiguredUrl<'_>> {
+pub(crate) fn in_properties(props: &Properties) -> Vec<ConfiguredUrl<'_>> {
     props
         .entries()
         .filter_map(|(key, value, line)| {
@@ -84,7 +84,7 @@ pub fn in_properties(props: &Properties) -> Vec<ConfiguredUrl<'_>> {
 }
 
 /// URL values of a map of settings (`sparkConf`, `hadoopConf`), named `what`.
-pub fn in_settings<'a>(
+pub(crate) fn in_settings<'a>(
     what: &str,
     settings: impl IntoIterator<Item = (&'a String, &'a String)>,
 ) -> Vec<ConfiguredUrl<'a>> {

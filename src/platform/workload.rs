@@ -55,7 +55,7 @@ pub struct Workload<'a> {
 
 impl<'a> Workload<'a> {
     /// A Deployment's view.
-    pub fn of_deployment(d: &'a Deployment) -> Option<Workload<'a>> {
+    pub(crate) fn of_deployment(d: &'a Deployment) -> Option<Workload<'a>> {
         let spec = d.spec.as_ref()?;
         Some(Workload {
             kind: WorkloadKind::Deployment,
@@ -72,7 +72,7 @@ impl<'a> Workload<'a> {
     }
 
     /// A StatefulSet's view.
-    pub fn of_stateful_set(s: &'a StatefulSet) -> Option<Workload<'a>> {
+    pub(crate) fn of_stateful_set(s: &'a StatefulSet) -> Option<Workload<'a>> {
         let spec = s.spec.as_ref()?;
         Some(Workload {
             kind: WorkloadKind::StatefulSet,
@@ -118,13 +118,13 @@ impl<'a> Workload<'a> {
     }
 
     /// The application it runs: `app.kubernetes.io/name`, else the older `app` label.
-    pub fn app_name(&self) -> Option<&'a str> {
+    pub(crate) fn app_name(&self) -> Option<&'a str> {
         self.label("app.kubernetes.io/name")
             .or_else(|| self.label("app"))
     }
 
     /// Its pod spec.
-    pub fn pod_spec(&self) -> Option<&'a PodSpec> {
+    pub(crate) fn pod_spec(&self) -> Option<&'a PodSpec> {
         self.template.spec.as_ref()
     }
 
@@ -150,7 +150,7 @@ impl<'a> Workload<'a> {
     }
 
     /// `ready/desired`.
-    pub fn readiness(&self) -> String {
+    pub(crate) fn readiness(&self) -> String {
         format!("{}/{}", self.ready, self.desired)
     }
 }
@@ -244,7 +244,7 @@ pub fn secrets(spec: &PodSpec) -> Vec<(String, bool)> {
 }
 
 /// Init and regular containers of a pod spec.
-pub fn all_containers(spec: &PodSpec) -> impl Iterator<Item = &Container> {
+pub(crate) fn all_containers(spec: &PodSpec) -> impl Iterator<Item = &Container> {
     spec.init_containers
         .iter()
         .flatten()
@@ -252,7 +252,7 @@ pub fn all_containers(spec: &PodSpec) -> impl Iterator<Item = &Container> {
 }
 
 /// A container's memory limit.
-pub fn memory_limit(container: &Container) -> Option<Quantity> {
+pub(crate) fn memory_limit(container: &Container) -> Option<Quantity> {
     resource(container, "limits", "memory")
 }
 
@@ -267,7 +267,7 @@ pub fn resource(container: &Container, kind: &str, name: &str) -> Option<Quantit
 }
 
 /// The value of an env var set literally on a container.
-pub fn env_value<'a>(container: &'a Container, name: &str) -> Option<&'a str> {
+pub(crate) fn env_value<'a>(container: &'a Container, name: &str) -> Option<&'a str> {
     container
         .env
         .iter()
@@ -276,19 +276,8 @@ pub fn env_value<'a>(container: &'a Container, name: &str) -> Option<&'a str> {
         .and_then(|e| e.value.as_deref())
 }
 
-/// The Secret an env var is read from, when it is.
-pub fn env_secret<'a>(container: &'a Container, name: &str) -> Option<&'a str> {
-    container
-        .env
-        .iter()
-        .flatten()
-        .find(|e| e.name == name)
-        .and_then(|e| e.value_from.as_ref()?.secret_key_ref.as_ref())
-        .map(|s| s.name.as_str())
-}
-
 /// The tag of an image reference (`trinodb/trino:476` → `476`), or `latest`.
-pub fn image_tag(image: &str) -> &str {
+pub(crate) fn image_tag(image: &str) -> &str {
     let without_digest = image.split('@').next().unwrap_or(image);
     let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
     last.split_once(':').map_or("latest", |(_, tag)| tag)

@@ -13,7 +13,7 @@ pub fn q(s: &str) -> Quantity {
 }
 
 /// A resource list as the API has it, from `(name, quantity)` pairs.
-pub fn k8s_map(pairs: &[(&str, &str)]) -> BTreeMap<String, K8sQuantity> {
+pub(crate) fn k8s_map(pairs: &[(&str, &str)]) -> BTreeMap<String, K8sQuantity> {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), K8sQuantity(v.to_string())))

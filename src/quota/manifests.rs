@@ -89,7 +89,7 @@ fn int_at(m: &Manifest, pointer: &str, default: i64) -> i64 {
 /// 150,000 pods Kubernetes is tested to run in one cluster (its scalability
 /// thresholds). More can never fit, and the check places pods one by one, so a
 /// count is bounded here, before anything is allocated for it.
-pub const MAX_PODS: i64 = 150_000;
+pub(crate) const MAX_PODS: i64 = 150_000;
 
 /// Refuses a pod count no cluster can run (negative, or above [`MAX_PODS`]
 /// with what came before it), in one line naming the object.
@@ -194,7 +194,7 @@ fn spark_pods(m: &Manifest) -> Result<Vec<PodShape>> {
 }
 
 /// Which workload (kind, name) a live pod belongs to, from its labels and owner.
-pub fn owner_of(pod: &Pod) -> (String, String) {
+pub(crate) fn owner_of(pod: &Pod) -> (String, String) {
     let labels = pod.metadata.labels.clone().unwrap_or_default();
     if let Some(app) = labels.get("sparkoperator.k8s.io/app-name") {
         return ("SparkApplication".into(), app.clone());

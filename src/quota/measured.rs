@@ -101,7 +101,7 @@ impl Measured {
 
 /// CPU and memory one pod uses now: the sum over its containers. Quantities the
 /// metrics API should never send (unparsable) count as zero.
-pub fn pod_usage(metrics: &PodUsage) -> (Quantity, Quantity) {
+pub(crate) fn pod_usage(metrics: &PodUsage) -> (Quantity, Quantity) {
     let mut cpu = Quantity::ZERO;
     let mut memory = Quantity::ZERO;
     for container in &metrics.containers {
@@ -348,7 +348,7 @@ pub fn table(view: &UsageView, palette: &Palette, out: &mut dyn Write) -> Result
 
 /// CSV rows (`usage-by-node|namespace|pod`) in `quota -o csv`'s layout:
 /// section, namespace, name, resource, used, limit (the reference), free, percent.
-pub fn csv_rows(view: &UsageView) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(view: &UsageView) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let groups: [(&str, &Vec<UsageRow>); 3] = [
         ("node", &view.nodes),

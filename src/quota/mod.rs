@@ -26,7 +26,7 @@ use crate::kube::metrics::PodUsage;
 use crate::kube::{Cluster, Listing, Scope};
 
 /// The `-o` values of `quota` and `quota check`: the suite's formats plus CSV.
-pub const TABLE_FORMATS: [FormatKind; 7] = [
+pub(crate) const TABLE_FORMATS: [FormatKind; 7] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
@@ -39,7 +39,7 @@ pub const TABLE_FORMATS: [FormatKind; 7] = [
 /// `--fail-on` of `quota` and `quota check` when not given: only critical
 /// findings (a change that does not fit) fail; `--fail-on info` also fails on
 /// what could not be read.
-pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
+pub(crate) const DEFAULT_FAIL_ON: Severity = Severity::Critical;
 
 /// Show ResourceQuota and LimitRange usage and the nodes' allocatable against
 /// what the pods ask for; `check` tells whether manifests would fit.
@@ -173,7 +173,7 @@ pub async fn gather(
 
 /// The pods' measured usage, cluster-wide (node rows need every pod) or, when
 /// that is forbidden, in the scope.
-pub async fn gather_usage(cluster: &Cluster, scope: &Scope) -> Result<Listing<PodUsage>> {
+pub(crate) async fn gather_usage(cluster: &Cluster, scope: &Scope) -> Result<Listing<PodUsage>> {
     let all = cluster.pod_usage(&Scope::All).await?;
     if all.is_forbidden() && *scope != Scope::All {
         return cluster.pod_usage(scope).await;

@@ -441,7 +441,7 @@ pub async fn run(
 
 /// The `-o` values of `quota plan`: the manifests as YAML (`table`, the default, and
 /// `yaml`), as a JSON `List`, or their names.
-pub const FORMATS: [FormatKind; 4] = [
+pub(crate) const FORMATS: [FormatKind; 4] = [
     FormatKind::Table,
     FormatKind::Yaml,
     FormatKind::Json,

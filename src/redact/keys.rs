@@ -13,7 +13,7 @@
 //! `kms-key-id`, `token-uri`, `sse.type`): a path, a name, a reference, a type.
 
 /// Words that make a key a secret wherever they appear in it.
-pub const SECRET_WORDS: &[&str] = &[
+pub(crate) const SECRET_WORDS: &[&str] = &[
     "password",
     "passwords",
     "passwd",
@@ -44,7 +44,7 @@ pub const SECRET_WORDS: &[&str] = &[
 ];
 
 /// Words after which `key` names a secret (`secret.key`, `customer-key`).
-pub const KEY_QUALIFIERS: &[&str] = &[
+pub(crate) const KEY_QUALIFIERS: &[&str] = &[
     "secret",
     "private",
     "api",
@@ -70,7 +70,7 @@ pub const KEY_QUALIFIERS: &[&str] = &[
 ];
 
 /// Last words that make the value a description of the secret, not the secret.
-pub const NOT_A_VALUE: &[&str] = &[
+pub(crate) const NOT_A_VALUE: &[&str] = &[
     "id",
     "ids",
     "name",

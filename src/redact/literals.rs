@@ -12,7 +12,7 @@ use super::line::{Kind, Lines, MASK, is_literal, replace};
 
 /// One literal secret: where it is and what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Literal {
+pub(crate) struct Literal {
     /// `catalog.properties line 3`, `sparkConf`, `driver.env`.
     pub location: String,
     /// The key or the shape.
@@ -27,7 +27,7 @@ impl Literal {
 }
 
 /// The literal secrets in one file's text, with their line numbers (from 1).
-pub fn in_text(text: &str) -> Vec<(usize, Kind)> {
+pub(crate) fn in_text(text: &str) -> Vec<(usize, Kind)> {
     let mut lines = Lines::default();
     let mut out = Vec::new();
     for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -42,7 +42,7 @@ pub fn in_text(text: &str) -> Vec<(usize, Kind)> {
 
 /// The literal secrets of a ConfigMap's `data`: a key that is itself a
 /// secret's name (`DB_PASSWORD: …`), and every secret inside a file.
-pub fn in_config_map(data: &BTreeMap<String, String>) -> Vec<Literal> {
+pub(crate) fn in_config_map(data: &BTreeMap<String, String>) -> Vec<Literal> {
     let mut out = Vec::new();
     for (key, text) in data {
         if is_secret_key(key) && is_literal(text) {
@@ -64,7 +64,7 @@ pub fn in_config_map(data: &BTreeMap<String, String>) -> Vec<Literal> {
 /// secret keys in `sparkConf`, `hadoopConf` and anywhere else, environment
 /// variables with a secret's name and a `value`, `--password x` in
 /// `arguments`, and secrets by shape (a password in `spark.jars.repositories`).
-pub fn in_spark_spec(spec: &Value) -> Vec<Literal> {
+pub(crate) fn in_spark_spec(spec: &Value) -> Vec<Literal> {
     let mut out = Vec::new();
     walk(spec, "spec", &mut out);
     out
@@ -144,7 +144,7 @@ pub struct Placeholder {
 }
 
 /// `S3_SSE_CUSTOMER_KEY` from `s3.sse.customer-key`.
-pub fn env_name(key: &str) -> String {
+pub(crate) fn env_name(key: &str) -> String {
     let name: Vec<String> = words(key.trim_start_matches('-'))
         .into_iter()
         .map(|w| w.to_ascii_uppercase())
@@ -171,7 +171,7 @@ fn env_for(kind: &Kind) -> String {
 /// `file`'s text with every literal secret replaced by `${ENV:NAME}` (Trino
 /// reads its `.properties` files this way; a PEM key or a block scalar, which
 /// span lines, become `****`). Returns the placeholders written.
-pub fn placeholders_in_text(file: &str, text: &str) -> (String, Vec<Placeholder>) {
+pub(crate) fn placeholders_in_text(file: &str, text: &str) -> (String, Vec<Placeholder>) {
     let mut lines = Lines::default();
     let mut out = String::with_capacity(text.len());
     let mut placeholders: Vec<Placeholder> = Vec::new();
@@ -206,7 +206,7 @@ pub fn placeholders_in_text(file: &str, text: &str) -> (String, Vec<Placeholder>
 /// Hadoop settings), set in the driver and executors from `secret` by
 /// `spark.kubernetes.{driver,executor}.secretKeyRef.NAME`; literal environment
 /// values by `valueFrom.secretKeyRef`. Returns the placeholders written.
-pub fn placeholders_in_spark(app: &mut Value, secret: &str) -> Vec<Placeholder> {
+pub(crate) fn placeholders_in_spark(app: &mut Value, secret: &str) -> Vec<Placeholder> {
     let mut placeholders = Vec::new();
     let Some(spec) = app.get_mut("spec").and_then(Value::as_object_mut) else {
         return placeholders;

@@ -48,7 +48,7 @@ fn known() -> Vec<Vec<u8>> {
 
 /// Masks `value` (a secret the suite read) wherever it is written from now on,
 /// also base64-encoded, and each long line of a multi-line value (a key file).
-pub fn learn_value(value: &[u8]) {
+pub(crate) fn learn_value(value: &[u8]) {
     use base64::Engine;
     if value.len() < MIN_KNOWN_LEN {
         return;
@@ -79,7 +79,7 @@ pub fn learn_value(value: &[u8]) {
 
 /// Learns every value of a Secret given as the API server's JSON (`data` is
 /// base64, `stringData` plain).
-pub fn learn_secret_object(json: &str) {
+pub(crate) fn learn_secret_object(json: &str) {
     use base64::Engine;
     #[derive(serde::Deserialize)]
     struct Values {
@@ -126,7 +126,7 @@ pub fn text(text: &str) -> Cow<'_, str> {
 
 /// A writer that masks secrets in everything written through it, line by line
 /// (a line is held until its newline, or until [`Write::flush`]).
-pub struct Redacting<W: Write> {
+pub(crate) struct Redacting<W: Write> {
     inner: W,
     pending: Vec<u8>,
     lines: Lines,
@@ -191,7 +191,7 @@ impl<W: Write> Drop for Redacting<W> {
 }
 
 /// Writes a file of output (an export, a report, JUnit) with its secrets masked.
-pub fn write_file(path: &std::path::Path, contents: &str) -> io::Result<()> {
+pub(crate) fn write_file(path: &std::path::Path, contents: &str) -> io::Result<()> {
     std::fs::write(path, text(contents).as_bytes())
 }
 

@@ -11,7 +11,7 @@ use super::Palette;
 use crate::error::Result;
 
 /// Lines of unchanged context around each change, as `diff -u`.
-pub const CONTEXT: usize = 3;
+pub(crate) const CONTEXT: usize = 3;
 
 /// What a diff's `---`/`+++` headers say, and what is written when nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +102,7 @@ pub fn write(
 
 /// The change of one object a command is about to write, after a blank line:
 /// `title (cluster)` → `title (plan)` ([`write`] with [`Labels::change`]).
-pub fn write_change(
+pub(crate) fn write_change(
     out: &mut dyn Write,
     palette: &Palette,
     title: &str,

@@ -92,7 +92,7 @@ pub fn structured<T: Serialize>(
 }
 
 /// kubectl's `{.a.b[*].c}` (or RFC 9535's `$.a.b`) as an RFC 9535 query.
-pub fn jsonpath_query(expr: &str) -> Result<String> {
+pub(crate) fn jsonpath_query(expr: &str) -> Result<String> {
     let expr = expr.trim();
     let inner = match expr.strip_prefix('{') {
         Some(rest) => rest.strip_suffix('}').ok_or_else(|| {
@@ -141,7 +141,7 @@ fn jsonpath<T: Serialize>(out: &mut dyn Write, expr: &str, value: &T) -> Result<
 
 /// A report's time as people read it and RFC 3339 parsers take it: whole
 /// seconds, UTC (`2026-12-02T05:14:48Z`, not nanoseconds).
-pub fn timestamp(now: jiff::Timestamp) -> String {
+pub(crate) fn timestamp(now: jiff::Timestamp) -> String {
     now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::findings::{Finding, Severity};
 
 /// How many object names a grouped entry shows before "and N more".
-pub const GROUP_NAMES: usize = 3;
+pub(crate) const GROUP_NAMES: usize = 3;
 
 /// One entry of the findings view: a finding, or several with the same code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +120,7 @@ fn located(source: &crate::findings::SourceLocation) -> String {
 }
 
 /// A severity as a fixed-width, coloured label.
-pub fn severity_label(palette: &Palette, severity: Severity) -> String {
+pub(crate) fn severity_label(palette: &Palette, severity: Severity) -> String {
     match severity {
         Severity::Critical => palette.critical("CRITICAL"),
         Severity::Warning => palette.warning("WARNING "),

@@ -54,7 +54,8 @@ pub enum FormatKind {
 
 impl FormatKind {
     /// The structured formats every report offers: the envelope as JSON, YAML or a JSONPath.
-    pub const STRUCTURED: [FormatKind; 3] =
+    #[cfg(test)] // only the tests use it
+    pub(crate) const STRUCTURED: [FormatKind; 3] =
         [FormatKind::Json, FormatKind::Yaml, FormatKind::JsonPath];
 
     /// How the user types it.
@@ -122,12 +123,13 @@ impl OutputFormat {
     }
 
     /// JSON, YAML or JSONPath: written from the report envelope by [`crate::render::structured`].
-    pub fn is_structured(&self) -> bool {
+    #[cfg(test)] // only the tests use it
+    pub(crate) fn is_structured(&self) -> bool {
         FormatKind::STRUCTURED.contains(&self.kind())
     }
 
     /// `-o wide`.
-    pub fn is_wide(&self) -> bool {
+    pub(crate) fn is_wide(&self) -> bool {
         *self == OutputFormat::Wide
     }
 }

@@ -42,7 +42,7 @@ pub fn yaml<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
 }
 
 /// `value` as YAML text (for files, diffs and ConfigMap data).
-pub fn yaml_string<T: Serialize>(value: &T) -> Result<String> {
+pub(crate) fn yaml_string<T: Serialize>(value: &T) -> Result<String> {
     serde_saphyr::to_string(value).map_err(|e| Error::Output(std::io::Error::other(e.to_string())))
 }
 
@@ -51,7 +51,7 @@ pub fn yaml_string<T: Serialize>(value: &T) -> Result<String> {
 static HEADERS: AtomicBool = AtomicBool::new(true);
 
 /// Turns table header rows on or off for every table the command writes.
-pub fn show_headers(shown: bool) {
+pub(crate) fn show_headers(shown: bool) {
     HEADERS.store(shown, Ordering::Relaxed);
 }
 
@@ -78,7 +78,7 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: Vec<Vec<String>>) -> R
 
 /// Guards a CSV cell against formula injection (OWASP): a leading `= + - @`
 /// (or tab/CR) gets a `'` in front; cells with separators or quotes are quoted.
-pub fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -49,12 +49,12 @@ impl Palette {
     }
 
     /// Dimmed: secondary text (codes, hints).
-    pub fn dim(&self, text: &str) -> String {
+    pub(crate) fn dim(&self, text: &str) -> String {
         self.paint(text, Style::new().dimmed())
     }
 
     /// Bold: headings and object names.
-    pub fn bold(&self, text: &str) -> String {
+    pub(crate) fn bold(&self, text: &str) -> String {
         self.paint(text, Style::new().bold())
     }
 }

@@ -205,7 +205,7 @@ pub fn exit_for<R: Report + ?Sized>(report: &R, fail_on: Severity) -> Exit {
 
 /// `kind/name` as `-o name` prints it, from a Kubernetes kind and its API group
 /// (`("ObjectBucketClaim", "objectbucket.io")` → `objectbucketclaim.objectbucket.io/NAME`).
-pub fn resource_name(kind: &str, group: &str, name: &str) -> String {
+pub(crate) fn resource_name(kind: &str, group: &str, name: &str) -> String {
     let kind = kind.to_lowercase();
     if group.is_empty() {
         format!("{kind}/{name}")
@@ -215,7 +215,7 @@ pub fn resource_name(kind: &str, group: &str, name: &str) -> String {
 }
 
 /// The API group of the kinds the suite names, for `-o name` (core kinds: none).
-pub fn group_of(kind: &str) -> &'static str {
+pub(crate) fn group_of(kind: &str) -> &'static str {
     match kind {
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => "apps",
         "Job" | "CronJob" => "batch",
@@ -230,7 +230,7 @@ pub fn group_of(kind: &str) -> &'static str {
 
 /// The distinct objects of `findings`, in order, as `-o name` prints them (the
 /// objects a findings-only report lists).
-pub fn names_of_findings(findings: &[Finding]) -> Vec<String> {
+pub(crate) fn names_of_findings(findings: &[Finding]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for finding in findings {
         let object = &finding.object;

@@ -14,7 +14,7 @@ use crate::findings::{Finding, Severity};
 use crate::platform::rules::Rule;
 
 /// Where the rules are documented on the web (the docs' anchors follow).
-pub const DOCS_URL: &str = "https://github.com/kubectl-dp/kubectl-dp/blob/main/";
+pub(crate) const DOCS_URL: &str = "https://github.com/kubectl-dp/kubectl-dp/blob/main/";
 
 /// What a lint-like run checked and found: what SARIF and JUnit are written from.
 pub struct LintRun<'a> {

@@ -14,12 +14,12 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Clears the screen and homes the cursor (`status --watch` on a terminal).
-pub const CLEAR_SCREEN: &str = "\x1b[2J\x1b[H";
+pub(crate) const CLEAR_SCREEN: &str = "\x1b[2J\x1b[H";
 
 /// Whether `c` must never reach a terminal raw: C0 controls other than newline
 /// and tab, DEL, C1 controls, bidi embeddings, overrides and isolates, and the
 /// invisible direction marks.
-pub fn is_unsafe(c: char) -> bool {
+pub(crate) fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
@@ -52,7 +52,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 }
 
 /// [`escape`], and newlines too: for one table cell or one-line message.
-pub fn escape_line(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_line(text: &str) -> Cow<'_, str> {
     if !text.contains(['\n', '\r']) {
         return escape(text);
     }
@@ -61,7 +61,7 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
 
 /// [`escape_line`] for a table cell that a renderer may have coloured: SGR
 /// colour sequences (`ESC [ 32 m`) stay, every other control is escaped.
-pub fn escape_cell(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_cell(text: &str) -> Cow<'_, str> {
     if !text.contains('\x1b') {
         return escape_line(text);
     }
@@ -88,7 +88,7 @@ pub fn escape_cell(text: &str) -> Cow<'_, str> {
 /// A writer that escapes unsafe characters in everything written through it,
 /// except the suite's own colour and clear-screen sequences. Bytes of a
 /// character or sequence split across writes are held until complete.
-pub struct SafeWriter<W: Write> {
+pub(crate) struct SafeWriter<W: Write> {
     inner: W,
     pending: Vec<u8>,
 }

@@ -36,7 +36,7 @@ pub struct Target {
 
 /// Where a claim's bucket is and how to sign in, as its ConfigMap and Secret say.
 #[derive(Debug)]
-pub struct TargetParts {
+pub(crate) struct TargetParts {
     /// The endpoint URL (`--s3-endpoint`, else from the ConfigMap).
     pub endpoint: String,
     /// `BUCKET_NAME`.
@@ -55,13 +55,13 @@ pub struct TargetParts {
 /// `service.beta.openshift.io/inject-cabundle`, which signs the RGW certificate
 /// Rook requests there) and `ca-bundle.crt` (trust-manager, OpenShift's trusted
 /// CA bundle). Rook's own provisioner writes none of them.
-pub const CA_KEYS: [&str; 3] = ["ca.crt", "service-ca.crt", "ca-bundle.crt"];
+pub(crate) const CA_KEYS: [&str; 3] = ["ca.crt", "service-ca.crt", "ca-bundle.crt"];
 
 /// Where a claim's bucket is and how to sign in (pure): from its ConfigMap
 /// (`BUCKET_NAME`, `BUCKET_HOST`, `BUCKET_PORT`, `BUCKET_SSL`, `BUCKET_REGION`, a
 /// CA under one of [`CA_KEYS`]; `--s3-endpoint` overrides the address) and
 /// Secret. `Err` is one line naming what is missing.
-pub fn target_parts(
+pub(crate) fn target_parts(
     namespace: &str,
     name: &str,
     cm: &ConfigMap,
@@ -152,7 +152,7 @@ fn configmap_endpoint(
 }
 
 /// Reads the claim's ConfigMap and Secret and builds its S3 target.
-pub async fn target_for(
+pub(crate) async fn target_for(
     cluster: &Cluster,
     namespace: &str,
     claim: &ObjectBucketClaim,

@@ -61,7 +61,7 @@ pub struct Endpoint {
 /// How one request names its bucket: the base URL, the Host header (which SigV4
 /// signs; exactly what is sent) and the path before the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
+pub(crate) struct Route {
     /// `scheme://authority`.
     pub base: String,
     /// `host[:port]`, the port only when it is not the default.
@@ -143,7 +143,7 @@ impl Endpoint {
 
     /// How a request for `bucket` is addressed. `Err` is one line saying why the
     /// bucket cannot be named that way and what to pass instead.
-    pub fn route(&self, bucket: &str, addressing: Addressing) -> Result<Route, S3Error> {
+    pub(crate) fn route(&self, bucket: &str, addressing: Addressing) -> Result<Route, S3Error> {
         let virtual_host = match addressing {
             Addressing::Path => false,
             Addressing::VirtualHost => {
@@ -214,7 +214,7 @@ impl Endpoint {
     /// The region requests are signed for: the one configured (the claim's
     /// `BUCKET_REGION`), else the AWS endpoint's own, else `us-east-1` (what RGW
     /// and MinIO accept by default).
-    pub fn signing_region(&self, configured: Option<&str>) -> String {
+    pub(crate) fn signing_region(&self, configured: Option<&str>) -> String {
         configured
             .map(str::trim)
             .filter(|r| !r.is_empty())

@@ -31,11 +31,11 @@ pub use xml::lifecycle_document;
 
 /// The largest S3 response read for a listing, a lifecycle or an error
 /// document: 16 MiB (a ListObjectsV2 page of 1,000 keys is well under 1 MiB).
-pub const MAX_DOCUMENT_BODY: usize = 16 << 20;
+pub(crate) const MAX_DOCUMENT_BODY: usize = 16 << 20;
 
 /// The largest object body read by `GET`: 5 GiB and 1 KiB, just above the largest
 /// object `perf --suite storage` writes (`--object-size` up to 5 GiB).
-pub const MAX_OBJECT_BODY: usize = (5 << 30) + 1024;
+pub(crate) const MAX_OBJECT_BODY: usize = (5 << 30) + 1024;
 
 /// What a ListObjectsV2 walk found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -104,7 +104,7 @@ impl Client {
     }
 
     /// Aborts an upload: S3 drops the parts stored so far.
-    pub async fn abort_multipart_upload(
+    pub(crate) async fn abort_multipart_upload(
         &self,
         bucket: &str,
         upload: &Upload,

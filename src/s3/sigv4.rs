@@ -44,7 +44,7 @@ fn hmac_sha256(key: &[u8], data: &str) -> Vec<u8> {
 
 /// RFC 3986 encoding as SigV4 wants it: unreserved characters stay, the rest is
 /// `%XX` upper-case; `/` stays only in object key paths.
-pub fn uri_encode(text: &str, keep_slash: bool) -> String {
+pub(crate) fn uri_encode(text: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {
@@ -62,7 +62,7 @@ pub fn uri_encode(text: &str, keep_slash: bool) -> String {
 
 /// The request path: `bucket_path` (`/<bucket>` path-style, empty virtual-host)
 /// then `/<key>`; `/` alone for a virtual-host bucket request.
-pub fn canonical_path(bucket_path: &str, key: &str) -> String {
+pub(crate) fn canonical_path(bucket_path: &str, key: &str) -> String {
     match (bucket_path.is_empty(), key.is_empty()) {
         (_, false) => format!("{bucket_path}/{}", uri_encode(key, true)),
         (false, true) => bucket_path.to_string(),
@@ -71,7 +71,7 @@ pub fn canonical_path(bucket_path: &str, key: &str) -> String {
 }
 
 /// Sorted, encoded `k=v&…`; a flag like `lifecycle` becomes `lifecycle=`.
-pub fn canonical_query(query: &[(&str, &str)]) -> String {
+pub(crate) fn canonical_query(query: &[(&str, &str)]) -> String {
     let mut pairs: Vec<(String, String)> = query
         .iter()
         .map(|(k, v)| (uri_encode(k, false), uri_encode(v, false)))
@@ -84,7 +84,7 @@ pub fn canonical_query(query: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-pub fn content_md5(body: &[u8]) -> String {
+pub(crate) fn content_md5(body: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(Md5::digest(body))
 }
 
@@ -115,7 +115,7 @@ pub struct Request<'a> {
 }
 
 /// The headers to send besides Host (which the caller sets to `request.host`).
-pub fn sign(scope: &Scope, request: &Request) -> Vec<(String, String)> {
+pub(crate) fn sign(scope: &Scope, request: &Request) -> Vec<(String, String)> {
     let amz_date = scope.now.strftime("%Y%m%dT%H%M%SZ").to_string();
     let date = &amz_date[..8];
     let payload_hash = sha256_hex(request.body);

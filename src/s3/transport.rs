@@ -53,7 +53,7 @@ impl std::fmt::Debug for CaBundle {
 impl CaBundle {
     /// Reads the `CERTIFICATE` blocks of a PEM text (other blocks are skipped).
     /// `Err` is one line naming `source`.
-    pub fn from_pem(source: &str, pem: &[u8]) -> Result<CaBundle, String> {
+    pub(crate) fn from_pem(source: &str, pem: &[u8]) -> Result<CaBundle, String> {
         let certificates = CertificateDer::pem_slice_iter(pem)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| format!("{source} is not a PEM certificate bundle ({e})"))?;

@@ -34,7 +34,7 @@ pub fn error(body: &[u8]) -> (String, String) {
 }
 
 /// The `UploadId` of an InitiateMultipartUploadResult.
-pub fn upload_id(body: &[u8]) -> Result<String, String> {
+pub(crate) fn upload_id(body: &[u8]) -> Result<String, String> {
     let text_body = std::str::from_utf8(body).map_err(|e| e.to_string())?;
     let doc = Document::parse(text_body)
         .map_err(|e| format!("CreateMultipartUpload answer is not XML: {e}"))?;
@@ -62,7 +62,7 @@ pub fn uploads(body: &[u8]) -> Result<Vec<super::Upload>, String> {
 }
 
 /// The CompleteMultipartUpload document for `(part number, ETag)` pairs.
-pub fn complete_multipart_document(parts: &[(usize, String)]) -> String {
+pub(crate) fn complete_multipart_document(parts: &[(usize, String)]) -> String {
     let mut doc = String::from("<CompleteMultipartUpload>");
     for (number, etag) in parts {
         doc.push_str(&format!(
@@ -74,14 +74,14 @@ pub fn complete_multipart_document(parts: &[(usize, String)]) -> String {
     doc
 }
 
-pub struct ListPage {
+pub(crate) struct ListPage {
     pub objects: u64,
     pub bytes: u64,
     pub truncated: bool,
     pub next: Option<String>,
 }
 
-pub fn list_page(body: &[u8]) -> Result<ListPage, String> {
+pub(crate) fn list_page(body: &[u8]) -> Result<ListPage, String> {
     let text_body = std::str::from_utf8(body).map_err(|e| e.to_string())?;
     let doc =
         Document::parse(text_body).map_err(|e| format!("ListObjectsV2 answer is not XML: {e}"))?;

@@ -16,11 +16,11 @@ use crate::platform::trino::{service_of_host, url_host};
 
 /// The namespace label that puts a namespace in `status -A`'s report (`true`)
 /// or keeps it out (`false`).
-pub const PLATFORM_LABEL: &str = "kubectl-dp.io/platform";
+pub(crate) const PLATFORM_LABEL: &str = "kubectl-dp.io/platform";
 
 /// Namespaces of operators and GitOps tools besides `kube-*`: they may hold a
 /// platform object, but never get compliance findings unless named with `-n`.
-pub const OPERATOR_NAMESPACES: [&str; 10] = [
+pub(crate) const OPERATOR_NAMESPACES: [&str; 10] = [
     "argocd",
     "cert-manager",
     "external-secrets",
@@ -128,12 +128,12 @@ impl Coverage {
     }
 
     /// Whether `namespace` is covered.
-    pub fn includes(&self, namespace: &str) -> bool {
+    pub(crate) fn includes(&self, namespace: &str) -> bool {
         self.namespaces.iter().any(|n| n.name == namespace)
     }
 
     /// Whether `namespace` is covered as a system namespace (no compliance findings).
-    pub fn is_system(&self, namespace: &str) -> bool {
+    pub(crate) fn is_system(&self, namespace: &str) -> bool {
         self.mode != Mode::Namespace
             && self
                 .namespaces
@@ -143,7 +143,7 @@ impl Coverage {
 
     /// What the report knows of Service `namespace/name` outside the covered
     /// namespaces: `Some(true)` found, `Some(false)` absent, `None` not checked.
-    pub fn referenced_service(&self, namespace: &str, name: &str) -> Option<bool> {
+    pub(crate) fn referenced_service(&self, namespace: &str, name: &str) -> Option<bool> {
         let reference = self
             .references
             .iter()
@@ -190,14 +190,14 @@ impl Coverage {
 
 /// Whether a namespace belongs to the cluster or an operator (`kube-*`, the
 /// operators' own, `operator_namespace`).
-pub fn is_system_namespace(namespace: &str, operator_namespace: &str) -> bool {
+pub(crate) fn is_system_namespace(namespace: &str, operator_namespace: &str) -> bool {
     namespace.starts_with("kube-")
         || namespace == operator_namespace
         || OPERATOR_NAMESPACES.contains(&namespace)
 }
 
 /// What `-A` reads first to find the platform: the small kinds.
-pub struct Discovery<'a> {
+pub(crate) struct Discovery<'a> {
     /// Every namespace (for labels and the count of skipped ones); `None` when
     /// namespaces may not be listed (labels are then not known).
     pub namespaces: Option<&'a [Namespace]>,
@@ -236,7 +236,7 @@ fn jdbc_namespaces(namespace: &str, template: &PodTemplateSpec) -> Vec<String> {
 
 /// The namespaces `-A` covers: those holding platform components or labelled
 /// `kubectl-dp.io/platform=true`, each with its reasons, sorted by name.
-pub fn discover(input: &Discovery) -> Coverage {
+pub(crate) fn discover(input: &Discovery) -> Coverage {
     let mut reasons = component_reasons(input);
     let mut total = reasons.len();
     if let Some(namespaces) = input.namespaces {

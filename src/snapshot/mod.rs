@@ -87,7 +87,7 @@ pub struct Snapshot {
 }
 
 /// Rook's operator settings ConfigMap.
-pub const ROOK_OPERATOR_CONFIG: &str = "rook-ceph-operator-config";
+pub(crate) const ROOK_OPERATOR_CONFIG: &str = "rook-ceph-operator-config";
 
 impl Snapshot {
     /// Reads everything in `scope` at once; [`Snapshot::gather_selected`] with no selector.
@@ -109,7 +109,7 @@ impl Snapshot {
     /// ([`references::outside`], at most [`references::MAX_REFERENCES`]).
     /// Fails only when the cluster cannot be reached or nothing at all may be
     /// read; a missing CRD or one forbidden kind is recorded in its listing.
-    pub async fn gather_selected(
+    pub(crate) async fn gather_selected(
         cluster: &Cluster,
         scope: &Scope,
         rook_namespace: &str,
@@ -370,7 +370,7 @@ impl Snapshot {
 
     /// Whether Service `namespace/name` exists: `None` when that is not known
     /// (its namespace was not read and it was not among the referenced Services read by name).
-    pub fn service_exists(&self, namespace: &str, name: &str) -> Option<bool> {
+    pub(crate) fn service_exists(&self, namespace: &str, name: &str) -> Option<bool> {
         if self.covers(namespace) {
             return self
                 .services
@@ -424,7 +424,7 @@ impl Snapshot {
 
 /// Whether the scheduler could not place a pod for lack of cpu or memory.
 /// Whether the scheduler found no node for the pod, for any reason.
-pub fn is_unschedulable(pod: &Pod) -> bool {
+pub(crate) fn is_unschedulable(pod: &Pod) -> bool {
     pod.status
         .iter()
         .flat_map(|s| s.conditions.iter().flatten())
@@ -435,7 +435,7 @@ pub fn is_unschedulable(pod: &Pod) -> bool {
         })
 }
 
-pub fn lacks_cpu_or_memory(pod: &Pod) -> bool {
+pub(crate) fn lacks_cpu_or_memory(pod: &Pod) -> bool {
     pod.status
         .iter()
         .flat_map(|s| s.conditions.iter().flatten())

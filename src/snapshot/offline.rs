@@ -41,7 +41,7 @@ const CLUSTER_SCOPED: &[&str] = &[
 
 /// The kinds the analysis reads and how many objects of each the manifests held.
 #[derive(Debug, Clone, Default)]
-pub struct Counted {
+pub(crate) struct Counted {
     /// Objects of a kind the analysis judges.
     pub judged: usize,
     /// Objects of other kinds (RBAC, StorageClasses, ...): read, not judged.
@@ -50,7 +50,7 @@ pub struct Counted {
 
 /// Builds the snapshot of `manifests`; objects without a namespace go to
 /// `default_namespace`. `operator_namespace` is where Rook's settings live.
-pub fn snapshot(
+pub(crate) fn snapshot(
     manifests: &[Manifest],
     default_namespace: &str,
     operator_namespace: &str,
@@ -369,7 +369,7 @@ impl Snapshot {
     /// live state (pods, statuses, events) is kept. The covered namespaces
     /// are the live snapshot's and the manifests'. Counts what was replaced
     /// and what added, as `quota check` counts replacements.
-    pub fn with_manifests(mut self, offline: Snapshot) -> (Snapshot, Applied) {
+    pub(crate) fn with_manifests(mut self, offline: Snapshot) -> (Snapshot, Applied) {
         let mut n = Applied::default();
         replace(&mut n, &mut self.deployments, offline.deployments, |o| {
             &o.metadata

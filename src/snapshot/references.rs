@@ -15,10 +15,10 @@ use crate::platform::urls;
 use super::coverage::Coverage;
 
 /// At most this many cross-namespace Services are read one by one; the rest are "not checked".
-pub const MAX_REFERENCES: usize = 16;
+pub(crate) const MAX_REFERENCES: usize = 16;
 
 /// Catalog properties whose value is a URL to a cluster Service.
-pub const CATALOG_URL_KEYS: [&str; 6] = [
+pub(crate) const CATALOG_URL_KEYS: [&str; 6] = [
     "iceberg.nessie-catalog.uri",
     "iceberg.rest-catalog.uri",
     "iceberg.jdbc-catalog.connection-url",

@@ -21,14 +21,14 @@ use super::report::{Manifests, Report, State};
 const OTHER_COMMANDS: [&str; 4] = ["quota.", "tune.", "perf.", "bucket.check-"];
 
 /// The rules status applies.
-pub fn status_rules() -> impl Iterator<Item = &'static Rule> {
+pub(crate) fn status_rules() -> impl Iterator<Item = &'static Rule> {
     RULES
         .iter()
         .filter(|r| !OTHER_COMMANDS.iter().any(|p| r.code.starts_with(p)))
 }
 
 /// The codes only the live cluster can tell, in catalogue order.
-pub fn live_only_codes() -> Vec<&'static str> {
+pub(crate) fn live_only_codes() -> Vec<&'static str> {
     status_rules()
         .filter(|r| r.live_only)
         .map(|r| r.code)
@@ -43,14 +43,14 @@ const NEEDS_CLUSTER_OBJECTS: [&str; 1] = ["references.object-missing"];
 
 /// What status cannot check from manifests alone: the live-only rules, then
 /// those that need the cluster's own objects.
-pub fn not_checked_offline() -> Vec<&'static str> {
+pub(crate) fn not_checked_offline() -> Vec<&'static str> {
     let mut codes = live_only_codes();
     codes.extend(NEEDS_CLUSTER_OBJECTS);
     codes
 }
 
 /// Whether `-f` or `-k` was given.
-pub fn wanted(args: &Args) -> bool {
+pub(crate) fn wanted(args: &Args) -> bool {
     !args.files.is_empty() || args.kustomize.is_some()
 }
 
@@ -180,7 +180,7 @@ fn judge(
 
 /// Keeps what files can tell: findings of rules that are not live-only; a
 /// component's state from those findings alone, its summary what was judged.
-pub fn offline_only(report: &mut Report) {
+pub(crate) fn offline_only(report: &mut Report) {
     let unchecked = not_checked_offline();
     report.findings.retain(|f| !unchecked.contains(&f.code));
     for component in &mut report.components {
@@ -214,7 +214,7 @@ impl Report {
     }
 
     /// What SARIF and JUnit are written from.
-    pub fn lint_run(&self) -> crate::render::sarif::LintRun<'_> {
+    pub(crate) fn lint_run(&self) -> crate::render::sarif::LintRun<'_> {
         let not_checked = self
             .manifests
             .as_ref()

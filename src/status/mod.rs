@@ -21,10 +21,10 @@ use crate::snapshot::Snapshot;
 use report::Report;
 
 /// The `kind` of the status report envelope.
-pub const KIND: &str = "StatusReport";
+pub(crate) const KIND: &str = "StatusReport";
 
 /// The `-o` values status can write (docs/flags.md).
-pub const FORMATS: [FormatKind; 8] = [
+pub(crate) const FORMATS: [FormatKind; 8] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
@@ -36,7 +36,7 @@ pub const FORMATS: [FormatKind; 8] = [
 ];
 
 /// `--fail-on` when not given: only critical findings fail the command.
-pub const DEFAULT_FAIL_ON: Severity = Severity::Critical;
+pub(crate) const DEFAULT_FAIL_ON: Severity = Severity::Critical;
 
 /// Show the health of the data platform: Trino, Nessie, Postgres, Spark, buckets,
 /// secrets, and GitOps/security compliance, with a fix for every finding.
@@ -263,7 +263,7 @@ async fn probe(
 }
 
 /// Analyses a snapshot into the report (pure: the same snapshot and time give the same report).
-pub fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
+pub(crate) fn build_report(snapshot: &Snapshot, now: jiff::Timestamp) -> Report {
     let (components, findings, summary) = analyse::analyse(snapshot, now);
     Report {
         generated_at: crate::render::envelope::timestamp(now),

@@ -77,7 +77,7 @@ pub enum State {
 impl State {
     /// The state after `severity` was found too: a healthy, degraded or partly
     /// checked component gets no better than the finding says.
-    pub fn worsened_by(self, severity: Severity) -> State {
+    pub(crate) fn worsened_by(self, severity: Severity) -> State {
         let rank = |s: State| match s {
             State::Healthy | State::PartlyChecked => 0,
             State::Degraded => 1,
@@ -168,7 +168,7 @@ impl Summary {
 }
 
 /// The state a component is in, from what could be read and what was found.
-pub fn state_of(
+pub(crate) fn state_of(
     component: Component,
     found_anything: bool,
     findings: &[Finding],
@@ -203,7 +203,7 @@ pub fn state_of(
 /// but compliance's (which any namespace can have), and no reference to another
 /// namespace (a catalog naming an S3 Service). The namespace is a typo or the
 /// wrong one.
-pub fn holds_nothing(report: &Report) -> bool {
+pub(crate) fn holds_nothing(report: &Report) -> bool {
     let absent = |c: &ComponentStatus| matches!(c.state, State::NotFound | State::NotInstalled);
     !report.components.is_empty()
         && report

@@ -28,7 +28,7 @@ const DIRECTIVE_NO_FILES: u8 = 4;
 /// `kubectl dp __complete <command> ARGS...`: one candidate per line,
 /// `value<TAB>help`, then `:<directive>`. Never fails loudly: a completion that
 /// cannot answer offers nothing.
-pub fn kubectl_protocol(args: Vec<OsString>) -> ExitCode {
+pub(crate) fn kubectl_protocol(args: Vec<OsString>) -> ExitCode {
     let mut out = std::io::stdout().lock();
     let (candidates, directive) = candidates(args);
     let mut text = String::new();
@@ -159,7 +159,7 @@ fn expects_path(root: &clap::Command, words: &[OsString]) -> bool {
 
 /// The whole suite as one clap command, `kubectl-dp <command> ...`, for the static
 /// shell scripts.
-pub fn suite_command() -> clap::Command {
+pub(crate) fn suite_command() -> clap::Command {
     let mut suite = clap::Command::new("kubectl-dp")
         .about("Run a Trino/Iceberg/Spark data platform on Kubernetes")
         .version(super::VERSION);
@@ -182,7 +182,7 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
 
 /// The kubectl completion helpers: file name and contents, one per command plus
 /// `kubectl_complete-dp` for the first word.
-pub fn kubectl_helpers() -> Vec<(String, String)> {
+pub(crate) fn kubectl_helpers() -> Vec<(String, String)> {
     let mut helpers = vec![(
         "kubectl_complete-dp".to_string(),
         helper_script("kubectl dp", ""),

@@ -49,7 +49,7 @@ fn render(
 }
 
 /// `kubectl dp __man DIR`: writes every page into DIR (used by scripts/dist).
-pub fn write_command(args: Vec<OsString>) -> Result<Exit> {
+pub(crate) fn write_command(args: Vec<OsString>) -> Result<Exit> {
     let dir = args.first().map(PathBuf::from).ok_or_else(|| {
         Error::Usage("usage: kubectl-dp __man DIR (writes the man pages into DIR)".into())
     })?;

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use crate::error::{Error, Exit, Result};
 
 /// The suite's commands, with one line each.
-pub const COMMANDS: &[(&str, &str)] = &[
+pub(crate) const COMMANDS: &[(&str, &str)] = &[
     (
         "status",
         "health of the whole platform, with GitOps and security findings",
@@ -42,7 +42,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 ];
 
 /// The suite's own words after `kubectl dp`, beside the commands.
-pub const BUILTINS: &[(&str, &str)] = &[
+pub(crate) const BUILTINS: &[(&str, &str)] = &[
     ("version", "print the suite's version"),
     (
         "completion",
@@ -52,7 +52,7 @@ pub const BUILTINS: &[(&str, &str)] = &[
 ];
 
 /// The suite's version (every command shares it: they are one binary).
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Shared flags that take a value in the next argument (`-n NAME`), so the value is
 /// not mistaken for the command in `kubectl dp -n data-platform status`.
@@ -77,7 +77,7 @@ const FLAGS_WITH_VALUES: &[&str] = &[
 ];
 
 /// The index of the command word: the first argument that is neither a flag nor a flag's value.
-pub fn command_position(args: &[OsString]) -> Option<usize> {
+pub(crate) fn command_position(args: &[OsString]) -> Option<usize> {
     let mut skip_next = false;
     for (i, arg) in args.iter().enumerate() {
         let arg = arg.to_string_lossy();
@@ -208,7 +208,7 @@ macro_rules! run_parsed {
 }
 
 /// Runs `kubectl dp <command> ARGS...` in this process.
-pub fn run_command(command: &str, args: Vec<OsString>) -> ExitCode {
+pub(crate) fn run_command(command: &str, args: Vec<OsString>) -> ExitCode {
     match command {
         "status" => run_parsed!(status, args),
         "quota" => run_parsed!(quota, args),

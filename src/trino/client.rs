@@ -60,10 +60,10 @@ pub enum TrinoError {
 /// sizes its pages by `protocol.v1.target-result-size` (16 MB by default, at
 /// most 128 MB when a client asks), and `/v1/info` is a few hundred bytes; the
 /// body is read through a cap, never collected whole first.
-pub const MAX_RESPONSE: usize = 128 << 20;
+pub(crate) const MAX_RESPONSE: usize = 128 << 20;
 
 /// The most rows [`Client::rows`] keeps (metadata queries: nodes, catalogs).
-pub const MAX_ROWS: usize = 100_000;
+pub(crate) const MAX_ROWS: usize = 100_000;
 
 /// `GET /v1/info`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,7 +215,7 @@ impl Client {
     }
 
     /// Follow `nextUri` on this client's own address (for a port-forward).
-    pub fn rebasing(mut self) -> Client {
+    pub(crate) fn rebasing(mut self) -> Client {
         self.rebase = true;
         self
     }

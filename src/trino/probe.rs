@@ -50,7 +50,7 @@ impl EngineProbe {
 /// suite's Trino client. `forwarded`: `base` is a local port-forward, so the
 /// `nextUri`s the coordinator hands out (its in-cluster address) are followed on
 /// `base` instead.
-pub async fn probe_trino(base: &str, timeout: Duration, forwarded: bool) -> EngineProbe {
+pub(crate) async fn probe_trino(base: &str, timeout: Duration, forwarded: bool) -> EngineProbe {
     let client = match super::Client::new(base, "kubectl-dp", None, timeout) {
         Ok(client) if forwarded => client.rebasing(),
         Ok(client) => client,

@@ -104,7 +104,7 @@ fn spark_change(old: &SparkApplication, new: &SparkApplication) -> SparkChange {
 }
 
 /// The backup of what `plan` changes in `inputs` (pure): only tune's fields.
-pub fn backup_of(inputs: &Inputs, plan: &model::Plan) -> Backup {
+pub(crate) fn backup_of(inputs: &Inputs, plan: &model::Plan) -> Backup {
     let mut backup = Backup::new(&inputs.namespace);
     for ((cm, file), (before, after)) in plan::new_files(inputs, plan) {
         backup
@@ -483,7 +483,7 @@ async fn undo_apply(
 
 /// Warnings for changed objects a GitOps controller manages (pure): it would
 /// revert the change, so the user should commit it to Git instead.
-pub fn gitops_warnings(
+pub(crate) fn gitops_warnings(
     inputs: &Inputs,
     files: &BTreeMap<(String, String), (String, String)>,
     apps: &BTreeMap<String, SparkApplication>,

@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 /// The `-o` values of `tune plan` (docs/flags.md).
-pub const PLAN_FORMATS: [FormatKind; 7] = [
+pub(crate) const PLAN_FORMATS: [FormatKind; 7] = [
     FormatKind::Table,
     FormatKind::Wide,
     FormatKind::Json,
@@ -45,10 +45,10 @@ pub const PLAN_FORMATS: [FormatKind; 7] = [
 ];
 
 /// `tune apply`, `rollback` and `export` report progress as text only.
-pub const ACTION_FORMATS: [FormatKind; 1] = [FormatKind::Table];
+pub(crate) const ACTION_FORMATS: [FormatKind; 1] = [FormatKind::Table];
 
 /// `--fail-on` of `tune plan` when not given: a proposed change fails, a note does not.
-pub const DEFAULT_FAIL_ON: Severity = Severity::Warning;
+pub(crate) const DEFAULT_FAIL_ON: Severity = Severity::Warning;
 
 /// The subcommands of `kubectl dp tune`.
 #[derive(Debug, Subcommand)]

@@ -25,17 +25,17 @@ use crate::kube::FIELD_MANAGER;
 pub use super::bodies::Direction;
 
 /// The version of the backup format; older backups carry no seal and are refused.
-pub const FORMAT: u32 = 2;
+pub(crate) const FORMAT: u32 = 2;
 
 /// The annotation that seals the objects an apply changed: `<backup>/sha256:<hex>`.
-pub const SEAL: &str = "kubectl-dp.io/tune-backup";
+pub(crate) const SEAL: &str = "kubectl-dp.io/tune-backup";
 
 /// The ConfigMap key that holds the backup.
 pub const KEY: &str = "backup.json";
 
 /// The Spark settings tune's rules write (`sparkConf`; Hadoop's also as
 /// `hadoopConf` keys or `spark.hadoop.*`). A backup naming another key is refused.
-pub const SPARK_KEYS: &[&str] = &[
+pub(crate) const SPARK_KEYS: &[&str] = &[
     "spark.sql.adaptive.enabled",
     "spark.sql.adaptive.coalescePartitions.parallelismFirst",
     "spark.serializer",
@@ -45,7 +45,7 @@ pub const SPARK_KEYS: &[&str] = &[
 ];
 
 /// The S3A settings tune's rules write.
-pub const HADOOP_KEYS: &[&str] = &[
+pub(crate) const HADOOP_KEYS: &[&str] = &[
     "fs.s3a.connection.maximum",
     "fs.s3a.threads.max",
     "fs.s3a.fast.upload.buffer",
@@ -57,7 +57,7 @@ pub const HADOOP_KEYS: &[&str] = &[
 /// One ConfigMap file: its text before the apply and what the apply wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileChange {
+pub(crate) struct FileChange {
     /// The text before.
     pub before: String,
     /// The text the apply wrote.
@@ -67,7 +67,7 @@ pub struct FileChange {
 /// One setting: before (`None`: unset) and after (`None`: removed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ValueChange {
+pub(crate) struct ValueChange {
     /// The value before.
     pub before: Option<String>,
     /// The value the apply wrote.
@@ -77,7 +77,7 @@ pub struct ValueChange {
 /// The Spark settings of one SparkApplication that the apply changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct SparkChange {
+pub(crate) struct SparkChange {
     /// `sparkConf` keys.
     #[serde(default)]
     pub spark_conf: BTreeMap<String, ValueChange>,
@@ -95,7 +95,7 @@ pub struct SparkChange {
 /// A Deployment's size that the apply changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct SizeChange {
+pub(crate) struct SizeChange {
     /// `spec.replicas`: before (`None`: unset) and after.
     #[serde(default)]
     pub replicas: Option<(Option<i32>, i32)>,
@@ -107,7 +107,7 @@ pub struct SizeChange {
 /// A container's memory: limit and request before, and the one value after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct MemoryChange {
+pub(crate) struct MemoryChange {
     /// The container.
     pub container: String,
     /// `limits.memory` before.
@@ -121,7 +121,7 @@ pub struct MemoryChange {
 /// What one apply changed, and so what its rollback restores.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Backup {
+pub(crate) struct Backup {
     /// [`FORMAT`].
     pub format: u32,
     /// The namespace of every object.
@@ -138,12 +138,12 @@ pub struct Backup {
 }
 
 /// Whether `file` is one tune rewrites: `jvm.config` or a `.properties` file.
-pub fn is_tuned_file(file: &str) -> bool {
+pub(crate) fn is_tuned_file(file: &str) -> bool {
     file == "jvm.config" || (file.ends_with(".properties") && !file.contains('/'))
 }
 
 /// Whether tune's rules write `key` of `map` (`sparkConf` or `hadoopConf`).
-pub fn is_tuned_spark_key(map: &str, key: &str) -> bool {
+pub(crate) fn is_tuned_spark_key(map: &str, key: &str) -> bool {
     match map {
         "hadoopConf" => HADOOP_KEYS.contains(&key),
         _ => {
@@ -169,13 +169,6 @@ impl Backup {
             namespace: namespace.to_string(),
             ..Backup::default()
         }
-    }
-
-    /// Whether the apply changes nothing.
-    pub fn is_empty(&self) -> bool {
-        self.config_maps.is_empty()
-            && self.spark_applications.is_empty()
-            && self.deployments.is_empty()
     }
 
     /// Reads a backup ConfigMap's text: the format, and only fields tune
@@ -264,7 +257,7 @@ impl Backup {
 
     /// The SHA-256 of this backup as stored under `name` (its canonical JSON:
     /// every map is ordered).
-    pub fn digest(&self, name: &str) -> String {
+    pub(crate) fn digest(&self, name: &str) -> String {
         let content = serde_json::to_vec(&(name, self)).unwrap_or_default();
         let digest = ring::digest::digest(&ring::digest::SHA256, &content);
         let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
@@ -277,7 +270,7 @@ impl Backup {
     }
 
     /// The backup as the ConfigMap stores it.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 }

@@ -36,7 +36,7 @@ fn metadata(
 
 impl Backup {
     /// The server-side apply body of ConfigMap `cm`: only its tuned files.
-    pub fn config_map_body(
+    pub(crate) fn config_map_body(
         &self,
         cm: &str,
         direction: Direction,
@@ -69,7 +69,7 @@ impl Backup {
 
     /// The merge patch of SparkApplication `app`: only its tuned settings
     /// (`null` removes a key that was unset before).
-    pub fn spark_patch(
+    pub(crate) fn spark_patch(
         &self,
         app: &str,
         direction: Direction,
@@ -119,7 +119,7 @@ impl Backup {
     /// The server-side apply body of Deployment `name`: only replicas and the
     /// Trino container's memory (a value unset before is left out, and so
     /// given back).
-    pub fn deployment_body(
+    pub(crate) fn deployment_body(
         &self,
         name: &str,
         direction: Direction,

@@ -201,7 +201,7 @@ fn bytes(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) ->
 
 /// Each schedulable node's memory and what pods other than the namespace's Trino
 /// already request on it (pure; `pods` are the active ones).
-pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoom> {
+pub(crate) fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoom> {
     let mut rooms: Vec<sizing::NodeRoom> = nodes
         .iter()
         .filter(|n| {
@@ -263,7 +263,7 @@ pub fn node_rooms(nodes: &[Node], pods: &[Pod], ns: &str) -> Vec<sizing::NodeRoo
 
 /// The memory each quota of the namespace leaves to Trino: hard minus what
 /// others use (`trino_usage(kind)` is Trino's own `limits`/`requests` share). Pure.
-pub fn quota_rooms(
+pub(crate) fn quota_rooms(
     quotas: &[ResourceQuota],
     trino_usage: &dyn Fn(&str) -> u64,
 ) -> Vec<sizing::QuotaRoom> {

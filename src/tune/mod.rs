@@ -116,7 +116,7 @@ async fn plan(
 /// The `tune apply` command that applies exactly this plan: the same namespace,
 /// profile and sizing (and connection, when one was named), and
 /// `--force-conflicts` when another field manager owns what it changes.
-pub fn apply_command(
+pub(crate) fn apply_command(
     namespace: &str,
     args: &PlanArgs,
     connection: &ClusterArgs,

@@ -7,7 +7,7 @@ use crate::findings::ObjectRef;
 pub use crate::platform::rules::proposal::{Edit, Profile, Proposal};
 
 /// The `kind` of `kubectl dp tune plan -o json`.
-pub const KIND: &str = "TunePlan";
+pub(crate) const KIND: &str = "TunePlan";
 
 /// One proposed setting.
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +54,7 @@ pub struct Note {
 }
 
 /// Attaches a rule's proposal to an object and a file.
-pub trait IntoChange {
+pub(crate) trait IntoChange {
     /// The change `tune` shows and applies.
     fn into_change(self, object: &ObjectRef, file: &str) -> Change;
 }

@@ -57,17 +57,17 @@ pub fn role(d: &Deployment) -> &'static str {
 }
 
 /// The Trino container of a Deployment.
-pub fn trino_container(d: &Deployment) -> Option<&Container> {
+pub(crate) fn trino_container(d: &Deployment) -> Option<&Container> {
     layout::trino_container(d.spec.as_ref()?.template.spec.as_ref()?)
 }
 
 /// Whether a Deployment runs Trino.
-pub fn is_trino(d: &Deployment) -> bool {
+pub(crate) fn is_trino(d: &Deployment) -> bool {
     Workload::of_deployment(d).is_some_and(|w| layout::is_trino(&w))
 }
 
 /// The Trino layout of the inputs.
-pub fn trino_layout(inputs: &Inputs) -> TrinoLayout<'_> {
+pub(crate) fn trino_layout(inputs: &Inputs) -> TrinoLayout<'_> {
     let workloads = workload::workloads(&inputs.deployments, &inputs.stateful_sets);
     TrinoLayout::read(&workloads, &|_, name| {
         inputs
@@ -79,7 +79,7 @@ pub fn trino_layout(inputs: &Inputs) -> TrinoLayout<'_> {
 
 /// The plan with Trino resized to `shape`: Deployment changes first, then every
 /// rule evaluated against the new sizes.
-pub fn build_sized(inputs: &Inputs, profile: Profile, shape: &super::sizing::Shape) -> Plan {
+pub(crate) fn build_sized(inputs: &Inputs, profile: Profile, shape: &super::sizing::Shape) -> Plan {
     let mut sizing_changes = Vec::new();
     let ns = inputs.namespace.as_str();
     for d in inputs.deployments.iter().filter(|d| is_trino(d)) {
@@ -151,7 +151,7 @@ pub fn build_sized(inputs: &Inputs, profile: Profile, shape: &super::sizing::Sha
 }
 
 /// Deployments with the sizing edits of `changes` applied.
-pub fn resized(deployments: &[Deployment], changes: &[Change]) -> Vec<Deployment> {
+pub(crate) fn resized(deployments: &[Deployment], changes: &[Change]) -> Vec<Deployment> {
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
     let mut out = deployments.to_vec();
     for change in changes.iter().filter(|c| c.object.kind == "Deployment") {

@@ -12,7 +12,7 @@ use crate::kube::{Cluster, WriteMode};
 use super::plan;
 
 /// The Trino Deployments whose pods mount one of `config_maps`.
-pub fn affected_deployments<'a>(
+pub(crate) fn affected_deployments<'a>(
     deployments: &[Deployment],
     config_maps: impl Iterator<Item = &'a String> + Clone,
 ) -> Vec<String> {

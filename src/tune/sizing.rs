@@ -81,16 +81,16 @@ pub struct QuotaRoom {
 }
 
 /// The smallest worker worth running.
-pub const MIN_WORKER: u64 = 4 << 30;
+pub(crate) const MIN_WORKER: u64 = 4 << 30;
 
 /// The most workers `--workers` accepts: Kubernetes is tested up to 5,000
 /// nodes, and a Trino worker is one pod per node in practice. Also what keeps
 /// the placement check (one entry per pod) small.
-pub const MAX_WORKERS: u64 = 5_000;
+pub(crate) const MAX_WORKERS: u64 = 5_000;
 
 /// The most memory one Trino container may be given (`--worker-memory`,
 /// `--coordinator-memory`): 1 PiB, far above any node.
-pub const MAX_CONTAINER_MEMORY: u64 = 1 << 50;
+pub(crate) const MAX_CONTAINER_MEMORY: u64 = 1 << 50;
 
 /// The shape to run, or every constraint that fails with its numbers.
 pub fn size(
@@ -226,7 +226,7 @@ fn pack(shape: &Shape, nodes: &[NodeRoom]) -> Vec<String> {
 
 /// Parses a memory quantity flag (`80Gi`, `28Gi`), at most
 /// [`MAX_CONTAINER_MEMORY`] (checked, never wrapped into 64 bits).
-pub fn parse_memory(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_memory(text: &str) -> Result<u64, String> {
     let bytes = crate::platform::quantity::parse_positive(text)?.units_ceil();
     match u64::try_from(bytes.max(1)) {
         Ok(bytes) if bytes <= MAX_CONTAINER_MEMORY => Ok(bytes),
@@ -238,7 +238,7 @@ pub fn parse_memory(text: &str) -> Result<u64, String> {
 }
 
 /// Parses `--workers`: 0 to [`MAX_WORKERS`].
-pub fn parse_workers(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_workers(text: &str) -> Result<u64, String> {
     match text.trim().parse::<u64>() {
         Ok(n) if n <= MAX_WORKERS => Ok(n),
         Ok(n) => Err(format!(

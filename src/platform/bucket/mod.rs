@@ -14,11 +14,13 @@ pub use lifecycle::{
 
 /// The `additionalConfig` keys Rook accepts unless the operator allows more
 /// through `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` (Rook 1.17+).
-pub const ROOK_DEFAULT_ALLOWED_FIELDS: &[&str] = &["maxObjects", "maxSize"];
+pub(crate) const ROOK_DEFAULT_ALLOWED_FIELDS: &[&str] = &["maxObjects", "maxSize"];
 
 /// `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` from the data of `rook-ceph-operator-config`;
 /// Rook's defaults when the key is absent.
-pub fn allowed_fields(data: Option<&std::collections::BTreeMap<String, String>>) -> Vec<String> {
+pub(crate) fn allowed_fields(
+    data: Option<&std::collections::BTreeMap<String, String>>,
+) -> Vec<String> {
     data.and_then(|d| d.get("ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS"))
         .map(|v| {
             v.split(',')
@@ -35,7 +37,7 @@ pub fn allowed_fields(data: Option<&std::collections::BTreeMap<String, String>>)
 }
 
 /// What the checks need to know beyond the claim itself.
-pub struct ClaimContext<'a> {
+pub(crate) struct ClaimContext<'a> {
     /// The claim's Secret exists (or could not be read).
     pub has_secret: bool,
     /// The claim's ConfigMap exists (or could not be read).
@@ -47,10 +49,10 @@ pub struct ClaimContext<'a> {
 }
 
 /// A claim Pending longer than this is stuck rather than provisioning.
-pub const PENDING_TOO_LONG_SECONDS: i64 = 300;
+pub(crate) const PENDING_TOO_LONG_SECONDS: i64 = 300;
 
 /// The findings about one claim.
-pub fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding> {
+pub(crate) fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<Finding> {
     let object = ObjectRef::from_meta("ObjectBucketClaim", &claim.metadata);
     let mut findings = phase_findings(claim, ctx, &object);
     if let Some(json) = claim.config("bucketLifecycle") {
@@ -186,7 +188,7 @@ pub(crate) const MAX_LIFECYCLE_FINDINGS: usize = 10;
 /// The findings about a claim's `bucketLifecycle`: each problem Rook, S3 or
 /// RGW has with it (naming the rule, the field and the fix), and rules out of
 /// ID order.
-pub fn lifecycle_findings(object: &ObjectRef, json: &str) -> Vec<Finding> {
+pub(crate) fn lifecycle_findings(object: &ObjectRef, json: &str) -> Vec<Finding> {
     let reading = lifecycle::check(json);
     let mut findings: Vec<Finding> = reading
         .problems

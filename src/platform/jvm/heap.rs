@@ -17,11 +17,11 @@ use crate::platform::quantity::readable_bytes;
 
 /// HotSpot's default `MaxHeapSize` on 64-bit (96M scaled for the word size,
 /// aligned): the smallest heap ergonomics picks on a machine that is not tiny.
-pub const ERGONOMIC_FLOOR: u64 = 126 << 20;
+pub(crate) const ERGONOMIC_FLOOR: u64 = 126 << 20;
 /// `-XX:MaxRAMPercentage` when not set: the JVM takes a quarter of the memory.
-pub const DEFAULT_MAX_RAM_PERCENTAGE: f64 = 25.0;
+pub(crate) const DEFAULT_MAX_RAM_PERCENTAGE: f64 = 25.0;
 /// `-XX:MinRAMPercentage` when not set: the share used on very small memory.
-pub const DEFAULT_MIN_RAM_PERCENTAGE: f64 = 50.0;
+pub(crate) const DEFAULT_MIN_RAM_PERCENTAGE: f64 = 50.0;
 
 /// Where an option came from, in the order the JVM reads them: a later source
 /// overrides an earlier one, and within one source the last option wins.
@@ -182,7 +182,7 @@ pub struct Heap {
 
 impl Heap {
     /// Where the maximum heap was written, when it was.
-    pub fn origin(&self) -> Option<&Origin> {
+    pub(crate) fn origin(&self) -> Option<&Origin> {
         match &self.setting {
             HeapSetting::Fixed { origin, .. }
             | HeapSetting::Percentage { origin, .. }
@@ -192,7 +192,7 @@ impl Heap {
     }
 
     /// Whether a size was chosen (a fixed size, a percentage or `-Xms`), not left to the default.
-    pub fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         !matches!(self.setting, HeapSetting::Default { .. })
     }
 
@@ -331,7 +331,7 @@ fn ram_percentage_flag(text: &str) -> Option<(&str, &str)> {
 /// HotSpot's ergonomic maximum for `memory` bytes of RAM: the percentage of it,
 /// but at least the 126M floor, and on tiny memory (where half of it is below the
 /// floor) the MinRAMPercentage share instead.
-pub fn ergonomic_max(memory: u64, max_percent: f64, min_percent: f64) -> u64 {
+pub(crate) fn ergonomic_max(memory: u64, max_percent: f64, min_percent: f64) -> u64 {
     let share = |percent: f64| (memory as f64 * percent / 100.0) as u64;
     let reasonable_min = share(min_percent);
     if reasonable_min < ERGONOMIC_FLOOR {

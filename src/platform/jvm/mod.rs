@@ -6,7 +6,7 @@ use std::fmt;
 pub mod heap;
 
 /// Options the Trino documentation no longer recommends, with the reason.
-pub const LEGACY_FLAGS: &[(&str, &str)] = &[
+pub(crate) const LEGACY_FLAGS: &[(&str, &str)] = &[
     (
         "-XX:+UseBiasedLocking",
         "biased locking was removed in JDK 18",
@@ -28,7 +28,7 @@ pub const LEGACY_FLAGS: &[(&str, &str)] = &[
 ];
 
 /// The option set the Trino documentation ships in its jvm.config (besides heap and GC).
-pub const DOCUMENTED_FLAGS: &[&str] = &[
+pub(crate) const DOCUMENTED_FLAGS: &[&str] = &[
     "-XX:+ExplicitGCInvokesConcurrent",
     "-XX:+ExitOnOutOfMemoryError",
     "-XX:+HeapDumpOnOutOfMemoryError",
@@ -81,7 +81,7 @@ impl JvmConfig {
     }
 
     /// `-XX:MaxRAMPercentage`, when the heap is sized relative to the container.
-    pub fn max_ram_percentage(&self) -> Option<f64> {
+    pub(crate) fn max_ram_percentage(&self) -> Option<f64> {
         self.options()
             .filter_map(|(o, _)| o.strip_prefix("-XX:MaxRAMPercentage="))
             .last()
@@ -104,7 +104,7 @@ impl JvmConfig {
     }
 
     /// Options removed from current JVMs: (option, what to do, line).
-    pub fn legacy_flags(&self) -> Vec<(&str, &'static str, usize)> {
+    pub(crate) fn legacy_flags(&self) -> Vec<(&str, &'static str, usize)> {
         self.options()
             .filter_map(|(o, line)| {
                 LEGACY_FLAGS
@@ -116,7 +116,7 @@ impl JvmConfig {
     }
 
     /// The garbage collector chosen (`-XX:+UseG1GC`).
-    pub fn gc(&self) -> Option<&str> {
+    pub(crate) fn gc(&self) -> Option<&str> {
         self.options()
             .filter(|(o, _)| o.starts_with("-XX:+Use") && o.ends_with("GC"))
             .map(|(o, _)| o)
@@ -197,7 +197,7 @@ pub fn parse_jvm_size(text: &str) -> Option<u64> {
 
 /// Bytes as a person reads a JVM size in a message: to one decimal in the
 /// largest unit (`22.4G`, `24G`, `512M`). `-Xmx` values use [`format_jvm_size`].
-pub fn readable_jvm_size(bytes: u64) -> String {
+pub(crate) fn readable_jvm_size(bytes: u64) -> String {
     crate::platform::quantity::readable_in(
         bytes,
         &[

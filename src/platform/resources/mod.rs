@@ -16,11 +16,11 @@ pub use component::{PodGroup, missing_resources, pod_group_of};
 pub use nodes::{Capacity, Totals, free_per_node, node_allocatable, percent, shortfall};
 
 /// Resource name → amount (`cpu`, `memory`, `ephemeral-storage`, `hugepages-2Mi`).
-pub type Resources = BTreeMap<String, Quantity>;
+pub(crate) type Resources = BTreeMap<String, Quantity>;
 
 /// What a pod asks the scheduler for and what it may use at most.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct PodResources {
+pub(crate) struct PodResources {
     /// What the containers request.
     pub requests: Resources,
     /// What the containers are limited to.
@@ -80,7 +80,7 @@ fn max_into(total: &mut Resources, other: &Resources) {
 /// of the app containers' sum (plus restartable sidecar init containers) and
 /// each ordinary init container (plus the sidecars started before it), or the
 /// pod-level `resources` where set, then the pod overhead on top.
-pub fn effective(spec: &PodSpec, limits: bool) -> Resources {
+pub(crate) fn effective(spec: &PodSpec, limits: bool) -> Resources {
     let mut apps = Resources::new();
     for container in &spec.containers {
         add_into(&mut apps, &container_map(container, limits));
@@ -120,7 +120,7 @@ pub fn effective(spec: &PodSpec, limits: bool) -> Resources {
 }
 
 /// A pod's effective requests and limits (init containers and overhead as the scheduler counts them).
-pub fn pod_resources(spec: &PodSpec) -> PodResources {
+pub(crate) fn pod_resources(spec: &PodSpec) -> PodResources {
     PodResources {
         requests: effective(spec, false),
         limits: effective(spec, true),
@@ -129,7 +129,7 @@ pub fn pod_resources(spec: &PodSpec) -> PodResources {
 
 /// Whether a pod still holds resources: not Succeeded/Failed and not past its
 /// deletion grace period (the quota controller's `QuotaV1Pod`).
-pub fn is_active(pod: &Pod, now: jiff::Timestamp) -> bool {
+pub(crate) fn is_active(pod: &Pod, now: jiff::Timestamp) -> bool {
     let phase = pod
         .status
         .as_ref()
@@ -152,7 +152,7 @@ pub fn is_active(pod: &Pod, now: jiff::Timestamp) -> bool {
 }
 
 /// Scheduled and active: counts against its node's allocatable.
-pub fn is_scheduled(pod: &Pod, now: jiff::Timestamp) -> bool {
+pub(crate) fn is_scheduled(pod: &Pod, now: jiff::Timestamp) -> bool {
     pod.spec
         .as_ref()
         .and_then(|s| s.node_name.as_deref())
@@ -162,7 +162,7 @@ pub fn is_scheduled(pod: &Pod, now: jiff::Timestamp) -> bool {
 
 /// The resources a quota can compute from pods: `pods`, `count/pods`, and
 /// `cpu|memory|ephemeral-storage|hugepages-*` as bare, `requests.` and `limits.`.
-pub fn quota_key_of_pods(key: &str) -> bool {
+pub(crate) fn quota_key_of_pods(key: &str) -> bool {
     key == "pods" || key == "count/pods" || compute_name(key).is_some()
 }
 
@@ -183,7 +183,7 @@ fn compute_name(key: &str) -> Option<(&str, bool)> {
 }
 
 /// What one pod adds to a quota resource key (None when the key is not about pods).
-pub fn pod_quota_usage(pod: &PodResources, key: &str) -> Option<Quantity> {
+pub(crate) fn pod_quota_usage(pod: &PodResources, key: &str) -> Option<Quantity> {
     if key == "pods" || key == "count/pods" {
         return Some(Quantity::from_units(1));
     }
@@ -195,7 +195,7 @@ pub fn pod_quota_usage(pod: &PodResources, key: &str) -> Option<Quantity> {
 /// Whether a pod falls into a quota's scopes (`Terminating`, `NotTerminating`,
 /// `BestEffort`, `NotBestEffort`). `None`: the quota has scopes we cannot
 /// evaluate (a scopeSelector), so its usage must come from the API server.
-pub fn matches_scopes(quota: &ResourceQuota, spec: &PodSpec) -> Option<bool> {
+pub(crate) fn matches_scopes(quota: &ResourceQuota, spec: &PodSpec) -> Option<bool> {
     let qspec = quota.spec.as_ref()?;
     if qspec.scope_selector.as_ref().is_some_and(|s| {
         !s.match_expressions

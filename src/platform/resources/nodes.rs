@@ -28,7 +28,7 @@ pub struct Totals {
 
 impl Totals {
     /// Adds one pod's resources.
-    pub fn add_pod(&mut self, pod: &PodResources) {
+    pub(crate) fn add_pod(&mut self, pod: &PodResources) {
         let get = |m: &Resources, k: &str| m.get(k).copied().unwrap_or_default();
         self.cpu_requests += get(&pod.requests, "cpu");
         self.cpu_limits += get(&pod.limits, "cpu");

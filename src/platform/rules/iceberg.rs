@@ -6,7 +6,7 @@ use crate::platform::properties::Properties;
 use crate::platform::trino::invented_property;
 
 /// Legacy `hive.s3.*` names and their native-S3 equivalents.
-pub const LEGACY_S3: &[(&str, &str)] = &[
+pub(crate) const LEGACY_S3: &[(&str, &str)] = &[
     ("hive.s3.endpoint", "s3.endpoint"),
     ("hive.s3.aws-access-key", "s3.aws-access-key"),
     ("hive.s3.aws-secret-key", "s3.aws-secret-key"),
@@ -16,11 +16,11 @@ pub const LEGACY_S3: &[(&str, &str)] = &[
 ];
 
 /// Below this the pool throttles parallel split reads (Trino's default is 500).
-pub const MIN_S3_CONNECTIONS: u64 = 100;
+pub(crate) const MIN_S3_CONNECTIONS: u64 = 100;
 /// Trino's default S3 connection pool size.
-pub const DEFAULT_S3_CONNECTIONS: &str = "500";
+pub(crate) const DEFAULT_S3_CONNECTIONS: &str = "500";
 /// The Parquet vectorized decoding switch (`throughput` profile).
-pub const VECTORIZED: &str = "parquet.experimental.vectorized-decoding.enabled";
+pub(crate) const VECTORIZED: &str = "parquet.experimental.vectorized-decoding.enabled";
 
 /// A change to `key` in a properties file: set it to `value`, or remove it (`None`).
 pub(super) fn proposal(

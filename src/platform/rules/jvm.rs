@@ -12,10 +12,10 @@ use super::{gib, round_size};
 /// The garbage collector Trino requires.
 pub const G1: &str = "-XX:+UseG1GC";
 /// The G1 region size Trino recommends.
-pub const REGION: &str = "32M";
+pub(crate) const REGION: &str = "32M";
 
 /// The heap the profile aims at for a container limit.
-pub fn target_heap(limit: u64, profile: Profile) -> u64 {
+pub(crate) fn target_heap(limit: u64, profile: Profile) -> u64 {
     match profile {
         // status suggests exactly this: one function for both.
         Profile::Balanced => suggested_heap(limit),

@@ -18,7 +18,7 @@ pub mod spark;
 pub use crate::platform::trino::memory::round_size;
 
 /// Bytes as a Kubernetes quantity in whole GiB (`23Gi`).
-pub fn gib(bytes: u64) -> String {
+pub(crate) fn gib(bytes: u64) -> String {
     crate::platform::quantity::Quantity::from_bytes(bytes as i128).display_bytes()
 }
 
@@ -51,13 +51,13 @@ pub struct Rule {
 
 impl Rule {
     /// Where docs/findings.md explains it (the table row's anchor).
-    pub fn docs_anchor(&self) -> String {
+    pub(crate) fn docs_anchor(&self) -> String {
         format!("docs/findings.md#{}", self.code.replace('.', ""))
     }
 }
 
 /// Tune rules that improve a setup that works: proposals, never findings.
-pub const TUNE_IMPROVEMENTS: &[&str] = &[
+pub(crate) const TUNE_IMPROVEMENTS: &[&str] = &[
     "trino.g1",
     "trino.g1-region",
     "trino.documented-jvm-flag",
@@ -797,7 +797,7 @@ pub fn fixed_by(tune_rule: &str) -> impl Iterator<Item = &'static Rule> + '_ {
 }
 
 /// Whether a tune rule is known: it fixes a catalogued finding or is an improvement.
-pub fn is_tune_rule(name: &str) -> bool {
+pub(crate) fn is_tune_rule(name: &str) -> bool {
     TUNE_IMPROVEMENTS.contains(&name) || fixed_by(name).next().is_some()
 }
 

@@ -96,7 +96,7 @@ pub enum Profile {
 
 impl Profile {
     /// Target share of the container memory limit for -Xmx.
-    pub fn heap_share(self) -> (u64, u64) {
+    pub(crate) fn heap_share(self) -> (u64, u64) {
         match self {
             Profile::Balanced => (8, 10),
             Profile::Throughput => (85, 100),
@@ -105,7 +105,7 @@ impl Profile {
     }
 
     /// Target share of the heap for query.max-memory-per-node.
-    pub fn query_share(self) -> (u64, u64) {
+    pub(crate) fn query_share(self) -> (u64, u64) {
         match self {
             Profile::Balanced => (3, 10),
             Profile::Throughput => (4, 10),

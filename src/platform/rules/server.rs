@@ -25,7 +25,7 @@ fn set(
 }
 
 /// Per-node rules; returns the proposals and the per-node query memory after them.
-pub fn node_rules(
+pub(crate) fn node_rules(
     props: &Properties,
     heap: Option<u64>,
     profile: Profile,
@@ -116,7 +116,7 @@ pub fn node_rules(
 
 /// Cluster-wide query memory: at most `workers` x per-node query memory, and
 /// query.max-total-memory at least query.max-memory.
-pub fn cluster_rules(
+pub(crate) fn cluster_rules(
     props: &Properties,
     workers: u64,
     worker_per_node: Option<u64>,

@@ -5,17 +5,17 @@ use super::proposal::{Edit, Profile, Proposal};
 use crate::platform::crds::SparkApplication;
 
 /// Spark's Kryo serializer class.
-pub const KRYO: &str = "org.apache.spark.serializer.KryoSerializer";
+pub(crate) const KRYO: &str = "org.apache.spark.serializer.KryoSerializer";
 /// Spark refuses spark.kryoserializer.buffer.max of 2048m or more.
-pub const KRYO_MAX: u64 = 2048 << 20;
+pub(crate) const KRYO_MAX: u64 = 2048 << 20;
 /// Spark's default `spark.kryoserializer.buffer.max`.
-pub const KRYO_DEFAULT: &str = "512m";
+pub(crate) const KRYO_DEFAULT: &str = "512m";
 /// S3's smallest multipart part (except the last) and Hadoop's largest sane part.
-pub const PART_MIN: u64 = 5 << 20;
+pub(crate) const PART_MIN: u64 = 5 << 20;
 /// S3's largest part size.
-pub const PART_MAX: u64 = 5 << 30;
+pub(crate) const PART_MAX: u64 = 5 << 30;
 /// Spark's minimum memory overhead.
-pub const OVERHEAD_MIN: u64 = 384 << 20;
+pub(crate) const OVERHEAD_MIN: u64 = 384 << 20;
 
 /// A note a rule raises without a change (e.g. `spark.jars.packages`).
 pub struct SparkNote {
@@ -79,7 +79,7 @@ fn spark_set(
 }
 
 /// Spark and JVM sizes: `512m`, `4g`, `64M`, `1024` (bytes for Hadoop, MiB for Spark memory).
-pub fn parse_size(text: &str, bare_unit: u64) -> Option<u64> {
+pub(crate) fn parse_size(text: &str, bare_unit: u64) -> Option<u64> {
     let text = text.trim().to_ascii_lowercase();
     let text = text.strip_suffix('b').unwrap_or(&text);
     let (digits, multiplier) = match text.chars().last()? {

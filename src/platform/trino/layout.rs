@@ -53,7 +53,7 @@ impl fmt::Display for Role {
 const ETC_DIRS: &[&str] = &["/etc/trino", "/usr/lib/trino/etc", "/etc/presto"];
 
 /// Server files of the etc directory that are not catalogs.
-pub const SERVER_FILES: &[&str] = &[
+pub(crate) const SERVER_FILES: &[&str] = &[
     "config.properties",
     "node.properties",
     "log.properties",
@@ -78,7 +78,7 @@ pub struct TrinoFile {
 
 impl TrinoFile {
     /// The catalog name of a catalog file (`lake.properties` → `lake`).
-    pub fn catalog_name(&self) -> &str {
+    pub(crate) fn catalog_name(&self) -> &str {
         self.source
             .file_name()
             .strip_suffix(".properties")
@@ -116,7 +116,7 @@ pub struct TrinoNode<'a> {
 
 impl TrinoNode<'_> {
     /// The container's memory limit in bytes.
-    pub fn memory_limit(&self) -> Option<u64> {
+    pub(crate) fn memory_limit(&self) -> Option<u64> {
         self.container
             .and_then(workload::memory_limit)
             .map(|q| u64::try_from(q.units_ceil()).unwrap_or(0))
@@ -142,7 +142,7 @@ impl TrinoNode<'_> {
 
     /// The heap the JVM gets in a container of `limit` bytes: jvm.config plus
     /// `JAVA_TOOL_OPTIONS`/`JDK_JAVA_OPTIONS` from the container's env.
-    pub fn heap_with_limit(&self, limit: Option<u64>) -> Heap {
+    pub(crate) fn heap_with_limit(&self, limit: Option<u64>) -> Heap {
         let jvm = self.jvm_config();
         let env = |name: &str| self.container.and_then(|c| workload::env_value(c, name));
         let options = heap::options_in_order(
@@ -198,7 +198,7 @@ impl<'a> TrinoLayout<'a> {
     }
 
     /// The desired number of worker pods in `namespace`.
-    pub fn worker_count(&self, namespace: &str) -> u64 {
+    pub(crate) fn worker_count(&self, namespace: &str) -> u64 {
         self.with_role(Role::Worker)
             .filter(|n| n.workload.namespace() == namespace)
             .map(|n| n.workload.replicas())
@@ -207,12 +207,12 @@ impl<'a> TrinoLayout<'a> {
 }
 
 /// Whether a workload runs Trino (`app.kubernetes.io/name=trino`, or `app=trino`).
-pub fn is_trino(w: &Workload) -> bool {
+pub(crate) fn is_trino(w: &Workload) -> bool {
     w.app_name() == Some("trino")
 }
 
 /// The Trino container of a pod spec: the one whose name starts with `trino`, else the first.
-pub fn trino_container(spec: &PodSpec) -> Option<&Container> {
+pub(crate) fn trino_container(spec: &PodSpec) -> Option<&Container> {
     spec.containers
         .iter()
         .find(|c| c.name.starts_with("trino"))
@@ -239,7 +239,7 @@ fn role_of(w: &Workload, files: &TrinoFiles) -> Role {
 }
 
 /// The role from the workload alone: the `component` label, else the name.
-pub fn role_by_labels(w: &Workload) -> Role {
+pub(crate) fn role_by_labels(w: &Workload) -> Role {
     match w
         .label("app.kubernetes.io/component")
         .or_else(|| w.label("component"))

@@ -20,16 +20,16 @@ pub const MAX_TOTAL: &str = "query.max-total-memory";
 pub const DEFAULT_MAX_MEMORY: u64 = 20 << 30;
 
 /// Below this share of the container limit the heap wastes the container's memory.
-pub const HEAP_SHARE_MIN: f64 = 0.70;
+pub(crate) const HEAP_SHARE_MIN: f64 = 0.70;
 /// -Xmx above about 85% of the container limit leaves too little for off-heap
 /// memory (thread stacks, direct buffers, code cache) and the kernel OOM-kills.
 /// 0.86 lets whole-GiB heaps at the top of the range pass: the reference
 /// platform's 24G in 28Gi is 85.7%.
-pub const HEAP_SHARE_MAX: f64 = 0.86;
+pub(crate) const HEAP_SHARE_MAX: f64 = 0.86;
 
 /// 80% of the container limit, rounded down to a whole GiB (MiB below 4GiB):
 /// the heap `status` suggests and `tune` proposes with the balanced profile.
-pub fn suggested_heap(limit_bytes: u64) -> u64 {
+pub(crate) fn suggested_heap(limit_bytes: u64) -> u64 {
     round_size(limit_bytes / 10 * 8)
 }
 
@@ -72,7 +72,7 @@ pub fn memory_exceeds_heap(per_node: u64, headroom: u64, heap: u64) -> bool {
 }
 
 /// `query.max-memory` as the coordinator uses it (set, or 20GB).
-pub fn effective_max_memory(props: &Properties) -> u64 {
+pub(crate) fn effective_max_memory(props: &Properties) -> u64 {
     props
         .get(MAX_MEMORY)
         .and_then(parse_data_size)
@@ -81,7 +81,7 @@ pub fn effective_max_memory(props: &Properties) -> u64 {
 
 /// `query.max-total-memory` as the coordinator uses it (set, or twice
 /// `query.max-memory`, Trino's `MemoryManagerConfig` default).
-pub fn effective_max_total(props: &Properties) -> u64 {
+pub(crate) fn effective_max_total(props: &Properties) -> u64 {
     props
         .get(MAX_TOTAL)
         .and_then(parse_data_size)
@@ -93,7 +93,7 @@ pub fn effective_max_total(props: &Properties) -> u64 {
 /// not, Trino refuses that value itself (`trino.config-invalid-size`), and the
 /// relations between them and the workers are not judged: a default put in
 /// its place would give numbers nobody wrote.
-pub fn cluster_sizes_readable(props: &Properties) -> bool {
+pub(crate) fn cluster_sizes_readable(props: &Properties) -> bool {
     [MAX_MEMORY, MAX_TOTAL]
         .iter()
         .all(|key| props.get(key).is_none_or(|v| parse_data_size(v).is_some()))
@@ -102,13 +102,13 @@ pub fn cluster_sizes_readable(props: &Properties) -> bool {
 /// Whether the coordinator refuses to start because `query.max-memory` is above
 /// `query.max-total-memory` (`ClusterMemoryManager` verifies it, counting the
 /// defaults: `query.max-total-memory=10GB` alone is below the 20GB default).
-pub fn total_below_max(props: &Properties) -> bool {
+pub(crate) fn total_below_max(props: &Properties) -> bool {
     cluster_sizes_readable(props) && effective_max_total(props) < effective_max_memory(props)
 }
 
 /// What the workers can hold of one query: workers x per-node query memory,
 /// rounded down as `tune` proposes it.
-pub fn workers_capacity(workers: u64, per_node: u64) -> u64 {
+pub(crate) fn workers_capacity(workers: u64, per_node: u64) -> u64 {
     round_size(per_node.saturating_mul(workers))
 }
 

@@ -11,7 +11,7 @@ pub use layout::{Role, TrinoLayout, TrinoNode};
 
 /// Property names that circulate in blog posts and generated configs but do not
 /// exist in Trino, with what was probably meant.
-pub const INVENTED_CATALOG_PROPERTIES: &[(&str, &str)] = &[
+pub(crate) const INVENTED_CATALOG_PROPERTIES: &[(&str, &str)] = &[
     (
         "iceberg.split-size",
         "no such property; iceberg.max-split-size exists only from Trino 482",
@@ -43,7 +43,7 @@ pub const INVENTED_CATALOG_PROPERTIES: &[(&str, &str)] = &[
 ];
 
 /// Server properties Trino removed; a server with them refuses to start.
-pub const REMOVED_SERVER_PROPERTIES: &[(&str, &str)] = &[(
+pub(crate) const REMOVED_SERVER_PROPERTIES: &[(&str, &str)] = &[(
     "query.max-total-memory-per-node",
     "removed from Trino (memory is now capped by query.max-memory-per-node and the heap headroom)",
 )];
@@ -51,7 +51,7 @@ pub const REMOVED_SERVER_PROPERTIES: &[(&str, &str)] = &[(
 /// Why `key` in config.properties is a property Trino removed: the list above,
 /// then every name Trino 476 declares defunct (`@DefunctConfig`, from
 /// [`values`]). Trino refuses to start with any of them.
-pub fn removed_server_property(key: &str) -> Option<&'static str> {
+pub(crate) fn removed_server_property(key: &str) -> Option<&'static str> {
     REMOVED_SERVER_PROPERTIES
         .iter()
         .find(|(name, _)| *name == key)
@@ -63,7 +63,7 @@ pub fn removed_server_property(key: &str) -> Option<&'static str> {
 }
 
 /// Iceberg-connector property names known to be real.
-pub const KNOWN_ICEBERG_PROPERTIES: &[&str] = &[
+pub(crate) const KNOWN_ICEBERG_PROPERTIES: &[&str] = &[
     "connector.name",
     "iceberg.catalog.type",
     "iceberg.nessie-catalog.uri",
@@ -100,7 +100,7 @@ pub const KNOWN_ICEBERG_PROPERTIES: &[&str] = &[
 ];
 
 /// Whether `key` in an Iceberg catalog is a property Trino will not accept, and why.
-pub fn invented_property(key: &str) -> Option<&'static str> {
+pub(crate) fn invented_property(key: &str) -> Option<&'static str> {
     INVENTED_CATALOG_PROPERTIES
         .iter()
         .find(|(name, _)| *name == key)
@@ -110,7 +110,7 @@ pub fn invented_property(key: &str) -> Option<&'static str> {
 /// An `iceberg.*` name we do not know (neither in the list above nor among
 /// Trino 476's Iceberg-catalog properties, [`values`]): Trino refuses unknown
 /// catalog properties at start-up.
-pub fn unknown_iceberg_property(key: &str) -> bool {
+pub(crate) fn unknown_iceberg_property(key: &str) -> bool {
     key.starts_with("iceberg.")
         && !KNOWN_ICEBERG_PROPERTIES.contains(&key)
         && values::Table::Iceberg.property(key).is_none()
@@ -118,7 +118,7 @@ pub fn unknown_iceberg_property(key: &str) -> bool {
 }
 
 /// The host part of a URL or endpoint (`http://nessie.data-platform.svc:19120/api/v2` → `nessie.data-platform.svc`).
-pub fn url_host(url: &str) -> Option<&str> {
+pub(crate) fn url_host(url: &str) -> Option<&str> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?']).next()?;
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -128,7 +128,7 @@ pub fn url_host(url: &str) -> Option<&str> {
 
 /// A cluster-internal Service a host names: `svc`, `svc.ns`, `svc.ns.svc`,
 /// `svc.ns.svc.cluster.local`. `None` for hosts outside the cluster (IPs, public names).
-pub fn service_of_host<'a>(
+pub(crate) fn service_of_host<'a>(
     host: &'a str,
     default_namespace: &'a str,
 ) -> Option<(&'a str, &'a str)> {

@@ -28,7 +28,7 @@ use crate::render::{Metadata, Output};
 use super::manifests::{self, Workload};
 
 /// The `kind` of `kubectl dp quota check -o json`.
-pub const KIND: &str = "QuotaCheck";
+pub(crate) const KIND: &str = "QuotaCheck";
 
 /// Flags of `quota check`.
 #[derive(Debug, Clone, clap::Args)]

@@ -18,7 +18,7 @@ use crate::quota::manifests::{self, Workload};
 /// application finished: its state is terminal, its restart policy does not
 /// restart it, and every field the manifest sets in `spec` already has that
 /// value in the live spec (the live object may carry defaults the manifest omits).
-pub fn stays_finished(manifest: &Value, live: &Value) -> bool {
+pub(crate) fn stays_finished(manifest: &Value, live: &Value) -> bool {
     let state = live
         .pointer("/status/applicationState/state")
         .and_then(Value::as_str)
@@ -57,7 +57,7 @@ fn is_subset(wanted: &Value, have: &Value) -> bool {
 /// Leaves out the SparkApplications that would not start: a finished application
 /// re-applied unchanged stays finished (see [`stays_finished`]). Returns
 /// the workloads that count and a note for each one left out or not knowable.
-pub async fn drop_finished_applications(
+pub(crate) async fn drop_finished_applications(
     cluster: &Cluster,
     found: &[manifests::Manifest],
     targeted: Vec<(Workload, String)>,

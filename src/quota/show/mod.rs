@@ -18,10 +18,10 @@ mod render;
 pub use render::{csv, table};
 
 /// The `kind` of `kubectl dp quota -o json`.
-pub const KIND: &str = "QuotaReport";
+pub(crate) const KIND: &str = "QuotaReport";
 
 /// The `-o` values `kubectl dp quota` can write.
-pub const FORMATS: [FormatKind; 7] = super::TABLE_FORMATS;
+pub(crate) const FORMATS: [FormatKind; 7] = super::TABLE_FORMATS;
 
 /// Everything `quota show` read from the cluster.
 pub struct Gathered {
@@ -178,7 +178,7 @@ pub struct GroupRow {
 }
 
 /// Usage of every resource of one quota, computed from the pods of its namespace.
-pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) -> QuotaView {
+pub(crate) fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) -> QuotaView {
     let namespace = quota.metadata.namespace.clone().unwrap_or_default();
     let hard =
         crate::platform::quantity::parse_map(quota.spec.as_ref().and_then(|s| s.hard.as_ref()));
@@ -234,7 +234,7 @@ pub fn quota_view(quota: &ResourceQuota, pods: &[&Pod], now: jiff::Timestamp) ->
 }
 
 /// A LimitRange as rows, one per type and resource.
-pub fn limit_range_rows(range: &LimitRange) -> Vec<LimitRangeRow> {
+pub(crate) fn limit_range_rows(range: &LimitRange) -> Vec<LimitRangeRow> {
     let mut rows = Vec::new();
     for item in range.spec.iter().flat_map(|s| s.limits.iter()) {
         let maps = [
@@ -265,7 +265,7 @@ pub fn limit_range_rows(range: &LimitRange) -> Vec<LimitRangeRow> {
 }
 
 /// The nodes' allocatable against the scheduled pods, grouped as asked.
-pub fn cluster_view(
+pub(crate) fn cluster_view(
     nodes: &[Node],
     pods: &[&Pod],
     scope: &Scope,
@@ -341,7 +341,7 @@ fn describe(what: &str, availability: &Availability) -> Option<String> {
 impl Gathered {
     /// Nothing the report needs could be read (forbidden or failed everywhere):
     /// a report of zeros would be wrong, so the command fails.
-    pub fn nothing_readable(&self) -> bool {
+    pub(crate) fn nothing_readable(&self) -> bool {
         [
             &self.quotas.availability,
             &self.limit_ranges.availability,

@@ -9,7 +9,7 @@ use crate::status::report::{ComponentStatus, state_of};
 
 use super::Section;
 
-pub fn analyse(snapshot: &Snapshot, now: jiff::Timestamp) -> Section {
+pub(crate) fn analyse(snapshot: &Snapshot, now: jiff::Timestamp) -> Section {
     let claims = &snapshot.bucket_claims;
     let mut findings = Vec::new();
     let mut by_phase: BTreeMap<String, usize> = BTreeMap::new();
@@ -58,7 +58,7 @@ pub fn analyse(snapshot: &Snapshot, now: jiff::Timestamp) -> Section {
 }
 
 /// `ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS` from the operator's ConfigMap, when it was read.
-pub fn rook_allowed_fields(snapshot: &Snapshot) -> Option<Vec<String>> {
+pub(crate) fn rook_allowed_fields(snapshot: &Snapshot) -> Option<Vec<String>> {
     snapshot
         .rook_operator_config
         .as_ref()

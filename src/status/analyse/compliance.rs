@@ -15,7 +15,7 @@ use crate::status::report::{ComponentStatus, state_of};
 use super::Section;
 use super::workloads;
 
-pub fn analyse(snapshot: &Snapshot) -> Section {
+pub(crate) fn analyse(snapshot: &Snapshot) -> Section {
     let mut findings = Vec::new();
     findings.extend(unmanaged_objects(snapshot));
     findings.extend(orphan_jobs(snapshot));

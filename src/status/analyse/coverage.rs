@@ -104,7 +104,7 @@ fn snapshot_reads(snapshot: &Snapshot) -> Vec<(&'static str, &Availability)> {
 
 /// Marks each component whose reads were incomplete: never `healthy` for what
 /// was not read, and the summary says what was not checked.
-pub fn mark(snapshot: &Snapshot, components: &mut [ComponentStatus]) {
+pub(crate) fn mark(snapshot: &Snapshot, components: &mut [ComponentStatus]) {
     for status in components.iter_mut() {
         let missing = unchecked(snapshot, status.component);
         if missing.is_empty() {

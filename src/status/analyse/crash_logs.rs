@@ -34,7 +34,7 @@ pub fn sources(findings: &[Finding]) -> Vec<ContainerRef> {
 /// A log's last `max_lines` non-empty lines, each cut at [`MAX_LINE_CHARS`] and
 /// with credential values masked. Control characters stay: every renderer
 /// escapes cluster data for the terminal.
-pub fn excerpt(text: &str, max_lines: usize) -> Vec<String> {
+pub(crate) fn excerpt(text: &str, max_lines: usize) -> Vec<String> {
     let lines: Vec<&str> = text
         .lines()
         .map(|l| l.trim_end_matches('\r'))

@@ -100,7 +100,7 @@ pub fn findings(snapshot: &Snapshot, layout: &TrinoLayout) -> Vec<Finding> {
 /// The pod `--probe` forwards to when no `--trino-url` is given: a Ready
 /// coordinator pod (else any), and its HTTP port (named `http`, else the first,
 /// else 8080).
-pub fn coordinator_target(snapshot: &Snapshot) -> Option<(String, String, u16)> {
+pub(crate) fn coordinator_target(snapshot: &Snapshot) -> Option<(String, String, u16)> {
     let layout = super::trino::layout(snapshot);
     let coordinator = &layout.with_role(Role::Coordinator).next()?.workload;
     let pods = coordinator.pods(&snapshot.pods.items);

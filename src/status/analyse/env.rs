@@ -147,7 +147,7 @@ pub(crate) enum FileKind {
 
 /// The object and key behind a file in a container's filesystem.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MountedFile<'a> {
+pub struct MountedFile<'a> {
     /// ConfigMap or Secret.
     pub kind: FileKind,
     /// The object's name.

@@ -57,7 +57,7 @@ fn trino_config_map(role: &str, heap: &str, extra_properties: &str) -> serde_jso
 }
 
 /// A Trino coordinator and three workers with the given heaps and limits.
-pub fn trino_snapshot(
+pub(crate) fn trino_snapshot(
     coordinator_heap: &str,
     coordinator_limit: &str,
     worker_heap: &str,
@@ -92,7 +92,7 @@ pub fn trino_snapshot(
 
 /// Nessie reading its database password from a Secret that an ExternalSecret
 /// should write from a ClusterSecretStore that is not Ready.
-pub fn nessie_chain_snapshot(secret_exists: bool) -> Snapshot {
+pub(crate) fn nessie_chain_snapshot(secret_exists: bool) -> Snapshot {
     let mut s = empty();
     s.deployments = Listing::available(vec![from(json!({
         "metadata": {"name": "nessie", "namespace": "dp"},
@@ -138,7 +138,7 @@ pub fn nessie_chain_snapshot(secret_exists: bool) -> Snapshot {
 
 /// A namespace with one hand-written credential Secret, one failed and one
 /// package-downloading SparkApplication, and no quota, limits or network policy.
-pub fn compliance_snapshot() -> Snapshot {
+pub(crate) fn compliance_snapshot() -> Snapshot {
     let mut s = empty();
     s.deployments = Listing::available(vec![from(json!({
         "metadata": {"name": "adhoc", "namespace": "dp"},

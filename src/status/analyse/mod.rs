@@ -30,7 +30,7 @@ use crate::snapshot::Snapshot;
 use super::report::{ComponentStatus, Summary};
 
 /// One component's share of the report.
-pub struct Section {
+pub(crate) struct Section {
     /// The component's state and one-line summary.
     pub status: ComponentStatus,
     /// The component's findings.
@@ -38,7 +38,7 @@ pub struct Section {
 }
 
 /// Analyses the whole snapshot: every component, then links failures into chains.
-pub fn analyse(
+pub(crate) fn analyse(
     snapshot: &Snapshot,
     now: jiff::Timestamp,
 ) -> (Vec<ComponentStatus>, Vec<Finding>, Summary) {

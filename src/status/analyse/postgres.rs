@@ -59,7 +59,7 @@ enum PasswordSource<'a> {
     MissingFile,
 }
 
-pub fn analyse_postgres(snapshot: &Snapshot) -> Section {
+pub(crate) fn analyse_postgres(snapshot: &Snapshot) -> Section {
     let postgres = workloads::named(snapshot, &["postgresql", "postgres"]);
     let mut findings = Vec::new();
     let mut parts = Vec::new();

@@ -9,7 +9,7 @@ use crate::snapshot::Snapshot;
 use super::workloads;
 
 /// The fields a pod spec lacks for the restricted profile, as `path=value` to set.
-pub fn restricted_gaps(spec: &PodSpec) -> Vec<String> {
+pub(crate) fn restricted_gaps(spec: &PodSpec) -> Vec<String> {
     let mut gaps = Vec::new();
     let pod = spec.security_context.as_ref();
     for (flag, field) in [

@@ -8,7 +8,7 @@ use crate::status::report::{ComponentStatus, state_of};
 
 use super::Section;
 
-pub fn analyse(snapshot: &Snapshot) -> Section {
+pub(crate) fn analyse(snapshot: &Snapshot) -> Section {
     let mut findings = Vec::new();
     let (stores_ready, store_count) = check_stores(snapshot, &mut findings);
     let synced = check_external_secrets(snapshot, &mut findings);

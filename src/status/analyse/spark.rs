@@ -11,7 +11,7 @@ use crate::status::report::{ComponentStatus, Detail, state_of};
 use super::Section;
 use super::pods::{self, Cause, is_admission_refusal, refusal_fix};
 
-pub fn analyse(snapshot: &Snapshot) -> Section {
+pub(crate) fn analyse(snapshot: &Snapshot) -> Section {
     let apps = &snapshot.spark_applications;
     let mut findings = Vec::new();
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();

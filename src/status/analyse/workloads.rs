@@ -19,7 +19,7 @@ pub fn named<'a>(snapshot: &'a Snapshot, names: &[&str]) -> Vec<Workload<'a>> {
 }
 
 /// Restarts and OOM kills of a workload's pods.
-pub fn restarts_and_oom_kills(pods: &[&Pod]) -> (i32, usize) {
+pub(crate) fn restarts_and_oom_kills(pods: &[&Pod]) -> (i32, usize) {
     let statuses = pods.iter().flat_map(|p| {
         p.status
             .iter()

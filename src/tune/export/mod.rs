@@ -26,7 +26,7 @@ pub struct File {
 }
 
 /// The Secret an export's placeholders are read from: one per namespace.
-pub fn secret_name(namespace: &str) -> String {
+pub(crate) fn secret_name(namespace: &str) -> String {
     format!("{namespace}-credentials")
 }
 

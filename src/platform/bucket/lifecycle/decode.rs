@@ -25,7 +25,7 @@ pub struct Reading {
 impl Reading {
     /// Rules the gateway's rules are not judged on: those with a value Rook
     /// refuses, and null ones (refused as they are).
-    pub fn unreadable_rules(&self) -> BTreeSet<usize> {
+    pub(crate) fn unreadable_rules(&self) -> BTreeSet<usize> {
         self.problems
             .iter()
             .filter(|p| {

@@ -246,7 +246,8 @@ impl Problem {
 /// The answer RGW 16.2 gives to a document with these problems: `None` when it
 /// accepts it. Its XML parse comes first (`MalformedXML`), then its rule checks
 /// (`InvalidArgument` before `InvalidRequest`).
-pub fn rgw_answer(problems: &[Problem]) -> Option<&'static str> {
+#[cfg(test)] // only the tests use it
+pub(crate) fn rgw_answer(problems: &[Problem]) -> Option<&'static str> {
     ["MalformedXML", "InvalidArgument", "InvalidRequest"]
         .into_iter()
         .find(|code| problems.iter().any(|p| p.rgw == Some(*code)))
@@ -305,7 +306,7 @@ impl Lifecycle {
 
     /// Rule IDs used more than once (an empty or missing ID is not an ID: RGW
     /// gives each such rule its own).
-    pub fn duplicate_ids(&self) -> Vec<String> {
+    pub(crate) fn duplicate_ids(&self) -> Vec<String> {
         let mut seen = std::collections::BTreeSet::new();
         let mut duplicates = Vec::new();
         for id in self.rules.iter().map(LifecycleRule::id_or_empty) {
@@ -339,18 +340,18 @@ pub(crate) fn day(date: &jiff::Timestamp) -> String {
 
 impl LifecycleRule {
     /// The ID, empty when there is none.
-    pub fn id_or_empty(&self) -> &str {
+    pub(crate) fn id_or_empty(&self) -> &str {
         self.id.as_deref().unwrap_or_default()
     }
 
     /// `Status` is exactly `Enabled`.
-    pub fn is_enabled(&self) -> bool {
+    pub(crate) fn is_enabled(&self) -> bool {
         self.status.as_deref() == Some("Enabled")
     }
 
     /// The prefix the rule applies to (`Filter.Prefix`, `Filter.And.Prefix`,
     /// else the legacy `Prefix`); empty for the whole bucket.
-    pub fn effective_prefix(&self) -> String {
+    pub(crate) fn effective_prefix(&self) -> String {
         let filter = self.filter.as_ref();
         filter
             .and_then(|f| f.prefix.clone())
@@ -360,7 +361,7 @@ impl LifecycleRule {
     }
 
     /// Its actions in a few words each: `expire 30d`, `abort multipart 1d`.
-    pub fn actions(&self) -> Vec<String> {
+    pub(crate) fn actions(&self) -> Vec<String> {
         let days = |d: Option<i64>| d.map(|d| format!("{d}d")).unwrap_or_else(|| "?".into());
         let mut actions = Vec::new();
         if let Some(e) = &self.expiration {

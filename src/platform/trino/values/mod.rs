@@ -116,7 +116,7 @@ pub(crate) fn defunct(table: Table, name: &str) -> bool {
 
 /// A value Trino refuses.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Refusal {
+pub struct Refusal {
     /// The property.
     pub(crate) key: String,
     /// The value as written (trimmed).

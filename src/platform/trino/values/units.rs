@@ -29,7 +29,7 @@ pub(crate) const DURATION_UNITS: &[(&str, f64)] = &[
 
 /// What a reader made of a text.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Reading<T> {
+pub enum Reading<T> {
     /// Java holds this value.
     Value(T),
     /// Java throws: why, in words.

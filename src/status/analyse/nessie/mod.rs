@@ -133,7 +133,7 @@ impl<'a> NessieSettings<'a> {
     }
 }
 
-pub fn analyse_nessie(snapshot: &Snapshot) -> Section {
+pub(crate) fn analyse_nessie(snapshot: &Snapshot) -> Section {
     let nessie = workloads::named(snapshot, &["nessie"]);
     let mut findings = Vec::new();
     let mut details = Vec::new();

@@ -30,7 +30,7 @@ const IMAGE_WORKDIR: &str = "/deployments";
 
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Origin<'a> {
+pub enum Origin<'a> {
     /// An environment variable of the container.
     Env(EnvVar<'a>),
     /// A line of a properties file mounted from a ConfigMap.
@@ -48,7 +48,7 @@ pub(crate) enum Origin<'a> {
 
 /// One setting Nessie will run with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Setting<'a> {
+pub struct Setting<'a> {
     /// Where it was found (after following a `${NAME}` reference).
     pub origin: Origin<'a>,
 }
@@ -89,7 +89,7 @@ impl Setting<'_> {
     }
 
     /// The kind of source, for the summary: `env` or `ConfigMap NAME (FILE)`.
-    pub fn source_kind(&self) -> String {
+    pub(crate) fn source_kind(&self) -> String {
         match &self.origin {
             Origin::Env(_) => "env".into(),
             Origin::File {
@@ -175,7 +175,7 @@ impl<'a> QuarkusConfig<'a> {
     }
 
     /// The first of `properties` that is set (spellings of one setting).
-    pub fn get_any(&self, properties: &[&str]) -> Option<Setting<'a>> {
+    pub(crate) fn get_any(&self, properties: &[&str]) -> Option<Setting<'a>> {
         properties.iter().find_map(|p| self.get(p))
     }
 

@@ -28,7 +28,8 @@ pub use resources::jvm_heap;
 use resources::{memory_context, missing_capacity};
 
 /// Every cause code, for the docs test and the table in docs/findings.md.
-pub const CODES: [&str; 10] = [
+#[cfg(test)] // only the tests use it
+pub(crate) const CODES: [&str; 10] = [
     "pod.unschedulable",
     "pod.claim-unbound",
     "pod.image-pull-failed",
@@ -43,7 +44,7 @@ pub const CODES: [&str; 10] = [
 
 /// The root of a workload's unreadiness, root object first.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cause {
+pub(crate) struct Cause {
     /// The stable `pod.*` code of the cause.
     pub code: &'static str,
     /// Root first: the claim or Secret when there is one, then the pod.
@@ -114,7 +115,7 @@ pub fn not_ready(
 
 /// The cause shared by most of the workload's not-ready pods (the first pod by
 /// name speaks for the others), or why no pod exists.
-pub fn workload_cause(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
+pub(crate) fn workload_cause(snapshot: &Snapshot, w: &Workload) -> Option<Cause> {
     let mut pods = w.pods(&snapshot.pods.items);
     pods.sort_by_key(|p| (is_evicted(p), p.metadata.name.clone()));
     let not_ready: Vec<&Pod> = pods.into_iter().filter(|p| !is_ready(p)).collect();
@@ -158,7 +159,7 @@ fn pod_object(pod: &Pod) -> ObjectRef {
 }
 
 /// Why one pod is not ready, most fundamental first.
-pub fn pod_cause(snapshot: &Snapshot, pod: &Pod) -> Option<Cause> {
+pub(crate) fn pod_cause(snapshot: &Snapshot, pod: &Pod) -> Option<Cause> {
     let name = pod_name(pod);
     let ns = pod.metadata.namespace.as_deref().unwrap_or_default();
     let status = pod.status.as_ref();

@@ -41,7 +41,7 @@ struct Cluster {
 }
 
 /// Trino's state and findings from the snapshot.
-pub fn analyse(snapshot: &Snapshot) -> Section {
+pub(crate) fn analyse(snapshot: &Snapshot) -> Section {
     let layout = layout(snapshot);
     let mut findings = Vec::new();
     let mut details = Vec::new();
