@@ -760,7 +760,7 @@ fn analytics_release_states_every_pod_level_cause() {
 /// finding. Only objects are read, so the pods are kept off the nodes.
 #[test]
 fn status_and_tune_agree_on_every_config_fault() {
-    use kubectl_dp::platform::rules::{RULES, Tune, fixed_by};
+    use kubectl_dp::platform::rules::{Tune, fixed_by, rules};
     const TUNE: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
     let broken = TestNamespace::new("dp-agree-broken");
     let manifests = render_example("examples/broken", &broken.name).replace(
@@ -822,7 +822,7 @@ fn status_and_tune_agree_on_every_config_fault() {
                 "{ns}: status lacks {code}: {status:?}"
             );
         }
-        for rule in RULES {
+        for rule in rules() {
             let Tune::Fixes(rules) = rule.tune else {
                 continue;
             };

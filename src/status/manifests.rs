@@ -10,7 +10,7 @@ use crate::error::{Error, Exit, Result};
 use crate::findings::Finding;
 use crate::kube::{Cluster, Scope};
 use crate::manifests::Locator;
-use crate::platform::rules::{RULES, Rule};
+use crate::platform::rules::{Rule, rules};
 use crate::render::{Metadata, Output};
 use crate::snapshot::{Snapshot, offline};
 
@@ -22,9 +22,7 @@ const OTHER_COMMANDS: [&str; 4] = ["quota.", "tune.", "perf.", "bucket.check-"];
 
 /// The rules status applies.
 pub(crate) fn status_rules() -> impl Iterator<Item = &'static Rule> {
-    RULES
-        .iter()
-        .filter(|r| !OTHER_COMMANDS.iter().any(|p| r.code.starts_with(p)))
+    rules().filter(|r| !OTHER_COMMANDS.iter().any(|p| r.code.starts_with(p)))
 }
 
 /// The codes only the live cluster can tell, in catalogue order.
