@@ -27,6 +27,9 @@ pub(super) struct Reader<'a> {
     pub described: &'a str,
     /// The namespace short Service names resolve in.
     pub namespace: &'a str,
+    /// Where a user edits the URL, for the hint: `billing.properties`,
+    /// `Deployment/nessie -n dp`.
+    pub edit_in: String,
 }
 
 /// `network.service-missing` (or `missing_code`) when the Service a URL names
@@ -52,7 +55,7 @@ pub(super) fn service_finding(
             format!(
                 "{described}: {place} points at Service {service} in namespace {service_ns}, which does not exist"
             ),
-            format!("fix {} or {fix_missing}", url.key),
+            format!("fix {} in {}, or {fix_missing}", url.key, reader.edit_in),
         )),
         true => {
             let served = serves(snapshot.service(service_ns, service)?, port).err()?;
@@ -72,8 +75,8 @@ pub(super) fn service_finding(
                     served.join(", ")
                 ),
                 format!(
-                    "use a port the Service serves in {} (e.g. {}), or add the port to Service {service}",
-                    url.key, served[0]
+                    "use a port the Service serves in {} of {} (e.g. {}), or add the port to Service {service}",
+                    url.key, reader.edit_in, served[0]
                 ),
             ))
         }
@@ -96,6 +99,7 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
             component: Component::of_app(w.app_name(), Component::Compliance),
             described: &described,
             namespace: w.namespace(),
+            edit_in: w.object().to_string(),
         };
         for url in urls::in_env(spec) {
             out.extend(service_finding(
@@ -123,8 +127,10 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
                 let described = format!("ConfigMap {name} {file}, read by {}", w.object());
                 let reader = Reader {
                     object: ObjectRef::namespaced("ConfigMap", w.namespace(), &name),
+                    component: reader.component,
                     described: &described,
-                    ..reader_for(&reader)
+                    namespace: reader.namespace,
+                    edit_in: format!("{file} of ConfigMap {name}"),
                 };
                 for url in urls::in_properties(&props) {
                     out.extend(service_finding(
@@ -142,16 +148,6 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     out
 }
 
-/// A copy of the parts of `reader` that do not change per file.
-fn reader_for<'a>(reader: &Reader<'a>) -> Reader<'a> {
-    Reader {
-        object: reader.object.clone(),
-        component: reader.component,
-        described: reader.described,
-        namespace: reader.namespace,
-    }
-}
-
 fn spark_findings(snapshot: &Snapshot, fix: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for app in &snapshot.spark_applications.items {
@@ -164,6 +160,7 @@ fn spark_findings(snapshot: &Snapshot, fix: &str) -> Vec<Finding> {
             component: Component::Spark,
             described: &described,
             namespace,
+            edit_in: format!("SparkApplication {name}"),
         };
         let env: Vec<(String, String)> = [
             ("driver", &app.spec.driver),

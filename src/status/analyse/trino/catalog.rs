@@ -124,6 +124,7 @@ fn service_references(
         component: Component::Trino,
         described: &described,
         namespace,
+        edit_in: file.to_string(),
     };
     SERVICE_URL_KEYS
         .iter()
@@ -143,7 +144,7 @@ fn service_references(
                 &reader,
                 &url,
                 missing_code,
-                &format!("deploy {what} (in {file})"),
+                &format!("deploy {what}"),
             )
         })
         .collect()
