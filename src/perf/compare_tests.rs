@@ -120,6 +120,28 @@ fn a_twenty_percent_slowdown_is_a_regression_with_its_interval() {
 }
 
 #[test]
+fn a_significant_change_about_the_size_of_the_threshold_is_not_a_regression() {
+    // An unchanged rerun on a machine whose speed drifted by about the
+    // threshold (the CI run that read +11% [+2.6, +23], p 0.019): significant,
+    // so a warning, but nothing shows it is slower by more than 10%.
+    let old = report(&[("q1", noisy(100.0, 10, 7))]);
+    let new = report(&[("q1", noisy(111.0, 10, 8))]);
+    let c = compare(&old, &new, SETTINGS);
+    let r = &c.rows[0];
+    assert!(r.significant, "{r:?}");
+    assert!(r.change_percent.unwrap() > 10.0, "{r:?}");
+    assert!(r.beyond_threshold_p_value.unwrap() > ALPHA, "{r:?}");
+    assert!(!r.regression);
+    assert_eq!(r.verdict, "slower");
+    assert_eq!(c.regressions, 0);
+    // Clearly beyond it, it is one.
+    let slower = report(&[("q1", noisy(130.0, 10, 8))]);
+    let c = compare(&old, &slower, SETTINGS);
+    assert!(c.rows[0].beyond_threshold_p_value.unwrap() <= ALPHA);
+    assert_eq!(c.rows[0].verdict, "regression");
+}
+
+#[test]
 fn an_unchanged_rerun_is_within_noise() {
     let old = report(&[("q1", noisy(100.0, 10, 3)), ("q2", noisy(50.0, 10, 4))]);
     let new = report(&[("q1", noisy(100.0, 10, 5)), ("q2", noisy(50.0, 10, 6))]);

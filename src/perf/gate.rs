@@ -144,7 +144,7 @@ pub fn problems(report: &PerfReport) -> Vec<Problem> {
 /// change that slows every query alike).
 pub(crate) fn comparison_problems(c: &super::report::Comparison) -> Vec<Problem> {
     let yardstick = c.yardstick.as_ref().filter(|y| {
-        y.verdict == "slower" && y.change_percent.is_some_and(|p| p > c.threshold_percent)
+        y.verdict == "slower" && y.beyond_threshold_p_value.is_some_and(|p| p <= c.alpha)
     });
     let yardstick = yardstick.map(|y| {
         problem(

@@ -62,13 +62,13 @@ fn comparison_cases(c: &Comparison) -> Vec<TestCase> {
                 "regression" => failure(
                     "regression",
                     &format!(
-                        "{} {:+.1}% (95% CI {:+.1}% to {:+.1}%, Holm-adjusted p = {:.4}), beyond --threshold {}%",
+                        "{} {:+.1}% (95% CI {:+.1}% to {:+.1}%), slower beyond --threshold {}% at Holm-adjusted p = {:.4}",
                         r.metric,
                         r.change_percent.unwrap_or(0.0),
                         r.change_low_percent.unwrap_or(0.0),
                         r.change_high_percent.unwrap_or(0.0),
-                        r.adjusted_p_value.unwrap_or(1.0),
-                        c.threshold_percent
+                        c.threshold_percent,
+                        r.beyond_threshold_p_value.or(r.adjusted_p_value).unwrap_or(1.0)
                     ),
                 ),
                 "failed" => failure("failed", &format!("{} failed runs", r.new_failures)),

@@ -451,7 +451,12 @@ pub struct ComparisonRow {
     #[serde(default)]
     pub exact: bool,
     pub significant: bool,
-    /// Significant and slower than `--threshold`.
+    /// One-sided rank-sum p-value that the new side is slower than the old
+    /// one by more than `--threshold`, Holm-adjusted over the measurements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beyond_threshold_p_value: Option<f64>,
+    /// Significantly slower by more than `--threshold`:
+    /// `beyondThresholdPValue` ≤ alpha.
     pub regression: bool,
     /// Trino: the other of CPU and elapsed time, to tell a change in work from a change in waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,9 @@
 //!   **exact** (the permutation distribution of the rank sum, ties given their
 //!   mid-ranks) up to [`EXACT_LIMIT`] samples in all, the normal approximation
 //!   with tie and continuity correction above (where it is accurate).
+//! - [`slower_beyond`]: the one-sided test that the new timings are slower
+//!   than the old ones by more than a margin (the old scaled by it), which is
+//!   what "a regression beyond the threshold" claims.
 //! - [`min_samples_per_side`]: the fewest runs per side with which the test can
 //!   reach significance at all, given α and the number of comparisons.
 //! - [`holm`]: Holm's step-down correction for testing several queries at once.
@@ -113,16 +116,7 @@ pub(crate) fn rank_sum_test(a: &[f64], b: &[f64]) -> Option<RankSum> {
     }
     // Normal approximation with tie and continuity correction
     // (scipy.stats.mannwhitneyu(method="asymptotic")).
-    let mut tie_term = 0.0;
-    let mut i = 0;
-    while i < ranked.len() {
-        let j = ranked[i..]
-            .iter()
-            .take_while(|r| r.0 == ranked[i].0)
-            .count();
-        tie_term += (j as f64).powi(3) - j as f64;
-        i += j;
-    }
+    let tie_term = tie_term(&ranked);
     let (n1f, n2f, nf) = (n1 as f64, n2 as f64, n as f64);
     let variance = n1f * n2f / 12.0 * ((nf + 1.0) - tie_term / (nf * (nf - 1.0)));
     let distance = ((u - n1f * n2f / 2.0).abs() - 0.5).max(0.0);
@@ -132,6 +126,56 @@ pub(crate) fn rank_sum_test(a: &[f64], b: &[f64]) -> Option<RankSum> {
         p_value: (2.0 * standard_normal().sf(z)).min(1.0),
         exact: false,
     })
+}
+
+/// The one-sided p-value that `new` is slower than `old` × `margin`: the
+/// rank-sum test of `new` against the old timings scaled by the margin, with
+/// the alternative "new is larger". Testing against the margin, rather than
+/// testing for any change and then comparing the estimate with the margin,
+/// keeps a change that is only about as large as the margin (an unchanged
+/// rerun on a machine whose speed drifted) from counting as a regression.
+/// `None` when a side is empty.
+pub(crate) fn slower_beyond(old: &[f64], new: &[f64], margin: f64) -> Option<f64> {
+    let (n1, n2) = (old.len(), new.len());
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let scaled: Vec<f64> = old.iter().map(|v| v * margin).collect();
+    let ranked = doubled_ranks(&scaled, new);
+    let doubled_sum: u64 = ranked.iter().filter(|(_, a)| *a).map(|(r, _)| r).sum();
+    if ranked.first().map(|r| r.0) == ranked.last().map(|r| r.0) {
+        return Some(1.0);
+    }
+    let n = n1 + n2;
+    if n <= EXACT_LIMIT {
+        // New slower = the scaled old side ranks low: P(its sum <= observed).
+        let ranks: Vec<u64> = ranked.iter().map(|(r, _)| *r).collect();
+        let counts = rank_sum_counts(&ranks, n1);
+        let all: f64 = counts.iter().sum();
+        let as_low: f64 = counts.iter().take(doubled_sum as usize + 1).sum();
+        return Some((as_low / all).min(1.0));
+    }
+    let (n1f, n2f, nf) = (n1 as f64, n2 as f64, n as f64);
+    let tie_term = tie_term(&ranked);
+    let variance = n1f * n2f / 12.0 * ((nf + 1.0) - tie_term / (nf * (nf - 1.0)));
+    let u = doubled_sum as f64 / 2.0 - (n1 * (n1 + 1)) as f64 / 2.0;
+    let z = (n1f * n2f / 2.0 - u - 0.5) / variance.sqrt();
+    Some(standard_normal().sf(z).min(1.0))
+}
+
+/// Σ (t³ − t) over the groups of tied values, for the normal approximation.
+fn tie_term(ranked: &[(u64, bool)]) -> f64 {
+    let mut term = 0.0;
+    let mut i = 0;
+    while i < ranked.len() {
+        let j = ranked[i..]
+            .iter()
+            .take_while(|r| r.0 == ranked[i].0)
+            .count();
+        term += (j as f64).powi(3) - j as f64;
+        i += j;
+    }
+    term
 }
 
 fn standard_normal() -> Normal {
@@ -322,6 +366,29 @@ mod tests {
             close(r.p_value, 2.0 * standard_normal().sf(z), 1e-12),
             "{r:?}"
         );
+    }
+
+    #[test]
+    fn slower_beyond_tests_against_the_margin() {
+        let old = [10.0, 11.0, 12.0, 13.0, 14.0];
+        // Every new run beyond every scaled old one: 1 / C(10, 5).
+        let far = [20.0, 21.0, 22.0, 23.0, 24.0];
+        let p = slower_beyond(&old, &far, 1.1).unwrap();
+        assert!(close(p, 1.0 / 252.0, 1e-12), "{p}");
+        // About the margin itself: no evidence of more (a tie at 11 counts half).
+        let at_margin = [11.0, 12.5, 13.0, 14.5, 15.0];
+        assert!(slower_beyond(&old, &at_margin, 1.1).unwrap() > 0.4);
+        // A change that is significant but not beyond a margin of 2x.
+        assert!(slower_beyond(&old, &far, 2.0).unwrap() > 0.5);
+        // Faster is never slower.
+        assert!(slower_beyond(&far, &old, 1.0).unwrap() > 0.99);
+        assert_eq!(slower_beyond(&[], &old, 1.1), None);
+        // Above the exact limit: the normal approximation, the same verdicts.
+        let old: Vec<f64> = (100..140).map(f64::from).collect();
+        let slower: Vec<f64> = old.iter().map(|v| v * 1.3).collect();
+        let drifted: Vec<f64> = old.iter().map(|v| v * 1.05).collect();
+        assert!(slower_beyond(&old, &slower, 1.1).unwrap() < 0.001);
+        assert!(slower_beyond(&old, &drifted, 1.1).unwrap() > 0.5);
     }
 
     #[test]
