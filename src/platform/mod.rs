@@ -8,6 +8,7 @@ pub mod bucket;
 pub mod crds;
 pub mod credentials;
 pub mod endpoint;
+pub(crate) mod go_duration;
 pub mod jvm;
 pub mod mounts;
 pub mod netpol;

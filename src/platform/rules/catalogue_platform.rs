@@ -97,6 +97,13 @@ pub(super) const PLATFORM: &[Rule] = &[
         meaning: "an ExternalSecret is not synced",
     },
     Rule {
+        code: "secrets.external-secret-invalid",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "an ExternalSecret's refreshInterval is not a Go duration (`1d`, `1hour`, `5`): the API server stores it (the schema says string), but the External Secrets controller decodes it with Go's time.ParseDuration and cannot, so the Secret is never written or refreshed",
+    },
+    Rule {
         code: "secrets.hand-written",
         severity: Severity::Critical,
         live_only: false,
