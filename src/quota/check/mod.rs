@@ -3,6 +3,7 @@
 //! when it does not fit.
 
 mod evaluate;
+mod fences;
 mod limits;
 mod render;
 pub mod spark;
@@ -372,6 +373,7 @@ pub async fn run(
     let (targeted, spark_notes) =
         spark::drop_finished_applications(&cluster, &found, targeted, &default_ns).await?;
     let mut live = read_live(&cluster, &namespaces).await?;
+    fences::overlay(&mut live, &found, &default_ns);
     live.notes.extend(spark_notes);
     live.notes.extend(daemonset_note);
     live.notes.extend(unjudged);
