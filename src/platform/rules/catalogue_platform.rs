@@ -202,6 +202,13 @@ pub(super) const PLATFORM: &[Rule] = &[
         meaning: "a URL names a Service that exists, on a port the Service does not serve (the port written, or the scheme's default: http 80, https 443, postgresql 5432): connections are refused",
     },
     Rule {
+        code: "network.port-not-listened",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a probe of the Trino container, or a Service port meant for its HTTP server (named http/https), reaches a port Trino does not listen on (http-server.http.port of config.properties, 8080 by default; http-server.https.port with HTTPS on): the probe fails (never ready, or restarted) and connections are refused",
+    },
+    Rule {
         code: "policy.no-default-deny",
         severity: Severity::Warning,
         live_only: false,

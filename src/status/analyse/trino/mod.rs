@@ -19,6 +19,7 @@ use super::workloads;
 
 mod catalog;
 mod jvm;
+mod listen;
 mod server;
 
 use catalog::catalog_findings;
@@ -56,6 +57,7 @@ pub(crate) fn analyse(snapshot: &Snapshot) -> Section {
             versions.insert(workload::image_tag(image).to_string());
         }
         findings.extend(node_findings(snapshot, node, &mut details, &mut cluster));
+        findings.extend(listen::findings(snapshot, node));
         for file in &node.files.catalogs {
             let key = (
                 node.workload.namespace().to_string(),
