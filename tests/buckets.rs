@@ -167,6 +167,25 @@ fn create_presets_print_valid_sorted_lifecycles() {
         "{}",
         stderr(&bad)
     );
+    // RGW reads a negative quota as no limit: refused like a non-quantity.
+    let negative = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--max-size=-1Gi",
+            "-o",
+            "yaml",
+        ],
+    );
+    assert_eq!(negative.status.code(), Some(2));
+    assert!(
+        stderr(&negative).contains("--max-size '-1Gi' is not a quantity of 0 or more"),
+        "{}",
+        stderr(&negative)
+    );
 }
 
 #[test]
