@@ -247,6 +247,45 @@ pub fn cases() -> Vec<Case> {
             Accepts,
         ),
         case(
+            "valid-condition-operators",
+            statement_with(
+                "Condition",
+                r#"{"StringEqualsIfExists":{"s3:prefix":"a"},"ForAnyValue:StringLike":{"s3:prefix":["a","b"]},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"},"Null":{"s3:prefix":"true"},"Bool":{"aws:SecureTransport":"false"},"NumericLessThan":{"s3:max-keys":"10"},"DateGreaterThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"},"ArnLike":{"aws:SourceArn":"arn:aws:s3:::x"},"BinaryEquals":{"k":"QUJD"}}"#,
+            ),
+            &[],
+            Accepts,
+        ),
+        case(
+            "valid-condition-empty",
+            statement_with("Condition", "{}"),
+            &[],
+            Accepts,
+        ),
+        case(
+            "condition-operator-typo",
+            statement_with("Condition", r#"{"StringEqual":{"s3:prefix":"a"}}"#),
+            &["Statement[0].Condition"],
+            INVALID,
+        ),
+        case(
+            "condition-operator-lowercase",
+            statement_with("Condition", r#"{"stringequals":{"s3:prefix":"a"}}"#),
+            &["Statement[0].Condition"],
+            INVALID,
+        ),
+        case(
+            "condition-not-an-object",
+            statement_with("Condition", r#""x""#),
+            &["Statement[0].Condition"],
+            INVALID,
+        ),
+        case(
+            "condition-keys-not-an-object",
+            statement_with("Condition", r#"{"StringEquals":"x"}"#),
+            &["Statement[0].Condition"],
+            INVALID,
+        ),
+        case(
             "resource-not-an-arn",
             statement_with("Resource", &format!(r#""{BUCKET}/*""#)),
             &["Statement[0].Resource"],

@@ -300,6 +300,85 @@ fn check_statement(
             check_principal(&format!("{path}.{element}"), value, problems);
         }
     }
+    if let Some(condition) = statement.get("Condition") {
+        check_condition(&format!("{path}.Condition"), condition, problems);
+    }
+}
+
+/// The condition operators RGW 16.2 reads, each also with `IfExists` after it
+/// and `ForAnyValue:` or `ForAllValues:` before it (exactly so written).
+const CONDITION_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnNotEquals",
+    "ArnLike",
+    "ArnNotLike",
+    "Null",
+];
+
+/// `Condition`: an object of operator to an object of key to value(s).
+fn check_condition(path: &str, condition: &Value, problems: &mut Problems) {
+    let Some(operators) = condition.as_object() else {
+        problems.refused(
+            path.into(),
+            format!(
+                "{path} is a JSON {}, not an object of operators",
+                kind(condition)
+            ),
+            "write Condition as {\"StringEquals\": {\"s3:prefix\": \"logs/\"}}",
+        );
+        return;
+    };
+    for (operator, keys) in operators {
+        let bare = operator
+            .strip_prefix("ForAnyValue:")
+            .or_else(|| operator.strip_prefix("ForAllValues:"))
+            .unwrap_or(operator);
+        let bare = bare.strip_suffix("IfExists").unwrap_or(bare);
+        if !CONDITION_OPERATORS.contains(&bare) {
+            let meant = CONDITION_OPERATORS
+                .iter()
+                .find(|o| o.eq_ignore_ascii_case(bare) || glob(&format!("{bare}*"), o));
+            problems.refused(
+                path.into(),
+                format!("'{operator}' is no condition operator"),
+                match meant {
+                    Some(o) => format!("write {o}"),
+                    None => "use an IAM condition operator (StringEquals, StringLike, IpAddress, Bool, …)".into(),
+                },
+            );
+        } else if !keys.is_object() {
+            problems.refused(
+                path.into(),
+                format!(
+                    "{path}.{operator} is a JSON {}, not an object of condition keys",
+                    kind(keys)
+                ),
+                format!("write {operator} as {{\"KEY\": \"VALUE\"}}"),
+            );
+        }
+    }
 }
 
 /// A string or a list of strings, as every element of a statement is written.
