@@ -212,7 +212,10 @@ fn additional_config_values_are_reported_by_status_and_check() {
         ),
     ];
     for (binary, args) in [
-        (STATUS, vec!["-n", n, "--operator-namespace", n, "-o", "json"]),
+        (
+            STATUS,
+            vec!["-n", n, "--operator-namespace", n, "-o", "json"],
+        ),
         (
             BUCKETS,
             vec!["list", "-n", n, "--operator-namespace", n, "-o", "json"],

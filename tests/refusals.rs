@@ -4,7 +4,9 @@
 //! FailedCreate message and its fix names what to change. A validating
 //! webhook needs a server the API server calls over TLS, which this control
 //! plane does not run: its message form is proven by the unit tests of
-//! `platform::refusal` only.
+//! `platform::refusal` only. Each namespace is deleted before the test ends:
+//! its refusal events say "forbidden", which tests reading `status -A` as a
+//! restricted role must not mistake for their own.
 
 mod common;
 
@@ -81,7 +83,7 @@ const ROOT: &str = "        image: ghcr.io/projectnessie/nessie:0.104.1\n       
 /// securityContext fields it names.
 #[test]
 fn a_pod_security_refusal_is_quoted_with_the_fields_to_set() {
-    let ns = TestNamespace::new("refused-pss");
+    let ns = TestNamespace::waited("refused-pss");
     let n = &ns.name;
     kubectl(&[
         "label",
@@ -138,7 +140,7 @@ impl Drop for ClusterObjects {
 /// message.
 #[test]
 fn a_validating_admission_policy_refusal_is_quoted() {
-    let ns = TestNamespace::new("refused-vap");
+    let ns = TestNamespace::waited("refused-vap");
     let n = &ns.name;
     let name = format!("dp-test-pinned-{n}");
     let _cleanup = ClusterObjects(vec![
