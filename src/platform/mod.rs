@@ -2,11 +2,13 @@
 //! Trino's config files, bucket lifecycles, who manages what.
 
 pub mod admission;
+pub(crate) mod alert_rules;
 pub mod alerts;
 pub mod bucket;
 pub mod crds;
 pub mod credentials;
 pub mod endpoint;
+pub(crate) mod go_duration;
 pub mod jvm;
 pub mod mounts;
 pub mod netpol;

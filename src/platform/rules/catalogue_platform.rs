@@ -132,6 +132,13 @@ pub(super) const PLATFORM: &[Rule] = &[
         meaning: "an ExternalSecret is not synced",
     },
     Rule {
+        code: "secrets.external-secret-invalid",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "an ExternalSecret's refreshInterval is not a Go duration (`1d`, `1hour`, `5`): the API server stores it (the schema says string), but the External Secrets controller decodes it with Go's time.ParseDuration and cannot, so the Secret is never written or refreshed",
+    },
+    Rule {
         code: "secrets.hand-written",
         severity: Severity::Critical,
         live_only: false,
@@ -179,6 +186,13 @@ pub(super) const PLATFORM: &[Rule] = &[
         live_only: false,
         tune: Tune::NotAConfigFile,
         meaning: "a PrometheusRule expression does not parse (checked with the `promql-parser` crate; the parser's message is shown)",
+    },
+    Rule {
+        code: "monitoring.rule-invalid",
+        severity: Severity::Warning,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a PrometheusRule field the API server (the CRD's schema) or the Prometheus Operator (validating as Prometheus' rulefmt) refuses: a duration that is not a Prometheus duration, a wrong type, both or neither of alert and record, a recording rule with for or annotations, a label template that does not parse; the message says which party refuses it and what follows",
     },
     Rule {
         code: "monitoring.coverage-gap",

@@ -11,6 +11,7 @@ use super::Section;
 pub(crate) fn analyse(snapshot: &Snapshot) -> Section {
     let mut findings = Vec::new();
     let (stores_ready, store_count) = check_stores(snapshot, &mut findings);
+    check_refresh_intervals(snapshot, &mut findings);
     let synced = check_external_secrets(snapshot, &mut findings);
     let hand_written = check_hand_written(snapshot, &mut findings);
     let found = store_count > 0
@@ -96,6 +97,40 @@ fn check_stores(snapshot: &Snapshot, findings: &mut Vec<Finding>) -> (usize, usi
         }
     }
     (stores_ready, store_count)
+}
+
+/// `secrets.external-secret-invalid` per ExternalSecret whose `refreshInterval`
+/// Go cannot parse: the controller decodes it into a `metav1.Duration`
+/// (`time.ParseDuration`), so the object never decodes and is never synced;
+/// the API server's schema (a string) lets it in.
+fn check_refresh_intervals(snapshot: &Snapshot, findings: &mut Vec<Finding>) {
+    for es in &snapshot.external_secrets.items {
+        let Some(interval) = &es.spec.refresh_interval else {
+            continue;
+        };
+        let Some(error) = crate::platform::go_duration::problem(interval) else {
+            continue;
+        };
+        findings.push(
+            Finding::new(
+                "secrets.external-secret-invalid",
+                Severity::Critical,
+                Component::Secrets,
+                ObjectRef::from_meta("ExternalSecret", &es.metadata),
+                format!(
+                    "refreshInterval {interval:?} is not a Go duration ({error}): the External Secrets controller cannot decode the ExternalSecret, so Secret {} is never written or refreshed",
+                    es.spec
+                        .target
+                        .name
+                        .as_deref()
+                        .or(es.metadata.name.as_deref())
+                        .unwrap_or_default()
+                ),
+                "write refreshInterval as a Go duration: whole or decimal numbers with h, m, s, ms, us or ns (24h, not 1d; 1h, not 1hour), or 0 to sync once",
+            )
+            .with_field(crate::findings::FieldRef::at(&["spec", "refreshInterval"])),
+        );
+    }
 }
 
 /// `secrets.external-secret-not-synced` per ExternalSecret not Ready; returns how many are.
