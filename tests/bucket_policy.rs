@@ -80,9 +80,9 @@ fn anonymous_get(endpoint: &str, path: &str) -> String {
 
 /// What RGW 16.2 does with the statements S3 refuses and it stores, as the
 /// findings say: a statement without Principal, Action or Resource, or naming
-/// another bucket, grants nothing (an anonymous read stays refused where the
-/// complete statement allows it), and one without Effect denies (even the
-/// bucket owner is refused).
+/// another bucket, applies to no request (an Allow lets no anonymous read
+/// through where the complete statement does; a Deny leaves the owner's read
+/// alone), and one without Effect denies (even the bucket owner is refused).
 #[test]
 fn what_rgw_does_with_statements_s3_refuses() {
     let env = s3_env();
@@ -121,6 +121,20 @@ fn what_rgw_does_with_statements_s3_refuses() {
             anonymous_reads(&incomplete).contains(" 403 "),
             "{incomplete} granted a read"
         );
+    }
+    // A Deny without one of them does not apply either: the owner still reads.
+    for incomplete in [
+        statement(&format!(
+            r#""Effect":"Deny","Action":"s3:GetObject",{objects}"#
+        )),
+        statement(&format!(r#""Effect":"Deny","Principal":"*",{objects}"#)),
+        statement(r#""Effect":"Deny","Principal":"*","Action":"s3:GetObject""#),
+    ] {
+        block_on(async {
+            admin.put_bucket_policy(&bucket, &incomplete).await.unwrap();
+            let read = admin.get_object(&bucket, "o").await;
+            assert!(read.is_ok(), "{incomplete} denied the owner: {read:?}");
+        });
     }
     let no_effect = statement(&format!(
         r#""Principal":"*","Action":"s3:GetObject",{objects}"#
