@@ -167,6 +167,25 @@ fn create_presets_print_valid_sorted_lifecycles() {
         "{}",
         stderr(&bad)
     );
+    // RGW reads a negative quota as no limit: refused like a non-quantity.
+    let negative = dp(
+        BIN,
+        &[
+            "create",
+            "raw",
+            "--storage-class",
+            "c",
+            "--max-size=-1Gi",
+            "-o",
+            "yaml",
+        ],
+    );
+    assert_eq!(negative.status.code(), Some(2));
+    assert!(
+        stderr(&negative).contains("--max-size '-1Gi' is not a quantity of 0 or more"),
+        "{}",
+        stderr(&negative)
+    );
 }
 
 #[test]
@@ -638,8 +657,11 @@ fn delete_refuses_data_unless_forced() {
     );
 }
 
+/// A key the operator does not allow fails the whole claim in Rook 1.18
+/// (`OBC config "bucketLifecycle" is not allowed`): critical, once the
+/// operator's ConfigMap says so.
 #[test]
-fn operator_config_that_refuses_lifecycle_is_a_warning() {
+fn operator_config_that_refuses_lifecycle_fails_the_claim() {
     let ns = TestNamespace::new("bkt-operator");
     let n = &ns.name;
     apply(&claim(n, "ignored", Some(TEST_LIFECYCLE)));
@@ -661,8 +683,9 @@ fn operator_config_that_refuses_lifecycle_is_a_warning() {
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("WARNING  ObjectBucketClaim/ignored")
+        text.contains("CRITICAL ObjectBucketClaim/ignored")
             && text.contains("bucket.config-field-refused")
+            && text.contains("Rook refuses the claim")
             && text.contains(
                 "additionalConfig bucketLifecycle not among the fields rook-ceph-operator-config allows"
             ),

@@ -199,6 +199,8 @@ fn families_documents_platform() {
         "rule 'expire-0d' Expiration.Days is 0, below 1",
         "rule 'drop-tmp' Expiraton is not a field",
         "rule 'expire' ID is also the ID of Rules[0]",
+        "additionalConfig.maxSize '20GB' is not a Kubernetes quantity",
+        "bucketPolicy Statement[0].Effect: Effect is",
     ] {
         assert!(messages.contains(expected), "no finding says '{expected}'");
     }

@@ -52,7 +52,7 @@ pub struct CheckResult {
 /// One step of a claim's check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
-    /// `phase`, `credentials`, `bucket`, `probe object` or `lifecycle`.
+    /// `phase`, `credentials`, `bucket`, `probe object`, `lifecycle` or `policy`.
     pub check: String,
     /// Whether it passed.
     pub ok: bool,
@@ -103,7 +103,14 @@ async fn check_one(
     let probe_ok = result.step("probe object", probe_object(client, bucket).await);
     let lifecycle = lifecycle_matches(client, bucket, claim, &mut result.drift).await;
     let lifecycle_ok = result.step("lifecycle", lifecycle);
-    result.passed = probe_ok && lifecycle_ok;
+    let policy_ok = match claim.config("bucketPolicy") {
+        Some(policy) => {
+            let outcome = policy_matches(client, bucket, &policy, claim).await;
+            result.step("policy", outcome)
+        }
+        None => true,
+    };
+    result.passed = probe_ok && lifecycle_ok && policy_ok;
     result
 }
 
@@ -196,6 +203,36 @@ async fn lifecycle_matches(
                 }
             }
         },
+    }
+}
+
+/// The claim's `bucketPolicy` against the bucket's: refused when RGW would
+/// refuse it (the first problem; `buckets list` and `status` show them all),
+/// else the bucket must hold the same document (Rook sets it whenever the two
+/// differ; compared as JSON, so spacing does not count).
+async fn policy_matches(
+    client: &crate::s3::Client,
+    bucket: &str,
+    policy: &str,
+    claim: &ObjectBucketClaim,
+) -> std::result::Result<String, String> {
+    let problems =
+        crate::platform::bucket::policy::check(policy, claim.spec.bucket_name.as_deref());
+    let refused: Vec<_> = problems.iter().filter(|p| p.rgw_refuses).collect();
+    if let Some(first) = refused.first() {
+        return Err(format!(
+            "the claim's bucketPolicy is not a policy RGW accepts: {} ({} problem{} in all; Rook cannot apply it)",
+            format!("{} {}", first.path, first.message).trim_start(),
+            refused.len(),
+            if refused.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let as_json = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+    match client.get_bucket_policy(bucket).await {
+        Err(e) => Err(format!("could not read the bucket's policy: {e}")),
+        Ok(None) => Err("the bucket has no policy; Rook has not applied the claim's bucketPolicy (see the operator's log)".into()),
+        Ok(Some(live)) if as_json(&live) == as_json(policy) => Ok("matches the claim".into()),
+        Ok(Some(_)) => Err("the bucket's policy differs from the claim's bucketPolicy; Rook has not applied it (see the operator's log)".into()),
     }
 }
 

@@ -21,11 +21,16 @@ pub(crate) fn claim_manifest(create: &CreateArgs, namespace: &str) -> Result<ser
             create.name
         )));
     }
+    // As Rook reads it (Go's ParseQuantity takes no surrounding space) and as
+    // RGW does (a negative quota is no limit).
     if let Some(size) = &create.max_size
-        && size.parse::<crate::platform::quantity::Quantity>().is_err()
+        && (size.trim() != size
+            || size
+                .parse::<crate::platform::quantity::Quantity>()
+                .map_or(true, |q| q < crate::platform::quantity::Quantity::ZERO))
     {
         return Err(Error::Usage(format!(
-            "--max-size '{size}' is not a quantity like 100Gi or 500M"
+            "--max-size '{size}' is not a quantity of 0 or more like 100Gi or 500M"
         )));
     }
     let lifecycle = analyse::build_lifecycle(

@@ -16,6 +16,7 @@ pub mod ownership;
 pub mod placement;
 pub mod properties;
 pub mod quantity;
+pub(crate) mod refusal;
 pub mod resources;
 pub mod rules;
 pub mod spark;

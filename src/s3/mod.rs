@@ -285,6 +285,40 @@ impl Client {
         check(response).map(|_| ())
     }
 
+    /// Sends a PutBucketPolicy document as given (what Rook sends for a
+    /// claim's `bucketPolicy`: the string itself).
+    pub async fn put_bucket_policy(&self, bucket: &str, policy: &str) -> Result<(), S3Error> {
+        let body = Bytes::from(policy.to_string());
+        let response = self
+            .send("PUT", bucket, "", &[("policy", "")], body, true)
+            .await?;
+        check(response).map(|_| ())
+    }
+
+    /// The policy the bucket holds, as the gateway returns it; `None` when it
+    /// has none.
+    pub async fn get_bucket_policy(&self, bucket: &str) -> Result<Option<String>, S3Error> {
+        let response = self
+            .send("GET", bucket, "", &[("policy", "")], Bytes::new(), false)
+            .await?;
+        if response.status == 404 {
+            let (code, _) = xml::error(&response.body);
+            if code == "NoSuchBucketPolicy" {
+                return Ok(None);
+            }
+        }
+        let body = check(response)?;
+        Ok(Some(String::from_utf8_lossy(&body).into_owned()))
+    }
+
+    /// Removes a bucket's policy.
+    pub async fn delete_bucket_policy(&self, bucket: &str) -> Result<(), S3Error> {
+        let response = self
+            .send("DELETE", bucket, "", &[("policy", "")], Bytes::new(), false)
+            .await?;
+        check(response).map(|_| ())
+    }
+
     /// Removes a bucket's lifecycle configuration.
     pub async fn delete_lifecycle(&self, bucket: &str) -> Result<(), S3Error> {
         let response = self

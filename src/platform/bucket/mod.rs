@@ -1,8 +1,11 @@
 //! ObjectBucketClaim checks shared by `kubectl dp status` and `kubectl dp buckets`:
-//! the S3 lifecycle document a claim carries ([`lifecycle`]), and what a
-//! healthy claim has.
+//! the `additionalConfig` a claim carries, read as Rook reads it ([`config`]:
+//! keys and quota values; [`lifecycle`]: the S3 lifecycle document; [`policy`]:
+//! the bucket policy), and what a healthy claim has.
 
+pub(crate) mod config;
 pub mod lifecycle;
+pub mod policy;
 
 use crate::findings::{Component, Finding, ObjectRef, Severity};
 use crate::platform::crds::ObjectBucketClaim;
@@ -58,7 +61,56 @@ pub(crate) fn check_claim(claim: &ObjectBucketClaim, ctx: &ClaimContext) -> Vec<
     if let Some(json) = claim.config("bucketLifecycle") {
         findings.extend(lifecycle_findings(&object, &json));
     }
+    if let Some(json) = claim.config("bucketPolicy") {
+        findings.extend(policy_findings(
+            &object,
+            &json,
+            claim.spec.bucket_name.as_deref(),
+        ));
+    }
+    findings.extend(config::value_findings(claim, &object));
+    findings.extend(config::unknown_key_findings(claim, &object));
     findings.extend(refused_config_finding(claim, ctx, &object));
+    findings
+}
+
+/// The findings about a claim's `bucketPolicy`: each problem RGW or S3 has
+/// with it, naming the statement and the field, capped like the lifecycle's.
+pub(crate) fn policy_findings(
+    object: &ObjectRef,
+    json: &str,
+    bucket: Option<&str>,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = policy::check(json, bucket)
+        .into_iter()
+        .map(|p| {
+            let message = if p.path.is_empty() {
+                format!("bucketPolicy {}", p.message)
+            } else {
+                format!("bucketPolicy {}: {}", p.path, p.message)
+            };
+            Finding::new(
+                "bucket.policy-invalid",
+                if p.rgw_refuses {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                },
+                Component::Buckets,
+                object.clone(),
+                message,
+                format!("{} in spec.additionalConfig.bucketPolicy", p.fix),
+            )
+        })
+        .collect();
+    if findings.len() > MAX_LIFECYCLE_FINDINGS {
+        let more = findings.len() - MAX_LIFECYCLE_FINDINGS;
+        findings.truncate(MAX_LIFECYCLE_FINDINGS);
+        if let Some(last) = findings.last_mut() {
+            last.message
+                .push_str(&format!(" ({more} more policy problems not shown)"));
+        }
+    }
     findings
 }
 
@@ -134,9 +186,11 @@ fn phase_findings(
     findings
 }
 
-/// `bucket.config-field-refused`: additionalConfig keys Rook's operator does
-/// not accept (it ignores them); a warning when its ConfigMap was read, else
-/// information against Rook's defaults.
+/// `bucket.config-field-refused`: keys Rook reads but its operator does not
+/// allow. Rook then refuses the whole claim (`OBC config "bucketPolicy" is not
+/// allowed`, from `additionalConfigSpecFromMap`): critical when the operator's
+/// ConfigMap was read, a warning against Rook's defaults (the operator may
+/// allow more). Keys Rook does not read at all are `config::unknown_key_findings`.
 fn refused_config_finding(
     claim: &ObjectBucketClaim,
     ctx: &ClaimContext,
@@ -148,38 +202,36 @@ fn refused_config_finding(
         .collect();
     let (allowed, source) = match ctx.allowed_fields {
         Some(fields) => (fields, "rook-ceph-operator-config allows"),
-        None => (default_allowed.as_slice(), "Rook 1.17+ accepts by default"),
+        None => (default_allowed.as_slice(), "Rook 1.17+ allows by default"),
     };
-    let refused: Vec<&String> = claim
+    let refused: Vec<&str> = claim
         .spec
         .additional_config
         .keys()
-        .filter(|k| !allowed.contains(k))
+        .filter(|k| config::ROOK_KEYS.contains(&k.as_str()) && !allowed.contains(k))
+        .map(String::as_str)
         .collect();
-    if !refused.is_empty() {
-        let keys: Vec<&str> = refused.iter().map(|k| k.as_str()).collect();
-        return Some(Finding::new(
-            "bucket.config-field-refused",
-            if ctx.allowed_fields.is_some() {
-                Severity::Warning
-            } else {
-                Severity::Info
-            },
-            Component::Buckets,
-            object.clone(),
-            format!(
-                "additionalConfig {} not among the fields {source} ({}); the operator ignores {}",
-                keys.join(", "),
-                allowed.join(","),
-                if keys.len() == 1 { "it" } else { "them" }
-            ),
-            format!(
-                "add {} to ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS in ConfigMap rook-ceph-operator-config",
-                keys.join(",")
-            ),
-        ));
-    }
-    None
+    let first = refused.first()?;
+    Some(Finding::new(
+        "bucket.config-field-refused",
+        if ctx.allowed_fields.is_some() {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        },
+        Component::Buckets,
+        object.clone(),
+        format!(
+            "additionalConfig {} not among the fields {source} ({}); Rook refuses the claim (OBC config \"{first}\" is not allowed), so it is not provisioned and an edit is not applied",
+            refused.join(", "),
+            allowed.join(","),
+        ),
+        format!(
+            "add {} to ROOK_OBC_ALLOW_ADDITIONAL_CONFIG_FIELDS in ConfigMap rook-ceph-operator-config, or remove {} from the claim",
+            refused.join(","),
+            if refused.len() == 1 { "it" } else { "them" }
+        ),
+    ))
 }
 
 /// The most lifecycle findings one claim gets; the last says how many more.
@@ -388,7 +440,7 @@ mod tests {
         );
         let findings = check_claim(&c, &ctx(true, true));
         assert_eq!(codes(&findings), ["bucket.config-field-refused"]);
-        assert_eq!(findings[0].severity, Severity::Info);
+        assert_eq!(findings[0].severity, Severity::Warning);
         let allowed = vec![
             "maxSize".to_string(),
             "maxObjects".to_string(),

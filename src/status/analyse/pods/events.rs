@@ -50,6 +50,8 @@ pub(super) fn describe_event(e: &Event) -> String {
         "{}: {}{count}",
         e.reason.as_deref().unwrap_or("Warning"),
         first_line(e.message.as_deref().unwrap_or(""))
+            // The event recorder's prefix when it folds similar events into one.
+            .trim_start_matches("(combined from similar events): ")
     )
 }
 

@@ -216,8 +216,8 @@ pub(in crate::status::analyse) fn is_admission_refusal(message: &str) -> bool {
         || message.contains("must specify ")
         || message.contains("per Container is")
         || message.contains("per Pod is")
-        || message.contains("violates PodSecurity")
-        || message.contains("admission webhook")
+        || crate::platform::refusal::pod_security(message).is_some()
+        || crate::platform::refusal::policy(message).is_some()
 }
 
 /// The fix for an admission refusal, from the controller's message.
@@ -237,11 +237,8 @@ pub(in crate::status::analyse) fn refusal_fix(message: &str) -> String {
     if message.contains("per Container is") || message.contains("per Pod is") {
         return "bring the pod's resources within the LimitRange bound quoted above, or change the LimitRange".into();
     }
-    if message.contains("violates PodSecurity") {
-        return "make the pod template meet the Pod Security level quoted above (securityContext), or change the namespace's enforce label".into();
-    }
-    if message.contains("admission webhook") {
-        return "the webhook's message above says what it refuses; fix the object or the policy behind the webhook".into();
+    if let Some(fix) = crate::platform::refusal::fix(message) {
+        return fix;
     }
     "fix what the controller reports (quota, LimitRange, admission policy); it retries by itself"
         .into()
