@@ -39,11 +39,34 @@ pub(crate) fn live_only_codes() -> Vec<&'static str> {
 /// manifests use cannot be judged missing from files.
 const NEEDS_CLUSTER_OBJECTS: [&str; 1] = ["references.object-missing"];
 
+/// Rules judged against Rook's operator settings (ConfigMap
+/// rook-ceph-operator-config, in the operator's namespace): offline only when
+/// the manifests hold that ConfigMap; otherwise the operator's settings are
+/// unknown, and judging against Rook's defaults would be a guess.
+const NEEDS_OPERATOR_SETTINGS: [&str; 1] = ["bucket.config-field-refused"];
+
 /// What status cannot check from manifests alone: the live-only rules, then
 /// those that need the cluster's own objects.
 pub(crate) fn not_checked_offline() -> Vec<&'static str> {
     let mut codes = live_only_codes();
     codes.extend(NEEDS_CLUSTER_OBJECTS);
+    codes
+}
+
+/// [`not_checked_offline`], and the rules that need Rook's operator settings
+/// when `snapshot`'s manifests do not hold them.
+fn not_checked_in(snapshot: &Snapshot) -> Vec<&'static str> {
+    let mut codes = not_checked_offline();
+    // Where the bucket rules read the settings from (status::analyse::buckets).
+    let operator_settings = snapshot.rook_operator_config.is_some()
+        || snapshot
+            .config_maps
+            .items
+            .iter()
+            .any(|c| c.metadata.name.as_deref() == Some(crate::snapshot::ROOK_OPERATOR_CONFIG));
+    if !operator_settings {
+        codes.extend(NEEDS_OPERATOR_SETTINGS);
+    }
     codes
 }
 
@@ -161,8 +184,9 @@ fn judge(
     let not_checked = if args.cluster_state {
         Vec::new()
     } else {
-        offline_only(&mut report);
-        not_checked_offline()
+        let unchecked = not_checked_in(snapshot);
+        offline_only(&mut report, &unchecked);
+        unchecked
     };
     locator.locate_all(&mut report.findings);
     report.manifests = Some(Manifests {
@@ -178,8 +202,7 @@ fn judge(
 
 /// Keeps what files can tell: findings of rules that are not live-only; a
 /// component's state from those findings alone, its summary what was judged.
-pub(crate) fn offline_only(report: &mut Report) {
-    let unchecked = not_checked_offline();
+pub(crate) fn offline_only(report: &mut Report, unchecked: &[&str]) {
     report.findings.retain(|f| !unchecked.contains(&f.code));
     for component in &mut report.components {
         if matches!(component.state, State::NotFound | State::NotInstalled) {
@@ -255,5 +278,16 @@ mod tests {
                 .iter()
                 .any(|c| c.starts_with("perf.") || c.starts_with("quota."))
         );
+    }
+
+    #[test]
+    fn rooks_settings_are_judged_offline_only_when_the_manifests_hold_them() {
+        let mut snapshot = Snapshot::default();
+        assert!(not_checked_in(&snapshot).contains(&"bucket.config-field-refused"));
+        let mut settings = k8s_openapi::api::core::v1::ConfigMap::default();
+        settings.metadata.name = Some(crate::snapshot::ROOK_OPERATOR_CONFIG.into());
+        snapshot.config_maps.items.push(settings);
+        assert!(!not_checked_in(&snapshot).contains(&"bucket.config-field-refused"));
+        assert!(status_rules().any(|r| r.code == NEEDS_OPERATOR_SETTINGS[0]));
     }
 }
