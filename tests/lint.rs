@@ -446,3 +446,56 @@ fn lint_the_documented_gitlab_job_and_hook_are_what_they_claim() {
         );
     }
 }
+
+/// The anchors GitHub gives docs/findings.md: explicit `<a id="…">` (the
+/// table rows) and each heading's slug (lowercased, punctuation but `-` and
+/// `_` dropped, spaces as `-`).
+fn findings_md_anchors() -> Vec<String> {
+    let text = std::fs::read_to_string(repo_root().join("docs/findings.md")).unwrap();
+    let mut anchors: Vec<String> = text
+        .split("<a id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_string()))
+        .collect();
+    anchors.extend(
+        text.lines()
+            .filter_map(|l| {
+                l.trim_start_matches('#')
+                    .strip_prefix(' ')
+                    .filter(|_| l.starts_with('#'))
+            })
+            .map(|heading| {
+                heading
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                    .map(|c| if c == ' ' { '-' } else { c })
+                    .collect()
+            }),
+    );
+    anchors
+}
+
+#[test]
+fn lint_sarif_every_help_uri_opens_a_row_of_findings_md() {
+    let output = offline(&["-k", "examples/broken", "-o", "sarif"], None);
+    let sarif = json_of(&output);
+    let anchors = findings_md_anchors();
+    assert!(anchors.contains(&"values-trino-properties-by-type".to_string()));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.len() > 50, "{}", rules.len());
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().unwrap();
+        let (page, anchor) = uri.split_once('#').unwrap_or_else(|| panic!("{uri}"));
+        assert!(page.ends_with("/docs/findings.md"), "{uri}");
+        assert_eq!(anchor, rule["id"].as_str().unwrap(), "{uri}");
+        assert!(
+            anchors.iter().any(|a| a == anchor),
+            "{uri}: no <a id=\"{anchor}\"> or heading in docs/findings.md"
+        );
+        let markdown = rule["help"]["markdown"].as_str().unwrap();
+        assert!(markdown.contains(&format!("({uri})")), "{markdown}");
+    }
+}
