@@ -499,3 +499,28 @@ fn lint_sarif_every_help_uri_opens_a_row_of_findings_md() {
         assert!(markdown.contains(&format!("({uri})")), "{markdown}");
     }
 }
+
+/// A Secret an ExternalSecret writes is not in the files: a finding about it
+/// points at the ExternalSecret's `data`, where the key is added.
+#[test]
+fn lint_a_finding_about_a_synced_secret_points_at_its_external_secret() {
+    let file = "tests/lint/external-secret-key-missing.yaml";
+    let output = offline(&["-f", file, "-o", "json"], None);
+    let report = json_of(&output);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "references.key-missing")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(finding["object"]["name"], "nessie-db-credentials");
+    let source = &finding["source"];
+    assert_eq!(source["file"], file);
+    assert_eq!(
+        source["field"],
+        "Secret/nessie-db-credentials -n dp is written by ExternalSecret/nessie-db -n dp (spec.data)"
+    );
+    let text = std::fs::read_to_string(repo_root().join(file)).unwrap();
+    let line = source["line"].as_u64().unwrap() as usize;
+    assert_eq!(text.lines().nth(line - 1).unwrap().trim(), "data:");
+}

@@ -7,12 +7,13 @@
 use std::io::Write;
 
 use crate::error::{Error, Exit, Result};
-use crate::findings::Finding;
+use crate::findings::{Finding, ObjectRef};
 use crate::kube::{Cluster, Scope};
 use crate::manifests::Locator;
 use crate::platform::rules::{Rule, rules};
 use crate::render::{Metadata, Output};
 use crate::snapshot::{Snapshot, offline};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::Args;
 use super::report::{Manifests, Report, State};
@@ -143,11 +144,13 @@ pub async fn run(args: &Args, output: &Output, out: &mut dyn Write) -> Result<Ex
     } else {
         (snapshot, None)
     };
+    let mut locator = read.locator;
+    locator.written_by(written(&snapshot));
     let applied = context.as_ref().map(|(_, applied)| *applied);
     let report = judge(
         &snapshot,
         now,
-        &read.locator,
+        &locator,
         args,
         read.manifests.len(),
         applied,
@@ -157,6 +160,40 @@ pub async fn run(args: &Args, output: &Output, out: &mut dyn Write) -> Result<Ex
         None => Metadata::of(None, report.scope(), now),
     };
     crate::render::emit(out, output, metadata, &report)
+}
+
+/// Controllers that write Secrets and ConfigMaps from an object one edits.
+const WRITERS: [&str; 2] = ["ExternalSecret", "ObjectBucketClaim"];
+
+/// The Secrets and ConfigMaps of `snapshot` a controller writes, each with
+/// the object it writes them from (an ExternalSecret, a bucket claim), so
+/// that a finding about one points at what the user edits.
+fn written(snapshot: &Snapshot) -> Vec<(ObjectRef, ObjectRef)> {
+    let of = |kind: &str, meta: &ObjectMeta| {
+        let namespace = meta.namespace.as_deref();
+        meta.owner_references
+            .iter()
+            .flatten()
+            .filter(|o| WRITERS.contains(&o.kind.as_str()))
+            .map(|o| {
+                (
+                    ObjectRef::new(kind, namespace, meta.name.as_deref().unwrap_or_default()),
+                    ObjectRef::new(&o.kind, namespace, &o.name),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let secrets = snapshot
+        .secrets
+        .items
+        .iter()
+        .flat_map(|x| of("Secret", &x.metadata));
+    let config_maps = snapshot
+        .config_maps
+        .items
+        .iter()
+        .flat_map(|x| of("ConfigMap", &x.metadata));
+    secrets.chain(config_maps).collect()
 }
 
 fn sources(args: &Args) -> Vec<String> {
