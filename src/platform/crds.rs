@@ -413,9 +413,23 @@ pub struct RuleGroup {
     pub name: String,
     /// Its rules.
     pub rules: Vec<Rule>,
+    /// How often it is evaluated (a Prometheus duration), as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Value>,
+    /// The evaluation offset (a Prometheus duration), as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_offset: Option<Value>,
+    /// The most alerts or series a rule may produce, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Value>,
+    /// Labels added to every rule's result, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Value>,
 }
 
-/// An alerting or recording rule.
+/// An alerting or recording rule. The fields the API server and Prometheus
+/// check by type stay JSON values, so that a wrong type is judged and named
+/// (`for: 5`) rather than failing the whole read.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Rule {
@@ -425,4 +439,16 @@ pub struct Rule {
     pub record: Option<String>,
     /// The expression, as given.
     pub expr: Value,
+    /// How long the condition holds before the alert fires, as given.
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<Value>,
+    /// How long the alert keeps firing after the condition clears, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_firing_for: Option<Value>,
+    /// Labels, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Value>,
+    /// Annotations, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Value>,
 }

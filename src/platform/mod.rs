@@ -2,6 +2,7 @@
 //! Trino's config files, bucket lifecycles, who manages what.
 
 pub mod admission;
+pub(crate) mod alert_rules;
 pub mod alerts;
 pub mod bucket;
 pub mod crds;

@@ -146,6 +146,13 @@ pub(super) const PLATFORM: &[Rule] = &[
         meaning: "a PrometheusRule expression does not parse (checked with the `promql-parser` crate; the parser's message is shown)",
     },
     Rule {
+        code: "monitoring.rule-invalid",
+        severity: Severity::Warning,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "a PrometheusRule field the API server (the CRD's schema) or the Prometheus Operator (validating as Prometheus' rulefmt) refuses: a duration that is not a Prometheus duration, a wrong type, both or neither of alert and record, a recording rule with for or annotations, a label template that does not parse; the message says which party refuses it and what follows",
+    },
+    Rule {
         code: "monitoring.coverage-gap",
         severity: Severity::Warning,
         live_only: false,

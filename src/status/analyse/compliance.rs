@@ -22,6 +22,7 @@ pub(crate) fn analyse(snapshot: &Snapshot) -> Section {
     findings.extend(missing_fences(snapshot));
     findings.extend(missing_alerts(snapshot));
     findings.extend(alert_quality(snapshot));
+    findings.extend(super::alert_rules::findings(snapshot));
     findings.extend(missing_resources(snapshot));
     findings.extend(super::pss::findings(snapshot));
     let problems = findings.len();

@@ -2,6 +2,7 @@
 //! talks to the cluster, so every rule is tested on hand-built snapshots.
 
 mod admission;
+mod alert_rules;
 mod buckets;
 mod chains;
 mod compliance;

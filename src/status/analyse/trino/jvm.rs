@@ -45,7 +45,11 @@ pub(super) fn findings(node: &TrinoNode, heap: &Heap, limit: Option<u64>) -> Vec
         .origin()
         .map(|origin| origin_field(node, origin))
         .unwrap_or_else(|| container_field(node, &["resources", "limits", "memory"]));
-    out.extend(heap_share(node, heap, limit).map(|f| f.with_field(heap_field)));
+    // A JVM that refuses an option never starts: its heap share is moot, and
+    // "no heap set" beside a refused -Xmx80% would send the user the wrong way.
+    if heap.refused.is_empty() {
+        out.extend(heap_share(node, heap, limit).map(|f| f.with_field(heap_field)));
+    }
     if let Some(jvm) = node.jvm_config() {
         let first_line = jvm.legacy_flags().first().map(|(_, _, line)| *line);
         out.extend(legacy_flags(&jvm, &jvm_object).map(|f| {

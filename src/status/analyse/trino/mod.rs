@@ -311,6 +311,19 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_heap_option_is_the_one_heap_finding() {
+        // -Xmx80% never starts a JVM: "no heap set, 25% by default" beside it
+        // would point the wrong way.
+        let section = analyse(&trino_snapshot("8G", "10Gi", "80%", "28Gi", ""));
+        let codes = codes(&section.findings);
+        assert!(codes.contains(&"trino.jvm-option-refused"), "{codes:?}");
+        assert!(
+            !codes.iter().any(|c| c.starts_with("trino.heap-")),
+            "{codes:?}"
+        );
+    }
+
+    #[test]
     fn heap_near_limit_is_a_warning() {
         // 9G of 10Gi is 90%.
         let section = analyse(&trino_snapshot("9G", "10Gi", "24G", "28Gi", ""));
