@@ -204,8 +204,9 @@ impl crate::render::Report for SizingReport {
 }
 
 /// The plan as a table, one row per change (proposed values green when colour is
-/// on; `wide` gives the rule its own column), then the notes, what other field
-/// managers own, and the command that applies it.
+/// on; `wide` gives the rule its own column; from manifests, where each is
+/// written first), then the notes, what other field managers own, and the
+/// command that applies it (from manifests: what was not known offline).
 pub fn table(
     out: &mut dyn Write,
     report: &PlanReport<'_>,
@@ -220,33 +221,6 @@ pub fn table(
         );
         writeln!(out, "{}", palette.good(&message))?;
     } else {
-        let rows = plan
-            .changes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut row = Vec::new();
-                if let Some(offline) = &report.offline {
-                    row.push(where_written(offline.changes.get(i)));
-                }
-                row.extend([
-                    format!("{}/{}", c.object.kind.to_lowercase(), c.object.name),
-                    match c.line {
-                        Some(line) => format!("{}:{line}", c.file),
-                        None => c.file.clone(),
-                    },
-                    c.setting.clone(),
-                    c.current.clone().unwrap_or_else(|| "-".into()),
-                    palette.good(c.proposed.as_deref().unwrap_or("(remove)")),
-                ]);
-                if wide {
-                    row.extend([c.rule.clone(), c.reason.clone()]);
-                } else {
-                    row.push(format!("{}: {}", c.rule, c.reason));
-                }
-                row
-            })
-            .collect();
         let mut headers = match report.offline {
             Some(_) => vec!["SOURCE"],
             None => Vec::new(),
@@ -257,9 +231,7 @@ pub fn table(
         } else {
             headers.push("REASON");
         }
-        crate::render::table(out, &headers, rows)?;
-    }
-    if !plan.changes.is_empty() {
+        crate::render::table(out, &headers, change_rows(report, palette, wide))?;
         if !report.conflicts.is_empty() {
             writeln!(out)?;
         }
@@ -279,9 +251,42 @@ pub fn table(
             )?,
         }
     }
-    if !plan.notes.is_empty() {
+    write_notes(out, report, palette)
+}
+
+/// One row per change, in the table's columns.
+fn change_rows(report: &PlanReport<'_>, palette: &Palette, wide: bool) -> Vec<Vec<String>> {
+    let rows = report.plan.changes.iter().enumerate().map(|(i, c)| {
+        let mut row = Vec::new();
+        if let Some(offline) = &report.offline {
+            row.push(where_written(offline.changes.get(i)));
+        }
+        row.extend([
+            format!("{}/{}", c.object.kind.to_lowercase(), c.object.name),
+            match c.line {
+                Some(line) => format!("{}:{line}", c.file),
+                None => c.file.clone(),
+            },
+            c.setting.clone(),
+            c.current.clone().unwrap_or_else(|| "-".into()),
+            palette.good(c.proposed.as_deref().unwrap_or("(remove)")),
+        ]);
+        if wide {
+            row.extend([c.rule.clone(), c.reason.clone()]);
+        } else {
+            row.push(format!("{}: {}", c.rule, c.reason));
+        }
+        row
+    });
+    rows.collect()
+}
+
+/// The notes (from manifests, each at its file:line), then what a plan made
+/// from manifests could not know.
+fn write_notes(out: &mut dyn Write, report: &PlanReport<'_>, palette: &Palette) -> Result<()> {
+    if !report.plan.notes.is_empty() {
         writeln!(out)?;
-        for (i, n) in plan.notes.iter().enumerate() {
+        for (i, n) in report.plan.notes.iter().enumerate() {
             let at = match &report.offline {
                 Some(offline) => format!("{}: ", where_written(offline.notes.get(i))),
                 None => String::new(),
