@@ -446,3 +446,81 @@ fn lint_the_documented_gitlab_job_and_hook_are_what_they_claim() {
         );
     }
 }
+
+/// The anchors GitHub gives docs/findings.md: explicit `<a id="…">` (the
+/// table rows) and each heading's slug (lowercased, punctuation but `-` and
+/// `_` dropped, spaces as `-`).
+fn findings_md_anchors() -> Vec<String> {
+    let text = std::fs::read_to_string(repo_root().join("docs/findings.md")).unwrap();
+    let mut anchors: Vec<String> = text
+        .split("<a id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_string()))
+        .collect();
+    anchors.extend(
+        text.lines()
+            .filter_map(|l| {
+                l.trim_start_matches('#')
+                    .strip_prefix(' ')
+                    .filter(|_| l.starts_with('#'))
+            })
+            .map(|heading| {
+                heading
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                    .map(|c| if c == ' ' { '-' } else { c })
+                    .collect()
+            }),
+    );
+    anchors
+}
+
+#[test]
+fn lint_sarif_every_help_uri_opens_a_row_of_findings_md() {
+    let output = offline(&["-k", "examples/broken", "-o", "sarif"], None);
+    let sarif = json_of(&output);
+    let anchors = findings_md_anchors();
+    assert!(anchors.contains(&"values-trino-properties-by-type".to_string()));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.len() > 50, "{}", rules.len());
+    for rule in rules {
+        let uri = rule["helpUri"].as_str().unwrap();
+        let (page, anchor) = uri.split_once('#').unwrap_or_else(|| panic!("{uri}"));
+        assert!(page.ends_with("/docs/findings.md"), "{uri}");
+        assert_eq!(anchor, rule["id"].as_str().unwrap(), "{uri}");
+        assert!(
+            anchors.iter().any(|a| a == anchor),
+            "{uri}: no <a id=\"{anchor}\"> or heading in docs/findings.md"
+        );
+        let markdown = rule["help"]["markdown"].as_str().unwrap();
+        assert!(markdown.contains(&format!("({uri})")), "{markdown}");
+    }
+}
+
+/// A Secret an ExternalSecret writes is not in the files: a finding about it
+/// points at the ExternalSecret's `data`, where the key is added.
+#[test]
+fn lint_a_finding_about_a_synced_secret_points_at_its_external_secret() {
+    let file = "tests/lint/external-secret-key-missing.yaml";
+    let output = offline(&["-f", file, "-o", "json"], None);
+    let report = json_of(&output);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "references.key-missing")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(finding["object"]["name"], "nessie-db-credentials");
+    let source = &finding["source"];
+    assert_eq!(source["file"], file);
+    assert_eq!(
+        source["field"],
+        "Secret/nessie-db-credentials -n dp is written by ExternalSecret/nessie-db -n dp (spec.data)"
+    );
+    let text = std::fs::read_to_string(repo_root().join(file)).unwrap();
+    let line = source["line"].as_u64().unwrap() as usize;
+    assert_eq!(text.lines().nth(line - 1).unwrap().trim(), "data:");
+}

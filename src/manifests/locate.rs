@@ -37,6 +37,9 @@ pub struct Locator {
     entries: Vec<Entry>,
     keys: Vec<GeneratedKey>,
     generators: Vec<GeneratedKey>,
+    /// Objects a controller writes from an object of the manifests (the
+    /// Secret an ExternalSecret syncs), with their writer.
+    written: Vec<(ObjectRef, ObjectRef)>,
     indexes: RefCell<HashMap<PathBuf, Rc<FileIndex>>>,
 }
 
@@ -105,6 +108,7 @@ impl Locator {
             entries,
             keys: provenance.keys,
             generators: provenance.generators,
+            written: Vec::new(),
             indexes: RefCell::default(),
         }
     }
@@ -114,6 +118,38 @@ impl Locator {
         self.entries.extend(other.entries);
         self.keys.extend(other.keys);
         self.generators.extend(other.generators);
+        self.written.extend(other.written);
+    }
+
+    /// Objects controllers write, each with the object of the manifests it is
+    /// written from (`(Secret, ExternalSecret)`): a finding about one that the
+    /// files do not hold points at its writer, which is what one edits.
+    pub(crate) fn written_by(&mut self, written: impl IntoIterator<Item = (ObjectRef, ObjectRef)>) {
+        self.written.extend(written);
+    }
+
+    /// For `object`, written by a controller from an object of the manifests:
+    /// where the writer says what it writes (an ExternalSecret's `spec.data`).
+    fn writer(&self, object: &ObjectRef) -> Option<SourceLocation> {
+        let (_, writer) = self.written.iter().find(|(o, _)| o == object)?;
+        let fields: &[&[&str]] = match writer.kind.as_str() {
+            "ExternalSecret" => &[&["spec", "data"], &["spec", "dataFrom"]],
+            _ => &[],
+        };
+        let mut found = fields
+            .iter()
+            .find_map(|path| {
+                let found = self.locate(writer, Some(&FieldRef::at(path)))?;
+                found.field.is_some().then_some(found)
+            })
+            .or_else(|| self.locate(writer, None))?;
+        let at = found
+            .field
+            .take()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
+        found.field = Some(format!("{object} is written by {writer}{at}"));
+        Some(found)
     }
 
     /// Sets every finding's `source`: where its object (or field) is, or for
@@ -123,6 +159,10 @@ impl Locator {
         for finding in findings {
             finding.source = self
                 .locate(&finding.object, finding.field.as_ref())
+                .or_else(|| {
+                    let about = finding.field.as_ref().and_then(|f| f.object.as_ref());
+                    self.writer(about.unwrap_or(&finding.object))
+                })
                 .or_else(|| {
                     finding
                         .chain

@@ -7,12 +7,13 @@
 use std::io::Write;
 
 use crate::error::{Error, Exit, Result};
-use crate::findings::Finding;
+use crate::findings::{Finding, ObjectRef};
 use crate::kube::{Cluster, Scope};
 use crate::manifests::Locator;
 use crate::platform::rules::{Rule, rules};
 use crate::render::{Metadata, Output};
 use crate::snapshot::{Snapshot, offline};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::Args;
 use super::report::{Manifests, Report, State};
@@ -39,11 +40,34 @@ pub(crate) fn live_only_codes() -> Vec<&'static str> {
 /// manifests use cannot be judged missing from files.
 const NEEDS_CLUSTER_OBJECTS: [&str; 1] = ["references.object-missing"];
 
+/// Rules judged against Rook's operator settings (ConfigMap
+/// rook-ceph-operator-config, in the operator's namespace): offline only when
+/// the manifests hold that ConfigMap; otherwise the operator's settings are
+/// unknown, and judging against Rook's defaults would be a guess.
+const NEEDS_OPERATOR_SETTINGS: [&str; 1] = ["bucket.config-field-refused"];
+
 /// What status cannot check from manifests alone: the live-only rules, then
 /// those that need the cluster's own objects.
 pub(crate) fn not_checked_offline() -> Vec<&'static str> {
     let mut codes = live_only_codes();
     codes.extend(NEEDS_CLUSTER_OBJECTS);
+    codes
+}
+
+/// [`not_checked_offline`], and the rules that need Rook's operator settings
+/// when `snapshot`'s manifests do not hold them.
+fn not_checked_in(snapshot: &Snapshot) -> Vec<&'static str> {
+    let mut codes = not_checked_offline();
+    // Where the bucket rules read the settings from (status::analyse::buckets).
+    let operator_settings = snapshot.rook_operator_config.is_some()
+        || snapshot
+            .config_maps
+            .items
+            .iter()
+            .any(|c| c.metadata.name.as_deref() == Some(crate::snapshot::ROOK_OPERATOR_CONFIG));
+    if !operator_settings {
+        codes.extend(NEEDS_OPERATOR_SETTINGS);
+    }
     codes
 }
 
@@ -120,11 +144,13 @@ pub async fn run(args: &Args, output: &Output, out: &mut dyn Write) -> Result<Ex
     } else {
         (snapshot, None)
     };
+    let mut locator = read.locator;
+    locator.written_by(written(&snapshot));
     let applied = context.as_ref().map(|(_, applied)| *applied);
     let report = judge(
         &snapshot,
         now,
-        &read.locator,
+        &locator,
         args,
         read.manifests.len(),
         applied,
@@ -134,6 +160,40 @@ pub async fn run(args: &Args, output: &Output, out: &mut dyn Write) -> Result<Ex
         None => Metadata::of(None, report.scope(), now),
     };
     crate::render::emit(out, output, metadata, &report)
+}
+
+/// Controllers that write Secrets and ConfigMaps from an object one edits.
+const WRITERS: [&str; 2] = ["ExternalSecret", "ObjectBucketClaim"];
+
+/// The Secrets and ConfigMaps of `snapshot` a controller writes, each with
+/// the object it writes them from (an ExternalSecret, a bucket claim), so
+/// that a finding about one points at what the user edits.
+fn written(snapshot: &Snapshot) -> Vec<(ObjectRef, ObjectRef)> {
+    let of = |kind: &str, meta: &ObjectMeta| {
+        let namespace = meta.namespace.as_deref();
+        meta.owner_references
+            .iter()
+            .flatten()
+            .filter(|o| WRITERS.contains(&o.kind.as_str()))
+            .map(|o| {
+                (
+                    ObjectRef::new(kind, namespace, meta.name.as_deref().unwrap_or_default()),
+                    ObjectRef::new(&o.kind, namespace, &o.name),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let secrets = snapshot
+        .secrets
+        .items
+        .iter()
+        .flat_map(|x| of("Secret", &x.metadata));
+    let config_maps = snapshot
+        .config_maps
+        .items
+        .iter()
+        .flat_map(|x| of("ConfigMap", &x.metadata));
+    secrets.chain(config_maps).collect()
 }
 
 fn sources(args: &Args) -> Vec<String> {
@@ -161,8 +221,9 @@ fn judge(
     let not_checked = if args.cluster_state {
         Vec::new()
     } else {
-        offline_only(&mut report);
-        not_checked_offline()
+        let unchecked = not_checked_in(snapshot);
+        offline_only(&mut report, &unchecked);
+        unchecked
     };
     locator.locate_all(&mut report.findings);
     report.manifests = Some(Manifests {
@@ -178,8 +239,7 @@ fn judge(
 
 /// Keeps what files can tell: findings of rules that are not live-only; a
 /// component's state from those findings alone, its summary what was judged.
-pub(crate) fn offline_only(report: &mut Report) {
-    let unchecked = not_checked_offline();
+pub(crate) fn offline_only(report: &mut Report, unchecked: &[&str]) {
     report.findings.retain(|f| !unchecked.contains(&f.code));
     for component in &mut report.components {
         if matches!(component.state, State::NotFound | State::NotInstalled) {
@@ -255,5 +315,16 @@ mod tests {
                 .iter()
                 .any(|c| c.starts_with("perf.") || c.starts_with("quota."))
         );
+    }
+
+    #[test]
+    fn rooks_settings_are_judged_offline_only_when_the_manifests_hold_them() {
+        let mut snapshot = Snapshot::default();
+        assert!(not_checked_in(&snapshot).contains(&"bucket.config-field-refused"));
+        let mut settings = k8s_openapi::api::core::v1::ConfigMap::default();
+        settings.metadata.name = Some(crate::snapshot::ROOK_OPERATOR_CONFIG.into());
+        snapshot.config_maps.items.push(settings);
+        assert!(!not_checked_in(&snapshot).contains(&"bucket.config-field-refused"));
+        assert!(status_rules().any(|r| r.code == NEEDS_OPERATOR_SETTINGS[0]));
     }
 }

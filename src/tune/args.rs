@@ -17,7 +17,7 @@ use super::sizing;
     name = "kubectl-dp-tune",
     bin_name = "kubectl dp tune",
     version,
-    after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed (or notes, with --fail-on info); apply/rollback 0 done; 2 could not run (also: a namespace that does not exist or holds no Trino or SparkApplication).\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --dry-run=server\n  kubectl dp tune rollback -n data-platform --yes --restart"
+    after_help = "Exit codes: plan 0 nothing to change, 1 changes proposed (or notes, with --fail-on info); apply/rollback 0 done; 2 could not run (also: a namespace that does not exist or holds no Trino or SparkApplication).\n\nExamples:\n  kubectl dp tune plan -n data-platform\n  kubectl dp tune plan -n data-platform -o diff\n  kubectl dp tune plan -k overlays/prod   (no cluster: the edits to the files)\n  kubectl dp tune apply -n data-platform --dry-run=server\n  kubectl dp tune apply -n data-platform --yes --restart\n  kubectl dp tune rollback -n data-platform --dry-run=server\n  kubectl dp tune rollback -n data-platform --yes --restart"
 )]
 pub struct Args {
     /// kubectl's connection flags.
@@ -98,6 +98,36 @@ pub struct PlanArgs {
     /// Resize the Trino pods.
     #[command(flatten)]
     pub sizing: SizingArgs,
+
+    /// The manifests to plan for, with no cluster at all.
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
+}
+
+/// `tune plan -f/-R/-k`: plan for manifests instead of the cluster (kubectl's
+/// meaning of the flags, as `status -f/-k`).
+#[derive(Debug, Clone, Default, ClapArgs)]
+#[command(next_help_heading = "Manifests (no cluster)")]
+pub struct ManifestArgs {
+    /// Plan for manifests instead of the cluster, with no cluster at all: a file, a
+    /// directory, or - for standard input (repeatable)
+    #[arg(short = 'f', long = "filename", value_name = "FILE|DIR|-")]
+    pub files: Vec<std::path::PathBuf>,
+
+    /// With -f: read directories' subdirectories too
+    #[arg(short = 'R', long, requires = "files")]
+    pub recursive: bool,
+
+    /// Plan for a kustomization directory (built with `kubectl kustomize`), with no cluster at all
+    #[arg(short = 'k', long = "kustomize", value_name = "DIR")]
+    pub kustomize: Option<std::path::PathBuf>,
+}
+
+impl ManifestArgs {
+    /// Whether `-f` or `-k` was given.
+    pub(crate) fn wanted(&self) -> bool {
+        !self.files.is_empty() || self.kustomize.is_some()
+    }
 }
 
 /// Resize the Trino pods; the plan then fits heaps and query memory to the new sizes.

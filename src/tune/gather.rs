@@ -129,6 +129,61 @@ fn memory_of(d: &Deployment, kind: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The namespace's Trino Deployments; an error naming the selector when there is none.
+fn trino_deployments(inputs: &Inputs) -> Result<Vec<&Deployment>> {
+    let trino: Vec<&Deployment> = inputs
+        .deployments
+        .iter()
+        .filter(|d| plan::is_trino(d))
+        .collect();
+    if trino.is_empty() {
+        let ns = inputs.namespace.as_str();
+        return Err(Error::NotFound {
+            kind: "Trino Deployment".into(),
+            name: "app.kubernetes.io/name=trino".into(),
+            scope: format!(" in namespace {ns}"),
+            hint: format!("kubectl get deployments -n {ns} -l app.kubernetes.io/name=trino"),
+        });
+    }
+    Ok(trino)
+}
+
+fn replicas(d: &Deployment) -> u64 {
+    d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(0) as u64
+}
+
+/// Trino's current shape (workers, worker and coordinator memory limits).
+fn current_shape(trino: &[&Deployment]) -> sizing::Shape {
+    let workers: Vec<&&Deployment> = trino.iter().filter(|d| plan::role(d) == "worker").collect();
+    let coordinator = trino.iter().find(|d| plan::role(d) == "coordinator");
+    sizing::Shape {
+        workers: workers
+            .iter()
+            .fold(0u64, |sum, d| sum.saturating_add(replicas(d))),
+        worker_memory: workers.first().map(|d| memory_of(d, "limits")).unwrap_or(0),
+        coordinator_memory: coordinator.map(|d| memory_of(d, "limits")).unwrap_or(0),
+    }
+}
+
+/// What Trino's pods take of `kind` (`limits` or `requests`) memory together.
+/// Saturating: replicas and sizes come from the cluster and may be absurd.
+fn trino_usage(trino: &[&Deployment], kind: &str) -> u64 {
+    trino.iter().fold(0u64, |sum, d| {
+        sum.saturating_add(replicas(d).saturating_mul(memory_of(d, kind)))
+    })
+}
+
+/// Trino's current shape and the room its namespace's quotas leave, from the
+/// inputs alone (`tune plan -f/-k`: no nodes, no other pods; a quota's usage
+/// is what its manifest's status says, usually nothing).
+pub(crate) fn sizing_from_inputs(
+    inputs: &Inputs,
+) -> Result<(sizing::Shape, Vec<sizing::QuotaRoom>)> {
+    let trino = trino_deployments(inputs)?;
+    let rooms = quota_rooms(&inputs.quotas, &|kind| trino_usage(&trino, kind));
+    Ok((current_shape(&trino), rooms))
+}
+
 /// Trino's current shape, each node's room beside other pods, and the quota left to Trino.
 async fn sizing_context(
     cluster: &Cluster,
@@ -140,30 +195,8 @@ async fn sizing_context(
     Vec<String>,
 )> {
     let ns = inputs.namespace.as_str();
-    let trino: Vec<&Deployment> = inputs
-        .deployments
-        .iter()
-        .filter(|d| plan::is_trino(d))
-        .collect();
-    if trino.is_empty() {
-        return Err(Error::NotFound {
-            kind: "Trino Deployment".into(),
-            name: "app.kubernetes.io/name=trino".into(),
-            scope: format!(" in namespace {ns}"),
-            hint: format!("kubectl get deployments -n {ns} -l app.kubernetes.io/name=trino"),
-        });
-    }
-    let replicas =
-        |d: &Deployment| d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(0) as u64;
-    let workers: Vec<&&Deployment> = trino.iter().filter(|d| plan::role(d) == "worker").collect();
-    let coordinator = trino.iter().find(|d| plan::role(d) == "coordinator");
-    let current = sizing::Shape {
-        workers: workers
-            .iter()
-            .fold(0u64, |sum, d| sum.saturating_add(replicas(d))),
-        worker_memory: workers.first().map(|d| memory_of(d, "limits")).unwrap_or(0),
-        coordinator_memory: coordinator.map(|d| memory_of(d, "limits")).unwrap_or(0),
-    };
+    let trino = trino_deployments(inputs)?;
+    let current = current_shape(&trino);
     let all = ListParams::default();
     let active = crate::kube::active_pods();
     let scope = crate::kube::Scope::Namespace(ns.to_string());
@@ -172,14 +205,8 @@ async fn sizing_context(
         cluster.list_pod_resources(&crate::kube::Scope::All, &active),
         cluster.list::<ResourceQuota>(&scope, &all),
     )?;
-    // Saturating: replicas and sizes come from the cluster and may be absurd.
-    let trino_usage = |kind: &str| -> u64 {
-        trino.iter().fold(0u64, |sum, d| {
-            sum.saturating_add(replicas(d).saturating_mul(memory_of(d, kind)))
-        })
-    };
     let rooms = node_rooms(&nodes.items, &pods.items, ns);
-    let rooms_quota = quota_rooms(&quotas.items, &trino_usage);
+    let rooms_quota = quota_rooms(&quotas.items, &|kind| trino_usage(&trino, kind));
     let not_checked: Vec<String> = [
         ("nodes", &nodes.availability),
         ("pods", &pods.availability),

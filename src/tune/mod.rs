@@ -12,6 +12,7 @@ pub mod export;
 pub mod gather;
 mod live;
 pub mod model;
+mod offline;
 pub mod outcome;
 pub mod owners;
 pub mod plan;
@@ -31,6 +32,7 @@ use crate::error::{Error, Exit, Result};
 use crate::kube::{Cluster, Scope};
 use crate::render::{Metadata, Output};
 
+pub use offline::OfflinePlan;
 pub use render::{PlanReport, SizingReport};
 
 /// Refuses what the subcommand cannot honour, before any request (docs/flags.md).
@@ -58,6 +60,11 @@ pub fn check_flags(args: &Args) -> Result<()> {
 pub async fn run(args: Args, out: &mut dyn Write) -> Result<Exit> {
     check_flags(&args)?;
     let output = args.output.start(DEFAULT_FAIL_ON);
+    if let Command::Plan(plan_args) = &args.command
+        && plan_args.manifests.wanted()
+    {
+        return offline::run(args.cluster.namespace.as_deref(), plan_args, &output, out);
+    }
     let cluster = Cluster::connect(&args.cluster).await?;
     let namespace = cluster.namespace().to_string();
     let scope = Scope::Namespace(namespace.clone());
@@ -109,6 +116,7 @@ async fn plan(
         inputs: &inputs,
         apply_command: apply,
         conflicts: owners::describe(&conflicts),
+        offline: None,
     };
     crate::render::emit(out, output, metadata, &report)
 }
@@ -296,6 +304,7 @@ mod tests {
                 budget: None,
                 unchecked: false,
             },
+            manifests: ManifestArgs::default(),
         };
         let connection = ClusterArgs {
             context: Some("prod".into()),

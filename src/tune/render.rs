@@ -7,10 +7,11 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::findings::{Component, Finding, Severity};
+use crate::findings::{Component, Finding, Severity, SourceLocation};
 use crate::render::{Palette, View};
 
-use super::model::{KIND, Plan};
+use super::OfflinePlan;
+use super::model::{Change, KIND, Note, Plan};
 use super::plan::{Inputs, new_files, new_spark_applications};
 
 /// What `tune plan` reports: the plan (its JSON is the `TunePlan` body), what
@@ -25,11 +26,55 @@ pub struct PlanReport<'a> {
     pub apply_command: String,
     /// One line per field another field manager owns ([`super::owners`]).
     pub conflicts: Vec<String>,
+    /// For a plan made from manifests (`-f`/`-k`): where each change is
+    /// written and what could not be known without the cluster.
+    pub offline: Option<OfflinePlan>,
+}
+
+/// A change or note with where it is written in the manifests.
+#[derive(Serialize)]
+struct Located<'a, T> {
+    #[serde(flatten)]
+    item: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a SourceLocation>,
+}
+
+/// The `TunePlan` body of a plan made from manifests: each change and note
+/// with its `source`, and `manifests` (what was read, what was not known).
+#[derive(Serialize)]
+struct LocatedPlan<'a> {
+    namespace: &'a str,
+    profile: super::model::Profile,
+    changes: Vec<Located<'a, Change>>,
+    notes: Vec<Located<'a, Note>>,
+    manifests: &'a OfflinePlan,
+}
+
+fn located<'a, T>(items: &'a [T], sources: &'a [Option<SourceLocation>]) -> Vec<Located<'a, T>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| Located {
+            item,
+            source: sources.get(i).and_then(Option::as_ref),
+        })
+        .collect()
 }
 
 impl Serialize for PlanReport<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.plan.serialize(serializer)
+        let Some(offline) = &self.offline else {
+            return self.plan.serialize(serializer);
+        };
+        LocatedPlan {
+            namespace: &self.plan.namespace,
+            profile: self.plan.profile,
+            changes: located(&self.plan.changes, &offline.changes),
+            notes: located(&self.plan.notes, &offline.notes),
+            manifests: offline,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -159,8 +204,9 @@ impl crate::render::Report for SizingReport {
 }
 
 /// The plan as a table, one row per change (proposed values green when colour is
-/// on; `wide` gives the rule its own column), then the notes, what other field
-/// managers own, and the command that applies it.
+/// on; `wide` gives the rule its own column; from manifests, where each is
+/// written first), then the notes, what other field managers own, and the
+/// command that applies it (from manifests: what was not known offline).
 pub fn table(
     out: &mut dyn Write,
     report: &PlanReport<'_>,
@@ -175,56 +221,79 @@ pub fn table(
         );
         writeln!(out, "{}", palette.good(&message))?;
     } else {
-        let rows = plan
-            .changes
-            .iter()
-            .map(|c| {
-                let mut row = vec![
-                    format!("{}/{}", c.object.kind.to_lowercase(), c.object.name),
-                    match c.line {
-                        Some(line) => format!("{}:{line}", c.file),
-                        None => c.file.clone(),
-                    },
-                    c.setting.clone(),
-                    c.current.clone().unwrap_or_else(|| "-".into()),
-                    palette.good(c.proposed.as_deref().unwrap_or("(remove)")),
-                ];
-                if wide {
-                    row.extend([c.rule.clone(), c.reason.clone()]);
-                } else {
-                    row.push(format!("{}: {}", c.rule, c.reason));
-                }
-                row
-            })
-            .collect();
-        let mut headers = vec!["OBJECT", "FILE", "SETTING", "CURRENT", "PROPOSED"];
+        let mut headers = match report.offline {
+            Some(_) => vec!["SOURCE"],
+            None => Vec::new(),
+        };
+        headers.extend(["OBJECT", "FILE", "SETTING", "CURRENT", "PROPOSED"]);
         if wide {
             headers.extend(["RULE", "REASON"]);
         } else {
             headers.push("REASON");
         }
-        crate::render::table(out, &headers, rows)?;
-    }
-    if !plan.changes.is_empty() {
+        crate::render::table(out, &headers, change_rows(report, palette, wide))?;
         if !report.conflicts.is_empty() {
             writeln!(out)?;
         }
         for conflict in &report.conflicts {
             writeln!(out, "{} {conflict}", palette.warning("warning:"))?;
         }
-        writeln!(
-            out,
-            "\n{}; see them as a diff with -o diff, apply with `{}`",
-            crate::render::count(plan.changes.len(), "change", "changes"),
-            report.apply_command
-        )?;
+        let changes = crate::render::count(plan.changes.len(), "change", "changes");
+        match &report.offline {
+            None => writeln!(
+                out,
+                "\n{changes}; see them as a diff with -o diff, apply with `{}`",
+                report.apply_command
+            )?,
+            Some(_) => writeln!(
+                out,
+                "\n{changes} to make in the files at SOURCE (the edits `kubectl dp tune export` writes); see them as a diff with -o diff"
+            )?,
+        }
     }
-    if !plan.notes.is_empty() {
+    write_notes(out, report, palette)
+}
+
+/// One row per change, in the table's columns.
+fn change_rows(report: &PlanReport<'_>, palette: &Palette, wide: bool) -> Vec<Vec<String>> {
+    let rows = report.plan.changes.iter().enumerate().map(|(i, c)| {
+        let mut row = Vec::new();
+        if let Some(offline) = &report.offline {
+            row.push(where_written(offline.changes.get(i)));
+        }
+        row.extend([
+            format!("{}/{}", c.object.kind.to_lowercase(), c.object.name),
+            match c.line {
+                Some(line) => format!("{}:{line}", c.file),
+                None => c.file.clone(),
+            },
+            c.setting.clone(),
+            c.current.clone().unwrap_or_else(|| "-".into()),
+            palette.good(c.proposed.as_deref().unwrap_or("(remove)")),
+        ]);
+        if wide {
+            row.extend([c.rule.clone(), c.reason.clone()]);
+        } else {
+            row.push(format!("{}: {}", c.rule, c.reason));
+        }
+        row
+    });
+    rows.collect()
+}
+
+/// The notes (from manifests, each at its file:line), then what a plan made
+/// from manifests could not know.
+fn write_notes(out: &mut dyn Write, report: &PlanReport<'_>, palette: &Palette) -> Result<()> {
+    if !report.plan.notes.is_empty() {
         writeln!(out)?;
-        for n in &plan.notes {
+        for (i, n) in report.plan.notes.iter().enumerate() {
+            let at = match &report.offline {
+                Some(offline) => format!("{}: ", where_written(offline.notes.get(i))),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "{} {}/{}: {}",
+                "{} {at}{}/{}: {}",
                 palette.info("note:"),
                 n.object.kind.to_lowercase(),
                 n.object.name,
@@ -232,7 +301,26 @@ pub fn table(
             )?;
         }
     }
+    if let Some(offline) = &report.offline {
+        writeln!(
+            out,
+            "\nplanned from {} ({}) with no cluster; not known offline:",
+            offline.sources.join(", "),
+            crate::render::count(offline.objects, "object", "objects")
+        )?;
+        for line in &offline.not_known_offline {
+            writeln!(out, "  {line}")?;
+        }
+    }
     Ok(())
+}
+
+/// `file:line` of a change or note read from manifests (`-` when not found).
+fn where_written(source: Option<&Option<SourceLocation>>) -> String {
+    match source.and_then(Option::as_ref) {
+        Some(s) => format!("{}:{}", s.file, s.line),
+        None => "-".into(),
+    }
 }
 
 /// The lines a SparkApplication's tuned fields render to, for diffing.

@@ -54,7 +54,7 @@ pub struct Rule {
 impl Rule {
     /// Where docs/findings.md explains it (the table row's anchor).
     pub(crate) fn docs_anchor(&self) -> String {
-        format!("docs/findings.md#{}", self.code.replace('.', ""))
+        format!("docs/findings.md#{}", self.code)
     }
 }
 
