@@ -96,11 +96,12 @@ fn heap_rule(
     out: &mut Vec<Proposal>,
 ) -> Option<u64> {
     let limit = limit?;
-    let heap_refused = heap.refused.iter().any(|r| is_heap_flag(&r.option));
-    let why = match heap_problem(heap, limit) {
-        Some(why) => why,
-        None if !heap_refused => return heap.max,
-        None => "the JVM refuses a heap option".into(),
+    let refused_heap = heap.refused.iter().find(|r| is_heap_flag(&r.option));
+    // A refused heap option is the reason, not the default the JVM never gets to.
+    let why = match (refused_heap, heap_problem(heap, limit)) {
+        (Some(r), _) => format!("the JVM refuses {} ({}): {}", r.option, r.origin, r.reason),
+        (None, Some(why)) => why,
+        (None, None) => return heap.max,
     };
     // The line to replace: the heap option the JVM refuses, else the one it uses.
     let refused_line = heap.refused.iter().find_map(|r| match r.origin {
@@ -113,7 +114,7 @@ fn heap_rule(
         basis: Basis::ContainerLimit(_),
         ..
     } = heap.setting
-        && !heap_refused
+        && refused_heap.is_none()
     {
         let percent = target_percent(profile);
         let option = format!("-XX:MaxRAMPercentage={percent}");
