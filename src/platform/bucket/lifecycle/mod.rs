@@ -306,6 +306,7 @@ impl Lifecycle {
 
     /// Rule IDs used more than once (an empty or missing ID is not an ID: RGW
     /// gives each such rule its own).
+    #[cfg(any(fuzzing, test))] // only the fuzz hooks (src/fuzzing.rs) use it
     pub(crate) fn duplicate_ids(&self) -> Vec<String> {
         let mut seen = std::collections::BTreeSet::new();
         let mut duplicates = Vec::new();
