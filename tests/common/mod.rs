@@ -7,6 +7,7 @@
 
 pub mod golden;
 pub mod local_trino;
+pub mod perf;
 pub mod platforms;
 pub mod s3env;
 pub mod scale;
