@@ -5,13 +5,19 @@
 
 #![allow(dead_code)]
 
+pub mod buckets;
 pub mod golden;
 pub mod local_trino;
 pub mod perf;
 pub mod platforms;
+pub mod quota;
+pub mod rbac;
 pub mod s3env;
 pub mod scale;
 pub mod schema;
+pub mod status;
+pub mod tune;
+pub mod writes;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
