@@ -327,3 +327,60 @@ fn helm_values_carry_only_what_the_plan_changes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn restart_rolls_the_affected_deployment_and_waits_until_ready() {
+    let ns = TestNamespace::new("tune-restart");
+    let output = kubectl_output(&["apply", "-n", &ns.name, "-f", "-"], Some(SMALL_TRINO));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eventually(60, "small-trino ready", || {
+        kubectl(&[
+            "get",
+            "deployment",
+            "small-trino",
+            "-n",
+            &ns.name,
+            "-o",
+            "jsonpath={.status.readyReplicas}",
+        ]) == "1"
+    });
+    let applied = dp(
+        BIN,
+        &[
+            "apply",
+            "-n",
+            &ns.name,
+            "--yes",
+            "--force-conflicts",
+            "--restart",
+            "--timeout",
+            "90s",
+        ],
+    );
+    let text = stdout(&applied);
+    assert_eq!(applied.status.code(), Some(0), "{text}{}", stderr(&applied));
+    // -Xmx4G in a 2Gi container: 80% of 2Gi = 1638M.
+    assert!(text.contains("+-Xmx1638M"), "{text}");
+    assert!(text.contains("deployment/small-trino restarting"), "{text}");
+    assert!(
+        text.contains("deployment/small-trino: 1/1 updated, 1/1 ready"),
+        "{text}"
+    );
+    let annotation = kubectl(&[
+        "get",
+        "deployment",
+        "small-trino",
+        "-n",
+        &ns.name,
+        "-o",
+        "jsonpath={.spec.template.metadata.annotations}",
+    ]);
+    assert!(
+        annotation.contains("kubectl.kubernetes.io/restartedAt"),
+        "{annotation}"
+    );
+}
