@@ -495,9 +495,11 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn the_hand_tuning_mistakes_are_fixed_and_the_result_validates() {
-        let inputs = Inputs {
+    /// A coordinator and three workers hand-tuned wrong: heaps above their
+    /// containers, memory limits above the heap, a removed JVM flag, a line that
+    /// is no property.
+    fn hand_tuned_inputs() -> Inputs {
+        Inputs {
             undecodable: Vec::new(),
             unreadable: Vec::new(),
             namespace: "dp".into(),
@@ -539,7 +541,12 @@ mod tests {
             ],
             spark_applications: vec![],
             spark_raw: BTreeMap::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn the_hand_tuning_mistakes_are_fixed_and_the_result_validates() {
+        let inputs = hand_tuned_inputs();
         let plan = build(&inputs, Profile::Balanced);
         let find = |cm: &str, setting: &str| {
             plan.changes
