@@ -7,7 +7,7 @@
 //! wrong JSON type makes Rook give up on the whole document. [`read`] does the
 //! same and says what it refused or dropped ([`decode`]); the gateway's own
 //! rules are in [`rules`], and [`cases`] is the table of documents both are
-//! proven on (against the real RGW by tests/buckets.rs).
+//! proven on (against the real RGW by tests/buckets_*.rs).
 
 pub mod cases;
 mod decode;
