@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::buckets::*;
 use common::s3env::{block_on, client, provision, s3_env};
-use common::{TestNamespace, apply, dp, kubectl, stderr, stdout};
+use common::{TestNamespace, apply, base64_decode, dp, kubectl, stderr, stdout};
 use kubectl_dp::platform::bucket::Lifecycle;
 
 #[test]
@@ -153,13 +153,6 @@ fn list_and_describe_claims_in_every_phase() {
         "{}",
         stderr(&missing)
     );
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .unwrap()
 }
 
 #[test]

@@ -9,16 +9,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::perf::*;
-use common::s3env::{block_on, client, provision, s3_env};
-use common::{TestNamespace, apply, dp, stderr};
+use common::s3env::{block_on, client, s3_env};
+use common::{TestNamespace, dp, stderr};
 
 /// A claim bound to a real RGW bucket (tests/s3/up), as Rook would leave it.
 fn bound_claim(ns: &str, name: &str) -> common::s3env::Provisioned {
-    let env = s3_env();
-    apply(&format!(
-        "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  generateBucketName: {name}\n  storageClassName: ceph-bucket\n"
-    ));
-    provision(&env, ns, name, true)
+    common::s3env::bound_claim(&s3_env(), ns, name)
 }
 
 fn unfinished_uploads(bucket: &str, provisioned: &common::s3env::Provisioned) -> usize {

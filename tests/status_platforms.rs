@@ -233,13 +233,6 @@ spec:
     );
 }
 
-fn base64_decode(text: &str) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .unwrap()
-}
-
 /// The Helm-shaped release in examples/analytics: every not-ready component's
 /// finding states its pod-level cause, written by the real scheduler and PV
 /// controller (workers, Postgres) or by set-status playing the kubelet.

@@ -436,3 +436,12 @@ pub fn http_get(port: u16, path: &str) -> std::io::Result<String> {
     }
     Ok(String::from_utf8_lossy(&response).into_owned())
 }
+
+/// Decodes standard base64 (a Secret's value as kubectl prints it), ignoring the
+/// whitespace around it.
+pub fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .unwrap()
+}

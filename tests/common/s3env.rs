@@ -175,3 +175,12 @@ pub fn provision(env: &S3Env, ns: &str, name: &str, with_config_map: bool) -> Pr
         secret,
     }
 }
+
+/// A claim bound to a bucket of the gateway (tests/s3/up), as Rook would leave
+/// it, with a ConfigMap that names the plain HTTP endpoint.
+pub fn bound_claim(env: &S3Env, ns: &str, name: &str) -> Provisioned {
+    apply(&format!(
+        "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  generateBucketName: {name}\n  storageClassName: ceph-bucket\n"
+    ));
+    provision(env, ns, name, true)
+}
