@@ -495,11 +495,9 @@ mod tests {
         .unwrap()
     }
 
-    /// A coordinator and three workers hand-tuned wrong: heaps above their
-    /// containers, memory limits above the heap, a removed JVM flag, a line that
-    /// is no property.
-    fn hand_tuned_inputs() -> Inputs {
-        Inputs {
+    #[test]
+    fn the_hand_tuning_mistakes_are_fixed_and_the_result_validates() {
+        let inputs = Inputs {
             undecodable: Vec::new(),
             unreadable: Vec::new(),
             namespace: "dp".into(),
@@ -541,12 +539,7 @@ mod tests {
             ],
             spark_applications: vec![],
             spark_raw: BTreeMap::new(),
-        }
-    }
-
-    #[test]
-    fn the_hand_tuning_mistakes_are_fixed_and_the_result_validates() {
-        let inputs = hand_tuned_inputs();
+        };
         let plan = build(&inputs, Profile::Balanced);
         let find = |cm: &str, setting: &str| {
             plan.changes
@@ -554,36 +547,17 @@ mod tests {
                 .find(|c| c.object.name == cm && c.setting == setting)
                 .cloned()
         };
-        assert_eq!(
-            find("coord", "-Xmx").unwrap().proposed.as_deref(),
-            Some("-Xmx8G")
-        );
-        assert_eq!(
-            find("worker", "-Xmx").unwrap().proposed.as_deref(),
-            Some("-Xmx22G")
-        );
+        let proposed = |cm: &str, setting: &str| find(cm, setting).unwrap().proposed;
+        assert_eq!(proposed("coord", "-Xmx").as_deref(), Some("-Xmx8G"));
+        assert_eq!(proposed("worker", "-Xmx").as_deref(), Some("-Xmx22G"));
         // 22G heap: 16GB + 8GB = 24GB is above it; 30% = 6.6GiB rounds down to 6GB.
-        assert_eq!(
-            find("worker", server::PER_NODE)
-                .unwrap()
-                .proposed
-                .as_deref(),
-            Some("6GB")
-        );
+        assert_eq!(proposed("worker", server::PER_NODE).as_deref(), Some("6GB"));
         // 3 workers x 6GB = 18GB.
         assert_eq!(
-            find("coord", server::MAX_MEMORY)
-                .unwrap()
-                .proposed
-                .as_deref(),
+            proposed("coord", server::MAX_MEMORY).as_deref(),
             Some("18GB")
         );
-        assert!(
-            find("catalog", "iceberg.compression")
-                .unwrap()
-                .proposed
-                .is_none()
-        );
+        assert!(proposed("catalog", "iceberg.compression").is_none());
         assert_eq!(plan.notes.len(), 1);
         assert!(
             plan.notes[0].message.contains("config.properties line 3"),

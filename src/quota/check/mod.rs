@@ -4,6 +4,7 @@
 
 mod evaluate;
 mod limits;
+mod nodes;
 mod render;
 pub mod spark;
 
