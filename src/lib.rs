@@ -12,6 +12,9 @@ pub mod cli;
 pub mod error;
 pub mod findings;
 /// Checks for the cargo-fuzz targets in `fuzz/` (not an API: see the module).
+/// Compiled only for the fuzzer (`cargo fuzz` builds with `--cfg fuzzing`) and for
+/// the unit test that replays the committed corpus.
+#[cfg(any(fuzzing, test))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;

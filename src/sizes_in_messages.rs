@@ -5,6 +5,11 @@
 //! message and hint, every change's reason and every note is searched for a
 //! run of seven or more digits (a size of a megabyte or more written out in
 //! bytes), and the sizes issue 19 names must read as a person writes them.
+//!
+//! A crate-level unit test, not part of a command: it reads two commands' output
+//! (status findings and tune changes), so it sits beside them rather than in
+//! either, and it needs crate-private types (`Snapshot`, `tune::plan::Inputs`,
+//! status's test fixtures), so it cannot be an integration test under `tests/`.
 
 use crate::findings::Finding;
 use crate::status::analyse::fixtures::trino_snapshot;

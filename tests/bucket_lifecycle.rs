@@ -3,7 +3,7 @@
 //! `platform::bucket::lifecycle::cases` sent to the gateway, and one invalid
 //! claim as `buckets list`, `check`, `describe`, `create` and `status` see it.
 //! Reads the environment of tests/s3/up (or target/s3/env) and the cluster of
-//! tests/cluster/up, like tests/buckets.rs.
+//! tests/cluster/up, like tests/buckets_*.rs.
 
 mod common;
 

@@ -298,7 +298,7 @@ fn quota_usage_shows_the_configured_usage_against_requests_and_limits() {
     );
 
     // Without the metrics API's permission (but allowed to read the pods): said,
-    // not fatal. (With no rights at all, quota exits 2: tests/rbac.rs.)
+    // not fatal. (With no rights at all, quota exits 2: tests/rbac_roles.rs.)
     common::apply(&format!(
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: pods, namespace: {n}}}\nrules: [{{apiGroups: [\"\"], resources: [pods], verbs: [list]}}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: pods, namespace: {n}}}\nroleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: pods}}\nsubjects: [{{kind: ServiceAccount, name: default, namespace: {n}}}]\n",
         n = ns.name

@@ -11,86 +11,15 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
+use common::perf::*;
 use common::{TestNamespace, dp, stderr, stdout};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kubectl-dp-perf");
-
-/// As in tests/perf.rs.
-fn trino_url() -> String {
-    if let Ok(url) = std::env::var("KUBECTL_DP_TEST_TRINO_URL") {
-        return url;
-    }
-    let text =
-        std::fs::read_to_string(common::repo_root().join("target/trino/env")).unwrap_or_default();
-    let vars: BTreeMap<&str, &str> = text
-        .lines()
-        .filter_map(|l| l.trim_start_matches("export ").split_once('='))
-        .collect();
-    vars.get("KUBECTL_DP_TEST_TRINO_URL")
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| {
-            panic!("KUBECTL_DP_TEST_TRINO_URL is not set: start Trino with `eval \"$(tests/trino/up)\"`")
-        })
-}
-
-/// A scratch directory, removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!(
-            "kubectl-dp-perf-gate-{name}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// perf with a kubeconfig that does not exist: only --trino-url can work.
-fn perf(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("KUBECONFIG", "/nonexistent/kubeconfig")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run kubectl-dp-perf")
-}
-
+/// The output as JSON, which must be a report matching its schema in docs/schema/.
 fn json(output: &Output) -> serde_json::Value {
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            stdout(output),
-            stderr(output)
-        )
-    });
+    let value = parse_json(output);
     common::schema::assert_valid(&value);
     value
 }
@@ -131,15 +60,9 @@ fn query_set(forecast_extra: Option<&str>) -> String {
     )
 }
 
-/// Tests that time queries take turns on the one Trino.
-fn trino_lock() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// A run at the default settings (10 rounds, --warmup auto), saved.
 fn saved_run(url: &str, sql: &Path, save: &Path) {
-    let output = perf(&[
+    let output = perf_without_cluster(&[
         "run",
         "--suite",
         "trino",
@@ -273,7 +196,7 @@ fn unchanged_reruns_pass_and_a_real_slowdown_fails() {
     assert_eq!(strict.status.code(), Some(1), "{}", stdout(&strict));
 
     // run --baseline does the same comparison and exits 1.
-    let again = perf(&[
+    let again = perf_without_cluster(&[
         "run",
         "--suite",
         "trino",
@@ -289,6 +212,23 @@ fn unchanged_reruns_pass_and_a_real_slowdown_fails() {
         stdout(&again).contains("1 significant regression"),
         "{}",
         stdout(&again)
+    );
+}
+
+#[test]
+fn compare_rejects_what_is_not_a_report() {
+    let scratch = Scratch::new("notreport");
+    let bad = scratch.file("bad.json", "{\"kind\": \"StatusReport\"}");
+    let output = Command::new(BIN)
+        .args(["compare", s(&bad), s(&bad)])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("bad.json") && err.contains("perf run --save"),
+        "{err}"
     );
 }
 
@@ -405,7 +345,7 @@ fn a_run_that_measures_nothing_exits_2() {
         .local_addr()
         .unwrap()
         .port();
-    let err = one_line_exit_2(&perf(&[
+    let err = one_line_exit_2(&perf_without_cluster(&[
         "run",
         "--trino-url",
         &format!("http://127.0.0.1:{port}"),
@@ -416,7 +356,7 @@ fn a_run_that_measures_nothing_exits_2() {
     );
 
     // Too few iterations for the baseline's comparison: refused before any query.
-    let err = one_line_exit_2(&perf(&[
+    let err = one_line_exit_2(&perf_without_cluster(&[
         "run",
         "--suite",
         "trino",

@@ -6,27 +6,15 @@ mod common;
 
 use common::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_kubectl-dp-quota");
-
+/// Runs quota with `-o json` (and `stdin`): its exit code and report.
 fn quota_json(args: &[&str], stdin: Option<&str>) -> (i32, serde_json::Value) {
-    let mut command = std::process::Command::new(BIN);
-    command
-        .args(args)
-        .args(["-o", "json"])
-        .env("KUBECONFIG", kubeconfig())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = command.spawn().expect("spawn");
-    {
-        use std::io::Write;
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap_or(-1), report)
+    let mut all = args.to_vec();
+    all.extend(["-o", "json"]);
+    let output = common::quota::quota(&all, stdin);
+    (
+        output.status.code().unwrap_or(-1),
+        common::quota::json(&output),
+    )
 }
 
 #[test]

@@ -12,8 +12,8 @@ mod common;
 use std::path::Path;
 
 use bytes::Bytes;
-use common::s3env::{S3Env, block_on, provision, s3_env};
-use common::{TestNamespace, apply, dp, kubectl, stderr, stdout};
+use common::s3env::{S3Env, block_on, bound_claim, s3_env};
+use common::{TestNamespace, dp, kubectl, stderr, stdout};
 use kubectl_dp::platform::bucket::Lifecycle;
 use kubectl_dp::s3::{self, Addressing, CaBundle, Client, Options, S3Error, Trust};
 
@@ -185,15 +185,6 @@ fn tls_failures_are_one_line_that_says_what_to_do() {
         "{error}"
     );
     assert!(!error.to_string().contains('\n'), "{error}");
-}
-
-/// A claim bound to a bucket of the gateway, with a ConfigMap that names the plain
-/// HTTP endpoint (as in the other bucket tests).
-fn bound_claim(env: &S3Env, ns: &str, name: &str) -> common::s3env::Provisioned {
-    apply(&format!(
-        "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  generateBucketName: {name}\n  storageClassName: ceph-bucket\n"
-    ));
-    provision(env, ns, name, true)
 }
 
 fn check_json(

@@ -33,6 +33,7 @@ pub mod trace;
 mod undo;
 mod write;
 
+#[cfg(any(fuzzing, test))] // only the fuzz hooks (src/fuzzing.rs) use it
 pub(crate) use connect::not_utf8 as kubeconfig_not_utf8;
 pub use connect::{Cluster, set_command_name};
 pub use dry_run::DryRun;

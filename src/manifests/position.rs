@@ -82,115 +82,19 @@ enum Frame {
 
 impl FileIndex {
     /// Indexes `text`; a file that does not parse gives what was read before the error.
-    /// One loop over the parser's events: the stack of open mappings and
-    /// sequences and the current path are its state, which split functions
-    /// would only pass around.
     pub fn of(text: &str) -> FileIndex {
-        let mut documents: Vec<Object> = Vec::new();
-        let mut current = Object::default();
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut path: Vec<String> = Vec::new();
-        let mut has_root = false;
+        let mut walk = Walk::default();
         for event in Parser::new_from_str(text) {
             let Ok((event, span)) = event else { break };
             let start = Pos {
                 line: span.start.line(),
                 column: span.start.col() + 1,
             };
-            match event {
-                Event::DocumentStart(..) => {
-                    current = Object::default();
-                    stack.clear();
-                    path.clear();
-                    has_root = false;
-                }
-                Event::DocumentEnd if has_root => {
-                    documents.push(std::mem::take(&mut current));
-                }
-                Event::DocumentEnd => {}
-                Event::Scalar(value, style, ..) => {
-                    // A key of a mapping: remember it; its value comes next.
-                    if let Some(Frame::Map { key }) = stack.last_mut()
-                        && key.is_none()
-                    {
-                        *key = Some((value.into_owned(), start));
-                        continue;
-                    }
-                    let key = enter(&mut stack, &mut path);
-                    let is_null_root = stack.is_empty()
-                        && style == ScalarStyle::Plain
-                        && matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL");
-                    if stack.is_empty() && is_null_root {
-                        continue;
-                    }
-                    has_root = true;
-                    let bytes = span.start.byte_offset().zip(span.end.byte_offset());
-                    current.nodes.insert(
-                        join(&path),
-                        Node {
-                            key,
-                            value: start,
-                            bytes,
-                            style: Some(style),
-                            scalar: Some(value.into_owned()),
-                        },
-                    );
-                    leave(&mut stack, &mut path);
-                }
-                Event::Alias(_) => {
-                    if let Some(Frame::Map { key }) = stack.last_mut()
-                        && key.is_none()
-                    {
-                        *key = Some((String::new(), start));
-                        continue;
-                    }
-                    let key = enter(&mut stack, &mut path);
-                    current.nodes.insert(
-                        join(&path),
-                        Node {
-                            key,
-                            value: start,
-                            bytes: None,
-                            style: None,
-                            scalar: None,
-                        },
-                    );
-                    leave(&mut stack, &mut path);
-                }
-                Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    if let Some(Frame::Map { key }) = stack.last_mut()
-                        && key.is_none()
-                    {
-                        // A complex key: record nothing under it.
-                        *key = Some((String::new(), start));
-                    }
-                    let key = enter(&mut stack, &mut path);
-                    has_root = true;
-                    current.nodes.insert(
-                        join(&path),
-                        Node {
-                            key,
-                            value: start,
-                            bytes: None,
-                            style: None,
-                            scalar: None,
-                        },
-                    );
-                    stack.push(if matches!(event, Event::MappingStart(..)) {
-                        Frame::Map { key: None }
-                    } else {
-                        Frame::Seq { next: 0 }
-                    });
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    stack.pop();
-                    leave(&mut stack, &mut path);
-                }
-                _ => {}
-            }
+            let bytes = span.start.byte_offset().zip(span.end.byte_offset());
+            walk.step(event, start, bytes);
         }
         let mut objects = Vec::new();
-        for doc in documents {
+        for doc in walk.documents {
             if doc.kind() == Some("List") {
                 objects.extend(list_items(&doc));
             } else {
@@ -198,6 +102,118 @@ impl FileIndex {
             }
         }
         FileIndex { objects }
+    }
+}
+
+/// The state of one walk over the parser's events: the documents read so far,
+/// the one being read, the stack of open mappings and sequences and the path
+/// to the current node.
+#[derive(Default)]
+struct Walk {
+    documents: Vec<Object>,
+    current: Object,
+    stack: Vec<Frame>,
+    path: Vec<String>,
+    has_root: bool,
+}
+
+impl Walk {
+    /// Takes in one event that starts at `start` (a scalar's byte range: `bytes`).
+    fn step(&mut self, event: Event, start: Pos, bytes: Option<(usize, usize)>) {
+        match event {
+            Event::DocumentStart(..) => {
+                self.current = Object::default();
+                self.stack.clear();
+                self.path.clear();
+                self.has_root = false;
+            }
+            Event::DocumentEnd if self.has_root => {
+                self.documents.push(std::mem::take(&mut self.current));
+            }
+            Event::DocumentEnd => {}
+            Event::Scalar(value, style, ..) => {
+                // A key of a mapping: remember it; its value comes next.
+                if self.awaits_key() {
+                    self.set_key(value.into_owned(), start);
+                    return;
+                }
+                let key = enter(&mut self.stack, &mut self.path);
+                let is_null_root = self.stack.is_empty()
+                    && style == ScalarStyle::Plain
+                    && matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL");
+                if is_null_root {
+                    return;
+                }
+                self.has_root = true;
+                self.record(Node {
+                    key,
+                    value: start,
+                    bytes,
+                    style: Some(style),
+                    scalar: Some(value.into_owned()),
+                });
+                leave(&mut self.stack, &mut self.path);
+            }
+            Event::Alias(_) => {
+                if self.awaits_key() {
+                    self.set_key(String::new(), start);
+                    return;
+                }
+                let key = enter(&mut self.stack, &mut self.path);
+                self.record(Node::collection(key, start));
+                leave(&mut self.stack, &mut self.path);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if self.awaits_key() {
+                    // A complex key: record nothing under it.
+                    self.set_key(String::new(), start);
+                }
+                let key = enter(&mut self.stack, &mut self.path);
+                self.has_root = true;
+                self.record(Node::collection(key, start));
+                self.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map { key: None }
+                    } else {
+                        Frame::Seq { next: 0 }
+                    });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                leave(&mut self.stack, &mut self.path);
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the innermost open node is a mapping waiting for a key.
+    fn awaits_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None }))
+    }
+
+    /// Sets the key the innermost mapping waits for.
+    fn set_key(&mut self, name: String, start: Pos) {
+        if let Some(Frame::Map { key }) = self.stack.last_mut() {
+            *key = Some((name, start));
+        }
+    }
+
+    /// Records `node` at the current path.
+    fn record(&mut self, node: Node) {
+        self.current.nodes.insert(join(&self.path), node);
+    }
+}
+
+impl Node {
+    /// A node with no scalar: a mapping, a sequence or an alias.
+    fn collection(key: Option<Pos>, value: Pos) -> Node {
+        Node {
+            key,
+            value,
+            bytes: None,
+            style: None,
+            scalar: None,
+        }
     }
 }
 

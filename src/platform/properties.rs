@@ -367,6 +367,7 @@ fn separator_of(raw: &str, _key: &str) -> String {
 }
 
 /// The largest data size Trino accepts (its `DataSize` holds bytes in a Java `long`).
+#[cfg(any(fuzzing, test))] // only the fuzz hooks (src/fuzzing.rs) use it
 pub(crate) const MAX_DATA_SIZE: u64 = i64::MAX as u64;
 
 /// Trino's data sizes (`8GB`, `512MB`, `1.5GB`): units are powers of 1024,

@@ -82,6 +82,7 @@ impl Quantity {
     }
 
     /// Multiplies by a fraction `num/den`, rounding down to whole units.
+    #[cfg(any(fuzzing, test))] // only the fuzz hooks (src/fuzzing.rs) use it
     pub(crate) fn scale_floor(self, num: i128, den: i128) -> Quantity {
         Quantity::from_units((self.nanos.saturating_mul(num) / den.max(1)).div_euclid(NANO))
     }

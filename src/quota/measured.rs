@@ -393,7 +393,7 @@ pub(crate) fn csv_rows(view: &UsageView) -> Vec<Vec<String>> {
 mod tests {
     use super::*;
     use crate::kube::metrics::{ContainerUsage, UsageMeta};
-    use crate::quota::fixtures::{container, node, q};
+    use crate::platform::resources::fixtures::{container, node, q};
     use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
 
     fn pod(ns: &str, name: &str, node: &str, containers: usize) -> Pod {

@@ -3,8 +3,6 @@
 
 mod apply;
 pub mod check;
-#[cfg(test)]
-pub(crate) mod fixtures;
 pub mod manifests;
 pub mod measured;
 pub mod plan;

@@ -479,7 +479,7 @@ fn print_plan(plan: &Plan, format: &OutputFormat, out: &mut dyn Write) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quota::fixtures::{container, q};
+    use crate::platform::resources::fixtures::{container, q};
     use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
 
     fn pod(requests: &[(&str, &str)], limits: &[(&str, &str)]) -> Pod {

@@ -116,62 +116,8 @@ impl Snapshot {
         selector: Option<&str>,
     ) -> Result<Snapshot> {
         let started = std::time::Instant::now();
-        let (found, coverage, inside) = match scope {
-            Scope::Namespace(ns) => {
-                let coverage = Coverage::named(ns);
-                let names = coverage.names();
-                let (found, inside) =
-                    tokio::try_join!(Found::read(cluster, scope), Inside::read(cluster, &names))?;
-                (found, coverage, inside)
-            }
-            Scope::All => {
-                let (found, namespaces, all_namespaces) = tokio::try_join!(
-                    Found::read(cluster, scope),
-                    cluster.namespaces(selector),
-                    async {
-                        // The selector's namespaces are counted against all of them.
-                        match selector {
-                            Some(_) => cluster.namespaces(None).await.map(Some),
-                            None => Ok(None),
-                        }
-                    },
-                )?;
-                let coverage = match selector {
-                    Some(selector) => {
-                        if !namespaces.is_available() {
-                            return Err(Error::Usage(format!(
-                                "--namespace-selector needs to list namespaces: {}",
-                                namespaces.availability.describe()
-                            )));
-                        }
-                        let total = all_namespaces
-                            .filter(|l| l.is_available())
-                            .map_or(namespaces.items.len(), |l| l.items.len());
-                        coverage::selected(&namespaces.items, selector, total, rook_namespace)
-                    }
-                    None => coverage::discover(&coverage::Discovery {
-                        namespaces: namespaces
-                            .is_available()
-                            .then_some(namespaces.items.as_slice()),
-                        deployments: &found.deployments.items,
-                        stateful_sets: &found.stateful_sets.items,
-                        bucket_claims: &found.bucket_claims.items,
-                        spark_applications: &found.spark_applications.items,
-                        operator_namespace: rook_namespace,
-                    }),
-                };
-                // Nothing found because nothing could be read: say so rather
-                // than report an empty, healthy platform.
-                let discovery = &found.deployments.availability;
-                let inside =
-                    if coverage.namespaces.is_empty() && *discovery != Availability::Available {
-                        Inside::unread(discovery)
-                    } else {
-                        Inside::read(cluster, &coverage.names()).await?
-                    };
-                (found.within(&coverage), coverage, inside)
-            }
-        };
+        let (found, coverage, inside) =
+            read_platform(cluster, scope, rook_namespace, selector).await?;
         let all = ListParams::default();
         let (stores, rules) = (
             resources::cluster_secret_store(),
@@ -211,20 +157,7 @@ impl Snapshot {
             ),
         )
         .await?;
-        // Only an unschedulable pod needs the nodes (which label, taint or how
-        // much is missing), and only a shortfall of cpu or memory every pod.
-        let active = crate::kube::active_pods();
-        let (nodes, scheduled_pods) = if inside.pods.items.iter().any(lacks_cpu_or_memory) {
-            let (nodes, scheduled) = tokio::try_join!(
-                cluster.list_cluster::<Node>(&all),
-                cluster.list_pod_resources(&Scope::All, &active),
-            )?;
-            (Some(nodes), Some(scheduled))
-        } else if inside.pods.items.iter().any(is_unschedulable) {
-            (Some(cluster.list_cluster::<Node>(&all).await?), None)
-        } else {
-            (None, None)
-        };
+        let (nodes, scheduled_pods) = read_nodes_if_needed(cluster, &inside.pods.items).await?;
         let mut snapshot = Snapshot {
             scope: Some(scope.clone()),
             coverage,
@@ -258,33 +191,8 @@ impl Snapshot {
             engine: None,
             rook_operator_config: rook_operator_config.found(),
         };
-        snapshot.events.items.retain(|e| {
-            // Only what the analysis can attach to a pod, workload or claim.
-            matches!(
-                e.involved_object.kind.as_deref(),
-                Some("Pod" | "Deployment" | "StatefulSet" | "ReplicaSet" | "PersistentVolumeClaim")
-            )
-        });
-        tracing::info!(
-            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} namespace(s) of {} ({} skipped) and {} referenced service(s) in {} ms",
-            snapshot.pods.items.len(),
-            snapshot.deployments.items.len(),
-            snapshot.stateful_sets.items.len(),
-            snapshot.config_maps.items.len(),
-            snapshot.secrets.items.len(),
-            snapshot.bucket_claims.items.len(),
-            snapshot.spark_applications.items.len(),
-            snapshot.coverage.namespaces.len(),
-            scope.describe(),
-            snapshot.coverage.skipped,
-            snapshot.coverage.references.len(),
-            started.elapsed().as_millis()
-        );
-        for (kind, availability) in snapshot.availabilities() {
-            if *availability != Availability::Available {
-                tracing::info!("{kind}: {availability:?}");
-            }
-        }
+        snapshot.keep_attachable_events();
+        snapshot.log_what_was_read(scope, started);
         if snapshot.forbidden_everywhere() {
             return Err(Error::Forbidden {
                 user: cluster.user_name().to_string(),
@@ -294,6 +202,40 @@ impl Snapshot {
             });
         }
         Ok(snapshot)
+    }
+
+    /// Keeps only the events the analysis can attach to a pod, workload or claim.
+    fn keep_attachable_events(&mut self) {
+        self.events.items.retain(|e| {
+            matches!(
+                e.involved_object.kind.as_deref(),
+                Some("Pod" | "Deployment" | "StatefulSet" | "ReplicaSet" | "PersistentVolumeClaim")
+            )
+        });
+    }
+
+    /// Logs (at info) how much was read from where, and what could not be read.
+    fn log_what_was_read(&self, scope: &Scope, started: std::time::Instant) {
+        tracing::info!(
+            "read {} pods, {} deployments, {} statefulsets, {} configmaps, {} secrets, {} claims, {} spark applications from {} namespace(s) of {} ({} skipped) and {} referenced service(s) in {} ms",
+            self.pods.items.len(),
+            self.deployments.items.len(),
+            self.stateful_sets.items.len(),
+            self.config_maps.items.len(),
+            self.secrets.items.len(),
+            self.bucket_claims.items.len(),
+            self.spark_applications.items.len(),
+            self.coverage.namespaces.len(),
+            scope.describe(),
+            self.coverage.skipped,
+            self.coverage.references.len(),
+            started.elapsed().as_millis()
+        );
+        for (kind, availability) in self.availabilities() {
+            if *availability != Availability::Available {
+                tracing::info!("{kind}: {availability:?}");
+            }
+        }
     }
 
     /// Each list's plural and whether it could be read.
@@ -422,7 +364,96 @@ impl Snapshot {
     }
 }
 
-/// Whether the scheduler could not place a pod for lack of cpu or memory.
+/// The platform's objects in scope: with `-n`, that namespace; with `-A`, the
+/// small kinds listed everywhere to find the platform's namespaces (or
+/// `selector`'s), then the other kinds listed only there.
+async fn read_platform(
+    cluster: &Cluster,
+    scope: &Scope,
+    rook_namespace: &str,
+    selector: Option<&str>,
+) -> Result<(Found, Coverage, Inside)> {
+    Ok(match scope {
+        Scope::Namespace(ns) => {
+            let coverage = Coverage::named(ns);
+            let names = coverage.names();
+            let (found, inside) =
+                tokio::try_join!(Found::read(cluster, scope), Inside::read(cluster, &names))?;
+            (found, coverage, inside)
+        }
+        Scope::All => {
+            let (found, namespaces, all_namespaces) = tokio::try_join!(
+                Found::read(cluster, scope),
+                cluster.namespaces(selector),
+                async {
+                    // The selector's namespaces are counted against all of them.
+                    match selector {
+                        Some(_) => cluster.namespaces(None).await.map(Some),
+                        None => Ok(None),
+                    }
+                },
+            )?;
+            let coverage = match selector {
+                Some(selector) => {
+                    if !namespaces.is_available() {
+                        return Err(Error::Usage(format!(
+                            "--namespace-selector needs to list namespaces: {}",
+                            namespaces.availability.describe()
+                        )));
+                    }
+                    let total = all_namespaces
+                        .filter(|l| l.is_available())
+                        .map_or(namespaces.items.len(), |l| l.items.len());
+                    coverage::selected(&namespaces.items, selector, total, rook_namespace)
+                }
+                None => coverage::discover(&coverage::Discovery {
+                    namespaces: namespaces
+                        .is_available()
+                        .then_some(namespaces.items.as_slice()),
+                    deployments: &found.deployments.items,
+                    stateful_sets: &found.stateful_sets.items,
+                    bucket_claims: &found.bucket_claims.items,
+                    spark_applications: &found.spark_applications.items,
+                    operator_namespace: rook_namespace,
+                }),
+            };
+            // Nothing found because nothing could be read: say so rather
+            // than report an empty, healthy platform.
+            let discovery = &found.deployments.availability;
+            let inside = if coverage.namespaces.is_empty() && *discovery != Availability::Available
+            {
+                Inside::unread(discovery)
+            } else {
+                Inside::read(cluster, &coverage.names()).await?
+            };
+            (found.within(&coverage), coverage, inside)
+        }
+    })
+}
+
+/// The nodes, when a pod is unschedulable, and every scheduled pod, when one
+/// lacks cpu or memory; `None` for what is not needed.
+async fn read_nodes_if_needed(
+    cluster: &Cluster,
+    pods: &[Pod],
+) -> Result<(Option<Listing<Node>>, Option<Listing<Pod>>)> {
+    let all = ListParams::default();
+    // Only an unschedulable pod needs the nodes (which label, taint or how
+    // much is missing), and only a shortfall of cpu or memory every pod.
+    let active = crate::kube::active_pods();
+    Ok(if pods.iter().any(lacks_cpu_or_memory) {
+        let (nodes, scheduled) = tokio::try_join!(
+            cluster.list_cluster::<Node>(&all),
+            cluster.list_pod_resources(&Scope::All, &active),
+        )?;
+        (Some(nodes), Some(scheduled))
+    } else if pods.iter().any(is_unschedulable) {
+        (Some(cluster.list_cluster::<Node>(&all).await?), None)
+    } else {
+        (None, None)
+    })
+}
+
 /// Whether the scheduler found no node for the pod, for any reason.
 pub(crate) fn is_unschedulable(pod: &Pod) -> bool {
     pod.status
@@ -435,6 +466,7 @@ pub(crate) fn is_unschedulable(pod: &Pod) -> bool {
         })
 }
 
+/// Whether the scheduler could not place a pod for lack of cpu or memory.
 pub(crate) fn lacks_cpu_or_memory(pod: &Pod) -> bool {
     pod.status
         .iter()

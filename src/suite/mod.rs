@@ -7,6 +7,10 @@
 //! `kubectl_complete-dp-status`), so a hard link or symlink works as well as a
 //! launcher. It lists the commands, prints the version, completes for kubectl and
 //! the shells ([`complete`]), and writes man pages ([`man`]).
+//!
+//! The suite is the dispatcher, not a command: it is the one module that names
+//! every command, to list their clap `Args` for completion and man pages. The
+//! rule that no command module imports another does not apply here.
 
 pub mod complete;
 pub mod man;

@@ -547,36 +547,17 @@ mod tests {
                 .find(|c| c.object.name == cm && c.setting == setting)
                 .cloned()
         };
-        assert_eq!(
-            find("coord", "-Xmx").unwrap().proposed.as_deref(),
-            Some("-Xmx8G")
-        );
-        assert_eq!(
-            find("worker", "-Xmx").unwrap().proposed.as_deref(),
-            Some("-Xmx22G")
-        );
+        let proposed = |cm: &str, setting: &str| find(cm, setting).unwrap().proposed;
+        assert_eq!(proposed("coord", "-Xmx").as_deref(), Some("-Xmx8G"));
+        assert_eq!(proposed("worker", "-Xmx").as_deref(), Some("-Xmx22G"));
         // 22G heap: 16GB + 8GB = 24GB is above it; 30% = 6.6GiB rounds down to 6GB.
-        assert_eq!(
-            find("worker", server::PER_NODE)
-                .unwrap()
-                .proposed
-                .as_deref(),
-            Some("6GB")
-        );
+        assert_eq!(proposed("worker", server::PER_NODE).as_deref(), Some("6GB"));
         // 3 workers x 6GB = 18GB.
         assert_eq!(
-            find("coord", server::MAX_MEMORY)
-                .unwrap()
-                .proposed
-                .as_deref(),
+            proposed("coord", server::MAX_MEMORY).as_deref(),
             Some("18GB")
         );
-        assert!(
-            find("catalog", "iceberg.compression")
-                .unwrap()
-                .proposed
-                .is_none()
-        );
+        assert!(proposed("catalog", "iceberg.compression").is_none());
         assert_eq!(plan.notes.len(), 1);
         assert!(
             plan.notes[0].message.contains("config.properties line 3"),

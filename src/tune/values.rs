@@ -238,101 +238,72 @@ mod tests {
             changes: vec![c],
             notes: vec![],
         };
-        let set = |key: &str, value: &str| Edit::PropSet {
-            key: key.into(),
-            value: value.into(),
+        // A property of a Trino file in ConfigMap x.
+        let property = |file: &str, key: &str, value: &str| {
+            let edit = Edit::PropSet {
+                key: key.into(),
+                value: value.into(),
+            };
+            change(file, "ConfigMap", edit)
+        };
+        // An entry of SparkApplication x's sparkConf or hadoopConf.
+        let spark_conf = |map: &str, key: &str, value: &str| {
+            let edit = Edit::SparkConf {
+                map: map.into(),
+                key: key.into(),
+                value: Some(value.into()),
+            };
+            change("spec", "SparkApplication", edit)
+        };
+        // SparkApplication x's executor memoryOverhead.
+        let overhead = |value: &str| {
+            let edit = Edit::SparkPod {
+                role: "executor".into(),
+                field: "memoryOverhead".into(),
+                value: value.into(),
+            };
+            change("spec", "SparkApplication", edit)
         };
         for (c, want) in [
             (
-                change(
-                    "config.properties",
-                    "ConfigMap",
-                    set("task.concurrency", "12"),
-                ),
+                property("config.properties", "task.concurrency", "12"),
                 Some(
                     "the plan would write task.concurrency=12 to ConfigMap x, which is not a power of two",
                 ),
             ),
             (
-                change(
-                    "config.properties",
-                    "ConfigMap",
-                    set("task.concurrency", "16"),
-                ),
+                property("config.properties", "task.concurrency", "16"),
                 None,
             ),
             (
-                change(
-                    "iceberg.properties",
-                    "ConfigMap",
-                    set("iceberg.file-format", "ORC"),
-                ),
+                property("iceberg.properties", "iceberg.file-format", "ORC"),
                 None,
             ),
             (
-                change(
-                    "iceberg.properties",
-                    "ConfigMap",
-                    set("iceberg.file-format", "AVRO2"),
-                ),
+                property("iceberg.properties", "iceberg.file-format", "AVRO2"),
                 Some(
                     "the plan would write iceberg.file-format=AVRO2 to ConfigMap x, which is not one of ORC, PARQUET, AVRO",
                 ),
             ),
             (
-                change(
-                    "spec",
-                    "SparkApplication",
-                    Edit::SparkConf {
-                        map: "sparkConf".into(),
-                        key: "spark.network.timeout".into(),
-                        value: Some("10sec".into()),
-                    },
-                ),
+                spark_conf("sparkConf", "spark.network.timeout", "10sec"),
                 Some(
                     "the plan would write spark.network.timeout=10sec to SparkApplication x, which has the unknown unit 'sec'",
                 ),
             ),
             (
-                change(
-                    "spec",
-                    "SparkApplication",
-                    Edit::SparkConf {
-                        map: "hadoopConf".into(),
-                        key: "fs.s3a.multipart.size".into(),
-                        value: Some("64MB".into()),
-                    },
-                ),
+                spark_conf("hadoopConf", "fs.s3a.multipart.size", "64MB"),
                 Some(
                     "the plan would write fs.s3a.multipart.size=64MB to SparkApplication x, which has the unknown unit 'B' (Hadoop takes one letter: k, m, g, t, p or e)",
                 ),
             ),
             (
-                change(
-                    "spec",
-                    "SparkApplication",
-                    Edit::SparkPod {
-                        role: "executor".into(),
-                        field: "memoryOverhead".into(),
-                        value: "1.5g".into(),
-                    },
-                ),
+                overhead("1.5g"),
                 Some(
                     "the plan would write spark.executor.memoryOverhead=1.5g to SparkApplication x, which has a fraction: Spark takes whole numbers only",
                 ),
             ),
-            (
-                change(
-                    "spec",
-                    "SparkApplication",
-                    Edit::SparkPod {
-                        role: "executor".into(),
-                        field: "memoryOverhead".into(),
-                        value: "1536m".into(),
-                    },
-                ),
-                None,
-            ),
+            (overhead("1536m"), None),
         ] {
             assert_eq!(refused_write(&plan(c)).as_deref(), want);
         }

@@ -5,12 +5,19 @@
 
 #![allow(dead_code)]
 
+pub mod buckets;
 pub mod golden;
 pub mod local_trino;
+pub mod perf;
 pub mod platforms;
+pub mod quota;
+pub mod rbac;
 pub mod s3env;
 pub mod scale;
 pub mod schema;
+pub mod status;
+pub mod tune;
+pub mod writes;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -428,4 +435,13 @@ pub fn http_get(port: u16, path: &str) -> std::io::Result<String> {
         }
     }
     Ok(String::from_utf8_lossy(&response).into_owned())
+}
+
+/// Decodes standard base64 (a Secret's value as kubectl prints it), ignoring the
+/// whitespace around it.
+pub fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .unwrap()
 }

@@ -67,6 +67,7 @@ pub fn client(endpoint: &str, access: &str, secret: &str) -> s3::Client {
     .unwrap()
 }
 
+/// What a provisioned claim got: its bucket and the keys of its RGW user.
 pub struct Provisioned {
     pub bucket: String,
     pub access: String,
@@ -92,24 +93,7 @@ pub fn provision(env: &S3Env, ns: &str, name: &str, with_config_map: bool) -> Pr
         .collect::<String>()
         .to_uppercase();
     let secret = format!("SK{}", uid.replace('-', ""));
-    let status = std::process::Command::new("radosgw-admin")
-        .args([
-            "-c",
-            &env.conf,
-            "user",
-            "create",
-            &format!("--uid={user}"),
-            &format!("--display-name={user}"),
-        ])
-        .arg(format!("--access-key={access}"))
-        .arg(format!("--secret={secret}"))
-        .output()
-        .expect("radosgw-admin");
-    assert!(
-        status.status.success(),
-        "radosgw-admin user create: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    create_rgw_user(env, &user, &access, &secret);
     let owner = client(&env.endpoint, &access, &secret);
     block_on(owner.create_bucket(&bucket)).expect("create bucket");
     let lifecycle = kubectl(&[
@@ -174,4 +158,35 @@ pub fn provision(env: &S3Env, ns: &str, name: &str, with_config_map: bool) -> Pr
         access,
         secret,
     }
+}
+
+/// Creates the RGW user `user` with these keys, as Rook does for a claim.
+fn create_rgw_user(env: &S3Env, user: &str, access: &str, secret: &str) {
+    let status = std::process::Command::new("radosgw-admin")
+        .args([
+            "-c",
+            &env.conf,
+            "user",
+            "create",
+            &format!("--uid={user}"),
+            &format!("--display-name={user}"),
+        ])
+        .arg(format!("--access-key={access}"))
+        .arg(format!("--secret={secret}"))
+        .output()
+        .expect("radosgw-admin");
+    assert!(
+        status.status.success(),
+        "radosgw-admin user create: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+/// A claim bound to a bucket of the gateway (tests/s3/up), as Rook would leave
+/// it, with a ConfigMap that names the plain HTTP endpoint.
+pub fn bound_claim(env: &S3Env, ns: &str, name: &str) -> Provisioned {
+    apply(&format!(
+        "apiVersion: objectbucket.io/v1alpha1\nkind: ObjectBucketClaim\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  generateBucketName: {name}\n  storageClassName: ceph-bucket\n"
+    ));
+    provision(env, ns, name, true)
 }

@@ -60,6 +60,41 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, found: &mut Ve
             found.push(format!("{path}: {value} matches {fitting} of oneOf, not 1"));
         }
     }
+    check_bounds(schema, value, path, found);
+    if let Some(types) = schema.get("type") {
+        let names: Vec<&str> = match types {
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !names.iter().any(|t| type_matches(t, value)) {
+            found.push(format!("{path}: expected {}, got {value}", names.join("|")));
+            return;
+        }
+    }
+    if let Some(expected) = schema.get("const")
+        && expected != value
+    {
+        found.push(format!("{path}: expected {expected}, got {value}"));
+    }
+    if let Some(choices) = schema.get("enum").and_then(Value::as_array)
+        && !choices.contains(value)
+    {
+        found.push(format!("{path}: {value} is not one of {choices:?}"));
+    }
+    if let Some(object) = value.as_object() {
+        check_object(root, schema, object, path, found);
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in array.iter().enumerate() {
+            check(root, items, item, &format!("{path}[{i}]"), found);
+        }
+    }
+}
+
+/// The bounds that need no recursion: maximum, uniqueItems, pattern, format,
+/// minimum, minItems.
+fn check_bounds(schema: &Value, value: &Value, path: &str, found: &mut Vec<String>) {
     if let (Some(maximum), Some(number)) = (
         schema.get("maximum").and_then(Value::as_f64),
         value.as_f64(),
@@ -102,55 +137,38 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, found: &mut Ve
     {
         found.push(format!("{path}: fewer than {least} items"));
     }
-    if let Some(types) = schema.get("type") {
-        let names: Vec<&str> = match types {
-            Value::String(one) => vec![one.as_str()],
-            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        if !names.iter().any(|t| type_matches(t, value)) {
-            found.push(format!("{path}: expected {}, got {value}", names.join("|")));
-            return;
-        }
-    }
-    if let Some(expected) = schema.get("const")
-        && expected != value
+}
+
+/// An object: its required fields, and each field against its property's schema
+/// or `additionalProperties`.
+fn check_object(
+    root: &Value,
+    schema: &Value,
+    object: &serde_json::Map<String, Value>,
+    path: &str,
+    found: &mut Vec<String>,
+) {
+    for key in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
     {
-        found.push(format!("{path}: expected {expected}, got {value}"));
-    }
-    if let Some(choices) = schema.get("enum").and_then(Value::as_array)
-        && !choices.contains(value)
-    {
-        found.push(format!("{path}: {value} is not one of {choices:?}"));
-    }
-    if let Some(object) = value.as_object() {
-        for key in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if !object.contains_key(key) {
-                found.push(format!("{path}: missing required field {key}"));
-            }
-        }
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for (key, field) in object {
-            let sub = format!("{path}.{key}");
-            match properties.and_then(|p| p.get(key)) {
-                Some(field_schema) => check(root, field_schema, field, &sub, found),
-                None => match schema.get("additionalProperties") {
-                    Some(Value::Bool(false)) => found.push(format!("{sub}: unexpected field")),
-                    Some(extra) if extra.is_object() => check(root, extra, field, &sub, found),
-                    _ => {}
-                },
-            }
+        if !object.contains_key(key) {
+            found.push(format!("{path}: missing required field {key}"));
         }
     }
-    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
-        for (i, item) in array.iter().enumerate() {
-            check(root, items, item, &format!("{path}[{i}]"), found);
+    let properties = schema.get("properties").and_then(Value::as_object);
+    for (key, field) in object {
+        let sub = format!("{path}.{key}");
+        match properties.and_then(|p| p.get(key)) {
+            Some(field_schema) => check(root, field_schema, field, &sub, found),
+            None => match schema.get("additionalProperties") {
+                Some(Value::Bool(false)) => found.push(format!("{sub}: unexpected field")),
+                Some(extra) if extra.is_object() => check(root, extra, field, &sub, found),
+                _ => {}
+            },
         }
     }
 }

@@ -81,6 +81,7 @@ impl JvmConfig {
     }
 
     /// `-XX:MaxRAMPercentage`, when the heap is sized relative to the container.
+    #[cfg(any(fuzzing, test))] // only the fuzz hooks (src/fuzzing.rs) use it
     pub(crate) fn max_ram_percentage(&self) -> Option<f64> {
         self.options()
             .filter_map(|(o, _)| o.strip_prefix("-XX:MaxRAMPercentage="))
@@ -116,6 +117,7 @@ impl JvmConfig {
     }
 
     /// The garbage collector chosen (`-XX:+UseG1GC`).
+    #[cfg(any(fuzzing, test))] // only the fuzz hooks (src/fuzzing.rs) use it
     pub(crate) fn gc(&self) -> Option<&str> {
         self.options()
             .filter(|(o, _)| o.starts_with("-XX:+Use") && o.ends_with("GC"))

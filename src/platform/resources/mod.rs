@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::platform::quantity::Quantity;
 
 mod component;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod nodes;
 
 pub use component::{PodGroup, missing_resources, pod_group_of};
@@ -226,7 +228,7 @@ pub(crate) fn matches_scopes(quota: &ResourceQuota, spec: &PodSpec) -> Option<bo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quota::fixtures::{container, k8s_map, q};
+    use crate::platform::resources::fixtures::{container, k8s_map, q};
 
     #[test]
     fn init_containers_count_as_their_maximum_and_overhead_adds() {

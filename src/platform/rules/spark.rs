@@ -116,6 +116,45 @@ pub fn rules(app: &SparkApplication, profile: Profile) -> (Vec<Proposal>, Vec<Sp
             "the Spark docs recommend false: coalesce to the advisory partition size (64MB) instead of many tiny partitions".into(),
         ));
     }
+    kryo_rules(app, &mut out);
+    let python = app
+        .spec
+        .type_
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("python"));
+    let arrow = get("spark.sql.execution.arrow.pyspark.enabled");
+    if python
+        && (arrow.is_some_and(|v| v.eq_ignore_ascii_case("false"))
+            || (arrow.is_none() && profile == Profile::Throughput))
+    {
+        out.push(spark_set(
+            app,
+            "spark.sql.execution.arrow.pyspark.enabled",
+            "true",
+            "spark.arrow",
+            "a PySpark job: Arrow makes toPandas and pandas UDFs columnar instead of row by row"
+                .into(),
+        ));
+    }
+    driver_result_size_rule(app, &mut out);
+    s3a_rules(app, &mut out);
+    overhead_rule(app, "executor", &mut out);
+    overhead_rule(app, "driver", &mut out);
+    if let Some(packages) = get("spark.jars.packages") {
+        notes.push(SparkNote {
+            code: "spark.jars-packages",
+            message: format!(
+                "sparkConf spark.jars.packages ({packages}) downloads dependencies at every start; bake them into the image instead"
+            ),
+        });
+    }
+    (out, notes)
+}
+
+/// Kryo serialisation, and a `spark.kryoserializer.buffer.max` Spark accepts
+/// and that holds large rows.
+fn kryo_rules(app: &SparkApplication, out: &mut Vec<Proposal>) {
+    let get = |k: &str| app.spec.spark_conf.get(k).map(String::as_str);
     if get("spark.serializer") != Some(KRYO) {
         out.push(spark_set(
             app,
@@ -141,25 +180,12 @@ pub fn rules(app: &SparkApplication, profile: Profile) -> (Vec<Proposal>, Vec<Sp
             )),
         }
     }
-    let python = app
-        .spec
-        .type_
-        .as_deref()
-        .is_some_and(|t| t.eq_ignore_ascii_case("python"));
-    let arrow = get("spark.sql.execution.arrow.pyspark.enabled");
-    if python
-        && (arrow.is_some_and(|v| v.eq_ignore_ascii_case("false"))
-            || (arrow.is_none() && profile == Profile::Throughput))
-    {
-        out.push(spark_set(
-            app,
-            "spark.sql.execution.arrow.pyspark.enabled",
-            "true",
-            "spark.arrow",
-            "a PySpark job: Arrow makes toPandas and pandas UDFs columnar instead of row by row"
-                .into(),
-        ));
-    }
+}
+
+/// `spark.driver.maxResultSize` at most half the driver's memory (and not 0,
+/// unlimited): larger results OOM-kill the driver.
+fn driver_result_size_rule(app: &SparkApplication, out: &mut Vec<Proposal>) {
+    let get = |k: &str| app.spec.spark_conf.get(k).map(String::as_str);
     if let (Some(result), Some(driver)) = (
         get("spark.driver.maxResultSize"),
         app.spec
@@ -183,18 +209,6 @@ pub fn rules(app: &SparkApplication, profile: Profile) -> (Vec<Proposal>, Vec<Sp
             ));
         }
     }
-    s3a_rules(app, &mut out);
-    overhead_rule(app, "executor", &mut out);
-    overhead_rule(app, "driver", &mut out);
-    if let Some(packages) = get("spark.jars.packages") {
-        notes.push(SparkNote {
-            code: "spark.jars-packages",
-            message: format!(
-                "sparkConf spark.jars.packages ({packages}) downloads dependencies at every start; bake them into the image instead"
-            ),
-        });
-    }
-    (out, notes)
 }
 
 fn s3a_rules(app: &SparkApplication, out: &mut Vec<Proposal>) {

@@ -140,114 +140,118 @@ fn time_strings_as_spark_reads_them() {
     }
 }
 
+/// `(key, value, why it is refused)`: each entry's type and bounds, from the
+/// Spark source the catalogue cites.
+const ENTRY_CASES: &[(&str, &str, Option<&str>)] = &[
+    ("spark.executor.memory", "4g", None),
+    ("spark.executor.memory", "450m", None),
+    (
+        "spark.executor.memory",
+        "449m",
+        Some("is not at least 450m (UnifiedMemoryManager)"),
+    ),
+    (
+        "spark.executor.memory",
+        "400000k",
+        Some("is not at least 450m (UnifiedMemoryManager)"),
+    ),
+    (
+        "spark.driver.memory",
+        "4gib",
+        Some("has the unknown unit 'gib'"),
+    ),
+    (
+        "spark.executor.memoryOverhead",
+        "1.5g",
+        Some("has a fraction: Spark takes whole numbers only"),
+    ),
+    (
+        "spark.executor.memoryOverheadFactor",
+        "0",
+        Some("is not above 0"),
+    ),
+    ("spark.executor.memoryOverheadFactor", "0.1", None),
+    (
+        "spark.executor.memoryOverheadFactor",
+        "10%",
+        Some("is not a number"),
+    ),
+    (
+        "spark.executor.memoryOverheadFactor",
+        "NaN",
+        Some("is not above 0"),
+    ),
+    ("spark.kubernetes.memoryOverheadFactor", "0", None),
+    (
+        "spark.memory.storageFraction",
+        "1.0",
+        Some("is not at least 0 and below 1"),
+    ),
+    ("spark.memory.storageFraction", "0", None),
+    (
+        "spark.memory.offHeap.size",
+        "-1g",
+        Some("is not not negative"),
+    ),
+    ("spark.sql.shuffle.partitions", "0", Some("is not above 0")),
+    ("spark.sql.shuffle.partitions", " 200 ", None),
+    (
+        "spark.sql.shuffle.partitions",
+        "200.0",
+        Some("is not a whole number"),
+    ),
+    (
+        "spark.sql.shuffle.partitions",
+        "3000000000",
+        Some("is out of range for an int (−2147483648 to 2147483647)"),
+    ),
+    ("spark.sql.adaptive.enabled", "TRUE", None),
+    ("spark.sql.adaptive.enabled", " false ", None),
+    (
+        "spark.sql.adaptive.enabled",
+        "yes",
+        Some("is neither true nor false"),
+    ),
+    (
+        "spark.sql.adaptive.enabled",
+        "1",
+        Some("is neither true nor false"),
+    ),
+    ("spark.kryoserializer.buffer.max", "2047m", None),
+    (
+        "spark.kryoserializer.buffer.max",
+        "2g",
+        Some("is not below 2048m (KryoSerializer)"),
+    ),
+    ("spark.kryoserializer.buffer", "64k", None),
+    (
+        "spark.kryoserializer.buffer",
+        "2g",
+        Some("is not below 2048m (KryoSerializer)"),
+    ),
+    ("spark.network.timeout", "2min", None),
+    (
+        "spark.network.timeout",
+        "2 minutes",
+        Some("is not a whole number with an optional unit"),
+    ),
+    (
+        "spark.dynamicAllocation.executorIdleTimeout",
+        "-1s",
+        Some("is not at least 0s"),
+    ),
+    (
+        "spark.eventLog.rolling.maxFileSize",
+        "9m",
+        Some("is not at least 10m"),
+    ),
+    ("spark.executor.memory", "${env:EXECUTOR_MEMORY}", None),
+    ("spark.some.unknown.key", "whatever", None),
+];
+
 #[test]
 fn entries_with_their_types_and_bounds() {
-    let cases: &[(&str, &str, Option<&str>)] = &[
-        ("spark.executor.memory", "4g", None),
-        ("spark.executor.memory", "450m", None),
-        (
-            "spark.executor.memory",
-            "449m",
-            Some("is not at least 450m (UnifiedMemoryManager)"),
-        ),
-        (
-            "spark.executor.memory",
-            "400000k",
-            Some("is not at least 450m (UnifiedMemoryManager)"),
-        ),
-        (
-            "spark.driver.memory",
-            "4gib",
-            Some("has the unknown unit 'gib'"),
-        ),
-        (
-            "spark.executor.memoryOverhead",
-            "1.5g",
-            Some("has a fraction: Spark takes whole numbers only"),
-        ),
-        (
-            "spark.executor.memoryOverheadFactor",
-            "0",
-            Some("is not above 0"),
-        ),
-        ("spark.executor.memoryOverheadFactor", "0.1", None),
-        (
-            "spark.executor.memoryOverheadFactor",
-            "10%",
-            Some("is not a number"),
-        ),
-        (
-            "spark.executor.memoryOverheadFactor",
-            "NaN",
-            Some("is not above 0"),
-        ),
-        ("spark.kubernetes.memoryOverheadFactor", "0", None),
-        (
-            "spark.memory.storageFraction",
-            "1.0",
-            Some("is not at least 0 and below 1"),
-        ),
-        ("spark.memory.storageFraction", "0", None),
-        (
-            "spark.memory.offHeap.size",
-            "-1g",
-            Some("is not not negative"),
-        ),
-        ("spark.sql.shuffle.partitions", "0", Some("is not above 0")),
-        ("spark.sql.shuffle.partitions", " 200 ", None),
-        (
-            "spark.sql.shuffle.partitions",
-            "200.0",
-            Some("is not a whole number"),
-        ),
-        (
-            "spark.sql.shuffle.partitions",
-            "3000000000",
-            Some("is out of range for an int (−2147483648 to 2147483647)"),
-        ),
-        ("spark.sql.adaptive.enabled", "TRUE", None),
-        ("spark.sql.adaptive.enabled", " false ", None),
-        (
-            "spark.sql.adaptive.enabled",
-            "yes",
-            Some("is neither true nor false"),
-        ),
-        (
-            "spark.sql.adaptive.enabled",
-            "1",
-            Some("is neither true nor false"),
-        ),
-        ("spark.kryoserializer.buffer.max", "2047m", None),
-        (
-            "spark.kryoserializer.buffer.max",
-            "2g",
-            Some("is not below 2048m (KryoSerializer)"),
-        ),
-        ("spark.kryoserializer.buffer", "64k", None),
-        (
-            "spark.kryoserializer.buffer",
-            "2g",
-            Some("is not below 2048m (KryoSerializer)"),
-        ),
-        ("spark.network.timeout", "2min", None),
-        (
-            "spark.network.timeout",
-            "2 minutes",
-            Some("is not a whole number with an optional unit"),
-        ),
-        (
-            "spark.dynamicAllocation.executorIdleTimeout",
-            "-1s",
-            Some("is not at least 0s"),
-        ),
-        (
-            "spark.eventLog.rolling.maxFileSize",
-            "9m",
-            Some("is not at least 10m"),
-        ),
-        ("spark.executor.memory", "${env:EXECUTOR_MEMORY}", None),
-        ("spark.some.unknown.key", "whatever", None),
-    ];
+    let cases = ENTRY_CASES;
     for (key, value, want) in cases {
         assert_eq!(
             check_value(key, value).err().as_deref(),

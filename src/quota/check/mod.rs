@@ -5,6 +5,7 @@
 mod evaluate;
 mod fences;
 mod limits;
+mod nodes;
 mod render;
 pub mod spark;
 
@@ -240,6 +241,50 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
             nodes.availability.describe()
         ));
     }
+    let states = read_fences(cluster, namespaces, &pods_unread, &mut unread, &mut notes).await?;
+    // Nothing needed could be read: a verdict would be a guess.
+    // Per namespace: its quotas (unknown without its pods) and its LimitRanges.
+    let fences_unchecked: usize = namespaces
+        .iter()
+        .map(|ns| {
+            let quotas =
+                unread.contains(&format!("resourcequotas in {ns}")) || pods_unread.contains(ns);
+            let ranges = unread.contains(&format!("limitranges in {ns}"));
+            usize::from(quotas) + usize::from(ranges)
+        })
+        .sum();
+    if !nodes_read && fences_unchecked == 2 * namespaces.len() {
+        return Err(Error::Forbidden {
+            user: cluster.user_name().to_string(),
+            verb: "list".into(),
+            resource: "resourcequotas, limitranges or nodes".into(),
+            scope: format!(
+                " in namespace {}",
+                namespaces.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    Ok(Live {
+        namespaces: states,
+        pods: pod_items,
+        nodes: nodes.items,
+        nodes_read,
+        not_checked: unread,
+        notes,
+    })
+}
+
+/// The quotas and LimitRanges of each target namespace. What cannot be read goes
+/// to `unread` and `notes`; a namespace whose pods could not be read keeps no
+/// quotas (what they have left is unknown).
+async fn read_fences(
+    cluster: &Cluster,
+    namespaces: &BTreeSet<String>,
+    pods_unread: &BTreeSet<String>,
+    unread: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Result<BTreeMap<String, NamespaceState>> {
+    let all = ListParams::default();
     let mut states = BTreeMap::new();
     for ns in namespaces {
         let scope = Scope::Namespace(ns.clone());
@@ -274,36 +319,7 @@ async fn read_live(cluster: &Cluster, namespaces: &BTreeSet<String>) -> Result<L
             },
         );
     }
-    // Nothing needed could be read: a verdict would be a guess.
-    // Per namespace: its quotas (unknown without its pods) and its LimitRanges.
-    let fences_unchecked: usize = namespaces
-        .iter()
-        .map(|ns| {
-            let quotas =
-                unread.contains(&format!("resourcequotas in {ns}")) || pods_unread.contains(ns);
-            let ranges = unread.contains(&format!("limitranges in {ns}"));
-            usize::from(quotas) + usize::from(ranges)
-        })
-        .sum();
-    if !nodes_read && fences_unchecked == 2 * namespaces.len() {
-        return Err(Error::Forbidden {
-            user: cluster.user_name().to_string(),
-            verb: "list".into(),
-            resource: "resourcequotas, limitranges or nodes".into(),
-            scope: format!(
-                " in namespace {}",
-                namespaces.iter().cloned().collect::<Vec<_>>().join(", ")
-            ),
-        });
-    }
-    Ok(Live {
-        namespaces: states,
-        pods: pod_items,
-        nodes: nodes.items,
-        nodes_read,
-        not_checked: unread,
-        notes,
-    })
+    Ok(states)
 }
 
 /// Runs `quota check`: reads the manifests, then the cluster, then decides.

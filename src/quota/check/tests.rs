@@ -1,6 +1,6 @@
 use super::*;
 use crate::platform::resources;
-use crate::quota::fixtures::{container, k8s_map, node, q};
+use crate::platform::resources::fixtures::{container, k8s_map, node, q};
 use crate::quota::manifests::parse_documents;
 use k8s_openapi::api::core::v1::{LimitRangeItem, LimitRangeSpec, PodStatus, ResourceQuotaSpec};
 use k8s_openapi::api::core::v1::{Pod, PodSpec};

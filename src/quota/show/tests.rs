@@ -1,7 +1,7 @@
 //! `quota` show's views, from fixed objects.
 
 use super::*;
-use crate::quota::fixtures::{container, k8s_map, node, q};
+use crate::platform::resources::fixtures::{container, k8s_map, node, q};
 use k8s_openapi::api::core::v1::{PodSpec, PodStatus, ResourceQuotaSpec};
 
 fn pod(ns: &str, name: &str, node: Option<&str>, memory: &str, phase: &str) -> Pod {

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
+use crate::platform::crds::SparkApplication;
 use crate::redact::literals::{Placeholder, placeholders_in_spark, placeholders_in_text};
 
 use super::model::Plan;
@@ -85,40 +86,7 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
         let Some(mut object) = inputs.spark_raw.get(&name).cloned() else {
             continue;
         };
-        if let Some(spec) = object.get_mut("spec").and_then(Value::as_object_mut) {
-            spec.insert("sparkConf".into(), json!(app.spec.spark_conf));
-            if !app.spec.hadoop_conf.is_empty() {
-                spec.insert("hadoopConf".into(), json!(app.spec.hadoop_conf));
-            }
-            for (role, pod) in [
-                ("driver", &app.spec.driver),
-                ("executor", &app.spec.executor),
-            ] {
-                if let (Some(o), Some(p)) = (
-                    &pod.memory_overhead,
-                    spec.get_mut(role).and_then(Value::as_object_mut),
-                ) {
-                    p.insert("memoryOverhead".into(), json!(o));
-                }
-            }
-        }
-        if let Some(o) = object.as_object_mut() {
-            o.remove("status");
-            if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
-                for field in [
-                    "managedFields",
-                    "resourceVersion",
-                    "uid",
-                    "creationTimestamp",
-                    "generation",
-                ] {
-                    meta.remove(field);
-                }
-                if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
-                    a.remove("kubectl.kubernetes.io/last-applied-configuration");
-                }
-            }
-        }
+        tuned_spark_manifest(&mut object, &app);
         let path = format!("sparkapplication-{name}.yaml");
         // A literal secret never goes to Git: a reference to the Secret instead.
         let placeholders = placeholders_in_spark(&mut object, &secret_name(&plan.namespace));
@@ -148,6 +116,46 @@ pub fn kustomize(inputs: &Inputs, plan: &Plan) -> Result<Vec<File>> {
         placeholders: Vec::new(),
     });
     Ok(out)
+}
+
+/// The live SparkApplication `object` with the tuned `sparkConf`, `hadoopConf`
+/// and memory overheads of `app`, and without what the server owns (status,
+/// managedFields, resourceVersion, uid, timestamps, last-applied).
+fn tuned_spark_manifest(object: &mut Value, app: &SparkApplication) {
+    if let Some(spec) = object.get_mut("spec").and_then(Value::as_object_mut) {
+        spec.insert("sparkConf".into(), json!(app.spec.spark_conf));
+        if !app.spec.hadoop_conf.is_empty() {
+            spec.insert("hadoopConf".into(), json!(app.spec.hadoop_conf));
+        }
+        for (role, pod) in [
+            ("driver", &app.spec.driver),
+            ("executor", &app.spec.executor),
+        ] {
+            if let (Some(o), Some(p)) = (
+                &pod.memory_overhead,
+                spec.get_mut(role).and_then(Value::as_object_mut),
+            ) {
+                p.insert("memoryOverhead".into(), json!(o));
+            }
+        }
+    }
+    if let Some(o) = object.as_object_mut() {
+        o.remove("status");
+        if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+            for field in [
+                "managedFields",
+                "resourceVersion",
+                "uid",
+                "creationTimestamp",
+                "generation",
+            ] {
+                meta.remove(field);
+            }
+            if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+                a.remove("kubectl.kubernetes.io/last-applied-configuration");
+            }
+        }
+    }
 }
 
 /// Writes the files under `dir` (created if missing), every literal secret

@@ -7,7 +7,7 @@
 //! wrong JSON type makes Rook give up on the whole document. [`read`] does the
 //! same and says what it refused or dropped ([`decode`]); the gateway's own
 //! rules are in [`rules`], and [`cases`] is the table of documents both are
-//! proven on (against the real RGW by tests/buckets.rs).
+//! proven on (against the real RGW by tests/buckets_*.rs).
 
 pub mod cases;
 mod decode;
@@ -306,6 +306,7 @@ impl Lifecycle {
 
     /// Rule IDs used more than once (an empty or missing ID is not an ID: RGW
     /// gives each such rule its own).
+    #[cfg(any(fuzzing, test))] // only the fuzz hooks (src/fuzzing.rs) use it
     pub(crate) fn duplicate_ids(&self) -> Vec<String> {
         let mut seen = std::collections::BTreeSet::new();
         let mut duplicates = Vec::new();

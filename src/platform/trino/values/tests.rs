@@ -209,6 +209,23 @@ fn kinds_with_their_bounds() {
         min: Some(("0", false)),
         max: Some(("1", true)),
     };
+    let heap = Kind::HeapSize;
+    let threads_whole = Kind::Threads {
+        per_core_float: false,
+        min: Some(1),
+    };
+    let threads_per_core = Kind::Threads {
+        per_core_float: true,
+        min: None,
+    };
+    let threads_any = Kind::Threads {
+        per_core_float: false,
+        min: None,
+    };
+    let sizes = Kind::List(&Kind::DataSize {
+        min: None,
+        max: None,
+    });
     let cases: &[(Kind, &str, Option<&str>)] = &[
         (concurrency, "16", None),
         (concurrency, "12", Some("is not a power of two")),
@@ -231,74 +248,29 @@ fn kinds_with_their_bounds() {
         (Kind::Bool, "yes", Some("is neither true nor false")),
         (Kind::Bool, " true ", None),
         (Kind::Bool, "${ENV:FLAG}", None),
-        (Kind::HeapSize, "30%", None),
-        (Kind::HeapSize, "30 %", None),
-        (Kind::HeapSize, "4GB", None),
-        (Kind::HeapSize, "0GB", Some("is not above 0")),
-        (Kind::HeapSize, "0%", Some("is not above 0%")),
+        (heap, "30%", None),
+        (heap, "30 %", None),
+        (heap, "4GB", None),
+        (heap, "0GB", Some("is not above 0")),
+        (heap, "0%", Some("is not above 0%")),
+        (heap, "150%", Some("is more than the heap (above 100%)")),
+        (heap, "lots%", Some("is not a number before the %")),
+        (threads_whole, "2C", None),
+        (threads_whole, "0", Some("is below 1")),
         (
-            Kind::HeapSize,
-            "150%",
-            Some("is more than the heap (above 100%)"),
-        ),
-        (
-            Kind::HeapSize,
-            "lots%",
-            Some("is not a number before the %"),
-        ),
-        (
-            Kind::Threads {
-                per_core_float: false,
-                min: Some(1),
-            },
-            "2C",
-            None,
-        ),
-        (
-            Kind::Threads {
-                per_core_float: false,
-                min: Some(1),
-            },
-            "0",
-            Some("is below 1"),
-        ),
-        (
-            Kind::Threads {
-                per_core_float: false,
-                min: Some(1),
-            },
+            threads_whole,
             "1.5C",
             Some("has no positive number before the C"),
         ),
+        (threads_per_core, "1.5C", None),
         (
-            Kind::Threads {
-                per_core_float: true,
-                min: None,
-            },
-            "1.5C",
-            None,
-        ),
-        (
-            Kind::Threads {
-                per_core_float: false,
-                min: None,
-            },
+            threads_any,
             "many",
             Some("is not a whole number or a multiple of the cores (2C)"),
         ),
+        (sizes, "1GB, 2GB,", None),
         (
-            Kind::List(&Kind::DataSize {
-                min: None,
-                max: None,
-            }),
-            "1GB, 2GB,",
-            None,
-        ),
-        (
-            Kind::List(&Kind::DataSize {
-                min: None,
-                max: None,
-            }),
+            sizes,
             "1GB,2gb",
             Some("item '2gb' has the unknown unit 'gb'"),
         ),

@@ -1,7 +1,7 @@
 //! The table of `bucketLifecycle` documents every lifecycle rule is proven on:
 //! for each, the fields the checks flag and what the RGW of tests/s3 (Ceph
 //! 16.2) answers when it receives the document. The unit test below runs the
-//! checks over it (and checks they predict RGW's answer); tests/buckets.rs
+//! checks over it (and checks they predict RGW's answer); tests/buckets_*.rs
 //! (`lifecycle_cases_against_rgw`) sends every document to the real gateway as
 //! Rook would and expects exactly that answer, so the checks and the gateway
 //! cannot drift apart. docs/findings.md names each case under the row it proves.

@@ -1,6 +1,6 @@
 //! What S3 and Ceph's RGW refuse in a lifecycle document Rook could read. Every
 //! bound is S3's (the API's documentation) and RGW's (its source, `rgw_lc.cc`,
-//! `rgw_lc_s3.cc`, and its answers in tests/buckets.rs); where they differ the
+//! `rgw_lc_s3.cc`, and its answers in tests/buckets_*.rs); where they differ the
 //! message says what RGW 16.2 does instead and [`Problem::rgw`] records its
 //! answer, which `cases` checks against the real gateway. docs/findings.md
 //! explains each choice.

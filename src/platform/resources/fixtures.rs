@@ -1,4 +1,4 @@
-//! Objects the quota tests build again and again (compiled for tests only).
+//! Objects the resource and quota tests build again and again (compiled for tests only).
 
 use std::collections::BTreeMap;
 
