@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -18,6 +19,9 @@ pub enum WorkloadKind {
     Deployment,
     /// `apps/v1` StatefulSet.
     StatefulSet,
+    /// `batch/v1` CronJob: its job template's pods, judged like a workload's
+    /// (sizes, references, URLs); it has no replicas to be ready.
+    CronJob,
 }
 
 impl WorkloadKind {
@@ -26,6 +30,7 @@ impl WorkloadKind {
         match self {
             WorkloadKind::Deployment => "Deployment",
             WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::CronJob => "CronJob",
         }
     }
 }
@@ -85,6 +90,20 @@ impl<'a> Workload<'a> {
                 .as_ref()
                 .and_then(|s| s.ready_replicas)
                 .unwrap_or(0),
+        })
+    }
+
+    /// A CronJob's view: the pods its jobs run. No selector (its pods are its
+    /// jobs'), and nothing desired, so no readiness is judged.
+    pub(crate) fn of_cron_job(c: &'a CronJob) -> Option<Workload<'a>> {
+        let spec = &c.spec;
+        Some(Workload {
+            kind: WorkloadKind::CronJob,
+            meta: &c.metadata,
+            template: &spec.job_template.spec.as_ref()?.template,
+            selector: None,
+            desired: 0,
+            ready: 0,
         })
     }
 

@@ -8,7 +8,7 @@ mod read;
 pub mod references;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, LimitRange, Node, PersistentVolumeClaim, Pod, ResourceQuota, Secret, Service,
@@ -57,6 +57,8 @@ pub struct Snapshot {
     pub secrets: Listing<Secret>,
     pub services: Listing<Service>,
     pub jobs: Listing<Job>,
+    /// CronJobs: their job template's pods are judged as a workload's.
+    pub cron_jobs: Listing<CronJob>,
     pub resource_quotas: Listing<ResourceQuota>,
     pub limit_ranges: Listing<LimitRange>,
     pub network_policies: Listing<NetworkPolicy>,
@@ -169,6 +171,7 @@ impl Snapshot {
             secrets: inside.secrets,
             services: inside.services,
             jobs: inside.jobs,
+            cron_jobs: inside.cron_jobs,
             resource_quotas: inside.resource_quotas,
             limit_ranges: inside.limit_ranges,
             network_policies: inside.network_policies,
@@ -239,7 +242,7 @@ impl Snapshot {
     }
 
     /// Each list's plural and whether it could be read.
-    fn availabilities(&self) -> [(&'static str, &Availability); 18] {
+    fn availabilities(&self) -> [(&'static str, &Availability); 19] {
         [
             ("pods", &self.pods.availability),
             ("deployments", &self.deployments.availability),
@@ -248,6 +251,7 @@ impl Snapshot {
             ("secrets", &self.secrets.availability),
             ("services", &self.services.availability),
             ("jobs", &self.jobs.availability),
+            ("cronjobs", &self.cron_jobs.availability),
             ("resourcequotas", &self.resource_quotas.availability),
             ("limitranges", &self.limit_ranges.availability),
             ("networkpolicies", &self.network_policies.availability),
@@ -275,6 +279,7 @@ impl Snapshot {
             &self.secrets.undecodable,
             &self.services.undecodable,
             &self.jobs.undecodable,
+            &self.cron_jobs.undecodable,
             &self.resource_quotas.undecodable,
             &self.limit_ranges.undecodable,
             &self.network_policies.undecodable,

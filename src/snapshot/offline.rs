@@ -133,6 +133,7 @@ fn add(s: &mut Snapshot, kind: &str, value: Value) -> bool {
         "Secret" => push(&mut s.secrets, "secrets", value),
         "Service" => push(&mut s.services, "services", value),
         "Job" => push(&mut s.jobs, "jobs", value),
+        "CronJob" => push(&mut s.cron_jobs, "cronjobs", value),
         "ResourceQuota" => push(&mut s.resource_quotas, "resourcequotas", value),
         "LimitRange" => push(&mut s.limit_ranges, "limitranges", value),
         "NetworkPolicy" => push(&mut s.network_policies, "networkpolicies", value),
@@ -331,6 +332,7 @@ fn namespaces_of(s: &Snapshot) -> Vec<String> {
         .for_each(|o| add(&o.metadata));
     s.pods.items.iter().for_each(|o| add(&o.metadata));
     s.jobs.items.iter().for_each(|o| add(&o.metadata));
+    s.cron_jobs.items.iter().for_each(|o| add(&o.metadata));
     s.claims.items.iter().for_each(|o| add(&o.metadata));
     set.into_iter().collect()
 }
@@ -388,6 +390,9 @@ impl Snapshot {
             &o.metadata
         });
         replace(&mut n, &mut self.jobs, offline.jobs, |o| &o.metadata);
+        replace(&mut n, &mut self.cron_jobs, offline.cron_jobs, |o| {
+            &o.metadata
+        });
         replace(
             &mut n,
             &mut self.resource_quotas,

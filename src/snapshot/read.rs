@@ -3,7 +3,7 @@
 //! Services it names elsewhere.
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, LimitRange, PersistentVolumeClaim, Pod, ResourceQuota, Secret, Service,
 };
@@ -79,6 +79,7 @@ pub(super) struct Inside {
     pub(super) secrets: Listing<Secret>,
     pub(super) services: Listing<Service>,
     pub(super) jobs: Listing<Job>,
+    pub(super) cron_jobs: Listing<CronJob>,
     pub(super) resource_quotas: Listing<ResourceQuota>,
     pub(super) limit_ranges: Listing<LimitRange>,
     pub(super) network_policies: Listing<NetworkPolicy>,
@@ -104,6 +105,7 @@ impl Inside {
             secrets: none(availability),
             services: none(availability),
             jobs: none(availability),
+            cron_jobs: none(availability),
             resource_quotas: none(availability),
             limit_ranges: none(availability),
             network_policies: none(availability),
@@ -130,6 +132,7 @@ impl Inside {
                 events,
                 external_secrets,
                 secret_stores,
+                cron_jobs,
             ),
         ) = tokio::try_join!(
             async {
@@ -150,6 +153,7 @@ impl Inside {
                     cluster.list_in::<Event>(namespaces, &warnings),
                     cluster.list_custom_in(&externals, namespaces, &all),
                     cluster.list_custom_in(&stores, namespaces, &all),
+                    cluster.list_in::<CronJob>(namespaces, &all),
                 )
             },
         )?;
@@ -159,6 +163,7 @@ impl Inside {
             secrets,
             services,
             jobs,
+            cron_jobs,
             resource_quotas,
             limit_ranges,
             network_policies,

@@ -16,7 +16,7 @@ use super::workloads;
 /// Every refusal, one finding per (object, pods, policy bound).
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
-    for w in workloads::all(snapshot) {
+    for w in workloads::with_cron_jobs(snapshot) {
         let Some(spec) = w.pod_spec() else {
             continue;
         };

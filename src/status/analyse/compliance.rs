@@ -421,7 +421,7 @@ fn missing_alerts(snapshot: &Snapshot) -> Vec<Finding> {
 
 fn missing_resources(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
-    for w in workloads::all(snapshot) {
+    for w in workloads::with_cron_jobs(snapshot) {
         let Some(spec) = &w.template.spec else {
             continue;
         };

@@ -53,6 +53,7 @@ fn reads(snapshot: &Snapshot, component: Component) -> Vec<(&'static str, &Avail
             ("configmaps", &s.config_maps.availability),
             ("secrets", &s.secrets.availability),
             ("jobs", &s.jobs.availability),
+            ("cronjobs", &s.cron_jobs.availability),
             ("pods", &s.pods.availability),
             ("resourcequotas", &s.resource_quotas.availability),
             ("limitranges", &s.limit_ranges.availability),

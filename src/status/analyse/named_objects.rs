@@ -170,7 +170,7 @@ fn claim_findings(snapshot: &Snapshot) -> Vec<Finding> {
 /// Every ServiceAccount, PriorityClass, claim and StorageClass named that is not there.
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
-    for w in workloads::all(snapshot) {
+    for w in workloads::with_cron_jobs(snapshot) {
         if let Some(spec) = w.pod_spec() {
             out.extend(template_findings(snapshot, &w, spec));
         }

@@ -153,7 +153,7 @@ fn service_findings(snapshot: &Snapshot, all: &[Workload<'_>]) -> Vec<Finding> {
 
 /// Named ports of probes and Services that lead nowhere.
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
-    let all = workloads::all(snapshot);
+    let all = workloads::with_cron_jobs(snapshot);
     let mut out: Vec<Finding> = all.iter().flat_map(probe_findings).collect();
     if snapshot.services.is_available() {
         out.extend(service_findings(snapshot, &all));

@@ -172,7 +172,7 @@ fn verdict(snapshot: &Snapshot, namespace: &str, kind: &str, name: &str, key: &s
 /// The keys and ConfigMaps the workloads read that are not there.
 pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     let mut out = Vec::new();
-    for w in workloads::all(snapshot) {
+    for w in workloads::with_cron_jobs(snapshot) {
         let Some(spec) = w.pod_spec() else {
             continue;
         };

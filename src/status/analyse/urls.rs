@@ -89,7 +89,7 @@ pub fn findings(snapshot: &Snapshot) -> Vec<Finding> {
     // A ConfigMap two workloads mount is judged once.
     let mut judged_files = BTreeSet::new();
     let fix = "deploy the Service it names";
-    for w in workloads::all(snapshot) {
+    for w in workloads::with_cron_jobs(snapshot) {
         let Some(spec) = w.pod_spec() else {
             continue;
         };

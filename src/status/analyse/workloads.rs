@@ -10,6 +10,22 @@ pub fn all(snapshot: &Snapshot) -> Vec<Workload<'_>> {
     crate::platform::workload::workloads(&snapshot.deployments.items, &snapshot.stateful_sets.items)
 }
 
+/// Every pod template the rules on templates judge (sizes, references, URLs,
+/// names): the workloads', and the pods each CronJob's jobs will run. Not the
+/// components' servers: a Trino or Nessie CronJob (a maintenance job) is not
+/// a coordinator or a catalog, so [`all`] and [`named`] leave CronJobs out.
+pub fn with_cron_jobs(snapshot: &Snapshot) -> Vec<Workload<'_>> {
+    let mut out = all(snapshot);
+    out.extend(
+        snapshot
+            .cron_jobs
+            .items
+            .iter()
+            .filter_map(Workload::of_cron_job),
+    );
+    out
+}
+
 /// Workloads of one app, by `app.kubernetes.io/name` (or the older `app` label).
 pub fn named<'a>(snapshot: &'a Snapshot, names: &[&str]) -> Vec<Workload<'a>> {
     all(snapshot)
