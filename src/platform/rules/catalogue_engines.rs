@@ -215,6 +215,13 @@ pub(super) const ENGINES: &[Rule] = &[
         meaning: "Nessie is not ready",
     },
     Rule {
+        code: "nessie.config-invalid-value",
+        severity: Severity::Critical,
+        live_only: false,
+        tune: Tune::NotAConfigFile,
+        meaning: "nessie.version.store.type (from application.properties or NESSIE_VERSION_STORE_TYPE) is not one of Nessie's version stores (IN_MEMORY, ROCKSDB, JDBC2, …; SmallRye Config reads `in-memory` as IN_MEMORY): Nessie fails at start-up",
+    },
+    Rule {
         code: "nessie.in-memory-store",
         severity: Severity::Warning,
         live_only: false,

@@ -21,6 +21,21 @@ use quarkus::{Origin, QuarkusConfig, Setting};
 
 /// Which version store Nessie uses (`IN_MEMORY` when nothing sets it).
 const STORE: &str = "nessie.version.store.type";
+/// The version stores Nessie has (`VersionStoreConfig.VersionStoreType`); any
+/// other value stops Nessie at start-up, before it serves a request.
+const STORE_TYPES: &[&str] = &[
+    "IN_MEMORY",
+    "ROCKSDB",
+    "DYNAMODB",
+    "DYNAMODB2",
+    "MONGODB",
+    "MONGODB2",
+    "CASSANDRA",
+    "CASSANDRA2",
+    "JDBC",
+    "JDBC2",
+    "BIGTABLE",
+];
 /// Which Quarkus datasource the JDBC store uses (`default`: the unnamed one).
 const DATASOURCE: &str = "nessie.version.store.persist.jdbc.datasource";
 /// The tokens Nessie pods accept on each other's cache-invalidation endpoint.
@@ -104,11 +119,15 @@ impl<'a> NessieSettings<'a> {
         }
     }
 
-    /// The store type in upper case; `None` when it is not known (set in a file
-    /// that could not be read), `IN_MEMORY` when nothing sets it.
+    /// The store type as Nessie's enum constant (upper case, `-` read as `_`,
+    /// as SmallRye Config matches `in-memory` to `IN_MEMORY`); `None` when it
+    /// is not known (set in a file that could not be read), `IN_MEMORY` when
+    /// nothing sets it.
     fn store_type(&self) -> Option<String> {
         match &self.store {
-            Some(s) => s.value().map(|v| v.trim().to_ascii_uppercase()),
+            Some(s) => s
+                .value()
+                .map(|v| v.trim().to_ascii_uppercase().replace('-', "_")),
             None if self.config.unread_files.is_empty() => Some("IN_MEMORY".into()),
             None => None,
         }
@@ -173,6 +192,11 @@ pub(crate) fn analyse_nessie(snapshot: &Snapshot) -> Section {
         });
         if store.as_deref() == Some("IN_MEMORY") {
             findings.push(in_memory(w, settings.store.as_ref()));
+        }
+        if let (Some(value), Some(setting)) = (&store, &settings.store)
+            && !STORE_TYPES.contains(&value.as_str())
+        {
+            findings.push(unknown_store(w, setting));
         }
         if store.as_deref().is_some_and(|s| s.starts_with("JDBC")) {
             let credentials = credentials(snapshot, w, &settings, &mut findings);
@@ -274,6 +298,23 @@ fn in_memory(w: &Workload, store: Option<&Setting>) -> Finding {
         w.object(),
         format!("Nessie keeps its commits in memory ({why}): every restart loses the catalog"),
         "use the JDBC2 store on Postgres: the chart's versionStoreType: JDBC2 with jdbc.jdbcUrl and jdbc.secret (or env NESSIE_VERSION_STORE_TYPE=JDBC2 and a datasource)",
+    )
+}
+
+/// `nessie.config-invalid-value`: a store type Nessie does not have.
+fn unknown_store(w: &Workload, store: &Setting) -> Finding {
+    Finding::new(
+        "nessie.config-invalid-value",
+        Severity::Critical,
+        Component::Nessie,
+        w.object(),
+        format!(
+            "{STORE}={} in {} is not a version store Nessie has ({}): Nessie fails at start-up and serves no catalog",
+            store.value().unwrap_or_default(),
+            store.describe(),
+            STORE_TYPES.join(", ")
+        ),
+        "set the version store to JDBC2 (Postgres), or another of the listed types",
     )
 }
 

@@ -302,3 +302,31 @@ fn literals_nessie_judges_are_not_repeated_as_literal_secrets() {
         literals[0].message
     );
 }
+
+#[test]
+fn a_store_nessie_does_not_have_stops_it_and_spellings_smallrye_reads_are_judged() {
+    // "postgres" is no VersionStoreType: Nessie fails at start-up.
+    let env = json!([{"name": "NESSIE_VERSION_STORE_TYPE", "value": "postgres"}]);
+    let section = analyse_nessie(&snapshot(None, env));
+    assert_eq!(codes(&section.findings), ["nessie.config-invalid-value"]);
+    assert!(
+        section.findings[0]
+            .message
+            .starts_with("nessie.version.store.type=postgres in env NESSIE_VERSION_STORE_TYPE"),
+        "{}",
+        section.findings[0].message
+    );
+    // SmallRye Config reads "in-memory" as IN_MEMORY: the in-memory warning, not an unknown store.
+    let file = "nessie.version.store.type=in-memory\n";
+    let section = analyse_nessie(&snapshot(Some(file), json!([])));
+    assert_eq!(codes(&section.findings), ["nessie.in-memory-store"]);
+    // Every type Nessie has is accepted, in either case.
+    for store in ["ROCKSDB", "jdbc2", "Mongodb2", "BIGTABLE"] {
+        let env = json!([{"name": "NESSIE_VERSION_STORE_TYPE", "value": store}]);
+        let section = analyse_nessie(&snapshot(None, env));
+        assert!(
+            !codes(&section.findings).contains(&"nessie.config-invalid-value"),
+            "{store}"
+        );
+    }
+}
