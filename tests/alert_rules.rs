@@ -12,10 +12,9 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{TestNamespace, kubectl_output, run_with_stdin, stdout};
+use common::status::status_offline_json;
+use common::{TestNamespace, kubectl_output};
 use serde_json::{Value, json};
-
-const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
 
 /// Who must refuse a case's listed field.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -224,13 +223,7 @@ fn prometheus_rules_are_judged_as_the_api_server_and_prometheus_judge_them() {
             serde_json::to_string_pretty(&prometheus_rule(&namespace.name, &groups)).unwrap();
 
         // Offline: exactly the listed fields, each at the line of its key.
-        let mut status = Command::new(STATUS);
-        status
-            .args(["-f", "-", "-o", "json"])
-            .env("KUBECONFIG", "/nonexistent/kubeconfig");
-        let output = run_with_stdin(status, Some(&manifest));
-        let report: Value = serde_json::from_str(&stdout(&output))
-            .unwrap_or_else(|e| panic!("{name}: status -f -o json: {e}: {}", stdout(&output)));
+        let report = status_offline_json(&manifest);
         let lines: Vec<&str> = manifest.lines().collect();
         let mut found = Vec::new();
         for finding in report["findings"].as_array().unwrap() {

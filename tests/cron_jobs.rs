@@ -6,13 +6,10 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-use std::process::Command;
-
-use common::{TestNamespace, apply, dp, run_with_stdin, stdout};
+use common::status::{status_json, status_offline_json};
+use common::{TestNamespace, apply};
 use serde_json::Value;
-
-const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
+use std::collections::BTreeSet;
 
 fn platform(ns: &str) -> String {
     format!(
@@ -93,12 +90,7 @@ fn a_cron_jobs_pods_are_judged_like_a_workloads() {
     .map(str::to_string)
     .collect();
 
-    let mut offline = Command::new(STATUS);
-    offline
-        .args(["-f", "-", "-o", "json"])
-        .env("KUBECONFIG", "/nonexistent/kubeconfig");
-    let output = run_with_stdin(offline, Some(&manifests));
-    let report: Value = serde_json::from_str(&stdout(&output)).expect("status -f -o json");
+    let report = status_offline_json(&manifests);
     assert_eq!(cron_job_codes(&report), expected, "offline: {report}");
     // A GC job labelled nessie is not the Nessie server.
     assert!(
@@ -107,8 +99,7 @@ fn a_cron_jobs_pods_are_judged_like_a_workloads() {
     );
 
     apply(&manifests);
-    let online = dp(STATUS, &["-n", &ns.name, "-o", "json"]);
-    let report: Value = serde_json::from_str(&stdout(&online)).expect("status -o json");
+    let (_, report) = status_json(&["-n", &ns.name]);
     assert_eq!(
         cron_job_codes(&report),
         expected,

@@ -9,10 +9,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::process::Command;
 
+use common::status::status_offline_json;
 use common::{run_with_stdin, stdout};
 use serde_json::{Value, json};
-
-const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
 
 const CASES: &[&str] = &[
     "0", "1h", "24h", "1h30m", "2.5h", ".5s", "1.s", "300ms", "10us", "1µs", "-1h", "+5m", "1h1h",
@@ -88,12 +87,7 @@ fn refresh_intervals_are_judged_as_go_parses_them() {
         })
         .collect();
     let list = json!({"apiVersion": "v1", "kind": "List", "items": items});
-    let mut status = Command::new(STATUS);
-    status
-        .args(["-f", "-", "-o", "json"])
-        .env("KUBECONFIG", "/nonexistent/kubeconfig");
-    let output = run_with_stdin(status, Some(&list.to_string()));
-    let report: Value = serde_json::from_str(&stdout(&output)).expect("status -o json");
+    let report = status_offline_json(&list.to_string());
     let reported: BTreeMap<String, String> = report["findings"]
         .as_array()
         .unwrap()

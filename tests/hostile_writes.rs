@@ -7,19 +7,16 @@
 
 mod common;
 
+use common::writes::{TUNE, both, small_trino_deployment};
 use common::*;
 
-const TUNE: &str = env!("CARGO_BIN_EXE_kubectl-dp-tune");
 const BUCKETS: &str = env!("CARGO_BIN_EXE_kubectl-dp-buckets");
 const QUOTA: &str = env!("CARGO_BIN_EXE_kubectl-dp-quota");
-
-fn both(output: &std::process::Output) -> String {
-    format!("{}{}", stdout(output), stderr(output))
-}
 
 /// A Trino coordinator whose 4G heap does not fit its 2Gi container (tune
 /// rewrites jvm.config), and a SparkApplication whose Kryo buffer tune fixes.
 fn small_trino(ns: &str) {
+    let deployment = small_trino_deployment(ns);
     apply(&format!(
         r#"
 apiVersion: v1
@@ -29,32 +26,7 @@ data:
   jvm.config: "-server\n-Xmx4G\n"
   config.properties: "coordinator=true\n"
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: small-trino
-  namespace: {ns}
-  labels: {{app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {{app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}}
-  template:
-    metadata:
-      labels: {{app.kubernetes.io/name: trino, app.kubernetes.io/component: coordinator}}
-    spec:
-      containers:
-      - name: trino
-        image: trinodb/trino:476
-        resources:
-          requests: {{cpu: 100m, memory: 256Mi}}
-          limits: {{cpu: 100m, memory: 2Gi}}
-        volumeMounts:
-        - {{name: config, mountPath: /etc/trino}}
-      volumes:
-      - name: config
-        configMap: {{name: small-trino}}
----
+{deployment}---
 apiVersion: sparkoperator.k8s.io/v1beta2
 kind: SparkApplication
 metadata: {{name: etl, namespace: {ns}}}

@@ -7,13 +7,10 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-use std::process::Command;
-
-use common::{TestNamespace, apply, dp, run_with_stdin, stdout};
+use common::status::{status_json, status_offline_json};
+use common::{TestNamespace, apply};
 use serde_json::Value;
-
-const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
+use std::collections::BTreeSet;
 
 fn platform(ns: &str) -> String {
     let node = |role: &str, config: &str, probes: &str| {
@@ -100,12 +97,7 @@ fn probes_and_services_must_reach_the_port_trino_listens_on() {
     .into_iter()
     .collect();
 
-    let mut offline = Command::new(STATUS);
-    offline
-        .args(["-f", "-", "-o", "json"])
-        .env("KUBECONFIG", "/nonexistent/kubeconfig");
-    let output = run_with_stdin(offline, Some(&manifests));
-    let report: Value = serde_json::from_str(&stdout(&output)).expect("status -f -o json");
+    let report = status_offline_json(&manifests);
     assert_eq!(found(&report), expected, "offline");
     // Offline, each points at the line that sets the port or the targetPort.
     let lines: Vec<&str> = manifests.lines().collect();
@@ -121,7 +113,6 @@ fn probes_and_services_must_reach_the_port_trino_listens_on() {
     }
 
     apply(&manifests);
-    let online = dp(STATUS, &["-n", &ns.name, "-o", "json"]);
-    let report: Value = serde_json::from_str(&stdout(&online)).expect("status -o json");
+    let (_, report) = status_json(&["-n", &ns.name]);
     assert_eq!(found(&report), expected, "on the API server");
 }

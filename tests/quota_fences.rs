@@ -8,11 +8,11 @@ mod common;
 
 use std::process::Command;
 
+use common::status::status_offline_json;
 use common::{TestNamespace, apply, run_with_stdin, stderr, stdout};
 use serde_json::Value;
 
 const QUOTA: &str = env!("CARGO_BIN_EXE_kubectl-dp-quota");
-const STATUS: &str = env!("CARGO_BIN_EXE_kubectl-dp-status");
 
 fn quota_check(namespace: &str, manifests: &str) -> std::process::Output {
     let mut command = Command::new(QUOTA);
@@ -24,12 +24,7 @@ fn quota_check(namespace: &str, manifests: &str) -> std::process::Output {
 }
 
 fn status_codes(manifests: &str) -> Vec<String> {
-    let mut command = Command::new(STATUS);
-    command
-        .args(["-f", "-", "-o", "json"])
-        .env("KUBECONFIG", "/nonexistent/kubeconfig");
-    let output = run_with_stdin(command, Some(manifests));
-    let report: Value = serde_json::from_str(&stdout(&output)).expect("status -o json");
+    let report = status_offline_json(manifests);
     report["findings"]
         .as_array()
         .unwrap()

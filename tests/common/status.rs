@@ -19,3 +19,20 @@ pub fn status_json(args: &[&str]) -> (i32, Value) {
     });
     (code, report)
 }
+
+/// `status -f - -o json` on `manifests` with no cluster at all (a kubeconfig
+/// that does not exist): what status judges from the files alone.
+pub fn status_offline_json(manifests: &str) -> Value {
+    let mut command = std::process::Command::new(STATUS);
+    command
+        .args(["-f", "-", "-o", "json"])
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .env("NO_COLOR", "1");
+    let output = run_with_stdin(command, Some(manifests));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "status -f - -o json is not JSON ({e}); stderr: {}",
+            stderr(&output)
+        )
+    })
+}

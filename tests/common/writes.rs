@@ -18,7 +18,36 @@ pub fn small_trino(ns: &str, manager: &str) {
         Some(&config_map),
     );
     assert!(output.status.success(), "{}", stderr(&output));
-    let deployment = format!(
+    let deployment = small_trino_deployment(ns);
+    apply(&deployment);
+}
+
+pub fn trino_data(ns: &str) -> serde_json::Value {
+    let text = kubectl(&["get", "configmap", "small-trino", "-n", ns, "-o", "json"]);
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()["data"].clone()
+}
+
+pub fn backups(ns: &str) -> String {
+    kubectl(&[
+        "get",
+        "configmaps",
+        "-n",
+        ns,
+        "-l",
+        "kubectl-dp.io/tune-backup=true",
+        "-o",
+        "name",
+    ])
+}
+
+pub fn both(output: &std::process::Output) -> String {
+    format!("{}{}", stdout(output), stderr(output))
+}
+
+/// The Deployment of [`small_trino`]: a coordinator with a 2Gi limit that
+/// mounts ConfigMap `small-trino` at /etc/trino.
+pub fn small_trino_deployment(ns: &str) -> String {
+    format!(
         r#"
 apiVersion: apps/v1
 kind: Deployment
@@ -46,28 +75,5 @@ spec:
       - name: config
         configMap: {{name: small-trino}}
 "#
-    );
-    apply(&deployment);
-}
-
-pub fn trino_data(ns: &str) -> serde_json::Value {
-    let text = kubectl(&["get", "configmap", "small-trino", "-n", ns, "-o", "json"]);
-    serde_json::from_str::<serde_json::Value>(&text).unwrap()["data"].clone()
-}
-
-pub fn backups(ns: &str) -> String {
-    kubectl(&[
-        "get",
-        "configmaps",
-        "-n",
-        ns,
-        "-l",
-        "kubectl-dp.io/tune-backup=true",
-        "-o",
-        "name",
-    ])
-}
-
-pub fn both(output: &std::process::Output) -> String {
-    format!("{}{}", stdout(output), stderr(output))
+    )
 }

@@ -95,7 +95,10 @@ fn declared(c: &Container) -> String {
 }
 
 /// The workloads a Service's selector selects, by their pod templates' labels.
-fn selected<'a, 'w>(service: &Service, all: &'a [Workload<'w>]) -> Vec<&'a Workload<'w>> {
+pub(super) fn selected<'a, 'w>(
+    service: &Service,
+    all: &'a [Workload<'w>],
+) -> Vec<&'a Workload<'w>> {
     let Some(selector) = service.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
         return Vec::new();
     };

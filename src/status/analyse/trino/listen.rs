@@ -167,27 +167,14 @@ pub(super) fn findings(snapshot: &Snapshot, node: &TrinoNode) -> Vec<Finding> {
     out
 }
 
+/// The Services whose selector selects the node's pods (as `ports` decides it).
 fn services_of<'s>(snapshot: &'s Snapshot, node: &TrinoNode) -> Vec<&'s Service> {
-    let labels = node
-        .workload
-        .template
-        .metadata
-        .as_ref()
-        .and_then(|m| m.labels.as_ref());
+    let node = [node.workload];
     snapshot
         .services
         .items
         .iter()
-        .filter(|s| s.metadata.namespace.as_deref() == Some(node.workload.namespace()))
-        .filter(|s| {
-            let Some(selector) = s.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
-                return false;
-            };
-            !selector.is_empty()
-                && selector
-                    .iter()
-                    .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
-        })
+        .filter(|s| !super::super::ports::selected(s, &node).is_empty())
         .collect()
 }
 
